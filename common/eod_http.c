@@ -1,0 +1,234 @@
+/*  eod_http — see eod_http.h. */
+#include "eod_http.h"
+#include "eod_log.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define EOD_HTTP_TIMEOUT_MS 30000        //  whole transfer unless the caller says
+#define EOD_HTTP_CONNECT_TIMEOUT_MS 5000
+#define EOD_HTTP_HEADERS_MAX (64 * 1024) //  response headers beyond this are dropped
+
+#ifndef EOD_VERSION
+#define EOD_VERSION "0"
+#endif
+
+static pthread_once_t s_init_once = PTHREAD_ONCE_INIT;
+static int s_init_rc = -1;
+
+static void
+s_global_init (void)
+{
+    s_init_rc = curl_global_init (CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+int
+eod_http_global_init (void)
+{
+    pthread_once (&s_init_once, s_global_init);
+    return s_init_rc;
+}
+
+void
+eod_http_global_cleanup (void)
+{
+    if (s_init_rc == 0)
+        curl_global_cleanup ();
+}
+
+typedef struct {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+    bool overflow;
+} s_buffer_t;
+
+static size_t
+s_buffer_write (s_buffer_t *buf, const char *ptr, size_t n)
+{
+    if (buf->len + n > buf->max) {
+        buf->overflow = true;
+        return 0;   //  makes curl stop with CURLE_WRITE_ERROR
+    }
+    if (buf->len + n + 1 > buf->cap) {
+        size_t cap = buf->cap ? buf->cap : 4096;
+        while (cap < buf->len + n + 1)
+            cap *= 2;
+        char *data = realloc (buf->data, cap);
+        if (!data)
+            return 0;
+        buf->data = data;
+        buf->cap = cap;
+    }
+    memcpy (buf->data + buf->len, ptr, n);
+    buf->len += n;
+    buf->data[buf->len] = '\0';
+    return n;
+}
+
+static size_t
+s_on_body (char *ptr, size_t size, size_t nmemb, void *arg)
+{
+    return s_buffer_write ((s_buffer_t *) arg, ptr, size * nmemb);
+}
+
+static size_t
+s_on_header (char *ptr, size_t size, size_t nmemb, void *arg)
+{
+    s_buffer_t *buf = arg;
+    size_t n = size * nmemb;
+    //  A new status line starts a new response (redirects, 100-continue): keep the last.
+    if (n >= 5 && strncmp (ptr, "HTTP/", 5) == 0)
+        buf->len = 0;
+    if (s_buffer_write (buf, ptr, n) != n)
+        buf->overflow = false;   //  oversize headers are dropped, not fatal
+    return n;
+}
+
+void
+eod_http_url_for_log (const char *url, char *out, size_t outsize)
+{
+    if (!url) {
+        snprintf (out, outsize, "(none)");
+        return;
+    }
+    const char *scheme_end = strstr (url, "://");
+    const char *host = scheme_end ? scheme_end + 3 : url;
+    const char *at = strchr (host, '@');
+    const char *slash = strchr (host, '/');
+    if (at && (!slash || at < slash))
+        host = at + 1;   //  drop user:password@
+    size_t len = strcspn (host, "?#");
+    if (scheme_end)
+        snprintf (out, outsize, "%.*s%.*s", (int) (scheme_end + 3 - url), url, (int) len, host);
+    else
+        snprintf (out, outsize, "%.*s", (int) len, host);
+}
+
+int
+eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
+{
+    memset (resp, 0, sizeof *resp);
+    if (eod_http_global_init ()) {
+        snprintf (resp->error, sizeof resp->error, "curl_global_init failed");
+        return -1;
+    }
+    int rc = -1;
+    struct curl_slist *headers = NULL;
+    s_buffer_t body = {.max = req->max_body ? req->max_body : EOD_HTTP_BODY_MAX_DEFAULT};
+    s_buffer_t head = {.max = EOD_HTTP_HEADERS_MAX};
+    char logurl[512];
+    eod_http_url_for_log (req->url, logurl, sizeof logurl);
+    char agent[64];
+    snprintf (agent, sizeof agent, "eod/%s", EOD_VERSION);
+
+    CURL *curl = curl_easy_init ();
+    if (!curl) {
+        snprintf (resp->error, sizeof resp->error, "curl_easy_init failed");
+        goto out;
+    }
+    for (const char *const *h = req->headers; h && *h; h++) {
+        struct curl_slist *next = curl_slist_append (headers, *h);
+        if (!next) {
+            snprintf (resp->error, sizeof resp->error, "out of memory");
+            goto out;
+        }
+        headers = next;
+    }
+    const char *method = req->method ? req->method : "GET";
+    curl_easy_setopt (curl, CURLOPT_URL, req->url);
+    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : EOD_HTTP_TIMEOUT_MS);
+    curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS,
+                      req->connect_timeout_ms > 0 ? req->connect_timeout_ms : EOD_HTTP_CONNECT_TIMEOUT_MS);
+    curl_easy_setopt (curl, CURLOPT_USERAGENT, req->user_agent ? req->user_agent : agent);
+    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_body);
+    curl_easy_setopt (curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, s_on_header);
+    curl_easy_setopt (curl, CURLOPT_HEADERDATA, &head);
+    curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, req->insecure ? 0L : 1L);
+    curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
+    if (req->ca_file && *req->ca_file)
+        curl_easy_setopt (curl, CURLOPT_CAINFO, req->ca_file);
+    if (strcmp (method, "GET") == 0)
+        curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
+    else {
+        curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (req->body ? req->body_len : 0));
+    }
+    CURLcode code = curl_easy_perform (curl);
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &resp->status);
+    if (code != CURLE_OK) {
+        resp->timed_out = code == CURLE_OPERATION_TIMEDOUT;
+        if (body.overflow)
+            snprintf (resp->error, sizeof resp->error, "%s %s: response body over %zu bytes", method, logurl,
+                      body.max);
+        else
+            snprintf (resp->error, sizeof resp->error, "%s %s: %s", method, logurl, curl_easy_strerror (code));
+        goto out;
+    }
+    resp->body = body.data;
+    resp->body_len = body.len;
+    body.data = NULL;
+    if (!resp->body) {
+        resp->body = calloc (1, 1);
+        if (!resp->body)
+            goto out;
+    }
+    resp->headers = head.data;
+    head.data = NULL;
+    rc = 0;
+out:
+    if (rc)
+        eod_log_debug ("http: %s", resp->error);
+    free (body.data);
+    free (head.data);
+    curl_slist_free_all (headers);
+    if (curl)
+        curl_easy_cleanup (curl);
+    return rc;
+}
+
+void
+eod_http_response_free (eod_http_response_t *resp)
+{
+    if (!resp)
+        return;
+    free (resp->body);
+    free (resp->headers);
+    resp->body = resp->headers = NULL;
+    resp->body_len = 0;
+}
+
+int
+eod_http_response_header (const eod_http_response_t *resp, const char *name, char *out, size_t outsize)
+{
+    if (!resp->headers || outsize == 0)
+        return -1;
+    size_t nlen = strlen (name);
+    const char *line = resp->headers;
+    while (line && *line) {
+        const char *end = strstr (line, "\r\n");
+        size_t len = end ? (size_t) (end - line) : strlen (line);
+        if (len > nlen && strncasecmp (line, name, nlen) == 0 && line[nlen] == ':') {
+            const char *v = line + nlen + 1;
+            const char *vend = line + len;
+            while (v < vend && (*v == ' ' || *v == '\t'))
+                v++;
+            while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
+                vend--;
+            snprintf (out, outsize, "%.*s", (int) (vend - v), v);
+            return 0;
+        }
+        line = end ? end + 2 : NULL;
+    }
+    return -1;
+}

@@ -1,0 +1,57 @@
+/*  eod_http — the one libcurl module: every outside HTTP call of eod goes here.
+
+    Timeouts always, a size cap on every response body, TLS verification on
+    unless the caller says otherwise, errors logged with the URL (query strings
+    and secrets removed) and curl_easy_strerror. S3 signing lives in eod_s3,
+    which uses the same global init. */
+#ifndef EOD_HTTP_H
+#define EOD_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EOD_HTTP_BODY_MAX_DEFAULT (8u * 1024 * 1024)  //  8 MiB: master zips are ~1 MiB
+
+typedef struct {
+    const char *method;               //  "GET", "POST", "PUT"
+    const char *url;
+    const char *const *headers;       //  NULL-terminated "Name: value" list, or NULL
+    const char *body;                 //  request body or NULL
+    size_t body_len;
+    long timeout_ms;                  //  whole transfer; 0 means 30 s
+    long connect_timeout_ms;          //  0 means 5 s
+    size_t max_body;                  //  0 means EOD_HTTP_BODY_MAX_DEFAULT
+    bool insecure;                    //  true only by an explicit config key
+    const char *ca_file;              //  NULL: system store
+    const char *user_agent;           //  NULL: "eod/VERSION"
+} eod_http_request_t;
+
+typedef struct {
+    long status;                      //  HTTP status, 0 when no response
+    char *body;                       //  NUL-terminated, owned; NULL when none
+    size_t body_len;
+    char *headers;                    //  raw response headers of the last response, owned
+    char error[256];                  //  transport error text when perform failed
+    bool timed_out;
+} eod_http_response_t;
+
+//  Once per process, before any thread starts. Returns 0 or -1.
+int eod_http_global_init (void);
+void eod_http_global_cleanup (void);
+
+//  Performs one request. Returns 0 when an HTTP response arrived (whatever its
+//  status), -1 on a transport error, a timeout or a body over the cap (error set).
+//  The caller frees the response with eod_http_response_free.
+int eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp);
+
+void eod_http_response_free (eod_http_response_t *resp);
+
+//  Copies the value of a response header (case-insensitive name, trimmed) into
+//  out. Returns 0 when found, -1 otherwise.
+int eod_http_response_header (const eod_http_response_t *resp, const char *name,
+                              char *out, size_t outsize);
+
+//  Writes url without its query string and userinfo into out, for log lines.
+void eod_http_url_for_log (const char *url, char *out, size_t outsize);
+
+#endif

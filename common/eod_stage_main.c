@@ -1,0 +1,86 @@
+/*  eod_stage_main — see eod_stage_main.h. */
+#include "eod_stage_main.h"
+#include "eod_log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef EOD_VERSION
+#define EOD_VERSION "0"
+#endif
+
+static void
+s_usage (FILE *out, const char *stage, const char *about)
+{
+    fprintf (out,
+             "usage: eod-%s [--config FILE] [--once] [--check-config] [options]\n\n%s\n\n"
+             "  --config FILE    configuration (default $EOD_CONFIG; see config/config.ini.example)\n"
+             "  --once           process one run, pass END downstream and exit with its status\n"
+             "  --check-config   validate the configuration and exit\n"
+             "  --market kr|us   --date YYYY-MM-DD   --from D --to D   (stages that take them)\n"
+             "  --connect EP     the coordinator's fetcher endpoint (fetchers)\n"
+             "  --help, --version\n\n"
+             "Exit codes: 0 complete, 1 partial (gaps reported), 2 usage or config error,\n"
+             "3 an outside service unreachable (retry later), 4 internal error.\n",
+             stage, about);
+}
+
+int
+eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod_main_opts_t *opts)
+{
+    memset (opts, 0, sizeof *opts);
+    opts->config = getenv ("EOD_CONFIG");
+    if (opts->config && !*opts->config)
+        opts->config = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **target = NULL;
+        if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0) {
+            s_usage (stdout, stage, about);
+            return 0;
+        }
+        if (strcmp (a, "--version") == 0) {
+            printf ("eod-%s %s\n", stage, EOD_VERSION);
+            return 0;
+        }
+        if (strcmp (a, "--once") == 0)
+            opts->once = true;
+        else if (strcmp (a, "--check-config") == 0)
+            opts->check_config = true;
+        else if (strcmp (a, "--config") == 0)
+            target = &opts->config;
+        else if (strcmp (a, "--market") == 0)
+            target = &opts->market;
+        else if (strcmp (a, "--date") == 0)
+            target = &opts->date;
+        else if (strcmp (a, "--from") == 0)
+            target = &opts->from;
+        else if (strcmp (a, "--to") == 0)
+            target = &opts->to;
+        else if (strcmp (a, "--connect") == 0)
+            target = &opts->connect;
+        else if (opts->nrest < EOD_MAIN_REST_MAX)
+            opts->rest[opts->nrest++] = argv[i];
+        else {
+            fprintf (stderr, "eod-%s: too many arguments\n", stage);
+            return 2;
+        }
+        if (target) {
+            if (i + 1 >= argc) {
+                fprintf (stderr, "eod-%s: %s needs a value\n", stage, a);
+                return 2;
+            }
+            *target = argv[++i];
+        }
+    }
+    return -1;
+}
+
+int
+eod_main_config_ok (eod_stage_t **stage_p)
+{
+    printf ("config OK: %s\n", eod_config_path ((*stage_p)->config));
+    eod_stage_destroy (stage_p);
+    return 0;
+}

@@ -1,0 +1,41 @@
+/*  eod_stage_main — the command line every stage program shares:
+        --config FILE  --once  --check-config  --market kr|us  --date D
+        --from D --to D  --help  --version
+    Options a stage adds itself are left in rest[] in their order. */
+#ifndef EOD_STAGE_MAIN_H
+#define EOD_STAGE_MAIN_H
+
+#include <stdbool.h>
+
+#include "eod_zmq.h"
+
+#define EOD_MAIN_REST_MAX 32
+
+typedef struct {
+    const char *config;
+    bool once;
+    bool check_config;
+    const char *market;
+    const char *date;
+    const char *from;
+    const char *to;
+    const char *connect;      //  --connect ENDPOINT (fetchers on other hosts)
+    int nrest;
+    char *rest[EOD_MAIN_REST_MAX];
+} eod_main_opts_t;
+
+//  Parses argv. Returns -1 to go on, or an exit code to return at once (help,
+//  version: 0; usage error: 2). The config defaults to $EOD_CONFIG.
+int eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod_main_opts_t *opts);
+
+//  For --check-config: says the config is valid, destroys the stage, returns 0.
+int eod_main_config_ok (eod_stage_t **stage_p);
+
+//  Exit codes every eod program uses (README "Exit codes").
+#define EOD_EXIT_OK 0          //  complete
+#define EOD_EXIT_PARTIAL 1     //  some tasks failed after retries; files written, gaps reported
+#define EOD_EXIT_USAGE 2       //  usage or config error
+#define EOD_EXIT_UNREACHABLE 3 //  an outside service unreachable: retry later
+#define EOD_EXIT_INTERNAL 4    //  internal error
+
+#endif

@@ -1,0 +1,176 @@
+/*  eod_util — see eod_util.h. */
+#include "eod_util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *
+eod_trim (char *s)
+{
+    size_t len = strlen (s);
+    while (len && isspace ((unsigned char) s[len - 1]))
+        s[--len] = '\0';
+    size_t start = 0;
+    while (s[start] && isspace ((unsigned char) s[start]))
+        start++;
+    if (start)
+        memmove (s, s + start, len - start + 1);
+    return s;
+}
+
+int
+eod_mkdirs (const char *dir, int mode)
+{
+    char path[4096];
+    if (snprintf (path, sizeof path, "%s", dir) >= (int) sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir (path, (mode_t) mode) && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    if (mkdir (path, (mode_t) mode) && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+int
+eod_mkdirs_for (const char *path)
+{
+    char dir[4096];
+    snprintf (dir, sizeof dir, "%s", path);
+    char *slash = strrchr (dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    return eod_mkdirs (dir, 0700);
+}
+
+void
+eod_sha256_hex (const void *data, size_t len, char out[65])
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    EVP_Digest (data, len, digest, &dlen, EVP_sha256 (), NULL);
+    for (unsigned int i = 0; i < dlen && i < 32; i++)
+        snprintf (out + 2 * i, 3, "%02x", digest[i]);
+    out[64] = '\0';
+}
+
+void
+eod_fingerprint (const char *text, char out[33])
+{
+    char hex[65];
+    eod_sha256_hex (text, strlen (text), hex);
+    memcpy (out, hex, 32);
+    out[32] = '\0';
+}
+
+time_t
+eod_wall_now (void)
+{
+    return time (NULL);
+}
+
+int
+eod_fsync_dir_of (const char *path)
+{
+    char dir[4096];
+    snprintf (dir, sizeof dir, "%s", path);
+    char *slash = strrchr (dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf (dir, sizeof dir, ".");
+    int fd = open (dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return -1;
+    int rc = fsync (fd);
+    close (fd);
+    return rc;
+}
+
+int
+eod_write_file_atomic (const char *path, const void *data, size_t len, int mode)
+{
+    char tmp[4200];
+    snprintf (tmp, sizeof tmp, "%s.tmp.%d", path, (int) getpid ());
+    int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (fd < 0)
+        return -1;
+    const char *p = data;
+    size_t left = len;
+    while (left) {
+        ssize_t n = write (fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        p += n;
+        left -= (size_t) n;
+    }
+    if (fsync (fd))
+        goto fail;
+    close (fd);
+    if (rename (tmp, path)) {
+        unlink (tmp);
+        return -1;
+    }
+    eod_fsync_dir_of (path);
+    return 0;
+fail:
+    close (fd);
+    unlink (tmp);
+    return -1;
+}
+
+char *
+eod_read_file (const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen (path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc (cap + 1);
+    while (buf) {
+        size_t got = fread (buf + n, 1, cap - n, f);
+        n += got;
+        if (n > max) {
+            free (buf);
+            buf = NULL;
+            errno = EFBIG;
+            break;
+        }
+        if (got == 0)
+            break;
+        if (n == cap) {
+            cap *= 2;
+            char *bigger = realloc (buf, cap + 1);
+            if (!bigger) {
+                free (buf);
+                buf = NULL;
+            }
+            else
+                buf = bigger;
+        }
+    }
+    fclose (f);
+    if (buf) {
+        buf[n] = '\0';
+        if (len)
+            *len = n;
+    }
+    return buf;
+}

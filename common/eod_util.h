@@ -1,0 +1,38 @@
+/*  eod_util — small helpers several stages share: strings, files, hashes. */
+#ifndef EOD_UTIL_H
+#define EOD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+//  Trims ASCII white space at both ends, in place; returns s.
+char *eod_trim (char *s);
+
+//  Creates every missing directory of path's parent (mode 0700 for state).
+//  0 or -1.
+int eod_mkdirs_for (const char *path);
+int eod_mkdirs (const char *dir, int mode);
+
+//  Hex SHA-256 of text, first 32 hex digits: a fingerprint that identifies a
+//  secret without revealing it.
+void eod_fingerprint (const char *text, char out[33]);
+
+//  Hex SHA-256 of bytes (65 with NUL).
+void eod_sha256_hex (const void *data, size_t len, char out[65]);
+
+//  Wall-clock seconds (real time: token expiry and S3 signing never use a
+//  fake clock).
+time_t eod_wall_now (void);
+
+//  Writes data to path through a temp file, fsync and rename. 0 or -1 (errno).
+int eod_write_file_atomic (const char *path, const void *data, size_t len, int mode);
+
+//  Reads a whole file (at most max bytes) into a malloc'd NUL-terminated
+//  buffer. NULL on error (errno set; EFBIG when over max).
+char *eod_read_file (const char *path, size_t max, size_t *len);
+
+//  fsync of the directory holding path, so a rename is durable. 0 or -1.
+int eod_fsync_dir_of (const char *path);
+
+#endif

@@ -1,0 +1,59 @@
+/*  eod_zmq — sockets and the stage context every eod program shares.
+
+    eod_stage_t holds what each stage has: its name, the config, a PUB socket
+    that traces every message it sends (eod-tap reads it), and a PUSH socket to
+    the notifier for EVENTs. Sockets are made here with the options the design
+    asks of all of them: ZMQ_MAXMSGSIZE (msgpack-c trusts declared counts), a
+    linger chosen on purpose, small high-water marks on task links, and
+    ZMQ_IMMEDIATE on connecting PUSH/DEALER sockets. */
+#ifndef EOD_ZMQ_H
+#define EOD_ZMQ_H
+
+#include <czmq.h>
+#include <stdbool.h>
+
+#include "eod_config.h"
+#include "eod_proto.h"
+
+typedef struct {
+    const char *name;         //  "coordinator", ...
+    eod_config_t *config;     //  owned
+    zsock_t *trace;           //  PUB, or NULL when it could not bind
+    zsock_t *events;          //  PUSH to the notifier, or NULL
+    bool log_messages;        //  [pipeline] trace
+    int linger_ms;
+} eod_stage_t;
+
+//  Loads config (path may be NULL), sets up logging and the trace socket.
+//  Returns NULL with the error already printed.
+eod_stage_t *eod_stage_new (const char *name, const char *config_path);
+void eod_stage_destroy (eod_stage_t **self_p);
+
+//  Connects the EVENT socket to the notifier endpoint (stages other than the
+//  notifier call it). 0 or -1.
+int eod_stage_connect_events (eod_stage_t *self);
+
+//  Makes a socket on the endpoint named by config key ("endpoints:writer"),
+//  binding when bind is true. Creates the directory of an ipc:// path.
+zsock_t *eod_stage_socket (eod_stage_t *self, int type, const char *config_key, bool bind);
+
+//  Same, with an explicit endpoint.
+zsock_t *eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms);
+
+//  Sends one message (ROUTER: identity is the peer's routing frame, else NULL).
+//  Traces it on the stage's PUB unless it is CREDS. 0 or -1 (logged).
+int eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg);
+
+//  Receives one message; on a ROUTER socket the routing frame is returned in
+//  *identity (caller destroys). A malformed frame is logged with where it came
+//  from and NULL is returned (the caller just goes on).
+eod_msg_t *eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity);
+
+//  Best-effort EVENT to the notifier (never blocks the stage).
+void eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market,
+                      const char *format, ...) __attribute__ ((format (printf, 5, 6)));
+
+//  Milliseconds on a monotonic clock.
+int64_t eod_clock_ms (void);
+
+#endif

@@ -1,0 +1,161 @@
+/*  eod-calendar — the trading-day gate.
+
+    Queries for people and scripts (--closed, --sessions, --is-open,
+    --next-session, --latest-closed: see cal_cli.h), and the gate of a run:
+    with --once it decides the session (--date, else [pipeline] date, else the
+    latest closed session of the market) and either sends the lister a JOB or,
+    on a closed day, tells the notifier and passes END down the pipeline.
+    main only wires. */
+#include <string.h>
+
+#include "cal_cli.h"
+#include "eod_cal.h"
+#include "eod_date.h"
+#include "eod_log.h"
+#include "eod_stage_main.h"
+
+static int
+s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
+{
+    const char *mname = opts->market ? opts->market : "kr";
+    eod_market_t market;
+    if (eod_market_parse (mname, &market)) {
+        eod_log_error ("--market %s: expected kr or us", mname);
+        return 2;
+    }
+    const char *mode = opts->from ? "backfill" : "daily";
+    eod_date_t from, to;
+    const char *pinned = opts->date ? opts->date : eod_config_str (stage->config, "pipeline:date");
+    if (opts->from || opts->to) {
+        if (!opts->from || !opts->to || eod_date_parse (opts->from, &from) || eod_date_parse (opts->to, &to)
+            || eod_date_compare (from, to) > 0) {
+            eod_log_error ("--from and --to need two dates, FROM <= TO");
+            return 2;
+        }
+    }
+    else if (*pinned) {
+        if (eod_date_parse (pinned, &from)) {
+            eod_log_error ("date '%s' is not a valid YYYY-MM-DD date", pinned);
+            return 2;
+        }
+        to = from;
+    }
+    else if (eod_cal_latest_closed_session (cal, market, eod_now (), &from)) {
+        eod_log_error ("%s: the latest closed session is unknown (the calendar table does not reach today)", mname);
+        return 3;
+    }
+    else
+        to = from;
+    char dfrom[11], dto[11];
+    eod_date_format (from, dfrom, sizeof dfrom);
+    eod_date_format (to, dto, sizeof dto);
+
+    zsock_t *lister = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:lister", false);
+    if (!lister)
+        return 2;
+    eod_msg_t *end = eod_msg_new (EOD_MSG_END);
+    eod_msg_set (&end->stage, "calendar");
+    eod_msg_set (&end->market, mname);
+    eod_msg_set (&end->mode, mode);
+    eod_msg_set (&end->date_from, dfrom);
+    eod_msg_set (&end->date_to, dto);
+    int rc = 0;
+    int status = EOD_CAL_OPEN;
+    if (strcmp (mode, "daily") == 0)
+        status = eod_cal_status (cal, market, from);
+    if (status == EOD_CAL_UNKNOWN) {
+        eod_stage_event (stage, "error", NULL, mname,
+                         "%s %s: unknown whether the exchange is open (outside the calendar table and no API answer)",
+                         mname, dfrom);
+        eod_msg_set (&end->status, "failed");
+        eod_msg_set (&end->error, "the session is unknown to the calendar");
+        rc = 3;
+    }
+    else if (status == EOD_CAL_CLOSED) {
+        const char *reason = eod_cal_closed_reason (cal, market, from);
+        eod_msg_t *event = eod_msg_new (EOD_MSG_EVENT);
+        eod_msg_set (&event->level, "info");
+        eod_msg_set (&event->stage, "calendar");
+        eod_msg_set (&event->market, mname);
+        eod_msg_set (&event->date_from, dfrom);
+        char text[256];
+        snprintf (text, sizeof text, "%s market closed on %s (%s)", mname, dfrom, reason ? reason : "holiday");
+        eod_msg_set (&event->text, text);
+        eod_fields_set (&event->fields, "kind", "closed");
+        eod_fields_set (&event->fields, "reason", reason ? reason : "holiday");
+        eod_log_info ("%s", text);
+        if (stage->events)
+            eod_stage_send (stage, stage->events, NULL, event);
+        eod_msg_destroy (&event);
+        eod_msg_set (&end->status, "closed");
+    }
+    else {
+        eod_msg_t *job = eod_msg_new (EOD_MSG_JOB);
+        char run_id[64];
+        snprintf (run_id, sizeof run_id, "%s-%s-%s-%s", mname, mode, dfrom, dto);
+        eod_msg_set (&job->run_id, run_id);
+        eod_msg_set (&job->market, mname);
+        eod_msg_set (&job->mode, mode);
+        eod_msg_set (&job->date_from, dfrom);
+        eod_msg_set (&job->date_to, dto);
+        eod_log_info ("%s %s session %s..%s: job sent", mname, mode, dfrom, dto);
+        eod_stage_send (stage, lister, NULL, job);
+        eod_msg_destroy (&job);
+        eod_msg_set (&end->status, "ok");
+    }
+    eod_stage_send (stage, lister, NULL, end);
+    eod_msg_destroy (&end);
+    zsock_destroy (&lister);   //  linger delivers what was sent
+    return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+    //  People's queries first: they need no config and no sockets.
+    if (cal_cli_wants (argc, argv)) {
+        eod_log_init ("eod-calendar");
+        const char *dir = NULL;
+        for (int i = 1; i + 1 < argc; i++)
+            if (strcmp (argv[i], "--calendar-dir") == 0)
+                dir = argv[i + 1];
+        char fallback[1024];
+        if (!dir) {
+            const char *root = getenv ("EOD_ROOT");
+            snprintf (fallback, sizeof fallback, "%s/config/calendars", root && *root ? root : EOD_SOURCE_DIR);
+            dir = fallback;
+        }
+        eod_cal_t *cal = eod_cal_new (dir);
+        if (!cal)
+            return 2;
+        int rc = cal_cli_run (cal, argc, argv, stdout);
+        eod_cal_destroy (&cal);
+        return rc;
+    }
+    eod_main_opts_t opts;
+    int rc = eod_main_parse (argc, argv, "calendar",
+                             "The calendar gate. Queries: --market kr|us --closed FROM TO | --sessions FROM TO |\n"
+                             "--is-open DATE | --next-session [DATE] | --latest-closed. As a stage: --once\n"
+                             "[--market kr|us] [--date D | --from D --to D] sends the lister a job, or on a closed\n"
+                             "day notifies and ends the run.",
+                             &opts);
+    if (rc >= 0)
+        return rc;
+    eod_stage_t *stage = eod_stage_new ("calendar", opts.config);
+    if (!stage)
+        return 2;
+    if (opts.check_config)
+        return eod_main_config_ok (&stage);
+    char dir[1024];
+    eod_config_path_value (stage->config, "pipeline:calendar_dir", dir, sizeof dir);
+    eod_cal_t *cal = eod_cal_new (dir);
+    if (!cal) {
+        eod_stage_destroy (&stage);
+        return 2;
+    }
+    eod_stage_connect_events (stage);
+    rc = s_gate (stage, cal, &opts);
+    eod_cal_destroy (&cal);
+    eod_stage_destroy (&stage);
+    return rc;
+}

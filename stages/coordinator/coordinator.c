@@ -1,0 +1,906 @@
+/*  coordinator — see coordinator.h. */
+#include "coordinator.h"
+#include "eod_kis.h"
+#include "eod_log.h"
+#include "eod_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define S_KEYS_MAX 16                 //  app keys (budgets) one coordinator paces
+#define S_TOKEN_ISSUE_GAP_S 61        //  KIS issues at most one token a minute
+#define S_TOKEN_MIN_USE_S 600         //  a fresh token is used at least this long
+#define S_POLL_MAX_MS 100             //  longest sleep between housekeeping passes
+#define S_BACKOFF_BASE_MS 200         //  retry backoff: base * 2^(attempt-1), capped
+#define S_BACKOFF_MAX_MS 5000
+#define S_ENDING_GRACE_MS 300         //  let the last messages leave before exit
+
+typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
+
+typedef struct {
+    eod_msg_t *task;                  //  the TASK as listed
+    s_task_state_t state;
+    int attempt;
+    char worker[128];                 //  lease holder
+    int64_t deadline_ms;              //  lease or ack deadline
+    int64_t not_before_ms;            //  retry backoff
+    char outcome[160];                //  "CODE reason" when failed, no-data or unknown
+    int kind;                         //  0 ok, 1 nodata, 2 unknown, 3 failed
+} s_task_t;
+
+typedef struct {
+    char id[32];                      //  the config section name
+    char *app_key;
+    char *app_secret;
+    char *token;
+    time_t expires;
+    time_t last_issue;
+    time_t refresh_at;                //  issue a new token from then on
+    int generation;                   //  bumped when the token changes
+    int64_t tat_us;                   //  GCRA theoretical arrival time
+    int64_t paused_until_ms;
+    long requests;
+    long rate_limited;
+} s_key_t;
+
+typedef struct {
+    zframe_t *identity;
+    char name[128];
+    int credit;
+    int64_t last_seen_ms;
+    int creds_generation[S_KEYS_MAX]; //  generation of each key's CREDS it holds (0: none)
+} s_worker_t;
+
+struct _coordinator_t {
+    eod_stage_t *stage;
+    bool once;
+    zsock_t *input;                   //  PULL: lister and writer
+    zsock_t *fetchers;                //  ROUTER
+    zsock_t *writer;                  //  PUSH
+    zpoller_t *poller;
+    s_key_t keys[S_KEYS_MAX];
+    size_t nkeys;
+    size_t next_key;                  //  round robin among keys that are free
+    int64_t interval_us;
+    long jitter_ms;
+    int max_attempts;
+    int64_t heartbeat_ms;
+    int64_t liveness;
+    int64_t ack_timeout_ms;
+    char base_url[512];
+    zhashx_t *tasks;                  //  task_id -> s_task_t
+    zlistx_t *queue;                  //  task ids waiting for dispatch (borrowed strings)
+    zhashx_t *workers;                //  name -> s_worker_t
+    //  The run
+    eod_msg_t *listed;                //  LISTED, once received
+    eod_msg_t *end;                   //  END from the lister, once received
+    char run_id[128];
+    int64_t started_ms;
+    long requests, rate_limited, retries;
+    bool done_sent;
+    bool api_unreachable;
+    int64_t last_heartbeat_ms;
+};
+
+int64_t
+coordinator_interval_us (long rate, long jitter_ms)
+{
+    //  N requests in any window of W + J + eps never trip a server counting N
+    //  in any sliding W (see the design notes); eps = 5 ms covers its clock.
+    return (int64_t) ((1000000.0 + 1000.0 * (double) jitter_ms + 5000.0) / (double) rate + 0.5);
+}
+
+int
+coordinator_gcra_take (int64_t *tat, int64_t now, int64_t interval)
+{
+    if (now < *tat)
+        return 0;
+    *tat = (*tat > now - interval ? *tat : now) + interval;
+    //  No burst: a key idle for a while starts from now, not from its old TAT.
+    if (*tat < now + interval)
+        *tat = now + interval;
+    return 1;
+}
+
+static int64_t
+s_now_us (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+s_task_free (void **item)
+{
+    s_task_t *t = *item;
+    if (t) {
+        eod_msg_destroy (&t->task);
+        free (t);
+        *item = NULL;
+    }
+}
+
+static void
+s_worker_free (void **item)
+{
+    s_worker_t *w = *item;
+    if (w) {
+        zframe_destroy (&w->identity);
+        free (w);
+        *item = NULL;
+    }
+}
+
+//  ---------------------------------------------------------------- tokens
+
+static void
+s_cache_path (coordinator_t *self, s_key_t *key, char *out, size_t outsize)
+{
+    char base[1024];
+    eod_config_path_value (self->stage->config, "kis:token_cache", base, sizeof base);
+    snprintf (out, outsize, "%s.%s", base, key->id);
+}
+
+//  Loads a cached token that belongs to this app key and is fresh enough.
+static void
+s_token_load (coordinator_t *self, s_key_t *key)
+{
+    char path[1100];
+    s_cache_path (self, key, path, sizeof path);
+    struct stat st;
+    if (stat (path, &st))
+        return;
+    if (st.st_mode & 077) {
+        eod_log_error ("%s: token cache is readable by group or others (mode %04o): ignored; chmod 600 it", path,
+                       (unsigned) (st.st_mode & 07777));
+        return;
+    }
+    json_error_t jerr;
+    json_t *root = json_load_file (path, 0, &jerr);
+    if (!root) {
+        eod_log_warn ("%s:%d: token cache unreadable (%s): a new token will be issued", path, jerr.line, jerr.text);
+        return;
+    }
+    char fp[33];
+    eod_fingerprint (key->app_key, fp);
+    const char *token = json_string_value (json_object_get (root, "token"));
+    const char *owner = json_string_value (json_object_get (root, "key_fingerprint"));
+    const char *base = json_string_value (json_object_get (root, "base_url"));
+    json_int_t expires = json_integer_value (json_object_get (root, "expires"));
+    json_int_t issued = json_integer_value (json_object_get (root, "issued"));
+    time_t now = eod_wall_now ();
+    long refresh = (long) eod_config_int (self->stage->config, "kis:token_refresh_s");
+    if (token && owner && strcmp (owner, fp) == 0 && base && strcmp (base, self->base_url) == 0
+        && expires - refresh > now) {
+        key->token = strdup (token);
+        key->expires = (time_t) expires;
+        key->last_issue = (time_t) issued;
+        key->refresh_at = (time_t) expires - refresh;
+        key->generation++;
+        eod_log_secret (key->token);
+        eod_log_info ("app key %s: using the cached token (expires in %ld min)", key->id,
+                      (long) (expires - now) / 60);
+    }
+    json_decref (root);
+}
+
+static void
+s_token_save (coordinator_t *self, s_key_t *key)
+{
+    char path[1100], tmp[1200], fp[33];
+    s_cache_path (self, key, path, sizeof path);
+    snprintf (tmp, sizeof tmp, "%s.tmp", path);
+    eod_mkdirs_for (path);
+    eod_fingerprint (key->app_key, fp);
+    json_t *root = json_pack ("{s:s, s:I, s:I, s:s, s:s}", "token", key->token, "expires", (json_int_t) key->expires,
+                              "issued", (json_int_t) key->last_issue, "key_fingerprint", fp, "base_url",
+                              self->base_url);
+    char *text = json_dumps (root, JSON_COMPACT);
+    json_decref (root);
+    int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || !text || write (fd, text, strlen (text)) != (ssize_t) strlen (text) || fsync (fd)) {
+        eod_log_warn ("%s: cannot write the token cache: %s", tmp, strerror (errno));
+        if (fd >= 0)
+            close (fd);
+    }
+    else {
+        close (fd);
+        if (rename (tmp, path))
+            eod_log_warn ("%s: cannot rename the token cache: %s", path, strerror (errno));
+    }
+    if (text) {
+        memset (text, 0, strlen (text));
+        free (text);
+    }
+}
+
+static void
+s_conn (coordinator_t *self, s_key_t *key, eod_kis_conn_t *c)
+{
+    memset (c, 0, sizeof *c);
+    c->base_url = self->base_url;
+    c->app_key = key->app_key;
+    c->app_secret = key->app_secret;
+    c->timeout_ms = (long) eod_config_int (self->stage->config, "kis:timeout_ms");
+    c->insecure = eod_config_bool (self->stage->config, "kis:insecure");
+    const char *ca = eod_config_str (self->stage->config, "kis:ca_file");
+    c->ca_file = *ca ? ca : NULL;
+}
+
+//  Makes sure key has a usable token: cached, or issued now (at most once a
+//  minute, as KIS allows). force: the API said the token is expired.
+//  Returns 0, or -1 when no token can be had (logged).
+static int
+s_token_ensure (coordinator_t *self, s_key_t *key, bool force)
+{
+    time_t now = eod_wall_now ();
+    long refresh = (long) eod_config_int (self->stage->config, "kis:token_refresh_s");
+    if (!force && key->token && now < key->refresh_at)
+        return 0;
+    if (force && key->token) {
+        free (key->token);
+        key->token = NULL;
+    }
+    for (int attempt = 1; attempt <= 3 && !zsys_interrupted; attempt++) {
+        now = eod_wall_now ();
+        if (key->last_issue && now - key->last_issue < S_TOKEN_ISSUE_GAP_S) {
+            long wait = S_TOKEN_ISSUE_GAP_S - (long) (now - key->last_issue);
+            eod_log_warn ("app key %s: waiting %ld s before issuing a token (1 per minute)", key->id, wait);
+            for (long i = 0; i < wait * 10 && !zsys_interrupted; i++)
+                zclock_sleep (100);
+        }
+        eod_kis_conn_t c;
+        s_conn (self, key, &c);
+        eod_kis_reply_t r;
+        char *token = NULL;
+        time_t expires = 0;
+        int status = eod_kis_issue_token (&c, &token, &expires, &r);
+        if (status == EOD_KIS_OK) {
+            free (key->token);
+            key->token = token;
+            key->expires = expires;
+            key->last_issue = eod_wall_now ();
+            key->refresh_at = expires - refresh;
+            if (key->refresh_at < key->last_issue + S_TOKEN_MIN_USE_S) {
+                //  An expiry already (nearly) past means our clock and the
+                //  server's disagree; re-issuing at once would only be refused.
+                eod_log_warn ("app key %s: the new token expires at %ld, %ld s from now by our clock: "
+                              "clocks disagree? using it for %d s", key->id, (long) expires,
+                              (long) (expires - key->last_issue), S_TOKEN_MIN_USE_S);
+                key->refresh_at = key->last_issue + S_TOKEN_MIN_USE_S;
+            }
+            key->generation++;
+            eod_log_secret (token);
+            eod_log_info ("app key %s: token issued, expires %ld min from now", key->id,
+                          (long) (expires - key->last_issue) / 60);
+            s_token_save (self, key);
+            return 0;
+        }
+        if (status == EOD_KIS_TOKEN_THROTTLED) {
+            key->last_issue = eod_wall_now ();
+            eod_log_warn ("app key %s: token issue throttled (%s %s)", key->id, r.msg_cd, r.msg1);
+            continue;
+        }
+        if (status == EOD_KIS_RETRYABLE) {
+            eod_log_warn ("app key %s: token issue failed, attempt %d: %s", key->id, attempt, r.error);
+            zclock_sleep (1000 * attempt);
+            continue;
+        }
+        eod_stage_event (self->stage, "error", self->run_id, NULL, "app key %s: token refused: %s %s %s", key->id,
+                         r.msg_cd, r.msg1, r.error);
+        return -1;
+    }
+    self->api_unreachable = true;
+    eod_stage_event (self->stage, "error", self->run_id, NULL, "app key %s: no access token could be had", key->id);
+    return -1;
+}
+
+//  ---------------------------------------------------------------- set-up
+
+static int
+s_add_key (coordinator_t *self, const char *section)
+{
+    if (self->nkeys >= S_KEYS_MAX) {
+        eod_log_error ("config: more than %d app keys", S_KEYS_MAX);
+        return -1;
+    }
+    const eod_config_t *cfg = self->stage->config;
+    const char *key = NULL, *secret = NULL;
+    if (strcmp (section, "live_app") == 0 || strcmp (section, "test_app") == 0) {
+        char name[64];
+        snprintf (name, sizeof name, "%s:key", section);
+        key = eod_config_str (cfg, name);
+        snprintf (name, sizeof name, "%s:secret_key", section);
+        secret = eod_config_str (cfg, name);
+    }
+    else {
+        key = eod_config_raw (cfg, section, "key");
+        secret = eod_config_raw (cfg, section, "secret_key");
+    }
+    if (!key || !*key || !secret || !*secret) {
+        eod_log_error ("%s: [%s] needs key and secret_key (or the environment variables)", eod_config_path (cfg),
+                       section);
+        return -1;
+    }
+    eod_log_secret (key);
+    eod_log_secret (secret);
+    s_key_t *k = &self->keys[self->nkeys++];
+    snprintf (k->id, sizeof k->id, "%s", section);
+    k->app_key = strdup (key);
+    k->app_secret = strdup (secret);
+    return k->app_key && k->app_secret ? 0 : -1;
+}
+
+coordinator_t *
+coordinator_new (eod_stage_t *stage, bool once)
+{
+    coordinator_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->stage = stage;
+    self->once = once;
+    const eod_config_t *cfg = stage->config;
+    bool live = strcmp (eod_config_str (cfg, "kis:env"), "live") == 0;
+    snprintf (self->base_url, sizeof self->base_url, "%s",
+              eod_config_str (cfg, live ? "kis:live_url" : "kis:test_url"));
+    if (s_add_key (self, live ? "live_app" : "test_app"))
+        goto fail;
+    const char *more = eod_config_str (cfg, "kis:keys");
+    while (*more) {
+        size_t n = strcspn (more, ",");
+        char section[64];
+        snprintf (section, sizeof section, "%.*s", (int) n, more);
+        eod_trim (section);
+        for (char *p = section; *p; p++)
+            *p = (char) (*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        if (*section && s_add_key (self, section))
+            goto fail;
+        more += n + (more[n] == ',');
+    }
+    long rate = (long) eod_config_int (cfg, "kis:rate");
+    if (rate == 0)
+        rate = live ? 20 : 2;   //  KIS: 20 requests/s per key on the real host, 2 on the mock
+    self->jitter_ms = (long) eod_config_int (cfg, "kis:jitter_ms");
+    self->interval_us = coordinator_interval_us (rate, self->jitter_ms);
+    self->max_attempts = (int) eod_config_int (cfg, "kis:max_attempts");
+    self->heartbeat_ms = eod_config_int (cfg, "pipeline:heartbeat_ms");
+    self->liveness = eod_config_int (cfg, "pipeline:liveness");
+    self->ack_timeout_ms = eod_config_int (cfg, "pipeline:ack_timeout_ms");
+    eod_log_info ("%zu app key(s), %ld requests/s each, one dispatch every %.2f ms per key", self->nkeys, rate,
+                  (double) self->interval_us / 1000.0);
+
+    self->tasks = zhashx_new ();
+    zhashx_set_destructor (self->tasks, s_task_free);
+    self->queue = zlistx_new ();
+    self->workers = zhashx_new ();
+    zhashx_set_destructor (self->workers, s_worker_free);
+    self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:coordinator", true);
+    self->fetchers = eod_stage_socket (stage, ZMQ_ROUTER, "endpoints:fetchers", true);
+    self->writer = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:writer", false);
+    if (!self->input || !self->fetchers || !self->writer)
+        goto fail;
+    self->poller = zpoller_new (self->input, self->fetchers, NULL);
+    self->started_ms = eod_clock_ms ();
+    return self;
+fail:
+    coordinator_destroy (&self);
+    return NULL;
+}
+
+void
+coordinator_destroy (coordinator_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    coordinator_t *self = *self_p;
+    zpoller_destroy (&self->poller);
+    zsock_destroy (&self->writer);
+    zsock_destroy (&self->fetchers);
+    zsock_destroy (&self->input);
+    zlistx_destroy (&self->queue);
+    zhashx_destroy (&self->tasks);
+    zhashx_destroy (&self->workers);
+    for (size_t i = 0; i < self->nkeys; i++) {
+        free (self->keys[i].app_key);
+        free (self->keys[i].app_secret);
+        free (self->keys[i].token);
+    }
+    eod_msg_destroy (&self->listed);
+    eod_msg_destroy (&self->end);
+    free (self);
+    *self_p = NULL;
+}
+
+//  ---------------------------------------------------------------- tasks
+
+static void
+s_requeue (coordinator_t *self, s_task_t *t, int64_t delay_ms)
+{
+    t->state = T_QUEUED;
+    t->worker[0] = '\0';
+    t->not_before_ms = eod_clock_ms () + delay_ms;
+    zlistx_add_end (self->queue, (void *) t->task->task_id);
+}
+
+static void
+s_settle (coordinator_t *self, s_task_t *t, s_task_state_t state, int kind, const char *reason)
+{
+    t->state = state;
+    t->kind = kind;
+    t->worker[0] = '\0';
+    if (reason)
+        snprintf (t->outcome, sizeof t->outcome, "%s %s", t->task->code, reason);
+}
+
+static void
+s_on_task (coordinator_t *self, eod_msg_t **msg_p)
+{
+    eod_msg_t *msg = *msg_p;
+    if (self->run_id[0] && strcmp (msg->run_id, self->run_id) != 0 && self->once) {
+        eod_log_warn ("TASK %s of another run (%s) ignored", msg->task_id, msg->run_id);
+        return;
+    }
+    snprintf (self->run_id, sizeof self->run_id, "%s", msg->run_id);
+    if (zhashx_lookup (self->tasks, msg->task_id))
+        return;   //  a re-listing: task ids are deterministic, so this is a duplicate
+    s_task_t *t = calloc (1, sizeof *t);
+    if (!t)
+        return;
+    t->task = msg;
+    *msg_p = NULL;
+    zhashx_insert (self->tasks, msg->task_id, t);
+    zlistx_add_end (self->queue, (void *) t->task->task_id);
+}
+
+static s_worker_t *
+s_worker (coordinator_t *self, zframe_t *identity, const char *name)
+{
+    char *key = zframe_strhex (identity);
+    s_worker_t *w = zhashx_lookup (self->workers, key);
+    if (!w) {
+        w = calloc (1, sizeof *w);
+        if (!w) {
+            free (key);
+            return NULL;
+        }
+        w->identity = zframe_dup (identity);
+        snprintf (w->name, sizeof w->name, "%s", name ? name : key);
+        zhashx_insert (self->workers, key, w);
+        eod_log_info ("fetcher %s joined", w->name);
+    }
+    free (key);
+    w->last_seen_ms = eod_clock_ms ();
+    return w;
+}
+
+static void
+s_forward_to_writer (coordinator_t *self, s_task_t *t, eod_msg_t *result)
+{
+    //  The writer needs the instrument's metadata and the task's range.
+    eod_fields_merge (&result->meta, &t->task->meta);
+    if (t->task->name && !eod_fields_get (&result->meta, "name"))
+        eod_fields_set (&result->meta, "name", t->task->name);
+    eod_msg_set (&result->mode, t->task->mode);
+    eod_msg_set (&result->date_from, t->task->date_from);
+    eod_msg_set (&result->date_to, t->task->date_to);
+    if (eod_stage_send (self->stage, self->writer, NULL, result) == 0) {
+        t->state = T_WRITING;
+        t->deadline_ms = eod_clock_ms () + self->ack_timeout_ms;
+    }
+    else
+        s_requeue (self, t, S_BACKOFF_BASE_MS);
+}
+
+static void
+s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
+{
+    if (w && w->credit < 1)
+        w->credit = 0;
+    s_task_t *t = zhashx_lookup (self->tasks, msg->task_id);
+    if (!t || t->state != T_LEASED || (w && strcmp (t->worker, w->name) != 0)) {
+        eod_log_debug ("late or duplicate RESULT for %s ignored", msg->task_id);
+        return;
+    }
+    const char *status = msg->status;
+    if (strcmp (status, "ok") == 0) {
+        s_forward_to_writer (self, t, msg);
+        return;
+    }
+    if (strcmp (status, "nodata") == 0) {
+        s_settle (self, t, T_DONE, 1, msg->error ? msg->error : "no data");
+        return;
+    }
+    if (strcmp (status, "unknown") == 0) {
+        s_settle (self, t, T_DONE, 2, "unknown symbol");
+        eod_log_warn ("%s: unknown to the API (reported, not retried)", t->task->code);
+        return;
+    }
+    const char *cd = msg->msg_cd ? msg->msg_cd : "";
+    s_key_t *key = NULL;
+    for (size_t i = 0; i < self->nkeys; i++)
+        if (t->task->key_id && strcmp (self->keys[i].id, t->task->key_id) == 0)
+            key = &self->keys[i];
+    if (strcmp (cd, "EGW00201") == 0) {
+        //  Our pacer should make this impossible: it is a limiter bug, or
+        //  another client shares the key. Pause the key for a whole window.
+        self->rate_limited++;
+        if (key) {
+            key->rate_limited++;
+            key->paused_until_ms = eod_clock_ms () + 1000 + self->jitter_ms;
+        }
+        eod_log_warn ("EGW00201 on %s (key %s): pausing the key %ld ms", t->task->code, key ? key->id : "?",
+                      1000 + self->jitter_ms);
+    }
+    else if (strcmp (cd, "EGW00123") == 0 || strcmp (cd, "EGW00121") == 0 || strcmp (cd, "EGW00122") == 0) {
+        if (key) {
+            eod_log_warn ("token rejected (%s) on %s: issuing a new one", cd, t->task->code);
+            s_token_ensure (self, key, true);
+        }
+    }
+    if (strcmp (status, "retryable") == 0 && t->attempt < self->max_attempts) {
+        self->retries++;
+        int64_t backoff = S_BACKOFF_BASE_MS << (t->attempt > 5 ? 5 : t->attempt - 1);
+        if (backoff > S_BACKOFF_MAX_MS)
+            backoff = S_BACKOFF_MAX_MS;
+        eod_log_info ("%s: attempt %d failed (%s %s), retry in %ld ms", t->task->code, t->attempt,
+                      cd, msg->error ? msg->error : "", (long) backoff);
+        s_requeue (self, t, backoff);
+        return;
+    }
+    char reason[140];
+    snprintf (reason, sizeof reason, "%s after %d attempt(s): %s%s%s", status, t->attempt, cd, *cd ? " " : "",
+              msg->error ? msg->error : "");
+    s_settle (self, t, T_FAILED, 3, reason);
+    eod_stage_event (self->stage, "warn", self->run_id, t->task->market, "%s: failed: %s", t->task->code, reason);
+}
+
+static void
+s_on_ack (coordinator_t *self, eod_msg_t *msg)
+{
+    s_task_t *t = zhashx_lookup (self->tasks, msg->task_id);
+    if (t && t->state == T_WRITING)
+        s_settle (self, t, T_DONE, 0, NULL);
+}
+
+static void
+s_send_creds (coordinator_t *self, s_worker_t *w, size_t k)
+{
+    s_key_t *key = &self->keys[k];
+    eod_msg_t *creds = eod_msg_new (EOD_MSG_CREDS);
+    eod_msg_set (&creds->key_id, key->id);
+    eod_msg_set (&creds->app_key, key->app_key);
+    eod_msg_set (&creds->app_secret, key->app_secret);
+    eod_msg_set (&creds->token, key->token);
+    eod_msg_set (&creds->base_url, self->base_url);
+    creds->expires = key->expires;
+    if (eod_stage_send (self->stage, self->fetchers, w->identity, creds) == 0)
+        w->creds_generation[k] = key->generation;
+    eod_msg_destroy (&creds);
+}
+
+//  The first queued task whose backoff is over, or NULL.
+static s_task_t *
+s_next_task (coordinator_t *self, int64_t now_ms)
+{
+    for (void *id = zlistx_first (self->queue); id; id = zlistx_next (self->queue)) {
+        s_task_t *t = zhashx_lookup (self->tasks, id);
+        if (!t || t->state != T_QUEUED) {
+            zlistx_delete (self->queue, zlistx_cursor (self->queue));
+            continue;
+        }
+        if (t->not_before_ms <= now_ms) {
+            zlistx_delete (self->queue, zlistx_cursor (self->queue));
+            return t;
+        }
+    }
+    return NULL;
+}
+
+static s_worker_t *
+s_ready_worker (coordinator_t *self)
+{
+    s_worker_t *best = NULL;
+    for (s_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers))
+        if (w->credit > 0 && (!best || w->last_seen_ms < best->last_seen_ms))
+            best = w;   //  least recently served first
+    return best;
+}
+
+//  Dispatches while a fetcher is ready, a task is due and a key conforms.
+//  Returns the milliseconds until the next key is due (for the poll timeout).
+static int64_t
+s_dispatch (coordinator_t *self)
+{
+    while (!zsys_interrupted) {
+        if (zlistx_size (self->queue) == 0)
+            return S_POLL_MAX_MS;
+        s_worker_t *w = s_ready_worker (self);
+        if (!w)
+            return S_POLL_MAX_MS;
+        int64_t now_us = s_now_us ();
+        int64_t now_ms = now_us / 1000;
+        //  The key that is free first.
+        size_t k = self->nkeys;
+        int64_t wait_us = INT64_MAX;
+        for (size_t i = 0; i < self->nkeys; i++) {
+            size_t j = (self->next_key + i) % self->nkeys;
+            s_key_t *key = &self->keys[j];
+            int64_t due = key->tat_us;
+            if (key->paused_until_ms * 1000 > due)
+                due = key->paused_until_ms * 1000;
+            if (due <= now_us) {
+                k = j;
+                break;
+            }
+            if (due - now_us < wait_us)
+                wait_us = due - now_us;
+        }
+        if (k == self->nkeys)
+            return wait_us == INT64_MAX ? S_POLL_MAX_MS : (wait_us + 999) / 1000;
+        s_task_t *t = s_next_task (self, now_ms);
+        if (!t)
+            return S_POLL_MAX_MS;
+        s_key_t *key = &self->keys[k];
+        if (s_token_ensure (self, key, false)) {
+            s_requeue (self, t, 1000);
+            return S_POLL_MAX_MS;
+        }
+        coordinator_gcra_take (&key->tat_us, s_now_us (), self->interval_us);
+        self->next_key = (k + 1) % self->nkeys;
+        if (w->creds_generation[k] != key->generation)
+            s_send_creds (self, w, k);
+        t->attempt++;
+        t->task->attempt = t->attempt;
+        eod_msg_set (&t->task->key_id, key->id);
+        if (eod_stage_send (self->stage, self->fetchers, w->identity, t->task)) {
+            //  The fetcher vanished (ROUTER_MANDATORY): forget it, keep the task.
+            t->attempt--;
+            zlistx_add_start (self->queue, (void *) t->task->task_id);
+            char *hex = zframe_strhex (w->identity);
+            zhashx_delete (self->workers, hex);
+            free (hex);
+            continue;
+        }
+        w->credit--;
+        t->state = T_LEASED;
+        snprintf (t->worker, sizeof t->worker, "%s", w->name);
+        t->deadline_ms = now_ms + self->heartbeat_ms * self->liveness + eod_config_int (self->stage->config, "kis:timeout_ms");
+        key->requests++;
+        self->requests++;
+    }
+    return S_POLL_MAX_MS;
+}
+
+static void
+s_on_fetcher (coordinator_t *self)
+{
+    zframe_t *identity = NULL;
+    eod_msg_t *msg = eod_stage_recv (self->stage, self->fetchers, &identity);
+    if (!msg)
+        return;
+    s_worker_t *w = s_worker (self, identity, msg->type == EOD_MSG_READY || msg->type == EOD_MSG_HEARTBEAT ? msg->worker : NULL);
+    switch (msg->type) {
+    case EOD_MSG_READY:
+        if (w)
+            w->credit += msg->count > 0 ? (int) msg->count : 1;
+        break;
+    case EOD_MSG_HEARTBEAT: break;
+    case EOD_MSG_RESULT: s_on_result (self, w, msg); break;
+    default:
+        eod_log_warn ("fetcher %s sent an unexpected %s: ignored", w ? w->name : "?", eod_msg_type_name (msg->type));
+    }
+    eod_msg_destroy (&msg);
+    zframe_destroy (&identity);
+}
+
+static void
+s_on_input (coordinator_t *self)
+{
+    eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
+    if (!msg)
+        return;
+    switch (msg->type) {
+    case EOD_MSG_TASK: s_on_task (self, &msg); break;
+    case EOD_MSG_LISTED:
+        eod_msg_destroy (&self->listed);
+        snprintf (self->run_id, sizeof self->run_id, "%s", msg->run_id);
+        self->listed = msg;
+        msg = NULL;
+        eod_log_info ("run %s: %ld tasks listed", self->run_id, (long) self->listed->count);
+        break;
+    case EOD_MSG_END:
+        eod_msg_destroy (&self->end);
+        self->end = msg;
+        msg = NULL;
+        break;
+    case EOD_MSG_ACK: s_on_ack (self, msg); break;
+    default: eod_log_warn ("unexpected %s on the input: ignored", eod_msg_type_name (msg->type));
+    }
+    eod_msg_destroy (&msg);
+}
+
+//  Leases of dead fetchers and results the writer never acknowledged go back
+//  to the queue; heartbeats go out.
+static void
+s_housekeeping (coordinator_t *self)
+{
+    int64_t now = eod_clock_ms ();
+    int64_t dead_after = self->heartbeat_ms * self->liveness;
+    zlistx_t *dead = zlistx_new ();
+    for (s_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers))
+        if (now - w->last_seen_ms > dead_after)
+            zlistx_add_end (dead, (void *) zhashx_cursor (self->workers));
+    for (const char *hex = zlistx_first (dead); hex; hex = zlistx_next (dead)) {
+        s_worker_t *w = zhashx_lookup (self->workers, hex);
+        int requeued = 0;
+        for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks))
+            if (t->state == T_LEASED && strcmp (t->worker, w->name) == 0) {
+                s_requeue (self, t, 0);
+                requeued++;
+            }
+        eod_stage_event (self->stage, "warn", self->run_id, NULL,
+                         "fetcher %s missed %ld heartbeats: gone, %d task(s) requeued", w->name,
+                         (long) self->liveness, requeued);
+        zhashx_delete (self->workers, hex);
+    }
+    zlistx_destroy (&dead);
+    for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
+        if (t->state == T_WRITING && now > t->deadline_ms) {
+            eod_log_warn ("%s: the writer did not acknowledge in time: leased again", t->task->task_id);
+            s_requeue (self, t, 0);
+        }
+        else if (t->state == T_LEASED && now > t->deadline_ms) {
+            eod_log_warn ("%s: no result from %s in time: leased again", t->task->task_id, t->worker);
+            s_requeue (self, t, 0);
+        }
+    }
+    if (now - self->last_heartbeat_ms >= self->heartbeat_ms) {
+        self->last_heartbeat_ms = now;
+        eod_msg_t *hb = eod_msg_new (EOD_MSG_HEARTBEAT);
+        eod_msg_set (&hb->worker, "coordinator");
+        for (s_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers))
+            eod_stage_send (self->stage, self->fetchers, w->identity, hb);
+        eod_msg_destroy (&hb);
+    }
+}
+
+static int
+s_cmp_str (const void *a, const void *b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+//  True when the run is over: the lister said END and every listed task is settled.
+static bool
+s_run_settled (coordinator_t *self)
+{
+    if (!self->end)
+        return false;
+    if (self->end->status && strcmp (self->end->status, "ok") != 0 && strcmp (self->end->status, "complete") != 0)
+        return true;   //  closed market or a failed listing: nothing to wait for
+    if (!self->listed || (int64_t) zhashx_size (self->tasks) < self->listed->count)
+        return false;
+    for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks))
+        if (t->state != T_DONE && t->state != T_FAILED)
+            return false;
+    return true;
+}
+
+static void
+s_finish (coordinator_t *self)
+{
+    eod_msg_t *end = eod_msg_dup (self->end);
+    if (self->listed) {
+        eod_msg_t *done = eod_msg_new (EOD_MSG_RUN_DONE);
+        eod_msg_set (&done->run_id, self->listed->run_id);
+        eod_msg_set (&done->market, self->listed->market);
+        eod_msg_set (&done->mode, self->listed->mode);
+        eod_msg_set (&done->date_from, self->listed->date_from);
+        eod_msg_set (&done->date_to, self->listed->date_to);
+        done->count = (int64_t) zhashx_size (self->tasks);
+        zlistx_t *outcomes = zlistx_new ();
+        for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
+            if (t->kind == 0)
+                done->ok++;
+            else if (t->kind == 1)
+                done->nodata++;
+            else if (t->kind == 2)
+                done->unknown++;
+            else
+                done->failed++;
+            if (t->kind)
+                zlistx_add_end (outcomes, t->outcome);
+        }
+        size_t n = zlistx_size (outcomes);
+        char **sorted = calloc (n ? n : 1, sizeof *sorted);
+        size_t i = 0;
+        for (char *s = zlistx_first (outcomes); s && sorted; s = zlistx_next (outcomes))
+            sorted[i++] = s;
+        if (sorted) {
+            qsort (sorted, n, sizeof *sorted, s_cmp_str);
+            for (i = 0; i < n; i++)
+                eod_msg_add_list (done, sorted[i]);
+        }
+        free (sorted);
+        zlistx_destroy (&outcomes);
+        done->requests = self->requests;
+        done->rate_limited = self->rate_limited;
+        done->retries = self->retries;
+        done->duration_ms = eod_clock_ms () - self->started_ms;
+        eod_fields_merge (&done->meta, &self->listed->meta);
+        eod_stage_send (self->stage, self->writer, NULL, done);
+        eod_log_info ("run %s settled: %ld ok, %ld no data, %ld unknown, %ld failed; %ld requests, %ld rejected "
+                      "by the rate limit, %ld retries",
+                      done->run_id, (long) done->ok, (long) done->nodata, (long) done->unknown, (long) done->failed,
+                      self->requests, self->rate_limited, self->retries);
+        if (end && done->failed && (!end->status || strcmp (end->status, "ok") == 0))
+            eod_msg_set (&end->status, "partial");
+        eod_msg_destroy (&done);
+    }
+    if (end) {
+        eod_msg_set (&end->stage, "coordinator");
+        eod_stage_send (self->stage, self->writer, NULL, end);
+        //  Tell the fetchers the run is over (one-shot fetchers exit on it).
+        for (s_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers))
+            eod_stage_send (self->stage, self->fetchers, w->identity, end);
+        eod_msg_destroy (&end);
+    }
+    self->done_sent = true;
+}
+
+int
+coordinator_run (coordinator_t *self)
+{
+    //  Tokens before the first dispatch: fetchers get them with their first task.
+    for (size_t i = 0; i < self->nkeys; i++) {
+        s_token_load (self, &self->keys[i]);
+        if (s_token_ensure (self, &self->keys[i], false))
+            return self->api_unreachable ? 3 : 2;
+    }
+    int64_t timeout = S_POLL_MAX_MS;
+    int64_t ended_at = 0;
+    while (!zsys_interrupted) {
+        void *which = zpoller_wait (self->poller, (int) (timeout < 1 ? 1 : timeout > S_POLL_MAX_MS ? S_POLL_MAX_MS : timeout));
+        if (which == self->input)
+            s_on_input (self);
+        else if (which == self->fetchers)
+            s_on_fetcher (self);
+        else if (zpoller_terminated (self->poller))
+            break;
+        s_housekeeping (self);
+        timeout = s_dispatch (self);
+        if (!self->done_sent && s_run_settled (self)) {
+            s_finish (self);
+            ended_at = eod_clock_ms ();
+            if (!self->once) {
+                //  Service mode: forget the run, keep the fetchers and tokens.
+                zhashx_purge (self->tasks);
+                zlistx_purge (self->queue);
+                eod_msg_destroy (&self->listed);
+                eod_msg_destroy (&self->end);
+                self->done_sent = false;
+                self->run_id[0] = '\0';
+                self->requests = self->rate_limited = self->retries = 0;
+                self->started_ms = eod_clock_ms ();
+            }
+        }
+        if (self->once && self->done_sent && eod_clock_ms () - ended_at > S_ENDING_GRACE_MS)
+            break;
+    }
+    if (zsys_interrupted && !self->done_sent) {
+        eod_log_warn ("interrupted before the run was settled");
+        return 4;
+    }
+    if (self->api_unreachable)
+        return 3;
+    long failed = 0;
+    for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks))
+        failed += t->kind == 3;
+    return failed ? 1 : 0;
+}

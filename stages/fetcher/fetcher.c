@@ -1,0 +1,342 @@
+/*  fetcher — see fetcher.h. */
+#include "fetcher.h"
+#include "eod_kis.h"
+#include "eod_log.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#define S_COORDINATOR_SILENCE_LIVENESS 3   //  heartbeats missed before reconnecting
+#define S_RECONNECT_MAX_MS 32000           //  Paranoid Pirate back-off ceiling
+
+struct _fetcher_t {
+    eod_stage_t *stage;
+    char endpoint[1024];
+    bool once;
+    char name[128];
+    zsock_t *dealer;
+    zactor_t *worker;
+    zhashx_t *creds;          //  key_id -> eod_msg_t CREDS
+    bool busy;
+    bool adjusted;
+    long timeout_ms;
+    int64_t heartbeat_ms;
+    int64_t last_heard_ms;
+    int64_t last_sent_ms;
+    int64_t reconnect_ms;
+};
+
+//  Copies "YYYY-MM-DD" as "YYYYMMDD".
+static void
+s_compact (const char *date, char out[9])
+{
+    size_t j = 0;
+    for (size_t i = 0; date && date[i] && j < 8; i++)
+        if (date[i] != '-')
+            out[j++] = date[i];
+    out[j] = '\0';
+}
+
+static const char *
+s_status_of (int status)
+{
+    switch (status) {
+    case EOD_KIS_OK: return "ok";
+    case EOD_KIS_NODATA: return "nodata";
+    case EOD_KIS_UNKNOWN_SYMBOL: return "unknown";
+    case EOD_KIS_PERMANENT: return "permanent";
+    default: return "retryable";
+    }
+}
+
+eod_msg_t *
+fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, long timeout_ms)
+{
+    eod_msg_t *result = eod_msg_new (EOD_MSG_RESULT);
+    if (!result)
+        return NULL;
+    eod_msg_set (&result->run_id, task->run_id);
+    eod_msg_set (&result->task_id, task->task_id);
+    eod_msg_set (&result->market, task->market);
+    eod_msg_set (&result->code, task->code);
+    result->attempt = task->attempt;
+    result->requests = 1;
+    eod_kis_conn_t c = {
+        .base_url = creds->base_url, .app_key = creds->app_key, .app_secret = creds->app_secret,
+        .timeout_ms = timeout_ms};
+    char from[9], to[9];
+    s_compact (task->date_from, from);
+    s_compact (task->date_to, to);
+    eod_fields_t output1 = EOD_FIELDS_INIT;
+    eod_fields_t *rows = NULL;
+    size_t nrows = 0;
+    eod_kis_reply_t r;
+    memset (&r, 0, sizeof r);
+    const char *date_key;
+    int status;
+    if (strcmp (task->market, "us") == 0) {
+        date_key = "xymd";
+        status = eod_kis_overseas_daily (&c, creds->token, task->exchange ? task->exchange : "", task->code, to,
+                                         adjusted, &output1, &rows, &nrows, &r);
+    }
+    else {
+        date_key = "stck_bsop_date";
+        status = eod_kis_daily_chart (&c, creds->token, task->code, from, to, adjusted, &output1, &rows, &nrows, &r);
+    }
+    size_t kept = 0;
+    char newest[9] = "";
+    if (status == EOD_KIS_OK) {
+        //  Keep the rows of the task's range only (the overseas endpoint
+        //  returns 100 rows ending at BYMD whatever the start).
+        for (size_t i = 0; i < nrows; i++) {
+            const char *d = eod_fields_get (&rows[i], date_key);
+            if (!d)
+                continue;
+            if (!newest[0] || strcmp (d, newest) > 0)
+                snprintf (newest, sizeof newest, "%s", d);
+            if (strcmp (d, from) >= 0 && strcmp (d, to) <= 0) {
+                eod_msg_add_row (result, &rows[i]);
+                kept++;
+            }
+        }
+        if (kept == 0)
+            status = EOD_KIS_NODATA;
+    }
+    eod_msg_set (&result->status, s_status_of (status));
+    if (status == EOD_KIS_OK)
+        eod_fields_merge (&result->snapshot, &output1);
+    else if (status == EOD_KIS_NODATA) {
+        char text[160];
+        if (newest[0])
+            snprintf (text, sizeof text, "no row in %s..%s (newest %s)", from, to, newest);
+        else
+            snprintf (text, sizeof text, "no row in %s..%s", from, to);
+        eod_msg_set (&result->error, text);
+    }
+    else {
+        eod_msg_set (&result->msg_cd, r.msg_cd);
+        eod_msg_set (&result->error, r.error[0] ? r.error : r.msg1);
+    }
+    eod_fields_clear (&output1);
+    eod_fields_array_free (&rows, nrows);
+    return result;
+}
+
+//  The worker thread: receives (task, creds) pointers, sends back a RESULT pointer.
+typedef struct {
+    bool adjusted;
+    long timeout_ms;
+} s_worker_args_t;
+
+static void
+s_worker_actor (zsock_t *pipe, void *arg)
+{
+    s_worker_args_t *args = arg;
+    zsock_signal (pipe, 0);
+    while (true) {
+        zmsg_t *msg = zmsg_recv (pipe);
+        if (!msg)
+            break;
+        char *command = zmsg_popstr (msg);
+        if (command && strcmp (command, "FETCH") == 0) {
+            zframe_t *tf = zmsg_pop (msg), *cf = zmsg_pop (msg);
+            eod_msg_t *task = tf && zframe_size (tf) == sizeof (void *) ? *(eod_msg_t **) zframe_data (tf) : NULL;
+            eod_msg_t *creds = cf && zframe_size (cf) == sizeof (void *) ? *(eod_msg_t **) zframe_data (cf) : NULL;
+            eod_msg_t *result = task && creds ? fetcher_fetch (task, creds, args->adjusted, args->timeout_ms) : NULL;
+            eod_msg_destroy (&task);
+            eod_msg_destroy (&creds);
+            zsock_send (pipe, "p", result);
+            zframe_destroy (&tf);
+            zframe_destroy (&cf);
+        }
+        bool term = command && strcmp (command, "$TERM") == 0;
+        free (command);
+        zmsg_destroy (&msg);
+        if (term)
+            break;
+    }
+    free (args);
+}
+
+static void
+s_creds_free (void **item)
+{
+    eod_msg_t *m = *item;
+    eod_msg_destroy (&m);
+    *item = NULL;
+}
+
+static int
+s_send (fetcher_t *self, eod_msg_t *msg)
+{
+    int rc = eod_stage_send (self->stage, self->dealer, NULL, msg);
+    self->last_sent_ms = eod_clock_ms ();
+    return rc;
+}
+
+static void
+s_send_simple (fetcher_t *self, eod_msg_type_t type)
+{
+    eod_msg_t *msg = eod_msg_new (type);
+    eod_msg_set (&msg->worker, self->name);
+    msg->count = 1;
+    s_send (self, msg);
+    eod_msg_destroy (&msg);
+}
+
+static int
+s_connect (fetcher_t *self)
+{
+    zsock_destroy (&self->dealer);
+    self->dealer = eod_socket_new (ZMQ_DEALER, self->endpoint, false, self->stage->linger_ms);
+    if (!self->dealer)
+        return -1;
+    self->last_heard_ms = eod_clock_ms ();
+    //  Credit for one task, unless one is in flight (its RESULT will ask again).
+    if (!self->busy)
+        s_send_simple (self, EOD_MSG_READY);
+    else
+        s_send_simple (self, EOD_MSG_HEARTBEAT);
+    return 0;
+}
+
+fetcher_t *
+fetcher_new (eod_stage_t *stage, const char *endpoint, bool once)
+{
+    fetcher_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->stage = stage;
+    self->once = once;
+    snprintf (self->endpoint, sizeof self->endpoint, "%s", endpoint);
+    char host[64] = "host";
+    gethostname (host, sizeof host - 1);
+    snprintf (self->name, sizeof self->name, "%s-%d", host, (int) getpid ());
+    self->adjusted = eod_config_bool (stage->config, "kis:adjusted");
+    self->timeout_ms = (long) eod_config_int (stage->config, "kis:timeout_ms");
+    self->heartbeat_ms = eod_config_int (stage->config, "pipeline:heartbeat_ms");
+    self->reconnect_ms = 1000;
+    self->creds = zhashx_new ();
+    zhashx_set_destructor (self->creds, s_creds_free);
+    s_worker_args_t *args = calloc (1, sizeof *args);
+    if (!args)
+        goto fail;
+    args->adjusted = self->adjusted;
+    args->timeout_ms = self->timeout_ms;
+    self->worker = zactor_new (s_worker_actor, args);
+    if (!self->worker || s_connect (self))
+        goto fail;
+    return self;
+fail:
+    fetcher_destroy (&self);
+    return NULL;
+}
+
+void
+fetcher_destroy (fetcher_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    fetcher_t *self = *self_p;
+    zactor_destroy (&self->worker);
+    zsock_destroy (&self->dealer);
+    zhashx_destroy (&self->creds);
+    free (self);
+    *self_p = NULL;
+}
+
+//  Returns true when the run is over for a one-shot fetcher.
+static bool
+s_on_coordinator (fetcher_t *self)
+{
+    eod_msg_t *msg = eod_stage_recv (self->stage, self->dealer, NULL);
+    self->last_heard_ms = eod_clock_ms ();
+    self->reconnect_ms = 1000;
+    if (!msg)
+        return false;
+    bool over = false;
+    if (msg->type == EOD_MSG_CREDS) {
+        eod_log_secret (msg->token);
+        eod_log_secret (msg->app_secret);
+        eod_log_secret (msg->app_key);
+        zhashx_update (self->creds, msg->key_id, msg);
+        msg = NULL;
+    }
+    else if (msg->type == EOD_MSG_TASK) {
+        eod_msg_t *creds = msg->key_id ? zhashx_lookup (self->creds, msg->key_id) : NULL;
+        if (self->busy) {
+            eod_log_warn ("TASK %s while busy: answered retryable", msg->task_id);
+        }
+        if (!creds || self->busy) {
+            eod_msg_t *result = eod_msg_new (EOD_MSG_RESULT);
+            eod_msg_set (&result->run_id, msg->run_id);
+            eod_msg_set (&result->task_id, msg->task_id);
+            eod_msg_set (&result->market, msg->market);
+            eod_msg_set (&result->code, msg->code);
+            eod_msg_set (&result->status, "retryable");
+            eod_msg_set (&result->error, self->busy ? "fetcher busy" : "no credentials for the task's key");
+            s_send (self, result);
+            eod_msg_destroy (&result);
+            if (!self->busy)
+                s_send_simple (self, EOD_MSG_READY);
+        }
+        else {
+            self->busy = true;
+            //  The worker owns the task and a copy of the credentials (CREDS may
+            //  be replaced while the request is in flight) and frees both.
+            zsock_send (self->worker, "spp", "FETCH", msg, eod_msg_dup (creds));
+            msg = NULL;
+        }
+    }
+    else if (msg->type == EOD_MSG_END)
+        over = self->once;
+    else if (msg->type != EOD_MSG_HEARTBEAT)
+        eod_log_warn ("unexpected %s from the coordinator: ignored", eod_msg_type_name (msg->type));
+    eod_msg_destroy (&msg);
+    return over;
+}
+
+int
+fetcher_run (fetcher_t *self)
+{
+    zpoller_t *poller = zpoller_new (self->dealer, self->worker, NULL);
+    bool over = false;
+    while (!zsys_interrupted && !over) {
+        void *which = zpoller_wait (poller, (int) self->heartbeat_ms / 2);
+        if (which == self->dealer)
+            over = s_on_coordinator (self);
+        else if (which == self->worker) {
+            eod_msg_t *result = NULL;
+            zsock_recv (self->worker, "p", &result);
+            self->busy = false;
+            if (result) {
+                s_send (self, result);
+                eod_msg_destroy (&result);
+            }
+            s_send_simple (self, EOD_MSG_READY);
+        }
+        else if (zpoller_terminated (poller))
+            break;
+        int64_t now = eod_clock_ms ();
+        if (now - self->last_sent_ms >= self->heartbeat_ms)
+            s_send_simple (self, EOD_MSG_HEARTBEAT);
+        if (now - self->last_heard_ms > self->heartbeat_ms * S_COORDINATOR_SILENCE_LIVENESS
+                                            + self->reconnect_ms) {
+            eod_log_warn ("coordinator silent for %ld ms: reconnecting to %s", (long) (now - self->last_heard_ms),
+                          self->endpoint);
+            zpoller_remove (poller, self->dealer);
+            if (s_connect (self) == 0)
+                zpoller_add (poller, self->dealer);
+            self->reconnect_ms = self->reconnect_ms * 2 > S_RECONNECT_MAX_MS ? S_RECONNECT_MAX_MS
+                                                                             : self->reconnect_ms * 2;
+        }
+    }
+    if (self->busy) {
+        //  Wait for the request in flight so its memory is not lost.
+        eod_msg_t *result = NULL;
+        zsock_recv (self->worker, "p", &result);
+        eod_msg_destroy (&result);
+    }
+    zpoller_destroy (&poller);
+    return 0;
+}

@@ -1,0 +1,26 @@
+/*  fetcher — one worker of the fetch stage.
+
+    A DEALER that asks the coordinator for work with READY (credit 1), makes
+    exactly one API request per TASK with the credentials the coordinator
+    sent in CREDS, and answers with a RESULT: rows, or an error classified as
+    retryable, permanent, no data or unknown symbol. The request runs in a
+    worker thread so heartbeats keep flowing while it is in flight. */
+#ifndef FETCHER_H
+#define FETCHER_H
+
+#include "eod_zmq.h"
+
+typedef struct _fetcher_t fetcher_t;
+
+//  endpoint: the coordinator's fetcher endpoint. Returns NULL on failure.
+fetcher_t *fetcher_new (eod_stage_t *stage, const char *endpoint, bool once);
+void fetcher_destroy (fetcher_t **self_p);
+
+//  Runs until END (once) or interrupted. Returns the exit code.
+int fetcher_run (fetcher_t *self);
+
+//  Performs one task with creds and returns its RESULT (never NULL but on no
+//  memory). Public so it is tested against the simulator without sockets.
+eod_msg_t *fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, long timeout_ms);
+
+#endif

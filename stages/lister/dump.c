@@ -1,0 +1,222 @@
+/*  lister dump — print a local master file as CSV (see dump.h).
+
+    Used by `eod-lister --dump-master kospi|kosdaq FILE` and `--dump-cod FILE`
+    to check a downloaded file by eye or in scripts, without the pipeline. */
+#include "dump.h"
+#include "eod_log.h"
+
+#include <assert.h>
+#include <csv.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+//  First read size; the buffer doubles up to the cap.
+#define S_READ_CHUNK 65536
+
+char *
+lister_dump_read_file (const char *path, size_t *len)
+{
+    assert (path && len);
+    char *buf = NULL;
+    size_t size = 0, capacity = S_READ_CHUNK;
+    *len = 0;
+    FILE *f = fopen (path, "rb");
+    if (!f) {
+        eod_log_error ("%s: cannot open: %s", path, strerror (errno));
+        return NULL;
+    }
+    buf = malloc (capacity + 1);
+    if (!buf) {
+        eod_log_error ("%s: out of memory", path);
+        goto out;
+    }
+    while (true) {
+        if (size == capacity) {
+            if (capacity > EOD_MASTER_UNZIP_MAX) {
+                eod_log_error ("%s: larger than %zu bytes", path, EOD_MASTER_UNZIP_MAX);
+                goto fail;
+            }
+            size_t bigger = capacity * 2;
+            char *grown = realloc (buf, bigger + 1);
+            if (!grown) {
+                eod_log_error ("%s: out of memory", path);
+                goto fail;
+            }
+            buf = grown;
+            capacity = bigger;
+        }
+        size_t got = fread (buf + size, 1, capacity - size, f);
+        size += got;
+        if (got == 0) {
+            if (ferror (f)) {
+                eod_log_error ("%s: read error: %s", path, strerror (errno));
+                goto fail;
+            }
+            break;
+        }
+    }
+    if (size > EOD_MASTER_UNZIP_MAX) {
+        eod_log_error ("%s: larger than %zu bytes", path, EOD_MASTER_UNZIP_MAX);
+        goto fail;
+    }
+    buf [size] = '\0';
+    *len = size;
+    goto out;
+fail:
+    free (buf);
+    buf = NULL;
+out:
+    fclose (f);
+    return buf;
+}
+
+//  Writes one CSV field, preceded by a comma unless it is the first; quotes
+//  it (through libcsv) only when it holds a comma, quote, CR or LF.
+static int
+s_field (FILE *out, const char *text, bool first)
+{
+    if (!first && fputc (',', out) == EOF)
+        return -1;
+    size_t n = strlen (text);
+    if (strpbrk (text, ",\"\r\n"))
+        return csv_fwrite (out, text, n) == 0 ? 0 : -1;
+    return fwrite (text, 1, n, out) == n ? 0 : -1;
+}
+
+static int
+s_row (FILE *out, const char *const *fields, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (s_field (out, fields [i], i == 0))
+            return -1;
+    return fputc ('\n', out) == EOF ? -1 : 0;
+}
+
+#define S_COUNT(a) (sizeof (a) / sizeof ((a) [0]))
+//  Room for a market cap printed as decimal.
+#define S_CAP_TEXT 24
+
+static const char *
+s_yn (bool flag)
+{
+    return flag ? "Y" : "N";
+}
+
+typedef struct {
+    FILE *out;
+    bool write_error;
+} s_dump_t;
+
+static int
+s_master_row (const eod_master_record_t *rec, void *arg)
+{
+    s_dump_t *self = arg;
+    char cap [S_CAP_TEXT];
+    snprintf (cap, sizeof (cap), "%lld", rec->market_cap);
+    const char *kospi [] = {
+        rec->short_code, rec->standard_code, rec->name, rec->group_code, cap,
+        s_yn (rec->krx300), s_yn (rec->spac), s_yn (rec->suspended), rec->listing_date,
+        rec->revenue, rec->operating_profit, rec->net_income, rec->roe
+    };
+    const char *kosdaq [] = {
+        rec->short_code, rec->standard_code, rec->name, rec->group_code, cap,
+        s_yn (rec->krx300), s_yn (rec->kosdaq150), s_yn (rec->spac), s_yn (rec->suspended),
+        rec->listing_date, rec->revenue, rec->operating_profit, rec->net_income, rec->roe
+    };
+    int rc = rec->kind == EOD_MASTER_KOSDAQ ? s_row (self->out, kosdaq, S_COUNT (kosdaq))
+                                            : s_row (self->out, kospi, S_COUNT (kospi));
+    if (rc)
+        self->write_error = true;
+    return rc;
+}
+
+static int
+s_cod_row (const eod_cod_record_t *rec, void *arg)
+{
+    s_dump_t *self = arg;
+    const char *fields [] = {
+        rec->symbol, rec->exchange_code, rec->exchange_id, rec->exchange_name,
+        rec->korea_name, rec->english_name, rec->security_type, rec->currency
+    };
+    int rc = s_row (self->out, fields, S_COUNT (fields));
+    if (rc)
+        self->write_error = true;
+    return rc;
+}
+
+//  Maps a finished parse to the dump's exit code.
+static int
+s_result (const char *path, int parse_rc, const s_dump_t *dump,
+          const eod_master_stats_t *stats)
+{
+    if (dump->write_error || fflush (dump->out) == EOF) {
+        eod_log_error ("%s: cannot write the CSV: %s", path, strerror (errno));
+        return LISTER_DUMP_NOFILE;
+    }
+    if (parse_rc)
+        return LISTER_DUMP_NOFILE;
+    if (stats->garbled) {
+        eod_log_warn ("%s: %zu records, %zu garbled and skipped", path, stats->records,
+                      stats->garbled);
+        return LISTER_DUMP_GARBLED;
+    }
+    return LISTER_DUMP_OK;
+}
+
+int
+lister_dump_master (eod_master_kind_t kind, const char *path, FILE *out)
+{
+    assert (path && out);
+    size_t len;
+    char *bytes = lister_dump_read_file (path, &len);
+    if (!bytes)
+        return LISTER_DUMP_NOFILE;
+    s_dump_t dump = { .out = out };
+    eod_master_stats_t stats;
+    const char *kospi_header [] = {
+        "short_code", "standard_code", "name", "group_code", "market_cap", "krx300",
+        "spac", "suspended", "listing_date", "revenue", "operating_profit", "net_income", "roe"
+    };
+    const char *kosdaq_header [] = {
+        "short_code", "standard_code", "name", "group_code", "market_cap", "krx300",
+        "kosdaq150", "spac", "suspended", "listing_date", "revenue", "operating_profit",
+        "net_income", "roe"
+    };
+    int rc = kind == EOD_MASTER_KOSDAQ ? s_row (out, kosdaq_header, S_COUNT (kosdaq_header))
+                                       : s_row (out, kospi_header, S_COUNT (kospi_header));
+    if (rc)
+        dump.write_error = true;
+    else
+        rc = eod_master_parse (kind, bytes, len, path, s_master_row, &dump, &stats);
+    if (dump.write_error)
+        memset (&stats, 0, sizeof (stats));
+    free (bytes);
+    return s_result (path, rc, &dump, &stats);
+}
+
+int
+lister_dump_cod (const char *path, FILE *out)
+{
+    assert (path && out);
+    size_t len;
+    char *bytes = lister_dump_read_file (path, &len);
+    if (!bytes)
+        return LISTER_DUMP_NOFILE;
+    s_dump_t dump = { .out = out };
+    eod_master_stats_t stats;
+    const char *header [] = {
+        "symbol", "exchange_code", "exchange_id", "exchange_name", "korea_name",
+        "english_name", "security_type", "currency"
+    };
+    int rc = s_row (out, header, S_COUNT (header));
+    if (rc)
+        dump.write_error = true;
+    else
+        rc = eod_cod_parse (bytes, len, path, s_cod_row, &dump, &stats);
+    if (dump.write_error)
+        memset (&stats, 0, sizeof (stats));
+    free (bytes);
+    return s_result (path, rc, &dump, &stats);
+}

@@ -1,0 +1,38 @@
+/*  lister dump — `eod-lister --dump-master` and `--dump-cod`: print a local
+    master file as CSV so an operator can see what the lister would read.
+
+    These read an unzipped master file from disk (no network), parse it with
+    common/eod_master and write one CSV line per good record, with a header.
+    Fields are quoted only when they hold a comma, quote or newline. */
+#ifndef LISTER_DUMP_H
+#define LISTER_DUMP_H
+
+#include <stdio.h>
+
+#include "eod_master.h"
+
+//  Exit codes of the dump functions (also the program's exit status).
+#define LISTER_DUMP_OK      0   //  read, every record good
+#define LISTER_DUMP_GARBLED 1   //  read, some records garbled (reported on stderr, skipped)
+#define LISTER_DUMP_NOFILE  2   //  the file cannot be read
+
+//  Prints every parsed record of the KOSPI or KOSDAQ .mst file at path to
+//  out, after the header line
+//  short_code,standard_code,name,group_code,market_cap,krx300[,kosdaq150],
+//  spac,suspended,listing_date,revenue,operating_profit,net_income,roe
+//  (kosdaq150 only for KOSDAQ; flags Y/N; market_cap unpadded). Returns one
+//  of the LISTER_DUMP_ codes; a write error on out counts as
+//  LISTER_DUMP_NOFILE.
+int lister_dump_master (eod_master_kind_t kind, const char *path, FILE *out);
+
+//  Prints every record of the US .cod file at path to out with the header
+//  symbol,exchange_code,exchange_id,exchange_name,korea_name,english_name,
+//  security_type,currency. Returns as lister_dump_master.
+int lister_dump_cod (const char *path, FILE *out);
+
+//  Reads the whole file at path into a new NUL-terminated buffer (the
+//  caller's to free; *len gets the size, at most EOD_MASTER_UNZIP_MAX).
+//  Returns NULL, with the reason logged, when it cannot.
+char *lister_dump_read_file (const char *path, size_t *len);
+
+#endif

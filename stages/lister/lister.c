@@ -1,0 +1,348 @@
+/*  lister — see lister.h. */
+#include "lister.h"
+#include "eod_http.h"
+#include "eod_log.h"
+#include "eod_master.h"
+#include "eod_util.h"
+#include "universe.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+#define S_MASTER_MAX (64u * 1024 * 1024)   //  zipped master files are ~1 MiB
+#define S_BACKOFF_MS 1000
+
+struct _lister_t {
+    eod_stage_t *stage;
+    bool once;
+    zsock_t *input;        //  PULL: JOB and END from the calendar gate
+    zsock_t *coordinator;  //  PUSH: TASK, LISTED, END
+    bool failed;
+    bool unreachable;
+};
+
+char *
+lister_download (const eod_config_t *cfg, const char *url, size_t *len, char *err, size_t errlen)
+{
+    int attempts = (int) eod_config_int (cfg, "master:max_attempts");
+    bool insecure = eod_config_bool (cfg, "master:insecure");
+    const char *ca = eod_config_str (cfg, "master:ca_file");
+    if (insecure)
+        eod_log_warn ("master:insecure is set: TLS verification is off for %s", url);
+    for (int attempt = 1; attempt <= attempts && !zsys_interrupted; attempt++) {
+        eod_http_request_t req = {.method = "GET", .url = url,
+                                  .timeout_ms = (long) eod_config_int (cfg, "master:timeout_ms"),
+                                  .max_body = S_MASTER_MAX, .insecure = insecure, .ca_file = *ca ? ca : NULL};
+        eod_http_response_t resp;
+        if (eod_http_perform (&req, &resp) == 0 && resp.status == 200) {
+            *len = resp.body_len;
+            char *body = resp.body;
+            resp.body = NULL;
+            eod_http_response_free (&resp);
+            return body;
+        }
+        char logurl[512];
+        eod_http_url_for_log (url, logurl, sizeof logurl);
+        if (resp.status)
+            snprintf (err, errlen, "GET %s: HTTP %ld", logurl, resp.status);
+        else
+            snprintf (err, errlen, "%s", resp.error);
+        eod_http_response_free (&resp);
+        bool retry = resp.status == 0 || resp.status >= 500 || resp.status == 429;
+        eod_log_warn ("master file: attempt %d of %d: %s", attempt, attempts, err);
+        if (!retry)
+            break;
+        if (attempt < attempts)
+            zclock_sleep (S_BACKOFF_MS * attempt);
+    }
+    return NULL;
+}
+
+static int
+s_cmp (const void *a, const void *b)
+{
+    return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+void
+lister_run_id (const char *market, const char *mode, const char *from, const char *to, char **codes,
+               size_t ncodes, char out[17])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
+    EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL);
+    const char *parts[] = {market, mode, from, to};
+    for (size_t i = 0; i < 4; i++) {
+        EVP_DigestUpdate (ctx, parts[i], strlen (parts[i]));
+        EVP_DigestUpdate (ctx, "|", 1);
+    }
+    char **sorted = malloc ((ncodes ? ncodes : 1) * sizeof *sorted);
+    if (sorted) {
+        memcpy (sorted, codes, ncodes * sizeof *sorted);
+        qsort (sorted, ncodes, sizeof *sorted, s_cmp);
+        for (size_t i = 0; i < ncodes; i++) {
+            EVP_DigestUpdate (ctx, sorted[i], strlen (sorted[i]));
+            EVP_DigestUpdate (ctx, ",", 1);
+        }
+        free (sorted);
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    EVP_DigestFinal_ex (ctx, digest, &dlen);
+    EVP_MD_CTX_free (ctx);
+    for (int i = 0; i < 8; i++)
+        snprintf (out + 2 * i, 3, "%02x", digest[i]);
+    out[16] = '\0';
+}
+
+//  ---------------------------------------------------------------- KR
+
+typedef struct {
+    lister_kr_filter_t filter;
+    eod_master_kind_t kind;
+    zlistx_t *selected;    //  eod_msg_t TASK drafts (code, name, meta)
+    size_t seen;
+} s_collect_t;
+
+static int
+s_collect (const eod_master_record_t *rec, void *arg)
+{
+    s_collect_t *c = arg;
+    c->seen++;
+    if (!lister_kr_selects (&c->filter, c->kind, rec))
+        return 0;
+    eod_msg_t *t = eod_msg_new (EOD_MSG_TASK);
+    if (!t)
+        return -1;
+    eod_msg_set (&t->code, rec->short_code);
+    eod_msg_set (&t->name, rec->name);
+    eod_msg_set (&t->exchange, eod_master_kind_name (c->kind));
+    eod_fields_set (&t->meta, "name", rec->name);
+    eod_fields_set (&t->meta, "group_code", rec->group_code);
+    eod_fields_set (&t->meta, "revenue", rec->revenue);
+    eod_fields_set (&t->meta, "operating_profit", rec->operating_profit);
+    eod_fields_set (&t->meta, "net_income", rec->net_income);
+    eod_fields_set (&t->meta, "roe", rec->roe);
+    zlistx_add_end (c->selected, t);
+    return 0;
+}
+
+static void
+s_msg_free (void **item)
+{
+    eod_msg_t *m = *item;
+    eod_msg_destroy (&m);
+    *item = NULL;
+}
+
+static void
+s_filter_from_config (const eod_config_t *cfg, lister_kr_filter_t *f)
+{
+    lister_kr_filter_defaults (f);
+    f->kospi_min_cap = eod_config_int (cfg, "filter:kospi_min_cap");
+    f->kosdaq_min_cap = eod_config_int (cfg, "filter:kosdaq_min_cap");
+    f->kospi_name_pattern = eod_config_str (cfg, "filter:kospi_name_pattern");
+    f->kospi_extra_groups = eod_config_str (cfg, "filter:kospi_extra_groups");
+    f->kospi_krx300 = eod_config_bool (cfg, "filter:kospi_krx300");
+    f->kosdaq_krx300 = eod_config_bool (cfg, "filter:kosdaq_krx300");
+    f->kosdaq_kosdaq150 = eod_config_bool (cfg, "filter:kosdaq_kosdaq150");
+}
+
+//  Lists the KR universe into tasks. Returns 0, or -1 with err set.
+static int
+s_list_kr (lister_t *self, zlistx_t *tasks, eod_fields_t *summary, char *err, size_t errlen)
+{
+    static const struct {
+        eod_master_kind_t kind;
+        const char *zip;
+        const char *entry;
+    } files[] = {{EOD_MASTER_KOSPI, "kospi_code.mst.zip", "kospi_code.mst"},
+                 {EOD_MASTER_KOSDAQ, "kosdaq_code.mst.zip", "kosdaq_code.mst"}};
+    const eod_config_t *cfg = self->stage->config;
+    for (size_t i = 0; i < 2; i++) {
+        char url[1024];
+        snprintf (url, sizeof url, "%s/%s", eod_config_str (cfg, "master:url"), files[i].zip);
+        size_t ziplen = 0;
+        char *zip = lister_download (cfg, url, &ziplen, err, errlen);
+        if (!zip) {
+            self->unreachable = true;
+            return -1;
+        }
+        char *mst = NULL;
+        size_t mstlen = 0;
+        char uerr[256];
+        int rc = eod_master_unzip (zip, ziplen, files[i].entry, &mst, &mstlen, uerr, sizeof uerr);
+        free (zip);
+        if (rc) {
+            snprintf (err, errlen, "%s: %s", files[i].zip, uerr);
+            return -1;
+        }
+        s_collect_t c = {.kind = files[i].kind, .selected = tasks};
+        s_filter_from_config (cfg, &c.filter);
+        size_t before = zlistx_size (tasks);
+        eod_master_stats_t stats;
+        rc = eod_master_parse (files[i].kind, mst, mstlen, files[i].entry, s_collect, &c, &stats);
+        free (mst);
+        if (rc) {
+            snprintf (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", files[i].entry);
+            return -1;
+        }
+        char text[64], key[64];
+        const char *kname = eod_master_kind_name (files[i].kind);
+        snprintf (key, sizeof key, "%s_records", kname);
+        snprintf (text, sizeof text, "%zu", stats.records);
+        eod_fields_set (summary, key, text);
+        snprintf (key, sizeof key, "%s_selected", kname);
+        snprintf (text, sizeof text, "%zu", zlistx_size (tasks) - before);
+        eod_fields_set (summary, key, text);
+        snprintf (key, sizeof key, "%s_garbled", kname);
+        snprintf (text, sizeof text, "%zu", stats.garbled);
+        eod_fields_set (summary, key, text);
+        eod_log_info ("%s: %zu records, %zu selected, %zu garbled", files[i].entry, stats.records,
+                      zlistx_size (tasks) - before, stats.garbled);
+        if (stats.garbled)
+            eod_stage_event (self->stage, "warn", NULL, "kr",
+                             "%s: %zu garbled record(s) skipped (see the lister's log for file:line)",
+                             files[i].entry, stats.garbled);
+        if (stats.records == 0) {
+            snprintf (err, errlen, "%s: no record could be read", files[i].entry);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void
+s_on_job (lister_t *self, eod_msg_t *job)
+{
+    zlistx_t *tasks = zlistx_new ();
+    zlistx_set_destructor (tasks, s_msg_free);
+    eod_fields_t summary = EOD_FIELDS_INIT;
+    char err[512] = "";
+    int rc;
+    if (strcmp (job->market, "kr") == 0)
+        rc = s_list_kr (self, tasks, &summary, err, sizeof err);
+    else {
+        snprintf (err, sizeof err, "market '%s' is not listed by this lister yet", job->market);
+        rc = -1;
+    }
+    if (rc) {
+        self->failed = true;
+        eod_stage_event (self->stage, "error", job->run_id, job->market, "lister: %s", err);
+        zlistx_destroy (&tasks);
+        eod_fields_clear (&summary);
+        return;
+    }
+    //  The same code can sit in both files only by a data error: keep the first.
+    size_t n = zlistx_size (tasks);
+    char **codes = calloc (n ? n : 1, sizeof *codes);
+    zhashx_t *seen = zhashx_new ();
+    size_t k = 0;
+    for (eod_msg_t *t = zlistx_first (tasks); t; t = zlistx_next (tasks)) {
+        if (zhashx_insert (seen, t->code, t) != 0) {
+            eod_log_warn ("%s listed twice: the second is dropped", t->code);
+            eod_msg_set (&t->code, NULL);
+            continue;
+        }
+        codes[k++] = t->code;
+    }
+    char run_id[17];
+    lister_run_id (job->market, job->mode, job->date_from, job->date_to, codes, k, run_id);
+    free (codes);
+    zhashx_destroy (&seen);
+    char from[9], to[9];
+    snprintf (from, sizeof from, "%.4s%.2s%.2s", job->date_from, job->date_from + 5, job->date_from + 8);
+    snprintf (to, sizeof to, "%.4s%.2s%.2s", job->date_to, job->date_to + 5, job->date_to + 8);
+    long sent = 0;
+    for (eod_msg_t *t = zlistx_first (tasks); t; t = zlistx_next (tasks)) {
+        if (!t->code)
+            continue;
+        char task_id[128];
+        snprintf (task_id, sizeof task_id, "%s-%s-%s-%s", job->market, t->code, from, to);
+        eod_msg_set (&t->run_id, run_id);
+        eod_msg_set (&t->task_id, task_id);
+        eod_msg_set (&t->market, job->market);
+        eod_msg_set (&t->mode, job->mode);
+        eod_msg_set (&t->date_from, job->date_from);
+        eod_msg_set (&t->date_to, job->date_to);
+        if (eod_stage_send (self->stage, self->coordinator, NULL, t) == 0)
+            sent++;
+    }
+    eod_msg_t *listed = eod_msg_new (EOD_MSG_LISTED);
+    eod_msg_set (&listed->run_id, run_id);
+    eod_msg_set (&listed->market, job->market);
+    eod_msg_set (&listed->mode, job->mode);
+    eod_msg_set (&listed->date_from, job->date_from);
+    eod_msg_set (&listed->date_to, job->date_to);
+    listed->count = sent;
+    eod_fields_merge (&listed->meta, &summary);
+    eod_stage_send (self->stage, self->coordinator, NULL, listed);
+    eod_log_info ("run %s: %ld tasks listed for %s %s..%s", run_id, sent, job->market, job->date_from,
+                  job->date_to);
+    eod_msg_destroy (&listed);
+    zlistx_destroy (&tasks);
+    eod_fields_clear (&summary);
+}
+
+lister_t *
+lister_new (eod_stage_t *stage, bool once)
+{
+    lister_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->stage = stage;
+    self->once = once;
+    self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:lister", true);
+    self->coordinator = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:coordinator", false);
+    if (!self->input || !self->coordinator) {
+        lister_destroy (&self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+lister_destroy (lister_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    lister_t *self = *self_p;
+    zsock_destroy (&self->coordinator);
+    zsock_destroy (&self->input);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+lister_run (lister_t *self)
+{
+    zpoller_t *poller = zpoller_new (self->input, NULL);
+    bool over = false;
+    while (!zsys_interrupted && !over) {
+        if (!zpoller_wait (poller, 1000)) {
+            if (zpoller_terminated (poller))
+                break;
+            continue;
+        }
+        eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
+        if (!msg)
+            continue;
+        if (msg->type == EOD_MSG_JOB)
+            s_on_job (self, msg);
+        else if (msg->type == EOD_MSG_END) {
+            eod_msg_set (&msg->stage, "lister");
+            if (self->failed && (!msg->status || strcmp (msg->status, "ok") == 0)) {
+                eod_msg_set (&msg->status, "failed");
+                eod_msg_set (&msg->error, "the universe could not be listed (master files)");
+            }
+            eod_stage_send (self->stage, self->coordinator, NULL, msg);
+            over = self->once;
+        }
+        else
+            eod_log_warn ("unexpected %s: ignored", eod_msg_type_name (msg->type));
+        eod_msg_destroy (&msg);
+    }
+    zpoller_destroy (&poller);
+    if (self->unreachable)
+        return 3;
+    return self->failed ? 4 : 0;
+}

@@ -1,0 +1,187 @@
+/*  eod-notifier — tells people what the pipeline did, on Slack.
+
+    EVENTs from every stage: a closed-market notice, failure alerts (level
+    error); everything else is only logged. END closes a run: its summary
+    (rows, codes missing, duration, requests/s) is posted. Slack being slow or
+    down never stalls anything upstream: this stage is the last one, posts
+    are bounded in time, and a failed post is logged, not retried forever. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "eod_log.h"
+#include "eod_slack.h"
+#include "eod_stage_main.h"
+#include "notify_format.h"
+
+typedef struct {
+    eod_stage_t *stage;
+    eod_slack_t *slack;      //  NULL: Slack off, messages only logged
+    char channel[256];
+    long missing_cap;
+    int failures;
+} s_notifier_t;
+
+static void
+s_post (s_notifier_t *self, char *body)
+{
+    if (!body)
+        return;
+    if (self->slack) {
+        char err[256];
+        if (eod_slack_post (self->slack, body, err, sizeof err)) {
+            eod_log_error ("Slack: message not delivered: %s", err);
+            self->failures++;
+        }
+    }
+    else
+        eod_log_info ("Slack is off; message: %s", body);
+    free (body);
+}
+
+static long
+s_meta_long (const eod_msg_t *m, const char *key)
+{
+    const char *v = eod_fields_get (&m->meta, key);
+    return v ? strtol (v, NULL, 10) : 0;
+}
+
+static void
+s_on_end (s_notifier_t *self, const eod_msg_t *end)
+{
+    if (end->status && strcmp (end->status, "closed") == 0)
+        return;   //  the calendar gate's EVENT said so already
+    char session[32];
+    if (end->date_from && end->date_to && strcmp (end->date_from, end->date_to) != 0)
+        snprintf (session, sizeof session, "%s..%s", end->date_from, end->date_to);
+    else
+        snprintf (session, sizeof session, "%s", end->date_from ? end->date_from : "?");
+    const char *status = "complete";
+    if (end->status && strcmp (end->status, "failed") == 0)
+        status = "failed";
+    else if ((end->status && strcmp (end->status, "partial") == 0) || s_meta_long (end, "failed") > 0)
+        status = "partial";
+    notify_summary_t s = {
+        .market = end->market ? end->market : "?", .session = session,
+        .mode = end->mode ? end->mode : "daily", .status = status,
+        .rows = s_meta_long (end, "rows"), .tasks_total = s_meta_long (end, "tasks"),
+        .tasks_ok = s_meta_long (end, "ok"), .tasks_nodata = s_meta_long (end, "nodata"),
+        .tasks_unknown = s_meta_long (end, "unknown"), .tasks_failed = s_meta_long (end, "failed"),
+        .missing = (const char *const *) end->list, .nmissing = end->nlist,
+        .missing_cap = (size_t) self->missing_cap,
+        .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0,
+        .requests = s_meta_long (end, "requests"), .rate_limited = s_meta_long (end, "rate_limited"),
+        .retries = s_meta_long (end, "retries"), .object_uri = eod_fields_get (&end->meta, "object_uri"),
+        .run_id = end->run_id};
+    s.requests_per_s = s.duration_s > 0 ? (double) s.requests / s.duration_s : 0;
+    eod_log_info ("run %s %s %s: %s, %ld rows, %ld tasks (%ld ok, %ld no data, %ld unknown, %ld failed), %ld "
+                  "requests in %.1f s%s%s",
+                  s.market, s.mode, session, status, s.rows, s.tasks_total, s.tasks_ok, s.tasks_nodata,
+                  s.tasks_unknown, s.tasks_failed, s.requests, s.duration_s, end->error ? ": " : "",
+                  end->error ? end->error : "");
+    s_post (self, notify_format_summary (&s, *self->channel ? self->channel : NULL));
+    if (strcmp (status, "failed") == 0 && end->error)
+        s_post (self, notify_format_failure (end->stage ? end->stage : "pipeline", end->error, s.market, session,
+                                             *self->channel ? self->channel : NULL));
+}
+
+static void
+s_on_event (s_notifier_t *self, const eod_msg_t *ev)
+{
+    const char *kind = eod_fields_get (&ev->fields, "kind");
+    const char *channel = *self->channel ? self->channel : NULL;
+    if (kind && strcmp (kind, "closed") == 0)
+        s_post (self, notify_format_closed (ev->market ? ev->market : "?", ev->date_from ? ev->date_from : "?",
+                                            eod_fields_get (&ev->fields, "reason"), channel));
+    else if (strcmp (ev->level, "error") == 0)
+        s_post (self, notify_format_failure (ev->stage, ev->text, ev->market, ev->date_from, channel));
+    else
+        eod_log_info ("event from %s (%s): %s", ev->stage, ev->level, ev->text);
+}
+
+int
+main (int argc, char **argv)
+{
+    eod_main_opts_t opts;
+    int rc = eod_main_parse (argc, argv, "notifier",
+                             "The notifier: posts run summaries, closed-market notices and failure alerts to Slack\n"
+                             "(chat.postMessage with a bot token, or an incoming webhook).",
+                             &opts);
+    if (rc >= 0)
+        return rc;
+    eod_stage_t *stage = eod_stage_new ("notifier", opts.config);
+    if (!stage)
+        return 2;
+    if (opts.check_config)
+        return eod_main_config_ok (&stage);
+    const eod_config_t *cfg = stage->config;
+    s_notifier_t self = {.stage = stage, .missing_cap = (long) eod_config_int (cfg, "slack:missing_cap")};
+    const char *channel = eod_config_str (cfg, "slack:channel");
+    if (!*channel)
+        channel = eod_config_str (cfg, "slack_config:channel_name");
+    //  The reference pipeline stored the name without '#' and added it; an id (C0123...) stays as it is.
+    bool is_id = *channel && strspn (channel, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen (channel);
+    snprintf (self.channel, sizeof self.channel, "%s%s", *channel && *channel != '#' && !is_id ? "#" : "", channel);
+    const char *token = eod_config_str (cfg, "slack_config:channel_access_token");
+    const char *webhook = eod_config_str (cfg, "slack_config:webhook_url");
+    if (eod_config_bool (cfg, "slack:enabled") && (*token || *webhook)) {
+        const char *ca = eod_config_str (cfg, "slack:ca_file");
+        eod_slack_config_t sc = {
+            .api_base = eod_config_str (cfg, "slack:api_base"), .token = *token ? token : NULL,
+            .webhook_url = *webhook ? webhook : NULL, .timeout_ms = (long) eod_config_int (cfg, "slack:timeout_ms"),
+            .max_wait_ms = (long) eod_config_int (cfg, "slack:max_wait_ms"),
+            .insecure = eod_config_bool (cfg, "slack:insecure"), .ca_file = *ca ? ca : NULL};
+        self.slack = eod_slack_new (&sc);
+        if (!self.slack) {
+            eod_stage_destroy (&stage);
+            return 2;
+        }
+        if (!*webhook && !*self.channel) {
+            eod_log_error ("%s: Slack needs a channel ([slack] channel or [SLACK_CONFIG] channel_name)",
+                           eod_config_path (cfg));
+            eod_slack_destroy (&self.slack);
+            eod_stage_destroy (&stage);
+            return 2;
+        }
+    }
+    else
+        eod_log_info ("Slack is off (no token or webhook, or [slack] enabled = false): messages are logged");
+    zsock_t *input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:notifier", true);
+    if (!input) {
+        eod_slack_destroy (&self.slack);
+        eod_stage_destroy (&stage);
+        return 2;
+    }
+    zpoller_t *poller = zpoller_new (input, NULL);
+    bool over = false;
+    while (!zsys_interrupted && !over) {
+        if (!zpoller_wait (poller, 1000)) {
+            if (zpoller_terminated (poller))
+                break;
+            continue;
+        }
+        eod_msg_t *msg = eod_stage_recv (stage, input, NULL);
+        if (!msg)
+            continue;
+        if (msg->type == EOD_MSG_EVENT)
+            s_on_event (&self, msg);
+        else if (msg->type == EOD_MSG_END) {
+            s_on_end (&self, msg);
+            over = opts.once;
+        }
+        else
+            eod_log_warn ("unexpected %s: ignored", eod_msg_type_name (msg->type));
+        eod_msg_destroy (&msg);
+    }
+    //  Events that arrived with END (a closed day's notice) are still posted.
+    while (over && zsock_events (input) & ZMQ_POLLIN) {
+        eod_msg_t *msg = eod_stage_recv (stage, input, NULL);
+        if (msg && msg->type == EOD_MSG_EVENT)
+            s_on_event (&self, msg);
+        eod_msg_destroy (&msg);
+    }
+    zpoller_destroy (&poller);
+    zsock_destroy (&input);
+    eod_slack_destroy (&self.slack);
+    eod_stage_destroy (&stage);
+    return 0;
+}

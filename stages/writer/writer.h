@@ -1,0 +1,44 @@
+/*  writer — the idempotent sink of the pipeline.
+
+    RESULTs arrive from the coordinator. Each batch is appended to the run's
+    journal and fsynced before its ACKs go back, so an acknowledged row is on
+    disk. When the coordinator says RUN_DONE, the journal is folded into the
+    final files: rows keyed by (market, code, trade date) so a redelivered task
+    changes nothing, one CSV per session, sorted, in the reference pipeline's
+    columns, written to a temp name and renamed. Each file goes to the
+    uploader as a FILE; END carries the run's summary on. */
+#ifndef WRITER_H
+#define WRITER_H
+
+#include <stdio.h>
+
+#include "eod_zmq.h"
+
+typedef struct _writer_t writer_t;
+
+writer_t *writer_new (eod_stage_t *stage, bool once);
+void writer_destroy (writer_t **self_p);
+int writer_run (writer_t *self);
+
+//  The CSV layout of a market: column names in order. Returns the count.
+size_t writer_columns (const char *market, const char *const **columns);
+
+//  Fills out[ncolumns] (borrowed pointers into row/snapshot/meta, or "") for
+//  one row of a RESULT: snapshot applies only to the session the snapshot is
+//  of (daily runs). date_buf receives the ISO trade date. Returns 0, or -1
+//  when the row has no valid trade date.
+int writer_row_values (const char *market, const eod_fields_t *row, const eod_fields_t *snapshot,
+                       const eod_fields_t *meta, const char *code, bool with_snapshot, const char **out,
+                       char date_buf[11]);
+
+//  Writes one CSV field: quoted (libcsv) only when it holds a comma, a quote
+//  or a line break. 0 or -1.
+int writer_csv_field (FILE *out, const char *value);
+
+//  Folds the journal at path into files under data_dir; for each file written
+//  calls on_file. Returns the number of rows written, or -1 (logged).
+typedef void (writer_file_fn) (const char *path, const char *rel, const char *date, long rows, void *arg);
+long writer_fold_journal (const char *journal, const char *data_dir, const char *market, writer_file_fn *on_file,
+                          void *arg);
+
+#endif

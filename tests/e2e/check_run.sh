@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+#  check_run.sh — checks a finished KR run against the simulators:
+#    every code the simulator's universe selects (less those it answers as
+#    unknown) has its row in the day's CSV; the object is in the bucket with a
+#    matching MD5 and the same bytes (AWS CLI); the Slack simulator holds the
+#    summary; the API saw no EGW00201 and the expected number of tokens issued.
+#  usage: check_run.sh --sim URL --s3 URL --data DIR --date YYYY-MM-DD [--tokens N] [--bucket B]
+#  Prints "N passed, N failed"; exits 1 on any failure.
+set -uo pipefail
+sim="" s3="" data="" date="" tokens="" bucket=eod-demo
+while [ $# -gt 0 ]; do
+    case $1 in
+        --sim) sim=$2; shift 2 ;; --s3) s3=$2; shift 2 ;; --data) data=$2; shift 2 ;;
+        --date) date=$2; shift 2 ;; --tokens) tokens=$2; shift 2 ;; --bucket) bucket=$2; shift 2 ;;
+        *) echo "check_run: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+compact=${date//-/}
+csv="$data/market=kr/dt=$date/kr_$compact.csv"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+if [ -s "$csv" ]; then ok "the day's CSV exists: $csv"; else bad "no CSV at $csv"; fi
+header=$(head -n1 "$csv" 2>/dev/null)
+expected_header="stck_bsop_date,stck_clpr,stck_oprc,stck_hgpr,stck_lwpr,acml_vol,acml_tr_pbmn,flng_cls_code,prtt_rate,mod_yn,prdy_vrss_sign,prdy_vrss,revl_issu_reas,prdy_ctrt,stck_prdy_clpr,hts_kor_isnm,stck_prpr,stck_shrn_iscd,prdy_vol,stck_mxpr,stck_llam,stck_prdy_oprc,stck_prdy_hgpr,stck_prdy_lwpr,askp,bidp,prdy_vrss_vol,vol_tnrt,stck_fcam,lstn_stcn,cpfn,hts_avls,per,eps,pbr,itewhol_loan_rmnd_ratem,group_code,revenue,operating_profit,net_income,roe"
+if [ "$header" = "$expected_header" ]; then ok "the CSV has the reference pipeline's 41 KR columns in order"; else bad "CSV header differs: $header"; fi
+
+curl -sf "$sim/_sim/universe/kr" >"$tmp/universe.json" || bad "no universe from the simulator"
+/usr/bin/python3 - "$tmp/universe.json" "$csv" "$date" <<'PY' && ok "every selected code has its row, each once, all dated $date" || bad "rows do not match the simulator's universe"
+import csv, json, sys
+u = json.load(open(sys.argv[1]))
+want = set(u["kospi"]) | set(u["kosdaq"])
+unknown = set(u.get("unknown", []))
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+codes = [r["stck_shrn_iscd"] for r in rows]
+have = set(codes)
+missing = sorted(want - unknown - have)
+extra = sorted(have - want)
+dups = len(codes) - len(have)
+dates = {r["stck_bsop_date"] for r in rows}
+print(f"   universe {len(want)} codes ({len(unknown)} unknown to the API), CSV {len(rows)} rows, "
+      f"missing {len(missing)} {missing[:5]}, extra {len(extra)} {extra[:5]}, duplicates {dups}, dates {sorted(dates)}")
+sys.exit(0 if not missing and not extra and dups == 0 and dates == {sys.argv[3]} and len(rows) > 0 else 1)
+PY
+
+key="market=kr/dt=$date/kr_$compact.csv"
+export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+unset AWS_CA_BUNDLE AWS_PROFILE
+if /usr/bin/aws --endpoint-url "$s3" s3 cp "s3://$bucket/$key" "$tmp/object.csv" >/dev/null 2>"$tmp/aws.err"; then
+    if cmp -s "$tmp/object.csv" "$csv"; then ok "s3://$bucket/$key is byte-identical to the local file (AWS CLI)"
+    else bad "s3://$bucket/$key differs from $csv"; fi
+    etag=$(/usr/bin/aws --endpoint-url "$s3" s3api head-object --bucket "$bucket" --key "$key" --query ETag --output text 2>/dev/null | tr -d '"')
+    md5=$(md5sum "$csv" | cut -d' ' -f1)
+    if [ "$etag" = "$md5" ]; then ok "the object's ETag matches the file's MD5 ($md5)"; else bad "ETag $etag != MD5 $md5"; fi
+else
+    bad "s3://$bucket/$key cannot be fetched: $(head -c 300 "$tmp/aws.err")"
+fi
+
+curl -sf "$sim/_sim/slack" >"$tmp/slack.json" || bad "no Slack messages from the simulator"
+/usr/bin/python3 - "$tmp/slack.json" "$date" <<'PY' && ok "the Slack simulator holds the run summary" || bad "no run summary in Slack"
+import json, sys
+msgs = json.load(open(sys.argv[1]))
+hits = [m for m in msgs if sys.argv[2] in m.get("text", "") and "kr" in m.get("text", "") and "rows" in m.get("text", "")]
+print(f"   {len(msgs)} Slack message(s); summary: {hits[-1]['text'].splitlines()[0] if hits else None}")
+sys.exit(0 if hits else 1)
+PY
+
+curl -sf "$sim/_sim/stats" >"$tmp/stats.json" || bad "no stats from the simulator"
+/usr/bin/python3 - "$tmp/stats.json" "$tokens" <<'PY' && ok "zero EGW00201${tokens:+ and exactly $tokens token(s) issued}" || bad "rate-limit rejections or token count wrong"
+import json, sys
+s = json.load(open(sys.argv[1]))
+want_tokens = sys.argv[2]
+print(f"   rate_limited {s['rate_limited']}, tokens_issued {s['tokens_issued']}, max_in_window {s.get('max_in_window')}")
+ok = s["rate_limited"] == 0 and (not want_tokens or s["tokens_issued"] == int(want_tokens))
+sys.exit(0 if ok else 1)
+PY
+echo "check_run: $passed passed, $failed failed"
+[ "$failed" = 0 ]
