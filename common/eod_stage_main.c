@@ -18,6 +18,7 @@ s_usage (FILE *out, const char *stage, const char *about)
              "  --config FILE    configuration (default $EOD_CONFIG; see config/config.ini.example)\n"
              "  --once           process one run, pass END downstream and exit with its status\n"
              "  --check-config   validate the configuration and exit\n"
+             "  --config-example print every configuration key with its default and meaning\n"
              "  --market kr|us   --date YYYY-MM-DD   --from D --to D   (stages that take them)\n"
              "  --connect EP     the coordinator's fetcher endpoint (fetchers)\n"
              "  --help, --version\n\n"
@@ -42,6 +43,10 @@ eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod
         }
         if (strcmp (a, "--version") == 0) {
             printf ("eod-%s %s\n", stage, EOD_VERSION);
+            return 0;
+        }
+        if (strcmp (a, "--config-example") == 0) {
+            eod_config_write_example (stdout);
             return 0;
         }
         if (strcmp (a, "--once") == 0)

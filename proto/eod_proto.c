@@ -518,10 +518,15 @@ eod_msg_decode (const void *data, size_t len, char *err, size_t errlen)
     //  Version and type first, wherever they stand in the map.
     const msgpack_object *v = NULL, *t = NULL;
     for (uint32_t i = 0; i < root->via.map.size; i++) {
-        if (s_key_is (&root->via.map.ptr[i].key, "v"))
-            v = &root->via.map.ptr[i].val;
-        else if (s_key_is (&root->via.map.ptr[i].key, "t"))
-            t = &root->via.map.ptr[i].val;
+        const msgpack_object *key = &root->via.map.ptr[i].key;
+        const msgpack_object **slot = s_key_is (key, "v") ? &v : s_key_is (key, "t") ? &t : NULL;
+        if (!slot)
+            continue;
+        if (*slot) {
+            snprintf (err, errlen, "field '%s' repeats", s_key_is (key, "v") ? "v" : "t");
+            goto fail;
+        }
+        *slot = &root->via.map.ptr[i].val;
     }
     if (!v || v->type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
         snprintf (err, errlen, "no protocol version");
@@ -533,7 +538,8 @@ eod_msg_decode (const void *data, size_t len, char *err, size_t errlen)
         goto fail;
     }
     char tname[16] = "";
-    if (!t || t->type != MSGPACK_OBJECT_STR || t->via.str.size >= sizeof tname) {
+    if (!t || t->type != MSGPACK_OBJECT_STR || t->via.str.size >= sizeof tname
+        || memchr (t->via.str.ptr, '\0', t->via.str.size)) {
         snprintf (err, errlen, "no message type");
         goto fail;
     }
@@ -606,12 +612,34 @@ eod_msg_dup (const eod_msg_t *src)
     return copy;
 }
 
+//  A JSON string of s. jansson refuses bytes that are not UTF-8 (a CP949
+//  name, a corrupt frame); such a string is written with those bytes as '?'
+//  rather than dropped from the trace.
+static json_t *
+s_json_string (const char *s)
+{
+    json_t *js = json_string (s);
+    char *copy = NULL;
+    if (js || !(copy = strdup (s)))
+        return js;
+    for (char *c = copy; *c; c++)
+        if ((unsigned char) *c >= 0x80)
+            *c = '?';
+    js = json_string (copy);
+    free (copy);
+    return js;
+}
+
 static json_t *
 s_fields_json (const eod_fields_t *f)
 {
     json_t *obj = json_object ();
-    for (size_t i = 0; i < f->count; i++)
-        json_object_set_new (obj, f->items[i].key, json_string (f->items[i].value));
+    for (size_t i = 0; i < f->count; i++) {
+        json_t *key = s_json_string (f->items[i].key);
+        if (key)
+            json_object_set_new (obj, json_string_value (key), s_json_string (f->items[i].value));
+        json_decref (key);
+    }
     return obj;
 }
 
@@ -629,7 +657,7 @@ eod_msg_to_json (const eod_msg_t *self)
             switch (f->kind) {
             case K_STR:
                 json_object_set_new (obj, f->name,
-                                     json_string (secret ? "[redacted]" : *S_STR (self, f->offset)));
+                                     secret ? json_string ("[redacted]") : s_json_string (*S_STR (self, f->offset)));
                 break;
             case K_INT: json_object_set_new (obj, f->name, json_integer (*S_INT (self, f->offset))); break;
             case K_FIELDS: json_object_set_new (obj, f->name, s_fields_json (S_FIELDS (self, f->offset))); break;
@@ -643,7 +671,7 @@ eod_msg_to_json (const eod_msg_t *self)
             case K_LIST: {
                 json_t *arr = json_array ();
                 for (size_t i = 0; i < self->nlist; i++)
-                    json_array_append_new (arr, json_string (self->list[i]));
+                    json_array_append_new (arr, s_json_string (self->list[i]));
                 json_object_set_new (obj, f->name, arr);
                 break;
             }

@@ -53,6 +53,7 @@ typedef struct {
     char name[128];
     int credit;
     int64_t last_seen_ms;
+    long results;                     //  RESULTs it returned in this run
     int creds_generation[S_KEYS_MAX]; //  generation of each key's CREDS it holds (0: none)
 } s_worker_t;
 
@@ -691,7 +692,11 @@ s_on_fetcher (coordinator_t *self)
             w->credit += msg->count > 0 ? (int) msg->count : 1;
         break;
     case EOD_MSG_HEARTBEAT: break;
-    case EOD_MSG_RESULT: s_on_result (self, w, msg); break;
+    case EOD_MSG_RESULT:
+        if (w)
+            w->results++;
+        s_on_result (self, w, msg);
+        break;
     default:
         eod_log_warn ("fetcher %s sent an unexpected %s: ignored", w ? w->name : "?", eod_msg_type_name (msg->type));
     }
@@ -842,6 +847,10 @@ s_finish (coordinator_t *self)
         if (end && done->failed && (!end->status || strcmp (end->status, "ok") == 0))
             eod_msg_set (&end->status, "partial");
         eod_msg_destroy (&done);
+    }
+    for (s_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers)) {
+        eod_log_info ("fetcher %s returned %ld result(s) in this run", w->name, w->results);
+        w->results = 0;
     }
     if (end) {
         eod_msg_set (&end->stage, "coordinator");

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+#  test_pipeline.sh — end-to-end runs of the KR pipeline against private
+#  simulators: the real 20/s budget once, then fast runs (--rate 200) for
+#  fetchers joining mid-run, a closed day, and the bad-input cases (garbled
+#  master records, non-JSON HTTP 500s, unknown codes, a wrong S3 secret).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+TMP=$(mktemp -d /tmp/eod-e2e.XXXXXX)
+trap 'env_down; rm -rf "$TMP"' EXIT
+DATE=2024-09-02
+run() {   # run NAME [launch/eod run options]: sets RC and LOGS
+    local name=$1; shift
+    LOGS=$ENV_DIR/logs-$name
+    RC=0
+    EOD_LOG_DIR=$LOGS EOD_RUN_TIMEOUT=600 "$ROOT/launch/eod" run --market kr --config "$CFG" "$@" \
+        >"$ENV_DIR/$name.out" 2>&1 || RC=$?
+}
+fast() {   # the budget raised with the simulator's limit, for quick runs
+    set_key kis rate 200
+    set_key kis jitter_ms 10
+}
+
+echo "# 1. a daily run at the real budget (20/s): every code, S3, Slack, no EGW00201, one token"
+env_up "$TMP/real"
+run real
+check "run exits 0 (got $RC)" [ "$RC" = 0 ]
+"$ROOT/tests/e2e/check_run.sh" --sim "$SIM" --s3 "$S3" --data "$ENV_DIR/data" --date $DATE --tokens 1 \
+    && ok "check_run: the real-budget run is complete and correct" || bad "check_run failed for the real-budget run"
+echo "# 1b. the same day again at 20/s: the cached token is reused, files are byte-identical, S3 skips the same MD5"
+cp "$ENV_DIR/data/market=kr/dt=$DATE/kr_20240902.csv" "$TMP/first.csv"
+
+run again
+check "second run exits 0" [ "$RC" = 0 ]
+check "second run's CSV is byte-identical" cmp -s "$TMP/first.csv" "$ENV_DIR/data/market=kr/dt=$DATE/kr_20240902.csv"
+tokens=$(curl -s "$SIM/_sim/stats" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens_issued"])')
+check "still one token issued after two runs (got $tokens)" [ "$tokens" = 1 ]
+check "the uploader saw the object already there" grep -q "already holds this file" "$LOGS/uploader.log"
+check "no secret in any log" bash -c "! grep -rqE 'simDemoSecret|xoxb-sim-demo-token|eyJ' '$ENV_DIR'/logs-*"
+env_down
+
+echo "# 2. fetchers joining mid-run receive and complete tasks"
+env_up "$TMP/join" --latency-ms 40 --rate 200
+fast
+run_bg() { EOD_LOG_DIR=$ENV_DIR/logs-join EOD_RUN_TIMEOUT=600 "$ROOT/launch/eod" run --market kr --config "$CFG" --fetchers 1 >"$ENV_DIR/join.out" 2>&1; echo $? >"$ENV_DIR/join.rc"; }
+run_bg &
+sleep 3
+"$ROOT/launch/eod" fetchers 2 --connect "ipc://$ENV_DIR/state/sock/fetchers" --config "$CFG" 2>"$ENV_DIR/joined.log" &
+JOINED=$!
+wait %1 2>/dev/null || true
+for _ in $(seq 1 600); do [ -f "$ENV_DIR/join.rc" ] && break; sleep 0.2; done
+kill $JOINED 2>/dev/null; wait $JOINED 2>/dev/null
+check "the run with late fetchers exits 0 (got $(cat "$ENV_DIR/join.rc" 2>/dev/null))" [ "$(cat "$ENV_DIR/join.rc" 2>/dev/null)" = 0 ]
+LOGS=$ENV_DIR/logs-join
+joined=$(grep -c "joined" "$LOGS/coordinator.log")
+check "three fetchers joined the coordinator (got $joined)" [ "$joined" -ge 3 ]
+late=$(grep "returned .* result" "$LOGS/coordinator.log" | grep -v "returned 0 " | wc -l)
+check "at least three fetchers returned results, the late ones included (got $late)" [ "$late" -ge 3 ]
+"$ROOT/tests/e2e/check_run.sh" --sim "$SIM" --s3 "$S3" --data "$ENV_DIR/data" --date $DATE >/dev/null \
+    && ok "the run with late fetchers is complete" || bad "the run with late fetchers is not complete"
+env_down
+
+echo "# 3. a closed day: exit 0, the notice in Slack, nothing written"
+env_up "$TMP/closed" --rate 200
+fast
+run closed --date 2024-09-16
+check "closed day exits 0 (got $RC)" [ "$RC" = 0 ]
+check "the launcher says the market was closed" grep -q "market closed" "$ENV_DIR/closed.out"
+check "Slack holds the closed-market notice" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'closed'"
+check "no file for the closed day" [ ! -e "$ENV_DIR/data/market=kr/dt=2024-09-16" ]
+env_down
+
+echo "# 4. garbled master records, non-JSON HTTP 500s and unknown codes"
+env_up "$TMP/bad" --rate 200 --master-garble 3 --fault-nonjson500 0.05 --unknown-codes 4 --seed 7
+fast
+run bad
+check "run exits 0: unknown codes are reported, 500s retried (got $RC)" [ "$RC" = 0 ]
+check "garbled records are logged with file:line" grep -qE "kosdaq_code.mst:[0-9]+: garbled" "$LOGS/lister.log"
+check "HTTP 500 with a non-JSON body is logged and retried" grep -q "retry in" "$LOGS/coordinator.log"
+check "the unknown codes are logged" grep -q "unknown to the API" "$LOGS/coordinator.log"
+"$ROOT/tests/e2e/check_run.sh" --sim "$SIM" --s3 "$S3" --data "$ENV_DIR/data" --date $DATE >"$TMP/bad.check" \
+    && ok "every known code has its row despite the faults" || { bad "rows missing after faults"; cat "$TMP/bad.check"; }
+check "the Slack summary lists the unknown codes" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'unknown symbol'"
+env_down
+
+echo "# 5. a wrong S3 secret: a clear error, a reported failure, the local file kept"
+env_up "$TMP/s3bad" --rate 200
+fast
+set_key AWS_CONFIG aws_secret_access_key WRONGSECRET
+run s3bad
+check "wrong S3 secret makes the run fail (got $RC)" [ "$RC" != 0 ]
+check "the uploader names the S3 error" grep -q "SignatureDoesNotMatch" "$LOGS/uploader.log"
+check "the file is still written locally" [ -s "$ENV_DIR/data/market=kr/dt=$DATE/kr_20240902.csv" ]
+check "Slack holds a failure alert" bash -c "curl -s '$SIM/_sim/slack' | grep -qi 'fail'"
+check "the wrong secret is not logged" bash -c "! grep -rq WRONGSECRET '$LOGS'"
+env_down
+summary
