@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #define EOD_LOG_LINE_MAX 2048   //  longer events are cut; a log line is not a data channel
-#define EOD_LOG_SECRETS_MAX 16  //  app keys, secrets, tokens, AWS and Slack secrets
+#define EOD_LOG_SECRETS_MAX 64  //  app keys, secrets, tokens, AWS and Slack secrets
+#define EOD_LOG_SECRETS_PINNED 32  //  the first ones (config) stay; later ones (tokens) rotate
 #define EOD_LOG_SECRET_MIN 6    //  shorter strings are too common to redact safely
 
 eod_log_level_t eod_log_threshold = EOD_LOG_INFO;
@@ -18,6 +19,7 @@ eod_log_level_t eod_log_threshold = EOD_LOG_INFO;
 static char s_program[64] = "eod";
 static char *s_secrets[EOD_LOG_SECRETS_MAX];
 static size_t s_nsecrets;
+static size_t s_next_rotating = EOD_LOG_SECRETS_PINNED;   //  slot a new secret replaces when full
 
 int
 eod_log_level_parse (const char *name)
@@ -49,10 +51,17 @@ eod_log_secret (const char *secret)
     for (size_t i = 0; i < s_nsecrets; i++)
         if (strcmp (s_secrets[i], secret) == 0)
             return;
-    if (s_nsecrets < EOD_LOG_SECRETS_MAX) {
-        char *copy = strdup (secret);
-        if (copy)
-            s_secrets[s_nsecrets++] = copy;
+    char *copy = strdup (secret);
+    if (!copy)
+        return;
+    if (s_nsecrets < EOD_LOG_SECRETS_MAX)
+        s_secrets[s_nsecrets++] = copy;
+    else {
+        //  A long-lived service gets a new token every day: the oldest of the
+        //  rotating slots (an expired token) makes room; config secrets stay.
+        free (s_secrets[s_next_rotating]);
+        s_secrets[s_next_rotating] = copy;
+        s_next_rotating = s_next_rotating + 1 < EOD_LOG_SECRETS_MAX ? s_next_rotating + 1 : EOD_LOG_SECRETS_PINNED;
     }
 }
 

@@ -27,7 +27,8 @@
 
 typedef enum {
     EOD_MSG_INVALID = 0,
-    EOD_MSG_JOB,        //  calendar -> lister: a run to do
+    EOD_MSG_JOB,        //  calendar -> lister: a run to do; calendar -> coordinator service
+                        //  (REQ/REP) with mode "chk-holiday": which days of the range KRX is open
     EOD_MSG_TASK,       //  lister -> coordinator -> fetcher: one instrument, one date range
     EOD_MSG_LISTED,     //  lister -> coordinator: the universe is complete (task count)
     EOD_MSG_READY,      //  fetcher -> coordinator: credit for one task
@@ -36,7 +37,8 @@ typedef enum {
     EOD_MSG_ACK,        //  writer -> coordinator: rows of a task are durable
     EOD_MSG_RUN_DONE,   //  coordinator -> writer: every task settled
     EOD_MSG_FILE,       //  writer -> uploader: a finished partition file
-    EOD_MSG_EVENT,      //  any stage -> notifier: something people should know
+    EOD_MSG_EVENT,      //  any stage -> notifier: something people should know; also the
+                        //  service's chk-holiday answer (fields: YYYYMMDD -> "Y" open / "N")
     EOD_MSG_END,        //  every stage -> downstream: the run is over here
     EOD_MSG_CREDS,      //  coordinator -> fetcher only: app key, secret and token
     EOD_MSG_TYPES

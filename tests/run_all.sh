@@ -17,11 +17,13 @@ suite() {
     "$@" >"$out" 2>&1
     local rc=$?
     local line
-    line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
-    local p f
-    p=$(sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/' <<<"$line")
-    f=$(sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")
-    [ -n "$line" ] || { p=0; f=1; }
+    line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
+    local p=0 f=1
+    if [ -n "$line" ]; then
+        p=${line%% passed*}
+        f=${line#*passed, }
+        f=${f%% failed*}
+    fi
     if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
     total_passed=$((total_passed + p))
     total_failed=$((total_failed + f))

@@ -14,6 +14,50 @@
 #include "eod_log.h"
 #include "eod_stage_main.h"
 
+#define S_SERVICE_TIMEOUT_MS 30000   //  the coordinator asks KIS within its budget
+
+//  Asks the coordinator (the one process that talks to KIS with a token) for
+//  chk-holiday around date and adds the answers to the calendar. Without an
+//  answer the shipped table decides, and a date outside it stays unknown.
+static void
+s_ask_holidays (eod_stage_t *stage, eod_cal_t *cal, eod_date_t date)
+{
+    zsock_t *req = eod_stage_socket (stage, ZMQ_REQ, "endpoints:service", false);
+    if (!req)
+        return;
+    zsock_set_linger (req, 0);
+    char day[11];
+    eod_date_format (date, day, sizeof day);
+    eod_msg_t *ask = eod_msg_new (EOD_MSG_JOB);
+    eod_msg_set (&ask->run_id, "chk-holiday");
+    eod_msg_set (&ask->market, "kr");
+    eod_msg_set (&ask->mode, "chk-holiday");
+    eod_msg_set (&ask->date_from, day);
+    eod_msg_set (&ask->date_to, day);
+    eod_stage_send (stage, req, NULL, ask);
+    eod_msg_destroy (&ask);
+    zpoller_t *poller = zpoller_new (req, NULL);
+    if (zpoller_wait (poller, S_SERVICE_TIMEOUT_MS)) {
+        eod_msg_t *answer = eod_stage_recv (stage, req, NULL);
+        if (answer && answer->type == EOD_MSG_EVENT && strcmp (answer->level, "error") != 0) {
+            for (size_t i = 0; i < answer->fields.count; i++) {
+                eod_date_t d;
+                if (eod_date_parse (answer->fields.items[i].key, &d) == 0)
+                    eod_cal_add_kr_status (cal, d, strcmp (answer->fields.items[i].value, "Y") == 0);
+            }
+            eod_log_info ("chk-holiday: %zu day(s) from KIS", answer->fields.count);
+        }
+        else
+            eod_log_warn ("chk-holiday: %s: the calendar table decides", answer ? answer->text : "bad answer");
+        eod_msg_destroy (&answer);
+    }
+    else
+        eod_log_warn ("chk-holiday: no answer from the coordinator in %d s: the calendar table decides",
+                      S_SERVICE_TIMEOUT_MS / 1000);
+    zpoller_destroy (&poller);
+    zsock_destroy (&req);
+}
+
 static int
 s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
 {
@@ -61,6 +105,8 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
     eod_msg_set (&end->date_to, dto);
     int rc = 0;
     int status = EOD_CAL_OPEN;
+    if (market == EOD_MARKET_KR && strcmp (mode, "daily") == 0 && eod_config_bool (stage->config, "kis:holiday_check"))
+        s_ask_holidays (stage, cal, from);
     if (strcmp (mode, "daily") == 0)
         status = eod_cal_status (cal, market, from);
     if (status == EOD_CAL_UNKNOWN) {

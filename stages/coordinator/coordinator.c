@@ -19,6 +19,7 @@
 #define S_BACKOFF_BASE_MS 200         //  retry backoff: base * 2^(attempt-1), capped
 #define S_BACKOFF_MAX_MS 5000
 #define S_ENDING_GRACE_MS 300         //  let the last messages leave before exit
+#define S_PROGRESS_MS 2000            //  how often a progress line is logged during a run
 
 typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
 
@@ -63,6 +64,7 @@ struct _coordinator_t {
     zsock_t *input;                   //  PULL: lister and writer
     zsock_t *fetchers;                //  ROUTER
     zsock_t *writer;                  //  PUSH
+    zsock_t *service;                 //  REP: chk-holiday for the calendar gate
     zpoller_t *poller;
     s_key_t keys[S_KEYS_MAX];
     size_t nkeys;
@@ -86,6 +88,7 @@ struct _coordinator_t {
     bool done_sent;
     bool api_unreachable;
     int64_t last_heartbeat_ms;
+    int64_t last_progress_ms;
 };
 
 int64_t
@@ -384,9 +387,10 @@ coordinator_new (eod_stage_t *stage, bool once)
     self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:coordinator", true);
     self->fetchers = eod_stage_socket (stage, ZMQ_ROUTER, "endpoints:fetchers", true);
     self->writer = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:writer", false);
-    if (!self->input || !self->fetchers || !self->writer)
+    self->service = eod_stage_socket (stage, ZMQ_REP, "endpoints:service", true);
+    if (!self->input || !self->fetchers || !self->writer || !self->service)
         goto fail;
-    self->poller = zpoller_new (self->input, self->fetchers, NULL);
+    self->poller = zpoller_new (self->input, self->fetchers, self->service, NULL);
     self->started_ms = eod_clock_ms ();
     return self;
 fail:
@@ -401,6 +405,7 @@ coordinator_destroy (coordinator_t **self_p)
         return;
     coordinator_t *self = *self_p;
     zpoller_destroy (&self->poller);
+    zsock_destroy (&self->service);
     zsock_destroy (&self->writer);
     zsock_destroy (&self->fetchers);
     zsock_destroy (&self->input);
@@ -775,6 +780,151 @@ s_housekeeping (coordinator_t *self)
     }
 }
 
+//  One line the launcher shows: settled/total, pace, failures, time left.
+static void
+s_progress (coordinator_t *self)
+{
+    int64_t now = eod_clock_ms ();
+    if (!self->listed || self->done_sent || now - self->last_progress_ms < S_PROGRESS_MS)
+        return;
+    self->last_progress_ms = now;
+    long settled = 0, failed = 0, total = (long) self->listed->count;
+    for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
+        settled += t->state == T_DONE || t->state == T_FAILED;
+        failed += t->state == T_FAILED;
+    }
+    double secs = (double) (now - self->started_ms) / 1000.0;
+    double rate = secs > 0 ? (double) self->requests / secs : 0;
+    long eta = rate > 0 ? (long) ((double) (total - settled) / rate) : -1;
+    eod_log_info ("progress: %ld/%ld settled, %.1f requests/s, %ld failed, %ld rate-limited, ETA %ld s", settled,
+                  total, rate, failed, self->rate_limited, eta);
+}
+
+//  ---------------------------------------------------------------- chk-holiday
+
+#define S_HOLIDAY_PAGE_DAYS 24        //  KIS answers 24 calendar days a page
+
+static void
+s_on_day (const char *yyyymmdd, bool open, void *arg)
+{
+    json_object_set_new ((json_t *) arg, yyyymmdd, json_string (open ? "Y" : "N"));
+}
+
+//  Waits until key 0 may send (the holiday check spends the same budget).
+static void
+s_take_permit (coordinator_t *self, s_key_t *key)
+{
+    while (!zsys_interrupted) {
+        int64_t now = s_now_us ();
+        int64_t due = key->tat_us > key->paused_until_ms * 1000 ? key->tat_us : key->paused_until_ms * 1000;
+        if (due <= now)
+            break;
+        zclock_sleep ((int) ((due - now) / 1000) + 1);
+    }
+    coordinator_gcra_take (&key->tat_us, s_now_us (), self->interval_us);
+    key->requests++;
+}
+
+//  Answers the calendar gate: opnd_yn per day of [date_from, date_to], from
+//  KIS chk-holiday, asked at most once a day (the cache is kept under state/).
+static void
+s_on_service (coordinator_t *self)
+{
+    eod_msg_t *req = eod_stage_recv (self->stage, self->service, NULL);
+    eod_msg_t *rep = eod_msg_new (EOD_MSG_EVENT);
+    eod_msg_set (&rep->stage, "coordinator");
+    eod_msg_set (&rep->text, "chk-holiday");
+    eod_msg_set (&rep->level, "info");
+    if (!req || req->type != EOD_MSG_JOB || !req->mode || strcmp (req->mode, "chk-holiday") != 0) {
+        eod_msg_set (&rep->level, "error");
+        eod_msg_set (&rep->text, "the service answers JOB mode chk-holiday only");
+        eod_stage_send (self->stage, self->service, NULL, rep);
+        eod_msg_destroy (&rep);
+        eod_msg_destroy (&req);
+        return;
+    }
+    char state[1024], path[1100], from[9], to[9], today[16];
+    eod_config_path_value (self->stage->config, "pipeline:state_dir", state, sizeof state);
+    snprintf (path, sizeof path, "%s/kis_holidays.json", state);
+    snprintf (from, sizeof from, "%.4s%.2s%.2s", req->date_from, req->date_from + 5, req->date_from + 8);
+    snprintf (to, sizeof to, "%.4s%.2s%.2s", req->date_to, req->date_to + 5, req->date_to + 8);
+    time_t now = eod_wall_now () + 9 * 3600;   //  the day as KST sees it
+    struct tm kst;
+    gmtime_r (&now, &kst);
+    strftime (today, sizeof today, "%Y%m%d", &kst);
+    json_t *cache = json_load_file (path, 0, NULL);
+    json_t *days = cache ? json_object_get (cache, "days") : NULL;
+    const char *fetched = cache ? json_string_value (json_object_get (cache, "fetched")) : NULL;
+    bool fresh = fetched && strcmp (fetched, today) == 0 && json_is_object (days)
+                 && json_object_get (days, from) && json_object_get (days, to);
+    if (!fresh) {
+        json_decref (cache);
+        cache = json_object ();
+        days = json_object ();
+        json_object_set_new (cache, "fetched", json_string (today));
+        json_object_set_new (cache, "days", days);
+        s_key_t *key = &self->keys[0];
+        int status = EOD_KIS_OK;
+        char page[9];
+        snprintf (page, sizeof page, "%s", from);
+        eod_kis_reply_t r;
+        memset (&r, 0, sizeof r);
+        for (int pages = 0; pages < 16 && status == EOD_KIS_OK && strcmp (page, to) <= 0; pages++) {
+            if (s_token_ensure (self, key, false)) {
+                status = EOD_KIS_PERMANENT;
+                snprintf (r.error, sizeof r.error, "no access token");
+                break;
+            }
+            s_take_permit (self, key);
+            self->requests++;
+            eod_kis_conn_t c;
+            s_conn (self, key, &c);
+            int requests = 0;
+            status = eod_kis_holidays (&c, key->token, page, 1, s_on_day, days, &requests, &r);
+            //  The next page starts the day after the last one received.
+            const char *last = NULL;
+            const char *k;
+            json_t *v;
+            json_object_foreach (days, k, v)
+                if (!last || strcmp (k, last) > 0)
+                    last = k;
+            if (!last)
+                break;
+            int y = 0, m = 0, d = 0;
+            if (sscanf (last, "%4d%2d%2d", &y, &m, &d) != 3)
+                break;
+            struct tm next = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + 1, .tm_hour = 12};
+            time_t tt = timegm (&next);
+            gmtime_r (&tt, &next);
+            strftime (page, sizeof page, "%Y%m%d", &next);
+        }
+        if (status != EOD_KIS_OK) {
+            eod_msg_set (&rep->level, "error");
+            char text[400];
+            snprintf (text, sizeof text, "chk-holiday failed: %s %s %s", eod_kis_status_name (status), r.msg_cd,
+                      r.error);
+            eod_msg_set (&rep->text, text);
+            eod_log_warn ("%s", text);
+        }
+        else {
+            char *dump = json_dumps (cache, JSON_COMPACT | JSON_SORT_KEYS);
+            if (!dump || eod_write_file_atomic (path, dump, strlen (dump), 0600))
+                eod_log_warn ("%s: cannot cache the holiday answer", path);
+            free (dump);
+            eod_log_info ("chk-holiday: %zu days from KIS, cached until tomorrow", json_object_size (days));
+        }
+    }
+    const char *k;
+    json_t *v;
+    json_object_foreach (days, k, v)
+        if (strcmp (k, from) >= 0 && strcmp (k, to) <= 0 && json_is_string (v))
+            eod_fields_set (&rep->fields, k, json_string_value (v));
+    json_decref (cache);
+    eod_stage_send (self->stage, self->service, NULL, rep);
+    eod_msg_destroy (&rep);
+    eod_msg_destroy (&req);
+}
+
 static int
 s_cmp_str (const void *a, const void *b)
 {
@@ -880,9 +1030,12 @@ coordinator_run (coordinator_t *self)
             s_on_input (self);
         else if (which == self->fetchers)
             s_on_fetcher (self);
+        else if (which == self->service)
+            s_on_service (self);
         else if (zpoller_terminated (self->poller))
             break;
         s_housekeeping (self);
+        s_progress (self);
         timeout = s_dispatch (self);
         if (!self->done_sent && s_run_settled (self)) {
             s_finish (self);

@@ -60,13 +60,29 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
         status = "failed";
     else if ((end->status && strcmp (end->status, "partial") == 0) || s_meta_long (end, "failed") > 0)
         status = "partial";
+    //  Garbled master records are data the run could not use: listed with the missing.
+    const char **missing = calloc (end->nlist + 4, sizeof *missing);
+    size_t nmissing = 0;
+    char notes[2][128];
+    static const char *const files[] = {"kospi", "kosdaq"};
+    for (size_t i = 0; missing && i < end->nlist; i++)
+        missing[nmissing++] = end->list[i];
+    for (size_t i = 0; missing && i < 2; i++) {
+        char key[32];
+        snprintf (key, sizeof key, "%s_garbled", files[i]);
+        long n = s_meta_long (end, key);
+        if (n > 0) {
+            snprintf (notes[i], sizeof notes[i], "%s_code.mst: %ld garbled record(s) skipped", files[i], n);
+            missing[nmissing++] = notes[i];
+        }
+    }
     notify_summary_t s = {
         .market = end->market ? end->market : "?", .session = session,
         .mode = end->mode ? end->mode : "daily", .status = status,
         .rows = s_meta_long (end, "rows"), .tasks_total = s_meta_long (end, "tasks"),
         .tasks_ok = s_meta_long (end, "ok"), .tasks_nodata = s_meta_long (end, "nodata"),
         .tasks_unknown = s_meta_long (end, "unknown"), .tasks_failed = s_meta_long (end, "failed"),
-        .missing = (const char *const *) end->list, .nmissing = end->nlist,
+        .missing = missing, .nmissing = nmissing,
         .missing_cap = (size_t) self->missing_cap,
         .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0,
         .requests = s_meta_long (end, "requests"), .rate_limited = s_meta_long (end, "rate_limited"),
@@ -79,6 +95,7 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
                   s.tasks_unknown, s.tasks_failed, s.requests, s.duration_s, end->error ? ": " : "",
                   end->error ? end->error : "");
     s_post (self, notify_format_summary (&s, *self->channel ? self->channel : NULL));
+    free (missing);
     if (strcmp (status, "failed") == 0 && end->error)
         s_post (self, notify_format_failure (end->stage ? end->stage : "pipeline", end->error, s.market, session,
                                              *self->channel ? self->channel : NULL));

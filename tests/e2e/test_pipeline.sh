@@ -6,7 +6,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TMP=$(mktemp -d /tmp/eod-e2e.XXXXXX)
-trap 'env_down; rm -rf "$TMP"' EXIT
+trap 'env_down; [ -n "${EOD_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
 DATE=2024-09-02
 run() {   # run NAME [launch/eod run options]: sets RC and LOGS
     local name=$1; shift
@@ -41,14 +41,15 @@ env_down
 echo "# 2. fetchers joining mid-run receive and complete tasks"
 env_up "$TMP/join" --latency-ms 40 --rate 200
 fast
-run_bg() { EOD_LOG_DIR=$ENV_DIR/logs-join EOD_RUN_TIMEOUT=600 "$ROOT/launch/eod" run --market kr --config "$CFG" --fetchers 1 >"$ENV_DIR/join.out" 2>&1; echo $? >"$ENV_DIR/join.rc"; }
-run_bg &
+EOD_LOG_DIR=$ENV_DIR/logs-join EOD_RUN_TIMEOUT=600 "$ROOT/launch/eod" run --market kr --config "$CFG" --fetchers 1 \
+    >"$ENV_DIR/join.out" 2>&1 &
+RUN_PID=$!
 sleep 3
+#  Two more fetchers, as another machine would add them: by the endpoint alone.
 "$ROOT/launch/eod" fetchers 2 --connect "ipc://$ENV_DIR/state/sock/fetchers" --config "$CFG" 2>"$ENV_DIR/joined.log" &
 JOINED=$!
-wait %1 2>/dev/null || true
-for _ in $(seq 1 600); do [ -f "$ENV_DIR/join.rc" ] && break; sleep 0.2; done
-kill $JOINED 2>/dev/null; wait $JOINED 2>/dev/null
+wait "$RUN_PID"; echo $? >"$ENV_DIR/join.rc"
+kill "$JOINED" 2>/dev/null; wait "$JOINED" 2>/dev/null
 check "the run with late fetchers exits 0 (got $(cat "$ENV_DIR/join.rc" 2>/dev/null))" [ "$(cat "$ENV_DIR/join.rc" 2>/dev/null)" = 0 ]
 LOGS=$ENV_DIR/logs-join
 joined=$(grep -c "joined" "$LOGS/coordinator.log")
@@ -59,10 +60,15 @@ check "at least three fetchers returned results, the late ones included (got $la
     && ok "the run with late fetchers is complete" || bad "the run with late fetchers is not complete"
 env_down
 
-echo "# 3. a closed day: exit 0, the notice in Slack, nothing written"
+echo "# 3. a closed day, KIS chk-holiday asked once a day: exit 0, the notice in Slack, nothing written"
 env_up "$TMP/closed" --rate 200
 fast
+set_key kis holiday_check true
 run closed --date 2024-09-16
+check "the calendar gate used KIS chk-holiday" grep -q "chk-holiday: [0-9]* day(s) from KIS" "$LOGS/calendar.log"
+run closed2 --date 2024-09-16
+calls=$(curl -s "$SIM/_sim/stats" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["chk_holiday_calls"])')
+check "chk-holiday was called once for two runs on the same day (got $calls)" [ "$calls" = 1 ]
 check "closed day exits 0 (got $RC)" [ "$RC" = 0 ]
 check "the launcher says the market was closed" grep -q "market closed" "$ENV_DIR/closed.out"
 check "Slack holds the closed-market notice" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'closed'"
@@ -80,6 +86,7 @@ check "the unknown codes are logged" grep -q "unknown to the API" "$LOGS/coordin
 "$ROOT/tests/e2e/check_run.sh" --sim "$SIM" --s3 "$S3" --data "$ENV_DIR/data" --date $DATE >"$TMP/bad.check" \
     && ok "every known code has its row despite the faults" || { bad "rows missing after faults"; cat "$TMP/bad.check"; }
 check "the Slack summary lists the unknown codes" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'unknown symbol'"
+check "the Slack summary reports the garbled master records" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'garbled record'"
 env_down
 
 echo "# 5. a wrong S3 secret: a clear error, a reported failure, the local file kept"
