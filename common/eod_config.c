@@ -118,7 +118,10 @@ static const s_key_t s_keys[] = {
     {"us:sp500_url", T_STR, "https://en.wikipedia.org/wiki/List_of_S%26P_500_companies", 0, 0, NULL, NULL, "S&P 500 constituents article"},
     {"us:nasdaq100_url", T_STR, "https://en.wikipedia.org/wiki/Nasdaq-100", 0, 0, NULL, NULL, "NASDAQ-100 constituents article"},
     {"us:dow30_url", T_STR, "https://en.wikipedia.org/wiki/Dow_Jones_Industrial_Average", 0, 0, NULL, NULL, "Dow 30 constituents article"},
+    {"us:date", T_STR, "", 0, 0, NULL, NULL, "pin the US session date (YYYY-MM-DD) when a run gives none; empty: [pipeline] date, else the latest closed session"},
     {"us:extra_tickers", T_STR, "config/us_extra_tickers.txt", 0, 0, NULL, NULL, "extra tickers, one a line"},
+    {"us:unpublished_retry_s", T_INT, "300", 1, 86400, NULL, NULL, "a session whose row is not out yet is asked again after this long"},
+    {"us:unpublished_deadline_s", T_INT, "7200", 0, 86400, NULL, NULL, "after this long into a run, such a symbol is reported missing"},
     {NULL, T_STR, NULL, 0, 0, NULL, NULL, NULL}};
 
 #define S_NKEYS (sizeof s_keys / sizeof s_keys[0] - 1)

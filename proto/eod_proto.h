@@ -25,6 +25,10 @@
 #define EOD_PROTO_ROWS_MAX 10000                 //  100 per request, pages merged by backfill
 #define EOD_PROTO_DEPTH_MAX 8
 
+//  RESULT msg_cd of a fetcher for a session whose row is not published yet
+//  (the API's own codes are EGWxxxxx/OPSQxxxx, so this cannot collide).
+#define EOD_UNPUBLISHED "EOD-UNPUBLISHED"
+
 typedef enum {
     EOD_MSG_INVALID = 0,
     EOD_MSG_JOB,        //  calendar -> lister: a run to do; calendar -> coordinator service

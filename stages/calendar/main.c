@@ -69,7 +69,11 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
     }
     const char *mode = opts->from ? "backfill" : "daily";
     eod_date_t from, to;
-    const char *pinned = opts->date ? opts->date : eod_config_str (stage->config, "pipeline:date");
+    const char *pinned = opts->date;
+    if (!pinned && market == EOD_MARKET_US && *eod_config_str (stage->config, "us:date"))
+        pinned = eod_config_str (stage->config, "us:date");
+    if (!pinned)
+        pinned = eod_config_str (stage->config, "pipeline:date");
     if (opts->from || opts->to) {
         if (!opts->from || !opts->to || eod_date_parse (opts->from, &from) || eod_date_parse (opts->to, &to)
             || eod_date_compare (from, to) > 0) {

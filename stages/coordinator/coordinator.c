@@ -528,6 +528,22 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
         return;
     }
     const char *cd = msg->msg_cd ? msg->msg_cd : "";
+    if (strcmp (cd, EOD_UNPUBLISHED) == 0) {
+        //  The session's row is not out yet (US data lags the close): wait
+        //  and ask again, without spending attempts, until the deadline.
+        int64_t waited = eod_clock_ms () - self->started_ms;
+        int64_t deadline = eod_config_int (self->stage->config, "us:unpublished_deadline_s") * 1000;
+        if (waited < deadline) {
+            t->attempt--;
+            s_requeue (self, t, eod_config_int (self->stage->config, "us:unpublished_retry_s") * 1000);
+            eod_log_info ("%s: %s; asking again later", t->task->code, msg->error ? msg->error : cd);
+            return;
+        }
+        s_settle (self, t, T_DONE, 1, "session not published by the deadline");
+        eod_log_warn ("%s: %s..%s not published by the deadline: reported missing", t->task->code,
+                      t->task->date_from, t->task->date_to);
+        return;
+    }
     s_key_t *key = NULL;
     for (size_t i = 0; i < self->nkeys; i++)
         if (t->task->key_id && strcmp (self->keys[i].id, t->task->key_id) == 0)
@@ -972,6 +988,8 @@ s_finish (coordinator_t *self)
             if (t->kind)
                 zlistx_add_end (outcomes, t->outcome);
         }
+        for (size_t j = 0; j < self->listed->nlist; j++)
+            zlistx_add_end (outcomes, self->listed->list[j]);
         size_t n = zlistx_size (outcomes);
         char **sorted = calloc (n ? n : 1, sizeof *sorted);
         size_t i = 0;

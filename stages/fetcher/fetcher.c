@@ -102,7 +102,13 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, lon
         if (kept == 0)
             status = EOD_KIS_NODATA;
     }
-    eod_msg_set (&result->status, s_status_of (status));
+    //  A daily US run asks for BYMD = D: when the newest row is older, the
+    //  session is not published yet. Never take yesterday's row for D.
+    bool unpublished = status == EOD_KIS_NODATA && strcmp (task->market, "us") == 0 && task->mode
+                       && strcmp (task->mode, "daily") == 0 && newest[0] && strcmp (newest, to) < 0;
+    eod_msg_set (&result->status, unpublished ? "retryable" : s_status_of (status));
+    if (unpublished)
+        eod_msg_set (&result->msg_cd, EOD_UNPUBLISHED);
     if (status == EOD_KIS_OK)
         eod_fields_merge (&result->snapshot, &output1);
     else if (status == EOD_KIS_NODATA) {

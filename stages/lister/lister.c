@@ -5,6 +5,8 @@
 #include "eod_master.h"
 #include "eod_util.h"
 #include "universe.h"
+#include "us_universe.h"
+#include "eod_wiki.h"
 
 #include <openssl/evp.h>
 #include <string.h>
@@ -127,6 +129,13 @@ s_collect (const eod_master_record_t *rec, void *arg)
 }
 
 static void
+s_str_free (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
+static void
 s_msg_free (void **item)
 {
     eod_msg_t *m = *item;
@@ -211,16 +220,139 @@ s_list_kr (lister_t *self, zlistx_t *tasks, eod_fields_t *summary, char *err, si
     return 0;
 }
 
+//  ---------------------------------------------------------------- US
+
+static int
+s_feed_master (const eod_cod_record_t *rec, void *arg)
+{
+    us_universe_add_master ((us_universe_t *) arg, rec);
+    return 0;
+}
+
+//  Lists the US universe: the three index articles (tables found by their
+//  header row), the extra tickers, and the exchange of each symbol from the
+//  KIS overseas masters. Symbols found in no master go to *absent (reported).
+static int
+s_list_us (lister_t *self, zlistx_t *tasks, eod_fields_t *summary, zlistx_t *absent, char *err, size_t errlen)
+{
+    const eod_config_t *cfg = self->stage->config;
+    static const struct {
+        const char *key;
+        const char *which;
+    } pages[] = {{"us:sp500_url", US_UNIVERSE_SP500}, {"us:nasdaq100_url", US_UNIVERSE_NAS100},
+                 {"us:dow30_url", US_UNIVERSE_DOW30}};
+    us_universe_t *u = us_universe_new ();
+    if (!u) {
+        snprintf (err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = -1;
+    char text[64];
+    for (size_t i = 0; i < 3; i++) {
+        const char *url = eod_config_str (cfg, pages[i].key);
+        size_t len = 0;
+        char *html = lister_download (cfg, url, &len, err, errlen);
+        if (!html) {
+            self->unreachable = true;
+            goto out;
+        }
+        eod_wiki_table_t table = {0};
+        char werr[300];
+        int wrc = eod_wiki_constituents (html, len, url, &table, werr, sizeof werr);
+        free (html);
+        if (wrc) {
+            snprintf (err, errlen, "%s", werr);
+            goto out;
+        }
+        us_universe_add_index (u, pages[i].which, &table);
+        snprintf (text, sizeof text, "%zu", table.nrows);
+        eod_fields_set (summary, pages[i].which, text);
+        eod_log_info ("%s: %zu constituents (%zu rows without a symbol skipped)", pages[i].which, table.nrows,
+                      table.skipped);
+        eod_wiki_table_clear (&table);
+    }
+    char extras[1024];
+    eod_config_path_value (cfg, "us:extra_tickers", extras, sizeof extras);
+    if (us_universe_add_extras (u, extras, err, errlen))
+        goto out;
+    static const char *const masters[] = {"nasmst.cod", "nysmst.cod", "amsmst.cod"};
+    for (size_t i = 0; i < 3; i++) {
+        char url[1024];
+        snprintf (url, sizeof url, "%s/%s.zip", eod_config_str (cfg, "master:url"), masters[i]);
+        size_t ziplen = 0;
+        char *zip = lister_download (cfg, url, &ziplen, err, errlen);
+        if (!zip) {
+            self->unreachable = true;
+            goto out;
+        }
+        char *cod = NULL;
+        size_t codlen = 0;
+        char uerr[256];
+        int urc = eod_master_unzip (zip, ziplen, masters[i], &cod, &codlen, uerr, sizeof uerr);
+        free (zip);
+        if (urc) {
+            snprintf (err, errlen, "%s.zip: %s", masters[i], uerr);
+            goto out;
+        }
+        eod_master_stats_t stats;
+        eod_cod_parse (cod, codlen, masters[i], s_feed_master, u, &stats);
+        free (cod);
+        eod_log_info ("%s: %zu records, %zu garbled", masters[i], stats.records, stats.garbled);
+        if (stats.garbled)
+            eod_stage_event (self->stage, "warn", NULL, "us", "%s: %zu garbled record(s) skipped", masters[i],
+                             stats.garbled);
+    }
+    size_t n = us_universe_count (u);
+    for (size_t i = 0; i < n; i++) {
+        const us_instrument_t *in = us_universe_at (u, i);
+        if (!in->exchange_code[0]) {
+            char note[96];
+            snprintf (note, sizeof note, "%s absent from the KIS master files", in->symbol);
+            zlistx_add_end (absent, strdup (note));
+            continue;
+        }
+        eod_msg_t *t = eod_msg_new (EOD_MSG_TASK);
+        eod_msg_set (&t->code, in->symbol);
+        eod_msg_set (&t->exchange, in->exchange_code);
+        eod_msg_set (&t->name, in->english_name[0] ? in->english_name : in->company);
+        eod_fields_set (&t->meta, "DOW30", us_flag (in->dow30));
+        eod_fields_set (&t->meta, "NAS100", us_flag (in->nas100));
+        eod_fields_set (&t->meta, "S&P500", us_flag (in->sp500));
+        eod_fields_set (&t->meta, "korea_name", in->korea_name);
+        eod_fields_set (&t->meta, "english_name", in->english_name);
+        eod_fields_set (&t->meta, "security_type", in->security_type);
+        eod_fields_set (&t->meta, "exchange_code", in->exchange_code);
+        eod_fields_set (&t->meta, "exchange_name", in->exchange_name);
+        eod_fields_set (&t->meta, "GICS Sector", in->sector);
+        eod_fields_set (&t->meta, "GICS Sub-Industry", in->sub_industry);
+        eod_fields_set (&t->meta, "Company", in->company);
+        zlistx_add_end (tasks, t);
+    }
+    snprintf (text, sizeof text, "%zu", zlistx_size (absent));
+    eod_fields_set (summary, "absent", text);
+    if (zlistx_size (absent))
+        eod_stage_event (self->stage, "warn", NULL, "us", "%zu symbol(s) of the universe are in no KIS master file",
+                         zlistx_size (absent));
+    rc = 0;
+out:
+    us_universe_destroy (&u);
+    return rc;
+}
+
 static void
 s_on_job (lister_t *self, eod_msg_t *job)
 {
     zlistx_t *tasks = zlistx_new ();
     zlistx_set_destructor (tasks, s_msg_free);
     eod_fields_t summary = EOD_FIELDS_INIT;
+    zlistx_t *absent = zlistx_new ();
+    zlistx_set_destructor (absent, s_str_free);
     char err[512] = "";
     int rc;
     if (strcmp (job->market, "kr") == 0)
         rc = s_list_kr (self, tasks, &summary, err, sizeof err);
+    else if (strcmp (job->market, "us") == 0)
+        rc = s_list_us (self, tasks, &summary, absent, err, sizeof err);
     else {
         snprintf (err, sizeof err, "market '%s' is not listed by this lister yet", job->market);
         rc = -1;
@@ -229,6 +361,7 @@ s_on_job (lister_t *self, eod_msg_t *job)
         self->failed = true;
         eod_stage_event (self->stage, "error", job->run_id, job->market, "lister: %s", err);
         zlistx_destroy (&tasks);
+        zlistx_destroy (&absent);
         eod_fields_clear (&summary);
         return;
     }
@@ -275,11 +408,14 @@ s_on_job (lister_t *self, eod_msg_t *job)
     eod_msg_set (&listed->date_to, job->date_to);
     listed->count = sent;
     eod_fields_merge (&listed->meta, &summary);
+    for (char *note = zlistx_first (absent); note; note = zlistx_next (absent))
+        eod_msg_add_list (listed, note);
     eod_stage_send (self->stage, self->coordinator, NULL, listed);
     eod_log_info ("run %s: %ld tasks listed for %s %s..%s", run_id, sent, job->market, job->date_from,
                   job->date_to);
     eod_msg_destroy (&listed);
     zlistx_destroy (&tasks);
+    zlistx_destroy (&absent);
     eod_fields_clear (&summary);
 }
 

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-#  check_run.sh — checks a finished KR run against the simulators:
+#  check_run.sh — checks a finished KR or US run against the simulators:
 #    every code the simulator's universe selects (less those it answers as
 #    unknown) has its row in the day's CSV; the object is in the bucket with a
 #    matching MD5 and the same bytes (AWS CLI); the Slack simulator holds the
 #    summary; the API saw no EGW00201 and the expected number of tokens issued.
-#  usage: check_run.sh --sim URL --s3 URL --data DIR --date YYYY-MM-DD [--tokens N] [--bucket B]
+#  usage: check_run.sh --sim URL --s3 URL --data DIR --date YYYY-MM-DD [--market kr|us] [--tokens N] [--bucket B]
 #  Prints "N passed, N failed"; exits 1 on any failure.
 set -uo pipefail
-sim="" s3="" data="" date="" tokens="" bucket=eod-demo
+sim="" s3="" data="" date="" tokens="" bucket=eod-demo market=kr
 while [ $# -gt 0 ]; do
     case $1 in
         --sim) sim=$2; shift 2 ;; --s3) s3=$2; shift 2 ;; --data) data=$2; shift 2 ;;
         --date) date=$2; shift 2 ;; --tokens) tokens=$2; shift 2 ;; --bucket) bucket=$2; shift 2 ;;
+        --market) market=$2; shift 2 ;;
         *) echo "check_run: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -19,33 +20,36 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok   $*"; }
 bad() { failed=$((failed + 1)); echo "FAIL $*"; }
 compact=${date//-/}
-csv="$data/market=kr/dt=$date/kr_$compact.csv"
+csv="$data/market=$market/dt=$date/${market}_$compact.csv"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 if [ -s "$csv" ]; then ok "the day's CSV exists: $csv"; else bad "no CSV at $csv"; fi
 header=$(head -n1 "$csv" 2>/dev/null)
+expected_us="xymd,close,sign,diff,rate,open,high,low,tvol,tamt,pbid,vbid,pask,vask,rsym,zdiv,nrec,symbol,DOW30,NAS100,S&P500,korea_name,english_name,security_type,exchange_code,exchange_name,GICS Sector,GICS Sub-Industry,Company"
 expected_header="stck_bsop_date,stck_clpr,stck_oprc,stck_hgpr,stck_lwpr,acml_vol,acml_tr_pbmn,flng_cls_code,prtt_rate,mod_yn,prdy_vrss_sign,prdy_vrss,revl_issu_reas,prdy_ctrt,stck_prdy_clpr,hts_kor_isnm,stck_prpr,stck_shrn_iscd,prdy_vol,stck_mxpr,stck_llam,stck_prdy_oprc,stck_prdy_hgpr,stck_prdy_lwpr,askp,bidp,prdy_vrss_vol,vol_tnrt,stck_fcam,lstn_stcn,cpfn,hts_avls,per,eps,pbr,itewhol_loan_rmnd_ratem,group_code,revenue,operating_profit,net_income,roe"
-if [ "$header" = "$expected_header" ]; then ok "the CSV has the reference pipeline's 41 KR columns in order"; else bad "CSV header differs: $header"; fi
+[ "$market" = us ] && expected_header=$expected_us
+if [ "$header" = "$expected_header" ]; then ok "the CSV has the reference pipeline's $market columns in order"; else bad "CSV header differs: $header"; fi
 
-curl -sf "$sim/_sim/universe/kr" >"$tmp/universe.json" || bad "no universe from the simulator"
-/usr/bin/python3 - "$tmp/universe.json" "$csv" "$date" <<'PY' && ok "every selected code has its row, each once, all dated $date" || bad "rows do not match the simulator's universe"
+curl -sf "$sim/_sim/universe/$market" >"$tmp/universe.json" || bad "no universe from the simulator"
+/usr/bin/python3 - "$tmp/universe.json" "$csv" "$date" "$market" <<'PY' && ok "every selected code has its row, each once, all dated $date" || bad "rows do not match the simulator's universe"
 import csv, json, sys
 u = json.load(open(sys.argv[1]))
-want = set(u["kospi"]) | set(u["kosdaq"])
-unknown = set(u.get("unknown", []))
+us = sys.argv[4] == "us"
+want = set(u["symbols"]) if us else set(u["kospi"]) | set(u["kosdaq"])
+unknown = set(u.get("unknown", [])) | set(u.get("absent", []))
 rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
-codes = [r["stck_shrn_iscd"] for r in rows]
+codes = [r["symbol" if us else "stck_shrn_iscd"] for r in rows]
 have = set(codes)
 missing = sorted(want - unknown - have)
 extra = sorted(have - want)
 dups = len(codes) - len(have)
-dates = {r["stck_bsop_date"] for r in rows}
+dates = {r["xymd" if us else "stck_bsop_date"] for r in rows}
 print(f"   universe {len(want)} codes ({len(unknown)} unknown to the API), CSV {len(rows)} rows, "
       f"missing {len(missing)} {missing[:5]}, extra {len(extra)} {extra[:5]}, duplicates {dups}, dates {sorted(dates)}")
 sys.exit(0 if not missing and not extra and dups == 0 and dates == {sys.argv[3]} and len(rows) > 0 else 1)
 PY
 
-key="market=kr/dt=$date/kr_$compact.csv"
+key="market=$market/dt=$date/${market}_$compact.csv"
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
 unset AWS_CA_BUNDLE AWS_PROFILE
 if /usr/bin/aws --endpoint-url "$s3" s3 cp "s3://$bucket/$key" "$tmp/object.csv" >/dev/null 2>"$tmp/aws.err"; then
@@ -59,10 +63,10 @@ else
 fi
 
 curl -sf "$sim/_sim/slack" >"$tmp/slack.json" || bad "no Slack messages from the simulator"
-/usr/bin/python3 - "$tmp/slack.json" "$date" <<'PY' && ok "the Slack simulator holds the run summary" || bad "no run summary in Slack"
+/usr/bin/python3 - "$tmp/slack.json" "$date" "$market" <<'PY' && ok "the Slack simulator holds the run summary" || bad "no run summary in Slack"
 import json, sys
 msgs = json.load(open(sys.argv[1]))
-hits = [m for m in msgs if sys.argv[2] in m.get("text", "") and "kr" in m.get("text", "") and "rows" in m.get("text", "")]
+hits = [m for m in msgs if sys.argv[2] in m.get("text", "") and sys.argv[3] in m.get("text", "") and "rows" in m.get("text", "")]
 print(f"   {len(msgs)} Slack message(s); summary: {hits[-1]['text'].splitlines()[0] if hits else None}")
 sys.exit(0 if hits else 1)
 PY

@@ -100,4 +100,25 @@ check "the file is still written locally" [ -s "$ENV_DIR/data/market=kr/dt=$DATE
 check "Slack holds a failure alert" bash -c "curl -s '$SIM/_sim/slack' | grep -qi 'fail'"
 check "the wrong secret is not logged" bash -c "! grep -rq WRONGSECRET '$LOGS'"
 env_down
+echo "# 6. a US daily run: the index universe, exchanges from the masters, absent symbols reported"
+env_up "$TMP/us" --rate 200 --us-unknown 2
+fast
+run us --market us
+check "US run exits 0 (got $RC)" [ "$RC" = 0 ]
+"$ROOT/tests/e2e/check_run.sh" --market us --sim "$SIM" --s3 "$S3" --data "$ENV_DIR/data" --date 2024-08-30 >"$TMP/us.check" \
+    && ok "every US symbol the API knows has its row, S3 and Slack hold the run" || { bad "US run incomplete"; cat "$TMP/us.check"; }
+check "symbols in no master file are in the Slack summary" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'absent from the KIS master files'"
+check "the first record of the NYS master (A) was not lost" grep -q ',A,[01],[01],[01],' "$ENV_DIR/data/market=us/dt=2024-08-30/us_20240830.csv"
+check "a class share is asked in the KIS form (BRK/B)" grep -q ',BRK/B,' "$ENV_DIR/data/market=us/dt=2024-08-30/us_20240830.csv"
+env_down
+
+echo "# 7. a US session not published yet: never yesterday's row under today's date"
+EOD_NOW=2024-08-29T20:00:00-04:00 env_up "$TMP/unpub" --rate 200
+fast
+set_key us unpublished_deadline_s 0
+run unpub --market us --date 2024-08-30
+check "no file is written for the unpublished session" [ ! -e "$ENV_DIR/data/market=us/dt=2024-08-30" ]
+check "the coordinator reports the session as not published" grep -q "not published by the deadline" "$LOGS/coordinator.log"
+check "the summary says the session was not published" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'not published'"
+env_down
 summary

@@ -3,14 +3,16 @@
     One loopback HTTP server (libmicrohttpd, a thread per connection) answers
     the KIS Open API (tokenP, the daily chart, chk-holiday), the KIS master-file
     host (kospi/kosdaq zips generated at start from the seed), Slack
-    (chat.postMessage and incoming webhooks), and its own /_sim/ endpoints
-    (stats, reset, the expected universe, accepted Slack messages). The demo and
-    every end-to-end test point eod at it, so they need no network.
+    (chat.postMessage and incoming webhooks), the KIS overseas daily price and
+    .cod master files, the three Wikipedia index articles, and its own /_sim/
+    endpoints (stats, reset, the expected universes, accepted Slack messages).
+    The demo and every end-to-end test point eod at it, so they need no network.
 
     This header is shared by the sim's modules only: sim_main (arguments,
     daemon, dispatch), sim_util (PRNG, clock, calendar, responses, stats),
     sim_kis (tokens, limiter, chart, holidays), sim_master (master files,
-    universe) and sim_slack. */
+    universe), sim_us (overseas prices, .cod files, US universe), sim_wiki
+    (index articles) and sim_slack. */
 #ifndef SIM_H
 #define SIM_H
 
@@ -56,6 +58,7 @@ typedef struct {
     char *calendar_dir;
     bool no_future_check;
     int unknown_codes;
+    int us_unknown;                          //  first N US universe symbols answer unknown
     int master_garble;
     double fault_nonjson500;
     double fault_badjson;
@@ -98,6 +101,8 @@ typedef struct sim_master_t sim_master_t;
 typedef struct sim_kis_t sim_kis_t;
 typedef struct sim_slack_t sim_slack_t;
 typedef struct sim_stats_t sim_stats_t;
+typedef struct sim_us_t sim_us_t;
+typedef struct sim_wiki_t sim_wiki_t;
 
 //  The whole server: read-only parts after start, mutable parts under lock.
 typedef struct {
@@ -106,6 +111,8 @@ typedef struct {
     uint64_t rng_state;
     sim_calendar_t *calendar;                //  read-only
     sim_master_t *master;                    //  read-only
+    sim_wiki_t *wiki;                        //  read-only
+    sim_us_t *us;                            //  read-only
     sim_kis_t *kis;
     sim_slack_t *slack;
     sim_stats_t *stats;
@@ -197,6 +204,9 @@ void sim_kis_reset_locked (sim_kis_t *self);
 void sim_kis_token (sim_t *self, sim_request_t *req, sim_response_t *resp);
 void sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp);
 void sim_kis_holiday (sim_t *self, sim_request_t *req, sim_response_t *resp);
+//  HHDFS76240000: the limiter, faults, credentials and tr_id of every data
+//  endpoint, then sim_us_daily.
+void sim_kis_overseas_daily (sim_t *self, sim_request_t *req, sim_response_t *resp);
 
 //  --- sim_master.c -------------------------------------------------------------
 
@@ -230,6 +240,67 @@ void sim_master_destroy (sim_master_t **self_p);
 const sim_instrument_t *sim_master_find (const sim_master_t *self, const char *code);
 void sim_master_serve (sim_t *self, sim_request_t *req, sim_response_t *resp);
 void sim_master_universe (sim_t *self, sim_request_t *req, sim_response_t *resp);
+
+//  --- sim_wiki.c ---------------------------------------------------------------
+
+//  One index constituent as the articles list it. Strings are borrowed from
+//  the sim_wiki_t and live as long as it.
+typedef struct {
+    const char *symbol;                      //  Wikipedia spelling: BRK.B
+    const char *name;                        //  the article's Security / Company
+    const char *korean;                      //  Korean name, "" when the data has none
+    const char *sector;                      //  GICS sector
+    const char *sub_industry;                //  GICS sub-industry
+    const char *industry;                    //  the Dow article's plain-words industry
+    bool nasdaq;                             //  listed on Nasdaq (else NYSE)
+    bool sp500, ndx, dow;
+    bool absent;                             //  deliberately in no KIS master file
+} sim_wiki_member_t;
+
+//  A growable text buffer for generated documents: every append reports -1
+//  once memory ran out (and keeps failing); sim_buf_take hands the text over.
+typedef struct {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} sim_buf_t;
+
+int sim_buf_printf (sim_buf_t *buf, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+//  Appends text with & < > " escaped for HTML.
+int sim_buf_html (sim_buf_t *buf, const char *text);
+//  The text (caller frees; NULL when an append failed) and its length; the
+//  buffer is empty again afterwards.
+char *sim_buf_take (sim_buf_t *buf, size_t *len);
+
+//  Loads the constituent table and renders the three articles. NULL when out
+//  of memory (logged).
+sim_wiki_t *sim_wiki_new (void);
+void sim_wiki_destroy (sim_wiki_t **self_p);
+size_t sim_wiki_count (const sim_wiki_t *self);
+//  The index-th member (borrowed) or NULL past the end.
+const sim_wiki_member_t *sim_wiki_member (const sim_wiki_t *self, size_t index);
+//  GET /wiki/<title>: the three articles, 404 for other titles, 403 without
+//  a User-Agent header.
+void sim_wiki_serve (sim_t *self, sim_request_t *req, sim_response_t *resp);
+
+//  --- sim_us.c -------------------------------------------------------------------
+
+//  Builds the US side from the wiki's members and the extra tickers: the
+//  NAS/NYS/AMS master files (with generated filler listings), the XNYS
+//  sessions from eod_cal (calendar_dir), and marks the first unknown_n
+//  universe symbols that are in a master file as unknown to the price
+//  endpoint. NULL on failure (logged).
+sim_us_t *sim_us_new (uint64_t seed, const sim_wiki_t *wiki, const char *calendar_dir,
+                      int unknown_n);
+void sim_us_destroy (sim_us_t **self_p);
+//  GET /uapi/overseas-price/v1/quotations/dailyprice (HHDFS76240000) once the
+//  common checks passed: validates the query and answers the rows.
+void sim_us_daily (sim_t *self, sim_request_t *req, sim_response_t *resp);
+//  GET /common/master/{nas,nys,ams}mst.cod.zip.
+void sim_us_master (sim_t *self, sim_request_t *req, sim_response_t *resp);
+//  GET /_sim/universe/us.
+void sim_us_universe (sim_t *self, sim_request_t *req, sim_response_t *resp);
 
 //  --- sim_slack.c --------------------------------------------------------------
 

@@ -2,7 +2,8 @@
     POST /oauth2/tokenP (6-hour reuse, 1-per-minute issuance, JWT-shaped tokens
     on the sim's clock), the per-app-key sliding-log limiter (EGW00201), the
     injected faults, the daily chart FHKST03010100 with deterministic prices
-    from (seed, code, date) on the XKRX calendar, and chk-holiday CTCA0903R.
+    from (seed, code, date) on the XKRX calendar, chk-holiday CTCA0903R, and
+    the common path of the overseas daily price HHDFS76240000 (sim_us answers it).
     Behaviour follows reference/kis-open-api.md §2–5 and §8. */
 #include "sim.h"
 
@@ -25,6 +26,7 @@
 #define SIM_CTX_WIDTH 20                     //  ctx_area_* padding
 #define SIM_TR_CHART "FHKST03010100"
 #define SIM_TR_HOLIDAY "CTCA0903R"
+#define SIM_TR_OVERSEAS_DAILY "HHDFS76240000"
 
 #define SIM_MSG_OK "정상처리 되었습니다."
 #define SIM_MSG_MORE "조회가 계속됩니다..다음버튼을 Click 하십시오.                                   "
@@ -830,5 +832,16 @@ sim_kis_holiday (sim_t *self, sim_request_t *req, sim_response_t *resp)
         sim_respond_header (resp, "tr_id", resp->header_buf[0]);
     sim_respond_header (resp, "tr_cont", "M");
 out:
+    s_data_end (resp, &data);
+}
+
+//  --- overseas daily price ------------------------------------------------------------
+
+void
+sim_kis_overseas_daily (sim_t *self, sim_request_t *req, sim_response_t *resp)
+{
+    s_data_t data = {false, NULL};
+    if (s_data_begin (self, req, resp, "dailyprice", SIM_TR_OVERSEAS_DAILY, &data))
+        sim_us_daily (self, req, resp);
     s_data_end (resp, &data);
 }

@@ -1,8 +1,8 @@
 /*  sim_main — eod-sim's entry point: parses options, generates the master
     files, starts the libmicrohttpd daemon on 127.0.0.1 and routes each request
-    to its module (sim_kis, sim_master, sim_slack, the /_sim/ endpoints). It
-    prints "eod-sim listening on 127.0.0.1:PORT" once ready and stops cleanly on
-    SIGINT or SIGTERM. */
+    to its module (sim_kis, sim_master, sim_us, sim_wiki, sim_slack, the /_sim/
+    endpoints). It prints "eod-sim listening on 127.0.0.1:PORT" once ready and
+    stops cleanly on SIGINT or SIGTERM. */
 #include "sim.h"
 
 #include "eod_log.h"
@@ -27,6 +27,8 @@
 #define SIM_PATH_CHART "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice"
 #define SIM_PATH_HOLIDAY "/uapi/domestic-stock/v1/quotations/chk-holiday"
 #define SIM_PATH_MASTER "/common/master/"
+#define SIM_PATH_OVERSEAS_DAILY "/uapi/overseas-price/v1/quotations/dailyprice"
+#define SIM_PATH_WIKI "/wiki/"
 #define SIM_PATH_SLACK_POST "/api/chat.postMessage"
 #define SIM_PATH_WEBHOOK "/services/"
 
@@ -45,9 +47,10 @@ static const char *s_usage =
     "  --arrival-jitter-ms A    uniform [0,A] delay before a request is counted\n"
     "  --latency-ms L           server time after counting\n"
     "  --jitter-ms J            +- uniform jitter on the latency\n"
-    "  --calendar-dir DIR       directory of XKRX_closed.csv\n"
+    "  --calendar-dir DIR       directory of XKRX_closed.csv and the XNYS files\n"
     "  --no-future-check        serve chart rows after today\n"
     "  --unknown-codes N        first N selected KOSDAQ codes answer as unknown\n"
+    "  --us-unknown N           first N US universe symbols answer as unknown on dailyprice\n"
     "  --master-garble N        append N garbled records to the KOSDAQ master\n"
     "  --fault-nonjson500 R     rate of HTTP 500 with an HTML body\n"
     "  --fault-badjson R        rate of HTTP 200 with truncated JSON\n"
@@ -60,14 +63,15 @@ static const char *s_usage =
     "  --fault-token-expire-after N  expire an app key's token after its N-th data request\n"
     "  --help, --version\n"
     "Environment: EOD_NOW=YYYY-MM-DDTHH:MM:SS+09:00 fixes the clock at start.\n"
-    "Sim endpoints: GET /_sim/stats, POST /_sim/reset, GET /_sim/universe/kr, GET /_sim/slack\n";
+    "Sim endpoints: GET /_sim/stats, POST /_sim/reset, GET /_sim/universe/kr,\n"
+    "  GET /_sim/universe/us, GET /_sim/slack\n";
 
 enum {
     OPT_PORT = 256, OPT_SEED, OPT_APP, OPT_SLACK_TOKEN, OPT_SLACK_CHANNEL, OPT_TOKEN_REUSE,
     OPT_TOKEN_TTL, OPT_TOKEN_THROTTLE, OPT_RATE, OPT_ARRIVAL_JITTER, OPT_LATENCY, OPT_JITTER,
     OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
     OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
-    OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_HELP, OPT_VERSION
+    OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_HELP, OPT_VERSION
 };
 
 static const struct option s_options[] = {
@@ -86,6 +90,7 @@ static const struct option s_options[] = {
     {"calendar-dir", required_argument, NULL, OPT_CALENDAR_DIR},
     {"no-future-check", no_argument, NULL, OPT_NO_FUTURE},
     {"unknown-codes", required_argument, NULL, OPT_UNKNOWN},
+    {"us-unknown", required_argument, NULL, OPT_US_UNKNOWN},
     {"master-garble", required_argument, NULL, OPT_GARBLE},
     {"fault-nonjson500", required_argument, NULL, OPT_F_NONJSON},
     {"fault-badjson", required_argument, NULL, OPT_F_BADJSON},
@@ -255,6 +260,11 @@ s_config_parse (sim_config_t *config, int argc, char *argv[])
                 return -1;
             config->unknown_codes = (int) value;
             break;
+        case OPT_US_UNKNOWN:
+            if (s_parse_long (name, optarg, 0, 100000, &value))
+                return -1;
+            config->us_unknown = (int) value;
+            break;
         case OPT_GARBLE:
             if (s_parse_long (name, optarg, 0, 100000, &value))
                 return -1;
@@ -355,16 +365,23 @@ s_sim_reset (sim_t *self, sim_request_t *req, sim_response_t *resp)
     sim_respond_text (resp, MHD_HTTP_OK, "application/json", "{\"ok\":true}");
 }
 
+//  Exact paths come before the prefixes that would also match them.
 static const s_route_t s_routes[] = {
     {"POST", SIM_PATH_TOKEN, false, sim_kis_token},
     {"GET", SIM_PATH_CHART, false, sim_kis_chart},
     {"GET", SIM_PATH_HOLIDAY, false, sim_kis_holiday},
+    {"GET", SIM_PATH_OVERSEAS_DAILY, false, sim_kis_overseas_daily},
+    {"GET", SIM_PATH_MASTER "nasmst.cod.zip", false, sim_us_master},
+    {"GET", SIM_PATH_MASTER "nysmst.cod.zip", false, sim_us_master},
+    {"GET", SIM_PATH_MASTER "amsmst.cod.zip", false, sim_us_master},
     {"GET", SIM_PATH_MASTER, true, sim_master_serve},
+    {"GET", SIM_PATH_WIKI, true, sim_wiki_serve},
     {"POST", SIM_PATH_SLACK_POST, false, sim_slack_post},
     {"POST", SIM_PATH_WEBHOOK, true, sim_slack_webhook},
     {"GET", "/_sim/stats", false, s_sim_stats},
     {"POST", "/_sim/reset", false, s_sim_reset},
     {"GET", "/_sim/universe/kr", false, sim_master_universe},
+    {"GET", "/_sim/universe/us", false, sim_us_universe},
     {"GET", "/_sim/slack", false, sim_slack_list},
     {NULL, NULL, false, NULL}
 };
@@ -542,10 +559,13 @@ main (int argc, char *argv[])
     }
     sim.master = sim_master_new (config.seed, config.master_garble, config.unknown_codes,
                                  sim_today_kst ());
+    sim.wiki = sim_wiki_new ();
+    sim.us = sim.wiki ? sim_us_new (config.seed, sim.wiki, config.calendar_dir, config.us_unknown)
+                      : NULL;
     sim.kis = sim_kis_new ();
     sim.slack = sim_slack_new ();
     sim.stats = sim_stats_new ();
-    if (!sim.master || !sim.kis || !sim.slack || !sim.stats)
+    if (!sim.master || !sim.wiki || !sim.us || !sim.kis || !sim.slack || !sim.stats)
         goto out;
 
     //  Block the stop signals in every thread; the main thread waits for them.
@@ -590,6 +610,8 @@ out:
     sim_stats_destroy (&sim.stats);
     sim_slack_destroy (&sim.slack);
     sim_kis_destroy (&sim.kis);
+    sim_us_destroy (&sim.us);
+    sim_wiki_destroy (&sim.wiki);
     sim_master_destroy (&sim.master);
     sim_calendar_destroy (&sim.calendar);
     pthread_mutex_destroy (&sim.lock);

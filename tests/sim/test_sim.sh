@@ -3,7 +3,8 @@
 #  and Slack, over real HTTP on 127.0.0.1: tokens (issue, reuse, EGW00133),
 #  the daily chart (trading days, 100-row cap, unknown codes), the limiter,
 #  the master files (record lengths, the universe filter), chk-holiday, Slack,
-#  faults and the stats counters.
+#  faults and the stats counters; the US side: the overseas daily price, the
+#  .cod master files, the three Wikipedia articles and the US universe.
 #  Usage: tests/sim/test_sim.sh BUILD_DIR   (prints "N passed, N failed")
 set -u
 
@@ -303,6 +304,214 @@ check "30 parallel at --rate 20: at most 20 served" [ "$served" -le 20 ]
 curl -s "$MAIN/_sim/stats" >"$WORK/stats3.json"
 check "rate_limited counted per key" json_true "$WORK/stats3.json" \
     "d['rate_limited'] == $rejected and d['rate_limited_by_key']['$KEY'] == $rejected and d['max_in_window']['$KEY'] > 20"
+
+#  --- US: universe, .cod master files, Wikipedia articles, overseas daily price ----------
+DAILY=/uapi/overseas-price/v1/quotations/dailyprice
+#  daily URL TOKEN EXCD SYMB BYMD OUT [GUBN]: prints the HTTP status
+daily () {
+    curl -s -o "$6" -D "$6.hdr" -w '%{http_code}' -G "$1$DAILY" --data-urlencode "AUTH=" \
+        --data-urlencode "EXCD=$3" --data-urlencode "SYMB=$4" --data-urlencode "GUBN=${7:-0}" \
+        --data-urlencode "BYMD=$5" --data-urlencode "MODP=1" --data-urlencode "KEYB=" \
+        -H "content-type: application/json; charset=utf-8" -H "authorization: Bearer $2" \
+        -H "appkey: $KEY" -H "appsecret: $SECRET" -H "tr_id: HHDFS76240000" -H "custtype: P"
+}
+start_sim us --us-unknown 1
+US=$URL
+token "$US" "$KEY" "$SECRET" "$WORK/tus.json" >/dev/null
+TUS=$(json_get "$WORK/tus.json" 'd["access_token"]')
+curl -s "$US/_sim/universe/us" >"$WORK/universe_us.json"
+check "universe/us: indexes + extras, KIS class shares, 3 absent, 1 unknown" $PY -c '
+import json, sys
+u = json.load(open(sys.argv[1]))
+extras = [l.strip() for l in open(sys.argv[2]) if l.strip()]
+assert len(extras) == 37 and set(extras) <= set(u["symbols"])
+assert 540 <= len(u["symbols"]) <= 570 and u["symbols"] == sorted(set(u["symbols"]))
+assert "BRK/B" in u["symbols"] and "BF/B" in u["symbols"] and "BRK.B" not in u["symbols"]
+assert len(u["absent"]) == 3 and set(u["absent"]) <= set(u["symbols"])
+assert u["unknown"] == ["A"]
+' "$WORK/universe_us.json" "$(dirname "$0")/../../config/us_extra_tickers.txt"
+
+for x in nas nys ams; do
+    curl -s -o "$WORK/$x.zip" "$US/common/master/${x}mst.cod.zip"
+done
+check ".cod files: CP949, 24 TAB columns, no header, first NYS record A, one exchange per symbol" $PY -c '
+import zipfile, sys, json
+w, u = sys.argv[1], json.load(open(sys.argv[2]))
+seen, sizes = {}, {}
+for x, exid, name in (("nas", "22", "나스닥"), ("nys", "21", "뉴욕"), ("ams", "29", "아멕스")):
+    z = zipfile.ZipFile(w + "/" + x + ".zip")
+    assert z.namelist() == [x.upper() + "MST.COD"], z.namelist()
+    lines = z.read(x.upper() + "MST.COD").decode("cp949").split("\n")
+    assert lines[-1] == ""
+    lines = lines[:-1]
+    sizes[x] = len(lines)
+    for line in lines:
+        f = line.split("\t")
+        assert len(f) == 24, (x, line)
+        assert f[0] == "US" and f[1] == exid and f[2] == x.upper() and f[3] == name
+        assert f[5] == x.upper() + f[4] and f[8] in ("2", "3") and f[9] == "USD" and f[10] == "4"
+        assert f[12].count(".") == 1 and len(f[12].split(".")[1]) == 4 and float(f[12]) > 0
+        assert f[23] == "   " and f[22] in ("   ", "001")
+        assert f[4] not in seen, f[4]
+        seen[f[4]] = x
+    if x == "nys":
+        assert lines[0].split("\t")[4] == "A" and lines[0].split("\t")[7].startswith("AGILENT")
+    assert [l.split("\t")[4] for l in lines] == sorted(l.split("\t")[4] for l in lines)
+assert 2500 <= sizes["nas"] <= 3500 and 2000 <= sizes["nys"] <= 3000 and 200 <= sizes["ams"] <= 400, sizes
+for s in u["symbols"]:
+    assert (s in seen) == (s not in u["absent"]), s
+assert seen["BRK/B"] == "nys" and seen["AAPL"] == "nas" and seen["SPY"] == "ams"
+assert sum(1 for s in seen if "/" in s) >= 5
+' "$WORK" "$WORK/universe_us.json"
+check "unknown .cod 404" [ "$(curl -s -o /dev/null -w '%{http_code}' "$US/common/master/hksmst.cod.zip")" = 404 ]
+
+curl -s -o "$WORK/w_sp.html" "$US/wiki/List_of_S%26P_500_companies"
+curl -s -o "$WORK/w_ndx.html" "$US/wiki/Nasdaq-100"
+curl -s -o "$WORK/w_dow.html" "$US/wiki/Dow_Jones_Industrial_Average"
+cat >"$WORK/wiki.py" <<'PYEOF'
+import html.parser, json, sys
+
+class Tables(html.parser.HTMLParser):
+    """Every table as a list of rows of (is_header, text), nested tables apart."""
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self.stack, self.cell, self.skip = [], [], None, 0
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.stack.append({"class": dict(attrs).get("class", ""), "rows": []})
+        elif tag == "tr" and self.stack:
+            self.stack[-1]["rows"].append([])
+        elif tag in ("td", "th") and self.stack:
+            self.cell = [tag == "th", ""]
+        elif tag == "sup":
+            self.skip += 1
+    def handle_endtag(self, tag):
+        if tag == "table" and self.stack:
+            self.tables.append(self.stack.pop())
+        elif tag in ("td", "th") and self.cell is not None and self.stack:
+            self.stack[-1]["rows"][-1].append((self.cell[0], self.cell[1].strip(" \t\n")))
+            self.cell = None
+        elif tag == "sup":
+            self.skip -= 1
+    def handle_data(self, data):
+        if self.cell is not None and not self.skip:
+            self.cell[1] += data
+
+def constituents(path, header):
+    p = Tables()
+    p.feed(open(path, encoding="utf-8").read())
+    found = [t for t in p.tables if t["rows"] and [c[1] for c in t["rows"][0]] == header]
+    assert len(found) == 1, (path, len(found))
+    index = p.tables.index(found[0])
+    return p.tables, index, found[0]["rows"][1:]
+
+u = json.load(open(sys.argv[4]))
+sp_tables, sp_at, sp = constituents(sys.argv[1], ["Symbol", "Security", "GICS Sector",
+    "GICS Sub-Industry", "Headquarters Location", "Date added", "CIK", "Founded"])
+ndx_tables, ndx_at, ndx = constituents(sys.argv[2], ["Company", "Ticker", "GICS Sector", "GICS Sub-Industry"])
+dow_tables, dow_at, dow = constituents(sys.argv[3], ["Company", "Exchange", "Symbol", "Industry",
+    "Date added", "Notes", "Index weighting"])
+assert len(sp) == 503 and len(ndx) == 101 and len(dow) == 30, (len(sp), len(ndx), len(dow))
+assert all(len(r) == 8 for r in sp) and all(len(r) == 4 for r in ndx) and all(len(r) == 7 for r in dow)
+assert all(r[0][0] for r in dow) and not any(r[0][0] for r in sp)    # Dow companies are <th scope=row>
+sym_sp = [r[0][1].strip("\xa0 ") for r in sp]
+sym_ndx = [r[1][1] for r in ndx]
+sym_dow = [r[2][1] for r in dow]
+assert "BRK.B" in sym_sp and "BF.B" in sym_sp and any(r[0][1].endswith("\xa0") for r in sp)
+assert set(sym_dow) <= set(sym_sp) and 8 <= len(set(sym_ndx) - set(sym_sp)) <= 20
+assert len(set(sym_ndx) & set(sym_sp)) >= 80
+assert any("," in r[3][1] for r in sp) and any("," in r[3][1] for r in ndx)
+assert "Hotels, Resorts & Cruise Lines" in {r[3][1] for r in sp}
+assert any("\xa0" in r[4][1] for r in sp) and "AT&T" in {r[1][1] for r in sp}
+# tables before the constituents (infobox, one with a Symbol column), a changes table after
+for tables, at, key in ((sp_tables, sp_at, "Symbol"), (ndx_tables, ndx_at, "Ticker"), (dow_tables, dow_at, "Symbol")):
+    assert at >= 2 and "infobox" in tables[0]["class"]
+    after = tables[at + 1]
+    assert key in [c[1] for c in after["rows"][1]]
+for tables, at, names in ((sp_tables, sp_at, sym_sp), (dow_tables, dow_at, sym_dow)):
+    before = [c[1] for t in tables[:at] for c in t["rows"][0]]
+    assert "Symbol" in before
+    former = {c[1] for r in tables[at + 1]["rows"][2:] for c in r}
+    assert former - set(names) and (former & {"ETSY", "WBA", "INTC"})
+union = {s.replace(".", "/") for s in sym_sp + sym_ndx + sym_dow}
+extras = [l.strip() for l in open(sys.argv[5]) if l.strip()]
+assert sorted(union | set(extras)) == u["symbols"]
+PYEOF
+check "wiki: constituents tables found by header, 503/101/30 rows, traps present, union = universe" \
+    $PY "$WORK/wiki.py" "$WORK/w_sp.html" "$WORK/w_ndx.html" "$WORK/w_dow.html" "$WORK/universe_us.json" \
+    "$(dirname "$0")/../../config/us_extra_tickers.txt"
+check "wiki: raw and percent-encoded titles" [ "$(curl -s "$US/wiki/List_of_S&P_500_companies" | cmp - "$WORK/w_sp.html" && echo same)" = same ]
+check "wiki: 404 for other titles" [ "$(curl -s -o /dev/null -w '%{http_code}' "$US/wiki/Russell_2000_Index")" = 404 ]
+check "wiki: 403 without a User-Agent" [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'User-Agent:' "$US/wiki/Nasdaq-100")" = 403 ]
+
+status=$(daily "$US" "$TUS" NAS AAPL 20240710 "$WORK/d1.json")
+check "dailyprice 200" [ "$status" = 200 ]
+check "dailyprice: 100 XNYS sessions newest first, 2024-07-04 absent, diff/rate/sign consistent" $PY -c '
+import json, sys, datetime
+d = json.load(open(sys.argv[1]))
+assert d["rt_cd"] == "0" and d["msg_cd"] == "MCA00000"
+o1, rows = d["output1"], d["output2"]
+assert o1 == {"rsym": "DNASAAPL", "zdiv": "4", "nrec": "100"} and len(rows) == 100
+dates = [r["xymd"] for r in rows]
+assert dates[0] == "20240710" and dates == sorted(dates, reverse=True) and len(set(dates)) == 100
+assert "20240704" not in dates and "20240703" in dates and "20240705" in dates
+assert "20240527" not in dates and "20240619" not in dates and "20240329" not in dates
+assert all(datetime.date(int(x[:4]), int(x[4:6]), int(x[6:])).weekday() < 5 for x in dates)
+keys = ["xymd", "clos", "sign", "diff", "rate", "open", "high", "low", "tvol", "tamt", "pbid", "vbid", "pask", "vask"]
+for i, r in enumerate(rows):
+    assert list(r) == keys
+    for k in ("clos", "diff", "open", "high", "low", "pbid", "pask"):
+        assert len(r[k].split(".")[1]) == 4, r[k]
+    c, lo, hi, op = float(r["clos"]), float(r["low"]), float(r["high"]), float(r["open"])
+    assert lo <= min(c, op) and hi >= max(c, op) and int(r["tvol"]) > 0
+    if i + 1 < len(rows):
+        prev = float(rows[i + 1]["clos"])
+        assert abs(float(r["diff"]) - (c - prev)) < 1e-6, (r, prev)
+        assert r["sign"] == ("2" if c > prev else "5" if c < prev else "3")
+        assert abs(float(r["rate"]) - round((c - prev) * 100 / prev, 2)) < 0.011
+' "$WORK/d1.json"
+daily "$US" "$TUS" NAS AAPL 20240704 "$WORK/d2.json" >/dev/null
+check "dailyprice: BYMD on a holiday ends at the previous session; same values" $PY -c '
+import json, sys
+a, b = json.load(open(sys.argv[1]))["output2"], json.load(open(sys.argv[2]))["output2"]
+assert b[0]["xymd"] == "20240703"
+same = {r["xymd"]: r for r in a}
+assert all(same[r["xymd"]] == r for r in b if r["xymd"] in same) and b[0]["xymd"] in same
+' "$WORK/d1.json" "$WORK/d2.json"
+daily "$US" "$TUS" NAS AAPL "" "$WORK/d3.json" >/dev/null
+check "dailyprice: blank BYMD = today in New York" json_true "$WORK/d3.json" 'd["output2"][0]["xymd"] == "20240920"'
+daily "$US" "$TUS" NAS AAPL 20241231 "$WORK/d4.json" >/dev/null
+check "dailyprice: no rows after today" json_true "$WORK/d4.json" \
+    'd["output2"][0]["xymd"] == "20240920" and d["output1"]["nrec"] == "100"'
+daily "$US" "$TUS" NAS AAPL 20000110 "$WORK/d5.json" >/dev/null
+check "dailyprice: short history, nrec = rows" json_true "$WORK/d5.json" \
+    'd["output1"]["nrec"] == "6" and [r["xymd"] for r in d["output2"]][-1] == "20000103"'
+daily "$US" "$TUS" NYS BRK/B 20240920 "$WORK/d6.json" >/dev/null
+check "dailyprice: class share BRK/B on NYS" json_true "$WORK/d6.json" \
+    'd["output1"]["rsym"] == "DNYSBRK/B" and d["output1"]["nrec"] == "100"'
+daily "$US" "$TUS" NAS NOPE 20240920 "$WORK/d7.json" >/dev/null
+check "dailyprice: unknown symbol -> rt_cd 0, nrec empty, no rows" json_true "$WORK/d7.json" \
+    'd["rt_cd"] == "0" and d["output1"]["rsym"] == "DNASNOPE" and d["output1"]["nrec"] == "" and d["output2"] == []'
+daily "$US" "$TUS" NYS AAPL 20240920 "$WORK/d8.json" >/dev/null
+check "dailyprice: symbol on the wrong EXCD -> unknown" json_true "$WORK/d8.json" \
+    'd["output1"]["nrec"] == "" and d["output2"] == []'
+daily "$US" "$TUS" NYS A 20240920 "$WORK/d9.json" >/dev/null
+check "dailyprice: --us-unknown symbol -> unknown" json_true "$WORK/d9.json" 'd["output1"]["nrec"] == ""'
+daily "$US" "$TUS" AMS SPY 20240920 "$WORK/d10.json" >/dev/null
+check "dailyprice: extra ETF on AMS" json_true "$WORK/d10.json" 'd["output1"]["nrec"] == "100"'
+daily "$US" "$TUS" NAS AAPL 20240920 "$WORK/d11.json" 1 >/dev/null
+check "dailyprice: GUBN other than 0 refused" json_true "$WORK/d11.json" \
+    'd["rt_cd"] == "1" and d["msg_cd"] == "OPSQ2001"'
+check "dailyprice headers: tr_id echoed" bash -c "grep -qi '^tr_id: HHDFS76240000' '$WORK/d1.json.hdr' \
+    && grep -qi '^content-type: application/json; charset=utf-8' '$WORK/d1.json.hdr'"
+status=$(daily "$US" "not-a-token" NAS AAPL 20240920 "$WORK/d12.json")
+check "dailyprice: bad token 500 EGW00121" [ "$status:$(json_get "$WORK/d12.json" 'd["msg_cd"]')" = "500:EGW00121" ]
+status=$(curl -s -o "$WORK/d13.json" -w '%{http_code}' "$US$DAILY?AUTH=&EXCD=NAS&SYMB=AAPL&GUBN=0&BYMD=20240920&MODP=1" \
+    -H "authorization: Bearer $TUS" -H "appkey: $KEY" -H "appsecret: $SECRET" -H "tr_id: FHKST03010100")
+check "dailyprice: wrong tr_id OPSQ9999" [ "$status:$(json_get "$WORK/d13.json" 'd["msg_cd"]')" = "500:OPSQ9999" ]
+curl -s "$US/_sim/stats" >"$WORK/stats_us.json"
+check "dailyprice and .cod downloads counted" json_true "$WORK/stats_us.json" \
+    "d['requests']['dailyprice']['$KEY'] == 13 and d['requests']['master']['-'] == 4 and d['requests']['wiki']['-'] == 6"
 
 #  --- token expiry and faults ----------------------------------------------------------
 start_sim expire --fault-token-expire-after 1 --token-throttle-s 0
