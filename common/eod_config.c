@@ -80,7 +80,7 @@ static const s_key_t s_keys[] = {
     {"pipeline:liveness", T_INT, "3", 1, 100, NULL, NULL, "missed heartbeats after which a fetcher is dead and its leases return to the queue"},
     {"pipeline:ack_timeout_ms", T_INT, "30000", 100, 3600000, NULL, NULL, "a result the writer has not acknowledged by then is leased again"},
     {"pipeline:trace", T_BOOL, "false", 0, 0, NULL, NULL, "log every message sent and received (secrets excluded)"},
-    {"pipeline:linger_ms", T_INT, "2000", 0, 60000, NULL, NULL, "how long a closing socket may try to deliver its last messages"},
+    {"pipeline:linger_ms", T_INT, "60000", 0, 3600000, NULL, NULL, "how long a stage that ends may go on delivering its last messages (a listing of thousands of tasks, the run's END)"},
     //  Endpoints: stable stages bind, workers connect
     {"endpoints:lister", T_STR, SOCK ("lister"), 0, 0, NULL, NULL, "lister input (JOB from the calendar gate)"},
     {"endpoints:coordinator", T_STR, SOCK ("coordinator"), 0, 0, NULL, NULL, "coordinator input (TASK/LISTED from the lister, ACK from the writer)"},
@@ -353,6 +353,13 @@ eod_config_str (const eod_config_t *self, const char *name)
     int i = s_find (name);
     assert (i >= 0);
     return self->values[i] ? self->values[i] : "";
+}
+
+const char *
+eod_config_str_or_null (const eod_config_t *self, const char *name)
+{
+    int i = s_find (name);
+    return i < 0 ? NULL : self->values[i] ? self->values[i] : "";
 }
 
 long long

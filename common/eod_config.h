@@ -27,6 +27,9 @@ const char *eod_config_str (const eod_config_t *self, const char *name);
 long long eod_config_int (const eod_config_t *self, const char *name);
 bool eod_config_bool (const eod_config_t *self, const char *name);
 
+//  The value of "section:key", or NULL when the key is not in the table.
+const char *eod_config_str_or_null (const eod_config_t *self, const char *name);
+
 //  A value of a section that is not in the table (the app-key sections named by
 //  [kis] keys): NULL when absent.
 const char *eod_config_raw (const eod_config_t *self, const char *section, const char *key);

@@ -18,6 +18,7 @@ s_usage (FILE *out, const char *stage, const char *about)
              "  --config FILE    configuration (default $EOD_CONFIG; see config/config.ini.example)\n"
              "  --once           process one run, pass END downstream and exit with its status\n"
              "  --check-config   validate the configuration and exit\n"
+             "  --get SECTION:KEY  print one configuration value (paths expanded) and exit\n"
              "  --config-example print every configuration key with its default and meaning\n"
              "  --market kr|us   --date YYYY-MM-DD   --from D --to D   (stages that take them)\n"
              "  --connect EP     the coordinator's fetcher endpoint (fetchers)\n"
@@ -65,6 +66,10 @@ eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod
             target = &opts->to;
         else if (strcmp (a, "--connect") == 0)
             target = &opts->connect;
+        else if (strcmp (a, "--get") == 0) {
+            target = &opts->get;
+            opts->check_config = true;
+        }
         else if (opts->nrest < EOD_MAIN_REST_MAX)
             opts->rest[opts->nrest++] = argv[i];
         else {
@@ -83,9 +88,22 @@ eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod
 }
 
 int
-eod_main_config_ok (eod_stage_t **stage_p)
+eod_main_config_ok (eod_stage_t **stage_p, const eod_main_opts_t *opts)
 {
-    printf ("config OK: %s\n", eod_config_path ((*stage_p)->config));
+    int rc = 0;
+    if (opts->get) {
+        char value[1024], err[256];
+        //  Validate the name first: eod_config_str asserts on unknown keys.
+        if (eod_config_set ((*stage_p)->config, opts->get, eod_config_str_or_null ((*stage_p)->config, opts->get),
+                            err, sizeof err)) {
+            fprintf (stderr, "--get %s: %s\n", opts->get, err);
+            rc = 2;
+        }
+        else
+            printf ("%s\n", eod_config_path_value ((*stage_p)->config, opts->get, value, sizeof value));
+    }
+    else
+        printf ("config OK: %s\n", eod_config_path ((*stage_p)->config));
     eod_stage_destroy (stage_p);
-    return 0;
+    return rc;
 }

@@ -20,6 +20,7 @@ typedef struct {
     const char *from;
     const char *to;
     const char *connect;      //  --connect ENDPOINT (fetchers on other hosts)
+    const char *get;          //  --get SECTION:KEY prints a config value (paths expanded)
     int nrest;
     char *rest[EOD_MAIN_REST_MAX];
 } eod_main_opts_t;
@@ -29,7 +30,8 @@ typedef struct {
 int eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod_main_opts_t *opts);
 
 //  For --check-config: says the config is valid, destroys the stage, returns 0.
-int eod_main_config_ok (eod_stage_t **stage_p);
+//  With --get it prints that value instead (2 for an unknown key).
+int eod_main_config_ok (eod_stage_t **stage_p, const eod_main_opts_t *opts);
 
 //  Exit codes every eod program uses (README "Exit codes").
 #define EOD_EXIT_OK 0          //  complete

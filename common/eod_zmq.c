@@ -52,7 +52,11 @@ eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms)
     zsock_set_linger (sock, linger_ms);
     if (type == ZMQ_PUB)
         zsock_set_sndhwm (sock, EOD_ZMQ_HWM);
-    if (!bind && (type == ZMQ_PUSH || type == ZMQ_DEALER))
+    //  ZMQ_IMMEDIATE only where a worker may reconnect (the fetcher's DEALER).
+    //  Not on PUSH: with it, libzmq 4.3 drops what is still queued when the
+    //  socket closes, linger or not, and a lister that exits right after the
+    //  last of its thousands of TASKs would lose the tail of the listing.
+    if (!bind && type == ZMQ_DEALER)
         zsock_set_immediate (sock, 1);
     if (type == ZMQ_ROUTER)
         zsock_set_router_mandatory (sock, 1);
@@ -125,8 +129,8 @@ eod_stage_connect_events (eod_stage_t *self)
         return -1;
     zsock_set_sndhwm (self->events, EOD_ZMQ_EVENT_HWM);
     zsock_set_sndtimeo (self->events, 0);
-    //  Not immediate: events sent before the notifier is up wait in the queue.
-    zsock_set_immediate (self->events, 0);
+    //  Events are best effort: a stage never waits long at exit for them.
+    zsock_set_linger (self->events, 2000);
     return 0;
 }
 

@@ -14,6 +14,12 @@
 #include "eod_log.h"
 #include "eod_stage_main.h"
 
+static int
+s_count_session (eod_date_t date, int open_min, int close_min, void *arg)
+{
+    return 0;
+}
+
 #define S_SERVICE_TIMEOUT_MS 30000   //  the coordinator asks KIS within its budget
 
 //  Asks the coordinator (the one process that talks to KIS with a token) for
@@ -109,6 +115,16 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
     eod_msg_set (&end->date_to, dto);
     int rc = 0;
     int status = EOD_CAL_OPEN;
+    int sessions = 1;
+    if (strcmp (mode, "backfill") == 0) {
+        sessions = eod_cal_sessions (cal, market, from, to, s_count_session, NULL);
+        if (sessions < 0)
+            status = EOD_CAL_UNKNOWN;
+        else if (sessions == 0)
+            status = EOD_CAL_CLOSED;
+        else
+            eod_log_info ("%s backfill %s..%s: %d session(s)", mname, dfrom, dto, sessions);
+    }
     if (market == EOD_MARKET_KR && strcmp (mode, "daily") == 0 && eod_config_bool (stage->config, "kis:holiday_check"))
         s_ask_holidays (stage, cal, from);
     if (strcmp (mode, "daily") == 0)
@@ -122,14 +138,18 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         rc = 3;
     }
     else if (status == EOD_CAL_CLOSED) {
-        const char *reason = eod_cal_closed_reason (cal, market, from);
+        const char *reason = strcmp (mode, "backfill") == 0 ? "no session in the range"
+                                                            : eod_cal_closed_reason (cal, market, from);
         eod_msg_t *event = eod_msg_new (EOD_MSG_EVENT);
         eod_msg_set (&event->level, "info");
         eod_msg_set (&event->stage, "calendar");
         eod_msg_set (&event->market, mname);
         eod_msg_set (&event->date_from, dfrom);
         char text[256];
-        snprintf (text, sizeof text, "%s market closed on %s (%s)", mname, dfrom, reason ? reason : "holiday");
+        if (strcmp (mode, "backfill") == 0)
+            snprintf (text, sizeof text, "%s: no session in %s..%s: nothing to backfill", mname, dfrom, dto);
+        else
+            snprintf (text, sizeof text, "%s market closed on %s (%s)", mname, dfrom, reason ? reason : "holiday");
         eod_msg_set (&event->text, text);
         eod_fields_set (&event->fields, "kind", "closed");
         eod_fields_set (&event->fields, "reason", reason ? reason : "holiday");
@@ -148,6 +168,8 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         eod_msg_set (&job->mode, mode);
         eod_msg_set (&job->date_from, dfrom);
         eod_msg_set (&job->date_to, dto);
+        if (opts->nrest == 2 && strcmp (opts->rest[0], "--codes") == 0)
+            eod_fields_set (&job->meta, "codes_file", opts->rest[1]);
         eod_log_info ("%s %s session %s..%s: job sent", mname, mode, dfrom, dto);
         eod_stage_send (stage, lister, NULL, job);
         eod_msg_destroy (&job);
@@ -195,7 +217,7 @@ main (int argc, char **argv)
     if (!stage)
         return 2;
     if (opts.check_config)
-        return eod_main_config_ok (&stage);
+        return eod_main_config_ok (&stage, &opts);
     char dir[1024];
     eod_config_path_value (stage->config, "pipeline:calendar_dir", dir, sizeof dir);
     eod_cal_t *cal = eod_cal_new (dir);

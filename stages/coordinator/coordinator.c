@@ -19,6 +19,7 @@
 #define S_BACKOFF_BASE_MS 200         //  retry backoff: base * 2^(attempt-1), capped
 #define S_BACKOFF_MAX_MS 5000
 #define S_ENDING_GRACE_MS 300         //  let the last messages leave before exit
+#define S_INPUT_BATCH 1000            //  input messages taken per loop pass
 #define S_PROGRESS_MS 2000            //  how often a progress line is logged during a run
 
 typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
@@ -385,6 +386,8 @@ coordinator_new (eod_stage_t *stage, bool once)
     self->workers = zhashx_new ();
     zhashx_set_destructor (self->workers, s_worker_free);
     self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:coordinator", true);
+    if (self->input)
+        zsock_set_rcvhwm (self->input, 0);   //  a whole listing at once: see the lister
     self->fetchers = eod_stage_socket (stage, ZMQ_ROUTER, "endpoints:fetchers", true);
     self->writer = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:writer", false);
     self->service = eod_stage_socket (stage, ZMQ_REP, "endpoints:service", true);
@@ -851,6 +854,23 @@ s_on_service (coordinator_t *self)
     eod_msg_set (&rep->stage, "coordinator");
     eod_msg_set (&rep->text, "chk-holiday");
     eod_msg_set (&rep->level, "info");
+    if (req && req->type == EOD_MSG_JOB && req->mode && strcmp (req->mode, "listing-status") == 0) {
+        //  The lister checks that its whole listing arrived (every hop is
+        //  acknowledged or reconcilable): tasks of the run, LISTED, END.
+        long n = 0;
+        for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks))
+            n += strcmp (t->task->run_id, req->run_id) == 0;
+        char text[32];
+        snprintf (text, sizeof text, "%ld", n);
+        eod_fields_set (&rep->fields, "tasks", text);
+        eod_fields_set (&rep->fields, "listed",
+                        self->listed && strcmp (self->listed->run_id, req->run_id) == 0 ? "1" : "0");
+        eod_fields_set (&rep->fields, "ended", self->end || self->done_sent ? "1" : "0");
+        eod_stage_send (self->stage, self->service, NULL, rep);
+        eod_msg_destroy (&rep);
+        eod_msg_destroy (&req);
+        return;
+    }
     if (!req || req->type != EOD_MSG_JOB || !req->mode || strcmp (req->mode, "chk-holiday") != 0) {
         eod_msg_set (&rep->level, "error");
         eod_msg_set (&rep->text, "the service answers JOB mode chk-holiday only");
@@ -963,6 +983,33 @@ s_run_settled (coordinator_t *self)
     return true;
 }
 
+//  Records what the run could not get, with the reason, under state/gaps/,
+//  so `launch/eod backfill --gaps` can refill it. One file per run; none when
+//  nothing failed.
+static void
+s_write_gaps (coordinator_t *self)
+{
+    char state[1024], path[1200];
+    eod_config_path_value (self->stage->config, "pipeline:state_dir", state, sizeof state);
+    snprintf (path, sizeof path, "%s/gaps/%s-%s.tsv", state, self->listed->market, self->listed->run_id);
+    zchunk_t *text = zchunk_new (NULL, 0);
+    for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
+        if (t->kind != 3)
+            continue;
+        char line[512];
+        int n = snprintf (line, sizeof line, "%s\t%s\t%s\t%s\t%s\n", t->task->market, t->task->code,
+                          t->task->date_from, t->task->date_to, t->outcome);
+        zchunk_extend (text, line, n < (int) sizeof line ? (size_t) n : sizeof line - 1);
+    }
+    if (zchunk_size (text)) {
+        if (eod_mkdirs_for (path) || eod_write_file_atomic (path, zchunk_data (text), zchunk_size (text), 0600))
+            eod_log_error ("%s: cannot record the gaps", path);
+        else
+            eod_log_info ("gaps recorded in %s", path);
+    }
+    zchunk_destroy (&text);
+}
+
 static void
 s_finish (coordinator_t *self)
 {
@@ -1008,6 +1055,7 @@ s_finish (coordinator_t *self)
         done->duration_ms = eod_clock_ms () - self->started_ms;
         eod_fields_merge (&done->meta, &self->listed->meta);
         eod_stage_send (self->stage, self->writer, NULL, done);
+        s_write_gaps (self);
         eod_log_info ("run %s settled: %ld ok, %ld no data, %ld unknown, %ld failed; %ld requests, %ld rejected "
                       "by the rate limit, %ld retries",
                       done->run_id, (long) done->ok, (long) done->nodata, (long) done->unknown, (long) done->failed,
@@ -1044,8 +1092,11 @@ coordinator_run (coordinator_t *self)
     int64_t ended_at = 0;
     while (!zsys_interrupted) {
         void *which = zpoller_wait (self->poller, (int) (timeout < 1 ? 1 : timeout > S_POLL_MAX_MS ? S_POLL_MAX_MS : timeout));
-        if (which == self->input)
-            s_on_input (self);
+        if (which == self->input) {
+            //  Take the whole listing in one go: the lister must not wait on us.
+            for (int i = 0; i < S_INPUT_BATCH && (zsock_events (self->input) & ZMQ_POLLIN); i++)
+                s_on_input (self);
+        }
         else if (which == self->fetchers)
             s_on_fetcher (self);
         else if (which == self->service)

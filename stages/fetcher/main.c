@@ -18,7 +18,7 @@ main (int argc, char **argv)
     if (!stage)
         return 2;
     if (opts.check_config)
-        return eod_main_config_ok (&stage);
+        return eod_main_config_ok (&stage, &opts);
     char endpoint[1024];
     if (opts.connect)
         snprintf (endpoint, sizeof endpoint, "%s", opts.connect);

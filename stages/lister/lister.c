@@ -7,6 +7,8 @@
 #include "universe.h"
 #include "us_universe.h"
 #include "eod_wiki.h"
+#include "eod_cal.h"
+#include "eod_date.h"
 
 #include <openssl/evp.h>
 #include <string.h>
@@ -21,6 +23,7 @@ struct _lister_t {
     zsock_t *coordinator;  //  PUSH: TASK, LISTED, END
     bool failed;
     bool unreachable;
+    zlistx_t *sent;        //  the last listing (TASKs, LISTED), kept until it is confirmed
 };
 
 char *
@@ -96,6 +99,13 @@ lister_run_id (const char *market, const char *mode, const char *from, const cha
     out[16] = '\0';
 }
 
+static void
+s_str_free (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
 //  ---------------------------------------------------------------- KR
 
 typedef struct {
@@ -126,13 +136,6 @@ s_collect (const eod_master_record_t *rec, void *arg)
     eod_fields_set (&t->meta, "roe", rec->roe);
     zlistx_add_end (c->selected, t);
     return 0;
-}
-
-static void
-s_str_free (void **item)
-{
-    free (*item);
-    *item = NULL;
 }
 
 static void
@@ -339,9 +342,96 @@ out:
     return rc;
 }
 
+#define S_CHUNK_SESSIONS 100   //  FHKST03010100 and HHDFS76240000 return at most 100 rows
+
+typedef struct {
+    eod_date_t dates[S_CHUNK_SESSIONS];
+    size_t n;
+    zlistx_t *chunks;   //  "YYYY-MM-DD YYYY-MM-DD" per chunk
+} s_chunker_t;
+
+static void
+s_chunk_flush (s_chunker_t *c)
+{
+    if (!c->n)
+        return;
+    char a[11], b[11], range[32];
+    eod_date_format (c->dates[0], a, sizeof a);
+    eod_date_format (c->dates[c->n - 1], b, sizeof b);
+    snprintf (range, sizeof range, "%s %s", a, b);
+    zlistx_add_end (c->chunks, strdup (range));
+    c->n = 0;
+}
+
+static int
+s_chunk_session (eod_date_t date, int open_min, int close_min, void *arg)
+{
+    s_chunker_t *c = arg;
+    c->dates[c->n++] = date;
+    if (c->n == S_CHUNK_SESSIONS)
+        s_chunk_flush (c);
+    return 0;
+}
+
+//  The date ranges each code is asked for: the daily session, or a
+//  backfill's sessions in chunks of at most 100. NULL when the calendar
+//  cannot say (logged).
+static zlistx_t *
+s_chunks (lister_t *self, const eod_msg_t *job)
+{
+    zlistx_t *chunks = zlistx_new ();
+    zlistx_set_destructor (chunks, s_str_free);
+    if (strcmp (job->mode, "backfill") != 0) {
+        char range[32];
+        snprintf (range, sizeof range, "%s %s", job->date_from, job->date_to);
+        zlistx_add_end (chunks, strdup (range));
+        return chunks;
+    }
+    char dir[1024];
+    eod_config_path_value (self->stage->config, "pipeline:calendar_dir", dir, sizeof dir);
+    eod_cal_t *cal = eod_cal_new (dir);
+    eod_market_t market;
+    eod_date_t from, to;
+    s_chunker_t c = {.chunks = chunks};
+    if (!cal || eod_market_parse (job->market, &market) || eod_date_parse (job->date_from, &from)
+        || eod_date_parse (job->date_to, &to) || eod_cal_sessions (cal, market, from, to, s_chunk_session, &c) < 0) {
+        eod_log_error ("backfill %s..%s: the sessions cannot be enumerated", job->date_from, job->date_to);
+        zlistx_destroy (&chunks);
+    }
+    else
+        s_chunk_flush (&c);
+    eod_cal_destroy (&cal);
+    return chunks;
+}
+
+//  --codes FILE: only these codes (one a line, # comments). NULL: all.
+static zhashx_t *
+s_codes_filter (const eod_msg_t *job)
+{
+    const char *path = eod_fields_get (&job->meta, "codes_file");
+    if (!path)
+        return NULL;
+    zhashx_t *only = zhashx_new ();
+    FILE *f = fopen (path, "r");
+    if (!f) {
+        eod_log_error ("%s: cannot read the codes file: nothing will be listed", path);
+        return only;
+    }
+    char line[128];
+    while (fgets (line, sizeof line, f)) {
+        eod_trim (line);
+        if (*line && *line != '#')
+            zhashx_insert (only, line, (void *) 1);
+    }
+    fclose (f);
+    eod_log_info ("%s: %zu code(s) to list", path, zhashx_size (only));
+    return only;
+}
+
 static void
 s_on_job (lister_t *self, eod_msg_t *job)
 {
+    zlistx_purge (self->sent);
     zlistx_t *tasks = zlistx_new ();
     zlistx_set_destructor (tasks, s_msg_free);
     eod_fields_t summary = EOD_FIELDS_INIT;
@@ -382,24 +472,33 @@ s_on_job (lister_t *self, eod_msg_t *job)
     lister_run_id (job->market, job->mode, job->date_from, job->date_to, codes, k, run_id);
     free (codes);
     zhashx_destroy (&seen);
-    char from[9], to[9];
-    snprintf (from, sizeof from, "%.4s%.2s%.2s", job->date_from, job->date_from + 5, job->date_from + 8);
-    snprintf (to, sizeof to, "%.4s%.2s%.2s", job->date_to, job->date_to + 5, job->date_to + 8);
+    //  A backfill asks for up to 100 sessions per request (the API's cap), so
+    //  each code gets one task per chunk of sessions.
+    zlistx_t *chunks = s_chunks (self, job);
+    zhashx_t *only = s_codes_filter (job);
     long sent = 0;
-    for (eod_msg_t *t = zlistx_first (tasks); t; t = zlistx_next (tasks)) {
-        if (!t->code)
+    for (eod_msg_t *t = zlistx_first (tasks); t && chunks; t = zlistx_next (tasks)) {
+        if (!t->code || (only && !zhashx_lookup (only, t->code)))
             continue;
-        char task_id[128];
-        snprintf (task_id, sizeof task_id, "%s-%s-%s-%s", job->market, t->code, from, to);
-        eod_msg_set (&t->run_id, run_id);
-        eod_msg_set (&t->task_id, task_id);
-        eod_msg_set (&t->market, job->market);
-        eod_msg_set (&t->mode, job->mode);
-        eod_msg_set (&t->date_from, job->date_from);
-        eod_msg_set (&t->date_to, job->date_to);
-        if (eod_stage_send (self->stage, self->coordinator, NULL, t) == 0)
-            sent++;
+        for (char *range = zlistx_first (chunks); range; range = zlistx_next (chunks)) {
+            char cfrom[11], cto[11], task_id[128];
+            snprintf (cfrom, sizeof cfrom, "%.10s", range);
+            snprintf (cto, sizeof cto, "%.10s", range + 11);
+            snprintf (task_id, sizeof task_id, "%s-%s-%.4s%.2s%.2s-%.4s%.2s%.2s", job->market, t->code, cfrom,
+                      cfrom + 5, cfrom + 8, cto, cto + 5, cto + 8);
+            eod_msg_set (&t->run_id, run_id);
+            eod_msg_set (&t->task_id, task_id);
+            eod_msg_set (&t->market, job->market);
+            eod_msg_set (&t->mode, job->mode);
+            eod_msg_set (&t->date_from, cfrom);
+            eod_msg_set (&t->date_to, cto);
+            if (eod_stage_send (self->stage, self->coordinator, NULL, t) == 0)
+                sent++;
+            zlistx_add_end (self->sent, eod_msg_dup (t));
+        }
     }
+    zlistx_destroy (&chunks);
+    zhashx_destroy (&only);
     eod_msg_t *listed = eod_msg_new (EOD_MSG_LISTED);
     eod_msg_set (&listed->run_id, run_id);
     eod_msg_set (&listed->market, job->market);
@@ -411,6 +510,7 @@ s_on_job (lister_t *self, eod_msg_t *job)
     for (char *note = zlistx_first (absent); note; note = zlistx_next (absent))
         eod_msg_add_list (listed, note);
     eod_stage_send (self->stage, self->coordinator, NULL, listed);
+    zlistx_add_end (self->sent, eod_msg_dup (listed));
     eod_log_info ("run %s: %ld tasks listed for %s %s..%s", run_id, sent, job->market, job->date_from,
                   job->date_to);
     eod_msg_destroy (&listed);
@@ -428,7 +528,25 @@ lister_new (eod_stage_t *stage, bool once)
     self->stage = stage;
     self->once = once;
     self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:lister", true);
-    self->coordinator = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:coordinator", false);
+    //  A listing is thousands of TASKs sent at once, and the lister exits
+    //  right after its END. With a high-water mark the tail of the listing
+    //  waits in a full pipe at close and can be dropped; unbounded (set before
+    //  the connect, so the pipe is made with it) everything moves across at
+    //  once: a listing is a few MB at most.
+    char endpoint[1024];
+    eod_config_path_value (stage->config, "endpoints:coordinator", endpoint, sizeof endpoint);
+    self->coordinator = zsock_new (ZMQ_PUSH);
+    if (self->coordinator) {
+        zsock_set_sndhwm (self->coordinator, 0);
+        zsock_set_linger (self->coordinator, stage->linger_ms);
+        zsock_set_maxmsgsize (self->coordinator, EOD_PROTO_FRAME_MAX);
+        if (zsock_connect (self->coordinator, "%s", endpoint)) {
+            eod_log_error ("cannot connect %s", endpoint);
+            zsock_destroy (&self->coordinator);
+        }
+    }
+    self->sent = zlistx_new ();
+    zlistx_set_destructor (self->sent, s_msg_free);
     if (!self->input || !self->coordinator) {
         lister_destroy (&self);
         return NULL;
@@ -444,8 +562,59 @@ lister_destroy (lister_t **self_p)
     lister_t *self = *self_p;
     zsock_destroy (&self->coordinator);
     zsock_destroy (&self->input);
+    zlistx_destroy (&self->sent);
     free (self);
     *self_p = NULL;
+}
+
+#define S_CONFIRM_ROUNDS 10         //  resends of a listing the coordinator lacks
+#define S_CONFIRM_TIMEOUT_MS 5000   //  an answer takes a loop pass of the coordinator
+
+//  Asks the coordinator whether the whole listing and END arrived; resends
+//  what it lacks (task ids are deterministic, so a resent TASK is a no-op
+//  there). Returns when confirmed, or when the coordinator no longer answers
+//  (its run is over).
+static void
+s_confirm (lister_t *self, const eod_msg_t *end)
+{
+    eod_msg_t *listed = zlistx_last (self->sent);
+    if (!listed || listed->type != EOD_MSG_LISTED)
+        return;
+    for (int round = 0; round < S_CONFIRM_ROUNDS && !zsys_interrupted; round++) {
+        zsock_t *req = eod_stage_socket (self->stage, ZMQ_REQ, "endpoints:service", false);
+        if (!req)
+            return;
+        zsock_set_linger (req, 0);
+        eod_msg_t *ask = eod_msg_new (EOD_MSG_JOB);
+        eod_msg_set (&ask->run_id, listed->run_id);
+        eod_msg_set (&ask->market, listed->market);
+        eod_msg_set (&ask->mode, "listing-status");
+        eod_msg_set (&ask->date_from, listed->date_from);
+        eod_msg_set (&ask->date_to, listed->date_to);
+        eod_stage_send (self->stage, req, NULL, ask);
+        eod_msg_destroy (&ask);
+        zpoller_t *poller = zpoller_new (req, NULL);
+        eod_msg_t *answer = zpoller_wait (poller, S_CONFIRM_TIMEOUT_MS) ? eod_stage_recv (self->stage, req, NULL) : NULL;
+        zpoller_destroy (&poller);
+        zsock_destroy (&req);
+        if (!answer) {
+            eod_log_info ("the coordinator does not answer: its run is over");
+            return;
+        }
+        const char *tasks = eod_fields_get (&answer->fields, "tasks");
+        const char *got = eod_fields_get (&answer->fields, "listed");
+        const char *ended = eod_fields_get (&answer->fields, "ended");
+        bool complete = tasks && strtol (tasks, NULL, 10) >= listed->count && got && strcmp (got, "1") == 0
+                        && ended && strcmp (ended, "1") == 0;
+        eod_msg_destroy (&answer);
+        if (complete)
+            return;
+        eod_log_warn ("the coordinator has %s of %ld tasks (listed %s, end %s): sending the listing again",
+                      tasks ? tasks : "?", (long) listed->count, got ? got : "?", ended ? ended : "?");
+        for (eod_msg_t *m = zlistx_first (self->sent); m; m = zlistx_next (self->sent))
+            eod_stage_send (self->stage, self->coordinator, NULL, m);
+        eod_stage_send (self->stage, self->coordinator, NULL, end);
+    }
 }
 
 int
@@ -471,6 +640,8 @@ lister_run (lister_t *self)
                 eod_msg_set (&msg->error, "the universe could not be listed (master files)");
             }
             eod_stage_send (self->stage, self->coordinator, NULL, msg);
+            if (self->once)
+                s_confirm (self, msg);
             over = self->once;
         }
         else

@@ -44,7 +44,7 @@ main (int argc, char **argv)
     if (!stage)
         return 2;
     if (opts.check_config)
-        return eod_main_config_ok (&stage);
+        return eod_main_config_ok (&stage, &opts);
     eod_stage_connect_events (stage);
     lister_t *lister = lister_new (stage, opts.once);
     if (!lister) {

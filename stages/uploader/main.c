@@ -17,7 +17,7 @@ main (int argc, char **argv)
     if (!stage)
         return 2;
     if (opts.check_config)
-        return eod_main_config_ok (&stage);
+        return eod_main_config_ok (&stage, &opts);
     eod_stage_connect_events (stage);
     uploader_t *uploader = uploader_new (stage, opts.once);
     if (!uploader) {

@@ -173,6 +173,98 @@ s_fold_result (const eod_msg_t *r, zhashx_t *lines)
     }
 }
 
+//  Rows already in a partition file stay unless this run brings the same
+//  (code, date): a refill of a few codes, or a re-run that got fewer rows,
+//  never loses what the file had. The file is read with libcsv.
+typedef struct {
+    zhashx_t *lines;
+    size_t ncols;
+    char **fields;       //  the row being read
+    size_t nfields;
+    long row;            //  0: the header
+    bool header_ok;
+    size_t code_col;
+    const char *const *cols;
+    const char *path;
+    long kept;
+} s_merge_t;
+
+static void
+s_merge_field (void *data, size_t len, void *arg)
+{
+    s_merge_t *m = arg;
+    if (m->nfields < m->ncols)
+        m->fields[m->nfields] = strndup (data ? (const char *) data : "", len);
+    m->nfields++;
+}
+
+static void
+s_merge_row (int term, void *arg)
+{
+    s_merge_t *m = arg;
+    if (m->row == 0) {
+        m->header_ok = m->nfields == m->ncols;
+        for (size_t c = 0; m->header_ok && c < m->ncols; c++)
+            m->header_ok = m->fields[c] && strcmp (m->fields[c], m->cols[c]) == 0;
+        if (!m->header_ok)
+            eod_log_error ("%s: the header is not this market's columns: the file is replaced, not merged", m->path);
+    }
+    else if (m->header_ok && m->nfields == m->ncols) {
+        char key[96];
+        snprintf (key, sizeof key, "%s\t%s", m->fields[0], m->fields[m->code_col]);
+        if (!zhashx_lookup (m->lines, key)) {
+            s_line_t *line = calloc (1, sizeof *line);
+            if (line) {
+                line->sort_key = strdup (key);
+                line->values = calloc (m->ncols + 1, sizeof *line->values);
+                for (size_t c = 0; line->values && c < m->ncols; c++) {
+                    line->values[c] = m->fields[c];
+                    m->fields[c] = NULL;
+                }
+                zhashx_insert (m->lines, key, line);
+                m->kept++;
+            }
+        }
+    }
+    else if (m->header_ok)
+        eod_log_warn ("%s:%ld: %zu fields where %zu are expected: row dropped", m->path, m->row + 1, m->nfields,
+                      m->ncols);
+    for (size_t c = 0; c < m->ncols; c++) {
+        free (m->fields[c]);
+        m->fields[c] = NULL;
+    }
+    m->nfields = 0;
+    m->row++;
+}
+
+static void
+s_merge_existing (const char *path, const char *market, zhashx_t *lines)
+{
+    size_t len = 0;
+    char *text = eod_read_file (path, 1u << 30, &len);
+    if (!text)
+        return;   //  no file yet
+    const char *const *cols;
+    s_merge_t m = {.lines = lines, .path = path};
+    m.ncols = writer_columns (market, &cols);
+    m.cols = cols;
+    m.code_col = 0;
+    for (size_t c = 0; c < m.ncols; c++)
+        if (strcmp (cols[c], strcmp (market, "us") == 0 ? "symbol" : "stck_shrn_iscd") == 0)
+            m.code_col = c;
+    m.fields = calloc (m.ncols, sizeof *m.fields);
+    struct csv_parser parser;
+    if (m.fields && csv_init (&parser, CSV_APPEND_NULL) == 0) {
+        csv_parse (&parser, text, len, s_merge_field, s_merge_row, &m);
+        csv_fini (&parser, s_merge_field, s_merge_row, &m);
+        csv_free (&parser);
+    }
+    if (m.kept)
+        eod_log_info ("%s: %ld existing row(s) kept", path, m.kept);
+    free (m.fields);
+    free (text);
+}
+
 static int
 s_write_csv (const char *path, const char *market, s_line_t **sorted, size_t from, size_t to)
 {
@@ -247,6 +339,23 @@ writer_fold_journal (const char *journal, const char *data_dir, const char *mark
         eod_msg_destroy (&msg);
     }
     fclose (f);
+
+    //  Merge what the partitions of these sessions already hold.
+    zhashx_t *dates = zhashx_new ();
+    for (s_line_t *line = zhashx_first (lines); line; line = zhashx_next (lines)) {
+        char date[11];
+        snprintf (date, sizeof date, "%.10s", line->sort_key);
+        zhashx_insert (dates, date, (void *) 1);
+    }
+    zlistx_t *dlist = zhashx_keys (dates);
+    for (const char *date = zlistx_first (dlist); date; date = zlistx_next (dlist)) {
+        char path[4200];
+        snprintf (path, sizeof path, "%s/market=%s/dt=%s/%s_%.4s%.2s%.2s.csv", data_dir, market, date, market, date,
+                  date + 5, date + 8);
+        s_merge_existing (path, market, lines);
+    }
+    zlistx_destroy (&dlist);
+    zhashx_destroy (&dates);
 
     size_t n = zhashx_size (lines);
     s_line_t **sorted = calloc (n ? n : 1, sizeof *sorted);

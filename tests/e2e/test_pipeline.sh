@@ -127,4 +127,27 @@ check "no file is written for the unpublished session" [ ! -e "$ENV_DIR/data/mar
 check "the coordinator reports the session as not published" grep -q "not published by the deadline" "$LOGS/coordinator.log"
 check "the summary says the session was not published" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'not published'"
 env_down
+echo "# 8. a one-month KR backfill: one request per code, one file per session; gaps recorded and refilled"
+env_up "$TMP/backfill" --rate 200 --fault-nonjson500 0.03 --seed 11
+fast
+set_key kis max_attempts 1
+LOGS=$ENV_DIR/logs-bf; RC=0
+EOD_LOG_DIR=$LOGS "$ROOT/launch/eod" backfill --market kr --months 202408 202408 --config "$CFG" >"$ENV_DIR/bf.out" 2>&1 || RC=$?
+check "a backfill with failures after retries exits 1, partial (got $RC)" [ "$RC" = 1 ]
+files=$(ls "$ENV_DIR/data/market=kr" | wc -l)
+check "one file per session of 2024-08 (21, got $files)" [ "$files" = 21 ]
+ncodes=$(curl -s "$SIM/_sim/universe/kr" | /usr/bin/python3 -c 'import json,sys; u=json.load(sys.stdin); print(len(u["kospi"]) + len(u["kosdaq"]))')
+requests=$(curl -s "$SIM/_sim/stats" | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print(sum(s["requests"]["itemchartprice"].values()))')
+check "one request per code for the month ($ncodes codes, got $requests requests)" [ "$requests" = "$ncodes" ]
+gapfile=$(ls "$ENV_DIR/state/gaps/"kr-*.tsv 2>/dev/null | head -n1)
+check "the codes that failed are recorded with their reason under state/gaps" bash -c "[ -s '$gapfile' ] && grep -q 'retryable' '$gapfile'"
+set_key kis max_attempts 5
+RC=0
+EOD_LOG_DIR=$ENV_DIR/logs-gaps "$ROOT/launch/eod" backfill --market kr --gaps --config "$CFG" >"$ENV_DIR/gaps.out" 2>&1 || RC=$?
+check "backfill --gaps refills them (exit $RC)" [ "$RC" = 0 ]
+check "the refilled gap file is removed" [ ! -e "$gapfile" ]
+rows=$(cat "$ENV_DIR"/data/market=kr/dt=*/kr_*.csv | grep -vc '^stck_bsop_date')
+check "every code has every session of the month after the refill ($((ncodes * 21)) rows, got $rows)" [ "$rows" = $((ncodes * 21)) ]
+check "backfilled rows leave the snapshot columns empty" bash -c "sed -n 2p '$ENV_DIR/data/market=kr/dt=2024-08-30/kr_20240830.csv' | grep -q ',,,,,,,,,,,,,,,,,,,,,,,\$'"
+env_down
 summary
