@@ -312,4 +312,9 @@ void sim_slack_post (sim_t *self, sim_request_t *req, sim_response_t *resp);
 void sim_slack_webhook (sim_t *self, sim_request_t *req, sim_response_t *resp);
 void sim_slack_list (sim_t *self, sim_request_t *req, sim_response_t *resp);
 
+
+//  Zips data as one entry named entry into a new buffer (*out_p, the caller
+//  frees it). 0 or -1 (logged). Used for every master-file zip the sim serves.
+int sim_zip (const char *entry, const char *data, size_t len, unsigned char **out_p, size_t *out_len);
+
 #endif

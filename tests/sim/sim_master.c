@@ -710,8 +710,8 @@ s_record_kosdaq (s_rec_t *rec, iconv_t cd, sim_instrument_t *inst, int base_ymd,
 //  --- zips ---------------------------------------------------------------------------
 
 //  Zips data as one entry into a new buffer (*out_p, caller frees). 0 or -1.
-static int
-s_zip (const char *entry, const char *data, size_t len, unsigned char **out_p, size_t *out_len)
+int
+sim_zip (const char *entry, const char *data, size_t len, unsigned char **out_p, size_t *out_len)
 {
     zip_error_t error;
     zip_error_init (&error);
@@ -819,8 +819,8 @@ s_build_files (sim_master_t *self, uint64_t seed, int garble, int base_ymd)
         file[1][file_len[1]++] = '\n';
         self->garbled++;
     }
-    if (s_zip (SIM_MASTER_KOSPI, file[0], file_len[0], &self->zip[0], &self->zip_len[0])
-        || s_zip (SIM_MASTER_KOSDAQ, file[1], file_len[1], &self->zip[1], &self->zip_len[1]))
+    if (sim_zip (SIM_MASTER_KOSPI, file[0], file_len[0], &self->zip[0], &self->zip_len[0])
+        || sim_zip (SIM_MASTER_KOSDAQ, file[1], file_len[1], &self->zip[1], &self->zip_len[1]))
         goto out;
     rc = 0;
 out:

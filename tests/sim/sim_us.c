@@ -525,53 +525,6 @@ s_cod_record (sim_buf_t *buf, const s_listing_t *l)
                     etf ? 0 : l->icod, etf ? "001" : "   ");
 }
 
-//  Zips data as one entry into a new buffer (*out_p, caller frees). 0 or -1.
-static int
-s_zip (const char *entry, const char *data, size_t len, unsigned char **out_p, size_t *out_len)
-{
-    zip_error_t error;
-    zip_error_init (&error);
-    int rc = -1;
-    unsigned char *out = NULL;
-    zip_t *archive = NULL;
-    zip_source_t *archive_src = zip_source_buffer_create (NULL, 0, 0, &error);
-    if (!archive_src)
-        goto out;
-    zip_source_keep (archive_src);
-    archive = zip_open_from_source (archive_src, ZIP_TRUNCATE, &error);
-    if (!archive)
-        goto out;
-    zip_source_t *file_src = zip_source_buffer (archive, data, len, 0);
-    if (!file_src || zip_file_add (archive, entry, file_src, ZIP_FL_ENC_UTF_8) < 0) {
-        zip_source_free (file_src);
-        goto out;
-    }
-    if (zip_close (archive) < 0)
-        goto out;
-    archive = NULL;
-    zip_stat_t stat;
-    if (zip_source_stat (archive_src, &stat) < 0 || zip_source_open (archive_src) < 0)
-        goto out;
-    out = malloc (stat.size ? stat.size : 1);
-    zip_int64_t got = out ? zip_source_read (archive_src, out, stat.size) : -1;
-    zip_source_close (archive_src);
-    if (got != (zip_int64_t) stat.size)
-        goto out;
-    *out_p = out;
-    *out_len = (size_t) stat.size;
-    out = NULL;
-    rc = 0;
-out:
-    if (rc)
-        eod_log_error ("us: cannot zip %s: %s", entry, zip_error_strerror (&error));
-    free (out);
-    if (archive)
-        zip_discard (archive);
-    zip_source_free (archive_src);
-    zip_error_fini (&error);
-    return rc;
-}
-
 //  UTF-8 to CP949 into a new buffer (caller frees). NULL on failure (logged).
 static char *
 s_to_cp949 (const char *text, size_t len, size_t *out_len)
@@ -607,7 +560,7 @@ s_build_files (sim_us_t *self)
         size_t len = 0, cp_len = 0;
         char *text = sim_buf_take (&buf, &len);
         char *cp949 = text ? s_to_cp949 (text, len, &cp_len) : NULL;
-        int rc = cp949 ? s_zip (s_exchanges[x].entry, cp949, cp_len, &self->zip[x], &self->zip_len[x]) : -1;
+        int rc = cp949 ? sim_zip (s_exchanges[x].entry, cp949, cp_len, &self->zip[x], &self->zip_len[x]) : -1;
         free (text);
         free (cp949);
         if (rc)
