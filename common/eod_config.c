@@ -79,6 +79,7 @@ static const s_key_t s_keys[] = {
     {"pipeline:heartbeat_ms", T_INT, "1000", 50, 60000, NULL, NULL, "fetcher heartbeat interval"},
     {"pipeline:liveness", T_INT, "3", 1, 100, NULL, NULL, "missed heartbeats after which a fetcher is dead and its leases return to the queue"},
     {"pipeline:ack_timeout_ms", T_INT, "30000", 100, 3600000, NULL, NULL, "a result the writer has not acknowledged by then is leased again"},
+    {"pipeline:ledger_keep_days", T_INT, "30", 1, 3650, NULL, NULL, "finished runs' ledgers under state/coordinator are kept this many days (a re-run within them requests only what is missing)"},
     {"pipeline:trace", T_BOOL, "false", 0, 0, NULL, NULL, "log every message sent and received (secrets excluded)"},
     {"pipeline:linger_ms", T_INT, "60000", 0, 3600000, NULL, NULL, "how long a stage that ends may go on delivering its last messages (a listing of thousands of tasks, the run's END)"},
     //  Endpoints: stable stages bind, workers connect

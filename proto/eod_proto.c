@@ -36,7 +36,7 @@ static const s_field_t s_listed[] = {
     {S_ (date_to), REQ}, {I_ (count), REQ}, {F_ (meta), OPT}, {"list", K_LIST, offsetof (eod_msg_t, list), OPT},
     S_END};
 static const s_field_t s_ready[] = {{S_ (worker), REQ}, {I_ (count), OPT}, S_END};
-static const s_field_t s_heartbeat[] = {{S_ (worker), REQ}, S_END};
+static const s_field_t s_heartbeat[] = {{S_ (worker), REQ}, {I_ (count), OPT}, S_END};
 static const s_field_t s_result[] = {
     {S_ (run_id), REQ}, {S_ (task_id), REQ}, {S_ (market), REQ}, {S_ (code), REQ},
     {S_ (status), REQ}, {S_ (mode), OPT}, {S_ (date_from), OPT}, {S_ (date_to), OPT},

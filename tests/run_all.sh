@@ -41,5 +41,6 @@ suite config "$ROOT/tests/stage/test_config.sh"
 suite sim "$ROOT/tests/sim/test_sim.sh" "$BUILD"
 suite s3 "$ROOT/tests/s3/run_tests.sh" "$BUILD"
 suite e2e "$ROOT/tests/e2e/test_pipeline.sh"
+suite resume "$ROOT/tests/e2e/test_resume.sh"
 echo "all: $total_passed passed, $total_failed failed"
 [ "$total_failed" = 0 ]

@@ -1,9 +1,11 @@
 /*  coordinator — see coordinator.h. */
 #include "coordinator.h"
+#include "eod_journal.h"
 #include "eod_kis.h"
 #include "eod_log.h"
 #include "eod_util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -21,6 +23,8 @@
 #define S_ENDING_GRACE_MS 300         //  let the last messages leave before exit
 #define S_INPUT_BATCH 1000            //  input messages taken per loop pass
 #define S_PROGRESS_MS 2000            //  how often a progress line is logged during a run
+#define S_RECONCILE_WAIT_MS 1000      //  a resumed run waits this long for the writer's ACKs
+#define S_LEDGER_SYNC_MS 200          //  the ledger is made durable at least this often
 
 typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
 
@@ -57,6 +61,7 @@ typedef struct {
     int64_t last_seen_ms;
     long results;                     //  RESULTs it returned in this run
     int creds_generation[S_KEYS_MAX]; //  generation of each key's CREDS it holds (0: none)
+    bool new;                         //  first message from it: its credit is not known yet
 } s_worker_t;
 
 struct _coordinator_t {
@@ -90,7 +95,20 @@ struct _coordinator_t {
     bool api_unreachable;
     int64_t last_heartbeat_ms;
     int64_t last_progress_ms;
+    //  The ledger: TASK, LISTED and END as received, an ACK per task written,
+    //  RUN_DONE when the run settled. A restarted coordinator, or the same
+    //  run started again, replays it and asks only for what is missing.
+    char ledger_dir[1100];
+    eod_journal_t *ledger;
+    bool ledger_dirty;
+    int64_t ledger_synced_ms;
+    bool replaying;                   //  records come from the ledger: do not append them again
+    bool finished_before;             //  the ledger holds a RUN_DONE
+    long resumed;                     //  tasks the ledger had as written
+    int64_t hold_until_ms;            //  no dispatch before: the writer reconciles a resumed run
 };
+
+static void s_ledger_prune (coordinator_t *self);
 
 int64_t
 coordinator_interval_us (long rate, long jitter_ms)
@@ -395,6 +413,14 @@ coordinator_new (eod_stage_t *stage, bool once)
         goto fail;
     self->poller = zpoller_new (self->input, self->fetchers, self->service, NULL);
     self->started_ms = eod_clock_ms ();
+    char state[1024];
+    eod_config_path_value (cfg, "pipeline:state_dir", state, sizeof state);
+    snprintf (self->ledger_dir, sizeof self->ledger_dir, "%s/coordinator", state);
+    if (eod_mkdirs (self->ledger_dir, 0700)) {
+        eod_log_error ("%s: %s", self->ledger_dir, strerror (errno));
+        goto fail;
+    }
+    s_ledger_prune (self);
     return self;
 fail:
     coordinator_destroy (&self);
@@ -422,6 +448,9 @@ coordinator_destroy (coordinator_t **self_p)
     }
     eod_msg_destroy (&self->listed);
     eod_msg_destroy (&self->end);
+    if (self->ledger)
+        eod_journal_sync (self->ledger);
+    eod_journal_destroy (&self->ledger);
     free (self);
     *self_p = NULL;
 }
@@ -447,15 +476,168 @@ s_settle (coordinator_t *self, s_task_t *t, s_task_state_t state, int kind, cons
         snprintf (t->outcome, sizeof t->outcome, "%s %s", t->task->code, reason);
 }
 
+//  ---------------------------------------------------------------- ledger
+
 static void
-s_on_task (coordinator_t *self, eod_msg_t **msg_p)
+s_ledger_append (coordinator_t *self, const eod_msg_t *msg)
 {
+    if (!self->ledger || self->replaying)
+        return;
+    if (eod_journal_append (self->ledger, msg) == 0)
+        self->ledger_dirty = true;
+}
+
+//  Makes the ledger durable when it has changed (force, or every
+//  S_LEDGER_SYNC_MS): a record lost in a crash is only work done again.
+static void
+s_ledger_sync (coordinator_t *self, bool force)
+{
+    int64_t now = eod_clock_ms ();
+    if (!self->ledger || !self->ledger_dirty || (!force && now - self->ledger_synced_ms < S_LEDGER_SYNC_MS))
+        return;
+    if (eod_journal_sync (self->ledger) == 0)
+        self->ledger_dirty = false;
+    self->ledger_synced_ms = now;
+}
+
+static void s_add_task (coordinator_t *self, eod_msg_t **msg_p);
+static void s_set_listed (coordinator_t *self, eod_msg_t **msg_p);
+static void s_set_end (coordinator_t *self, eod_msg_t **msg_p);
+
+static int
+s_ledger_replay (eod_msg_t **msg_p, long record, void *arg)
+{
+    coordinator_t *self = arg;
     eod_msg_t *msg = *msg_p;
-    if (self->run_id[0] && strcmp (msg->run_id, self->run_id) != 0 && self->once) {
-        eod_log_warn ("TASK %s of another run (%s) ignored", msg->task_id, msg->run_id);
+    if (msg->type == EOD_MSG_TASK)
+        s_add_task (self, msg_p);
+    else if (msg->type == EOD_MSG_LISTED)
+        s_set_listed (self, msg_p);
+    else if (msg->type == EOD_MSG_END)
+        s_set_end (self, msg_p);
+    else if (msg->type == EOD_MSG_ACK) {
+        s_task_t *t = zhashx_lookup (self->tasks, msg->task_id);
+        if (t && t->state != T_DONE) {
+            s_settle (self, t, T_DONE, 0, NULL);
+            self->resumed++;
+        }
+    }
+    else if (msg->type == EOD_MSG_RUN_DONE)
+        self->finished_before = true;
+    return 0;
+}
+
+//  Opens the ledger of run_id (replaying what it holds) unless it is open.
+//  A run with tasks not yet written asks the writer which of them its journal
+//  already holds, and dispatches nothing until the answer had time to come.
+static void
+s_ledger_open (coordinator_t *self, const char *run_id)
+{
+    if (self->ledger && strcmp (self->run_id, run_id) == 0)
+        return;
+    eod_journal_destroy (&self->ledger);
+    snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
+    char path[1400];
+    snprintf (path, sizeof path, "%s/%s.ledger", self->ledger_dir, run_id);
+    self->replaying = true;
+    self->finished_before = false;
+    self->resumed = 0;
+    self->ledger = eod_journal_open (path, s_ledger_replay, self);
+    self->replaying = false;
+    if (!self->ledger) {
+        eod_log_error ("%s: no ledger for run %s: it will not be resumable", path, run_id);
         return;
     }
-    snprintf (self->run_id, sizeof self->run_id, "%s", msg->run_id);
+    size_t ntasks = zhashx_size (self->tasks);
+    if (ntasks == 0)
+        return;
+    eod_log_info ("run %s: the ledger holds %zu task(s), %ld written before%s", run_id, ntasks, self->resumed,
+                  self->finished_before ? " (the run was finished once: only what is missing is asked)" : "");
+    if ((size_t) self->resumed == ntasks)
+        return;
+    //  Results the writer made durable but whose ACK the ledger missed.
+    s_task_t *any = zhashx_first (self->tasks);
+    const eod_msg_t *src = self->listed ? self->listed : any->task;
+    eod_msg_t *job = eod_msg_new (EOD_MSG_JOB);
+    eod_msg_set (&job->run_id, run_id);
+    eod_msg_set (&job->market, src->market);
+    eod_msg_set (&job->mode, "reconcile");
+    eod_msg_set (&job->date_from, src->date_from);
+    eod_msg_set (&job->date_to, src->date_to);
+    eod_stage_send (self->stage, self->writer, NULL, job);
+    eod_msg_destroy (&job);
+    self->hold_until_ms = eod_clock_ms () + S_RECONCILE_WAIT_MS;
+}
+
+//  Takes up the newest ledger that holds no RUN_DONE: the run this
+//  coordinator was part of before a crash.
+static void
+s_ledger_resume (coordinator_t *self)
+{
+    DIR *dir = opendir (self->ledger_dir);
+    if (!dir)
+        return;
+    char best[256] = "";
+    time_t best_mtime = 0;
+    struct dirent *e;
+    while ((e = readdir (dir))) {
+        size_t n = strlen (e->d_name);
+        if (n < 8 || n >= sizeof best || strcmp (e->d_name + n - 7, ".ledger") != 0)
+            continue;
+        char path[1400];
+        struct stat st;
+        snprintf (path, sizeof path, "%s/%s", self->ledger_dir, e->d_name);
+        if (stat (path, &st) == 0 && st.st_mtime >= best_mtime) {
+            best_mtime = st.st_mtime;
+            snprintf (best, sizeof best, "%.*s", (int) (n - 7), e->d_name);
+        }
+    }
+    closedir (dir);
+    if (!*best)
+        return;
+    s_ledger_open (self, best);
+    if (self->finished_before) {
+        eod_log_info ("the newest ledger (run %s) is of a finished run: nothing to resume", best);
+        eod_journal_destroy (&self->ledger);
+        zhashx_purge (self->tasks);
+        zlistx_purge (self->queue);
+        eod_msg_destroy (&self->listed);
+        eod_msg_destroy (&self->end);
+        self->run_id[0] = '\0';
+        self->hold_until_ms = 0;
+    }
+    else
+        eod_log_info ("resuming run %s from its ledger", best);
+}
+
+//  Removes the ledgers of runs older than [pipeline] ledger_keep_days.
+static void
+s_ledger_prune (coordinator_t *self)
+{
+    DIR *dir = opendir (self->ledger_dir);
+    if (!dir)
+        return;
+    time_t cutoff = time (NULL) - (time_t) eod_config_int (self->stage->config, "pipeline:ledger_keep_days") * 86400;
+    struct dirent *e;
+    while ((e = readdir (dir))) {
+        size_t n = strlen (e->d_name);
+        if (n < 8 || strcmp (e->d_name + n - 7, ".ledger") != 0)
+            continue;
+        char path[1400];
+        struct stat st;
+        snprintf (path, sizeof path, "%s/%s", self->ledger_dir, e->d_name);
+        if (stat (path, &st) == 0 && st.st_mtime < cutoff && unlink (path) == 0)
+            eod_log_info ("%s: older than the ledgers kept: removed", path);
+    }
+    closedir (dir);
+}
+
+//  ---------------------------------------------------------------- tasks
+
+static void
+s_add_task (coordinator_t *self, eod_msg_t **msg_p)
+{
+    eod_msg_t *msg = *msg_p;
     if (zhashx_lookup (self->tasks, msg->task_id))
         return;   //  a re-listing: task ids are deterministic, so this is a duplicate
     s_task_t *t = calloc (1, sizeof *t);
@@ -465,6 +647,41 @@ s_on_task (coordinator_t *self, eod_msg_t **msg_p)
     *msg_p = NULL;
     zhashx_insert (self->tasks, msg->task_id, t);
     zlistx_add_end (self->queue, (void *) t->task->task_id);
+    s_ledger_append (self, msg);
+}
+
+static void
+s_set_listed (coordinator_t *self, eod_msg_t **msg_p)
+{
+    if (self->listed && strcmp (self->listed->run_id, (*msg_p)->run_id) == 0 && !self->replaying)
+        return;   //  the ledger had it
+    eod_msg_destroy (&self->listed);
+    self->listed = *msg_p;
+    *msg_p = NULL;
+    s_ledger_append (self, self->listed);
+}
+
+static void
+s_set_end (coordinator_t *self, eod_msg_t **msg_p)
+{
+    if (self->end && !self->replaying)
+        return;   //  the ledger had it
+    eod_msg_destroy (&self->end);
+    self->end = *msg_p;
+    *msg_p = NULL;
+    s_ledger_append (self, self->end);
+}
+
+static void
+s_on_task (coordinator_t *self, eod_msg_t **msg_p)
+{
+    eod_msg_t *msg = *msg_p;
+    if (self->run_id[0] && strcmp (msg->run_id, self->run_id) != 0 && self->once) {
+        eod_log_warn ("TASK %s of another run (%s) ignored", msg->task_id, msg->run_id);
+        return;
+    }
+    s_ledger_open (self, msg->run_id);
+    s_add_task (self, msg_p);
 }
 
 static s_worker_t *
@@ -479,6 +696,7 @@ s_worker (coordinator_t *self, zframe_t *identity, const char *name)
             return NULL;
         }
         w->identity = zframe_dup (identity);
+        w->new = true;
         snprintf (w->name, sizeof w->name, "%s", name ? name : key);
         zhashx_insert (self->workers, key, w);
         eod_log_info ("fetcher %s joined", w->name);
@@ -512,7 +730,10 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
     if (w && w->credit < 1)
         w->credit = 0;
     s_task_t *t = zhashx_lookup (self->tasks, msg->task_id);
-    if (!t || t->state != T_LEASED || (w && strcmp (t->worker, w->name) != 0)) {
+    //  A queued task's rows from a lease of an earlier coordinator (a restart)
+    //  or of a fetcher given up too soon are as good as new ones.
+    bool queued_ok = t && t->state == T_QUEUED && strcmp (msg->status, "ok") == 0;
+    if (!t || (!queued_ok && (t->state != T_LEASED || (w && strcmp (t->worker, w->name) != 0)))) {
         eod_log_debug ("late or duplicate RESULT for %s ignored", msg->task_id);
         return;
     }
@@ -589,8 +810,19 @@ static void
 s_on_ack (coordinator_t *self, eod_msg_t *msg)
 {
     s_task_t *t = zhashx_lookup (self->tasks, msg->task_id);
-    if (t && t->state == T_WRITING)
+    if (!t)
+        return;
+    //  T_WRITING: the writer made the rows durable. Any other unsettled state:
+    //  its answer to a reconcile (its journal holds the task from before).
+    if (t->state == T_WRITING || t->state == T_QUEUED || t->state == T_LEASED
+        || (t->state == T_DONE && t->kind != 0) || t->state == T_FAILED) {
+        if (t->state != T_WRITING)
+            self->resumed++;
         s_settle (self, t, T_DONE, 0, NULL);
+        t->outcome[0] = '\0';
+        if (strcmp (msg->run_id, self->run_id) == 0)
+            s_ledger_append (self, msg);
+    }
 }
 
 static void
@@ -642,6 +874,9 @@ s_ready_worker (coordinator_t *self)
 static int64_t
 s_dispatch (coordinator_t *self)
 {
+    int64_t hold = self->hold_until_ms - eod_clock_ms ();
+    if (hold > 0)
+        return hold;
     while (!zsys_interrupted) {
         if (zlistx_size (self->queue) == 0)
             return S_POLL_MAX_MS;
@@ -715,7 +950,12 @@ s_on_fetcher (coordinator_t *self)
         if (w)
             w->credit += msg->count > 0 ? (int) msg->count : 1;
         break;
-    case EOD_MSG_HEARTBEAT: break;
+    case EOD_MSG_HEARTBEAT:
+        //  A fetcher met first by its heartbeat sent its READY to a
+        //  coordinator before this one: an idle one gets its credit back.
+        if (w && w->new && w->credit == 0 && msg->count > 0)
+            w->credit = 1;
+        break;
     case EOD_MSG_RESULT:
         if (w)
             w->results++;
@@ -724,6 +964,8 @@ s_on_fetcher (coordinator_t *self)
     default:
         eod_log_warn ("fetcher %s sent an unexpected %s: ignored", w ? w->name : "?", eod_msg_type_name (msg->type));
     }
+    if (w)
+        w->new = false;
     eod_msg_destroy (&msg);
     zframe_destroy (&identity);
 }
@@ -737,16 +979,18 @@ s_on_input (coordinator_t *self)
     switch (msg->type) {
     case EOD_MSG_TASK: s_on_task (self, &msg); break;
     case EOD_MSG_LISTED:
-        eod_msg_destroy (&self->listed);
-        snprintf (self->run_id, sizeof self->run_id, "%s", msg->run_id);
-        self->listed = msg;
-        msg = NULL;
-        eod_log_info ("run %s: %ld tasks listed", self->run_id, (long) self->listed->count);
+        if (self->run_id[0] && strcmp (msg->run_id, self->run_id) != 0 && self->once) {
+            eod_log_warn ("LISTED of another run (%s) ignored", msg->run_id);
+            break;
+        }
+        s_ledger_open (self, msg->run_id);
+        eod_log_info ("run %s: %ld tasks listed", msg->run_id, (long) msg->count);
+        s_set_listed (self, &msg);
         break;
     case EOD_MSG_END:
-        eod_msg_destroy (&self->end);
-        self->end = msg;
-        msg = NULL;
+        if (msg->run_id && *msg->run_id)
+            s_ledger_open (self, msg->run_id);
+        s_set_end (self, &msg);
         break;
     case EOD_MSG_ACK: s_on_ack (self, msg); break;
     default: eod_log_warn ("unexpected %s on the input: ignored", eod_msg_type_name (msg->type));
@@ -866,6 +1110,7 @@ s_on_service (coordinator_t *self)
         eod_fields_set (&rep->fields, "listed",
                         self->listed && strcmp (self->listed->run_id, req->run_id) == 0 ? "1" : "0");
         eod_fields_set (&rep->fields, "ended", self->end || self->done_sent ? "1" : "0");
+        s_ledger_sync (self, true);   //  what the lister is told arrived is on disk
         eod_stage_send (self->stage, self->service, NULL, rep);
         eod_msg_destroy (&rep);
         eod_msg_destroy (&req);
@@ -1054,6 +1299,13 @@ s_finish (coordinator_t *self)
         done->retries = self->retries;
         done->duration_ms = eod_clock_ms () - self->started_ms;
         eod_fields_merge (&done->meta, &self->listed->meta);
+        if (self->resumed) {
+            char text[32];
+            snprintf (text, sizeof text, "%ld", self->resumed);
+            eod_fields_set (&done->meta, "resumed", text);
+        }
+        s_ledger_append (self, done);
+        s_ledger_sync (self, true);
         eod_stage_send (self->stage, self->writer, NULL, done);
         s_write_gaps (self);
         eod_log_info ("run %s settled: %ld ok, %ld no data, %ld unknown, %ld failed; %ld requests, %ld rejected "
@@ -1077,6 +1329,12 @@ s_finish (coordinator_t *self)
         eod_msg_destroy (&end);
     }
     self->done_sent = true;
+}
+
+void
+coordinator_resume (coordinator_t *self)
+{
+    s_ledger_resume (self);
 }
 
 int
@@ -1104,6 +1362,7 @@ coordinator_run (coordinator_t *self)
         else if (zpoller_terminated (self->poller))
             break;
         s_housekeeping (self);
+        s_ledger_sync (self, false);
         s_progress (self);
         timeout = s_dispatch (self);
         if (!self->done_sent && s_run_settled (self)) {
@@ -1115,6 +1374,8 @@ coordinator_run (coordinator_t *self)
                 zlistx_purge (self->queue);
                 eod_msg_destroy (&self->listed);
                 eod_msg_destroy (&self->end);
+                eod_journal_destroy (&self->ledger);
+                self->resumed = 0;
                 self->done_sent = false;
                 self->run_id[0] = '\0';
                 self->requests = self->rate_limited = self->retries = 0;

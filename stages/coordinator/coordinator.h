@@ -20,6 +20,10 @@ typedef struct _coordinator_t coordinator_t;
 coordinator_t *coordinator_new (eod_stage_t *stage, bool once);
 void coordinator_destroy (coordinator_t **self_p);
 
+//  Takes up the newest unfinished run from its ledger under
+//  state/coordinator/ (a coordinator restarted after a crash, --resume).
+void coordinator_resume (coordinator_t *self);
+
 //  Runs the loop until the run is over (once) or interrupted. Returns the exit
 //  code: 0 complete, 1 partial, 3 the API unreachable, 4 internal error.
 int coordinator_run (coordinator_t *self);

@@ -4,6 +4,8 @@
 #include "eod_log.h"
 #include "eod_stage_main.h"
 
+#include <string.h>
+
 int
 main (int argc, char **argv)
 {
@@ -24,6 +26,16 @@ main (int argc, char **argv)
     if (!coordinator) {
         eod_stage_destroy (&stage);
         return 2;
+    }
+    for (int i = 0; i < opts.nrest; i++) {
+        if (strcmp (opts.rest[i], "--resume") == 0)
+            coordinator_resume (coordinator);
+        else {
+            eod_log_error ("unknown option %s (try --help)", opts.rest[i]);
+            coordinator_destroy (&coordinator);
+            eod_stage_destroy (&stage);
+            return 2;
+        }
     }
     rc = coordinator_run (coordinator);
     coordinator_destroy (&coordinator);

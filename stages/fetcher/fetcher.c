@@ -185,7 +185,9 @@ s_send_simple (fetcher_t *self, eod_msg_type_t type)
 {
     eod_msg_t *msg = eod_msg_new (type);
     eod_msg_set (&msg->worker, self->name);
-    msg->count = 1;
+    //  READY: one more task. HEARTBEAT: 1 when idle, so a coordinator that
+    //  restarted (and never saw this fetcher's READY) knows it may send one.
+    msg->count = type == EOD_MSG_READY || !self->busy ? 1 : 0;
     s_send (self, msg);
     eod_msg_destroy (&msg);
 }

@@ -188,6 +188,8 @@ void sim_stats_destroy (sim_stats_t **self_p);
 void sim_stats_request (sim_t *self, const char *endpoint, const char *appkey);
 void sim_stats_fault (sim_t *self, const char *kind);
 void sim_stats_rate_limited (sim_t *self, const char *appkey);
+//  Counts one served chart request of code over [from, to] (YYYYMMDD).
+void sim_stats_chunk (sim_t *self, const char *code, int from, int to);
 void sim_stats_window_locked (sim_t *self, const char *appkey, size_t in_window);
 void sim_stats_add_locked (sim_t *self, const char *counter, long n);
 void sim_stats_chk_holiday_locked (sim_t *self, int ymd);

@@ -726,6 +726,7 @@ sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp)
         s_chart_error (resp, "FID_ORG_ADJ_PRC");
         goto out;
     }
+    sim_stats_chunk (self, code, ymd1, ymd2);
     json_t *json = json_object ();
     const sim_instrument_t *inst = sim_master_find (self->master, code);
     if (!inst || inst->unknown) {

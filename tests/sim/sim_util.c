@@ -421,6 +421,7 @@ struct sim_stats_t {
     json_t *faults;
     json_t *max_in_window;
     json_t *chk_holiday_by_day;
+    json_t *chunks;                          //  "CODE FROM TO" -> n (chart requests served)
 };
 
 static const char *s_counter_names[] = {
@@ -438,6 +439,7 @@ s_stats_fill (sim_stats_t *self)
     self->faults = json_object ();
     self->max_in_window = json_object ();
     self->chk_holiday_by_day = json_object ();
+    self->chunks = json_object ();
 }
 
 static void
@@ -449,6 +451,7 @@ s_stats_empty (sim_stats_t *self)
     json_decref (self->faults);
     json_decref (self->max_in_window);
     json_decref (self->chk_holiday_by_day);
+    json_decref (self->chunks);
 }
 
 sim_stats_t *
@@ -498,6 +501,16 @@ sim_stats_request (sim_t *self, const char *endpoint, const char *appkey)
 }
 
 void
+sim_stats_chunk (sim_t *self, const char *code, int from, int to)
+{
+    char key[64];
+    snprintf (key, sizeof key, "%.12s %08d %08d", code, from, to);
+    pthread_mutex_lock (&self->lock);
+    s_increment (self->stats->chunks, key, 1);
+    pthread_mutex_unlock (&self->lock);
+}
+
+void
 sim_stats_fault (sim_t *self, const char *kind)
 {
     pthread_mutex_lock (&self->lock);
@@ -539,6 +552,7 @@ sim_stats_json (sim_t *self)
     sim_stats_t *stats = self->stats;
     json_t *json = json_object ();
     json_object_set_new (json, "requests", json_deep_copy (stats->requests));
+    json_object_set_new (json, "chunks", json_deep_copy (stats->chunks));
     json_object_set (json, "rate_limited", json_object_get (stats->counters, "rate_limited"));
     json_object_set_new (json, "rate_limited_by_key", json_deep_copy (stats->rate_limited_by_key));
     json_object_set (json, "tokens_issued", json_object_get (stats->counters, "tokens_issued"));

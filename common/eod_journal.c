@@ -1,0 +1,207 @@
+/*  eod_journal — see eod_journal.h. */
+#include "eod_journal.h"
+#include "eod_log.h"
+#include "eod_util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct _eod_journal_t {
+    char *path;
+    int fd;
+    off_t size;          //  end of the last whole record
+};
+
+//  Reads the records of an open file from the start. Returns the offset just
+//  past the last whole record, or -1 on a read error; *records counts them.
+static off_t
+s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *records)
+{
+    FILE *f = fdopen (dup (fd), "rb");
+    if (!f) {
+        eod_log_error ("%s: %s", path, strerror (errno));
+        return -1;
+    }
+    off_t good = 0;
+    long record = 0;
+    char *buf = NULL;
+    size_t cap = 0;
+    while (true) {
+        uint32_t be;
+        size_t got = fread (&be, 1, sizeof be, f);
+        if (got == 0)
+            break;
+        record++;
+        uint32_t len = ntohl (be);
+        if (got < sizeof be) {
+            eod_log_warn ("%s: record %ld is incomplete (a crash while writing it): cut off", path, record);
+            break;
+        }
+        if (len == 0 || len > EOD_PROTO_FRAME_MAX) {
+            eod_log_error ("%s: record %ld: bad length %u: the file is cut off there", path, record, len);
+            break;
+        }
+        if (len > cap) {
+            char *bigger = realloc (buf, len);
+            if (!bigger) {
+                eod_log_error ("%s: record %ld: out of memory", path, record);
+                good = -1;
+                break;
+            }
+            buf = bigger;
+            cap = len;
+        }
+        if (fread (buf, 1, len, f) != len) {
+            eod_log_warn ("%s: record %ld is incomplete (a crash while writing it): cut off", path, record);
+            break;
+        }
+        good += (off_t) (sizeof be + len);
+        char err[256];
+        eod_msg_t *msg = eod_msg_decode (buf, len, err, sizeof err);
+        if (!msg) {
+            eod_log_error ("%s: record %ld: %s: skipped", path, record, err);
+            continue;
+        }
+        (*records)++;
+        int rc = on_msg ? on_msg (&msg, record, arg) : 0;
+        eod_msg_destroy (&msg);
+        if (rc)
+            break;
+    }
+    if (ferror (f)) {
+        eod_log_error ("%s: read: %s", path, strerror (errno));
+        good = -1;
+    }
+    free (buf);
+    fclose (f);
+    return good;
+}
+
+eod_journal_t *
+eod_journal_open (const char *path, eod_journal_fn *on_msg, void *arg)
+{
+    eod_journal_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->fd = -1;
+    self->path = strdup (path);
+    if (!self->path || eod_mkdirs_for (path)) {
+        eod_log_error ("%s: cannot make its directory: %s", path, strerror (errno));
+        goto fail;
+    }
+    self->fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (self->fd < 0) {
+        eod_log_error ("%s: %s", path, strerror (errno));
+        goto fail;
+    }
+    long records = 0;
+    self->size = s_scan (self->fd, path, on_msg, arg, &records);
+    if (self->size < 0)
+        goto fail;
+    struct stat st;
+    if (fstat (self->fd, &st) == 0 && st.st_size > self->size) {
+        if (ftruncate (self->fd, self->size)) {
+            eod_log_error ("%s: cannot cut off the torn tail: %s", path, strerror (errno));
+            goto fail;
+        }
+        eod_log_warn ("%s: %lld byte(s) of a torn last record removed", path,
+                      (long long) (st.st_size - self->size));
+    }
+    if (lseek (self->fd, self->size, SEEK_SET) < 0) {
+        eod_log_error ("%s: %s", path, strerror (errno));
+        goto fail;
+    }
+    if (records)
+        eod_log_info ("%s: %ld record(s) replayed", path, records);
+    return self;
+fail:
+    eod_journal_destroy (&self);
+    return NULL;
+}
+
+void
+eod_journal_destroy (eod_journal_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    eod_journal_t *self = *self_p;
+    if (self->fd >= 0)
+        close (self->fd);
+    free (self->path);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+eod_journal_append (eod_journal_t *self, const eod_msg_t *msg)
+{
+    char *data = NULL;
+    size_t len = 0;
+    char err[256];
+    if (eod_msg_encode (msg, &data, &len, err, sizeof err)) {
+        eod_log_error ("%s: %s", self->path, err);
+        return -1;
+    }
+    //  One write of length and body, so a record is never split by another
+    //  writer's record (there is one writer per journal, but it costs nothing).
+    size_t total = sizeof (uint32_t) + len;
+    char *rec = malloc (total);
+    int rc = -1;
+    if (rec) {
+        uint32_t be = htonl ((uint32_t) len);
+        memcpy (rec, &be, sizeof be);
+        memcpy (rec + sizeof be, data, len);
+        ssize_t n = write (self->fd, rec, total);
+        if (n == (ssize_t) total) {
+            self->size += (off_t) total;
+            rc = 0;
+        }
+        else {
+            eod_log_error ("%s: write: %s", self->path, n < 0 ? strerror (errno) : "short write");
+            //  Keep the file whole: the next record starts where this one did.
+            if (ftruncate (self->fd, self->size) || lseek (self->fd, self->size, SEEK_SET) < 0)
+                eod_log_error ("%s: cannot roll back a partial record: %s", self->path, strerror (errno));
+        }
+    }
+    free (rec);
+    free (data);
+    return rc;
+}
+
+int
+eod_journal_sync (eod_journal_t *self)
+{
+    if (fdatasync (self->fd)) {
+        eod_log_error ("%s: fdatasync: %s", self->path, strerror (errno));
+        return -1;
+    }
+    return 0;
+}
+
+const char *
+eod_journal_path (eod_journal_t *self)
+{
+    return self->path;
+}
+
+long
+eod_journal_read (const char *path, eod_journal_fn *on_msg, void *arg)
+{
+    int fd = open (path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        eod_log_error ("%s: %s", path, strerror (errno));
+        return -1;
+    }
+    long records = 0;
+    off_t rc = s_scan (fd, path, on_msg, arg, &records);
+    close (fd);
+    return rc < 0 ? -1 : records;
+}
