@@ -44,7 +44,7 @@ s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *recor
             break;
         }
         if (len == 0 || len > EOD_PROTO_FRAME_MAX) {
-            eod_log_error ("%s: record %ld: bad length %u: the file is cut off there", path, record, len);
+            eod_log_error ("%s: record %ld: bad length %u: it and what follows are not read (cut off when opened to append)", path, record, len);
             break;
         }
         if (len > cap) {

@@ -1,0 +1,143 @@
+/*  test_journal — the on-disk ledger format: records replayed in order, a torn
+    tail cut off and appended after, an undecodable record skipped, a bad
+    length ending the file, a missing file read as empty. */
+#include "eod_journal.h"
+#include "eod_test.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    int n;
+    char ids[16][32];
+} s_seen_t;
+
+static int
+s_collect (eod_msg_t **msg_p, long record, void *arg)
+{
+    s_seen_t *seen = arg;
+    if (seen->n < 16)
+        snprintf (seen->ids[seen->n++], 32, "%s", (*msg_p)->task_id ? (*msg_p)->task_id : "?");
+    return 0;
+}
+
+static eod_msg_t *
+s_ack (const char *task_id)
+{
+    eod_msg_t *m = eod_msg_new (EOD_MSG_ACK);
+    eod_msg_set (&m->run_id, "run1");
+    eod_msg_set (&m->task_id, task_id);
+    return m;
+}
+
+static void
+s_append_raw (const char *path, const void *data, size_t len)
+{
+    int fd = open (path, O_WRONLY | O_APPEND);
+    if (fd >= 0) {
+        if (write (fd, data, len) != (ssize_t) len)
+            fprintf (stderr, "short write\n");
+        close (fd);
+    }
+}
+
+static off_t
+s_size (const char *path)
+{
+    struct stat st;
+    return stat (path, &st) == 0 ? st.st_size : -1;
+}
+
+int
+main (void)
+{
+    char dir[] = "/tmp/eod-journal-test.XXXXXX";
+    CHECK (mkdtemp (dir) != NULL);
+    char path[256];
+    snprintf (path, sizeof path, "%s/sub/run1.ledger", dir);
+
+    //  A new journal: the directory is made, the file is 0600, appends read back in order.
+    s_seen_t seen = {0};
+    eod_journal_t *j = eod_journal_open (path, s_collect, &seen);
+    CHECK (j != NULL);
+    CHECK_INT (seen.n, 0);
+    struct stat st;
+    CHECK (stat (path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    const char *ids[] = {"t1", "t2", "t3"};
+    for (int i = 0; i < 3; i++) {
+        eod_msg_t *m = s_ack (ids[i]);
+        CHECK_INT (eod_journal_append (j, m), 0);
+        eod_msg_destroy (&m);
+    }
+    CHECK_INT (eod_journal_sync (j), 0);
+    eod_journal_destroy (&j);
+    CHECK (j == NULL);
+    memset (&seen, 0, sizeof seen);
+    CHECK_INT (eod_journal_read (path, s_collect, &seen), 3);
+    CHECK_INT (seen.n, 3);
+    CHECK_STR (seen.ids[0], "t1");
+    CHECK_STR (seen.ids[2], "t3");
+    off_t whole = s_size (path);
+
+    //  A torn tail (a length that promises more than is there) is cut off on
+    //  open, and the next append starts where the last whole record ended.
+    unsigned char torn[] = {0, 0, 0, 40, 0x82, 0xa1};
+    s_append_raw (path, torn, sizeof torn);
+    CHECK_INT (s_size (path), whole + (off_t) sizeof torn);
+    memset (&seen, 0, sizeof seen);
+    j = eod_journal_open (path, s_collect, &seen);
+    CHECK (j != NULL);
+    CHECK_INT (seen.n, 3);
+    CHECK_INT (s_size (path), whole);
+    eod_msg_t *m = s_ack ("t4");
+    CHECK_INT (eod_journal_append (j, m), 0);
+    eod_msg_destroy (&m);
+    eod_journal_destroy (&j);
+    memset (&seen, 0, sizeof seen);
+    CHECK_INT (eod_journal_read (path, s_collect, &seen), 4);
+    CHECK_STR (seen.ids[3], "t4");
+
+    //  A whole record that does not decode is skipped; the ones after it count.
+    unsigned char junk[] = {0, 0, 0, 3, 0xc1, 0xc1, 0xc1};
+    s_append_raw (path, junk, sizeof junk);
+    j = eod_journal_open (path, NULL, NULL);
+    CHECK (j != NULL);
+    m = s_ack ("t5");
+    CHECK_INT (eod_journal_append (j, m), 0);
+    eod_msg_destroy (&m);
+    eod_journal_destroy (&j);
+    memset (&seen, 0, sizeof seen);
+    CHECK_INT (eod_journal_read (path, s_collect, &seen), 5);
+    CHECK_STR (seen.ids[4], "t5");
+
+    //  A length of zero (or past the frame limit) cannot be resynchronised:
+    //  the file ends there, and what came before is kept.
+    off_t before = s_size (path);
+    uint32_t zero = 0;
+    s_append_raw (path, &zero, sizeof zero);
+    j = eod_journal_open (path, NULL, NULL);
+    CHECK (j != NULL);
+    eod_journal_destroy (&j);
+    CHECK_INT (s_size (path), before);
+    uint32_t huge = htonl ((uint32_t) EOD_PROTO_FRAME_MAX + 1);
+    s_append_raw (path, &huge, sizeof huge);
+    memset (&seen, 0, sizeof seen);
+    CHECK_INT (eod_journal_read (path, s_collect, &seen), 5);
+
+    //  Reading does not change the file; a missing file reads as empty.
+    CHECK_INT (s_size (path), before + (off_t) sizeof huge);
+    char missing[300];
+    snprintf (missing, sizeof missing, "%s/none.ledger", dir);
+    CHECK_INT (eod_journal_read (missing, s_collect, &seen), 0);
+
+    //  A path that cannot be made is an error, not a crash.
+    CHECK (eod_journal_open ("/proc/no/such/dir/x.ledger", NULL, NULL) == NULL);
+
+    char cmd[400];
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK (system (cmd) == 0);
+    return EOD_TEST_DONE ();
+}
