@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +19,31 @@ struct _eod_journal_t {
     off_t size;          //  end of the last whole record
 };
 
-//  Reads the records of an open file from the start. Returns the offset just
-//  past the last whole record, or -1 on a read error; *records counts them.
-static off_t
-s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *records)
+//  True when f holds only zero bytes from where it is to its end: what a
+//  file system can show past the last write after a power cut.
+static bool
+s_zeros_to_end (FILE *f)
 {
-    FILE *f = fdopen (dup (fd), "rb");
+    int c;
+    while ((c = fgetc (f)) != EOF)
+        if (c != 0)
+            return false;
+    return true;
+}
+
+//  Reads the records of an open file from the start. Returns the offset just
+//  past the last whole record (a torn tail after it may be cut off), or -1
+//  when the file cannot be read or is damaged before its end. *records counts
+//  the records read; *stopped is set when on_msg asked to stop.
+static off_t
+s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *records, bool *stopped)
+{
+    int copy = dup (fd);
+    FILE *f = copy >= 0 ? fdopen (copy, "rb") : NULL;
     if (!f) {
         eod_log_error ("%s: %s", path, strerror (errno));
+        if (copy >= 0)
+            close (copy);
         return -1;
     }
     off_t good = 0;
@@ -44,7 +62,16 @@ s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *recor
             break;
         }
         if (len == 0 || len > EOD_PROTO_FRAME_MAX) {
-            eod_log_error ("%s: record %ld: bad length %u: it and what follows are not read (cut off when opened to append)", path, record, len);
+            if (len == 0 && s_zeros_to_end (f)) {
+                eod_log_warn ("%s: record %ld: zeros to the end of the file (a crash while writing): cut off",
+                              path, record);
+                break;
+            }
+            //  Not a torn write (those leave a prefix of one record): the
+            //  file is damaged. Nothing is cut, so nothing kept is lost.
+            eod_log_error ("%s: record %ld: bad length %u: the file is damaged; move it aside to go on", path,
+                           record, len);
+            good = -1;
             break;
         }
         if (len > cap) {
@@ -71,11 +98,13 @@ s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *recor
         (*records)++;
         int rc = on_msg ? on_msg (&msg, record, arg) : 0;
         eod_msg_destroy (&msg);
-        if (rc)
+        if (rc) {
+            *stopped = true;
             break;
+        }
     }
     if (ferror (f)) {
-        eod_log_error ("%s: read: %s", path, strerror (errno));
+        eod_log_error ("%s: cannot read it", path);
         good = -1;
     }
     free (buf);
@@ -95,17 +124,27 @@ eod_journal_open (const char *path, eod_journal_fn *on_msg, void *arg)
         eod_log_error ("%s: cannot make its directory: %s", path, strerror (errno));
         goto fail;
     }
+    bool existed = access (path, F_OK) == 0;
     self->fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (self->fd < 0) {
         eod_log_error ("%s: %s", path, strerror (errno));
         goto fail;
     }
+    //  A new journal must survive a power cut as well as its records do.
+    if (!existed && eod_fsync_dir_of (path))
+        eod_log_warn ("%s: cannot sync its directory", path);
     long records = 0;
-    self->size = s_scan (self->fd, path, on_msg, arg, &records);
+    bool stopped = false;
+    self->size = s_scan (self->fd, path, on_msg, arg, &records, &stopped);
     if (self->size < 0)
         goto fail;
     struct stat st;
-    if (fstat (self->fd, &st) == 0 && st.st_size > self->size) {
+    if (stopped) {
+        //  The caller stopped reading: the records after are not torn.
+        if (fstat (self->fd, &st) == 0)
+            self->size = st.st_size;
+    }
+    else if (fstat (self->fd, &st) == 0 && st.st_size > self->size) {
         if (ftruncate (self->fd, self->size)) {
             eod_log_error ("%s: cannot cut off the torn tail: %s", path, strerror (errno));
             goto fail;
@@ -201,7 +240,8 @@ eod_journal_read (const char *path, eod_journal_fn *on_msg, void *arg)
         return -1;
     }
     long records = 0;
-    off_t rc = s_scan (fd, path, on_msg, arg, &records);
+    bool stopped = false;
+    off_t rc = s_scan (fd, path, on_msg, arg, &records, &stopped);
     close (fd);
     return rc < 0 ? -1 : records;
 }

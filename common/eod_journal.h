@@ -6,7 +6,9 @@
     until eod_journal_sync; a crash can leave a torn last record, which
     eod_journal_open cuts off (it was never synced, so nobody was told it was
     kept). A record that does not decode is reported with the file and record
-    number and skipped: the records after it still count. */
+    number and skipped: the records after it still count. A length that cannot
+    be a record's, other than zeros to the end of the file, means the file is
+    damaged: open and read fail with an error naming it, and change nothing. */
 #ifndef EOD_JOURNAL_H
 #define EOD_JOURNAL_H
 
@@ -21,7 +23,8 @@ typedef int (eod_journal_fn) (eod_msg_t **msg_p, long record, void *arg);
 
 //  Opens path for appending, creating it (mode 0600) and its directory.
 //  Existing records are replayed through on_msg (may be NULL) first, and a
-//  torn tail is truncated. NULL on error, logged with the path.
+//  torn tail is truncated (not when on_msg stopped the replay). NULL on
+//  error or a damaged file, logged with the path.
 eod_journal_t *eod_journal_open (const char *path, eod_journal_fn *on_msg, void *arg);
 
 //  Closes the file (without a sync) and frees self.
@@ -37,7 +40,8 @@ int eod_journal_sync (eod_journal_t *self);
 const char *eod_journal_path (eod_journal_t *self);
 
 //  Reads the whole records of path without changing it. Returns the number of
-//  records read, 0 when the file does not exist, -1 when it cannot be read.
+//  records read, 0 when the file does not exist, -1 when it cannot be read or
+//  is damaged (the records before the damage were passed to on_msg).
 long eod_journal_read (const char *path, eod_journal_fn *on_msg, void *arg);
 
 #endif

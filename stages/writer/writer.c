@@ -1,19 +1,22 @@
 /*  writer — see writer.h. */
 #include "writer.h"
+#include "eod_journal.h"
 #include "eod_log.h"
 #include "eod_s3.h"
 #include "eod_util.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <csv.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define S_BATCH_MAX 256           //  results made durable by one fsync
-#define S_JOURNAL_RECORD_MAX EOD_PROTO_FRAME_MAX
 
 //  KR: output2 (13), output1 less what output2 has (23), master file (5).
 static const char *const s_kr_columns[] = {
@@ -109,84 +112,325 @@ writer_csv_field (FILE *out, const char *value)
 }
 
 //  ---------------------------------------------------------------- folding
+//
+//  The fold runs in two passes so that its memory does not grow with the date
+//  range of the run. Pass 1 reads the journal one record at a time and spools
+//  each row, already formatted as its CSV line, into one file per calendar
+//  month next to the journal. Pass 2 takes the months in ascending order and
+//  holds one month at a time: its spooled rows, the rows the partition files
+//  of its sessions already have, the dedupe and the sort.
+//
+//  Spool record: a 4-byte big-endian length, the sort key "YYYY-MM-DD\tCODE",
+//  a NUL, a 4-byte big-endian length, the CSV line with its '\n', a NUL. The
+//  lengths are needed because a CSV field can hold a line break; the NULs let
+//  pass 2 use the loaded bytes as C strings in place.
+
+#define S_SPOOL_OPEN_MAX 64          //  spool files open at once in pass 1
+#define S_SPOOL_FILE_MAX (1u << 30)  //  the largest month spool pass 2 loads
+#define S_CSV_FILE_MAX (1u << 30)    //  the largest partition file merged
+#define S_VALUES_MAX 64              //  columns of the widest market
+#define S_KEY_MAX 96                 //  "YYYY-MM-DD\tCODE" and its NUL
+#define S_DATE_LEN 10                //  YYYY-MM-DD
+#define S_MONTH_LEN 7                //  YYYY-MM
+#define S_PATH_MAX 4200
+
+static int
+s_format_line (const char *const *values, size_t n, char **line, size_t *len)
+{
+    *line = NULL;
+    *len = 0;
+    FILE *mem = open_memstream (line, len);
+    if (!mem)
+        return -1;
+    int rc = 0;
+    for (size_t c = 0; c < n; c++)
+        rc |= (c ? fputc (',', mem) == EOF : 0) | writer_csv_field (mem, values[c]);
+    rc |= fputc ('\n', mem) == EOF;
+    rc |= fclose (mem) != 0;
+    if (rc) {
+        free (*line);
+        *line = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+//  The spool directory of a journal: "<run>.journal" -> "<run>.spool".
+static void
+s_spool_dir (const char *journal, char *dir, size_t size)
+{
+    size_t len = strlen (journal);
+    const char *suffix = ".journal";
+    size_t slen = strlen (suffix);
+    if (len > slen && strcmp (journal + len - slen, suffix) == 0)
+        snprintf (dir, size, "%.*s.spool", (int) (len - slen), journal);
+    else
+        snprintf (dir, size, "%s.spool", journal);
+}
+
+//  Removes a spool directory and the files in it (there are no
+//  subdirectories). A missing directory is fine. 0 or -1 (logged).
+static int
+s_spool_remove (const char *dir)
+{
+    DIR *d = opendir (dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir (d))) {
+        if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+            continue;
+        char path[S_PATH_MAX];
+        snprintf (path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink (path)) {
+            eod_log_error ("%s: %s", path, strerror (errno));
+            rc = -1;
+        }
+    }
+    closedir (d);
+    if (rmdir (dir)) {
+        eod_log_error ("%s: %s", dir, strerror (errno));
+        rc = -1;
+    }
+    return rc;
+}
 
 typedef struct {
-    char *sort_key;   //  "YYYY-MM-DD\tCODE"
-    char **values;
-} s_line_t;
+    char month[S_MONTH_LEN + 1];
+    FILE *file;
+    unsigned long used;      //  tick of the last write, for evicting the least recent
+} s_spool_slot_t;
 
-static void
-s_line_free (void **item)
+typedef struct {
+    const char *journal;
+    const char *dir;
+    const char *market;
+    bool dir_made;
+    s_spool_slot_t slots[S_SPOOL_OPEN_MAX];
+    unsigned long tick;
+    zhashx_t *seen;          //  months spooled (keys)
+    char (*months)[S_MONTH_LEN + 1];
+    size_t nmonths;
+    size_t cap;
+    long rows;               //  rows spooled
+    long skipped;            //  rows without a valid trade date
+    int rc;
+} s_spool_t;
+
+static int
+s_spool_close (s_spool_t *sp, s_spool_slot_t *slot)
 {
-    s_line_t *line = *item;
-    if (!line)
-        return;
-    free (line->sort_key);
-    //  values[0] .. values[n-1] are one allocation block each
-    if (line->values)
-        for (size_t i = 0; line->values[i]; i++)
-            free (line->values[i]);
-    free (line->values);
-    free (line);
-    *item = NULL;
+    int rc = 0;
+    if (slot->file && fclose (slot->file)) {
+        eod_log_error ("%s/%s.spool: %s", sp->dir, slot->month, strerror (errno));
+        rc = -1;
+    }
+    slot->file = NULL;
+    slot->month[0] = '\0';
+    return rc;
+}
+
+//  The open spool file of a month: one already open, or opened (append) in a
+//  free slot or in place of the least recently written one.
+static FILE *
+s_spool_file (s_spool_t *sp, const char *month)
+{
+    s_spool_slot_t *slot = NULL;
+    for (size_t i = 0; i < S_SPOOL_OPEN_MAX; i++)
+        if (sp->slots[i].file && strcmp (sp->slots[i].month, month) == 0) {
+            slot = &sp->slots[i];
+            goto out;
+        }
+    for (size_t i = 0; i < S_SPOOL_OPEN_MAX; i++)
+        if (!slot || !sp->slots[i].file || sp->slots[i].used < slot->used) {
+            slot = &sp->slots[i];
+            if (!slot->file)
+                break;
+        }
+    if (s_spool_close (sp, slot))
+        return NULL;
+    if (!sp->dir_made) {
+        if (mkdir (sp->dir, 0700) && errno != EEXIST) {
+            eod_log_error ("%s: %s", sp->dir, strerror (errno));
+            return NULL;
+        }
+        sp->dir_made = true;
+    }
+    char path[S_PATH_MAX];
+    snprintf (path, sizeof path, "%s/%s.spool", sp->dir, month);
+    slot->file = fopen (path, "ab");
+    if (!slot->file) {
+        eod_log_error ("%s: %s", path, strerror (errno));
+        return NULL;
+    }
+    memcpy (slot->month, month, S_MONTH_LEN + 1);
+    if (!zhashx_lookup (sp->seen, month)) {
+        if (sp->nmonths == sp->cap) {
+            size_t cap = sp->cap ? 2 * sp->cap : 16;
+            void *bigger = realloc (sp->months, cap * sizeof *sp->months);
+            if (!bigger)
+                return NULL;
+            sp->months = bigger;
+            sp->cap = cap;
+        }
+        memcpy (sp->months[sp->nmonths++], month, S_MONTH_LEN + 1);
+        zhashx_insert (sp->seen, month, (void *) 1);
+    }
+out:
+    slot->used = ++sp->tick;
+    return slot->file;
 }
 
 static int
-s_line_cmp (const void *a, const void *b)
+s_put_blob (FILE *f, const char *data, size_t len)
 {
-    return strcmp ((*(s_line_t *const *) a)->sort_key, (*(s_line_t *const *) b)->sort_key);
+    uint32_t be = htonl ((uint32_t) len);
+    return fwrite (&be, sizeof be, 1, f) == 1 && fwrite (data, 1, len, f) == len && fputc ('\0', f) != EOF ? 0 : -1;
 }
 
-//  Adds the rows of one RESULT to lines (first writer of a key wins: a
-//  redelivered task carries the same rows).
-static void
-s_fold_result (const eod_msg_t *r, zhashx_t *lines)
+//  Pass 1, for each journal record: the rows of a RESULT of this market go
+//  to their months' spools, formatted.
+static int
+s_spool_result (eod_msg_t **msg_p, long record, void *arg)
 {
+    s_spool_t *sp = arg;
+    const eod_msg_t *r = *msg_p;
+    if (r->type != EOD_MSG_RESULT || strcmp (r->market, sp->market) != 0)
+        return 0;
     const char *const *cols;
     size_t n = writer_columns (r->market, &cols);
-    const char *values[64];
+    assert (n <= S_VALUES_MAX);
+    const char *values[S_VALUES_MAX];
+    bool us = strcmp (r->market, "us") == 0;
     bool daily = !r->mode || strcmp (r->mode, "daily") == 0;
+    //  The snapshot (output1) describes the last session of a daily task.
+    char compact_to[9] = "";
+    if (r->date_to && strlen (r->date_to) == S_DATE_LEN)
+        snprintf (compact_to, sizeof compact_to, "%.4s%.2s%.2s", r->date_to, r->date_to + 5, r->date_to + 8);
     for (size_t i = 0; i < r->nrows; i++) {
         char date[11];
-        const char *raw = eod_fields_get (&r->rows[i], strcmp (r->market, "us") == 0 ? "xymd" : "stck_bsop_date");
-        char compact_to[9] = "";
-        if (r->date_to)
-            snprintf (compact_to, sizeof compact_to, "%.4s%.2s%.2s", r->date_to, r->date_to + 5, r->date_to + 8);
+        const char *raw = eod_fields_get (&r->rows[i], us ? "xymd" : "stck_bsop_date");
         bool with_snapshot = daily && raw && strcmp (raw, compact_to) == 0;
         if (writer_row_values (r->market, &r->rows[i], &r->snapshot, &r->meta, r->code, with_snapshot, values,
                                date)) {
-            eod_log_warn ("%s %s: a row without a valid trade date skipped", r->market, r->code);
+            eod_log_warn ("%s: record %ld: %s %s row %zu: trade date \"%s\" is not YYYYMMDD: row skipped",
+                          sp->journal, record, r->market, r->code, i + 1, raw ? raw : "(none)");
+            sp->skipped++;
             continue;
         }
-        char key[96];
+        char key[S_KEY_MAX];
         snprintf (key, sizeof key, "%s\t%s", date, r->code);
-        if (zhashx_lookup (lines, key))
-            continue;
-        s_line_t *line = calloc (1, sizeof *line);
-        if (!line)
-            return;
-        line->sort_key = strdup (key);
-        line->values = calloc (n + 1, sizeof *line->values);
-        for (size_t c = 0; line->values && c < n; c++)
-            line->values[c] = strdup (values[c]);
-        zhashx_insert (lines, key, line);
+        char month[S_MONTH_LEN + 1];
+        memcpy (month, date, S_MONTH_LEN);
+        month[S_MONTH_LEN] = '\0';
+        char *line = NULL;
+        size_t len = 0;
+        FILE *f = s_spool_file (sp, month);
+        if (!f || s_format_line (values, n, &line, &len) || s_put_blob (f, key, strlen (key))
+            || s_put_blob (f, line, len)) {
+            eod_log_error ("%s/%s.spool: cannot spool: %s", sp->dir, month, strerror (errno));
+            free (line);
+            sp->rc = -1;
+            return -1;
+        }
+        free (line);
+        sp->rows++;
     }
+    return 0;
+}
+
+//  ---------------------------------------------------------------- one month
+
+//  Rows are deduped by sorting, not hashing: a month is tens of thousands of
+//  keys that differ in a few characters, and a sorted array costs 40 bytes a
+//  row where a hash table's buckets cost several times that.
+typedef struct {
+    const char *key;         //  "YYYY-MM-DD\tCODE"
+    const char *line;        //  the CSV line with its '\n'
+    size_t len;
+    size_t seq;              //  arrival: journal order, then the partition files'
+    char *owned;             //  the block key and line live in (rows of a partition file), or NULL
+} s_entry_t;
+
+typedef struct {
+    s_entry_t *items;
+    size_t count;
+    size_t cap;
+    size_t journal;          //  items[0..journal) are the journal's rows, sorted and unique
+} s_month_t;
+
+//  Appends a row; owned then belongs to the month. 0, or -1 on no memory.
+static int
+s_month_add (s_month_t *m, const char *key, const char *line, size_t len, char *owned)
+{
+    if (m->count == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 1024;
+        s_entry_t *bigger = realloc (m->items, cap * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        m->items = bigger;
+        m->cap = cap;
+    }
+    m->items[m->count] = (s_entry_t) {.key = key, .line = line, .len = len, .seq = m->count, .owned = owned};
+    m->count++;
+    return 0;
+}
+
+static int
+s_entry_cmp (const void *a, const void *b)
+{
+    const s_entry_t *x = a, *y = b;
+    int rc = strcmp (x->key, y->key);
+    return rc ? rc : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+//  Sorts the rows by key and keeps the first arrival of each key.
+static void
+s_month_dedupe (s_month_t *m)
+{
+    qsort (m->items, m->count, sizeof *m->items, s_entry_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < m->count; i++) {
+        if (kept && strcmp (m->items[kept - 1].key, m->items[i].key) == 0) {
+            free (m->items[i].owned);
+            continue;
+        }
+        m->items[kept++] = m->items[i];
+    }
+    m->count = kept;
+}
+
+static int
+s_key_cmp (const void *key, const void *entry)
+{
+    return strcmp (key, ((const s_entry_t *) entry)->key);
+}
+
+//  True when the journal brings a row of key.
+static bool
+s_month_in_journal (const s_month_t *m, const char *key)
+{
+    return bsearch (key, m->items, m->journal, sizeof *m->items, s_key_cmp) != NULL;
 }
 
 //  Rows already in a partition file stay unless this run brings the same
 //  (code, date): a refill of a few codes, or a re-run that got fewer rows,
-//  never loses what the file had. The file is read with libcsv.
+//  never loses what the file had. The file is read with libcsv and its rows
+//  are written back field by field the way the journal's rows are.
 typedef struct {
-    zhashx_t *lines;
+    s_month_t *month;
+    const char *date;        //  the file's session
     size_t ncols;
-    char **fields;       //  the row being read
+    char **fields;           //  the row being read
     size_t nfields;
-    long row;            //  0: the header
+    long row;                //  0: the header
     bool header_ok;
     size_t code_col;
     const char *const *cols;
     const char *path;
     long kept;
+    int rc;
 } s_merge_t;
 
 static void
@@ -199,8 +443,51 @@ s_merge_field (void *data, size_t len, void *arg)
 }
 
 static void
+s_merge_keep (s_merge_t *m)
+{
+    for (size_t c = 0; c < m->ncols; c++)
+        if (!m->fields[c]) {
+            m->rc = -1;
+            return;
+        }
+    //  A row of another session does not belong in this file.
+    if (strcmp (m->fields[0], m->date) != 0) {
+        eod_log_warn ("%s:%ld: code %s: trade date \"%s\" is not the file's session: row dropped", m->path,
+                      m->row + 1, m->fields[m->code_col], m->fields[0]);
+        return;
+    }
+    char key[S_KEY_MAX];
+    snprintf (key, sizeof key, "%s\t%s", m->fields[0], m->fields[m->code_col]);
+    if (s_month_in_journal (m->month, key))
+        return;
+    char *line = NULL;
+    size_t len = 0;
+    if (s_format_line ((const char *const *) m->fields, m->ncols, &line, &len)) {
+        m->rc = -1;
+        return;
+    }
+    size_t klen = strlen (key);
+    char *block = malloc (klen + 1 + len + 1);
+    if (!block) {
+        free (line);
+        m->rc = -1;
+        return;
+    }
+    memcpy (block, key, klen + 1);
+    memcpy (block + klen + 1, line, len + 1);
+    free (line);
+    if (s_month_add (m->month, block, block + klen + 1, len, block) == 0)
+        m->kept++;
+    else {
+        free (block);
+        m->rc = -1;
+    }
+}
+
+static void
 s_merge_row (int term, void *arg)
 {
+    (void) term;
     s_merge_t *m = arg;
     if (m->row == 0) {
         m->header_ok = m->nfields == m->ncols;
@@ -210,21 +497,8 @@ s_merge_row (int term, void *arg)
             eod_log_error ("%s: the header is not this market's columns: the file is replaced, not merged", m->path);
     }
     else if (m->header_ok && m->nfields == m->ncols) {
-        char key[96];
-        snprintf (key, sizeof key, "%s\t%s", m->fields[0], m->fields[m->code_col]);
-        if (!zhashx_lookup (m->lines, key)) {
-            s_line_t *line = calloc (1, sizeof *line);
-            if (line) {
-                line->sort_key = strdup (key);
-                line->values = calloc (m->ncols + 1, sizeof *line->values);
-                for (size_t c = 0; line->values && c < m->ncols; c++) {
-                    line->values[c] = m->fields[c];
-                    m->fields[c] = NULL;
-                }
-                zhashx_insert (m->lines, key, line);
-                m->kept++;
-            }
-        }
+        if (m->rc == 0)
+            s_merge_keep (m);
     }
     else if (m->header_ok)
         eod_log_warn ("%s:%ld: %zu fields where %zu are expected: row dropped", m->path, m->row + 1, m->nfields,
@@ -237,15 +511,19 @@ s_merge_row (int term, void *arg)
     m->row++;
 }
 
-static void
-s_merge_existing (const char *path, const char *market, zhashx_t *lines)
+static int
+s_merge_existing (const char *path, const char *market, const char *date, s_month_t *month)
 {
     size_t len = 0;
-    char *text = eod_read_file (path, 1u << 30, &len);
-    if (!text)
-        return;   //  no file yet
+    char *text = eod_read_file (path, S_CSV_FILE_MAX, &len);
+    if (!text) {
+        if (errno == ENOENT)
+            return 0;   //  no file yet
+        eod_log_error ("%s: %s: not merged", path, strerror (errno));
+        return -1;
+    }
     const char *const *cols;
-    s_merge_t m = {.lines = lines, .path = path};
+    s_merge_t m = {.month = month, .date = date, .path = path};
     m.ncols = writer_columns (market, &cols);
     m.cols = cols;
     m.code_col = 0;
@@ -259,18 +537,26 @@ s_merge_existing (const char *path, const char *market, zhashx_t *lines)
         csv_fini (&parser, s_merge_field, s_merge_row, &m);
         csv_free (&parser);
     }
+    else
+        m.rc = -1;
     if (m.kept)
         eod_log_info ("%s: %ld existing row(s) kept", path, m.kept);
+    if (m.fields)
+        for (size_t c = 0; c < m.ncols; c++)
+            free (m.fields[c]);
     free (m.fields);
     free (text);
+    if (m.rc)
+        eod_log_error ("%s: out of memory while merging", path);
+    return m.rc;
 }
 
 static int
-s_write_csv (const char *path, const char *market, s_line_t **sorted, size_t from, size_t to)
+s_write_csv (const char *path, const char *market, const s_entry_t *rows, size_t from, size_t to)
 {
     const char *const *cols;
     size_t n = writer_columns (market, &cols);
-    char tmp[4200];
+    char tmp[S_PATH_MAX + 8];
     snprintf (tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen (tmp, "w");
     if (!f)
@@ -279,11 +565,8 @@ s_write_csv (const char *path, const char *market, s_line_t **sorted, size_t fro
     for (size_t c = 0; c < n; c++)
         rc |= (c ? fputc (',', f) == EOF : 0) | writer_csv_field (f, cols[c]);
     rc |= fputc ('\n', f) == EOF;
-    for (size_t i = from; i < to; i++) {
-        for (size_t c = 0; c < n; c++)
-            rc |= (c ? fputc (',', f) == EOF : 0) | writer_csv_field (f, sorted[i]->values[c]);
-        rc |= fputc ('\n', f) == EOF;
-    }
+    for (size_t i = from; i < to; i++)
+        rc |= fwrite (rows[i].line, 1, rows[i].len, f) != rows[i].len;
     rc |= fflush (f) != 0;
     rc |= fsync (fileno (f)) != 0;
     rc |= fclose (f) != 0;
@@ -295,91 +578,82 @@ s_write_csv (const char *path, const char *market, s_line_t **sorted, size_t fro
     return 0;
 }
 
-long
-writer_fold_journal (const char *journal, const char *data_dir, const char *market, writer_file_fn *on_file,
-                     void *arg)
+//  Pass 2 for one month: returns the rows written, or -1 (logged).
+static long
+s_fold_month (const char *spool_dir, const char *month_name, const char *data_dir, const char *market,
+              writer_file_fn *on_file, void *arg)
 {
-    FILE *f = fopen (journal, "rb");
-    if (!f) {
-        if (errno == ENOENT)
-            return 0;   //  no result was journalled: nothing to write
-        eod_log_error ("%s: %s", journal, strerror (errno));
-        return -1;
+    long written = -1;
+    char spool[S_PATH_MAX];
+    snprintf (spool, sizeof spool, "%s/%s.spool", spool_dir, month_name);
+    size_t size = 0;
+    char *buf = eod_read_file (spool, S_SPOOL_FILE_MAX, &size);
+    s_month_t m = {0};
+    char (*dates)[S_DATE_LEN + 1] = NULL;
+    if (!buf) {
+        eod_log_error ("%s: %s", spool, strerror (errno));
+        goto out;
     }
-    zhashx_t *lines = zhashx_new ();
-    zhashx_set_destructor (lines, s_line_free);
-    long record = 0;
-    while (true) {
+    //  The spool holds rows in journal order: the first of a key wins.
+    for (size_t pos = 0; pos < size;) {
         uint32_t be;
-        if (fread (&be, sizeof be, 1, f) != 1)
-            break;
-        uint32_t len = ntohl (be);
-        record++;
-        if (len == 0 || len > S_JOURNAL_RECORD_MAX) {
-            eod_log_error ("%s: record %ld: bad length %u: the rest of the journal is skipped", journal, record,
-                           len);
-            break;
+        size_t klen, llen;
+        const char *key = NULL, *line = NULL;
+        if (size - pos >= sizeof be) {
+            memcpy (&be, buf + pos, sizeof be);
+            klen = ntohl (be);
+            if (size - pos - sizeof be > klen && buf[pos + sizeof be + klen] == '\0') {
+                key = buf + pos + sizeof be;
+                pos += sizeof be + klen + 1;
+            }
         }
-        char *buf = malloc (len);
-        if (!buf || fread (buf, 1, len, f) != len) {
-            //  A torn last record: it was never acknowledged, so it will come again.
-            eod_log_warn ("%s: record %ld is incomplete (a crash while writing it): ignored", journal, record);
-            free (buf);
-            break;
+        if (key && size - pos >= sizeof be) {
+            memcpy (&be, buf + pos, sizeof be);
+            llen = ntohl (be);
+            if (size - pos - sizeof be > llen && buf[pos + sizeof be + llen] == '\0') {
+                line = buf + pos + sizeof be;
+                pos += sizeof be + llen + 1;
+            }
         }
-        char err[256];
-        eod_msg_t *msg = eod_msg_decode (buf, len, err, sizeof err);
-        free (buf);
-        if (!msg) {
-            eod_log_error ("%s: record %ld: %s", journal, record, err);
-            continue;
+        if (!line) {
+            eod_log_error ("%s: damaged at byte %zu", spool, pos);
+            goto out;
         }
-        if (msg->type == EOD_MSG_RESULT && strcmp (msg->market, market) == 0)
-            s_fold_result (msg, lines);
-        eod_msg_destroy (&msg);
+        if (s_month_add (&m, key, line, llen, NULL) < 0)
+            goto out;
     }
-    fclose (f);
-
+    s_month_dedupe (&m);
+    m.journal = m.count;
     //  Merge what the partitions of these sessions already hold.
-    zhashx_t *dates = zhashx_new ();
-    for (s_line_t *line = zhashx_first (lines); line; line = zhashx_next (lines)) {
-        char date[11];
-        snprintf (date, sizeof date, "%.10s", line->sort_key);
-        zhashx_insert (dates, date, (void *) 1);
-    }
-    zlistx_t *dlist = zhashx_keys (dates);
-    for (const char *date = zlistx_first (dlist); date; date = zlistx_next (dlist)) {
-        char path[4200];
+    size_t ndates = 0;
+    dates = calloc (m.count ? m.count : 1, sizeof *dates);
+    if (!dates)
+        goto out;
+    for (size_t i = 0; i < m.count; i++)
+        if (i == 0 || strncmp (m.items[i].key, m.items[i - 1].key, S_DATE_LEN) != 0)
+            snprintf (dates[ndates++], sizeof dates[0], "%.10s", m.items[i].key);
+    for (size_t d = 0; d < ndates; d++) {
+        const char *date = dates[d];
+        char path[S_PATH_MAX];
         snprintf (path, sizeof path, "%s/market=%s/dt=%s/%s_%.4s%.2s%.2s.csv", data_dir, market, date, market, date,
                   date + 5, date + 8);
-        s_merge_existing (path, market, lines);
+        if (s_merge_existing (path, market, date, &m))
+            goto out;
     }
-    zlistx_destroy (&dlist);
-    zhashx_destroy (&dates);
-
-    size_t n = zhashx_size (lines);
-    s_line_t **sorted = calloc (n ? n : 1, sizeof *sorted);
-    long written = 0;
-    if (!sorted) {
-        zhashx_destroy (&lines);
-        return -1;
-    }
-    size_t i = 0;
-    for (s_line_t *line = zhashx_first (lines); line; line = zhashx_next (lines))
-        sorted[i++] = line;
-    qsort (sorted, n, sizeof *sorted, s_line_cmp);
+    s_month_dedupe (&m);
     //  One file per session.
-    for (size_t start = 0; start < n;) {
+    written = 0;
+    for (size_t start = 0; start < m.count;) {
         size_t end = start;
-        while (end < n && strncmp (sorted[end]->sort_key, sorted[start]->sort_key, 10) == 0)
+        while (end < m.count && strncmp (m.items[end].key, m.items[start].key, S_DATE_LEN) == 0)
             end++;
-        char date[11], compact[9], rel[256], path[4200], dir[4200];
-        snprintf (date, sizeof date, "%.10s", sorted[start]->sort_key);
+        char date[S_DATE_LEN + 1], compact[9], rel[256], path[S_PATH_MAX], dir[S_PATH_MAX];
+        snprintf (date, sizeof date, "%.10s", m.items[start].key);
         snprintf (compact, sizeof compact, "%.4s%.2s%.2s", date, date + 5, date + 8);
         snprintf (rel, sizeof rel, "market=%s/dt=%s/%s_%s.csv", market, date, market, compact);
         snprintf (path, sizeof path, "%s/%s", data_dir, rel);
         snprintf (dir, sizeof dir, "%s/market=%s/dt=%s", data_dir, market, date);
-        if (eod_mkdirs (dir, 0755) || s_write_csv (path, market, sorted, start, end)) {
+        if (eod_mkdirs (dir, 0755) || s_write_csv (path, market, m.items, start, end)) {
             eod_log_error ("%s: cannot write: %s", path, strerror (errno));
             written = -1;
             break;
@@ -389,9 +663,159 @@ writer_fold_journal (const char *journal, const char *data_dir, const char *mark
             on_file (path, rel, date, (long) (end - start), arg);
         start = end;
     }
-    free (sorted);
-    zhashx_destroy (&lines);
+out:
+    for (size_t i = 0; i < m.count; i++)
+        free (m.items[i].owned);
+    free (m.items);
+    free (dates);
+    free (buf);
     return written;
+}
+
+static int
+s_month_cmp (const void *a, const void *b)
+{
+    return strcmp ((const char *) a, (const char *) b);
+}
+
+long
+writer_fold_journal (const char *journal, const char *data_dir, const char *market, writer_file_fn *on_file,
+                     void *arg)
+{
+    char dir[S_PATH_MAX];
+    s_spool_dir (journal, dir, sizeof dir);
+    //  A spool left by a fold that crashed is stale: the journal is the truth.
+    if (s_spool_remove (dir)) {
+        eod_log_error ("%s: a stale spool cannot be removed", dir);
+        return -1;
+    }
+    s_spool_t sp = {.journal = journal, .dir = dir, .market = market};
+    sp.seen = zhashx_new ();
+    if (!sp.seen)
+        return -1;
+    long written = -1;
+    long records = eod_journal_read (journal, s_spool_result, &sp);
+    for (size_t i = 0; i < S_SPOOL_OPEN_MAX; i++)
+        if (s_spool_close (&sp, &sp.slots[i]))
+            sp.rc = -1;
+    if (records < 0 || sp.rc)
+        goto out;
+    if (sp.skipped)
+        eod_log_warn ("%s: %ld row(s) without a valid trade date skipped", journal, sp.skipped);
+    qsort (sp.months, sp.nmonths, sizeof *sp.months, s_month_cmp);
+    written = 0;
+    for (size_t i = 0; i < sp.nmonths; i++) {
+        long rows = s_fold_month (dir, sp.months[i], data_dir, market, on_file, arg);
+        if (rows < 0) {
+            written = -1;
+            break;
+        }
+        written += rows;
+    }
+out:
+    s_spool_remove (dir);
+    free (sp.months);
+    zhashx_destroy (&sp.seen);
+    return written;
+}
+
+//  Rows of a CSV file: its records (line breaks outside quotes, and a last
+//  line without one) less the header. -1 when it cannot be read.
+static long
+s_count_rows (const char *path)
+{
+    FILE *f = fopen (path, "rb");
+    if (!f)
+        return -1;
+    long records = 0;
+    bool quoted = false;
+    int c, last = '\n';
+    while ((c = getc (f)) != EOF) {
+        //  "" inside a quoted field toggles twice: the state stays right.
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == '\n' && !quoted)
+            records++;
+        last = c;
+    }
+    bool failed = ferror (f) != 0;
+    fclose (f);
+    if (failed)
+        return -1;
+    if (last != '\n')
+        records++;
+    return records > 0 ? records - 1 : 0;
+}
+
+static bool
+s_is_dt_dir (const char *name)
+{
+    //  dt=YYYY-MM-DD
+    static const char pattern[] = "dt=9999-99-99";
+    if (strlen (name) != sizeof pattern - 1)
+        return false;
+    for (size_t i = 0; pattern[i]; i++)
+        if (pattern[i] == '9' ? !isdigit ((unsigned char) name[i]) : name[i] != pattern[i])
+            return false;
+    return true;
+}
+
+long
+writer_existing_files (const char *data_dir, const char *market, const char *date_from, const char *date_to,
+                       zhashx_t *skip, writer_file_fn *on_file, void *arg)
+{
+    char mdir[S_PATH_MAX];
+    snprintf (mdir, sizeof mdir, "%s/market=%s", data_dir, market);
+    DIR *d = opendir (mdir);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        eod_log_error ("%s: %s", mdir, strerror (errno));
+        return -1;
+    }
+    char (*dates)[S_DATE_LEN + 1] = NULL;
+    size_t ndates = 0, cap = 0;
+    long files = -1;
+    struct dirent *e;
+    while ((e = readdir (d))) {
+        if (!s_is_dt_dir (e->d_name))
+            continue;
+        const char *date = e->d_name + 3;
+        if (strcmp (date, date_from) < 0 || strcmp (date, date_to) > 0 || (skip && zhashx_lookup (skip, date)))
+            continue;
+        if (ndates == cap) {
+            cap = cap ? 2 * cap : 64;
+            void *bigger = realloc (dates, cap * sizeof *dates);
+            if (!bigger)
+                goto out;
+            dates = bigger;
+        }
+        memcpy (dates[ndates++], date, S_DATE_LEN + 1);
+    }
+    qsort (dates, ndates, sizeof *dates, s_month_cmp);
+    files = 0;
+    for (size_t i = 0; i < ndates; i++) {
+        const char *date = dates[i];
+        char rel[256], path[S_PATH_MAX];
+        snprintf (rel, sizeof rel, "market=%s/dt=%s/%s_%.4s%.2s%.2s.csv", market, date, market, date, date + 5,
+                  date + 8);
+        snprintf (path, sizeof path, "%s/%s", data_dir, rel);
+        struct stat st;
+        if (stat (path, &st) || !S_ISREG (st.st_mode))
+            continue;   //  a session directory without its file
+        long rows = s_count_rows (path);
+        if (rows < 0) {
+            eod_log_error ("%s: %s", path, strerror (errno));
+            continue;
+        }
+        if (on_file)
+            on_file (path, rel, date, rows, arg);
+        files++;
+    }
+out:
+    closedir (d);
+    free (dates);
+    return files;
 }
 
 //  ---------------------------------------------------------------- the stage
@@ -404,12 +828,15 @@ struct _writer_t {
     zsock_t *uploader;    //  PUSH to the uploader
     char journal_dir[1024];
     char data_dir[1024];
-    char run_id[128];
-    char journal[1200];
-    int fd;               //  the open journal, or -1
+    char run_id[128];     //  the run of the open journal
+    eod_journal_t *journal;
+    zhashx_t *tasks;      //  task ids the open journal holds
+    bool sync_failed;     //  in this batch: its ACKs are not sent
     eod_msg_t *run_done;
+    zhashx_t *folded;     //  sessions (YYYY-MM-DD) the fold of run_done wrote
     long rows_written;
-    long files;
+    long files;           //  files written by the fold
+    long files_existing;  //  files of the range the fold did not touch, reported too
     bool failed;
 };
 
@@ -421,7 +848,10 @@ writer_new (eod_stage_t *stage, bool once)
         return NULL;
     self->stage = stage;
     self->once = once;
-    self->fd = -1;
+    self->tasks = zhashx_new ();
+    self->folded = zhashx_new ();
+    if (!self->tasks || !self->folded)
+        goto fail;
     char state[1024];
     eod_config_path_value (stage->config, "pipeline:state_dir", state, sizeof state);
     snprintf (self->journal_dir, sizeof self->journal_dir, "%s/writer", state);
@@ -441,14 +871,27 @@ fail:
     return NULL;
 }
 
+//  Syncs and closes the open journal; forgets its task ids.
+static void
+s_journal_close (writer_t *self)
+{
+    if (self->journal && eod_journal_sync (self->journal))
+        self->sync_failed = true;
+    eod_journal_destroy (&self->journal);
+    zhashx_purge (self->tasks);
+    self->run_id[0] = '\0';
+}
+
 void
 writer_destroy (writer_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
     writer_t *self = *self_p;
-    if (self->fd >= 0)
-        close (self->fd);
+    if (self->tasks)
+        s_journal_close (self);
+    zhashx_destroy (&self->folded);
+    zhashx_destroy (&self->tasks);
     eod_msg_destroy (&self->run_done);
     zsock_destroy (&self->uploader);
     zsock_destroy (&self->acks);
@@ -457,47 +900,116 @@ writer_destroy (writer_t **self_p)
     *self_p = NULL;
 }
 
-static int
-s_journal_open (writer_t *self, const char *run_id)
+//  A run id names files: letters, digits, '-', '_' and '.', not first.
+static bool
+s_run_id_ok (const char *run_id)
 {
-    if (self->fd >= 0 && strcmp (self->run_id, run_id) == 0)
-        return 0;
-    if (self->fd >= 0)
-        close (self->fd);
-    snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
-    snprintf (self->journal, sizeof self->journal, "%s/%s.journal", self->journal_dir, run_id);
-    self->fd = open (self->journal, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (self->fd < 0) {
-        eod_log_error ("%s: %s", self->journal, strerror (errno));
-        return -1;
-    }
-    return 0;
-}
-
-static int
-s_journal_append (writer_t *self, const eod_msg_t *msg)
-{
-    char *data = NULL;
-    size_t len = 0;
-    char err[256];
-    if (eod_msg_encode (msg, &data, &len, err, sizeof err)) {
-        eod_log_error ("journal: %s", err);
-        return -1;
-    }
-    uint32_t be = htonl ((uint32_t) len);
-    int rc = write (self->fd, &be, sizeof be) == (ssize_t) sizeof be && write (self->fd, data, len) == (ssize_t) len
-                 ? 0
-                 : -1;
-    if (rc)
-        eod_log_error ("%s: write: %s", self->journal, strerror (errno));
-    free (data);
-    return rc;
+    size_t len = strlen (run_id);
+    if (len == 0 || len >= sizeof ((writer_t *) 0)->run_id || run_id[0] == '.')
+        return false;
+    for (const char *p = run_id; *p; p++)
+        if (!isalnum ((unsigned char) *p) && *p != '-' && *p != '_' && *p != '.')
+            return false;
+    return true;
 }
 
 static void
-s_on_file (const char *path, const char *rel, const char *date, long rows, void *arg)
+s_journal_path (writer_t *self, const char *run_id, char *path, size_t size)
 {
+    snprintf (path, size, "%s/%s.journal", self->journal_dir, run_id);
+}
+
+//  Replay: the task ids of the RESULTs the journal holds.
+static int
+s_collect_task (eod_msg_t **msg_p, long record, void *arg)
+{
+    (void) record;
     writer_t *self = arg;
+    const eod_msg_t *msg = *msg_p;
+    if (msg->type == EOD_MSG_RESULT && msg->task_id)
+        zhashx_insert (self->tasks, msg->task_id, (void *) 1);
+    return 0;
+}
+
+//  Makes run_id's journal the open one, replaying what it holds. 0 or -1.
+static int
+s_journal_open (writer_t *self, const char *run_id)
+{
+    if (self->journal && strcmp (self->run_id, run_id) == 0)
+        return 0;
+    if (!s_run_id_ok (run_id)) {
+        eod_log_error ("run id \"%s\" cannot name a journal: ignored", run_id);
+        return -1;
+    }
+    s_journal_close (self);
+    char path[1200];
+    s_journal_path (self, run_id, path, sizeof path);
+    self->journal = eod_journal_open (path, s_collect_task, self);
+    if (!self->journal) {
+        zhashx_purge (self->tasks);
+        return -1;
+    }
+    snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
+    if (zhashx_size (self->tasks))
+        eod_log_info ("%s: %zu task(s) already journalled", path, zhashx_size (self->tasks));
+    return 0;
+}
+
+static eod_msg_t *
+s_ack_new (const char *run_id, const char *task_id)
+{
+    eod_msg_t *ack = eod_msg_new (EOD_MSG_ACK);
+    if (ack && (eod_msg_set (&ack->run_id, run_id) || eod_msg_set (&ack->task_id, task_id)))
+        eod_msg_destroy (&ack);
+    return ack;
+}
+
+//  A RESULT: journalled (once per task id), its ACK queued for after the
+//  batch's sync.
+static void
+s_on_result (writer_t *self, const eod_msg_t *msg, eod_msg_t **acks, size_t *nacks)
+{
+    if (s_journal_open (self, msg->run_id))
+        return;   //  not acknowledged: the coordinator sends it again
+    if (zhashx_lookup (self->tasks, msg->task_id))
+        eod_log_debug ("%s %s: already journalled: acknowledged again", msg->run_id, msg->task_id);
+    else {
+        if (eod_journal_append (self->journal, msg))
+            return;
+        zhashx_insert (self->tasks, msg->task_id, (void *) 1);
+    }
+    eod_msg_t *ack = s_ack_new (msg->run_id, msg->task_id);
+    if (ack)
+        acks[(*nacks)++] = ack;
+}
+
+//  JOB mode "reconcile": the coordinator restarted the run and asks which of
+//  its tasks are durable here. Every task id of the journal is ACKed.
+static void
+s_on_reconcile (writer_t *self, const eod_msg_t *job)
+{
+    if (s_journal_open (self, job->run_id)) {
+        eod_log_error ("%s: reconcile: the run's journal cannot be opened", job->run_id);
+        return;
+    }
+    //  What a killed writer left was written but perhaps never synced.
+    if (eod_journal_sync (self->journal)) {
+        eod_log_error ("%s: reconcile: no task acknowledged", job->run_id);
+        return;
+    }
+    long sent = 0;
+    for (void *item = zhashx_first (self->tasks); item; item = zhashx_next (self->tasks)) {
+        eod_msg_t *ack = s_ack_new (job->run_id, zhashx_cursor (self->tasks));
+        if (ack && eod_stage_send (self->stage, self->acks, NULL, ack) == 0)
+            sent++;
+        eod_msg_destroy (&ack);
+    }
+    eod_log_info ("%s: reconcile: %ld journalled task(s) acknowledged", job->run_id, sent);
+}
+
+static void
+s_send_file (writer_t *self, const char *path, const char *rel, const char *date, long rows)
+{
     char hex[33], b64[25];
     if (eod_md5_file (path, hex, b64)) {
         eod_log_error ("%s: cannot checksum", path);
@@ -505,6 +1017,10 @@ s_on_file (const char *path, const char *rel, const char *date, long rows, void 
         return;
     }
     eod_msg_t *file = eod_msg_new (EOD_MSG_FILE);
+    if (!file) {
+        self->failed = true;
+        return;
+    }
     eod_msg_set (&file->run_id, self->run_done->run_id);
     eod_msg_set (&file->market, self->run_done->market);
     eod_msg_set (&file->date_from, date);
@@ -515,7 +1031,23 @@ s_on_file (const char *path, const char *rel, const char *date, long rows, void 
     eod_log_info ("%s: %ld rows, md5 %s", path, rows, hex);
     eod_stage_send (self->stage, self->uploader, NULL, file);
     eod_msg_destroy (&file);
+}
+
+static void
+s_on_file (const char *path, const char *rel, const char *date, long rows, void *arg)
+{
+    writer_t *self = arg;
+    zhashx_insert (self->folded, date, (void *) 1);
+    s_send_file (self, path, rel, date, rows);
     self->files++;
+}
+
+static void
+s_on_existing_file (const char *path, const char *rel, const char *date, long rows, void *arg)
+{
+    writer_t *self = arg;
+    s_send_file (self, path, rel, date, rows);
+    self->files_existing++;
 }
 
 static void
@@ -524,22 +1056,36 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
     eod_msg_destroy (&self->run_done);
     self->run_done = *msg_p;
     *msg_p = NULL;
-    char journal[1200];
-    snprintf (journal, sizeof journal, "%s/%s.journal", self->journal_dir, self->run_done->run_id);
-    if (self->fd >= 0 && strcmp (self->run_id, self->run_done->run_id) == 0) {
-        fsync (self->fd);
-        close (self->fd);
-        self->fd = -1;
+    const eod_msg_t *d = self->run_done;
+    if (!s_run_id_ok (d->run_id)) {
+        eod_log_error ("RUN_DONE: run id \"%s\" cannot name a journal", d->run_id);
+        self->failed = true;
+        return;
     }
+    char journal[1200];
+    s_journal_path (self, d->run_id, journal, sizeof journal);
+    if (self->journal && strcmp (self->run_id, d->run_id) == 0)
+        s_journal_close (self);
     self->files = 0;
-    long rows = writer_fold_journal (journal, self->data_dir, self->run_done->market, s_on_file, self);
+    self->files_existing = 0;
+    zhashx_purge (self->folded);
+    long rows = writer_fold_journal (journal, self->data_dir, d->market, s_on_file, self);
     if (rows < 0) {
         self->failed = true;
-        eod_stage_event (self->stage, "error", self->run_done->run_id, self->run_done->market,
-                         "writer: the files of run %s could not be written", self->run_done->run_id);
+        eod_stage_event (self->stage, "error", d->run_id, d->market, "writer: the files of run %s could not be written",
+                         d->run_id);
         return;
     }
     self->rows_written = rows;
+    //  The range's other files go to the uploader too, which skips an object
+    //  whose MD5 matches: a re-run that needed no request still reconciles.
+    if (writer_existing_files (self->data_dir, d->market, d->date_from, d->date_to, self->folded,
+                               s_on_existing_file, self)
+        < 0)
+        self->failed = true;
+    if (self->files_existing)
+        eod_log_info ("%s: %ld existing file(s) of %s..%s handed to the uploader", d->run_id, self->files_existing,
+                      d->date_from, d->date_to);
     //  The CSVs are durable now; the journal has done its job.
     if (!self->failed)
         unlink (journal);
@@ -574,6 +1120,8 @@ s_forward_end (writer_t *self, eod_msg_t *end)
     eod_fields_set (&end->meta, "rows", text);
     snprintf (text, sizeof text, "%ld", self->files);
     eod_fields_set (&end->meta, "files", text);
+    snprintf (text, sizeof text, "%ld", self->files_existing);
+    eod_fields_set (&end->meta, "files_existing", text);
     if (self->failed) {
         eod_msg_set (&end->status, "failed");
         eod_msg_set (&end->error, "the writer could not write the run's files");
@@ -597,38 +1145,39 @@ writer_run (writer_t *self)
         //  One batch: everything waiting, up to S_BATCH_MAX results, then one
         //  fsync, then the batch's ACKs.
         size_t nacks = 0;
+        self->sync_failed = false;
         while (nacks < S_BATCH_MAX && (zsock_events (self->input) & ZMQ_POLLIN)) {
             eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
             if (!msg)
                 continue;
-            if (msg->type == EOD_MSG_RESULT) {
-                if (s_journal_open (self, msg->run_id) == 0 && s_journal_append (self, msg) == 0) {
-                    eod_msg_t *ack = eod_msg_new (EOD_MSG_ACK);
-                    eod_msg_set (&ack->run_id, msg->run_id);
-                    eod_msg_set (&ack->task_id, msg->task_id);
-                    acks[nacks++] = ack;
-                }
-            }
-            else if (msg->type == EOD_MSG_RUN_DONE) {
-                if (nacks && self->fd >= 0)
-                    fsync (self->fd);
+            if (msg->type == EOD_MSG_RESULT)
+                s_on_result (self, msg, acks, &nacks);
+            else if (msg->type == EOD_MSG_JOB && msg->mode && strcmp (msg->mode, "reconcile") == 0)
+                s_on_reconcile (self, msg);
+            else if (msg->type == EOD_MSG_RUN_DONE)
                 s_on_run_done (self, &msg);
-            }
             else if (msg->type == EOD_MSG_END) {
                 s_forward_end (self, msg);
                 over = self->once;
                 eod_msg_destroy (&self->run_done);
                 self->rows_written = 0;
+                self->files = 0;
+                self->files_existing = 0;
                 self->failed = false;
             }
             else
-                eod_log_warn ("unexpected %s: ignored", eod_msg_type_name (msg->type));
+                eod_log_warn ("unexpected %s%s%s: ignored", eod_msg_type_name (msg->type), msg->mode ? " mode " : "",
+                              msg->mode ? msg->mode : "");
             eod_msg_destroy (&msg);
             if (over)
                 break;
         }
-        if (nacks && self->fd >= 0 && fsync (self->fd)) {
-            eod_log_error ("%s: fsync: %s: results not acknowledged", self->journal, strerror (errno));
+        //  A journal closed during the batch was synced as it closed.
+        if (nacks && self->journal && eod_journal_sync (self->journal))
+            self->sync_failed = true;
+        if (self->sync_failed) {
+            eod_log_error ("journal sync failed: %zu result(s) not acknowledged", nacks);
+            self->failed = true;
             for (size_t i = 0; i < nacks; i++)
                 eod_msg_destroy (&acks[i]);
             nacks = 0;

@@ -1,12 +1,18 @@
 /*  writer — the idempotent sink of the pipeline.
 
     RESULTs arrive from the coordinator. Each batch is appended to the run's
-    journal and fsynced before its ACKs go back, so an acknowledged row is on
-    disk. When the coordinator says RUN_DONE, the journal is folded into the
-    final files: rows keyed by (market, code, trade date) so a redelivered task
-    changes nothing, one CSV per session, sorted, in the reference pipeline's
-    columns, written to a temp name and renamed. Each file goes to the
-    uploader as a FILE; END carries the run's summary on. */
+    journal (eod_journal, state/writer/RUN.journal) and fsynced before its ACKs
+    go back, so an acknowledged row is on disk. A RESULT of a task the journal
+    already holds is ACKed again without being appended; a JOB of mode
+    "reconcile" (a restarted coordinator) is answered with an ACK for every task
+    the run's journal holds. When the coordinator says RUN_DONE, the journal is
+    folded into the final files: rows keyed by (market, code, trade date) so a
+    redelivered task changes nothing, one CSV per session, sorted, in the
+    reference pipeline's columns, written to a temp name and renamed. The fold
+    works a calendar month at a time through spool files (RUN.spool/), so its
+    memory does not grow with the date range. Each file goes to the uploader as
+    a FILE, and so does every file of the run's range the fold did not touch;
+    END carries the run's summary on. */
 #ifndef WRITER_H
 #define WRITER_H
 
@@ -38,7 +44,22 @@ int writer_csv_field (FILE *out, const char *value);
 //  Folds the journal at path into files under data_dir; for each file written
 //  calls on_file. Returns the number of rows written, or -1 (logged).
 typedef void (writer_file_fn) (const char *path, const char *rel, const char *date, long rows, void *arg);
+//  Rows are spooled under the journal's name with ".spool" for ".journal" (a
+//  stale spool is removed first, the spool always afterwards). For each
+//  (date, code) the first row in journal order wins, then the rows the
+//  partition file already had for codes the journal does not bring (a row of
+//  that file whose date is not the file's session is reported and dropped).
+//  A missing journal writes nothing and returns 0.
 long writer_fold_journal (const char *journal, const char *data_dir, const char *market, writer_file_fn *on_file,
                           void *arg);
+
+//  Calls on_file for every partition file data_dir/market=M/dt=D/M_YYYYMMDD.csv
+//  with date_from <= D <= date_to (ISO dates) whose D is not a key of skip
+//  (may be NULL), in date order; rows are the file's CSV records less the
+//  header. Only existing dt= directories are visited. Returns the number of
+//  files reported, 0 when the market has no directory, -1 (logged) when it
+//  cannot be read.
+long writer_existing_files (const char *data_dir, const char *market, const char *date_from, const char *date_to,
+                            zhashx_t *skip, writer_file_fn *on_file, void *arg);
 
 #endif

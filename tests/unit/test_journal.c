@@ -1,6 +1,7 @@
 /*  test_journal — the on-disk ledger format: records replayed in order, a torn
-    tail cut off and appended after, an undecodable record skipped, a bad
-    length ending the file, a missing file read as empty. */
+    tail (or zeros) cut off and appended after, an undecodable record skipped,
+    a damaged file refused unchanged, a stopped replay cutting nothing, a
+    missing file read as empty. */
 #include "eod_journal.h"
 #include "eod_test.h"
 
@@ -22,6 +23,12 @@ s_collect (eod_msg_t **msg_p, long record, void *arg)
     if (seen->n < 16)
         snprintf (seen->ids[seen->n++], 32, "%s", (*msg_p)->task_id ? (*msg_p)->task_id : "?");
     return 0;
+}
+
+static int
+s_stop_first (eod_msg_t **msg_p, long record, void *arg)
+{
+    return -1;
 }
 
 static eod_msg_t *
@@ -113,22 +120,50 @@ main (void)
     CHECK_INT (eod_journal_read (path, s_collect, &seen), 5);
     CHECK_STR (seen.ids[4], "t5");
 
-    //  A length of zero (or past the frame limit) cannot be resynchronised:
-    //  the file ends there, and what came before is kept.
+    //  Zeros to the end of the file (a power cut past the last write) are a
+    //  torn tail: cut off, what came before kept.
     off_t before = s_size (path);
-    uint32_t zero = 0;
-    s_append_raw (path, &zero, sizeof zero);
+    char zeros[64] = {0};
+    s_append_raw (path, zeros, sizeof zeros);
     j = eod_journal_open (path, NULL, NULL);
     CHECK (j != NULL);
     eod_journal_destroy (&j);
     CHECK_INT (s_size (path), before);
+
+    //  A length no record can have, followed by data, is damage: open and
+    //  read fail, and the file is left as it is.
     uint32_t huge = htonl ((uint32_t) EOD_PROTO_FRAME_MAX + 1);
     s_append_raw (path, &huge, sizeof huge);
+    s_append_raw (path, "xyz", 3);
+    CHECK (eod_journal_open (path, NULL, NULL) == NULL);
     memset (&seen, 0, sizeof seen);
-    CHECK_INT (eod_journal_read (path, s_collect, &seen), 5);
+    CHECK_INT (eod_journal_read (path, s_collect, &seen), -1);
+    CHECK_INT (seen.n, 5);
+    CHECK_INT (s_size (path), before + (off_t) sizeof huge + 3);
 
-    //  Reading does not change the file; a missing file reads as empty.
-    CHECK_INT (s_size (path), before + (off_t) sizeof huge);
+    //  A replay stopped by the caller cuts nothing.
+    char other[300];
+    snprintf (other, sizeof other, "%s/stop.ledger", dir);
+    j = eod_journal_open (other, NULL, NULL);
+    for (int i = 0; i < 3; i++) {
+        m = s_ack (ids[i]);
+        eod_journal_append (j, m);
+        eod_msg_destroy (&m);
+    }
+    eod_journal_destroy (&j);
+    off_t three = s_size (other);
+    j = eod_journal_open (other, s_stop_first, NULL);
+    CHECK (j != NULL);
+    m = s_ack ("t9");
+    CHECK_INT (eod_journal_append (j, m), 0);
+    eod_msg_destroy (&m);
+    eod_journal_destroy (&j);
+    memset (&seen, 0, sizeof seen);
+    CHECK_INT (eod_journal_read (other, s_collect, &seen), 4);
+    CHECK_STR (seen.ids[3], "t9");
+    CHECK (s_size (other) > three);
+
+    //  A missing file reads as empty.
     char missing[300];
     snprintf (missing, sizeof missing, "%s/none.ledger", dir);
     CHECK_INT (eod_journal_read (missing, s_collect, &seen), 0);
