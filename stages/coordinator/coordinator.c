@@ -25,6 +25,7 @@
 #define S_PROGRESS_MS 2000            //  how often a progress line is logged during a run
 #define S_RECONCILE_WAIT_MS 1000      //  a resumed run waits this long for the writer's ACKs
 #define S_LEDGER_SYNC_MS 200          //  the ledger is made durable at least this often
+#define S_LEASE_SCAN_MS 100           //  how often lease and ACK deadlines are checked
 
 typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
 
@@ -32,10 +33,10 @@ typedef struct {
     eod_msg_t *task;                  //  the TASK as listed
     s_task_state_t state;
     int attempt;
-    char worker[128];                 //  lease holder
+    char worker[64];                  //  lease holder
     int64_t deadline_ms;              //  lease or ack deadline
     int64_t not_before_ms;            //  retry backoff
-    char outcome[160];                //  "CODE reason" when failed, no-data or unknown
+    char *outcome;                    //  "CODE reason" when failed, no-data or unknown
     int kind;                         //  0 ok, 1 nodata, 2 unknown, 3 failed
 } s_task_t;
 
@@ -56,7 +57,7 @@ typedef struct {
 
 typedef struct {
     zframe_t *identity;
-    char name[128];
+    char name[64];
     int credit;
     int64_t last_seen_ms;
     long results;                     //  RESULTs it returned in this run
@@ -105,6 +106,8 @@ struct _coordinator_t {
     bool replaying;                   //  records come from the ledger: do not append them again
     bool finished_before;             //  the ledger holds a RUN_DONE
     long resumed;                     //  tasks the ledger had as written
+    long unsettled;                   //  tasks neither done nor failed
+    int64_t last_lease_scan_ms;
     int64_t hold_until_ms;            //  no dispatch before: the writer reconciles a resumed run
 };
 
@@ -144,6 +147,7 @@ s_task_free (void **item)
     s_task_t *t = *item;
     if (t) {
         eod_msg_destroy (&t->task);
+        free (t->outcome);
         free (t);
         *item = NULL;
     }
@@ -469,11 +473,18 @@ s_requeue (coordinator_t *self, s_task_t *t, int64_t delay_ms)
 static void
 s_settle (coordinator_t *self, s_task_t *t, s_task_state_t state, int kind, const char *reason)
 {
+    if (t->state != T_DONE && t->state != T_FAILED)
+        self->unsettled--;
     t->state = state;
     t->kind = kind;
     t->worker[0] = '\0';
-    if (reason)
-        snprintf (t->outcome, sizeof t->outcome, "%s %s", t->task->code, reason);
+    free (t->outcome);
+    t->outcome = NULL;
+    if (reason) {
+        char text[256];
+        snprintf (text, sizeof text, "%s %s", t->task->code, reason);
+        t->outcome = strdup (text);
+    }
 }
 
 //  ---------------------------------------------------------------- ledger
@@ -600,6 +611,7 @@ s_ledger_resume (coordinator_t *self)
         eod_log_info ("the newest ledger (run %s) is of a finished run: nothing to resume", best);
         eod_journal_destroy (&self->ledger);
         zhashx_purge (self->tasks);
+        self->unsettled = 0;
         zlistx_purge (self->queue);
         eod_msg_destroy (&self->listed);
         eod_msg_destroy (&self->end);
@@ -647,6 +659,7 @@ s_add_task (coordinator_t *self, eod_msg_t **msg_p)
     *msg_p = NULL;
     zhashx_insert (self->tasks, msg->task_id, t);
     zlistx_add_end (self->queue, (void *) t->task->task_id);
+    self->unsettled++;
     s_ledger_append (self, msg);
 }
 
@@ -819,7 +832,6 @@ s_on_ack (coordinator_t *self, eod_msg_t *msg)
         if (t->state != T_WRITING)
             self->resumed++;
         s_settle (self, t, T_DONE, 0, NULL);
-        t->outcome[0] = '\0';
         if (strcmp (msg->run_id, self->run_id) == 0)
             s_ledger_append (self, msg);
     }
@@ -828,6 +840,17 @@ s_on_ack (coordinator_t *self, eod_msg_t *msg)
 static void
 s_send_creds (coordinator_t *self, s_worker_t *w, size_t k)
 {
+    //  CREDS carry the app secret and the access token: never in clear text
+    //  on a network (eod_stage_socket refuses such a fetchers endpoint; this
+    //  holds whatever made the socket).
+    if (!eod_socket_secure (self->fetchers)) {
+        static bool refused_logged = false;
+        if (!refused_logged)
+            eod_log_error ("CREDS not sent: [endpoints] fetchers is a network endpoint without CurveZMQ "
+                           "(set [security] curve_server_cert and curve_clients_dir)");
+        refused_logged = true;
+        return;
+    }
     s_key_t *key = &self->keys[k];
     eod_msg_t *creds = eod_msg_new (EOD_MSG_CREDS);
     eod_msg_set (&creds->key_id, key->id);
@@ -1023,7 +1046,12 @@ s_housekeeping (coordinator_t *self)
         zhashx_delete (self->workers, hex);
     }
     zlistx_destroy (&dead);
-    for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
+    //  Lease deadlines are seconds long: a scan every S_LEASE_SCAN_MS is
+    //  enough, and keeps a large backfill's dispatch from scanning every task.
+    bool scan = now - self->last_lease_scan_ms >= S_LEASE_SCAN_MS;
+    if (scan)
+        self->last_lease_scan_ms = now;
+    for (s_task_t *t = scan ? zhashx_first (self->tasks) : NULL; t; t = zhashx_next (self->tasks)) {
         if (t->state == T_WRITING && now > t->deadline_ms) {
             eod_log_warn ("%s: the writer did not acknowledge in time: leased again", t->task->task_id);
             s_requeue (self, t, 0);
@@ -1033,7 +1061,8 @@ s_housekeeping (coordinator_t *self)
             s_requeue (self, t, 0);
         }
     }
-    if (now - self->last_heartbeat_ms >= self->heartbeat_ms) {
+    //  One-shot fetchers leave on END: no heartbeats after it.
+    if (!(self->once && self->done_sent) && now - self->last_heartbeat_ms >= self->heartbeat_ms) {
         self->last_heartbeat_ms = now;
         eod_msg_t *hb = eod_msg_new (EOD_MSG_HEARTBEAT);
         eod_msg_set (&hb->worker, "coordinator");
@@ -1222,10 +1251,7 @@ s_run_settled (coordinator_t *self)
         return true;   //  closed market or a failed listing: nothing to wait for
     if (!self->listed || (int64_t) zhashx_size (self->tasks) < self->listed->count)
         return false;
-    for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks))
-        if (t->state != T_DONE && t->state != T_FAILED)
-            return false;
-    return true;
+    return self->unsettled == 0;
 }
 
 //  Records what the run could not get, with the reason, under state/gaps/,
@@ -1243,7 +1269,7 @@ s_write_gaps (coordinator_t *self)
             continue;
         char line[512];
         int n = snprintf (line, sizeof line, "%s\t%s\t%s\t%s\t%s\n", t->task->market, t->task->code,
-                          t->task->date_from, t->task->date_to, t->outcome);
+                          t->task->date_from, t->task->date_to, t->outcome ? t->outcome : "");
         zchunk_extend (text, line, n < (int) sizeof line ? (size_t) n : sizeof line - 1);
     }
     if (zchunk_size (text)) {
@@ -1277,7 +1303,7 @@ s_finish (coordinator_t *self)
                 done->unknown++;
             else
                 done->failed++;
-            if (t->kind)
+            if (t->kind && t->outcome)
                 zlistx_add_end (outcomes, t->outcome);
         }
         for (size_t j = 0; j < self->listed->nlist; j++)
@@ -1371,6 +1397,7 @@ coordinator_run (coordinator_t *self)
             if (!self->once) {
                 //  Service mode: forget the run, keep the fetchers and tokens.
                 zhashx_purge (self->tasks);
+                self->unsettled = 0;
                 zlistx_purge (self->queue);
                 eod_msg_destroy (&self->listed);
                 eod_msg_destroy (&self->end);

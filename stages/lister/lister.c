@@ -23,7 +23,13 @@ struct _lister_t {
     zsock_t *coordinator;  //  PUSH: TASK, LISTED, END
     bool failed;
     bool unreachable;
-    zlistx_t *sent;        //  the last listing (TASKs, LISTED), kept until it is confirmed
+    //  The last listing, kept until the coordinator confirms it: one draft
+    //  TASK per code and the run's chunks of sessions, from which every TASK
+    //  is made again on demand (a 10-year backfill is 25 tasks a code), and
+    //  LISTED.
+    zlistx_t *drafts;
+    zlistx_t *chunks;
+    eod_msg_t *listed;
 };
 
 char *
@@ -428,10 +434,38 @@ s_codes_filter (const eod_msg_t *job)
     return only;
 }
 
+//  Sends one TASK per draft and chunk of sessions; returns how many were
+//  listed (sent or not: a resend completes what is missing).
+static long
+s_send_tasks (lister_t *self)
+{
+    long listed = 0;
+    if (!self->chunks)
+        return 0;
+    for (eod_msg_t *t = zlistx_first (self->drafts); t; t = zlistx_next (self->drafts)) {
+        for (char *range = zlistx_first (self->chunks); range; range = zlistx_next (self->chunks)) {
+            char cfrom[11], cto[11], task_id[128];
+            snprintf (cfrom, sizeof cfrom, "%.10s", range);
+            snprintf (cto, sizeof cto, "%.10s", range + 11);
+            snprintf (task_id, sizeof task_id, "%s-%s-%.4s%.2s%.2s-%.4s%.2s%.2s", t->market, t->code, cfrom,
+                      cfrom + 5, cfrom + 8, cto, cto + 5, cto + 8);
+            eod_msg_set (&t->task_id, task_id);
+            eod_msg_set (&t->date_from, cfrom);
+            eod_msg_set (&t->date_to, cto);
+            if (eod_stage_send (self->stage, self->coordinator, NULL, t))
+                eod_log_warn ("TASK %s not sent: the confirmation will send it again", task_id);
+            listed++;
+        }
+    }
+    return listed;
+}
+
 static void
 s_on_job (lister_t *self, eod_msg_t *job)
 {
-    zlistx_purge (self->sent);
+    zlistx_purge (self->drafts);
+    zlistx_destroy (&self->chunks);
+    eod_msg_destroy (&self->listed);
     zlistx_t *tasks = zlistx_new ();
     zlistx_set_destructor (tasks, s_msg_free);
     eod_fields_t summary = EOD_FIELDS_INIT;
@@ -474,30 +508,31 @@ s_on_job (lister_t *self, eod_msg_t *job)
     zhashx_destroy (&seen);
     //  A backfill asks for up to 100 sessions per request (the API's cap), so
     //  each code gets one task per chunk of sessions.
-    zlistx_t *chunks = s_chunks (self, job);
+    self->chunks = s_chunks (self, job);
     zhashx_t *only = s_codes_filter (job);
-    long sent = 0;
-    for (eod_msg_t *t = zlistx_first (tasks); t && chunks; t = zlistx_next (tasks)) {
-        if (!t->code || (only && !zhashx_lookup (only, t->code)))
+    //  A backfilled KR row carries no master-file value (they describe the
+    //  listing day), only the name: the drafts keep nothing else.
+    bool name_only = strcmp (job->market, "kr") == 0 && job->mode && strcmp (job->mode, "backfill") == 0;
+    while (self->chunks && zlistx_first (tasks)) {
+        eod_msg_t *t = zlistx_detach (tasks, NULL);
+        if (!t->code || (only && !zhashx_lookup (only, t->code))) {
+            eod_msg_destroy (&t);
             continue;
-        for (char *range = zlistx_first (chunks); range; range = zlistx_next (chunks)) {
-            char cfrom[11], cto[11], task_id[128];
-            snprintf (cfrom, sizeof cfrom, "%.10s", range);
-            snprintf (cto, sizeof cto, "%.10s", range + 11);
-            snprintf (task_id, sizeof task_id, "%s-%s-%.4s%.2s%.2s-%.4s%.2s%.2s", job->market, t->code, cfrom,
-                      cfrom + 5, cfrom + 8, cto, cto + 5, cto + 8);
-            eod_msg_set (&t->run_id, run_id);
-            eod_msg_set (&t->task_id, task_id);
-            eod_msg_set (&t->market, job->market);
-            eod_msg_set (&t->mode, job->mode);
-            eod_msg_set (&t->date_from, cfrom);
-            eod_msg_set (&t->date_to, cto);
-            if (eod_stage_send (self->stage, self->coordinator, NULL, t) == 0)
-                sent++;
-            zlistx_add_end (self->sent, eod_msg_dup (t));
         }
+        eod_msg_set (&t->run_id, run_id);
+        eod_msg_set (&t->market, job->market);
+        eod_msg_set (&t->mode, job->mode);
+        if (name_only) {
+            eod_fields_t keep = EOD_FIELDS_INIT;
+            const char *name = eod_fields_get (&t->meta, "name");
+            if (name)
+                eod_fields_set (&keep, "name", name);
+            eod_fields_clear (&t->meta);
+            t->meta = keep;
+        }
+        zlistx_add_end (self->drafts, t);
     }
-    zlistx_destroy (&chunks);
+    long sent = s_send_tasks (self);
     zhashx_destroy (&only);
     eod_msg_t *listed = eod_msg_new (EOD_MSG_LISTED);
     eod_msg_set (&listed->run_id, run_id);
@@ -510,7 +545,7 @@ s_on_job (lister_t *self, eod_msg_t *job)
     for (char *note = zlistx_first (absent); note; note = zlistx_next (absent))
         eod_msg_add_list (listed, note);
     eod_stage_send (self->stage, self->coordinator, NULL, listed);
-    zlistx_add_end (self->sent, eod_msg_dup (listed));
+    self->listed = eod_msg_dup (listed);
     eod_log_info ("run %s: %ld tasks listed for %s %s..%s", run_id, sent, job->market, job->date_from,
                   job->date_to);
     eod_msg_destroy (&listed);
@@ -545,8 +580,8 @@ lister_new (eod_stage_t *stage, bool once)
             zsock_destroy (&self->coordinator);
         }
     }
-    self->sent = zlistx_new ();
-    zlistx_set_destructor (self->sent, s_msg_free);
+    self->drafts = zlistx_new ();
+    zlistx_set_destructor (self->drafts, s_msg_free);
     if (!self->input || !self->coordinator) {
         lister_destroy (&self);
         return NULL;
@@ -562,7 +597,9 @@ lister_destroy (lister_t **self_p)
     lister_t *self = *self_p;
     zsock_destroy (&self->coordinator);
     zsock_destroy (&self->input);
-    zlistx_destroy (&self->sent);
+    zlistx_destroy (&self->drafts);
+    zlistx_destroy (&self->chunks);
+    eod_msg_destroy (&self->listed);
     free (self);
     *self_p = NULL;
 }
@@ -577,8 +614,8 @@ lister_destroy (lister_t **self_p)
 static void
 s_confirm (lister_t *self, const eod_msg_t *end)
 {
-    eod_msg_t *listed = zlistx_last (self->sent);
-    if (!listed || listed->type != EOD_MSG_LISTED)
+    eod_msg_t *listed = self->listed;
+    if (!listed)
         return;
     for (int round = 0; round < S_CONFIRM_ROUNDS && !zsys_interrupted; round++) {
         zsock_t *req = eod_stage_socket (self->stage, ZMQ_REQ, "endpoints:service", false);
@@ -611,8 +648,8 @@ s_confirm (lister_t *self, const eod_msg_t *end)
             return;
         eod_log_warn ("the coordinator has %s of %ld tasks (listed %s, end %s): sending the listing again",
                       tasks ? tasks : "?", (long) listed->count, got ? got : "?", ended ? ended : "?");
-        for (eod_msg_t *m = zlistx_first (self->sent); m; m = zlistx_next (self->sent))
-            eod_stage_send (self->stage, self->coordinator, NULL, m);
+        s_send_tasks (self);
+        eod_stage_send (self->stage, self->coordinator, NULL, listed);
         eod_stage_send (self->stage, self->coordinator, NULL, end);
     }
 }

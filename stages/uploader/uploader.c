@@ -1,9 +1,15 @@
 /*  uploader — see uploader.h. */
 #include "uploader.h"
+#include "eod_journal.h"
 #include "eod_log.h"
 #include "eod_s3.h"
+#include "eod_util.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
+
+#define S_INPUT_BATCH 256         //  FILEs made durable by one sync
 
 struct _uploader_t {
     eod_stage_t *stage;
@@ -15,6 +21,13 @@ struct _uploader_t {
     long uploaded, skipped, failed;
     bool denied, unreachable;
     char last_uri[1024];
+    //  FILEs received and not yet settled (uploaded, found in the bucket or
+    //  failed for good), kept in state/uploader/pending.journal: an uploader
+    //  killed mid-PUT takes them up again when it starts.
+    char journal_path[1100];
+    eod_journal_t *journal;
+    zlistx_t *pending;      //  eod_msg_t FILE, in arrival order
+    eod_msg_t *end;         //  END received before a restart, not yet passed on
 };
 
 int
@@ -58,6 +71,38 @@ uploader_object_key (const char *template, const char *prefix, const char *marke
     return 0;
 }
 
+static void
+s_msg_free (void **item)
+{
+    eod_msg_destroy ((eod_msg_t **) item);
+}
+
+//  The journal: a FILE record when one arrives, an ACK (task_id = the path,
+//  run_id = the md5) when it is settled.
+static int
+s_replay (eod_msg_t **msg_p, long record, void *arg)
+{
+    uploader_t *self = arg;
+    eod_msg_t *msg = *msg_p;
+    if (msg->type == EOD_MSG_FILE) {
+        zlistx_add_end (self->pending, msg);
+        *msg_p = NULL;
+    }
+    else if (msg->type == EOD_MSG_END) {
+        eod_msg_destroy (&self->end);
+        self->end = msg;
+        *msg_p = NULL;
+    }
+    else if (msg->type == EOD_MSG_ACK) {
+        for (eod_msg_t *f = zlistx_first (self->pending); f; f = zlistx_next (self->pending))
+            if (strcmp (f->path, msg->task_id) == 0 && strcmp (f->md5, msg->run_id) == 0) {
+                zlistx_delete (self->pending, zlistx_cursor (self->pending));
+                break;
+            }
+    }
+    return 0;
+}
+
 uploader_t *
 uploader_new (eod_stage_t *stage, bool once)
 {
@@ -92,8 +137,23 @@ uploader_new (eod_stage_t *stage, bool once)
         eod_log_info ("S3 upload is off ([s3] enabled = false or no bucket): files stay local");
     self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:uploader", true);
     self->notifier = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:notifier", false);
-    if (!self->input || !self->notifier)
+    if (!self->input || !self->notifier) {
         uploader_destroy (&self);
+        return NULL;
+    }
+    self->pending = zlistx_new ();
+    zlistx_set_destructor (self->pending, s_msg_free);
+    char state[1024];
+    eod_config_path_value (cfg, "pipeline:state_dir", state, sizeof state);
+    snprintf (self->journal_path, sizeof self->journal_path, "%s/uploader/pending.journal", state);
+    self->journal = eod_journal_open (self->journal_path, s_replay, self);
+    if (!self->journal) {
+        uploader_destroy (&self);
+        return NULL;
+    }
+    if (zlistx_size (self->pending))
+        eod_log_info ("%zu file(s) received before a restart and not yet uploaded: taking them up",
+                      zlistx_size (self->pending));
     return self;
 }
 
@@ -105,12 +165,15 @@ uploader_destroy (uploader_t **self_p)
     uploader_t *self = *self_p;
     zsock_destroy (&self->notifier);
     zsock_destroy (&self->input);
+    zlistx_destroy (&self->pending);
+    eod_msg_destroy (&self->end);
+    eod_journal_destroy (&self->journal);
     free (self);
     *self_p = NULL;
 }
 
 static void
-s_on_file (uploader_t *self, const eod_msg_t *file)
+s_upload (uploader_t *self, const eod_msg_t *file)
 {
     if (!self->enabled)
         return;
@@ -150,6 +213,38 @@ s_on_file (uploader_t *self, const eod_msg_t *file)
                      self->s3.bucket, key, eod_s3_strerror (status), err);
 }
 
+//  Uploads every pending FILE, oldest first, recording each as settled. A
+//  file that failed stays failed for this run (reported); it is settled too,
+//  since the writer offers every partition of a range again on the next run.
+static void
+s_drain (uploader_t *self)
+{
+    while (zlistx_first (self->pending) && !zsys_interrupted) {
+        eod_msg_t *file = zlistx_detach (self->pending, NULL);
+        s_upload (self, file);
+        eod_msg_t *ack = eod_msg_new (EOD_MSG_ACK);
+        eod_msg_set (&ack->run_id, file->md5);
+        eod_msg_set (&ack->task_id, file->path);
+        if (self->journal && eod_journal_append (self->journal, ack))
+            eod_log_error ("%s: cannot record %s as uploaded", self->journal_path, file->path);
+        eod_msg_destroy (&ack);
+        eod_msg_destroy (&file);
+    }
+    //  Settled records need no sync: lost, they cost one HEAD after a restart.
+}
+
+//  Starts the journal afresh once nothing is pending (between runs).
+static void
+s_journal_reset (uploader_t *self)
+{
+    if (zlistx_size (self->pending))
+        return;
+    eod_journal_destroy (&self->journal);
+    if (unlink (self->journal_path) && errno != ENOENT)
+        eod_log_warn ("%s: %s", self->journal_path, strerror (errno));
+    self->journal = eod_journal_open (self->journal_path, NULL, NULL);
+}
+
 static void
 s_forward_end (uploader_t *self, eod_msg_t *end)
 {
@@ -174,24 +269,53 @@ uploader_run (uploader_t *self)
 {
     zpoller_t *poller = zpoller_new (self->input, NULL);
     bool over = false;
+    s_drain (self);   //  what a killed uploader had received
+    if (self->end) {
+        //  The run ended before the restart: pass its END on now.
+        s_forward_end (self, self->end);
+        eod_msg_destroy (&self->end);
+        s_journal_reset (self);
+        over = self->once;
+    }
     while (!zsys_interrupted && !over) {
         if (!zpoller_wait (poller, 1000)) {
             if (zpoller_terminated (poller))
                 break;
             continue;
         }
-        eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
-        if (!msg)
-            continue;
-        if (msg->type == EOD_MSG_FILE)
-            s_on_file (self, msg);
-        else if (msg->type == EOD_MSG_END) {
-            s_forward_end (self, msg);
+        //  A batch: every FILE waiting is recorded and synced before any is
+        //  uploaded, so none is lost if the upload is cut short.
+        eod_msg_t *end = NULL;
+        bool added = false;
+        for (int i = 0; i < S_INPUT_BATCH && !end && (zsock_events (self->input) & ZMQ_POLLIN); i++) {
+            eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
+            if (!msg)
+                continue;
+            if (msg->type == EOD_MSG_FILE) {
+                if (self->journal && eod_journal_append (self->journal, msg) == 0)
+                    added = true;
+                zlistx_add_end (self->pending, msg);
+                msg = NULL;
+            }
+            else if (msg->type == EOD_MSG_END) {
+                end = msg;
+                msg = NULL;
+                if (self->journal && eod_journal_append (self->journal, end) == 0)
+                    added = true;
+            }
+            else
+                eod_log_warn ("unexpected %s: ignored", eod_msg_type_name (msg->type));
+            eod_msg_destroy (&msg);
+        }
+        if (added && eod_journal_sync (self->journal))
+            eod_log_error ("%s: the files received are not safe from a crash", self->journal_path);
+        s_drain (self);
+        if (end) {
+            s_forward_end (self, end);
+            eod_msg_destroy (&end);
+            s_journal_reset (self);
             over = self->once;
         }
-        else
-            eod_log_warn ("unexpected %s: ignored", eod_msg_type_name (msg->type));
-        eod_msg_destroy (&msg);
     }
     zpoller_destroy (&poller);
     if (self->denied)

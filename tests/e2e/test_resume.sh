@@ -5,7 +5,8 @@
 #    1. the reference: the same backfill, uninterrupted;
 #    2. the coordinator killed mid-run (the launcher restarts it, it resumes
 #       from its ledger);
-#    3. the writer killed mid-run (restarted, it resumes its journal);
+#    3. the writer killed mid-run (restarted, it resumes its journal), then
+#       the uploader mid-upload, the notifier, a fetcher;
 #    4. the whole pipeline killed mid-run (a power cut), then the same
 #       command again;
 #    5. the same command once more: nothing is asked, nothing changes.
@@ -66,23 +67,48 @@ env_down
 #  the design allows; the figure is printed either way.
 INFLIGHT=$((FETCHERS * 2))
 
-kill_case() {   # kill_case NUM STAGE: kill -9 STAGE once a third of the chunks is served
-    local num=$1 stage=$2
+#  Every object in the bucket equals its local file (the AWS CLI, through the
+#  SigV4 verifier).
+bucket_matches() {   # bucket_matches DATA_DIR
+    local d=$1 f key n=0
+    export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+    for f in "$d"/market=kr/dt=*/kr_*.csv; do
+        key=${f#"$d"/}
+        /usr/bin/aws --endpoint-url "$S3" s3 cp "s3://eod-demo/$key" "$TMP/object.csv" >/dev/null 2>&1 || return 1
+        cmp -s "$f" "$TMP/object.csv" || return 1
+        n=$((n + 1))
+    done
+    [ "$n" = 21 ]
+}
+
+wait_log() {   # wait_log FILE PATTERN: until FILE has a line matching PATTERN (at most 60 s)
+    for _ in $(seq 1 600); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+kill_case() {   # kill_case NUM STAGE [uploads]: kill -9 STAGE once a third of the chunks is served, or
+                # (uploads) once it has uploaded its first file
+    local num=$1 stage=$2 when=${3:-chunks}
     echo "# $num. kill -9 of the $stage mid-run: restarted, the run resumes and completes"
     env_up_fast "$TMP/kill-$stage"
     local bf_rc=0
     EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=300 "$ROOT/launch/eod" backfill --market kr \
         --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/kill.out" 2>&1 &
     local run=$!
-    wait_chunks $((NCODES / 3))
+    if [ "$when" = uploads ]; then wait_log "$ENV_DIR/logs-kill/uploader.log" "uploaded "
+    else wait_chunks $((NCODES / 3)); fi
     local pid
     pid=$(stage_pid "$stage")
     check "the $stage is running mid-run" [ -n "$pid" ]
     [ -n "$pid" ] && kill -9 "$pid"
     wait "$run" || bf_rc=$?
     check "the run with the $stage killed exits 0 (got $bf_rc)" [ "$bf_rc" = 0 ]
-    check "the launcher restarted the $stage" grep -q "$stage died (signal 9): restarted" "$ENV_DIR/logs-kill/restarts.log"
+    check "the launcher restarted the $stage" grep -q "$stage[-0-9]* died (signal 9): restarted" "$ENV_DIR/logs-kill/restarts.log"
     check "the files equal the uninterrupted run's" same_files "$ENV_DIR/data"
+    check "the bucket holds every file, equal to the local one" bucket_matches "$ENV_DIR/data"
     local twice
     twice=$(chunks_twice)
     echo "    chunks asked twice after kill -9 of the $stage: $twice (allowed: $INFLIGHT in flight)"
@@ -92,6 +118,9 @@ kill_case() {   # kill_case NUM STAGE: kill -9 STAGE once a third of the chunks 
 
 kill_case 2 coordinator
 kill_case 3 writer
+kill_case 3b uploader uploads
+kill_case 3c notifier
+kill_case 3d fetcher
 
 echo "# 4. the whole pipeline killed mid-run, then the same command again"
 env_up_fast "$TMP/cut"
