@@ -271,7 +271,8 @@ s_closed_line (eod_cal_t *self, const char *path, size_t lineno, char **fields, 
 static int
 s_check_duplicates (s_closed_list_t *list, const char *name)
 {
-    qsort (list->items, list->count, sizeof list->items [0], s_compare_closed);
+    if (list->count)
+        qsort (list->items, list->count, sizeof list->items [0], s_compare_closed);
     for (size_t i = 1; i < list->count; i++)
         if (list->items [i].day == list->items [i - 1].day) {
             char text [EOD_DATE_ISO_SIZE];
@@ -368,8 +369,9 @@ s_load_kr (eod_cal_t *self, const char *dir)
     size_t alloc = 0;
     if (s_read_table (self, dir, S_KR_SPECIAL_FILE, S_MAX_FIELDS, s_special_line, &alloc))
         goto out;
-    qsort (self->kr_special, self->kr_special_count, sizeof self->kr_special [0],
-           s_compare_hours);
+    if (self->kr_special_count)
+        qsort (self->kr_special, self->kr_special_count, sizeof self->kr_special [0],
+               s_compare_hours);
     rc = 0;
 out:
     s_closed_list_free (&list);

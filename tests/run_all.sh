@@ -34,13 +34,44 @@ suite() {
     fi
 }
 
+#  SAN: the same sources built with AddressSanitizer and UBSan (launch/eod
+#  test makes it). The unit tests run on both builds; every other suite runs
+#  on the sanitized one, whose reports go to files checked at the end.
+SAN=${2:-}
 for t in "$BUILD"/tests/test_*; do
     suite "$(basename "$t")" "$t"
 done
+RUN=$BUILD
+if [ -n "$SAN" ]; then
+    mkdir -p "$LOG/sanitizer"
+    export ASAN_OPTIONS="log_path=$LOG/sanitizer/asan:detect_leaks=1:abort_on_error=0"
+    export UBSAN_OPTIONS="log_path=$LOG/sanitizer/ubsan:print_stacktrace=1:halt_on_error=1"
+    export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
+    for t in "$SAN"/tests/test_*; do
+        suite "san-$(basename "$t")" "$t"
+    done
+    RUN=$SAN
+fi
+export BUILD=$RUN
 suite config "$ROOT/tests/stage/test_config.sh"
-suite sim "$ROOT/tests/sim/test_sim.sh" "$BUILD"
-suite s3 "$ROOT/tests/s3/run_tests.sh" "$BUILD"
+suite sim "$ROOT/tests/sim/test_sim.sh" "$RUN"
+suite s3 "$ROOT/tests/s3/run_tests.sh" "$RUN"
 suite e2e "$ROOT/tests/e2e/test_pipeline.sh"
 suite resume "$ROOT/tests/e2e/test_resume.sh"
+if [ -n "$SAN" ]; then
+    #  Any report of either sanitizer, from any program of any suite, fails.
+    sanitizer_check() {
+        local reports
+        reports=$(ls "$LOG/sanitizer" 2>/dev/null | wc -l)
+        if [ "$reports" = 0 ]; then
+            echo "ok   no AddressSanitizer, LeakSanitizer or UBSan report in any suite"
+            echo "sanitizers: 1 passed, 0 failed"
+        else
+            for f in "$LOG/sanitizer"/*; do echo "FAIL $f:"; head -n 30 "$f"; done
+            echo "sanitizers: 0 passed, $reports failed"
+        fi
+    }
+    suite sanitizers sanitizer_check
+fi
 echo "all: $total_passed passed, $total_failed failed"
 [ "$total_failed" = 0 ]

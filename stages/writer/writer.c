@@ -389,7 +389,8 @@ s_entry_cmp (const void *a, const void *b)
 static void
 s_month_dedupe (s_month_t *m)
 {
-    qsort (m->items, m->count, sizeof *m->items, s_entry_cmp);
+    if (m->count)
+        qsort (m->items, m->count, sizeof *m->items, s_entry_cmp);
     size_t kept = 0;
     for (size_t i = 0; i < m->count; i++) {
         if (kept && strcmp (m->items[kept - 1].key, m->items[i].key) == 0) {
@@ -702,7 +703,8 @@ writer_fold_journal (const char *journal, const char *data_dir, const char *mark
         goto out;
     if (sp.skipped)
         eod_log_warn ("%s: %ld row(s) without a valid trade date skipped", journal, sp.skipped);
-    qsort (sp.months, sp.nmonths, sizeof *sp.months, s_month_cmp);
+    if (sp.nmonths)
+        qsort (sp.months, sp.nmonths, sizeof *sp.months, s_month_cmp);
     written = 0;
     for (size_t i = 0; i < sp.nmonths; i++) {
         long rows = s_fold_month (dir, sp.months[i], data_dir, market, on_file, arg);
@@ -792,7 +794,8 @@ writer_existing_files (const char *data_dir, const char *market, const char *dat
         }
         memcpy (dates[ndates++], date, S_DATE_LEN + 1);
     }
-    qsort (dates, ndates, sizeof *dates, s_month_cmp);
+    if (ndates)
+        qsort (dates, ndates, sizeof *dates, s_month_cmp);
     files = 0;
     for (size_t i = 0; i < ndates; i++) {
         const char *date = dates[i];
