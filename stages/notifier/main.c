@@ -86,7 +86,7 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
         .missing_cap = (size_t) self->missing_cap,
         .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0,
         .requests = s_meta_long (end, "requests"), .rate_limited = s_meta_long (end, "rate_limited"),
-        .retries = s_meta_long (end, "retries"), .object_uri = eod_fields_get (&end->meta, "object_uri"),
+        .retries = s_meta_long (end, "retries"), .resumed = s_meta_long (end, "resumed"), .object_uri = eod_fields_get (&end->meta, "object_uri"),
         .run_id = end->run_id};
     s.requests_per_s = s.duration_s > 0 ? (double) s.requests / s.duration_s : 0;
     eod_log_info ("run %s %s %s: %s, %ld rows, %ld tasks (%ld ok, %ld no data, %ld unknown, %ld failed), %ld "

@@ -372,6 +372,8 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
                   s->requests_per_s);
     s_buf_printf (&text, "tasks %ld: %ld ok, %ld no data, %ld unknown, %ld failed", s->tasks_total, s->tasks_ok,
                   s->tasks_nodata, s->tasks_unknown, s->tasks_failed);
+    if (s->resumed > 0)
+        s_buf_printf (&text, "\nresumed: %ld task(s) were written before an interruption", s->resumed);
 
     //  Header: plain text, so no mrkdwn escaping.
     s_buf_puts (&line, s_status_emoji (s->status));
@@ -394,6 +396,8 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
     s_buf_printf (&fields[2], "*Tasks*\n%ld", s->tasks_total);
     s_buf_printf (&fields[3], "*Outcome*\n%ld ok, %ld no data, %ld unknown, %ld failed", s->tasks_ok,
                   s->tasks_nodata, s->tasks_unknown, s->tasks_failed);
+    if (s->resumed > 0)
+        s_buf_printf (&fields[3], " (%ld written before an interruption)", s->resumed);
     s_buf_printf (&fields[4], "*Missing*\n%zu", s->nmissing);
     s_buf_printf (&fields[5], "*Duration*\n%.1f s", s->duration_s);
     s_buf_printf (&fields[6], "*Requests*\n%ld at %.1f req/s", s->requests, s->requests_per_s);

@@ -25,6 +25,7 @@ typedef struct {
     size_t missing_cap;        //  list at most this many, then "… and N more"; 0: NOTIFY_MISSING_CAP_DEFAULT
     double duration_s, requests_per_s;
     long requests, rate_limited, retries;
+    long resumed;              //  tasks already written before a restart (ledger), 0 when none
     const char *object_uri;    //  s3://bucket/key or NULL
     const char *run_id;        //  or NULL
 } notify_summary_t;

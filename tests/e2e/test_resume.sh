@@ -138,6 +138,7 @@ check "nothing of the run is left running" bash -c "! pgrep -f -- 'eod-[a-z]+ --
 backfill again
 check "the same command again exits 0 (got $RC)" [ "$RC" = 0 ]
 check "it says it resumed" grep -q "written before" "$ENV_DIR/logs-again/coordinator.log"
+check "the Slack summary says the run was resumed" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'before an interruption'"
 check "the files equal the uninterrupted run's" same_files "$ENV_DIR/data"
 twice=$(chunks_twice)
 echo "    chunks served before the cut: $before; asked twice: $twice (allowed: $INFLIGHT in flight)"
