@@ -278,7 +278,7 @@ eod_msg_encode (const eod_msg_t *self, char **data, size_t *len, char *err, size
 //  Walks one msgpack object at *pos without allocating, checking that every
 //  declared length and count fits in the bytes left. 0 or -1.
 static int
-s_prescan (const uint8_t *p, size_t len, size_t *pos, int depth, char *err, size_t errlen)
+s_prescan (const uint8_t *p, size_t len, size_t *pos, int depth, uint64_t *elements, char *err, size_t errlen)
 {
     if (depth > EOD_PROTO_DEPTH_MAX) {
         snprintf (err, errlen, "nesting deeper than %d", EOD_PROTO_DEPTH_MAX);
@@ -358,8 +358,20 @@ s_prescan (const uint8_t *p, size_t len, size_t *pos, int depth, char *err, size
                   (unsigned long long) count, left, *pos);
         return -1;
     }
+    //  msgpack-c spends about 24 bytes per element: a frame of one-byte
+    //  elements would cost 24 times its size.
+    *elements += count;
+    if (*elements > EOD_PROTO_ELEMENTS_MAX) {
+        snprintf (err, errlen, "more than %d elements in one message", EOD_PROTO_ELEMENTS_MAX);
+        return -1;
+    }
+    bool map = (b >= 0x80 && b <= 0x8f) || b == 0xde || b == 0xdf;
+    if (map && count / 2 > EOD_PROTO_MAP_MAX) {
+        snprintf (err, errlen, "a map of %llu keys, over %d", (unsigned long long) (count / 2), EOD_PROTO_MAP_MAX);
+        return -1;
+    }
     for (uint64_t i = 0; i < count; i++)
-        if (s_prescan (p, len, pos, depth + 1, err, errlen))
+        if (s_prescan (p, len, pos, depth + 1, elements, err, errlen))
             return -1;
     return 0;
 }
@@ -499,7 +511,8 @@ eod_msg_decode (const void *data, size_t len, char *err, size_t errlen)
         snprintf (err, errlen, "frame of %zu bytes is over the limit", len);
         goto fail;
     }
-    if (s_prescan (data, len, &pos, 0, err, errlen))
+    uint64_t elements = 0;
+    if (s_prescan (data, len, &pos, 0, &elements, err, errlen))
         goto fail;
     if (pos != len) {
         snprintf (err, errlen, "%zu trailing bytes after the message", len - pos);

@@ -24,6 +24,8 @@
 #define EOD_PROTO_STRING_MAX (64 * 1024)         //  no field of ours is longer
 #define EOD_PROTO_ROWS_MAX 10000                 //  100 per request, pages merged by backfill
 #define EOD_PROTO_DEPTH_MAX 8
+#define EOD_PROTO_MAP_MAX 4096                   //  keys of one map (KIS output1 has ~80)
+#define EOD_PROTO_ELEMENTS_MAX (1 << 19)         //  array and map elements of one message
 
 //  RESULT msg_cd of a fetcher for a session whose row is not published yet
 //  (the API's own codes are EGWxxxxx/OPSQxxxx, so this cannot collide).

@@ -1,5 +1,6 @@
 /*  coordinator — see coordinator.h. */
 #include "coordinator.h"
+#include "eod_date.h"
 #include "eod_journal.h"
 #include "eod_kis.h"
 #include "eod_log.h"
@@ -1148,6 +1149,17 @@ s_on_service (coordinator_t *self)
     if (!req || req->type != EOD_MSG_JOB || !req->mode || strcmp (req->mode, "chk-holiday") != 0) {
         eod_msg_set (&rep->level, "error");
         eod_msg_set (&rep->text, "the service answers JOB mode chk-holiday only");
+        eod_stage_send (self->stage, self->service, NULL, rep);
+        eod_msg_destroy (&rep);
+        eod_msg_destroy (&req);
+        return;
+    }
+    eod_date_t d_from, d_to;
+    if (eod_date_parse (req->date_from, &d_from) || eod_date_parse (req->date_to, &d_to)
+        || strlen (req->date_from) != 10 || strlen (req->date_to) != 10) {
+        eod_msg_set (&rep->level, "error");
+        eod_msg_set (&rep->text, "chk-holiday: date_from and date_to must be YYYY-MM-DD");
+        eod_log_warn ("service: chk-holiday with dates that are not YYYY-MM-DD: refused");
         eod_stage_send (self->stage, self->service, NULL, rep);
         eod_msg_destroy (&rep);
         eod_msg_destroy (&req);

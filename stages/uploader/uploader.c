@@ -6,6 +6,8 @@
 #include "eod_util.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -172,11 +174,30 @@ uploader_destroy (uploader_t **self_p)
     *self_p = NULL;
 }
 
+//  True when path is a file under the data directory: a FILE message names
+//  what to upload, and nothing else on this machine may be sent to S3.
+static bool
+s_in_data_dir (uploader_t *self, const char *path)
+{
+    char data[1024], real_data[PATH_MAX], real_path[PATH_MAX];
+    eod_config_path_value (self->stage->config, "pipeline:data_dir", data, sizeof data);
+    if (!realpath (data, real_data) || !realpath (path, real_path))
+        return false;
+    size_t n = strlen (real_data);
+    return strncmp (real_path, real_data, n) == 0 && real_path[n] == '/';
+}
+
 static void
 s_upload (uploader_t *self, const eod_msg_t *file)
 {
     if (!self->enabled)
         return;
+    if (!s_in_data_dir (self, file->path)) {
+        eod_stage_event (self->stage, "error", file->run_id, file->market,
+                         "uploader: %s is not a file under the data directory: not uploaded", file->path);
+        self->failed++;
+        return;
+    }
     const eod_config_t *cfg = self->stage->config;
     const char *base = strrchr (file->path, '/');
     base = base ? base + 1 : file->path;

@@ -972,6 +972,12 @@ s_ack_new (const char *run_id, const char *task_id)
 static void
 s_on_result (writer_t *self, const eod_msg_t *msg, eod_msg_t **acks, size_t *nacks)
 {
+    //  The market names a directory: only the two markets there are.
+    if (strcmp (msg->market, "kr") != 0 && strcmp (msg->market, "us") != 0) {
+        eod_log_error ("RESULT %s of market '%.16s': not a market of this pipeline: dropped", msg->task_id,
+                       msg->market);
+        return;
+    }
     if (s_journal_open (self, msg->run_id))
         return;   //  not acknowledged: the coordinator sends it again
     if (zhashx_lookup (self->tasks, msg->task_id))

@@ -1244,6 +1244,52 @@ s_test_decode_lying_counts (void)
     s_expect_fail (&f, "declared");
 }
 
+//  Legal but hostile sizes: a map with more keys than any message has (its
+//  duplicate check would be quadratic), and a frame of one-byte elements
+//  (msgpack-c would spend ~24 bytes on each). Both refused, and quickly.
+static void
+s_test_decode_size_caps (void)
+{
+    s_frame_t f;
+    s_pk_result_plus_one (&f);
+    s_pk_str (&f, "meta");
+    msgpack_pack_map (&f.pk, EOD_PROTO_MAP_MAX + 1);
+    for (int i = 0; i <= EOD_PROTO_MAP_MAX; i++) {
+        char key[16];
+        snprintf (key, sizeof key, "k%d", i);
+        s_pk_str (&f, key);
+        s_pk_str (&f, "");
+    }
+    s_expect_fail (&f, "keys, over");
+
+    //  The largest map allowed still decodes.
+    s_pk_result_plus_one (&f);
+    s_pk_str (&f, "meta");
+    msgpack_pack_map (&f.pk, EOD_PROTO_MAP_MAX);
+    for (int i = 0; i < EOD_PROTO_MAP_MAX; i++) {
+        char key[16];
+        snprintf (key, sizeof key, "k%d", i);
+        s_pk_str (&f, key);
+        s_pk_str (&f, "");
+    }
+    char err[S_ERR_LEN];
+    eod_msg_t *m = s_decode (f.sbuf.data, f.sbuf.size, err, sizeof err);
+    CHECK (m != NULL);
+    CHECK (m && m->meta.count == EOD_PROTO_MAP_MAX);
+    eod_msg_destroy (&m);
+    msgpack_sbuffer_destroy (&f.sbuf);
+
+    s_frame_init (&f);
+    s_pk_head (&f, 4, EOD_PROTO_VERSION, "END");
+    s_pk_str (&f, "stage");
+    s_pk_str (&f, "writer");
+    s_pk_str (&f, "list");
+    msgpack_pack_array (&f.pk, EOD_PROTO_ELEMENTS_MAX + 1);
+    for (int i = 0; i <= EOD_PROTO_ELEMENTS_MAX; i++)
+        msgpack_pack_nil (&f.pk);
+    s_expect_fail (&f, "elements in one message");
+}
+
 static void
 s_test_decode_depth_and_rows (void)
 {
@@ -1443,6 +1489,7 @@ main (void)
     s_test_decode_strings ();
     s_test_decode_lying_counts ();
     s_test_decode_depth_and_rows ();
+    s_test_decode_size_caps ();
     s_test_json_redacts_creds ();
     s_test_json_values ();
     s_test_json_keeps_every_field ();

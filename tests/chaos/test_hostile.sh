@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+#  test_hostile.sh — every stage's input socket fed hostile frames keeps
+#  running, logs each frame it drops, keeps answering, and the same processes
+#  then carry a normal KR daily run to the end.
+#
+#  The pipeline runs in service mode (no --once) from a private config with
+#  ipc:// endpoints in a temp dir, against the simulator and the local S3 of
+#  tests/e2e/lib.sh. tests/tools/eod-inject sends, to the writer, uploader,
+#  notifier, lister and coordinator PULLs, the coordinator's fetcher ROUTER (as
+#  a DEALER) and its REP service (as a REQ): garbage, truncated messages, lies
+#  about counts, wrong versions, wrong field types, two-frame and empty
+#  messages, a frame over ZMQ_MAXMSGSIZE. Then: a large legal map (decode
+#  cost), a wide array (decode memory), short dates to the service, and a
+#  daily run driven by the calendar gate and one-shot fetchers.
+#
+#  usage: tests/chaos/test_hostile.sh [BUILD_DIR]   (or BUILD=...; default build)
+#  EOD_TEST_KEEP=1 keeps the temp dir (logs). Ends with "N passed, N failed".
+set -uo pipefail
+[ -n "${1:-}" ] && BUILD=$1
+source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
+INJECT=$BUILD/tests/tools/eod-inject
+DATE=2024-09-02
+TMP=$(mktemp -d /tmp/eod-hostile.XXXXXX)
+STAGE_PIDS=""
+cleanup() {
+    for p in $STAGE_PIDS; do kill "$p" 2>/dev/null || true; done
+    for p in $STAGE_PIDS; do wait "$p" 2>/dev/null || true; done
+    env_down
+    [ -n "${EOD_TEST_KEEP:-}" ] && echo "# kept $TMP" || rm -rf "$TMP"
+}
+trap cleanup EXIT
+for f in "$INJECT" "$BIN/eod-coordinator" "$BIN/eod-sim"; do
+    [ -x "$f" ] || { echo "no $f: build first (cmake --build $BUILD)"; echo "$(basename "$0"): 0 passed, 1 failed"; exit 1; }
+done
+
+#  Frames per kind: enough to cover every variant of eod-inject's kinds.
+declare -A COUNT=([garbage]=6 [truncated]=8 [hugecount]=11 [version]=8 [wrongtype]=18 [multipart]=2 [empty]=2)
+KINDS="garbage truncated hugecount version wrongtype multipart empty"
+BAD_FRAMES=0
+for k in $KINDS; do BAD_FRAMES=$((BAD_FRAMES + COUNT[$k])); done
+
+env_up "$TMP/env" --rate 200
+set_key kis rate 200
+set_key kis jitter_ms 10
+LOGS=$ENV_DIR/logs
+SOCK=$ENV_DIR/state/sock
+mkdir -p "$LOGS"
+
+declare -A PID
+start_stage() {   # NAME: the stage in service mode, its log in $LOGS/NAME.log
+    "$BIN/eod-$1" --config "$CFG" 2>>"$LOGS/$1.log" &
+    PID[$1]=$!
+    STAGE_PIDS="$STAGE_PIDS $!"
+}
+echo "# the pipeline in service mode (no --once)"
+for s in notifier uploader writer coordinator lister; do start_stage "$s"; done
+for ep in notifier uploader writer coordinator fetchers service lister; do
+    for _ in $(seq 1 100); do [ -S "$SOCK/$ep" ] && break; sleep 0.1; done
+done
+for s in notifier uploader writer coordinator lister; do
+    check "$s is up in service mode" kill -0 "${PID[$s]}"
+done
+
+drops() { grep -cE "dropped a (malformed )?message" "$LOGS/$1.log"; }
+alive() { kill -0 "${PID[$1]}" 2>/dev/null; }
+#  wait_log STAGE PATTERN MIN [SECONDS]: true once PATTERN has MIN lines.
+wait_log() {
+    local n=0
+    for _ in $(seq 1 $((${4:-5} * 10))); do
+        n=$(grep -cE "$2" "$LOGS/$1.log")
+        [ "$n" -ge "$3" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+#  hostile STAGE ENDPOINT TYPE PROBE PROBE_PATTERN: every bad kind, then the
+#  oversize frame, then a valid probe the stage must still act on.
+hostile() {
+    local stage=$1 ep=$2 type=$3 probe=$4 pattern=$5 label="$1 ($2, $3)"
+    local before out rc reply_opts=() wait_opts=()
+    [ "$type" = req ] && reply_opts=(--expect-reply)
+    #  A ROUTER answers nothing to a bad frame: do not wait long for it.
+    [ "$type" = dealer ] && wait_opts=(--wait-ms 50)
+    before=$(drops "$stage")
+    for k in $KINDS; do
+        out=$TMP/inject-$ep-$k.out
+        rc=0
+        "$INJECT" --endpoint "ipc://$SOCK/$ep" --type "$type" --kind "$k" --count "${COUNT[$k]}" --seed 7 \
+            "${reply_opts[@]+"${reply_opts[@]}"}" "${wait_opts[@]+"${wait_opts[@]}"}" >"$out" 2>&1 || rc=$?
+        [ "$type" = req ] && check "$label answers every $k frame (eod-inject rc $rc)" [ "$rc" = 0 ]
+        [ "$rc" = 3 ] && bad "$label: a $k frame could not be sent: $(tail -n 2 "$out")"
+    done
+    wait_log "$stage" "dropped a (malformed )?message" $((before + BAD_FRAMES))
+    local got=$(( $(drops "$stage") - before ))
+    check "$label logged a drop for each of $BAD_FRAMES bad frames (got $got)" [ "$got" -ge "$BAD_FRAMES" ]
+    check "$label is alive after the bad frames" alive "$stage"
+    #  One frame over EOD_PROTO_FRAME_MAX: libzmq cuts the link (ZMQ_MAXMSGSIZE).
+    local lines
+    lines=$(wc -l <"$LOGS/$stage.log")
+    out=$TMP/inject-$ep-toobig.out
+    "$INJECT" --endpoint "ipc://$SOCK/$ep" --type "$type" --kind toobig --wait-ms 500 >"$out" 2>&1
+    check "$label cut the link of a frame over the size limit" grep -q "the peer closed the connection" "$out"
+    sleep 0.3
+    check "$label logged the oversize frame it refused" bash -c \
+        "tail -n +$((lines + 1)) '$LOGS/$stage.log' | grep -qiE 'oversize|too large|size limit|maxmsgsize|disconnect'"
+    check "$label is alive after the oversize frame" alive "$stage"
+    #  Still working: a valid message is acted on (its log line, or for a
+    #  REQ/DEALER the reply's content).
+    before=$(grep -cE "$pattern" "$LOGS/$stage.log")
+    out=$TMP/inject-$ep-probe.out
+    rc=0
+    "$INJECT" --endpoint "ipc://$SOCK/$ep" --type "$type" --kind "$probe" --wait-ms 2000 \
+        "${reply_opts[@]+"${reply_opts[@]}"}" >"$out" 2>&1 || rc=$?
+    if [ "$type" = push ]; then
+        check "$label still acts on a valid $probe" wait_log "$stage" "$pattern" $((before + 1))
+    else
+        check "$label still answers a valid $probe" grep -qE "^reply frame [0-9]+: .*$pattern" "$out"
+    fi
+}
+
+echo "# hostile frames, stage by stage"
+hostile writer writer push valid-heartbeat "unexpected HEARTBEAT: ignored"
+hostile uploader uploader push valid-heartbeat "unexpected HEARTBEAT: ignored"
+hostile notifier notifier push valid-event "event from hostile \(info\): hostile probe"
+hostile lister lister push valid-heartbeat "unexpected HEARTBEAT: ignored"
+hostile coordinator coordinator push valid-heartbeat "unexpected HEARTBEAT on the input: ignored"
+hostile coordinator fetchers dealer valid-heartbeat '"t":"HEARTBEAT"'
+hostile coordinator service req valid-status '"tasks":"0"' 
+
+echo "# a DEALER that sends a REQ-style empty delimiter first is accepted"
+before=$(grep -c "fetcher hostile joined" "$LOGS/coordinator.log")
+"$INJECT" --endpoint "ipc://$SOCK/fetchers" --type dealer --envelope --kind garbage --count 2 >/dev/null 2>&1
+check "garbage after a delimiter is logged and dropped" wait_log coordinator "dropped a malformed message" 1
+check "the coordinator is alive after delimited garbage" alive coordinator
+
+#  A frame may hold 16 MB of such keys: the cost must grow with the size, not
+#  its square (a linear decoder takes milliseconds for this one).
+echo "# decode cost: a legal JOB whose meta holds 20000 distinct keys (a 200 KB frame)"
+t0=$(date +%s%N)
+"$INJECT" --endpoint "ipc://$SOCK/service" --type req --kind bigmap --keys 20000 --wait-ms 60000 --expect-reply \
+    >"$TMP/bigmap.out" 2>&1
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "#   the service answered after $ms ms"
+check "the service answers a 20000-key map within 1 s (took $ms ms)" [ "$ms" -lt 1000 ]
+check "the coordinator is alive after the large map" alive coordinator
+
+echo "# decode memory: a 4 MB frame of one-byte nils to the notifier"
+hwm() { awk '/VmHWM/ { print $2 }' "/proc/${PID[$1]}/status" 2>/dev/null || echo 0; }
+h0=$(hwm notifier)
+before=$(drops notifier)
+"$INJECT" --endpoint "ipc://$SOCK/notifier" --type push --kind wide --size 4000000 >/dev/null 2>&1
+wait_log notifier "dropped a (malformed )?message" $((before + 1)) 30
+h1=$(hwm notifier)
+echo "#   notifier peak RSS $((h0 / 1024)) MB -> $((h1 / 1024)) MB for one 4 MB frame"
+check "the notifier dropped the wide frame and is alive" alive notifier
+
+echo "# the service given JOB chk-holiday with dates too short to be dates"
+rc=0
+"$INJECT" --endpoint "ipc://$SOCK/service" --type req --kind baddates --count 2 --wait-ms 10000 --expect-reply \
+    >"$TMP/baddates.out" 2>&1 || rc=$?
+check "the service answers short dates (eod-inject rc $rc)" [ "$rc" = 0 ]
+check "the coordinator is alive after short dates" alive coordinator
+check "no sanitizer report in any stage log" bash -c "! grep -lE 'AddressSanitizer|runtime error:' '$LOGS'/*.log"
+
+echo "# a normal KR daily run through the same processes"
+for s in notifier uploader writer coordinator lister; do
+    check "$s is still running before the run" alive "$s"
+done
+for i in 1 2; do
+    "$BIN/eod-fetcher" --once --config "$CFG" 2>>"$LOGS/fetcher-$i.log" &
+    STAGE_PIDS="$STAGE_PIDS $!"
+done
+rc=0
+"$BIN/eod-calendar" --once --market kr --date $DATE --config "$CFG" 2>>"$LOGS/calendar.log" || rc=$?
+check "the calendar gate sent the job (rc $rc)" [ "$rc" = 0 ]
+check "the notifier reported the run complete" wait_log notifier "run kr daily $DATE: complete" 1 60
+"$ROOT/tests/e2e/check_run.sh" --sim "$SIM" --s3 "$S3" --data "$ENV_DIR/data" --date $DATE >"$TMP/check_run.out" 2>&1 \
+    && ok "check_run: the run after the hostile phase is complete and correct" \
+    || { bad "check_run failed after the hostile phase"; grep FAIL "$TMP/check_run.out" | head -n 10; }
+for s in notifier uploader writer coordinator lister; do
+    check "$s is still running after the run" alive "$s"
+done
+if [ "$failed" != 0 ]; then
+    echo "# stage logs: $LOGS (EOD_TEST_KEEP=1 keeps them); warnings and errors:"
+    grep -hE " [EW] eod-" "$LOGS"/*.log | grep -v "dropped a" | tail -n 15 | sed 's/^/#   /'
+fi
+summary
