@@ -91,6 +91,12 @@ static const s_key_t s_keys[] = {
     {"endpoints:uploader", T_STR, SOCK ("uploader"), 0, 0, NULL, NULL, "uploader input"},
     {"endpoints:notifier", T_STR, SOCK ("notifier"), 0, 0, NULL, NULL, "notifier input (EVENT and END from every stage)"},
     {"endpoints:trace", T_STR, "ipc://${state_dir}/sock/trace-", 0, 0, NULL, NULL, "prefix of each stage's PUB trace endpoint (the stage name is appended)"},
+    //  Security of tcp:// endpoints (ipc:// sockets live in the 0700 state directory)
+    {"security:curve_server_cert", T_STR, "", 0, 0, NULL, NULL, "the coordinator's secret CurveZMQ certificate (czmq zcert file, mode 0600; `launch/eod keygen DIR` writes DIR/server.cert_secret): a stage binding a tcp:// endpoint is a CURVE server with it"},
+    {"security:curve_server_public", T_STR, "", 0, 0, NULL, NULL, "the coordinator's public key, as its public certificate file (DIR/server.cert) or the 40-character Z85 key: a stage connecting to a tcp:// endpoint (a fetcher on another host) checks the server with it"},
+    {"security:curve_client_cert", T_STR, "", 0, 0, NULL, NULL, "this host's secret client certificate (DIR/NAME.cert_secret, mode 0600) for tcp:// endpoints it connects to; its public half must be in the server's curve_clients_dir"},
+    {"security:curve_clients_dir", T_STR, "", 0, 0, NULL, NULL, "directory of the public certificates of the clients allowed on a tcp:// endpoint this stage binds (DIR/clients); ZAP checks each connection against it, and files added or removed take effect without a restart"},
+    {"security:plain_tcp", T_BOOL, "false", 0, 0, NULL, NULL, "allow tcp:// endpoints without CurveZMQ on a trusted network; never [endpoints] fetchers, since CREDS carry the KIS secret and access token"},
     //  S3
     {"s3:enabled", T_BOOL, "true", 0, 0, NULL, NULL, "upload finished files"},
     {"s3:bucket", T_STR, "", 0, 0, NULL, NULL, "bucket name"},

@@ -71,13 +71,15 @@ eod_log_redact (char *text)
     static const char mask[] = "[redacted]";
     for (size_t i = 0; i < s_nsecrets; i++) {
         size_t len = strlen (s_secrets[i]);
-        char *hit;
-        while ((hit = strstr (text, s_secrets[i])) != NULL) {
+        char *hit, *from = text;
+        while ((hit = strstr (from, s_secrets[i])) != NULL) {
             //  Secrets are at least as long as EOD_LOG_SECRET_MIN; write the mask
-            //  (or as much of it as fits) and close the gap.
+            //  (or as much of it as fits) and close the gap. The search goes on
+            //  after the mask, which may itself hold the secret ("[redacted]").
             size_t masklen = len < sizeof mask - 1 ? len : sizeof mask - 1;
             memcpy (hit, mask, masklen);
             memmove (hit + masklen, hit + len, strlen (hit + len) + 1);
+            from = hit + masklen;
         }
     }
 }

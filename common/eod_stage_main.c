@@ -22,6 +22,8 @@ s_usage (FILE *out, const char *stage, const char *about)
              "  --config-example print every configuration key with its default and meaning\n"
              "  --market kr|us   --date YYYY-MM-DD   --from D --to D   (stages that take them)\n"
              "  --connect EP     the coordinator's fetcher endpoint (fetchers)\n"
+             "  --keygen DIR NAME  make CurveZMQ certificates in DIR: NAME 'server' for the\n"
+             "                   coordinator, any other name for a fetcher host, and exit\n"
              "  --help, --version\n\n"
              "Exit codes: 0 complete, 1 partial (gaps reported), 2 usage or config error,\n"
              "3 an outside service unreachable (retry later), 4 internal error.\n",
@@ -49,6 +51,14 @@ eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod
         if (strcmp (a, "--config-example") == 0) {
             eod_config_write_example (stdout);
             return 0;
+        }
+        if (strcmp (a, "--keygen") == 0) {
+            if (i + 2 >= argc) {
+                fprintf (stderr, "eod-%s: --keygen DIR NAME\n", stage);
+                return 2;
+            }
+            eod_log_init (stage);
+            return eod_curve_keygen (argv[i + 1], argv[i + 2]) ? 2 : 0;
         }
         if (strcmp (a, "--once") == 0)
             opts->once = true;

@@ -174,3 +174,55 @@ eod_read_file (const char *path, size_t max, size_t *len)
     }
     return buf;
 }
+
+//  Length of the well-formed UTF-8 sequence at p, or 0 when there is none.
+static size_t
+s_utf8_seq (const unsigned char *p)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;   //  bounds of the second byte
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    }
+    else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    }
+    else
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+size_t
+eod_utf8_repair (char *s)
+{
+    size_t replaced = 0;
+    unsigned char *p = (unsigned char *) s;
+    while (*p) {
+        size_t n = s_utf8_seq (p);
+        if (n == 0) {
+            *p++ = '?';
+            replaced++;
+        }
+        else
+            p += n;
+    }
+    return replaced;
+}

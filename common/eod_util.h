@@ -32,6 +32,11 @@ int eod_write_file_atomic (const char *path, const void *data, size_t len, int m
 //  buffer. NULL on error (errno set; EFBIG when over max).
 char *eod_read_file (const char *path, size_t max, size_t *len);
 
+//  Replaces, in place, every byte of s that does not belong to a well-formed
+//  UTF-8 sequence (RFC 3629: no overlong forms, surrogates or code points over
+//  U+10FFFF) with '?'. Returns the number of bytes replaced.
+size_t eod_utf8_repair (char *s);
+
 //  fsync of the directory holding path, so a rename is durable. 0 or -1.
 int eod_fsync_dir_of (const char *path);
 

@@ -1,6 +1,7 @@
 /*  eod_wiki — the constituents table of a Wikipedia index article (see
     eod_wiki.h). libxml2's HTML parser builds the tree; this file walks it. */
 #include "eod_wiki.h"
+#include "eod_util.h"
 
 #include "eod_log.h"
 
@@ -235,6 +236,8 @@ s_cell_text (xmlNode *cell)
     }
     if (!b.data)
         return strdup ("");
+    //  libxml2 in recover mode passes bytes that are not UTF-8 through.
+    eod_utf8_repair (b.data);
     s_clean (b.data);
     return b.data;
 }

@@ -5,7 +5,16 @@
     the notifier for EVENTs. Sockets are made here with the options the design
     asks of all of them: ZMQ_MAXMSGSIZE (msgpack-c trusts declared counts), a
     linger chosen on purpose, small high-water marks on task links, and
-    ZMQ_IMMEDIATE on connecting PUSH/DEALER sockets. */
+    ZMQ_IMMEDIATE on connecting PUSH/DEALER sockets.
+
+    Security: a socket on a network endpoint (tcp://; anything but ipc:// and
+    inproc://) is a CurveZMQ server when it binds and a client when it
+    connects, with the keys of the [security] section of the stage's config. A
+    binding CURVE server checks every client key with ZAP (czmq zauth) against
+    curve_clients_dir, and logs refused handshakes. Without those keys such an
+    endpoint is refused unless [security] plain_tcp allows clear text, and the
+    fetchers endpoint is refused even then. ipc:// stays as it is: its sockets
+    live in the 0700 state directory. */
 #ifndef EOD_ZMQ_H
 #define EOD_ZMQ_H
 
@@ -39,6 +48,20 @@ zsock_t *eod_stage_socket (eod_stage_t *self, int type, const char *config_key, 
 
 //  Same, with an explicit endpoint.
 zsock_t *eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms);
+
+//  True when what goes through sock cannot be read on a network: its endpoint
+//  is ipc:// or inproc://, or its security mechanism is CURVE. False for a
+//  socket with no endpoint yet.
+bool eod_socket_secure (zsock_t *sock);
+
+//  Makes a CurveZMQ certificate pair in dir (created 0700): name "server" is
+//  the coordinator's (dir/server.cert public, dir/server.cert_secret), any
+//  other name a client's (dir/clients/NAME.cert public, for the server's
+//  curve_clients_dir; dir/NAME.cert_secret for that client's host). Secret
+//  files are mode 0600. An existing secret file is kept (its public file is
+//  written again from it). Names are letters, digits, '.', '_' and '-'.
+//  0, or -1 with the reason logged.
+int eod_curve_keygen (const char *dir, const char *name);
 
 //  Sends one message (ROUTER: identity is the peer's routing frame, else NULL).
 //  Traces it on the stage's PUB unless it is CREDS. 0 or -1 (logged).
