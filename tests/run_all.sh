@@ -58,6 +58,7 @@ suite sim "$ROOT/tests/sim/test_sim.sh" "$RUN"
 suite s3 "$ROOT/tests/s3/run_tests.sh" "$RUN"
 suite e2e "$ROOT/tests/e2e/test_pipeline.sh"
 suite resume "$ROOT/tests/e2e/test_resume.sh"
+suite faults "$ROOT/tests/chaos/test_faults.sh"
 suite hostile "$ROOT/tests/chaos/test_hostile.sh"
 suite hosts "$ROOT/tests/chaos/test_hosts.sh"
 #  libFuzzer targets, built with clang apart from the builds above.

@@ -39,6 +39,7 @@ typedef struct {
     int64_t not_before_ms;            //  retry backoff
     char *outcome;                    //  "CODE reason" when failed, no-data or unknown
     int kind;                         //  0 ok, 1 nodata, 2 unknown, 3 failed
+    int generation;                   //  the key's token generation it was dispatched with
 } s_task_t;
 
 typedef struct {
@@ -263,9 +264,12 @@ s_conn (coordinator_t *self, s_key_t *key, eod_kis_conn_t *c)
 
 //  Makes sure key has a usable token: cached, or issued now (at most once a
 //  minute, as KIS allows). force: the API said the token is expired.
-//  Returns 0, or -1 when no token can be had (logged).
+//  may_wait: sleep out the one-a-minute gap (start-up) rather than pause the
+//  key and return 1 (in the run's loop, which must keep serving fetchers).
+//  Returns 0, 1 (not yet: the key is paused), or -1 when no token can be had
+//  (logged).
 static int
-s_token_ensure (coordinator_t *self, s_key_t *key, bool force)
+s_token_ensure (coordinator_t *self, s_key_t *key, bool force, bool may_wait)
 {
     time_t now = eod_wall_now ();
     long refresh = (long) eod_config_int (self->stage->config, "kis:token_refresh_s");
@@ -279,6 +283,16 @@ s_token_ensure (coordinator_t *self, s_key_t *key, bool force)
         now = eod_wall_now ();
         if (key->last_issue && now - key->last_issue < S_TOKEN_ISSUE_GAP_S) {
             long wait = S_TOKEN_ISSUE_GAP_S - (long) (now - key->last_issue);
+            if (!may_wait) {
+                //  In the run's loop: pause the key (its tasks wait, the loop
+                //  goes on serving heartbeats, results and ACKs).
+                if (key->paused_until_ms < eod_clock_ms () + wait * 1000) {
+                    key->paused_until_ms = eod_clock_ms () + wait * 1000;
+                    eod_log_warn ("app key %s: paused %ld s before a new token may be issued (1 per minute)",
+                                  key->id, wait);
+                }
+                return 1;
+            }
             eod_log_warn ("app key %s: waiting %ld s before issuing a token (1 per minute)", key->id, wait);
             for (long i = 0; i < wait * 10 && !zsys_interrupted; i++)
                 zclock_sleep (100);
@@ -317,6 +331,10 @@ s_token_ensure (coordinator_t *self, s_key_t *key, bool force)
         }
         if (status == EOD_KIS_RETRYABLE) {
             eod_log_warn ("app key %s: token issue failed, attempt %d: %s", key->id, attempt, r.error);
+            if (!may_wait) {
+                key->paused_until_ms = eod_clock_ms () + 1000 * attempt;
+                return 1;
+            }
             zclock_sleep (1000 * attempt);
             continue;
         }
@@ -799,8 +817,14 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
     }
     else if (strcmp (cd, "EGW00123") == 0 || strcmp (cd, "EGW00121") == 0 || strcmp (cd, "EGW00122") == 0) {
         if (key) {
-            eod_log_warn ("token rejected (%s) on %s: issuing a new one", cd, t->task->code);
-            s_token_ensure (self, key, true);
+            //  Only the token the task was sent with is stale: another
+            //  request's rejection may have replaced it already.
+            if (t->generation == key->generation) {
+                eod_log_warn ("token rejected (%s) on %s: issuing a new one", cd, t->task->code);
+                s_token_ensure (self, key, true, false);
+            }
+            else
+                eod_log_info ("token rejected (%s) on %s: already replaced", cd, t->task->code);
         }
     }
     if (strcmp (status, "retryable") == 0 && t->attempt < self->max_attempts) {
@@ -931,8 +955,10 @@ s_dispatch (coordinator_t *self)
         if (!t)
             return S_POLL_MAX_MS;
         s_key_t *key = &self->keys[k];
-        if (s_token_ensure (self, key, false)) {
-            s_requeue (self, t, 1000);
+        int token = s_token_ensure (self, key, false, false);
+        if (token) {
+            //  Not yet (the key is paused) or refused: the task waits.
+            s_requeue (self, t, token > 0 ? 0 : 1000);
             return S_POLL_MAX_MS;
         }
         coordinator_gcra_take (&key->tat_us, s_now_us (), self->interval_us);
@@ -940,6 +966,7 @@ s_dispatch (coordinator_t *self)
         if (w->creds_generation[k] != key->generation)
             s_send_creds (self, w, k);
         t->attempt++;
+        t->generation = key->generation;
         t->task->attempt = t->attempt;
         eod_msg_set (&t->task->key_id, key->id);
         if (eod_stage_send (self->stage, self->fetchers, w->identity, t->task)) {
@@ -1192,7 +1219,7 @@ s_on_service (coordinator_t *self)
         eod_kis_reply_t r;
         memset (&r, 0, sizeof r);
         for (int pages = 0; pages < 16 && status == EOD_KIS_OK && strcmp (page, to) <= 0; pages++) {
-            if (s_token_ensure (self, key, false)) {
+            if (s_token_ensure (self, key, false, true)) {
                 status = EOD_KIS_PERMANENT;
                 snprintf (r.error, sizeof r.error, "no access token");
                 break;
@@ -1381,7 +1408,7 @@ coordinator_run (coordinator_t *self)
     //  Tokens before the first dispatch: fetchers get them with their first task.
     for (size_t i = 0; i < self->nkeys; i++) {
         s_token_load (self, &self->keys[i]);
-        if (s_token_ensure (self, &self->keys[i], false))
+        if (s_token_ensure (self, &self->keys[i], false, true))
             return self->api_unreachable ? 3 : 2;
     }
     int64_t timeout = S_POLL_MAX_MS;

@@ -12,12 +12,22 @@ Rejections: missing auth (403 AccessDenied), unknown access key
 (403 InvalidAccessKeyId), wrong signature (403 SignatureDoesNotMatch), missing
 or mismatching x-amz-content-sha256 (400), a signed header that is absent
 (403 AccessDenied), clock skew over 15 minutes (403 RequestTimeTooSkewed).
-Accepted requests may get an injected fault (--fault-500, --fault-slowdown),
-otherwise they are forwarded to --upstream without the Authorization header
-(s3rver lets anonymous requests through, so keys other than S3RVER work).
+Accepted PUT and HEAD requests of an object (not of a bucket, so creating
+the bucket at start-up never fails) may get an injected fault: --fault-500
+answers 500 InternalError, --fault-slowdown 503 SlowDown, drawn from an RNG
+seeded with --seed. Other accepted requests are forwarded to --upstream
+without the Authorization header (s3rver lets anonymous requests through, so
+keys other than S3RVER work).
 
-GET /_verify/stats answers JSON counts. One log line per request on stderr;
-secrets are never printed. Must run with Debian's /usr/bin/python3
+Options may also come from the environment variable EOD_S3_VERIFY_ARGS
+(split like a shell command line, placed before the command line's own), so
+tests can turn faults on through tests/s3/start.sh and the launcher, which
+pass the environment down.
+
+GET /_verify/stats answers JSON counts: requests, accepted, rejections by
+code, injected faults by kind ("faults") and by method ("faults_by_method"),
+requests eligible for a fault ("fault_candidates"). One log line per request
+on stderr; secrets are never printed. Must run with Debian's /usr/bin/python3
 (python3-botocore).
 """
 import argparse
@@ -26,8 +36,10 @@ import hashlib
 import hmac
 import http.client
 import json
+import os
 import random
 import re
+import shlex
 import sys
 import tempfile
 import threading
@@ -50,6 +62,8 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriza
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 AUTH_RE = re.compile(r"^AWS4-HMAC-SHA256\s+(.*)$")
 STATS_PATH = "/_verify/stats"
+ARGS_ENV = "EOD_S3_VERIFY_ARGS"       # extra options from the environment
+FAULT_METHODS = ("PUT", "HEAD")      # object requests that may get a fault
 
 
 class Rejection(Exception):
@@ -102,8 +116,8 @@ class Verifier:
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.stats = {"requests": 0, "accepted": 0, "rejected": {}, "rejected_total": 0,
-                      "faults": {"500": 0, "slowdown": 0}, "upstream_errors": 0,
-                      "by_method": {}}
+                      "faults": {"500": 0, "slowdown": 0}, "faults_by_method": {},
+                      "fault_candidates": 0, "upstream_errors": 0, "by_method": {}}
 
     def count(self, field, sub=None):
         with self.lock:
@@ -117,20 +131,41 @@ class Verifier:
             self.stats["rejected"][code] = self.stats["rejected"].get(code, 0) + 1
             self.stats["rejected_total"] += 1
 
-    def draw_fault(self):
-        with self.lock:
-            roll = self.rng.random()
-            if roll < self.fault_500:
-                self.stats["faults"]["500"] += 1
-                return "500"
-            if roll < self.fault_500 + self.fault_slowdown:
-                self.stats["faults"]["slowdown"] += 1
-                return "slowdown"
+    def draw_fault(self, method):
+        """The fault for one eligible request: "500", "slowdown" or None.
+        Draws nothing when no fault is configured, so the RNG sequence
+        depends only on the eligible requests."""
+        if self.fault_500 <= 0.0 and self.fault_slowdown <= 0.0:
             return None
+        with self.lock:
+            self.stats["fault_candidates"] += 1
+            roll = self.rng.random()
+            kind = None
+            if roll < self.fault_500:
+                kind = "500"
+            elif roll < self.fault_500 + self.fault_slowdown:
+                kind = "slowdown"
+            if kind:
+                self.stats["faults"][kind] += 1
+                by_method = self.stats["faults_by_method"]
+                by_method[method] = by_method.get(method, 0) + 1
+            return kind
 
     def snapshot(self):
         with self.lock:
             return json.loads(json.dumps(self.stats))
+
+
+def is_object_request(host, path):
+    """True when HOST and PATH name an object (a key in a bucket), false for
+    the service or a bucket. Path style: /BUCKET/KEY; virtual-hosted style
+    (BUCKET.s3.HOST): /KEY."""
+    hostname = (host or "").split(":")[0].lower()
+    segments = path.lstrip("/")
+    if ".s3." in hostname or hostname.endswith(".localhost"):
+        return segments != ""
+    bucket, sep, key = segments.partition("/")
+    return bool(bucket and sep and key)
 
 
 def parse_authorization(value):
@@ -399,7 +434,10 @@ class Handler(BaseHTTPRequestHandler):
                 body.close()
             return
         try:
-            fault = verifier.draw_fault()
+            fault = None
+            if self.command in FAULT_METHODS and is_object_request(
+                    self.headers.get("Host"), urlsplit(self.path).path):
+                fault = verifier.draw_fault(self.command)
             if fault == "500":
                 self._log("FAULT 500 InternalError")
                 self._send_error(500, "InternalError",
@@ -454,7 +492,7 @@ def main():
     parser.add_argument("--fault-slowdown", type=_parse_rate, default=0.0,
                         help="share of valid requests answered 503 SlowDown")
     parser.add_argument("--seed", type=int, default=None, help="seed of the fault draws")
-    args = parser.parse_args()
+    args = parser.parse_args(shlex.split(os.environ.get(ARGS_ENV, "")) + sys.argv[1:])
 
     keys = {}
     for pair in args.key or ["S3RVER:S3RVER"]:
