@@ -115,6 +115,7 @@ static const s_key_t s_keys[] = {
     {"slack:channel", T_STR, "", 0, 0, NULL, NULL, "channel; empty: [SLACK_CONFIG] channel_name"},
     {"slack:missing_cap", T_INT, "20", 0, 1000, NULL, NULL, "codes listed by name in a summary before '... and N more'"},
     {"slack:timeout_ms", T_INT, "10000", 100, 600000, NULL, NULL, "timeout of one post"},
+    {"slack:max_attempts", T_INT, "4", 1, 100, NULL, NULL, "HTTP attempts of one message (429 waits Retry-After, 5xx backs off)"},
     {"slack:max_wait_ms", T_INT, "30000", 100, 3600000, NULL, NULL, "most time one message may take with retries; Slack never stalls the pipeline"},
     {"slack:insecure", T_BOOL, "false", 0, 0, NULL, NULL, "turn TLS verification off for Slack"},
     {"slack:ca_file", T_STR, "", 0, 0, NULL, NULL, "CA bundle for Slack"},

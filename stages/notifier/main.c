@@ -146,6 +146,7 @@ main (int argc, char **argv)
             .api_base = eod_config_str (cfg, "slack:api_base"), .token = *token ? token : NULL,
             .webhook_url = *webhook ? webhook : NULL, .timeout_ms = (long) eod_config_int (cfg, "slack:timeout_ms"),
             .max_wait_ms = (long) eod_config_int (cfg, "slack:max_wait_ms"),
+            .max_attempts = (int) eod_config_int (cfg, "slack:max_attempts"),
             .insecure = eod_config_bool (cfg, "slack:insecure"), .ca_file = *ca ? ca : NULL};
         self.slack = eod_slack_new (&sc);
         if (!self.slack) {

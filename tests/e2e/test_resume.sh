@@ -16,7 +16,7 @@ TMP=$(mktemp -d /tmp/eod-resume.XXXXXX)
 trap 'env_down; [ -n "${EOD_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
 MONTH=202408
 FETCHERS=4
-RATE=100
+RATE=200
 
 stats() {   # stats PYTHON-EXPR: evaluates EXPR over the simulator's stats as s
     curl -s "$SIM/_sim/stats" | /usr/bin/python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
@@ -50,6 +50,8 @@ env_up_fast() {
     env_up "$1" --rate $RATE
     set_key kis rate $RATE
     set_key kis jitter_ms 10
+    #  Results lost with a killed writer are leased again after this.
+    set_key pipeline ack_timeout_ms 5000
 }
 
 echo "# 1. the reference: an uninterrupted one-month backfill"
