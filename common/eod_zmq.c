@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -433,6 +434,10 @@ eod_stage_connect_events (eod_stage_t *self)
     zsock_set_sndtimeo (self->events, 0);
     //  Events are best effort: a stage never waits long at exit for them.
     zsock_set_linger (self->events, 2000);
+    //  Started again by its supervisor after a crash: the run summary says so.
+    const char *why = getenv ("EOD_RESTARTED");
+    if (why && *why)
+        eod_stage_incident (self, NULL, NULL, "%s restarted after it died (%s)", self->name, why);
     return 0;
 }
 
@@ -626,6 +631,9 @@ eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity)
     return msg;
 }
 
+static void s_event_send (eod_stage_t *self, const char *level, const char *run_id, const char *market,
+                          bool incident, char *text);
+
 void
 eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market,
                  const char *format, ...)
@@ -635,6 +643,24 @@ eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const
     va_start (args, format);
     vsnprintf (text, sizeof text, format, args);
     va_end (args);
+    s_event_send (self, level, run_id, market, false, text);
+}
+
+void
+eod_stage_incident (eod_stage_t *self, const char *run_id, const char *market, const char *format, ...)
+{
+    char text[1024];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (text, sizeof text, format, args);
+    va_end (args);
+    s_event_send (self, "warn", run_id, market, true, text);
+}
+
+static void
+s_event_send (eod_stage_t *self, const char *level, const char *run_id, const char *market, bool incident,
+              char *text)
+{
     eod_log_redact (text);
     if (strcmp (level, "error") == 0)
         eod_log_error ("%s", text);
@@ -652,6 +678,8 @@ eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const
     eod_msg_set (&msg->text, text);
     eod_msg_set (&msg->run_id, run_id);
     eod_msg_set (&msg->market, market);
+    if (incident)
+        eod_fields_set (&msg->fields, "kind", "incident");
     eod_stage_send (self, self->events, NULL, msg);
     eod_msg_destroy (&msg);
 }

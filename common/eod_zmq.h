@@ -72,6 +72,11 @@ int eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const 
 //  from and NULL is returned (the caller just goes on).
 eod_msg_t *eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity);
 
+//  An incident of the run (a stage restarted, a fetcher lost): logged and sent
+//  as a warn EVENT with fields kind=incident; the run summary lists them.
+void eod_stage_incident (eod_stage_t *self, const char *run_id, const char *market, const char *format, ...)
+    __attribute__ ((format (printf, 4, 5)));
+
 //  Best-effort EVENT to the notifier (never blocks the stage).
 void eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market,
                       const char *format, ...) __attribute__ ((format (printf, 5, 6)));

@@ -1068,9 +1068,9 @@ s_housekeeping (coordinator_t *self)
                 s_requeue (self, t, 0);
                 requeued++;
             }
-        eod_stage_event (self->stage, "warn", self->run_id, NULL,
-                         "fetcher %s missed %ld heartbeats: gone, %d task(s) requeued", w->name,
-                         (long) self->liveness, requeued);
+        eod_stage_incident (self->stage, self->run_id, NULL,
+                            "fetcher %s missed %ld heartbeats: gone, %d task(s) requeued", w->name,
+                            (long) self->liveness, requeued);
         zhashx_delete (self->workers, hex);
     }
     zlistx_destroy (&dead);

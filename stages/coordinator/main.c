@@ -37,6 +37,9 @@ main (int argc, char **argv)
             return 2;
         }
     }
+    //  A service restarted by its manager takes up the run it was part of.
+    if (!opts.once)
+        coordinator_resume (coordinator);
     rc = coordinator_run (coordinator);
     coordinator_destroy (&coordinator);
     eod_stage_destroy (&stage);

@@ -13,12 +13,17 @@
 #include "eod_stage_main.h"
 #include "notify_format.h"
 
+#define S_INCIDENTS_MAX 20          //  incidents listed in one run summary
+
 typedef struct {
     eod_stage_t *stage;
     eod_slack_t *slack;      //  NULL: Slack off, messages only logged
     char channel[256];
     long missing_cap;
     int failures;
+    char *incidents[S_INCIDENTS_MAX];   //  "stage: text" of this run's incidents
+    size_t nincidents;
+    long incidents_dropped;             //  past S_INCIDENTS_MAX
 } s_notifier_t;
 
 static void
@@ -86,8 +91,10 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
         .missing_cap = (size_t) self->missing_cap,
         .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0,
         .requests = s_meta_long (end, "requests"), .rate_limited = s_meta_long (end, "rate_limited"),
-        .retries = s_meta_long (end, "retries"), .resumed = s_meta_long (end, "resumed"), .object_uri = eod_fields_get (&end->meta, "object_uri"),
-        .run_id = end->run_id};
+        .retries = s_meta_long (end, "retries"), .resumed = s_meta_long (end, "resumed"),
+        .incidents = (const char *const *) self->incidents, .nincidents = self->nincidents,
+        .incidents_more = self->incidents_dropped,
+        .object_uri = eod_fields_get (&end->meta, "object_uri"), .run_id = end->run_id};
     s.requests_per_s = s.duration_s > 0 ? (double) s.requests / s.duration_s : 0;
     eod_log_info ("run %s %s %s: %s, %ld rows, %ld tasks (%ld ok, %ld no data, %ld unknown, %ld failed), %ld "
                   "requests in %.1f s%s%s",
@@ -96,6 +103,10 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
                   end->error ? end->error : "");
     s_post (self, notify_format_summary (&s, *self->channel ? self->channel : NULL));
     free (missing);
+    for (size_t i = 0; i < self->nincidents; i++)
+        free (self->incidents[i]);
+    self->nincidents = 0;
+    self->incidents_dropped = 0;
     if (strcmp (status, "failed") == 0 && end->error)
         s_post (self, notify_format_failure (end->stage ? end->stage : "pipeline", end->error, s.market, session,
                                              *self->channel ? self->channel : NULL));
@@ -111,6 +122,16 @@ s_on_event (s_notifier_t *self, const eod_msg_t *ev)
                                             eod_fields_get (&ev->fields, "reason"), channel));
     else if (strcmp (ev->level, "error") == 0)
         s_post (self, notify_format_failure (ev->stage, ev->text, ev->market, ev->date_from, channel));
+    else if (kind && strcmp (kind, "incident") == 0) {
+        //  Kept for the run summary: a stage restarted, a fetcher lost.
+        eod_log_info ("incident from %s: %s", ev->stage, ev->text);
+        char line[600];
+        snprintf (line, sizeof line, "%s: %s", ev->stage, ev->text);
+        if (self->nincidents < S_INCIDENTS_MAX)
+            self->incidents[self->nincidents++] = strdup (line);
+        else
+            self->incidents_dropped++;
+    }
     else
         eod_log_info ("event from %s (%s): %s", ev->stage, ev->level, ev->text);
 }

@@ -374,6 +374,12 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
                   s->tasks_nodata, s->tasks_unknown, s->tasks_failed);
     if (s->resumed > 0)
         s_buf_printf (&text, "\nresumed: %ld task(s) were written before an interruption", s->resumed);
+    for (size_t i = 0; i < s->nincidents; i++) {
+        s_buf_puts (&text, "\nincident: ");
+        s_buf_text (&text, s->incidents[i], true, NOTIFY_MISSING_ITEM_MAX);
+    }
+    if (s->incidents_more > 0)
+        s_buf_printf (&text, "\n" NOTIFY_ELLIPSIS " and %ld more incident(s)", s->incidents_more);
 
     //  Header: plain text, so no mrkdwn escaping.
     s_buf_puts (&line, s_status_emoji (s->status));
@@ -441,6 +447,16 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
     if (s->nmissing > 0) {
         s_buf_reset (&line);
         s_buf_missing (&line, s);
+        if (line.failed || s_blocks_add (blocks, s_block_section (line.data)))
+            goto out;
+    }
+    if (s->nincidents > 0) {
+        s_buf_reset (&line);
+        s_buf_printf (&line, "*Incidents (%zu)*", s->nincidents + (size_t) s->incidents_more);
+        for (size_t i = 0; i < s->nincidents && line.len + NOTIFY_MISSING_ITEM_MAX + 8 < NOTIFY_SECTION_MAX; i++) {
+            s_buf_puts (&line, "\n\xE2\x80\xA2 ");
+            s_buf_text (&line, s->incidents[i], true, NOTIFY_MISSING_ITEM_MAX);
+        }
         if (line.failed || s_blocks_add (blocks, s_block_section (line.data)))
             goto out;
     }

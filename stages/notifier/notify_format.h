@@ -26,6 +26,9 @@ typedef struct {
     double duration_s, requests_per_s;
     long requests, rate_limited, retries;
     long resumed;              //  tasks already written before a restart (ledger), 0 when none
+    const char *const *incidents;  //  "stage: what happened" (a stage restarted, a fetcher lost), borrowed
+    size_t nincidents;
+    long incidents_more;       //  incidents not listed
     const char *object_uri;    //  s3://bucket/key or NULL
     const char *run_id;        //  or NULL
 } notify_summary_t;

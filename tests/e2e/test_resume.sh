@@ -111,6 +111,10 @@ kill_case() {   # kill_case NUM STAGE [uploads]: kill -9 STAGE once a third of t
     check "the launcher restarted the $stage" grep -q "$stage[-0-9]* died (signal 9): restarted" "$ENV_DIR/logs-kill/restarts.log"
     check "the files equal the uninterrupted run's" same_files "$ENV_DIR/data"
     check "the bucket holds every file, equal to the local one" bucket_matches "$ENV_DIR/data"
+    if [ "$stage" != notifier ]; then
+        check "the Slack summary names the restart" \
+            bash -c "curl -s '$SIM/_sim/slack' | grep -q '$stage[-0-9]* restarted after it died (signal 9)'"
+    fi
     local twice
     twice=$(chunks_twice)
     echo "    chunks asked twice after kill -9 of the $stage: $twice (allowed: $INFLIGHT in flight)"

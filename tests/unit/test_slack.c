@@ -130,6 +130,33 @@ s_test_summary (void)
     json_decref (root);
 }
 
+//  A run that was interrupted: the tasks written before it and the
+//  incidents (a restarted stage, a lost fetcher) are in the summary.
+static void
+s_test_summary_incidents (void)
+{
+    const char *incidents[] = {"writer: writer restarted after it died (signal 9)",
+                               "coordinator: fetcher vm-12 missed 3 heartbeats: gone, 1 task(s) requeued"};
+    notify_summary_t s = {
+        .market = "kr", .session = "2024-08-01..2024-08-31", .mode = "backfill", .status = "complete",
+        .rows = 25536, .tasks_total = 1216, .tasks_ok = 1216, .resumed = 400,
+        .incidents = incidents, .nincidents = 2, .incidents_more = 1,
+    };
+    json_t *root = s_parse (notify_format_summary (&s, NULL));
+    if (!root)
+        return;
+    const char *text = json_string_value (json_object_get (root, "text"));
+    CHECK (text && strstr (text, "resumed: 400 task(s) were written before an interruption") != NULL);
+    CHECK (text && strstr (text, "incident: writer: writer restarted after it died (signal 9)") != NULL);
+    CHECK (text && strstr (text, "and 1 more incident(s)") != NULL);
+    char *all = s_blocks_text (root);
+    CHECK (strstr (all, "*Incidents (3)*") != NULL);
+    CHECK (strstr (all, "fetcher vm-12 missed 3 heartbeats") != NULL);
+    CHECK (strstr (all, "(400 written before an interruption)") != NULL);
+    free (all);
+    json_decref (root);
+}
+
 static void
 s_test_summary_missing_capped (void)
 {
@@ -680,6 +707,7 @@ main (void)
         return 1;
     }
     s_test_summary ();
+    s_test_summary_incidents ();
     s_test_summary_missing_capped ();
     s_test_closed_failure_text ();
     s_test_bad_text ();
