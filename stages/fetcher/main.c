@@ -19,6 +19,10 @@ main (int argc, char **argv)
         return 2;
     if (opts.check_config)
         return eod_main_config_ok (&stage, &opts);
+    //  A fetcher of this machine's pipeline reports its incidents (a restart)
+    //  to the notifier; one on another host (--connect) has no route to it.
+    if (!opts.connect)
+        eod_stage_connect_events (stage);
     char endpoint[1024];
     if (opts.connect)
         snprintf (endpoint, sizeof endpoint, "%s", opts.connect);

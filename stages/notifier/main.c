@@ -14,6 +14,7 @@
 #include "notify_format.h"
 
 #define S_INCIDENTS_MAX 20          //  incidents listed in one run summary
+#define S_END_SETTLE_MS 300         //  EVENTs still taken after END before the summary
 
 typedef struct {
     eod_stage_t *stage;
@@ -204,6 +205,22 @@ main (int argc, char **argv)
         if (msg->type == EOD_MSG_EVENT)
             s_on_event (&self, msg);
         else if (msg->type == EOD_MSG_END) {
+            //  EVENTs come on their own connections: those sent just before
+            //  END (an incident of a restarted stage) may still be on their
+            //  way. Take what arrives within a moment, then summarise.
+            int64_t until = zclock_mono () + S_END_SETTLE_MS;
+            while (zclock_mono () < until) {
+                if (!(zsock_events (input) & ZMQ_POLLIN)) {
+                    zclock_sleep (10);
+                    continue;
+                }
+                eod_msg_t *ev = eod_stage_recv (stage, input, NULL);
+                if (ev && ev->type == EOD_MSG_EVENT)
+                    s_on_event (&self, ev);
+                else if (ev)
+                    eod_log_warn ("%s while a run ends: ignored", eod_msg_type_name (ev->type));
+                eod_msg_destroy (&ev);
+            }
             s_on_end (&self, msg);
             over = opts.once;
         }

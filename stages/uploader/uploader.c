@@ -237,9 +237,38 @@ s_upload (uploader_t *self, const eod_msg_t *file)
 //  Uploads every pending FILE, oldest first, recording each as settled. A
 //  file that failed stays failed for this run (reported); it is settled too,
 //  since the writer offers every partition of a range again on the next run.
+//  Takes every FILE and END waiting on the input into the journal (one sync)
+//  and the pending list: a message read is safe from a crash, one left in the
+//  socket's queue is not.
+static void
+s_take_input (uploader_t *self)
+{
+    bool added = false;
+    for (int i = 0; i < S_INPUT_BATCH && !self->end && (zsock_events (self->input) & ZMQ_POLLIN); i++) {
+        eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
+        if (!msg)
+            continue;
+        if (msg->type == EOD_MSG_FILE || msg->type == EOD_MSG_END) {
+            if (self->journal && eod_journal_append (self->journal, msg) == 0)
+                added = true;
+            if (msg->type == EOD_MSG_FILE)
+                zlistx_add_end (self->pending, msg);
+            else
+                self->end = msg;
+            msg = NULL;
+        }
+        else
+            eod_log_warn ("unexpected %s: ignored", eod_msg_type_name (msg->type));
+        eod_msg_destroy (&msg);
+    }
+    if (added && eod_journal_sync (self->journal))
+        eod_log_error ("%s: the files received are not safe from a crash", self->journal_path);
+}
+
 static void
 s_drain (uploader_t *self)
 {
+    s_take_input (self);
     while (zlistx_first (self->pending) && !zsys_interrupted) {
         eod_msg_t *file = zlistx_detach (self->pending, NULL);
         s_upload (self, file);
@@ -250,6 +279,7 @@ s_drain (uploader_t *self)
             eod_log_error ("%s: cannot record %s as uploaded", self->journal_path, file->path);
         eod_msg_destroy (&ack);
         eod_msg_destroy (&file);
+        s_take_input (self);   //  between uploads, so little waits unjournalled
     }
     //  Settled records need no sync: lost, they cost one HEAD after a restart.
 }
@@ -290,53 +320,22 @@ uploader_run (uploader_t *self)
 {
     zpoller_t *poller = zpoller_new (self->input, NULL);
     bool over = false;
-    s_drain (self);   //  what a killed uploader had received
-    if (self->end) {
-        //  The run ended before the restart: pass its END on now.
-        s_forward_end (self, self->end);
-        eod_msg_destroy (&self->end);
-        s_journal_reset (self);
-        over = self->once;
-    }
     while (!zsys_interrupted && !over) {
+        //  First what a killed uploader had received, then what comes.
+        s_drain (self);
+        if (self->end) {
+            s_forward_end (self, self->end);
+            eod_msg_destroy (&self->end);
+            s_journal_reset (self);
+            over = self->once;
+            continue;
+        }
         if (!zpoller_wait (poller, 1000)) {
             if (zpoller_terminated (poller))
                 break;
             continue;
         }
-        //  A batch: every FILE waiting is recorded and synced before any is
-        //  uploaded, so none is lost if the upload is cut short.
-        eod_msg_t *end = NULL;
-        bool added = false;
-        for (int i = 0; i < S_INPUT_BATCH && !end && (zsock_events (self->input) & ZMQ_POLLIN); i++) {
-            eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
-            if (!msg)
-                continue;
-            if (msg->type == EOD_MSG_FILE) {
-                if (self->journal && eod_journal_append (self->journal, msg) == 0)
-                    added = true;
-                zlistx_add_end (self->pending, msg);
-                msg = NULL;
-            }
-            else if (msg->type == EOD_MSG_END) {
-                end = msg;
-                msg = NULL;
-                if (self->journal && eod_journal_append (self->journal, end) == 0)
-                    added = true;
-            }
-            else
-                eod_log_warn ("unexpected %s: ignored", eod_msg_type_name (msg->type));
-            eod_msg_destroy (&msg);
-        }
-        if (added && eod_journal_sync (self->journal))
-            eod_log_error ("%s: the files received are not safe from a crash", self->journal_path);
-        s_drain (self);
-        if (end) {
-            s_forward_end (self, end);
-            eod_msg_destroy (&end);
-            s_journal_reset (self);
-            over = self->once;
-        }
+        s_take_input (self);
     }
     zpoller_destroy (&poller);
     if (self->denied)

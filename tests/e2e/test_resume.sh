@@ -26,7 +26,7 @@ chunks_twice() { stats 'sum(n - 1 for n in s["chunks"].values() if n > 1)'; }
 
 backfill() {   # backfill NAME: the month's backfill in the foreground; sets RC
     RC=0
-    EOD_LOG_DIR=$ENV_DIR/logs-$1 EOD_RUN_TIMEOUT=300 "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
+    EOD_LOG_DIR=$ENV_DIR/logs-$1 EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
         --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/$1.out" 2>&1 || RC=$?
 }
 
@@ -97,7 +97,7 @@ kill_case() {   # kill_case NUM STAGE [uploads]: kill -9 STAGE once a third of t
     echo "# $num. kill -9 of the $stage mid-run: restarted, the run resumes and completes"
     env_up_fast "$TMP/kill-$stage"
     local bf_rc=0
-    EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=300 "$ROOT/launch/eod" backfill --market kr \
+    EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr \
         --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/kill.out" 2>&1 &
     local run=$!
     if [ "$when" = uploads ]; then wait_log "$ENV_DIR/logs-kill/uploader.log" "uploaded "
