@@ -128,9 +128,15 @@ coordinator_gcra_take (int64_t *tat, int64_t now, int64_t interval)
 {
     if (now < *tat)
         return 0;
-    *tat = (*tat > now - interval ? *tat : now) + interval;
-    //  No burst: a key idle for a while starts from now, not from its old TAT.
-    if (*tat < now + interval)
+    //  On schedule (late by less than the poll's granularity): the next slot
+    //  is one interval after this one, so wake-up lateness is not lost at
+    //  every dispatch. Idle or later than that: the schedule restarts from
+    //  now, so an idle key never bursts. Slots stay T apart, dispatches at
+    //  least T - late apart, and any N + 1 dispatches span at least
+    //  1 s + J + 5 ms - late: the 5 ms margin covers it.
+    if (now - *tat <= COORDINATOR_GCRA_LATE_US)
+        *tat += interval;
+    else
         *tat = now + interval;
     return 1;
 }

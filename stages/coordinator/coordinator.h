@@ -33,7 +33,9 @@ int coordinator_run (coordinator_t *self);
 int64_t coordinator_interval_us (long rate, long jitter_ms);
 
 //  Given the theoretical arrival time *tat (us) and now (us): 1 and advances
-//  *tat by interval when a request may go now, else 0.
+//  *tat by interval when a request may go now, else 0. A dispatch later than
+//  its slot by at most COORDINATOR_GCRA_LATE_US keeps the schedule.
+#define COORDINATOR_GCRA_LATE_US 3000
 int coordinator_gcra_take (int64_t *tat, int64_t now, int64_t interval);
 
 #endif
