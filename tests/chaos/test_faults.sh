@@ -78,7 +78,7 @@ readonly FAULT_TOKEN_AFTER=${CHAOS_TOKEN_AFTER:-1800}
 #  requests: their faults are drawn more often so that every kind shows up,
 #  with their attempts raised to match (a file lost once in 0.2^-10). Slack (3 posts)
 #  stays at 5%: the notifier makes 4 attempts, not configurable.
-readonly FAULT_MASTER=0.2 FAULT_S3=0.1 FAULT_SLACK=0.5
+readonly FAULT_MASTER=0.2 FAULT_S3=0.1 FAULT_SLACK=0.3
 readonly SERVICE_ATTEMPTS=10
 readonly RUN_TIMEOUT=200
 #  A secret of the local S3 that appears nowhere else, so a leak is visible.
@@ -128,6 +128,7 @@ chaos_up() {
     set_key master max_attempts $SERVICE_ATTEMPTS
     set_key s3 max_attempts $SERVICE_ATTEMPTS
     set_key slack max_attempts $SERVICE_ATTEMPTS
+    set_key slack max_wait_ms 120000   #  backoff doubles: 10 attempts need more than the default 30 s
 }
 
 #  runs ENV_NAME: the three runs in ENV_DIR, one after the other; writes
