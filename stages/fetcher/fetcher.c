@@ -3,6 +3,7 @@
 #include "eod_kis.h"
 #include "eod_log.h"
 
+#include <openssl/crypto.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -162,6 +163,10 @@ s_worker_actor (zsock_t *pipe, void *arg)
             break;
     }
     free (args);
+    //  Release this thread's OpenSSL state (libcurl's TLS) here, before the
+    //  actor says it is done: left to the thread's exit, it races the main
+    //  thread's OpenSSL clean-up at process exit and is freed twice.
+    OPENSSL_thread_stop ();
 }
 
 static void

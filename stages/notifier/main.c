@@ -237,6 +237,8 @@ main (int argc, char **argv)
     }
     zpoller_destroy (&poller);
     zsock_destroy (&input);
+    for (size_t i = 0; i < self.nincidents; i++)
+        free (self.incidents[i]);
     eod_slack_destroy (&self.slack);
     eod_stage_destroy (&stage);
     return 0;
