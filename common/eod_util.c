@@ -175,9 +175,8 @@ eod_read_file (const char *path, size_t max, size_t *len)
     return buf;
 }
 
-//  Length of the well-formed UTF-8 sequence at p, or 0 when there is none.
-static size_t
-s_utf8_seq (const unsigned char *p)
+size_t
+eod_utf8_len (const unsigned char *p)
 {
     unsigned char c = p[0];
     if (c < 0x80)
@@ -216,7 +215,7 @@ eod_utf8_repair (char *s)
     size_t replaced = 0;
     unsigned char *p = (unsigned char *) s;
     while (*p) {
-        size_t n = s_utf8_seq (p);
+        size_t n = eod_utf8_len (p);
         if (n == 0) {
             *p++ = '?';
             replaced++;

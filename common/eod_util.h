@@ -32,6 +32,11 @@ int eod_write_file_atomic (const char *path, const void *data, size_t len, int m
 //  buffer. NULL on error (errno set; EFBIG when over max).
 char *eod_read_file (const char *path, size_t max, size_t *len);
 
+//  Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms,
+//  surrogates or code points over U+10FFFF) at p, or 0 when p does not start
+//  one. Reads no further than the first byte that breaks the sequence.
+size_t eod_utf8_len (const unsigned char *p);
+
 //  Replaces, in place, every byte of s that does not belong to a well-formed
 //  UTF-8 sequence (RFC 3629: no overlong forms, surrogates or code points over
 //  U+10FFFF) with '?'. Returns the number of bytes replaced.

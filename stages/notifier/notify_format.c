@@ -5,6 +5,7 @@
     JSON. Jansson refuses invalid UTF-8, which is why every outside string
     passes through s_buf_text first. */
 #include "notify_format.h"
+#include "eod_util.h"
 
 #include <assert.h>
 #include <jansson.h>
@@ -104,42 +105,6 @@ s_buf_reset (s_buf_t *b)
         b->data[0] = '\0';
 }
 
-//  Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
-//  surrogates, nothing above U+10FFFF), or 0 when p does not start one.
-static size_t
-s_utf8_len (const unsigned char *p)
-{
-    unsigned char c = p[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;   //  range of the second byte
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0;   //  overlong
-        else if (c == 0xED)
-            hi = 0x9F;   //  surrogates
-    }
-    else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90;   //  overlong
-        else if (c == 0xF4)
-            hi = 0x8F;   //  above U+10FFFF
-    }
-    else
-        return 0;
-    if (p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF)
-            return 0;
-    return n;
-}
-
 //  The output for the input at p: a mrkdwn escape, the valid UTF-8
 //  sequence, or U+FFFD for a bad byte. Sets *consumed to the input length.
 static void
@@ -152,7 +117,7 @@ s_text_piece (const char *p, bool mrkdwn, const char **out, size_t *outlen, size
         *consumed = 1;
         return;
     }
-    size_t n = s_utf8_len ((const unsigned char *) p);
+    size_t n = eod_utf8_len ((const unsigned char *) p);
     if (n == 0) {
         *out = NOTIFY_REPLACEMENT;
         *outlen = NOTIFY_REPLACEMENT_LEN;

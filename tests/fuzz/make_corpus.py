@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of tests/fuzz/corpus/{mst,cod,kis,wiki} (run from anywhere).
 
-The seeds are the unit tests' fixtures (tests/data/), cut into single records
+The seeds are cut from the unit tests' fixtures (tests/data/), which run_fuzz.sh
+adds to each corpus whole (so they are not copied here): single records
 where a fixture holds several, plus a few edge cases each: empty input, blank
 lines, CRLF, a missing final newline, blank optional fields, a name or line that
 is not CP949, a non-JSON gateway page, a truncated body, nested and spanning
@@ -79,8 +80,6 @@ def mst():
     for offset, width in ((166, 8), (224, 9), (233, 9), (251, 5), (256, 9), (265, 8), (273, 9)):
         blanks = put(blanks, offset, b" " * width)
     return {
-        "kospi_fixture.mst": read("master", "kospi_code.mst"),
-        "kosdaq_fixture.mst": read("master", "kosdaq_code.mst"),
         "kospi_samsung.mst": samsung + b"\n",
         "kospi_krmotors.mst": krmotors + b"\n",
         "kospi_no_newline.mst": samsung,
@@ -104,7 +103,6 @@ def cod():
     aapl, msft, five, qqq, nosym = lines[:5]
     brk = aapl.replace(b"AAPL", b"BRK.B").replace(b"APPLE INC", b"BERKSHIRE HATHAWAY INC")
     return {
-        "nasmst_fixture.cod": read("master", "nasmst.cod"),
         "aapl.cod": aapl + b"\n",
         "msft_23_columns.cod": msft + b"\n",
         "qqq_26_columns.cod": qqq + b"\n",
@@ -121,8 +119,6 @@ def cod():
 
 def kis():
     seeds = {}
-    for name in sorted(os.listdir(os.path.join(DATA, "kis"))):
-        seeds[name] = read("kis", name)
     chart = read("kis", "chart_portal.json")
     seeds.update({
         "chart_truncated.json": chart[:len(chart) // 2],
@@ -146,8 +142,6 @@ def kis():
 
 def wiki():
     seeds = {}
-    for name in sorted(os.listdir(os.path.join(DATA, "wiki"))):
-        seeds[name] = read("wiki", name)
     seeds.update({
         "minimal.html": b"<table><tr><th>Symbol</th><th>Security</th></tr>"
                         b"<tr><td>MMM</td><td>3M</td></tr></table>",

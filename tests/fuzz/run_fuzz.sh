@@ -147,6 +147,18 @@ run() {
     if [ -d "$HERE/corpus/$t" ]; then
         cp -R "$HERE/corpus/$t/." "$work/"
     fi
+    #  The unit tests' fixtures are seeds too, taken where they are.
+    local fixtures
+    case $t in
+        mst) fixtures=("$ROOT"/tests/data/master/*.mst) ;;
+        cod) fixtures=("$ROOT"/tests/data/master/*.cod) ;;
+        kis) fixtures=("$ROOT"/tests/data/kis/*.json) ;;
+        wiki) fixtures=("$ROOT"/tests/data/wiki/*.html) ;;
+        *) fixtures=() ;;
+    esac
+    for f in "${fixtures[@]+"${fixtures[@]}"}"; do
+        [ -f "$f" ] && cp "$f" "$work/fixture-$(basename "$f")"
+    done
     local before
     before=$(find "$crashes" -type f | wc -l)
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
