@@ -122,6 +122,11 @@ static const s_key_t s_keys[] = {
     //  Schedule (service mode)
     {"schedule:kr_time", T_STR, "18:00", 0, 0, NULL, NULL, "KR run time, Asia/Seoul, on XKRX sessions (after the master files refresh)"},
     {"schedule:us_time", T_STR, "07:30", 0, 0, NULL, NULL, "US run time, Asia/Seoul, for the latest closed XNYS session"},
+    {"schedule:markets", T_STR, "kr,us", 0, 0, NULL, NULL, "markets the calendar service runs, comma-separated (kr, us)"},
+    {"schedule:catchup_hours", T_INT, "12", 0, 168, NULL, NULL, "a run whose time passed while the service was down is still started this many hours after it; an older one is left to `launch/eod backfill` (the metrics show the missed session)"},
+    {"schedule:poll_ms", T_INT, "1000", 10, 60000, NULL, NULL, "how often the calendar service looks at the clock"},
+    //  Metrics
+    {"metrics:textfile", T_STR, "${state_dir}/metrics/eod.prom", 0, 0, NULL, NULL, "Prometheus metrics after every run, node_exporter textfile format (point node_exporter's --collector.textfile.directory at its directory); empty: none"},
     //  US universe
     {"us:sp500_url", T_STR, "https://en.wikipedia.org/wiki/List_of_S%26P_500_companies", 0, 0, NULL, NULL, "S&P 500 constituents article"},
     {"us:nasdaq100_url", T_STR, "https://en.wikipedia.org/wiki/Nasdaq-100", 0, 0, NULL, NULL, "NASDAQ-100 constituents article"},

@@ -8,7 +8,9 @@
     depends on the machine's TZ or on a tz database being installed.
 
     eod_now () is the one clock: EOD_NOW pins it for demos and tests (the pinned
-    clock keeps moving with real time, so timeouts still work).
+    clock keeps moving with real time, so timeouts still work), and
+    EOD_CLOCK_FILE names a file whose instant the clock jumps to whenever its
+    text changes (service-mode tests move the clock of every stage at once).
 
     Proleptic Gregorian calendar; supported years 1..9999. */
 #ifndef EOD_DATE_H

@@ -33,9 +33,24 @@ eod_http_global_init (void)
     return s_init_rc;
 }
 
+//  This thread's handle. libcurl keeps a handle's connections open between
+//  transfers, so the KIS host, S3 and Slack see one TCP (and TLS) connection
+//  per thread instead of a handshake per request; curl_easy_reset clears the
+//  options between requests and keeps those connections.
+static __thread CURL *s_curl;
+
+void
+eod_http_thread_done (void)
+{
+    if (s_curl)
+        curl_easy_cleanup (s_curl);
+    s_curl = NULL;
+}
+
 void
 eod_http_global_cleanup (void)
 {
+    eod_http_thread_done ();
     if (s_init_rc == 0)
         curl_global_cleanup ();
 }
@@ -127,7 +142,11 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
     char agent[64];
     snprintf (agent, sizeof agent, "eod/%s", EOD_VERSION);
 
-    CURL *curl = curl_easy_init ();
+    if (s_curl)
+        curl_easy_reset (s_curl);
+    else
+        s_curl = curl_easy_init ();
+    CURL *curl = s_curl;
     if (!curl) {
         snprintf (resp->error, sizeof resp->error, "curl_easy_init failed");
         goto out;
@@ -191,9 +210,14 @@ out:
         eod_log_debug ("http: %s", resp->error);
     free (body.data);
     free (head.data);
+    //  The handle stays for the thread's next request, but must not point at
+    //  this call's header list and buffers.
+    if (curl) {
+        curl_easy_setopt (curl, CURLOPT_HTTPHEADER, NULL);
+        curl_easy_setopt (curl, CURLOPT_WRITEDATA, NULL);
+        curl_easy_setopt (curl, CURLOPT_HEADERDATA, NULL);
+    }
     curl_slist_free_all (headers);
-    if (curl)
-        curl_easy_cleanup (curl);
     return rc;
 }
 

@@ -37,9 +37,16 @@ typedef struct {
 
 //  Once per process, before any thread starts. Returns 0 or -1.
 int eod_http_global_init (void);
+//  Closes the calling thread's connections too (see eod_http_thread_done).
 void eod_http_global_cleanup (void);
 
-//  Performs one request. Returns 0 when an HTTP response arrived (whatever its
+//  eod_http_perform keeps one libcurl handle per thread, so a thread's
+//  requests to one host share a connection. A thread that used eod_http calls
+//  this before it ends, to close them and free the handle.
+void eod_http_thread_done (void);
+
+//  Performs one request, on a connection the calling thread opened earlier to
+//  the same host when there is one. Returns 0 when an HTTP response arrived (whatever its
 //  status), -1 on a transport error, a timeout or a body over the cap (error set).
 //  The caller frees the response with eod_http_response_free.
 int eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp);

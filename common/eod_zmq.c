@@ -594,6 +594,24 @@ eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_
     return rc ? -1 : 0;
 }
 
+void
+eod_stage_publish (eod_stage_t *self, const eod_msg_t *msg)
+{
+    if (!self->trace || msg->type == EOD_MSG_CREDS)
+        return;
+    char *data = NULL;
+    size_t len = 0;
+    char err[256];
+    if (eod_msg_encode (msg, &data, &len, err, sizeof err)) {
+        eod_log_error ("not published: %s", err);
+        return;
+    }
+    zframe_t *frame = zframe_new (data, len);
+    if (zframe_send (&frame, self->trace, ZFRAME_DONTWAIT))
+        zframe_destroy (&frame);
+    free (data);
+}
+
 eod_msg_t *
 eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity)
 {

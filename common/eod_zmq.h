@@ -67,6 +67,10 @@ int eod_curve_keygen (const char *dir, const char *name);
 //  Traces it on the stage's PUB unless it is CREDS. 0 or -1 (logged).
 int eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg);
 
+//  Publishes msg on the stage's trace PUB only (counters for eod-status and
+//  eod-tap); nothing when the stage has no trace socket. Never blocks.
+void eod_stage_publish (eod_stage_t *self, const eod_msg_t *msg);
+
 //  Receives one message; on a ROUTER socket the routing frame is returned in
 //  *identity (caller destroys). A malformed frame is logged with where it came
 //  from and NULL is returned (the caller just goes on).

@@ -61,6 +61,9 @@ suite resume "$ROOT/tests/e2e/test_resume.sh"
 suite faults "$ROOT/tests/chaos/test_faults.sh"
 suite hostile "$ROOT/tests/chaos/test_hostile.sh"
 suite hosts "$ROOT/tests/chaos/test_hosts.sh"
+suite units "$ROOT/tests/ops/test_units.sh"
+suite tap "$ROOT/tests/ops/test_tap.sh"
+suite service "$ROOT/tests/ops/test_service.sh"
 #  libFuzzer targets, built with clang apart from the builds above.
 suite fuzz "$ROOT/tests/fuzz/run_fuzz.sh" "${EOD_FUZZ_SECONDS:-20}"
 if [ -n "$SAN" ]; then

@@ -5,10 +5,12 @@
     with --once it decides the session (--date, else [pipeline] date, else the
     latest closed session of the market) and either sends the lister a JOB or,
     on a closed day, tells the notifier and passes END down the pipeline.
-    main only wires. */
+    Without --once it is the service that starts runs on the [schedule] of
+    the config (schedule.h): each market's weekday once, across restarts. */
 #include <string.h>
 
 #include "cal_cli.h"
+#include "schedule.h"
 #include "eod_cal.h"
 #include "eod_date.h"
 #include "eod_log.h"
@@ -181,6 +183,120 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
     return rc;
 }
 
+//  The service's view of one market.
+typedef struct {
+    eod_market_t market;
+    int due_min;                        //  [schedule] time, minutes of the Seoul day
+    eod_date_t missed;                  //  the last weekday reported missed (once)
+    eod_date_t failed;                  //  a weekday whose record could not be written
+} s_market_t;
+
+static void
+s_log_next (s_market_t *m, eod_date_t after)
+{
+    eod_date_t next = eod_date_add_days (after, 1);
+    while (eod_date_is_weekend (next))
+        next = eod_date_add_days (next, 1);
+    time_t due;
+    char day[11];
+    eod_date_format (next, day, sizeof day);
+    if (schedule_due_at (m->market, next, m->due_min, &due) == 0)
+        eod_log_info ("%s: next weekday %s is due at %lld (unix time, %02d:%02d Asia/Seoul)",
+                      eod_market_name (m->market), day, (long long) due, m->due_min / 60, m->due_min % 60);
+}
+
+//  The service: looks at the clock every [schedule] poll_ms and, for each
+//  market, gates the latest weekday whose time has come unless it was gated
+//  before. A weekday whose time passed more than catchup_hours ago (the
+//  service was down) is reported, not run: a backfill fetches it.
+static int
+s_service (eod_stage_t *stage, eod_cal_t *cal)
+{
+    const eod_config_t *cfg = stage->config;
+    s_market_t markets[2];
+    size_t nmarkets = 0;
+    const char *list = eod_config_str (cfg, "schedule:markets");
+    for (const char *p = list; *p;) {
+        size_t len = strcspn (p, ", ");
+        char name[8] = "";
+        if (len > 0 && len < sizeof name)
+            memcpy (name, p, len);
+        eod_market_t market;
+        if (len > 0 && (len >= sizeof name || eod_market_parse (name, &market))) {
+            eod_log_error ("[schedule] markets '%s': '%.*s' is not kr or us", list, (int) len, p);
+            return 2;
+        }
+        if (len > 0 && nmarkets < 2 && (nmarkets == 0 || markets[0].market != market)) {
+            const char *key = market == EOD_MARKET_KR ? "schedule:kr_time" : "schedule:us_time";
+            markets[nmarkets] = (s_market_t) {.market = market};
+            if (schedule_parse_time (eod_config_str (cfg, key), &markets[nmarkets].due_min)) {
+                eod_log_error ("[schedule] %s '%s': expected HH:MM (Asia/Seoul)", key + 9, eod_config_str (cfg, key));
+                return 2;
+            }
+            nmarkets++;
+        }
+        p += len;
+        p += strspn (p, ", ");
+    }
+    if (nmarkets == 0) {
+        eod_log_error ("[schedule] markets is empty: the service has nothing to run");
+        return 2;
+    }
+    char state[1024], path[1100];
+    eod_config_path_value (cfg, "pipeline:state_dir", state, sizeof state);
+    snprintf (path, sizeof path, "%s/calendar/fired", state);
+    schedule_t *fired = schedule_open (path);
+    if (!fired)
+        return 4;
+    int64_t poll_ms = eod_config_int (cfg, "schedule:poll_ms");
+    time_t catchup_s = (time_t) eod_config_int (cfg, "schedule:catchup_hours") * 3600;
+    eod_log_info ("service: %zu market(s), weekdays handled are recorded in %s", nmarkets, path);
+    for (size_t i = 0; i < nmarkets; i++)
+        s_log_next (&markets[i], schedule_latest_due (markets[i].market, eod_now (), markets[i].due_min));
+    while (!zsys_interrupted) {
+        time_t now = eod_now ();
+        for (size_t i = 0; i < nmarkets && !zsys_interrupted; i++) {
+            s_market_t *m = &markets[i];
+            eod_date_t date = schedule_latest_due (m->market, now, m->due_min);
+            if (schedule_fired (fired, m->market, date) || eod_date_compare (date, m->failed) == 0)
+                continue;
+            time_t due = 0;
+            schedule_due_at (m->market, date, m->due_min, &due);
+            char day[11];
+            eod_date_format (date, day, sizeof day);
+            const char *name = eod_market_name (m->market);
+            if (now - due > catchup_s) {
+                if (eod_date_compare (date, m->missed) != 0) {
+                    m->missed = date;
+                    eod_stage_event (stage, "error", NULL, name,
+                                     "%s %s was due %lld s ago, while the service was down: not run now "
+                                     "(`launch/eod backfill --market %s --from %s --to %s` fetches it)",
+                                     name, day, (long long) (now - due), name, day, day);
+                }
+                continue;
+            }
+            if (schedule_mark (fired, m->market, date, now)) {
+                m->failed = date;
+                eod_stage_event (stage, "error", NULL, name,
+                                 "%s %s: not started: the record of started runs (%s) cannot be written", name,
+                                 day, path);
+                continue;
+            }
+            eod_log_info ("%s %s: due at %lld, now %lld: gating it", name, day, (long long) due, (long long) now);
+            eod_main_opts_t opts = {.market = name, .date = day};
+            int rc = s_gate (stage, cal, &opts);
+            if (rc)
+                eod_log_warn ("%s %s: the gate ended with %d", name, day, rc);
+            s_log_next (m, date);
+        }
+        for (int64_t slept = 0; slept < poll_ms && !zsys_interrupted; slept += 50)
+            zclock_sleep ((int) (poll_ms - slept < 50 ? poll_ms - slept : 50));
+    }
+    schedule_destroy (&fired);
+    eod_log_info ("service: stopped");
+    return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -209,7 +325,10 @@ main (int argc, char **argv)
                              "The calendar gate. Queries: --market kr|us --closed FROM TO | --sessions FROM TO |\n"
                              "--is-open DATE | --next-session [DATE] | --latest-closed. As a stage: --once\n"
                              "[--market kr|us] [--date D | --from D --to D] sends the lister a job, or on a closed\n"
-                             "day notifies and ends the run.",
+                             "day notifies and ends the run. Without --once (and without --market/--date) it is\n"
+                             "the service: each weekday of the markets in [schedule] markets is gated once, KR at\n"
+                             "[schedule] kr_time and US (the New York session) at us_time the next Seoul morning;\n"
+                             "the weekdays handled are kept in STATE/calendar/fired across restarts.",
                              &opts);
     if (rc >= 0)
         return rc;
@@ -226,7 +345,10 @@ main (int argc, char **argv)
         return 2;
     }
     eod_stage_connect_events (stage);
-    rc = s_gate (stage, cal, &opts);
+    if (!opts.once && !opts.market && !opts.date && !opts.from && !opts.to)
+        rc = s_service (stage, cal);
+    else
+        rc = s_gate (stage, cal, &opts);
     eod_cal_destroy (&cal);
     eod_stage_destroy (&stage);
     return rc;

@@ -24,6 +24,7 @@
 #define S_ENDING_GRACE_MS 300         //  let the last messages leave before exit
 #define S_INPUT_BATCH 1000            //  input messages taken per loop pass
 #define S_PROGRESS_MS 2000            //  how often a progress line is logged during a run
+#define S_STATS_MS 1000               //  how often counters are published on the trace PUB
 #define S_RECONCILE_WAIT_MS 1000      //  a resumed run waits this long for the writer's ACKs
 #define S_LEDGER_SYNC_MS 200          //  the ledger is made durable at least this often
 #define S_LEASE_SCAN_MS 100           //  how often lease and ACK deadlines are checked
@@ -98,6 +99,10 @@ struct _coordinator_t {
     bool api_unreachable;
     int64_t last_heartbeat_ms;
     int64_t last_progress_ms;
+    int64_t last_stats_ms;
+    int64_t created_ms;
+    long stats_requests;              //  requests at the last stats
+    long budget;                      //  requests/s of all keys
     //  The ledger: TASK, LISTED and END as received, an ACK per task written,
     //  RUN_DONE when the run settled. A restarted coordinator, or the same
     //  run started again, replays it and asks only for what is missing.
@@ -397,6 +402,7 @@ coordinator_new (eod_stage_t *stage, bool once)
         return NULL;
     self->stage = stage;
     self->once = once;
+    self->created_ms = eod_clock_ms ();
     const eod_config_t *cfg = stage->config;
     bool live = strcmp (eod_config_str (cfg, "kis:env"), "live") == 0;
     snprintf (self->base_url, sizeof self->base_url, "%s",
@@ -420,6 +426,7 @@ coordinator_new (eod_stage_t *stage, bool once)
         rate = live ? 20 : 2;   //  KIS: 20 requests/s per key on the real host, 2 on the mock
     self->jitter_ms = (long) eod_config_int (cfg, "kis:jitter_ms");
     self->interval_us = coordinator_interval_us (rate, self->jitter_ms);
+    self->budget = rate;
     self->max_attempts = (int) eod_config_int (cfg, "kis:max_attempts");
     self->heartbeat_ms = eod_config_int (cfg, "pipeline:heartbeat_ms");
     self->liveness = eod_config_int (cfg, "pipeline:liveness");
@@ -1126,6 +1133,63 @@ s_progress (coordinator_t *self)
                   total, rate, failed, self->rate_limited, eta);
 }
 
+//  Counters for eod-status and eod-tap, on the trace PUB every S_STATS_MS,
+//  also between runs (then the run's fields are absent). An EVENT with
+//  fields kind=stats; see coordinator.h.
+static void
+s_stats (coordinator_t *self)
+{
+    int64_t now = eod_clock_ms ();
+    int64_t elapsed = now - self->last_stats_ms;
+    if (elapsed < S_STATS_MS)
+        return;
+    long counts[T_FAILED + 1] = {0};
+    for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks))
+        counts[t->state]++;
+    eod_msg_t *msg = eod_msg_new (EOD_MSG_EVENT);
+    eod_msg_set (&msg->stage, "coordinator");
+    eod_msg_set (&msg->level, "info");
+    eod_msg_set (&msg->text, "stats");
+    char v[32];
+#define S_FIELD(name, value) \
+    do { snprintf (v, sizeof v, "%ld", (long) (value)); eod_fields_set (&msg->fields, name, v); } while (0)
+    eod_fields_set (&msg->fields, "kind", "stats");
+    bool running = self->run_id[0] && !self->done_sent;
+    if (running) {
+        eod_msg_set (&msg->run_id, self->run_id);
+        eod_fields_set (&msg->fields, "run_id", self->run_id);
+        if (self->listed && self->listed->market)
+            eod_fields_set (&msg->fields, "market", self->listed->market);
+        long total = self->listed ? (long) self->listed->count : (long) zhashx_size (self->tasks);
+        S_FIELD ("tasks", total);
+        S_FIELD ("done", counts[T_DONE]);
+        S_FIELD ("failed", counts[T_FAILED]);
+        S_FIELD ("queued", counts[T_QUEUED]);
+        S_FIELD ("in_flight", counts[T_LEASED] + counts[T_WRITING]);
+    }
+    S_FIELD ("fetchers", zhashx_size (self->workers));
+    S_FIELD ("keys", self->nkeys);
+    S_FIELD ("budget", self->budget * (long) self->nkeys);
+    long req_1s = self->last_stats_ms && elapsed > 0 ? (self->requests - self->stats_requests) * 1000 / elapsed : 0;
+    S_FIELD ("req_1s", req_1s < 0 ? 0 : req_1s);
+    if (running) {
+        S_FIELD ("requests", self->requests);
+        S_FIELD ("rejected", self->rate_limited);
+        S_FIELD ("retries", self->retries);
+        double secs = (double) (now - self->started_ms) / 1000.0;
+        double rate = secs > 0 ? (double) self->requests / secs : 0;
+        long left = (self->listed ? (long) self->listed->count : 0) - counts[T_DONE] - counts[T_FAILED];
+        if (rate > 0 && left >= 0)
+            S_FIELD ("eta_s", (double) left / rate);
+    }
+    S_FIELD ("uptime_s", (now - self->created_ms) / 1000);
+#undef S_FIELD
+    eod_stage_publish (self->stage, msg);
+    eod_msg_destroy (&msg);
+    self->last_stats_ms = now;
+    self->stats_requests = self->requests;
+}
+
 //  ---------------------------------------------------------------- chk-holiday
 
 #define S_HOLIDAY_PAGE_DAYS 24        //  KIS answers 24 calendar days a page
@@ -1435,6 +1499,7 @@ coordinator_run (coordinator_t *self)
         s_housekeeping (self);
         s_ledger_sync (self, false);
         s_progress (self);
+        s_stats (self);
         timeout = s_dispatch (self);
         if (!self->done_sent && s_run_settled (self)) {
             s_finish (self);
@@ -1450,7 +1515,7 @@ coordinator_run (coordinator_t *self)
                 self->resumed = 0;
                 self->done_sent = false;
                 self->run_id[0] = '\0';
-                self->requests = self->rate_limited = self->retries = 0;
+                self->requests = self->rate_limited = self->retries = self->stats_requests = 0;
                 self->started_ms = eod_clock_ms ();
             }
         }

@@ -7,7 +7,14 @@
     caches the access token, leases every dispatched task, requeues the tasks
     of fetchers that miss their heartbeats, retries what can be retried, and
     forwards results to the writer. When every listed task is settled it sends
-    the writer RUN_DONE and END. */
+    the writer RUN_DONE and END.
+
+    Every second it publishes its counters on its trace PUB (eod-status and
+    eod-tap read them): an EVENT, stage "coordinator", text "stats", whose
+    fields are kind=stats, and during a run run_id, market, tasks, done,
+    failed, queued, in_flight, requests, rejected (EGW00201), retries, eta_s;
+    always fetchers, keys, budget (requests/s of all keys), req_1s (requests
+    over the last interval) and uptime_s. Values are decimal text. */
 #ifndef COORDINATOR_H
 #define COORDINATOR_H
 

@@ -1,5 +1,6 @@
 /*  fetcher — see fetcher.h. */
 #include "fetcher.h"
+#include "eod_http.h"
 #include "eod_kis.h"
 #include "eod_log.h"
 
@@ -163,6 +164,7 @@ s_worker_actor (zsock_t *pipe, void *arg)
             break;
     }
     free (args);
+    eod_http_thread_done ();
     //  Release this thread's OpenSSL state (libcurl's TLS) here, before the
     //  actor says it is done: left to the thread's exit, it races the main
     //  thread's OpenSSL clean-up at process exit and is freed twice.

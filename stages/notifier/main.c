@@ -2,13 +2,17 @@
 
     EVENTs from every stage: a closed-market notice, failure alerts (level
     error); everything else is only logged. END closes a run: its summary
-    (rows, codes missing, duration, requests/s) is posted. Slack being slow or
+    (rows, codes missing, duration, requests/s) is posted, and every run,
+    closed days included, is recorded in the Prometheus textfile
+    (metrics:textfile, see eod_metrics.h). Slack being slow or
     down never stalls anything upstream: this stage is the last one, posts
     are bounded in time, and a failed post is logged, not retried forever. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "eod_date.h"
 #include "eod_log.h"
+#include "eod_metrics.h"
 #include "eod_slack.h"
 #include "eod_stage_main.h"
 #include "notify_format.h"
@@ -20,6 +24,7 @@ typedef struct {
     eod_stage_t *stage;
     eod_slack_t *slack;      //  NULL: Slack off, messages only logged
     char channel[256];
+    char metrics_path[1024]; //  "": no metrics file
     long missing_cap;
     int failures;
     char *incidents[S_INCIDENTS_MAX];   //  "stage: text" of this run's incidents
@@ -51,21 +56,53 @@ s_meta_long (const eod_msg_t *m, const char *key)
     return v ? strtol (v, NULL, 10) : 0;
 }
 
+//  The run's figures into the metrics file. A failure is logged: metrics
+//  never fail a run.
+static void
+s_record_metrics (s_notifier_t *self, const eod_msg_t *end, eod_metrics_status_t status)
+{
+    if (!*self->metrics_path)
+        return;
+    //  A backfill is known by its last session; a daily run has one.
+    const char *session = end->date_to ? end->date_to : end->date_from;
+    eod_metrics_run_t run = {
+        .market = end->market, .mode = end->mode, .status = status,
+        .rows = s_meta_long (end, "rows"), .tasks = s_meta_long (end, "tasks"),
+        .failed_codes = s_meta_long (end, "failed"), .requests = s_meta_long (end, "requests"),
+        .rejections = s_meta_long (end, "rate_limited"), .retries = s_meta_long (end, "retries"),
+        .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0, .ended_at = eod_now ()};
+    char err[512];
+    if (eod_date_parse (session, &run.session))
+        eod_log_warn ("metrics: not recorded: the run's session \"%s\" is not a date", session ? session : "");
+    else if (eod_metrics_record (self->metrics_path, &run, err, sizeof err))
+        eod_log_warn ("metrics: not recorded: %s", err);
+    else
+        eod_log_info ("metrics: %s", self->metrics_path);
+}
+
 static void
 s_on_end (s_notifier_t *self, const eod_msg_t *end)
 {
-    if (end->status && strcmp (end->status, "closed") == 0)
+    if (end->status && strcmp (end->status, "closed") == 0) {
+        s_record_metrics (self, end, EOD_METRICS_CLOSED);
         return;   //  the calendar gate's EVENT said so already
+    }
     char session[32];
     if (end->date_from && end->date_to && strcmp (end->date_from, end->date_to) != 0)
         snprintf (session, sizeof session, "%s..%s", end->date_from, end->date_to);
     else
         snprintf (session, sizeof session, "%s", end->date_from ? end->date_from : "?");
     const char *status = "complete";
-    if (end->status && strcmp (end->status, "failed") == 0)
+    eod_metrics_status_t metrics_status = EOD_METRICS_OK;
+    if (end->status && strcmp (end->status, "failed") == 0) {
         status = "failed";
-    else if ((end->status && strcmp (end->status, "partial") == 0) || s_meta_long (end, "failed") > 0)
+        metrics_status = EOD_METRICS_FAILED;
+    }
+    else if ((end->status && strcmp (end->status, "partial") == 0) || s_meta_long (end, "failed") > 0) {
         status = "partial";
+        metrics_status = EOD_METRICS_PARTIAL;
+    }
+    s_record_metrics (self, end, metrics_status);
     //  Garbled master records are data the run could not use: listed with the missing.
     const char **missing = calloc (end->nlist + 4, sizeof *missing);
     size_t nmissing = 0;
@@ -160,6 +197,8 @@ main (int argc, char **argv)
     //  The reference pipeline stored the name without '#' and added it; an id (C0123...) stays as it is.
     bool is_id = *channel && strspn (channel, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen (channel);
     snprintf (self.channel, sizeof self.channel, "%s%s", *channel && *channel != '#' && !is_id ? "#" : "", channel);
+    if (*eod_config_str (cfg, "metrics:textfile"))
+        eod_config_path_value (cfg, "metrics:textfile", self.metrics_path, sizeof self.metrics_path);
     const char *token = eod_config_str (cfg, "slack_config:channel_access_token");
     const char *webhook = eod_config_str (cfg, "slack_config:webhook_url");
     if (eod_config_bool (cfg, "slack:enabled") && (*token || *webhook)) {

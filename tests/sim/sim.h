@@ -57,6 +57,7 @@ typedef struct {
     long jitter_ms;
     char *calendar_dir;
     bool no_future_check;
+    char *warm_until;                        //  YYYYMMDD: walks precomputed through it at start
     int unknown_codes;
     int us_unknown;                          //  first N US universe symbols answer unknown
     int master_garble;
@@ -205,6 +206,9 @@ void sim_kis_destroy (sim_kis_t **self_p);
 void sim_kis_reset_locked (sim_kis_t *self);
 void sim_kis_token (sim_t *self, sim_request_t *req, sim_response_t *resp);
 void sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp);
+//  Precomputes every KR instrument's price-walk checkpoints through end_days
+//  (--warm-until), so benchmarks measure the pipeline, not the walks.
+void sim_kis_warm (sim_t *self, int32_t end_days);
 void sim_kis_holiday (sim_t *self, sim_request_t *req, sim_response_t *resp);
 //  HHDFS76240000: the limiter, faults, credentials and tr_id of every data
 //  endpoint, then sim_us_daily.
@@ -240,6 +244,9 @@ sim_master_t *sim_master_new (uint64_t seed, int garble, int unknown_n, int base
 void sim_master_destroy (sim_master_t **self_p);
 //  The instrument with that code or NULL (borrowed; read-only, thread-safe).
 const sim_instrument_t *sim_master_find (const sim_master_t *self, const char *code);
+//  Every instrument in turn: i from 0 to count - 1 (borrowed).
+size_t sim_master_count (const sim_master_t *self);
+const sim_instrument_t *sim_master_at (const sim_master_t *self, size_t i);
 void sim_master_serve (sim_t *self, sim_request_t *req, sim_response_t *resp);
 void sim_master_universe (sim_t *self, sim_request_t *req, sim_response_t *resp);
 

@@ -18,7 +18,7 @@
 #define SIM_WINDOW_NS SIM_NS_PER_S           //  the limiter's 1-second window
 #define SIM_KEYS_MAX 1024                    //  distinct appkey header values tracked
 #define SIM_CHART_ROWS_MAX 100               //  "한 번의 호출에 최대 100건"
-#define SIM_WALK_START_YMD 20000104          //  first day of every price walk
+#define SIM_WALK_START_YMD 20100104          //  first day of every price walk (no KR bars before it)
 #define SIM_WALK_REVERT 0.995                //  mean reversion keeps prices near base
 #define SIM_WALK_SIGMA 0.02                  //  daily log-return scale
 #define SIM_LIMIT_RATIO 0.30                 //  KRX daily price limit +-30%
@@ -71,11 +71,14 @@ sim_kis_new (void)
     return calloc (1, sizeof (sim_kis_t));
 }
 
+static void s_checkpoints_free (void);
+
 void
 sim_kis_destroy (sim_kis_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    s_checkpoints_free ();
     sim_kis_t *self = *self_p;
     for (size_t i = 0; i < self->ntokens; i++) {
         free (self->tokens[i].token);
@@ -491,40 +494,178 @@ typedef struct {
     size_t next;                             //  ring write position
 } s_walk_t;
 
+//  The walk's state before a day: everything the next bar depends on.
+typedef struct {
+    double x;
+    long long prev;
+} s_walk_state_t;
+
+//  Walk checkpoints: each instrument's state every SIM_CHECKPOINT_DAYS
+//  calendar days from the walk's start, filled as requests reach further.
+//  A chart request then walks from the last checkpoint that still leaves room
+//  for a full page of bars instead of from the year 2000: the bars are the
+//  same, and a request costs microseconds rather than milliseconds.
+#define SIM_CHECKPOINT_DAYS 256
+#define SIM_CHECKPOINT_MARGIN_DAYS 240       //  calendar days holding > 101 trading days
+#define SIM_CHECKPOINT_BUCKETS 4096
+
+typedef struct s_checkpoints {
+    struct s_checkpoints *next;              //  hash chain
+    const sim_instrument_t *inst;
+    size_t count;                            //  states known: state[k] is before start + k * DAYS
+    s_walk_state_t *state;
+} s_checkpoints_t;
+
+static pthread_mutex_t s_checkpoints_lock = PTHREAD_MUTEX_INITIALIZER;
+static s_checkpoints_t *s_checkpoints[SIM_CHECKPOINT_BUCKETS];
+
+static void
+s_checkpoints_free (void)
+{
+    pthread_mutex_lock (&s_checkpoints_lock);
+    for (size_t i = 0; i < SIM_CHECKPOINT_BUCKETS; i++)
+        while (s_checkpoints[i]) {
+            s_checkpoints_t *c = s_checkpoints[i];
+            s_checkpoints[i] = c->next;
+            free (c->state);
+            free (c);
+        }
+    pthread_mutex_unlock (&s_checkpoints_lock);
+}
+
+typedef struct {
+    uint64_t code_seed;
+    double base_volume;
+    long long base_price;
+} s_walk_params_t;
+
+//  One day of the walk: the bar of day d (when bar is not NULL) and the state
+//  after it.
+static void
+s_walk_day (const s_walk_params_t *p, int32_t d, s_walk_state_t *state, s_bar_t *bar)
+{
+    uint64_t h = sim_hash (p->code_seed, (uint64_t) d, 0);
+    state->x = SIM_WALK_REVERT * state->x + SIM_WALK_SIGMA * s_gauss (h);
+    double target = (double) p->base_price * exp (state->x);
+    long long prev = state->prev;
+    double hi_limit = (double) prev * (1 + SIM_LIMIT_RATIO), lo_limit = (double) prev * (1 - SIM_LIMIT_RATIO);
+    if (target > hi_limit) target = hi_limit;
+    if (target < lo_limit) target = lo_limit;
+    long long close = s_round_tick (target);
+    state->prev = close;
+    if (!bar)
+        return;
+    bar->ymd = sim_ymd_from_days (d);
+    bar->prev_close = prev;
+    bar->close = close;
+    bar->open = s_round_tick ((double) prev * (1 + 0.01 * s_gauss (h ^ 3)));
+    long long top = bar->open > bar->close ? bar->open : bar->close;
+    long long bottom = bar->open < bar->close ? bar->open : bar->close;
+    bar->high = s_round_tick ((double) top * (1 + 0.01 * fabs (s_gauss (h ^ 5))));
+    bar->low = s_round_tick ((double) bottom * (1 - 0.01 * fabs (s_gauss (h ^ 7))));
+    if (bar->high < top) bar->high = top;
+    if (bar->low > bottom) bar->low = bottom;
+    double volume = p->base_volume * exp (0.6 * s_gauss (h ^ 11));
+    bar->volume = volume < 1 ? 1 : llround (volume);
+    bar->value = llround ((double) bar->volume * (double) (bar->open + bar->high + bar->low + bar->close) / 4.0);
+}
+
+//  The walk's state before day start + k * SIM_CHECKPOINT_DAYS, from the
+//  checkpoints (extended as needed). False when memory runs out: the caller
+//  walks from the start.
+static bool
+s_checkpoint (sim_t *self, const sim_instrument_t *inst, const s_walk_params_t *p, size_t k,
+              s_walk_state_t *out)
+{
+    int32_t start = sim_days_from_ymd (SIM_WALK_START_YMD);
+    size_t bucket = ((uintptr_t) inst >> 4) % SIM_CHECKPOINT_BUCKETS;
+    bool ok = false;
+    pthread_mutex_lock (&s_checkpoints_lock);
+    s_checkpoints_t *c = s_checkpoints[bucket];
+    while (c && c->inst != inst)
+        c = c->next;
+    if (!c && (c = calloc (1, sizeof *c))) {
+        c->inst = inst;
+        c->next = s_checkpoints[bucket];
+        s_checkpoints[bucket] = c;
+    }
+    if (c && c->count <= k) {
+        s_walk_state_t *grown = realloc (c->state, (k + 1) * sizeof *grown);
+        if (grown) {
+            c->state = grown;
+            if (c->count == 0) {
+                c->state[0] = (s_walk_state_t) {0, p->base_price};
+                c->count = 1;
+            }
+            for (; c->count <= k; c->count++) {
+                s_walk_state_t st = c->state[c->count - 1];
+                int32_t from = start + (int32_t) ((c->count - 1) * SIM_CHECKPOINT_DAYS);
+                for (int32_t d = from; d < from + SIM_CHECKPOINT_DAYS; d++)
+                    if (sim_calendar_trading (self->calendar, d))
+                        s_walk_day (p, d, &st, NULL);
+                c->state[c->count] = st;
+            }
+        }
+    }
+    if (c && c->count > k) {
+        *out = c->state[k];
+        ok = true;
+    }
+    pthread_mutex_unlock (&s_checkpoints_lock);
+    return ok;
+}
+
+static s_walk_params_t
+s_walk_params (sim_t *self, const sim_instrument_t *inst)
+{
+    return (s_walk_params_t) {
+        .code_seed = sim_hash (self->config->seed, sim_hash_str (inst->code), 0x9a1c),
+        .base_volume = (double) inst->shares_k * 1000.0 * 0.002,   //  0.2% daily turnover
+        .base_price = inst->base_price};
+}
+
+//  The checkpoint a walk through end_days starts from (0: the walk's start).
+static size_t
+s_checkpoint_index (int32_t end_days)
+{
+    int32_t start = sim_days_from_ymd (SIM_WALK_START_YMD);
+    if (end_days - start <= SIM_CHECKPOINT_MARGIN_DAYS)
+        return 0;
+    return (size_t) (end_days - SIM_CHECKPOINT_MARGIN_DAYS - start) / SIM_CHECKPOINT_DAYS;
+}
+
+void
+sim_kis_warm (sim_t *self, int32_t end_days)
+{
+    size_t k = s_checkpoint_index (end_days);
+    for (size_t i = 0; k > 0 && i < sim_master_count (self->master); i++) {
+        const sim_instrument_t *inst = sim_master_at (self->master, i);
+        s_walk_params_t p = s_walk_params (self, inst);
+        s_walk_state_t state;
+        s_checkpoint (self, inst, &p, k, &state);
+    }
+}
+
 //  Walks the instrument's prices over every trading day from the walk's start
-//  through end_days, keeping the last SIM_CHART_ROWS_MAX + 1 bars.
+//  through end_days, keeping the last SIM_CHART_ROWS_MAX + 1 bars (from the
+//  nearest checkpoint that leaves room for them).
 static void
 s_walk (sim_t *self, const sim_instrument_t *inst, int32_t end_days, s_walk_t *walk)
 {
     memset (walk, 0, sizeof *walk);
-    uint64_t code_seed = sim_hash (self->config->seed, sim_hash_str (inst->code), 0x9a1c);
-    double x = 0;
-    long long prev = inst->base_price;
-    double base_volume = (double) inst->shares_k * 1000.0 * 0.002;   //  0.2% daily turnover
-    for (int32_t d = sim_days_from_ymd (SIM_WALK_START_YMD); d <= end_days; d++) {
+    s_walk_params_t p = s_walk_params (self, inst);
+    int32_t start = sim_days_from_ymd (SIM_WALK_START_YMD);
+    s_walk_state_t state = {0, inst->base_price};
+    int32_t from = start;
+    size_t k = s_checkpoint_index (end_days);
+    if (k > 0 && s_checkpoint (self, inst, &p, k, &state))
+        from = start + (int32_t) (k * SIM_CHECKPOINT_DAYS);
+    else
+        state = (s_walk_state_t) {0, inst->base_price};
+    for (int32_t d = from; d <= end_days; d++) {
         if (!sim_calendar_trading (self->calendar, d))
             continue;
-        uint64_t h = sim_hash (code_seed, (uint64_t) d, 0);
-        x = SIM_WALK_REVERT * x + SIM_WALK_SIGMA * s_gauss (h);
-        double target = (double) inst->base_price * exp (x);
-        double hi_limit = (double) prev * (1 + SIM_LIMIT_RATIO), lo_limit = (double) prev * (1 - SIM_LIMIT_RATIO);
-        if (target > hi_limit) target = hi_limit;
-        if (target < lo_limit) target = lo_limit;
-        s_bar_t *bar = &walk->ring[walk->next];
-        bar->ymd = sim_ymd_from_days (d);
-        bar->prev_close = prev;
-        bar->close = s_round_tick (target);
-        bar->open = s_round_tick ((double) prev * (1 + 0.01 * s_gauss (h ^ 3)));
-        long long top = bar->open > bar->close ? bar->open : bar->close;
-        long long bottom = bar->open < bar->close ? bar->open : bar->close;
-        bar->high = s_round_tick ((double) top * (1 + 0.01 * fabs (s_gauss (h ^ 5))));
-        bar->low = s_round_tick ((double) bottom * (1 - 0.01 * fabs (s_gauss (h ^ 7))));
-        if (bar->high < top) bar->high = top;
-        if (bar->low > bottom) bar->low = bottom;
-        double volume = base_volume * exp (0.6 * s_gauss (h ^ 11));
-        bar->volume = volume < 1 ? 1 : llround (volume);
-        bar->value = llround ((double) bar->volume * (double) (bar->open + bar->high + bar->low + bar->close) / 4.0);
-        prev = bar->close;
+        s_walk_day (&p, d, &state, &walk->ring[walk->next]);
         walk->next = (walk->next + 1) % (SIM_CHART_ROWS_MAX + 1);
         if (walk->count < SIM_CHART_ROWS_MAX + 1)
             walk->count++;

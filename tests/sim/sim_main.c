@@ -49,6 +49,9 @@ static const char *s_usage =
     "  --jitter-ms J            +- uniform jitter on the latency\n"
     "  --calendar-dir DIR       directory of XKRX_closed.csv and the XNYS files\n"
     "  --no-future-check        serve chart rows after today\n"
+    "  --warm-until YYYYMMDD    compute the KR price walks through that day before\n"
+    "                           listening (benchmarks: requests then cost the walk's\n"
+    "                           last months only)\n"
     "  --unknown-codes N        first N selected KOSDAQ codes answer as unknown\n"
     "  --us-unknown N           first N US universe symbols answer as unknown on dailyprice\n"
     "  --master-garble N        append N garbled records to the KOSDAQ master\n"
@@ -69,7 +72,7 @@ static const char *s_usage =
 enum {
     OPT_PORT = 256, OPT_SEED, OPT_APP, OPT_SLACK_TOKEN, OPT_SLACK_CHANNEL, OPT_TOKEN_REUSE,
     OPT_TOKEN_TTL, OPT_TOKEN_THROTTLE, OPT_RATE, OPT_ARRIVAL_JITTER, OPT_LATENCY, OPT_JITTER,
-    OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
+    OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_WARM, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
     OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
     OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_HELP, OPT_VERSION
 };
@@ -89,6 +92,7 @@ static const struct option s_options[] = {
     {"jitter-ms", required_argument, NULL, OPT_JITTER},
     {"calendar-dir", required_argument, NULL, OPT_CALENDAR_DIR},
     {"no-future-check", no_argument, NULL, OPT_NO_FUTURE},
+    {"warm-until", required_argument, NULL, OPT_WARM},
     {"unknown-codes", required_argument, NULL, OPT_UNKNOWN},
     {"us-unknown", required_argument, NULL, OPT_US_UNKNOWN},
     {"master-garble", required_argument, NULL, OPT_GARBLE},
@@ -251,6 +255,13 @@ s_config_parse (sim_config_t *config, int argc, char *argv[])
         case OPT_CALENDAR_DIR:
             free (config->calendar_dir);
             config->calendar_dir = strdup (optarg);
+            break;
+        case OPT_WARM:
+            if (strlen (optarg) != 8 || strspn (optarg, "0123456789") != 8) {
+                eod_log_error ("--warm-until %s: expected YYYYMMDD", optarg);
+                return -1;
+            }
+            config->warm_until = optarg;
             break;
         case OPT_NO_FUTURE:
             config->no_future_check = true;
@@ -567,6 +578,8 @@ main (int argc, char *argv[])
     sim.stats = sim_stats_new ();
     if (!sim.master || !sim.wiki || !sim.us || !sim.kis || !sim.slack || !sim.stats)
         goto out;
+    if (config.warm_until)
+        sim_kis_warm (&sim, sim_days_from_ymd ((int) strtol (config.warm_until, NULL, 10)));
 
     //  Block the stop signals in every thread; the main thread waits for them.
     sigset_t stop;

@@ -878,6 +878,18 @@ sim_master_destroy (sim_master_t **self_p)
     *self_p = NULL;
 }
 
+size_t
+sim_master_count (const sim_master_t *self)
+{
+    return self->count;
+}
+
+const sim_instrument_t *
+sim_master_at (const sim_master_t *self, size_t i)
+{
+    return i < self->count ? &self->items[i] : NULL;
+}
+
 const sim_instrument_t *
 sim_master_find (const sim_master_t *self, const char *code)
 {

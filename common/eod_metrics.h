@@ -1,0 +1,76 @@
+/*  eod_metrics — Prometheus metrics of the pipeline's runs, as a file in the
+    node_exporter textfile format.
+
+    eod-notifier, the last stage, records every finished run here: the file
+    (config metrics:textfile, e.g. state/metrics/eod.prom) is rewritten whole
+    after each run, atomically (PATH.tmp.PID in the same directory, fsync,
+    rename), and node_exporter's textfile collector serves it. It holds, per
+    market and mode, the latest run's figures:
+
+        eod_run_rows{market="kr",mode="daily"} 1234
+        eod_run_tasks, eod_run_failed_codes, eod_run_requests,
+        eod_run_rejections (EGW00201), eod_run_retries,
+        eod_run_duration_seconds, eod_run_timestamp_seconds (when it ended),
+        eod_last_session_timestamp_seconds (its session, 00:00 UTC),
+        eod_run_status{market,mode,status="ok|partial|failed|closed"} 1 for
+        the latest status, 0 for the other three (an alert selects on it),
+
+    and per market eod_last_success_session_timestamp_seconds{market="kr"}:
+    the newest session a daily run ended ok or partial for. A closed or failed
+    run, a backfill, or a re-run of an older session never moves it, so
+    `time () - eod_last_success_session_timestamp_seconds > 3 * 86400` is the
+    staleness alert.
+
+    Backfill runs carry mode="backfill" and never touch the daily series.
+
+    The state lives in the file itself: each record first reads the previous
+    file's eod_* samples (other markets' and modes' series, the last success
+    sessions) and writes them back with the new run's. A missing previous
+    file is the first run; a garbled line is logged as PATH:LINE and dropped
+    (the file is replaced with what parsed plus the new run), never a crash.
+    Writers of the same file are serialised with an flock on its directory. */
+#ifndef EOD_METRICS_H
+#define EOD_METRICS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "eod_date.h"
+
+typedef enum {
+    EOD_METRICS_OK,         //  every task settled with data or a known "no data"
+    EOD_METRICS_PARTIAL,    //  ended, with codes missing after retries
+    EOD_METRICS_FAILED,     //  a stage failed the run
+    EOD_METRICS_CLOSED,     //  the market had no session: nothing fetched
+    EOD_METRICS_STATUS_COUNT
+} eod_metrics_status_t;
+
+typedef struct {
+    const char *market;     //  "kr" / "us" (any text: it is escaped as a label value)
+    const char *mode;       //  "daily" / "backfill"; NULL: "daily"
+    eod_date_t session;     //  the run's session (a backfill's last date)
+    eod_metrics_status_t status;
+    long rows;              //  CSV rows written
+    long tasks;             //  tasks listed
+    long failed_codes;      //  codes still missing after retries
+    long requests;          //  API requests
+    long rejections;        //  requests refused by the rate limit (EGW00201)
+    long retries;           //  requests retried
+    double duration_s;      //  from the coordinator's start to the run's end
+    time_t ended_at;        //  when the run ended (eod_now ())
+} eod_metrics_run_t;
+
+//  "ok", "partial", "failed", "closed"; "?" for a value out of range.
+const char *eod_metrics_status_name (eod_metrics_status_t status);
+
+//  Records a finished run in the metrics file at path: reads the previous file
+//  (garbled lines logged as PATH:LINE, warn, and dropped), replaces the series
+//  of run->market and run->mode, advances the market's last success session
+//  when a daily run ended ok or partial for a newer session, and writes the
+//  whole file atomically (mode 0644; the directory is created 0755 when
+//  missing). Returns 0, or -1 with the reason in err (the path, and the errno
+//  text) when the run is invalid (no market, an invalid session or status) or
+//  the file cannot be written; the previous file is then left as it was.
+int eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, size_t errlen);
+
+#endif
