@@ -13,9 +13,14 @@
 #  the writer's peak RSS of both runs with their ratio: a writer that streams
 #  has a ratio near 1.
 #
+#  With --daily N it measures one KR daily run (2024-09-02) of N codes
+#  instead, against 16 MiB per stage: the simulator adds the KOSDAQ stocks
+#  beyond its 1,216-code universe (--kosdaq-extra) and precomputes its price
+#  walks (--warm-until), so the run's pace is the pipeline's.
+#
 #  usage: bench/backfill_rss.sh [--codes N] [--years-short A] [--years-long B]
 #                               [--rate R] [--fetchers N] [--end YYYY-MM-DD]
-#                               [--timeout S]
+#                               [--timeout S] [--daily N]
 #  Defaults: 1000 codes, 1 and 10 years ending 2024-12-30, 2000 requests/s,
 #  8 fetchers, a 3600 s limit per run. The simulator serves sessions from 2015
 #  on, so the long range may not start before 2015-01-01.
@@ -25,7 +30,10 @@
 #  2 usage error.
 set -uo pipefail
 
-readonly BUDGET_MIB=64
+BUDGET_MIB=64                    #  per stage; 16 for --daily
+readonly DAILY_BUDGET_MIB=16
+readonly DAILY_DATE=2024-09-02
+readonly SIM_UNIVERSE_KR=1216    #  the simulator's default KR universe
 readonly SAMPLE_S=1              #  RSS/CPU sampling period of the stage processes
 readonly PY=/usr/bin/python3     #  Debian's; lib.sh uses it too
 
@@ -33,9 +41,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${EOD_BUILD_DIR:-$ROOT/build}
 export EOD_BUILD_DIR=$BUILD
 
-ncodes=1000 years_short=1 years_long=10 rate=2000 fetchers=8 end=2024-12-30 timeout=3600
+ncodes=1000 years_short=1 years_long=10 rate=2000 fetchers=8 end=2024-12-30 timeout=3600 daily=0
 
-usage() { sed -n '16,25p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
+usage() { sed -n '16,30p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
 die() { echo "backfill_rss: $*" >&2; exit 2; }
 is_int() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ]; }
 
@@ -48,10 +56,12 @@ while [ $# -gt 0 ]; do
         --fetchers) fetchers=${2:-}; shift 2 || die "--fetchers N" ;;
         --end) end=${2:-}; shift 2 || die "--end YYYY-MM-DD" ;;
         --timeout) timeout=${2:-}; shift 2 || die "--timeout S" ;;
+        --daily) daily=${2:-}; shift 2 || die "--daily N" ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option $1" ;;
     esac
 done
+[ "$daily" = 0 ] || { is_int "$daily" || die "--daily N: a positive number of codes"; BUDGET_MIB=$DAILY_BUDGET_MIB; }
 for v in ncodes years_short years_long rate fetchers timeout; do
     is_int "${!v}" || die "$v must be a positive integer (got '${!v}')"
 done
@@ -142,8 +152,13 @@ EOF
 #  run_one LABEL YEARS: one backfill; leaves its summary in $TMP/LABEL/result.json.
 run_one() {
     local label=$1 years=$2
-    local from=$((end_year - years + 1))-01-01
-    env_up "$TMP/$label" --rate "$rate" || { echo "backfill_rss: $label: the simulator or S3 did not start" >&2; return 1; }
+    local from=$((end_year - years + 1))-01-01 sim_args=(--rate "$rate") n=$ncodes
+    if [ "$label" = daily ]; then
+        from=$DAILY_DATE n=$daily
+        [ "$daily" -gt "$SIM_UNIVERSE_KR" ] && sim_args+=(--kosdaq-extra $((daily - SIM_UNIVERSE_KR)))
+        sim_args+=(--warm-until "${DAILY_DATE//-/}")
+    fi
+    env_up "$TMP/$label" "${sim_args[@]}" || { echo "backfill_rss: $label: the simulator or S3 did not start" >&2; return 1; }
     set_key kis rate "$rate"
     set_key kis jitter_ms 10
     set_key pipeline fetchers "$fetchers"
@@ -151,19 +166,21 @@ run_one() {
     curl -s "$SIM/_sim/universe/kr" | "$PY" -c '
 import json, sys
 u = json.load(sys.stdin)
-print("\n".join((u["kospi"] + u["kosdaq"])[:int(sys.argv[1])]))' "$ncodes" >"$codes"
+print("\n".join((u["kospi"] + u["kosdaq"])[:int(sys.argv[1])]))' "$n" >"$codes"
     local have
     have=$(grep -c . "$codes")
-    [ "$have" -lt "$ncodes" ] && echo "backfill_rss: the simulator lists only $have KR codes: using them all" >&2
+    [ "$have" -lt "$n" ] && echo "backfill_rss: the simulator lists only $have KR codes: using them all" >&2
     local logs=$ENV_DIR/logs times=$ENV_DIR/time
     mkdir -p "$logs" "$times"
-    echo "backfill_rss: $label: $have codes, $from..$end, rate $rate/s, $fetchers fetchers (logs: $logs)" >&2
+    local what=(backfill --market kr --from "$from" --to "$end")
+    [ "$label" = daily ] && what=(run --market kr --date "$DAILY_DATE")
+    echo "backfill_rss: $label: $have codes, ${what[*]:1}, rate $rate/s, $fetchers fetchers (logs: $logs)" >&2
     "$PY" "$SAMPLER_PY" "$BIN" "$CFG" "$ENV_DIR/samples.tsv" "$SAMPLE_S" &
     SAMPLER=$!
     local t0 t1 rc=0
     t0=$(date +%s.%N)
     BENCH_TIME_DIR=$times EOD_STAGE_WRAP=$WRAP EOD_LOG_DIR=$logs EOD_RUN_TIMEOUT=$timeout \
-        "$ROOT/launch/eod" backfill --market kr --from "$from" --to "$end" --config "$CFG" \
+        "$ROOT/launch/eod" "${what[@]}" --config "$CFG" \
         --codes "$codes" --fetchers "$fetchers" >"$ENV_DIR/launch.out" 2>&1 || rc=$?
     t1=$(date +%s.%N)
     kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; SAMPLER=""
@@ -177,7 +194,9 @@ print("\n".join((u["kospi"] + u["kosdaq"])[:int(sys.argv[1])]))' "$ncodes" >"$co
     fi
     local disk
     disk=$(du -sm "$ENV_DIR" | cut -f1)
-    "$PY" - "$ENV_DIR" "$label" "$from" "$end" "$rc" "$t0" "$t1" "$files" "$rows" "$have" "$disk" <<'PY'
+    local to=$end
+    [ "$label" = daily ] && to=$DAILY_DATE
+    "$PY" - "$ENV_DIR" "$label" "$from" "$to" "$rc" "$t0" "$t1" "$files" "$rows" "$have" "$disk" <<'PY'
 import json, re, sys, os, glob
 d, label, frm, to, rc, t0, t1, files, rows, ncodes, disk = sys.argv[1:]
 def hms(s):
@@ -252,8 +271,12 @@ PY
     return 0
 }
 
-run_one short "$years_short"
-run_one long "$years_long"
+if [ "$daily" = 0 ]; then
+    run_one short "$years_short"
+    run_one long "$years_long"
+else
+    run_one daily 1
+fi
 
 "$PY" - "$TMP" "$BUDGET_MIB" "$rate" "$fetchers" <<'PY'
 import json, sys
@@ -269,7 +292,10 @@ def order(name):
         return (3, int(name.split("-")[1]))
     return (99, 0)
 runs = {}
-for label in ("short", "long"):
+import os
+for label in ("short", "long", "daily"):
+    if not os.path.isdir(f"{tmp}/{label}"):
+        continue
     try:
         r = json.load(open(f"{tmp}/{label}/result.json"))
     except (OSError, ValueError):
@@ -278,7 +304,8 @@ for label in ("short", "long"):
         continue
     runs[label] = r
     years = int(r["to"][:4]) - int(r["from"][:4]) + 1
-    print(f"\n== KR backfill {r['from']}..{r['to']} ({years} y), {r['codes']} codes, "
+    what = f"daily run {r['to']}" if label == "daily" else f"backfill {r['from']}..{r['to']} ({years} y)"
+    print(f"\n== KR {what}, {r['codes']} codes, "
           f"rate {rate}/s, {fetchers} fetchers: launcher exit {r['rc']}, {r['wall_s']:.1f} s wall ==")
     print(f"{'stage':<13} {'peak RSS MiB':>12} {'wall s':>8} {'cpu s':>8} {'cpu %':>6}  {'exit':<9} vs {budget} MiB")
     for name in sorted(r["stages"], key=order):

@@ -42,7 +42,7 @@ static const s_field_t s_result[] = {
     {S_ (status), REQ}, {S_ (mode), OPT}, {S_ (date_from), OPT}, {S_ (date_to), OPT},
     {S_ (error), OPT}, {S_ (msg_cd), OPT}, {I_ (attempt), OPT}, {I_ (requests), OPT},
     {"rows", K_ROWS, offsetof (eod_msg_t, rows), OPT}, {F_ (snapshot), OPT}, {F_ (meta), OPT}, S_END};
-static const s_field_t s_ack[] = {{S_ (run_id), REQ}, {S_ (task_id), REQ}, S_END};
+static const s_field_t s_ack[] = {{S_ (run_id), REQ}, {S_ (task_id), REQ}, {S_ (stage), OPT}, S_END};
 static const s_field_t s_run_done[] = {
     {S_ (run_id), REQ}, {S_ (market), REQ}, {S_ (mode), REQ}, {S_ (date_from), REQ},
     {S_ (date_to), REQ}, {I_ (count), REQ}, {I_ (ok), REQ}, {I_ (nodata), REQ},

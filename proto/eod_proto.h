@@ -40,7 +40,9 @@ typedef enum {
     EOD_MSG_READY,      //  fetcher -> coordinator: credit for one task
     EOD_MSG_HEARTBEAT,  //  fetcher <-> coordinator: liveness
     EOD_MSG_RESULT,     //  fetcher -> coordinator -> writer: rows or a classified error
-    EOD_MSG_ACK,        //  writer -> coordinator: rows of a task are durable
+    EOD_MSG_ACK,        //  writer -> coordinator: rows of a task are durable; uploader ->
+                        //  writer (stage "uploader"): a FILE (task_id its path) or the END
+                        //  (task_id "END") is in the uploader's journal
     EOD_MSG_RUN_DONE,   //  coordinator -> writer: every task settled
     EOD_MSG_FILE,       //  writer -> uploader: a finished partition file
     EOD_MSG_EVENT,      //  any stage -> notifier: something people should know; also the

@@ -12,12 +12,14 @@
 #include <unistd.h>
 
 #define S_INPUT_BATCH 256         //  FILEs made durable by one sync
+#define S_DONE_RUNS 16            //  runs whose END was passed on, remembered against resends
 
 struct _uploader_t {
     eod_stage_t *stage;
     bool once;
     zsock_t *input;        //  PULL: FILE and END from the writer
     zsock_t *notifier;     //  PUSH: END (never dropped, unlike EVENTs)
+    zsock_t *writer;       //  PUSH: an ACK per FILE and END once journaled (the writer resends the rest)
     eod_s3_config_t s3;
     bool enabled;
     long uploaded, skipped, failed;
@@ -30,6 +32,9 @@ struct _uploader_t {
     eod_journal_t *journal;
     zlistx_t *pending;      //  eod_msg_t FILE, in arrival order
     eod_msg_t *end;         //  END received before a restart, not yet passed on
+    zhashx_t *seen;         //  paths of this run's FILEs: a resent one is acknowledged, not queued twice
+    char done_runs[S_DONE_RUNS][128];   //  runs whose END was passed on (a ring)
+    size_t next_done;
 };
 
 int
@@ -87,6 +92,7 @@ s_replay (eod_msg_t **msg_p, long record, void *arg)
     uploader_t *self = arg;
     eod_msg_t *msg = *msg_p;
     if (msg->type == EOD_MSG_FILE) {
+        zhashx_update (self->seen, msg->path, (void *) 1);
         zlistx_add_end (self->pending, msg);
         *msg_p = NULL;
     }
@@ -139,10 +145,14 @@ uploader_new (eod_stage_t *stage, bool once)
         eod_log_info ("S3 upload is off ([s3] enabled = false or no bucket): files stay local");
     self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:uploader", true);
     self->notifier = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:notifier", false);
-    if (!self->input || !self->notifier) {
+    self->writer = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:writer", false);
+    self->seen = zhashx_new ();
+    if (!self->input || !self->notifier || !self->writer || !self->seen) {
         uploader_destroy (&self);
         return NULL;
     }
+    //  An ACK the writer no longer waits for is not worth waiting for at exit.
+    zsock_set_linger (self->writer, 0);
     self->pending = zlistx_new ();
     zlistx_set_destructor (self->pending, s_msg_free);
     char state[1024];
@@ -166,7 +176,9 @@ uploader_destroy (uploader_t **self_p)
         return;
     uploader_t *self = *self_p;
     zsock_destroy (&self->notifier);
+    zsock_destroy (&self->writer);
     zsock_destroy (&self->input);
+    zhashx_destroy (&self->seen);
     zlistx_destroy (&self->pending);
     eod_msg_destroy (&self->end);
     eod_journal_destroy (&self->journal);
@@ -237,22 +249,53 @@ s_upload (uploader_t *self, const eod_msg_t *file)
 //  Uploads every pending FILE, oldest first, recording each as settled. A
 //  file that failed stays failed for this run (reported); it is settled too,
 //  since the writer offers every partition of a range again on the next run.
+static void
+s_ack_writer (uploader_t *self, const eod_msg_t *msg)
+{
+    eod_msg_t *ack = eod_msg_new (EOD_MSG_ACK);
+    eod_msg_set (&ack->stage, "uploader");
+    eod_msg_set (&ack->run_id, msg->run_id ? msg->run_id : "");
+    eod_msg_set (&ack->task_id, msg->type == EOD_MSG_END ? "END" : msg->path);
+    eod_stage_send (self->stage, self->writer, NULL, ack);
+    eod_msg_destroy (&ack);
+}
+
+static bool
+s_run_done (const uploader_t *self, const char *run_id)
+{
+    for (size_t i = 0; run_id && i < S_DONE_RUNS; i++)
+        if (self->done_runs[i][0] && strcmp (self->done_runs[i], run_id) == 0)
+            return true;
+    return false;
+}
+
 //  Takes every FILE and END waiting on the input into the journal (one sync)
-//  and the pending list: a message read is safe from a crash, one left in the
-//  socket's queue is not.
+//  and the pending list, then acknowledges them to the writer: a message read
+//  is safe from a crash, one left in the socket's queue is not, and the
+//  writer sends again what is not acknowledged. A FILE or END seen before (a
+//  resend whose ACK was lost) is acknowledged again and not queued twice.
 static void
 s_take_input (uploader_t *self)
 {
     bool added = false;
-    for (int i = 0; i < S_INPUT_BATCH && !self->end && (zsock_events (self->input) & ZMQ_POLLIN); i++) {
+    zlistx_t *to_ack = zlistx_new ();
+    for (int i = 0; to_ack && i < S_INPUT_BATCH && !self->end && (zsock_events (self->input) & ZMQ_POLLIN); i++) {
         eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
         if (!msg)
             continue;
-        if (msg->type == EOD_MSG_FILE || msg->type == EOD_MSG_END) {
-            if (self->journal && eod_journal_append (self->journal, msg) == 0)
-                added = true;
-            if (msg->type == EOD_MSG_FILE)
+        bool again = (msg->type == EOD_MSG_FILE && zhashx_lookup (self->seen, msg->path))
+                  || (msg->type == EOD_MSG_END && s_run_done (self, msg->run_id));
+        if (again)
+            s_ack_writer (self, msg);
+        else if (msg->type == EOD_MSG_FILE || msg->type == EOD_MSG_END) {
+            if (!self->journal || eod_journal_append (self->journal, msg) == 0) {
+                added = self->journal != NULL;
+                zlistx_add_end (to_ack, msg);
+            }
+            if (msg->type == EOD_MSG_FILE) {
+                zhashx_update (self->seen, msg->path, (void *) 1);
                 zlistx_add_end (self->pending, msg);
+            }
             else
                 self->end = msg;
             msg = NULL;
@@ -261,8 +304,13 @@ s_take_input (uploader_t *self)
             eod_log_warn ("unexpected %s: ignored", eod_msg_type_name (msg->type));
         eod_msg_destroy (&msg);
     }
-    if (added && eod_journal_sync (self->journal))
+    bool synced = !added || eod_journal_sync (self->journal) == 0;
+    if (!synced)
         eod_log_error ("%s: the files received are not safe from a crash", self->journal_path);
+    //  The list borrows the messages (pending and end own them).
+    for (eod_msg_t *m = to_ack ? zlistx_first (to_ack) : NULL; m && synced; m = zlistx_next (to_ack))
+        s_ack_writer (self, m);
+    zlistx_destroy (&to_ack);
 }
 
 static void
@@ -290,6 +338,7 @@ s_journal_reset (uploader_t *self)
 {
     if (zlistx_size (self->pending))
         return;
+    zhashx_purge (self->seen);
     eod_journal_destroy (&self->journal);
     if (unlink (self->journal_path) && errno != ENOENT)
         eod_log_warn ("%s: %s", self->journal_path, strerror (errno));
@@ -299,6 +348,10 @@ s_journal_reset (uploader_t *self)
 static void
 s_forward_end (uploader_t *self, eod_msg_t *end)
 {
+    if (end->run_id) {
+        snprintf (self->done_runs[self->next_done], sizeof self->done_runs[0], "%s", end->run_id);
+        self->next_done = (self->next_done + 1) % S_DONE_RUNS;
+    }
     eod_msg_set (&end->stage, "uploader");
     char text[32];
     snprintf (text, sizeof text, "%ld", self->uploaded + self->skipped);

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #define S_BATCH_MAX 256           //  results made durable by one fsync
+#define S_RESEND_MS 2000          //  FILE/END the uploader has not acknowledged are sent again
+#define S_POLL_MS 500
 
 //  KR: output2 (13), output1 less what output2 has (23), master file (5).
 static const char *const s_kr_columns[] = {
@@ -829,6 +831,11 @@ struct _writer_t {
     zsock_t *input;       //  PULL from the coordinator
     zsock_t *acks;        //  PUSH to the coordinator
     zsock_t *uploader;    //  PUSH to the uploader
+    //  FILE and END sent to the uploader and not acknowledged yet (copies):
+    //  sent again every S_RESEND_MS, so a message lost with a killed
+    //  uploader's queue is not lost for the run.
+    zlistx_t *outbox;
+    int64_t resend_at;
     char journal_dir[1024];
     char data_dir[1024];
     char run_id[128];     //  the run of the open journal
@@ -843,6 +850,14 @@ struct _writer_t {
     bool failed;
 };
 
+static void
+s_outbox_free (void **item)
+{
+    eod_msg_t *msg = *item;
+    eod_msg_destroy (&msg);
+    *item = NULL;
+}
+
 writer_t *
 writer_new (eod_stage_t *stage, bool once)
 {
@@ -853,8 +868,10 @@ writer_new (eod_stage_t *stage, bool once)
     self->once = once;
     self->tasks = zhashx_new ();
     self->folded = zhashx_new ();
-    if (!self->tasks || !self->folded)
+    self->outbox = zlistx_new ();
+    if (!self->tasks || !self->folded || !self->outbox)
         goto fail;
+    zlistx_set_destructor (self->outbox, s_outbox_free);
     char state[1024];
     eod_config_path_value (stage->config, "pipeline:state_dir", state, sizeof state);
     snprintf (self->journal_dir, sizeof self->journal_dir, "%s/writer", state);
@@ -895,6 +912,7 @@ writer_destroy (writer_t **self_p)
         s_journal_close (self);
     zhashx_destroy (&self->folded);
     zhashx_destroy (&self->tasks);
+    zlistx_destroy (&self->outbox);
     eod_msg_destroy (&self->run_done);
     zsock_destroy (&self->uploader);
     zsock_destroy (&self->acks);
@@ -1016,6 +1034,51 @@ s_on_reconcile (writer_t *self, const eod_msg_t *job)
     eod_log_info ("%s: reconcile: %ld journalled task(s) acknowledged", job->run_id, sent);
 }
 
+//  Sends msg (taken) to the uploader and keeps it until acknowledged.
+static void
+s_to_uploader (writer_t *self, eod_msg_t **msg_p)
+{
+    if (!*msg_p)
+        return;
+    eod_stage_send (self->stage, self->uploader, NULL, *msg_p);
+    zlistx_add_end (self->outbox, *msg_p);
+    *msg_p = NULL;
+    if (!self->resend_at)
+        self->resend_at = eod_clock_ms () + S_RESEND_MS;
+}
+
+//  The uploader's ACK: task_id the FILE's path, or "END" with the run id.
+static void
+s_on_uploader_ack (writer_t *self, const eod_msg_t *ack)
+{
+    if (!ack->task_id)
+        return;
+    bool end = strcmp (ack->task_id, "END") == 0;
+    for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox)) {
+        bool match = end ? m->type == EOD_MSG_END && ack->run_id && m->run_id && strcmp (m->run_id, ack->run_id) == 0
+                         : m->type == EOD_MSG_FILE && m->path && strcmp (m->path, ack->task_id) == 0;
+        if (match) {
+            zlistx_delete (self->outbox, zlistx_cursor (self->outbox));
+            break;
+        }
+    }
+    if (zlistx_size (self->outbox) == 0)
+        self->resend_at = 0;
+}
+
+//  Sends again what the uploader has not acknowledged in S_RESEND_MS.
+static void
+s_resend (writer_t *self)
+{
+    int64_t now = eod_clock_ms ();
+    if (!self->resend_at || now < self->resend_at)
+        return;
+    eod_log_info ("the uploader has not acknowledged %zu message(s): sending them again", zlistx_size (self->outbox));
+    for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox))
+        eod_stage_send (self->stage, self->uploader, NULL, m);
+    self->resend_at = now + S_RESEND_MS;
+}
+
 static void
 s_send_file (writer_t *self, const char *path, const char *rel, const char *date, long rows)
 {
@@ -1038,8 +1101,7 @@ s_send_file (writer_t *self, const char *path, const char *rel, const char *date
     eod_msg_set (&file->md5, hex);
     file->count = rows;
     eod_log_info ("%s: %ld rows, md5 %s", path, rows, hex);
-    eod_stage_send (self->stage, self->uploader, NULL, file);
-    eod_msg_destroy (&file);
+    s_to_uploader (self, &file);
 }
 
 static void
@@ -1135,7 +1197,10 @@ s_forward_end (writer_t *self, eod_msg_t *end)
         eod_msg_set (&end->status, "failed");
         eod_msg_set (&end->error, "the writer could not write the run's files");
     }
-    eod_stage_send (self->stage, self->uploader, NULL, end);
+    eod_log_info ("%s: END passed to the uploader (%ld rows, %ld files written)", end->run_id ? end->run_id : "?",
+                  self->rows_written, self->files);
+    eod_msg_t *copy = eod_msg_dup (end);
+    s_to_uploader (self, &copy);
 }
 
 int
@@ -1143,9 +1208,18 @@ writer_run (writer_t *self)
 {
     zpoller_t *poller = zpoller_new (self->input, NULL);
     bool over = false;
+    int64_t ending_until = 0;   //  once: END forwarded, waiting for the uploader's ACKs
     eod_msg_t *acks[S_BATCH_MAX];
     while (!zsys_interrupted && !over) {
-        void *which = zpoller_wait (poller, 1000);
+        s_resend (self);
+        if (ending_until && (zlistx_size (self->outbox) == 0 || eod_clock_ms () > ending_until)) {
+            if (zlistx_size (self->outbox))
+                eod_log_error ("the uploader did not acknowledge %zu message(s) in %lld ms",
+                               zlistx_size (self->outbox), (long long) eod_config_int (self->stage->config,
+                                                                                     "pipeline:linger_ms"));
+            break;
+        }
+        void *which = zpoller_wait (poller, S_POLL_MS);
         if (!which) {
             if (zpoller_terminated (poller))
                 break;
@@ -1165,9 +1239,12 @@ writer_run (writer_t *self)
                 s_on_reconcile (self, msg);
             else if (msg->type == EOD_MSG_RUN_DONE)
                 s_on_run_done (self, &msg);
+            else if (msg->type == EOD_MSG_ACK && msg->stage && strcmp (msg->stage, "uploader") == 0)
+                s_on_uploader_ack (self, msg);
             else if (msg->type == EOD_MSG_END) {
                 s_forward_end (self, msg);
-                over = self->once;
+                if (self->once)
+                    ending_until = eod_clock_ms () + eod_config_int (self->stage->config, "pipeline:linger_ms");
                 eod_msg_destroy (&self->run_done);
                 self->rows_written = 0;
                 self->files = 0;

@@ -125,6 +125,33 @@ kill_case() {   # kill_case NUM STAGE [uploads]: kill -9 STAGE once a third of t
 kill_case 2 coordinator
 kill_case 3 writer
 kill_case 3b uploader uploads
+
+#  The writer -> uploader hop: the uploader stopped (SIGSTOP) mid-run, so the
+#  run's files and END sit in its socket queue, then killed, loses them; the
+#  writer sends again what the restarted uploader has not acknowledged.
+echo "# 3e. the uploader stopped mid-run, killed after the writer handed it the run: the writer sends again"
+env_up_fast "$TMP/stop-uploader"
+bf_rc=0
+EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr \
+    --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/kill.out" 2>&1 &
+run=$!
+wait_chunks $((NCODES / 3))
+pid=$(stage_pid uploader)
+check "the uploader is running mid-run" [ -n "$pid" ]
+[ -n "$pid" ] && kill -STOP "$pid"
+check "the writer passes END on while the uploader is stopped" \
+    wait_log "$ENV_DIR/logs-kill/writer.log" "END passed to the uploader"
+[ -n "$pid" ] && kill -9 "$pid" && kill -CONT "$pid" 2>/dev/null
+wait "$run" || bf_rc=$?
+check "the run exits 0 (got $bf_rc)" [ "$bf_rc" = 0 ]
+check "the writer sent the unacknowledged files and END again" \
+    grep -q "has not acknowledged .* sending them again" "$ENV_DIR/logs-kill/writer.log"
+check "the files equal the uninterrupted run's" same_files "$ENV_DIR/data"
+check "the bucket holds every file, equal to the local one" bucket_matches "$ENV_DIR/data"
+check "one run summary in Slack" test "$(curl -s "$SIM/_sim/slack" | /usr/bin/python3 -c '
+import json, sys
+print(sum(1 for m in json.load(sys.stdin) if m.get("text", "").startswith("eod kr 2024-08-01..2024-08-31 backfill: complete")))')" = 1
+env_down
 kill_case 3c notifier
 kill_case 3d fetcher
 

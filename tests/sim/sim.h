@@ -57,7 +57,8 @@ typedef struct {
     long jitter_ms;
     char *calendar_dir;
     bool no_future_check;
-    char *warm_until;                        //  YYYYMMDD: walks precomputed through it at start
+    char *warm_until;
+    int kosdaq_extra;                        //  extra selected KOSDAQ stocks (--kosdaq-extra)                        //  YYYYMMDD: walks precomputed through it at start
     int unknown_codes;
     int us_unknown;                          //  first N US universe symbols answer unknown
     int master_garble;
@@ -240,7 +241,7 @@ typedef struct {
 
 //  Generates both markets from seed; garble extra bad KOSDAQ records; marks the
 //  first unknown_n selected KOSDAQ codes unknown. NULL on failure (logged).
-sim_master_t *sim_master_new (uint64_t seed, int garble, int unknown_n, int base_ymd);
+sim_master_t *sim_master_new (uint64_t seed, int garble, int unknown_n, int base_ymd, int extra);
 void sim_master_destroy (sim_master_t **self_p);
 //  The instrument with that code or NULL (borrowed; read-only, thread-safe).
 const sim_instrument_t *sim_master_find (const sim_master_t *self, const char *code);

@@ -49,6 +49,7 @@ static const char *s_usage =
     "  --jitter-ms J            +- uniform jitter on the latency\n"
     "  --calendar-dir DIR       directory of XKRX_closed.csv and the XNYS files\n"
     "  --no-future-check        serve chart rows after today\n"
+    "  --kosdaq-extra N         N more KOSDAQ stocks the default filter selects (scale runs)\n"
     "  --warm-until YYYYMMDD    compute the KR price walks through that day before\n"
     "                           listening (benchmarks: requests then cost the walk's\n"
     "                           last months only)\n"
@@ -72,7 +73,7 @@ static const char *s_usage =
 enum {
     OPT_PORT = 256, OPT_SEED, OPT_APP, OPT_SLACK_TOKEN, OPT_SLACK_CHANNEL, OPT_TOKEN_REUSE,
     OPT_TOKEN_TTL, OPT_TOKEN_THROTTLE, OPT_RATE, OPT_ARRIVAL_JITTER, OPT_LATENCY, OPT_JITTER,
-    OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_WARM, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
+    OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_WARM, OPT_EXTRA, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
     OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
     OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_HELP, OPT_VERSION
 };
@@ -93,6 +94,7 @@ static const struct option s_options[] = {
     {"calendar-dir", required_argument, NULL, OPT_CALENDAR_DIR},
     {"no-future-check", no_argument, NULL, OPT_NO_FUTURE},
     {"warm-until", required_argument, NULL, OPT_WARM},
+    {"kosdaq-extra", required_argument, NULL, OPT_EXTRA},
     {"unknown-codes", required_argument, NULL, OPT_UNKNOWN},
     {"us-unknown", required_argument, NULL, OPT_US_UNKNOWN},
     {"master-garble", required_argument, NULL, OPT_GARBLE},
@@ -256,6 +258,13 @@ s_config_parse (sim_config_t *config, int argc, char *argv[])
             free (config->calendar_dir);
             config->calendar_dir = strdup (optarg);
             break;
+        case OPT_EXTRA: {
+            long value;
+            if (s_parse_long (name, optarg, 0, 50000, &value))
+                return -1;
+            config->kosdaq_extra = (int) value;
+            break;
+        }
         case OPT_WARM:
             if (strlen (optarg) != 8 || strspn (optarg, "0123456789") != 8) {
                 eod_log_error ("--warm-until %s: expected YYYYMMDD", optarg);
@@ -569,7 +578,7 @@ main (int argc, char *argv[])
         goto out;
     }
     sim.master = sim_master_new (config.seed, config.master_garble, config.unknown_codes,
-                                 sim_today_kst ());
+                                 sim_today_kst (), config.kosdaq_extra);
     sim.wiki = sim_wiki_new ();
     sim.us = sim.wiki ? sim_us_new (config.seed, sim.wiki, config.calendar_dir, config.us_unknown)
                       : NULL;

@@ -293,7 +293,7 @@ s_pool_name (s_pool_t *pool, char *buf, size_t size)
 }
 
 static int
-s_generate (sim_master_t *self, uint64_t seed, int base_ymd)
+s_generate (sim_master_t *self, uint64_t seed, int base_ymd, int extra)
 {
     s_rng_t rng = {sim_hash (seed, 0x3a57e5, 0)};
     s_pool_t pool = {NULL, 0, 0}, etf_pool = {NULL, 0, 0};
@@ -430,6 +430,17 @@ s_generate (sim_master_t *self, uint64_t seed, int base_ymd)
             goto out;
         s_fill_numbers (inst, &rng, s_log_uniform (&rng, 50, 3000, 1.0), 5000, 20000, base_ymd);
         inst->face = 0;
+    }
+    //  --kosdaq-extra: more KOSDAQ common stocks over the selection threshold,
+    //  for runs at scale; after everything else, so the default universe does
+    //  not change.
+    for (int i = 0; i < extra; i++) {
+        s_new_code (self, &rng, code, 10, 499990, 10, false);
+        snprintf (name, sizeof name, "합성코스닥%05d", i + 1);
+        if (!(inst = s_add (self, code, name, "ST", true)))
+            goto out;
+        s_fill_numbers (inst, &rng, s_log_uniform (&rng, SIM_CAP_SELECT, 3.0 * SIM_CAP_SELECT, 1.0), 500, 200000,
+                        base_ymd);
     }
     rc = 0;
 out:
@@ -831,10 +842,10 @@ out:
 }
 
 sim_master_t *
-sim_master_new (uint64_t seed, int garble, int unknown_n, int base_ymd)
+sim_master_new (uint64_t seed, int garble, int unknown_n, int base_ymd, int extra)
 {
     sim_master_t *self = calloc (1, sizeof *self);
-    if (!self || s_generate (self, seed, base_ymd))
+    if (!self || s_generate (self, seed, base_ymd, extra))
         goto fail;
     self->by_code = malloc (self->count * sizeof *self->by_code);
     if (!self->by_code)
