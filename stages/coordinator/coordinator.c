@@ -41,6 +41,11 @@ typedef struct {
     char *outcome;                    //  "CODE reason" when failed, no-data or unknown
     int kind;                         //  0 ok, 1 nodata, 2 unknown, 3 failed
     int generation;                   //  the key's token generation it was dispatched with
+    //  The TASK's metadata for the writer, packed as "key\0value\0" pairs in
+    //  one allocation (the fetcher does not need it, and a 10,000-code run
+    //  keeps every task): unpacked into the RESULT sent to the writer.
+    char *meta;
+    size_t meta_len;
 } s_task_t;
 
 typedef struct {
@@ -161,6 +166,7 @@ s_task_free (void **item)
     if (t) {
         eod_msg_destroy (&t->task);
         free (t->outcome);
+        free (t->meta);
         free (t);
         *item = NULL;
     }
@@ -678,6 +684,28 @@ s_ledger_prune (coordinator_t *self)
 
 //  ---------------------------------------------------------------- tasks
 
+//  Moves the task's metadata out of its TASK into t->meta (see s_task_t);
+//  without memory it stays where it is, which works the same.
+static void
+s_meta_pack (s_task_t *t)
+{
+    eod_fields_t *meta = &t->task->meta;
+    size_t len = 0;
+    for (size_t i = 0; i < meta->count; i++)
+        len += strlen (meta->items[i].key) + strlen (meta->items[i].value) + 2;
+    if (len == 0 || !(t->meta = malloc (len)))
+        return;
+    size_t at = 0;
+    for (size_t i = 0; i < meta->count; i++) {
+        size_t klen = strlen (meta->items[i].key) + 1, vlen = strlen (meta->items[i].value) + 1;
+        memcpy (t->meta + at, meta->items[i].key, klen);
+        memcpy (t->meta + at + klen, meta->items[i].value, vlen);
+        at += klen + vlen;
+    }
+    t->meta_len = len;
+    eod_fields_clear (meta);
+}
+
 static void
 s_add_task (coordinator_t *self, eod_msg_t **msg_p)
 {
@@ -692,7 +720,8 @@ s_add_task (coordinator_t *self, eod_msg_t **msg_p)
     zhashx_insert (self->tasks, msg->task_id, t);
     zlistx_add_end (self->queue, (void *) t->task->task_id);
     self->unsettled++;
-    s_ledger_append (self, msg);
+    s_ledger_append (self, msg);   //  whole, metadata included
+    s_meta_pack (t);
 }
 
 static void
@@ -755,7 +784,12 @@ static void
 s_forward_to_writer (coordinator_t *self, s_task_t *t, eod_msg_t *result)
 {
     //  The writer needs the instrument's metadata and the task's range.
-    eod_fields_merge (&result->meta, &t->task->meta);
+    for (size_t at = 0; t->meta && at < t->meta_len;) {
+        const char *key = t->meta + at;
+        const char *value = key + strlen (key) + 1;
+        eod_fields_set (&result->meta, key, value);
+        at = (size_t) (value - t->meta) + strlen (value) + 1;
+    }
     if (t->task->name && !eod_fields_get (&result->meta, "name"))
         eod_fields_set (&result->meta, "name", t->task->name);
     eod_msg_set (&result->mode, t->task->mode);
