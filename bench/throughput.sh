@@ -44,6 +44,8 @@ readonly LATENCY_JITTER_MS=50    #  +- on it
 readonly J_HI=50                 #  arrival jitter bound of the main runs (ms)
 readonly J_LO=10                 #  ... of the low-jitter run
 readonly OPEN_RATE=100000        #  "no budget" for the overhead runs
+readonly OPEN_FETCHERS=8
+readonly MARGIN_MS=8             #  [kis] margin_ms, the default
 readonly DAY=2024-09-02          #  the demo's KR session
 readonly MONTH=202408            #  the one-month backfill
 readonly POLL_S=0.2              #  simulator counter polling
@@ -254,6 +256,7 @@ try:
     res["rate_limited"] = st.get("rate_limited") or 0
     res["max_in_window"] = max(st.get("max_in_window", {}).values(), default=0)
     res["tokens_issued"] = st.get("tokens_issued") or 0
+    res["sim_late_5ms"] = st.get("arrival_late_5ms") or 0
 except (OSError, ValueError, KeyError):
     res["requests"] = res["rate_limited"] = res["max_in_window"] = None
 listed = settled = None
@@ -429,8 +432,10 @@ k2=$((best * 2))
 [ "$k2" -lt "$best" ] && k2=$best
 run_pipeline "daily-f$k2-j$J_HI-k2" run "$k2" "$J_HI" 2 paced "$OUT/codes.txt"
 run_pipeline "backfill-f$best-j$J_HI" backfill "$best" "$J_HI" 1 paced "$OUT/codes.txt"
-run_pipeline "open-daily-f$best" run "$best" 0 1 open "$OUT/codes.txt"
-run_pipeline "open-backfill-f$best" backfill "$best" 0 1 open "$OUT/codes.txt"
+#  Without latency a fetcher's round trip is a few milliseconds of CPU: the
+#  overhead runs use OPEN_FETCHERS, more than the paced runs need.
+run_pipeline "open-daily-f$OPEN_FETCHERS" run "$OPEN_FETCHERS" 0 1 open "$OUT/codes.txt"
+run_pipeline "open-backfill-f$OPEN_FETCHERS" backfill "$OPEN_FETCHERS" 0 1 open "$OUT/codes.txt"
 
 MSGBENCH_OUT=$OUT/msgbench.txt
 if [ -x "$BUILD/tests/tools/eod-msgbench" ]; then
@@ -455,8 +460,8 @@ plot() {   # outfile heading budget paced label...
     "$GNUPLOT" -e "outfile='$svg'; heading='$heading'; files='$files'; titles='$titles'; budget=$budget; paced=$paced" \
         "$ROOT/bench/throughput.gp" 2>>"$OUT/gnuplot.err" && echo "$svg"
 }
-#  What the pacer aims at: one dispatch every (1 s + J + 5 ms) / rate.
-paced_hi=$("$PY" -c "print(f'{$BUDGET * 1000 / (1000 + $J_HI + 5):.2f}')")
+#  What the pacer aims at: rate dispatches in every 1 s + J + margin.
+paced_hi=$("$PY" -c "print(f'{$BUDGET * 1000 / (1000 + $J_HI + $MARGIN_MS):.2f}')")
 sweep=()
 for f in $fetchers_list; do sweep+=("daily-f$f-j$J_HI"); done
 sweep+=("daily-f$best-j$J_LO" "backfill-f$best-j$J_HI")
@@ -470,10 +475,11 @@ plot "$OUT/throughput-kr-two-keys.svg" "KR daily run with two app keys (budget $
 
 cmd="bench/throughput.sh${args_given:+ $args_given}"
 "$PY" - "$OUT" "$BUDGET" "$J_HI" "$J_LO" "$F_MIN" "$best" "$k2" "$REF_SLEEP_S" "$REF_MONTH_PAUSE_S" "$MONTH" \
-    "$ROOT/config/calendars/XKRX_closed.csv" "$cmd" "$fetchers_list" "$LATENCY_MS" "$LATENCY_JITTER_MS" <<'PY'
+    "$ROOT/config/calendars/XKRX_closed.csv" "$cmd" "$fetchers_list" "$LATENCY_MS" "$LATENCY_JITTER_MS" \
+    "$OPEN_FETCHERS" <<'PY'
 import calendar, datetime, json, os, sys
 (out, budget, j_hi, j_lo, f_min, best, k2, ref_sleep, ref_pause, month, closed_csv, cmd, fl,
- lat, lat_j) = sys.argv[1:]
+ lat, lat_j, open_f) = sys.argv[1:]
 budget, j_hi, j_lo, f_min, lat, lat_j = int(budget), int(j_hi), int(j_lo), int(f_min), int(lat), int(lat_j)
 ref_pause = float(ref_pause)
 ok_all = True
@@ -501,7 +507,7 @@ def order(name):
 
 paced = [f"daily-f{f}-j{j_hi}" for f in fl.split()] + [f"daily-f{best}-j{j_lo}", f"daily-f{k2}-j{j_hi}-k2",
                                                        f"backfill-f{best}-j{j_hi}"]
-opens = [f"open-daily-f{best}", f"open-backfill-f{best}"]
+opens = [f"open-daily-f{open_f}", f"open-backfill-f{open_f}"]
 runs = {l: load(l) for l in paced + opens}
 
 #  Per-run details.
@@ -516,7 +522,8 @@ for label in paced + opens:
           f"launcher exit {r['rc']}, {r['wall_s']:.1f} s ==")
     print(f"tasks {r.get('tasks')}: ok {r.get('ok')}, no data {r.get('nodata')}, unknown {r.get('unknown')}, "
           f"failed {r.get('failed')}, retries {r.get('retries')}; simulator: {r.get('requests')} chart requests, "
-          f"EGW00201 {r.get('rate_limited')}, busiest 1-s window {r.get('max_in_window')}")
+          f"EGW00201 {r.get('rate_limited')}, busiest 1-s window {r.get('max_in_window')}, "
+          f"requests the simulator itself woke up for more than 5 ms late {r.get('sim_late_5ms')}")
     print(f"fetch phase (first request .. run settled): {fmt(r.get('fetch_wall_s'), '{:.2f}')} s, "
           f"{fmt(r.get('rate'), '{:.2f}')} requests/s")
     print(f"  {'stage':<13} {'cpu s':>7} {'wall s':>7} {'cpu %':>6} {'peak RSS MiB':>13} exit")
@@ -557,7 +564,7 @@ if rk and r1 and rk.get("rate") and r1.get("rate"):
     verdict("two keys: about twice the rate", rk["rate"] >= 1.9 * r1["rate"],
             f"{rk['rate']:.2f}/s against {r1['rate']:.2f}/s with one key (x{rk['rate'] / r1['rate']:.2f})")
 
-ro = runs.get(f"open-daily-f{best}")
+ro = runs.get(f"open-daily-f{open_f}")
 if ro:
     t, fw = ro.get("tasks") or ro["codes"], ro.get("fetch_wall_s")
     verdict("budget and latency off: >= 2,000 tasks/s through the stages (first request .. every task written)",
@@ -641,7 +648,7 @@ if base and base["codes"]:
 
 #  Overhead.
 print(f"\nOverhead, the budget and the latency off (simulator `--rate 100000`, no latency; `[kis] rate = 100000`, "
-      f"`jitter_ms = 0`), {best} fetchers:\n")
+      f"`jitter_ms = 0`; the simulator's price walks computed before it listens), {open_f} fetchers:\n")
 print("| job | tasks | fetch phase s | tasks/s (fetch phase) | wall s | tasks/s end to end | all stages CPU s |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for l in opens:

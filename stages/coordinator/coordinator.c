@@ -57,7 +57,7 @@ typedef struct {
     time_t last_issue;
     time_t refresh_at;                //  issue a new token from then on
     int generation;                   //  bumped when the token changes
-    int64_t tat_us;                   //  GCRA theoretical arrival time
+    coordinator_pacer_t pacer;
     int64_t paused_until_ms;
     long requests;
     long rate_limited;
@@ -84,7 +84,6 @@ struct _coordinator_t {
     s_key_t keys[S_KEYS_MAX];
     size_t nkeys;
     size_t next_key;                  //  round robin among keys that are free
-    int64_t interval_us;
     long jitter_ms;
     int max_attempts;
     int64_t heartbeat_ms;
@@ -125,30 +124,51 @@ struct _coordinator_t {
 
 static void s_ledger_prune (coordinator_t *self);
 
-int64_t
-coordinator_interval_us (long rate, long jitter_ms)
+int
+coordinator_pacer_init (coordinator_pacer_t *self, long rate, long jitter_ms, long margin_ms)
 {
-    //  N requests in any window of W + J + eps never trip a server counting N
-    //  in any sliding W (see the design notes); eps = 5 ms covers its clock.
-    return (int64_t) ((1000000.0 + 1000.0 * (double) jitter_ms + 5000.0) / (double) rate + 0.5);
+    memset (self, 0, sizeof *self);
+    if (rate < 1)
+        rate = 1;
+    self->window_us = (1000 + (int64_t) jitter_ms + (int64_t) margin_ms) * 1000;
+    self->interval_us = (self->window_us + rate - 1) / rate;
+    self->tolerance_us = self->interval_us / 2;
+    if (rate <= COORDINATOR_PACER_LOG_MAX) {
+        self->log = calloc ((size_t) rate, sizeof *self->log);
+        if (!self->log)
+            return -1;
+        self->cap = (size_t) rate;
+    }
+    return 0;
 }
 
-int
-coordinator_gcra_take (int64_t *tat, int64_t now, int64_t interval)
+void
+coordinator_pacer_fini (coordinator_pacer_t *self)
 {
-    if (now < *tat)
-        return 0;
-    //  On schedule (late by less than the poll's granularity): the next slot
-    //  is one interval after this one, so wake-up lateness is not lost at
-    //  every dispatch. Idle or later than that: the schedule restarts from
-    //  now, so an idle key never bursts. Slots stay T apart, dispatches at
-    //  least T - late apart, and any N + 1 dispatches span at least
-    //  1 s + J + 5 ms - late: the 5 ms margin covers it.
-    if (now - *tat <= COORDINATOR_GCRA_LATE_US)
-        *tat += interval;
-    else
-        *tat = now + interval;
-    return 1;
+    free (self->log);
+    self->log = NULL;
+}
+
+int64_t
+coordinator_pacer_due (const coordinator_pacer_t *self)
+{
+    int64_t due = self->tat_us;
+    if (self->log && self->count == self->cap && self->log[self->head] + self->window_us > due)
+        due = self->log[self->head] + self->window_us;
+    return due;
+}
+
+void
+coordinator_pacer_take (coordinator_pacer_t *self, int64_t now)
+{
+    int64_t from = self->tat_us > now - self->tolerance_us ? self->tat_us : now - self->tolerance_us;
+    self->tat_us = from + self->interval_us;
+    if (self->log) {
+        self->log[self->head] = now;
+        self->head = (self->head + 1) % self->cap;
+        if (self->count < self->cap)
+            self->count++;
+    }
 }
 
 static int64_t
@@ -431,14 +451,18 @@ coordinator_new (eod_stage_t *stage, bool once)
     if (rate == 0)
         rate = live ? 20 : 2;   //  KIS: 20 requests/s per key on the real host, 2 on the mock
     self->jitter_ms = (long) eod_config_int (cfg, "kis:jitter_ms");
-    self->interval_us = coordinator_interval_us (rate, self->jitter_ms);
+    long margin_ms = (long) eod_config_int (cfg, "kis:margin_ms");
+    for (size_t i = 0; i < self->nkeys; i++)
+        if (coordinator_pacer_init (&self->keys[i].pacer, rate, self->jitter_ms, margin_ms))
+            goto fail;
     self->budget = rate;
     self->max_attempts = (int) eod_config_int (cfg, "kis:max_attempts");
     self->heartbeat_ms = eod_config_int (cfg, "pipeline:heartbeat_ms");
     self->liveness = eod_config_int (cfg, "pipeline:liveness");
     self->ack_timeout_ms = eod_config_int (cfg, "pipeline:ack_timeout_ms");
-    eod_log_info ("%zu app key(s), %ld requests/s each, one dispatch every %.2f ms per key", self->nkeys, rate,
-                  (double) self->interval_us / 1000.0);
+    eod_log_info ("%zu app key(s), %ld requests/s each: at most %ld in any %ld ms, one every %.2f ms", self->nkeys,
+                  rate, rate, (long) (self->keys[0].pacer.window_us / 1000),
+                  (double) self->keys[0].pacer.interval_us / 1000.0);
 
     self->tasks = zhashx_new ();
     zhashx_set_destructor (self->tasks, s_task_free);
@@ -487,6 +511,7 @@ coordinator_destroy (coordinator_t **self_p)
         free (self->keys[i].app_key);
         free (self->keys[i].app_secret);
         free (self->keys[i].token);
+        coordinator_pacer_fini (&self->keys[i].pacer);
     }
     eod_msg_destroy (&self->listed);
     eod_msg_destroy (&self->end);
@@ -986,7 +1011,7 @@ s_dispatch (coordinator_t *self)
         for (size_t i = 0; i < self->nkeys; i++) {
             size_t j = (self->next_key + i) % self->nkeys;
             s_key_t *key = &self->keys[j];
-            int64_t due = key->tat_us;
+            int64_t due = coordinator_pacer_due (&key->pacer);
             if (key->paused_until_ms * 1000 > due)
                 due = key->paused_until_ms * 1000;
             if (due <= now_us) {
@@ -1008,7 +1033,7 @@ s_dispatch (coordinator_t *self)
             s_requeue (self, t, token > 0 ? 0 : 1000);
             return S_POLL_MAX_MS;
         }
-        coordinator_gcra_take (&key->tat_us, s_now_us (), self->interval_us);
+        coordinator_pacer_take (&key->pacer, s_now_us ());
         self->next_key = (k + 1) % self->nkeys;
         if (w->creds_generation[k] != key->generation)
             s_send_creds (self, w, k);
@@ -1240,12 +1265,14 @@ s_take_permit (coordinator_t *self, s_key_t *key)
 {
     while (!zsys_interrupted) {
         int64_t now = s_now_us ();
-        int64_t due = key->tat_us > key->paused_until_ms * 1000 ? key->tat_us : key->paused_until_ms * 1000;
+        int64_t due = coordinator_pacer_due (&key->pacer);
+        if (key->paused_until_ms * 1000 > due)
+            due = key->paused_until_ms * 1000;
         if (due <= now)
             break;
         zclock_sleep ((int) ((due - now) / 1000) + 1);
     }
-    coordinator_gcra_take (&key->tat_us, s_now_us (), self->interval_us);
+    coordinator_pacer_take (&key->pacer, s_now_us ());
     key->requests++;
 }
 

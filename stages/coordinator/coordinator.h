@@ -3,7 +3,8 @@
     It takes TASK/LISTED/END from the lister and ACK from the writer on one
     PULL socket, hands tasks to fetchers over a ROUTER (a fetcher asks with
     READY; one dispatch is the permit for one HTTP request), paces dispatches
-    per app key with GCRA (no burst, T = (1 s + J + 5 ms) / rate), issues and
+    per app key (coordinator_pacer_t below: never more than rate requests in
+    any 1 s + J + margin, no burst), issues and
     caches the access token, leases every dispatched task, requeues the tasks
     of fetchers that miss their heartbeats, retries what can be retried, and
     forwards results to the writer. When every listed task is settled it sends
@@ -35,14 +36,38 @@ void coordinator_resume (coordinator_t *self);
 //  code: 0 complete, 1 partial, 3 the API unreachable, 4 internal error.
 int coordinator_run (coordinator_t *self);
 
-//  The GCRA pacer, public for its unit test: emission interval in microseconds
-//  for rate requests/s and jitter bound J ms.
-int64_t coordinator_interval_us (long rate, long jitter_ms);
+//  The pacer of one app key, public for its unit test. Two rules, both in
+//  microseconds of a monotonic clock:
+//  - a sliding log of the last `rate` dispatches: the next may go only once
+//    the oldest of them is a window (1 s + J + margin) old, so any rate + 1
+//    dispatches span at least the window, and arrivals up to J later than
+//    their dispatch never put rate + 1 requests in any 1-s window of the
+//    server, however late the loop wakes up;
+//  - GCRA spacing T = window / rate with a tolerance of T / 2: no burst
+//    (after an idle spell two dispatches at most come T / 2 apart), and a
+//    dispatch that woke up late does not push the schedule back, so the
+//    pace stays at rate per window.
+//  Rates above COORDINATOR_PACER_LOG_MAX (benchmarks without a budget) use
+//  the spacing alone.
+#define COORDINATOR_PACER_LOG_MAX 4096
 
-//  Given the theoretical arrival time *tat (us) and now (us): 1 and advances
-//  *tat by interval when a request may go now, else 0. A dispatch later than
-//  its slot by at most COORDINATOR_GCRA_LATE_US keeps the schedule.
-#define COORDINATOR_GCRA_LATE_US 3000
-int coordinator_gcra_take (int64_t *tat, int64_t now, int64_t interval);
+typedef struct {
+    int64_t interval_us;        //  T
+    int64_t tolerance_us;       //  T / 2
+    int64_t window_us;          //  1 s + J + margin
+    int64_t tat_us;             //  the GCRA theoretical arrival time
+    int64_t *log;               //  the last dispatches (a ring), NULL above LOG_MAX
+    size_t cap, count, head;    //  head: the oldest once count == cap
+} coordinator_pacer_t;
+
+//  0, or -1 when out of memory. rate >= 1.
+int coordinator_pacer_init (coordinator_pacer_t *self, long rate, long jitter_ms, long margin_ms);
+void coordinator_pacer_fini (coordinator_pacer_t *self);
+
+//  The earliest instant the next dispatch may go.
+int64_t coordinator_pacer_due (const coordinator_pacer_t *self);
+
+//  Records a dispatch at now (the caller checked now >= due).
+void coordinator_pacer_take (coordinator_pacer_t *self, int64_t now);
 
 #endif
