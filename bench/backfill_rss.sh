@@ -91,30 +91,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-#  The stage wrapper: WRAP NAME PROGRAM ARGS... runs PROGRAM under time -v. A
-#  TERM from the launcher (a straggler stopped) goes to the program, not to
-#  time, so time still writes its report.
-WRAP=$TMP/stage_wrap.sh
-cat >"$WRAP" <<'EOF'
-#!/usr/bin/env bash
-name=$1; shift
-/usr/bin/time -v -o "$BENCH_TIME_DIR/$name.time" "$@" &
-tpid=$!
-forward() { sig=1; local c; for c in $(pgrep -P "$tpid"); do kill -"$1" "$c" 2>/dev/null; done; }
-trap 'forward TERM' TERM
-trap 'forward INT' INT
-#  A trapped signal interrupts wait: wait again for the program's own status
-#  (bash keeps it), so a late TERM does not turn an exit 0 into 143.
-rc=0
-while :; do
-    sig=0
-    wait "$tpid"; r=$?
-    [ "$r" != 127 ] && rc=$r
-    [ "$sig" = 1 ] || break
-done
-exit "$rc"
-EOF
-chmod +x "$WRAP"
+#  Every stage under time -v (bench/stage_wrap.sh).
+WRAP=$ROOT/bench/stage_wrap.sh
 
 #  The sampler: every SAMPLE_S, the RSS and CPU ticks of each process whose
 #  program is under BIN and whose command line names this run's config.

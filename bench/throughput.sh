@@ -127,27 +127,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-#  The stage wrapper (as bench/backfill_rss.sh): WRAP NAME PROGRAM ARGS...
-#  runs PROGRAM under time -v; a TERM from the launcher goes to the program.
-WRAP=$OUT/stage_wrap.sh
-cat >"$WRAP" <<'EOF'
-#!/usr/bin/env bash
-name=$1; shift
-/usr/bin/time -v -o "$BENCH_TIME_DIR/$name.time" "$@" &
-tpid=$!
-forward() { sig=1; local c; for c in $(pgrep -P "$tpid"); do kill -"$1" "$c" 2>/dev/null; done; }
-trap 'forward TERM' TERM
-trap 'forward INT' INT
-rc=0
-while :; do
-    sig=0
-    wait "$tpid"; r=$?
-    [ "$r" != 127 ] && rc=$r
-    [ "$sig" = 1 ] || break
-done
-exit "$rc"
-EOF
-chmod +x "$WRAP"
+#  Every stage under time -v (bench/stage_wrap.sh).
+WRAP=$ROOT/bench/stage_wrap.sh
 
 #  The poller: the simulator's itemchartprice count (all keys) and its
 #  EGW00201 count, with the wall clock, every POLL_S until killed.

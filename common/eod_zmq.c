@@ -553,6 +553,17 @@ out:
     return rc;
 }
 
+//  A copy of an encoded message on the stage's trace PUB; never blocks.
+static void
+s_trace (eod_stage_t *self, const char *data, size_t len)
+{
+    if (!self->trace)
+        return;
+    zframe_t *copy = zframe_new (data, len);
+    if (zframe_send (&copy, self->trace, ZFRAME_DONTWAIT))
+        zframe_destroy (&copy);
+}
+
 int
 eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg)
 {
@@ -579,11 +590,7 @@ eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_
     if (rc)
         eod_log_warn ("send %s failed: %s", eod_msg_type_name (msg->type), zmq_strerror (zmq_errno ()));
     if (rc == 0 && msg->type != EOD_MSG_CREDS) {
-        if (self->trace) {
-            zframe_t *copy = zframe_new (data, len);
-            if (zframe_send (&copy, self->trace, ZFRAME_DONTWAIT))
-                zframe_destroy (&copy);
-        }
+        s_trace (self, data, len);
         if (self->log_messages) {
             char *json = eod_msg_to_json (msg);
             eod_log_info ("sent %s", json ? json : eod_msg_type_name (msg->type));
@@ -606,9 +613,7 @@ eod_stage_publish (eod_stage_t *self, const eod_msg_t *msg)
         eod_log_error ("not published: %s", err);
         return;
     }
-    zframe_t *frame = zframe_new (data, len);
-    if (zframe_send (&frame, self->trace, ZFRAME_DONTWAIT))
-        zframe_destroy (&frame);
+    s_trace (self, data, len);
     free (data);
 }
 

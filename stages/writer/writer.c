@@ -1207,10 +1207,9 @@ int
 writer_run (writer_t *self)
 {
     zpoller_t *poller = zpoller_new (self->input, NULL);
-    bool over = false;
     int64_t ending_until = 0;   //  once: END forwarded, waiting for the uploader's ACKs
     eod_msg_t *acks[S_BATCH_MAX];
-    while (!zsys_interrupted && !over) {
+    while (!zsys_interrupted) {
         s_resend (self);
         if (ending_until && (zlistx_size (self->outbox) == 0 || eod_clock_ms () > ending_until)) {
             if (zlistx_size (self->outbox))
@@ -1255,8 +1254,6 @@ writer_run (writer_t *self)
                 eod_log_warn ("unexpected %s%s%s: ignored", eod_msg_type_name (msg->type), msg->mode ? " mode " : "",
                               msg->mode ? msg->mode : "");
             eod_msg_destroy (&msg);
-            if (over)
-                break;
         }
         //  A journal closed during the batch was synced as it closed.
         if (nacks && self->journal && eod_journal_sync (self->journal))
