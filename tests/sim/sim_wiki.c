@@ -816,8 +816,11 @@ s_load_members (sim_wiki_t *self)
             *bar = '\0';
             p = bar + 1;
         }
-        const s_sector_t *sector = nfields == SIM_WIKI_FIELDS ? s_sector (field[2]) : NULL;
-        assert (sector);                     //  the table above is ours: a bad line is a bug
+        if (nfields != SIM_WIKI_FIELDS)
+            return -1;                       //  the table above is ours: a bad line is a bug
+        const s_sector_t *sector = s_sector (field[2]);
+        if (!sector)
+            return -1;
         sim_wiki_member_t *member = &self->members[self->count++];
         member->symbol = field[0];
         member->name = field[1];
