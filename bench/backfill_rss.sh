@@ -92,7 +92,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 #  Every stage under time -v (bench/stage_wrap.sh).
-WRAP=$ROOT/bench/stage_wrap.sh
+WRAP=${BENCH_WRAP:-$ROOT/bench/stage_wrap.sh}
 
 #  The sampler: every SAMPLE_S, the RSS and CPU ticks of each process whose
 #  program is under BIN and whose command line names this run's config.
