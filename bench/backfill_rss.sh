@@ -34,7 +34,7 @@ BUDGET_MIB=64                    #  per stage; 16 for --daily
 readonly DAILY_BUDGET_MIB=16
 readonly DAILY_DATE=2024-09-02
 readonly SIM_UNIVERSE_KR=1216    #  the simulator's default KR universe
-readonly SAMPLE_S=1              #  RSS/CPU sampling period of the stage processes
+readonly SAMPLE_S=0.25           #  RSS/CPU sampling period of the stage processes
 readonly PY=/usr/bin/python3     #  Debian's; lib.sh uses it too
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -94,7 +94,9 @@ trap 'exit 130' INT TERM
 #  Every stage under time -v (bench/stage_wrap.sh).
 WRAP=${BENCH_WRAP:-$ROOT/bench/stage_wrap.sh}
 
-#  The sampler: every SAMPLE_S, the RSS and CPU ticks of each process whose
+#  The sampler: every SAMPLE_S, the RSS (whole, and its anonymous part: the
+#  heap and stacks the stage owns, without the pages of shared libraries
+#  every stage maps alike) and CPU ticks of each process whose
 #  program is under BIN and whose command line names this run's config.
 SAMPLER_PY=$TMP/sampler.py
 cat >"$SAMPLER_PY" <<'EOF'
@@ -113,15 +115,17 @@ with open(out, "w", buffering=1) as f:
                 prog = argv[0].decode(errors="replace")
                 if not prog.startswith(bindir + "/eod-") or cfg.encode() not in argv:
                     continue
-                rss = 0
+                rss = anon = 0
                 with open(f"/proc/{pid}/status") as s:
                     for line in s:
                         if line.startswith("VmRSS:"):
                             rss = int(line.split()[1])
+                        elif line.startswith("RssAnon:"):
+                            anon = int(line.split()[1])
                 with open(f"/proc/{pid}/stat") as s:
                     st = s.read().rsplit(")", 1)[1].split()
                 ticks = int(st[11]) + int(st[12])
-                f.write(f"{now:.1f}\t{pid}\t{os.path.basename(prog)}\t{rss}\t{ticks}\n")
+                f.write(f"{now:.2f}\t{pid}\t{os.path.basename(prog)}\t{rss}\t{ticks}\t{anon}\n")
             except (OSError, IndexError, ValueError):
                 continue
         time.sleep(period)
@@ -210,20 +214,23 @@ try:
 except (OSError, ValueError):
     s3 = {}
 #  The writer's RSS over the run, from the samples (largest over writer pids).
+#  And each program's peak anonymous RSS (the largest over its processes).
 traj = []
+anon = {}
 try:
     per_t = {}
     for line in open(f"{d}/samples.tsv"):
-        t, pid, prog, rss, ticks = line.rstrip("\n").split("\t")
+        t, pid, prog, rss, ticks, a = line.rstrip("\n").split("\t")
+        anon[prog] = max(anon.get(prog, 0), int(a))
         if prog == "eod-writer":
             per_t[float(t)] = max(per_t.get(float(t), 0), int(rss))
     traj = sorted(per_t.items())
-except OSError:
+except (OSError, ValueError):
     pass
 res = {"label": label, "from": frm, "to": to, "rc": int(rc), "wall_s": float(t1) - float(t0),
        "files": int(files), "rows": int(rows), "codes": int(ncodes), "requests": reqs,
        "rate_limited": limited, "max_in_window": maxwin, "s3": s3, "stages": stages,
-       "writer_traj": traj, "disk_mib": int(disk)}
+       "writer_traj": traj, "anon_kib": anon, "disk_mib": int(disk)}
 json.dump(res, open(f"{d}/result.json", "w"))
 PY
     #  What the stages logged as errors (E) or warnings (W), grouped with
@@ -285,7 +292,8 @@ for label in ("short", "long", "daily"):
     what = f"daily run {r['to']}" if label == "daily" else f"backfill {r['from']}..{r['to']} ({years} y)"
     print(f"\n== KR {what}, {r['codes']} codes, "
           f"rate {rate}/s, {fetchers} fetchers: launcher exit {r['rc']}, {r['wall_s']:.1f} s wall ==")
-    print(f"{'stage':<13} {'peak RSS MiB':>12} {'wall s':>8} {'cpu s':>8} {'cpu %':>6}  {'exit':<9} vs {budget} MiB")
+    print(f"{'stage':<13} {'peak RSS MiB':>12} {'anon MiB':>9} {'wall s':>8} {'cpu s':>8} {'cpu %':>6}  {'exit':<9} "
+          f"vs {budget} MiB")
     for name in sorted(r["stages"], key=order):
         s = r["stages"][name]
         if s["rss_kib"] is None:
@@ -298,7 +306,9 @@ for label in ("short", "long", "daily"):
             ok = False
         cpu = s["cpu_s"] or 0.0
         pct = 100.0 * cpu / s["wall_s"] if s["wall_s"] else 0.0
-        print(f"{name:<13} {m:12.1f} {s['wall_s']:8.1f} {cpu:8.1f} {pct:6.0f}  {str(s['exit']):<9} {verdict}")
+        a = r.get("anon_kib", {}).get("eod-" + name.split("-")[0])
+        a = f"{mib(a):9.1f}" if a else f"{'?':>9}"
+        print(f"{name:<13} {m:12.1f} {a} {s['wall_s']:8.1f} {cpu:8.1f} {pct:6.0f}  {str(s['exit']):<9} {verdict}")
     busiest = max(r["stages"].items(), key=lambda kv: kv[1]["cpu_s"] or 0, default=None)
     print(f"requests (itemchartprice): {r['requests']}   EGW00201 (rate limited): {r['rate_limited']}   "
           f"max in a 1-s window: {r['max_in_window']}")

@@ -31,12 +31,19 @@ s_zeros_to_end (FILE *f)
     return true;
 }
 
+//  Who hears of each record read: one of the two callbacks.
+typedef struct {
+    eod_journal_fn *on_msg;
+    eod_journal_at_fn *on_msg_at;
+    void *arg;
+} s_reader_t;
+
 //  Reads the records of an open file from the start. Returns the offset just
 //  past the last whole record (a torn tail after it may be cut off), or -1
 //  when the file cannot be read or is damaged before its end. *records counts
 //  the records read; *stopped is set when on_msg asked to stop.
 static off_t
-s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *records, bool *stopped)
+s_scan (int fd, const char *path, const s_reader_t *reader, long *records, bool *stopped)
 {
     int copy = dup (fd);
     FILE *f = copy >= 0 ? fdopen (copy, "rb") : NULL;
@@ -88,6 +95,7 @@ s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *recor
             eod_log_warn ("%s: record %ld is incomplete (a crash while writing it): cut off", path, record);
             break;
         }
+        off_t at = good;
         good += (off_t) (sizeof be + len);
         char err[256];
         eod_msg_t *msg = eod_msg_decode (buf, len, err, sizeof err);
@@ -96,7 +104,11 @@ s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *recor
             continue;
         }
         (*records)++;
-        int rc = on_msg ? on_msg (&msg, record, arg) : 0;
+        int rc = 0;
+        if (reader->on_msg)
+            rc = reader->on_msg (&msg, record, reader->arg);
+        else if (reader->on_msg_at)
+            rc = reader->on_msg_at (&msg, record, (int64_t) at, reader->arg);
         eod_msg_destroy (&msg);
         if (rc) {
             *stopped = true;
@@ -112,8 +124,8 @@ s_scan (int fd, const char *path, eod_journal_fn *on_msg, void *arg, long *recor
     return good;
 }
 
-eod_journal_t *
-eod_journal_open (const char *path, eod_journal_fn *on_msg, void *arg)
+static eod_journal_t *
+s_open (const char *path, const s_reader_t *reader)
 {
     eod_journal_t *self = calloc (1, sizeof *self);
     if (!self)
@@ -135,7 +147,7 @@ eod_journal_open (const char *path, eod_journal_fn *on_msg, void *arg)
         eod_log_warn ("%s: cannot sync its directory", path);
     long records = 0;
     bool stopped = false;
-    self->size = s_scan (self->fd, path, on_msg, arg, &records, &stopped);
+    self->size = s_scan (self->fd, path, reader, &records, &stopped);
     if (self->size < 0)
         goto fail;
     struct stat st;
@@ -164,6 +176,20 @@ fail:
     return NULL;
 }
 
+eod_journal_t *
+eod_journal_open (const char *path, eod_journal_fn *on_msg, void *arg)
+{
+    s_reader_t reader = {.on_msg = on_msg, .arg = arg};
+    return s_open (path, &reader);
+}
+
+eod_journal_t *
+eod_journal_open_at (const char *path, eod_journal_at_fn *on_msg, void *arg)
+{
+    s_reader_t reader = {.on_msg_at = on_msg, .arg = arg};
+    return s_open (path, &reader);
+}
+
 void
 eod_journal_destroy (eod_journal_t **self_p)
 {
@@ -180,6 +206,12 @@ eod_journal_destroy (eod_journal_t **self_p)
 int
 eod_journal_append (eod_journal_t *self, const eod_msg_t *msg)
 {
+    return eod_journal_append_at (self, msg) < 0 ? -1 : 0;
+}
+
+int64_t
+eod_journal_append_at (eod_journal_t *self, const eod_msg_t *msg)
+{
     char *data = NULL;
     size_t len = 0;
     char err[256];
@@ -191,15 +223,15 @@ eod_journal_append (eod_journal_t *self, const eod_msg_t *msg)
     //  writer's record (there is one writer per journal, but it costs nothing).
     size_t total = sizeof (uint32_t) + len;
     char *rec = malloc (total);
-    int rc = -1;
+    int64_t rc = -1;
     if (rec) {
         uint32_t be = htonl ((uint32_t) len);
         memcpy (rec, &be, sizeof be);
         memcpy (rec + sizeof be, data, len);
         ssize_t n = write (self->fd, rec, total);
         if (n == (ssize_t) total) {
+            rc = (int64_t) self->size;
             self->size += (off_t) total;
-            rc = 0;
         }
         else {
             eod_log_error ("%s: write: %s", self->path, n < 0 ? strerror (errno) : "short write");
@@ -241,7 +273,42 @@ eod_journal_read (const char *path, eod_journal_fn *on_msg, void *arg)
     }
     long records = 0;
     bool stopped = false;
-    off_t rc = s_scan (fd, path, on_msg, arg, &records, &stopped);
+    s_reader_t reader = {.on_msg = on_msg, .arg = arg};
+    off_t rc = s_scan (fd, path, &reader, &records, &stopped);
     close (fd);
     return rc < 0 ? -1 : records;
+}
+
+eod_msg_t *
+eod_journal_record (int fd, int64_t offset, const char *path)
+{
+    uint32_t be;
+    ssize_t got = pread (fd, &be, sizeof be, (off_t) offset);
+    if (got != (ssize_t) sizeof be) {
+        eod_log_error ("%s: no record at byte %lld: %s", path, (long long) offset,
+                       got < 0 ? strerror (errno) : "past the end");
+        return NULL;
+    }
+    uint32_t len = ntohl (be);
+    if (len == 0 || len > EOD_PROTO_FRAME_MAX) {
+        eod_log_error ("%s: byte %lld: bad record length %u", path, (long long) offset, len);
+        return NULL;
+    }
+    char *buf = malloc (len);
+    eod_msg_t *msg = NULL;
+    if (!buf) {
+        eod_log_error ("%s: byte %lld: out of memory", path, (long long) offset);
+        return NULL;
+    }
+    got = pread (fd, buf, len, (off_t) offset + (off_t) sizeof be);
+    if (got == (ssize_t) len) {
+        char err[256];
+        msg = eod_msg_decode (buf, len, err, sizeof err);
+        if (!msg)
+            eod_log_error ("%s: byte %lld: %s", path, (long long) offset, err);
+    }
+    else
+        eod_log_error ("%s: byte %lld: the record is cut short", path, (long long) offset);
+    free (buf);
+    return msg;
 }

@@ -27,12 +27,20 @@ typedef int (eod_journal_fn) (eod_msg_t **msg_p, long record, void *arg);
 //  error or a damaged file, logged with the path.
 eod_journal_t *eod_journal_open (const char *path, eod_journal_fn *on_msg, void *arg);
 
+//  The same, with each record's byte offset in the file (for
+//  eod_journal_record).
+typedef int (eod_journal_at_fn) (eod_msg_t **msg_p, long record, int64_t offset, void *arg);
+eod_journal_t *eod_journal_open_at (const char *path, eod_journal_at_fn *on_msg, void *arg);
+
 //  Closes the file (without a sync) and frees self.
 void eod_journal_destroy (eod_journal_t **self_p);
 
 //  Appends one record. 0, or -1 (logged) when the message cannot be encoded
 //  or written; a failed write is rolled back so the file stays whole.
 int eod_journal_append (eod_journal_t *self, const eod_msg_t *msg);
+
+//  The same, returning the record's byte offset in the file, or -1.
+int64_t eod_journal_append_at (eod_journal_t *self, const eod_msg_t *msg);
 
 //  Makes every appended record durable (fdatasync). 0 or -1 (logged).
 int eod_journal_sync (eod_journal_t *self);
@@ -43,5 +51,10 @@ const char *eod_journal_path (eod_journal_t *self);
 //  records read, 0 when the file does not exist, -1 when it cannot be read or
 //  is damaged (the records before the damage were passed to on_msg).
 long eod_journal_read (const char *path, eod_journal_fn *on_msg, void *arg);
+
+//  Reads back the one record at byte offset of the journal file open on fd
+//  (read-only is enough; path names it in errors). The message, or NULL
+//  (logged) when no whole, decodable record starts there.
+eod_msg_t *eod_journal_record (int fd, int64_t offset, const char *path);
 
 #endif

@@ -334,8 +334,9 @@ eod_socket_secure (zsock_t *sock)
     return secure;
 }
 
-zsock_t *
-eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms)
+//  hwm < 0: libzmq's default (EOD_ZMQ_HWM on a PUB).
+static zsock_t *
+s_socket_new (int type, const char *endpoint, bool bind, int linger_ms, int hwm)
 {
     zsock_t *sock = zsock_new (type);
     if (!sock) {
@@ -346,6 +347,12 @@ eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms)
     zsock_set_linger (sock, linger_ms);
     if (type == ZMQ_PUB)
         zsock_set_sndhwm (sock, EOD_ZMQ_HWM);
+    //  Before the bind or connect: a high-water mark applies to the pipes
+    //  made after it is set.
+    if (hwm >= 0) {
+        zsock_set_sndhwm (sock, hwm);
+        zsock_set_rcvhwm (sock, hwm);
+    }
     //  ZMQ_IMMEDIATE only where a worker may reconnect (the fetcher's DEALER).
     //  Not on PUSH: with it, libzmq 4.3 drops what is still queued when the
     //  socket closes, linger or not, and a lister that exits right after the
@@ -375,6 +382,12 @@ eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms)
         return NULL;
     }
     return sock;
+}
+
+zsock_t *
+eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms)
+{
+    return s_socket_new (type, endpoint, bind, linger_ms, -1);
 }
 
 eod_stage_t *
@@ -465,6 +478,12 @@ eod_stage_destroy (eod_stage_t **self_p)
 zsock_t *
 eod_stage_socket (eod_stage_t *self, int type, const char *config_key, bool bind)
 {
+    return eod_stage_socket_hwm (self, type, config_key, bind, -1);
+}
+
+zsock_t *
+eod_stage_socket_hwm (eod_stage_t *self, int type, const char *config_key, bool bind, int hwm)
+{
     char endpoint[1024];
     eod_config_path_value (self->config, config_key, endpoint, sizeof endpoint);
     //  CREDS go out on the fetchers endpoint: clear text is never allowed there.
@@ -475,7 +494,7 @@ eod_stage_socket (eod_stage_t *self, int type, const char *config_key, bool bind
                        "(launch/eod keygen)", endpoint);
         return NULL;
     }
-    return eod_socket_new (type, endpoint, bind, self->linger_ms);
+    return s_socket_new (type, endpoint, bind, self->linger_ms, hwm);
 }
 
 //  Writes a file with zcert_save_public/_secret and sets its mode. 0 or -1.

@@ -46,6 +46,10 @@ int eod_stage_connect_events (eod_stage_t *self);
 //  binding when bind is true. Creates the directory of an ipc:// path.
 zsock_t *eod_stage_socket (eod_stage_t *self, int type, const char *config_key, bool bind);
 
+//  Same, with the send and receive high-water marks set to hwm messages
+//  before the bind or connect (0: unbounded; < 0: libzmq's default).
+zsock_t *eod_stage_socket_hwm (eod_stage_t *self, int type, const char *config_key, bool bind, int hwm);
+
 //  Same, with an explicit endpoint.
 zsock_t *eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms);
 

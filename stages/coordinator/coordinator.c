@@ -23,30 +23,57 @@
 #define S_BACKOFF_MAX_MS 5000
 #define S_ENDING_GRACE_MS 300         //  let the last messages leave before exit
 #define S_INPUT_BATCH 1000            //  input messages taken per loop pass
+#define S_FETCHER_BATCH 64            //  fetcher messages taken per loop pass
 #define S_PROGRESS_MS 2000            //  how often a progress line is logged during a run
 #define S_STATS_MS 1000               //  how often counters are published on the trace PUB
 #define S_RECONCILE_WAIT_MS 1000      //  a resumed run waits this long for the writer's ACKs
 #define S_LEDGER_SYNC_MS 200          //  the ledger is made durable at least this often
 #define S_LEASE_SCAN_MS 100           //  how often lease and ACK deadlines are checked
+#define S_INPUT_HWM 200               //  listing messages buffered here; the lister waits beyond
+#define S_WRITER_HWM 256              //  RESULTs queued for the writer before dispatch waits
+#define S_WRITER_WAIT_MS 5            //  poll again this soon while the writer's queue is full
 
 typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
 
+//  A run the tasks belong to (one at a time, but a service may see the next
+//  run's listing before the last one settled): the names its tasks share,
+//  and a read-only handle on its ledger, where each TASK is kept whole.
 typedef struct {
-    eod_msg_t *task;                  //  the TASK as listed
-    s_task_state_t state;
+    char *run_id;
+    char *market;
+    char *mode;
+    char *ledger_path;
+    int ledger_fd;                    //  -1: no ledger (tasks keep their metadata)
+} s_run_t;
+
+//  A listed task, compact: a 10,000-code run keeps every one. The TASK's
+//  metadata for the writer (master-file columns, name) stays in the ledger
+//  and is read back when the task's rows go to the writer; the fetcher is
+//  sent a TASK made from these fields.
+typedef struct {
+    s_run_t *run;
+    char *text;                       //  "task_id\0code\0exchange\0date_from\0date_to\0"
+    uint8_t state;                    //  s_task_state_t
+    uint8_t kind;                     //  0 ok, 1 nodata, 2 unknown, 3 failed
+    uint8_t key;                      //  the key it was last dispatched under
     int attempt;
-    char worker[64];                  //  lease holder
+    int generation;                   //  the key's token generation it was dispatched with
+    uint32_t worker;                  //  lease holder (s_worker_t.seq), 0 none
     int64_t deadline_ms;              //  lease or ack deadline
     int64_t not_before_ms;            //  retry backoff
     char *outcome;                    //  "CODE reason" when failed, no-data or unknown
-    int kind;                         //  0 ok, 1 nodata, 2 unknown, 3 failed
-    int generation;                   //  the key's token generation it was dispatched with
-    //  The TASK's metadata for the writer, packed as "key\0value\0" pairs in
-    //  one allocation (the fetcher does not need it, and a 10,000-code run
-    //  keeps every task): unpacked into the RESULT sent to the writer.
+    int64_t ledger_at;                //  its TASK record in run->ledger_fd, -1 none
+    //  Without a ledger record: the metadata and name packed as
+    //  "key\0value\0" pairs in one allocation.
     char *meta;
-    size_t meta_len;
+    uint32_t meta_len;
 } s_task_t;
+
+#define S_TASK_CODE 1                 //  the fields of s_task_t.text, in order
+#define S_TASK_EXCHANGE 2
+#define S_TASK_FROM 3
+#define S_TASK_TO 4
+#define S_TASK_FIELDS 5
 
 typedef struct {
     char id[32];                      //  the config section name
@@ -65,6 +92,7 @@ typedef struct {
 
 typedef struct {
     zframe_t *identity;
+    uint32_t seq;                     //  its number in this coordinator (never 0)
     char name[64];
     int credit;
     int64_t last_seen_ms;
@@ -89,10 +117,13 @@ struct _coordinator_t {
     int64_t heartbeat_ms;
     int64_t liveness;
     int64_t ack_timeout_ms;
+    int64_t lease_ms;                 //  a fetcher's time to answer: liveness heartbeats + the request timeout
     char base_url[512];
     zhashx_t *tasks;                  //  task_id -> s_task_t
     zlistx_t *queue;                  //  task ids waiting for dispatch (borrowed strings)
     zhashx_t *workers;                //  name -> s_worker_t
+    uint32_t worker_seq;              //  the last s_worker_t.seq given
+    zlistx_t *runs;                   //  s_run_t of the tasks held
     //  The run
     eod_msg_t *listed;                //  LISTED, once received
     eod_msg_t *end;                   //  END from the lister, once received
@@ -184,10 +215,48 @@ s_task_free (void **item)
 {
     s_task_t *t = *item;
     if (t) {
-        eod_msg_destroy (&t->task);
+        free (t->text);
         free (t->outcome);
         free (t->meta);
         free (t);
+        *item = NULL;
+    }
+}
+
+//  Field n (S_TASK_*) of a task's text; 0 is the task id.
+static const char *
+s_task_field (const s_task_t *t, int n)
+{
+    const char *p = t->text;
+    for (int i = 0; i < n; i++)
+        p += strlen (p) + 1;
+    return p;
+}
+
+static const char *
+s_task_id (const s_task_t *t)
+{
+    return t->text;
+}
+
+static const char *
+s_task_code (const s_task_t *t)
+{
+    return s_task_field (t, S_TASK_CODE);
+}
+
+static void
+s_run_free (void **item)
+{
+    s_run_t *run = *item;
+    if (run) {
+        if (run->ledger_fd >= 0)
+            close (run->ledger_fd);
+        free (run->run_id);
+        free (run->market);
+        free (run->mode);
+        free (run->ledger_path);
+        free (run);
         *item = NULL;
     }
 }
@@ -460,20 +529,27 @@ coordinator_new (eod_stage_t *stage, bool once)
     self->heartbeat_ms = eod_config_int (cfg, "pipeline:heartbeat_ms");
     self->liveness = eod_config_int (cfg, "pipeline:liveness");
     self->ack_timeout_ms = eod_config_int (cfg, "pipeline:ack_timeout_ms");
+    self->lease_ms = self->heartbeat_ms * self->liveness + eod_config_int (cfg, "kis:timeout_ms");
     eod_log_info ("%zu app key(s), %ld requests/s each: at most %ld in any %ld ms, one every %.2f ms", self->nkeys,
                   rate, rate, (long) (self->keys[0].pacer.window_us / 1000),
                   (double) self->keys[0].pacer.interval_us / 1000.0);
 
     self->tasks = zhashx_new ();
     zhashx_set_destructor (self->tasks, s_task_free);
+    //  Keyed by each task's own id (its text): no copy of the key.
+    zhashx_set_key_duplicator (self->tasks, NULL);
+    zhashx_set_key_destructor (self->tasks, NULL);
     self->queue = zlistx_new ();
+    self->runs = zlistx_new ();
+    zlistx_set_destructor (self->runs, s_run_free);
     self->workers = zhashx_new ();
     zhashx_set_destructor (self->workers, s_worker_free);
-    self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:coordinator", true);
-    if (self->input)
-        zsock_set_rcvhwm (self->input, 0);   //  a whole listing at once: see the lister
+    //  Both queues are bounded, so a 10,000-code listing or a slow writer
+    //  does not pile up here: the lister waits on its send, and dispatch
+    //  waits while the writer's queue is full (see s_dispatch).
+    self->input = eod_stage_socket_hwm (stage, ZMQ_PULL, "endpoints:coordinator", true, S_INPUT_HWM);
     self->fetchers = eod_stage_socket (stage, ZMQ_ROUTER, "endpoints:fetchers", true);
-    self->writer = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:writer", false);
+    self->writer = eod_stage_socket_hwm (stage, ZMQ_PUSH, "endpoints:writer", false, S_WRITER_HWM);
     self->service = eod_stage_socket (stage, ZMQ_REP, "endpoints:service", true);
     if (!self->input || !self->fetchers || !self->writer || !self->service)
         goto fail;
@@ -506,6 +582,7 @@ coordinator_destroy (coordinator_t **self_p)
     zsock_destroy (&self->input);
     zlistx_destroy (&self->queue);
     zhashx_destroy (&self->tasks);
+    zlistx_destroy (&self->runs);
     zhashx_destroy (&self->workers);
     for (size_t i = 0; i < self->nkeys; i++) {
         free (self->keys[i].app_key);
@@ -528,9 +605,9 @@ static void
 s_requeue (coordinator_t *self, s_task_t *t, int64_t delay_ms)
 {
     t->state = T_QUEUED;
-    t->worker[0] = '\0';
+    t->worker = 0;
     t->not_before_ms = eod_clock_ms () + delay_ms;
-    zlistx_add_end (self->queue, (void *) t->task->task_id);
+    zlistx_add_end (self->queue, (void *) s_task_id (t));
 }
 
 static void
@@ -538,14 +615,14 @@ s_settle (coordinator_t *self, s_task_t *t, s_task_state_t state, int kind, cons
 {
     if (t->state != T_DONE && t->state != T_FAILED)
         self->unsettled--;
-    t->state = state;
-    t->kind = kind;
-    t->worker[0] = '\0';
+    t->state = (uint8_t) state;
+    t->kind = (uint8_t) kind;
+    t->worker = 0;
     free (t->outcome);
     t->outcome = NULL;
     if (reason) {
         char text[256];
-        snprintf (text, sizeof text, "%s %s", t->task->code, reason);
+        snprintf (text, sizeof text, "%s %s", s_task_code (t), reason);
         t->outcome = strdup (text);
     }
 }
@@ -574,17 +651,27 @@ s_ledger_sync (coordinator_t *self, bool force)
     self->ledger_synced_ms = now;
 }
 
-static void s_add_task (coordinator_t *self, eod_msg_t **msg_p);
+static void s_add_task (coordinator_t *self, eod_msg_t *msg, int64_t ledger_at);
 static void s_set_listed (coordinator_t *self, eod_msg_t **msg_p);
 static void s_set_end (coordinator_t *self, eod_msg_t **msg_p);
 
+//  Drops every task and run (a run over, or a ledger of a finished one).
+static void
+s_forget_tasks (coordinator_t *self)
+{
+    zhashx_purge (self->tasks);
+    zlistx_purge (self->queue);
+    zlistx_purge (self->runs);
+    self->unsettled = 0;
+}
+
 static int
-s_ledger_replay (eod_msg_t **msg_p, long record, void *arg)
+s_ledger_replay (eod_msg_t **msg_p, long record, int64_t offset, void *arg)
 {
     coordinator_t *self = arg;
     eod_msg_t *msg = *msg_p;
     if (msg->type == EOD_MSG_TASK)
-        s_add_task (self, msg_p);
+        s_add_task (self, msg, offset);
     else if (msg->type == EOD_MSG_LISTED)
         s_set_listed (self, msg_p);
     else if (msg->type == EOD_MSG_END)
@@ -616,7 +703,7 @@ s_ledger_open (coordinator_t *self, const char *run_id)
     self->replaying = true;
     self->finished_before = false;
     self->resumed = 0;
-    self->ledger = eod_journal_open (path, s_ledger_replay, self);
+    self->ledger = eod_journal_open_at (path, s_ledger_replay, self);
     self->replaying = false;
     if (!self->ledger) {
         eod_log_error ("%s: no ledger for run %s: it will not be resumable", path, run_id);
@@ -631,13 +718,12 @@ s_ledger_open (coordinator_t *self, const char *run_id)
         return;
     //  Results the writer made durable but whose ACK the ledger missed.
     s_task_t *any = zhashx_first (self->tasks);
-    const eod_msg_t *src = self->listed ? self->listed : any->task;
     eod_msg_t *job = eod_msg_new (EOD_MSG_JOB);
     eod_msg_set (&job->run_id, run_id);
-    eod_msg_set (&job->market, src->market);
+    eod_msg_set (&job->market, self->listed ? self->listed->market : any->run->market);
     eod_msg_set (&job->mode, "reconcile");
-    eod_msg_set (&job->date_from, src->date_from);
-    eod_msg_set (&job->date_to, src->date_to);
+    eod_msg_set (&job->date_from, self->listed ? self->listed->date_from : s_task_field (any, S_TASK_FROM));
+    eod_msg_set (&job->date_to, self->listed ? self->listed->date_to : s_task_field (any, S_TASK_TO));
     eod_stage_send (self->stage, self->writer, NULL, job);
     eod_msg_destroy (&job);
     self->hold_until_ms = eod_clock_ms () + S_RECONCILE_WAIT_MS;
@@ -673,9 +759,7 @@ s_ledger_resume (coordinator_t *self)
     if (self->finished_before) {
         eod_log_info ("the newest ledger (run %s) is of a finished run: nothing to resume", best);
         eod_journal_destroy (&self->ledger);
-        zhashx_purge (self->tasks);
-        self->unsettled = 0;
-        zlistx_purge (self->queue);
+        s_forget_tasks (self);
         eod_msg_destroy (&self->listed);
         eod_msg_destroy (&self->end);
         self->run_id[0] = '\0';
@@ -709,44 +793,105 @@ s_ledger_prune (coordinator_t *self)
 
 //  ---------------------------------------------------------------- tasks
 
-//  Moves the task's metadata out of its TASK into t->meta (see s_task_t);
-//  without memory it stays where it is, which works the same.
-static void
-s_meta_pack (s_task_t *t)
+//  The run of msg, made on its first task: its ledger is opened read-only
+//  for the metadata read back later. NULL without memory.
+static s_run_t *
+s_run_of (coordinator_t *self, const eod_msg_t *msg)
 {
-    eod_fields_t *meta = &t->task->meta;
+    for (s_run_t *run = zlistx_first (self->runs); run; run = zlistx_next (self->runs))
+        if (strcmp (run->run_id, msg->run_id) == 0)
+            return run;
+    s_run_t *run = calloc (1, sizeof *run);
+    if (!run)
+        return NULL;
+    run->run_id = strdup (msg->run_id);
+    run->market = strdup (msg->market ? msg->market : "");
+    run->mode = strdup (msg->mode ? msg->mode : "");
+    size_t n = strlen (self->ledger_dir) + strlen (msg->run_id) + sizeof "/.ledger";
+    run->ledger_path = malloc (n);
+    if (run->ledger_path)
+        snprintf (run->ledger_path, n, "%s/%s.ledger", self->ledger_dir, msg->run_id);
+    run->ledger_fd = run->ledger_path ? open (run->ledger_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (!run->run_id || !run->market || !run->mode) {
+        void *item = run;
+        s_run_free (&item);
+        return NULL;
+    }
+    zlistx_add_end (self->runs, run);
+    return run;
+}
+
+//  Packs the TASK's metadata and name into t->meta, for a task whose TASK
+//  the ledger cannot give back. -1 without memory.
+static int
+s_meta_pack (s_task_t *t, const eod_msg_t *msg)
+{
+    const eod_fields_t *meta = &msg->meta;
     size_t len = 0;
     for (size_t i = 0; i < meta->count; i++)
         len += strlen (meta->items[i].key) + strlen (meta->items[i].value) + 2;
-    if (len == 0 || !(t->meta = malloc (len)))
-        return;
+    bool name = msg->name && !eod_fields_get (meta, "name");
+    if (name)
+        len += sizeof "name" + strlen (msg->name) + 1;
+    if (len == 0)
+        return 0;
+    if (!(t->meta = malloc (len)))
+        return -1;
     size_t at = 0;
-    for (size_t i = 0; i < meta->count; i++) {
-        size_t klen = strlen (meta->items[i].key) + 1, vlen = strlen (meta->items[i].value) + 1;
-        memcpy (t->meta + at, meta->items[i].key, klen);
-        memcpy (t->meta + at + klen, meta->items[i].value, vlen);
+    for (size_t i = 0; i <= meta->count; i++) {
+        const char *key = i < meta->count ? meta->items[i].key : name ? "name" : NULL;
+        const char *value = i < meta->count ? meta->items[i].value : msg->name;
+        if (!key)
+            break;
+        size_t klen = strlen (key) + 1, vlen = strlen (value) + 1;
+        memcpy (t->meta + at, key, klen);
+        memcpy (t->meta + at + klen, value, vlen);
         at += klen + vlen;
     }
-    t->meta_len = len;
-    eod_fields_clear (meta);
+    t->meta_len = (uint32_t) len;
+    return 0;
 }
 
+//  Takes a listed TASK into the table (the ledger's, at ledger_at, when
+//  replayed; appended to the ledger otherwise). A task already held is a
+//  re-listing: task ids are deterministic, so it is a duplicate.
 static void
-s_add_task (coordinator_t *self, eod_msg_t **msg_p)
+s_add_task (coordinator_t *self, eod_msg_t *msg, int64_t ledger_at)
 {
-    eod_msg_t *msg = *msg_p;
-    if (zhashx_lookup (self->tasks, msg->task_id))
-        return;   //  a re-listing: task ids are deterministic, so this is a duplicate
-    s_task_t *t = calloc (1, sizeof *t);
-    if (!t)
+    if (!msg->task_id || !msg->code || !msg->run_id || zhashx_lookup (self->tasks, msg->task_id))
         return;
-    t->task = msg;
-    *msg_p = NULL;
-    zhashx_insert (self->tasks, msg->task_id, t);
-    zlistx_add_end (self->queue, (void *) t->task->task_id);
+    const char *parts[S_TASK_FIELDS] = {msg->task_id, msg->code, msg->exchange ? msg->exchange : "",
+                                        msg->date_from ? msg->date_from : "", msg->date_to ? msg->date_to : ""};
+    size_t len = 0;
+    for (int i = 0; i < S_TASK_FIELDS; i++)
+        len += strlen (parts[i]) + 1;
+    s_task_t *t = calloc (1, sizeof *t);
+    s_run_t *run = s_run_of (self, msg);
+    char *text = malloc (len);
+    if (!t || !run || !text) {
+        eod_log_error ("TASK %s: out of memory: not taken (a resent listing brings it again)", msg->task_id);
+        free (t);
+        free (text);
+        return;
+    }
+    for (size_t at = 0, i = 0; i < S_TASK_FIELDS; i++) {
+        size_t n = strlen (parts[i]) + 1;
+        memcpy (text + at, parts[i], n);
+        at += n;
+    }
+    t->text = text;
+    t->run = run;
+    if (!self->replaying)
+        ledger_at = self->ledger ? eod_journal_append_at (self->ledger, msg) : -1;
+    if (ledger_at >= 0 && !self->replaying)
+        self->ledger_dirty = true;
+    t->ledger_at = run->ledger_fd >= 0 ? ledger_at : -1;
+    if (t->ledger_at < 0 && s_meta_pack (t, msg))
+        eod_log_warn ("TASK %s: out of memory: its rows go to the writer without the listing's columns",
+                      msg->task_id);
+    zhashx_insert (self->tasks, t->text, t);
+    zlistx_add_end (self->queue, (void *) s_task_id (t));
     self->unsettled++;
-    s_ledger_append (self, msg);   //  whole, metadata included
-    s_meta_pack (t);
 }
 
 static void
@@ -780,7 +925,7 @@ s_on_task (coordinator_t *self, eod_msg_t **msg_p)
         return;
     }
     s_ledger_open (self, msg->run_id);
-    s_add_task (self, msg_p);
+    s_add_task (self, msg, -1);
 }
 
 static s_worker_t *
@@ -795,6 +940,7 @@ s_worker (coordinator_t *self, zframe_t *identity, const char *name)
             return NULL;
         }
         w->identity = zframe_dup (identity);
+        w->seq = ++self->worker_seq ? self->worker_seq : ++self->worker_seq;
         w->new = true;
         snprintf (w->name, sizeof w->name, "%s", name ? name : key);
         zhashx_insert (self->workers, key, w);
@@ -805,21 +951,43 @@ s_worker (coordinator_t *self, zframe_t *identity, const char *name)
     return w;
 }
 
+//  The name of the fetcher holding a lease, for log lines.
+static const char *
+s_worker_name (coordinator_t *self, uint32_t seq)
+{
+    for (s_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers))
+        if (w->seq == seq)
+            return w->name;
+    return "a fetcher gone";
+}
+
 static void
 s_forward_to_writer (coordinator_t *self, s_task_t *t, eod_msg_t *result)
 {
-    //  The writer needs the instrument's metadata and the task's range.
+    //  The writer needs the instrument's metadata and the task's range: the
+    //  TASK as the ledger holds it, or the packed copy.
+    eod_msg_t *listed = t->ledger_at >= 0 ? eod_journal_record (t->run->ledger_fd, t->ledger_at, t->run->ledger_path)
+                                          : NULL;
+    if (listed && (listed->type != EOD_MSG_TASK || !listed->task_id || strcmp (listed->task_id, s_task_id (t)) != 0)) {
+        eod_log_error ("%s: byte %lld holds no TASK %s: its rows go without the listing's columns",
+                       t->run->ledger_path, (long long) t->ledger_at, s_task_id (t));
+        eod_msg_destroy (&listed);
+    }
+    if (listed) {
+        eod_fields_merge (&result->meta, &listed->meta);
+        if (listed->name && !eod_fields_get (&result->meta, "name"))
+            eod_fields_set (&result->meta, "name", listed->name);
+        eod_msg_destroy (&listed);
+    }
     for (size_t at = 0; t->meta && at < t->meta_len;) {
         const char *key = t->meta + at;
         const char *value = key + strlen (key) + 1;
         eod_fields_set (&result->meta, key, value);
         at = (size_t) (value - t->meta) + strlen (value) + 1;
     }
-    if (t->task->name && !eod_fields_get (&result->meta, "name"))
-        eod_fields_set (&result->meta, "name", t->task->name);
-    eod_msg_set (&result->mode, t->task->mode);
-    eod_msg_set (&result->date_from, t->task->date_from);
-    eod_msg_set (&result->date_to, t->task->date_to);
+    eod_msg_set (&result->mode, t->run->mode);
+    eod_msg_set (&result->date_from, s_task_field (t, S_TASK_FROM));
+    eod_msg_set (&result->date_to, s_task_field (t, S_TASK_TO));
     if (eod_stage_send (self->stage, self->writer, NULL, result) == 0) {
         t->state = T_WRITING;
         t->deadline_ms = eod_clock_ms () + self->ack_timeout_ms;
@@ -837,7 +1005,7 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
     //  A queued task's rows from a lease of an earlier coordinator (a restart)
     //  or of a fetcher given up too soon are as good as new ones.
     bool queued_ok = t && t->state == T_QUEUED && strcmp (msg->status, "ok") == 0;
-    if (!t || (!queued_ok && (t->state != T_LEASED || (w && strcmp (t->worker, w->name) != 0)))) {
+    if (!t || (!queued_ok && (t->state != T_LEASED || (w && t->worker != w->seq)))) {
         eod_log_debug ("late or duplicate RESULT for %s ignored", msg->task_id);
         return;
     }
@@ -852,7 +1020,7 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
     }
     if (strcmp (status, "unknown") == 0) {
         s_settle (self, t, T_DONE, 2, "unknown symbol");
-        eod_log_warn ("%s: unknown to the API (reported, not retried)", t->task->code);
+        eod_log_warn ("%s: unknown to the API (reported, not retried)", s_task_code (t));
         return;
     }
     const char *cd = msg->msg_cd ? msg->msg_cd : "";
@@ -864,18 +1032,15 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
         if (waited < deadline) {
             t->attempt--;
             s_requeue (self, t, eod_config_int (self->stage->config, "us:unpublished_retry_s") * 1000);
-            eod_log_info ("%s: %s; asking again later", t->task->code, msg->error ? msg->error : cd);
+            eod_log_info ("%s: %s; asking again later", s_task_code (t), msg->error ? msg->error : cd);
             return;
         }
         s_settle (self, t, T_DONE, 1, "session not published by the deadline");
-        eod_log_warn ("%s: %s..%s not published by the deadline: reported missing", t->task->code,
-                      t->task->date_from, t->task->date_to);
+        eod_log_warn ("%s: %s..%s not published by the deadline: reported missing", s_task_code (t),
+                      s_task_field (t, S_TASK_FROM), s_task_field (t, S_TASK_TO));
         return;
     }
-    s_key_t *key = NULL;
-    for (size_t i = 0; i < self->nkeys; i++)
-        if (t->task->key_id && strcmp (self->keys[i].id, t->task->key_id) == 0)
-            key = &self->keys[i];
+    s_key_t *key = t->attempt > 0 && t->key < self->nkeys ? &self->keys[t->key] : NULL;
     if (strcmp (cd, "EGW00201") == 0) {
         //  Our pacer should make this impossible: it is a limiter bug, or
         //  another client shares the key. Pause the key for a whole window.
@@ -884,7 +1049,7 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
             key->rate_limited++;
             key->paused_until_ms = eod_clock_ms () + 1000 + self->jitter_ms;
         }
-        eod_log_warn ("EGW00201 on %s (key %s): pausing the key %ld ms", t->task->code, key ? key->id : "?",
+        eod_log_warn ("EGW00201 on %s (key %s): pausing the key %ld ms", s_task_code (t), key ? key->id : "?",
                       1000 + self->jitter_ms);
     }
     else if (strcmp (cd, "EGW00123") == 0 || strcmp (cd, "EGW00121") == 0 || strcmp (cd, "EGW00122") == 0) {
@@ -892,11 +1057,11 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
             //  Only the token the task was sent with is stale: another
             //  request's rejection may have replaced it already.
             if (t->generation == key->generation) {
-                eod_log_warn ("token rejected (%s) on %s: issuing a new one", cd, t->task->code);
+                eod_log_warn ("token rejected (%s) on %s: issuing a new one", cd, s_task_code (t));
                 s_token_ensure (self, key, true, false);
             }
             else
-                eod_log_info ("token rejected (%s) on %s: already replaced", cd, t->task->code);
+                eod_log_info ("token rejected (%s) on %s: already replaced", cd, s_task_code (t));
         }
     }
     if (strcmp (status, "retryable") == 0 && t->attempt < self->max_attempts) {
@@ -904,7 +1069,7 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
         int64_t backoff = S_BACKOFF_BASE_MS << (t->attempt > 5 ? 5 : t->attempt - 1);
         if (backoff > S_BACKOFF_MAX_MS)
             backoff = S_BACKOFF_MAX_MS;
-        eod_log_info ("%s: attempt %d failed (%s %s), retry in %ld ms", t->task->code, t->attempt,
+        eod_log_info ("%s: attempt %d failed (%s %s), retry in %ld ms", s_task_code (t), t->attempt,
                       cd, msg->error ? msg->error : "", (long) backoff);
         s_requeue (self, t, backoff);
         return;
@@ -913,7 +1078,7 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
     snprintf (reason, sizeof reason, "%s after %d attempt(s): %s%s%s", status, t->attempt, cd, *cd ? " " : "",
               msg->error ? msg->error : "");
     s_settle (self, t, T_FAILED, 3, reason);
-    eod_stage_event (self->stage, "warn", self->run_id, t->task->market, "%s: failed: %s", t->task->code, reason);
+    eod_stage_event (self->stage, "warn", self->run_id, t->run->market, "%s: failed: %s", s_task_code (t), reason);
 }
 
 static void
@@ -1003,6 +1168,10 @@ s_dispatch (coordinator_t *self)
         s_worker_t *w = s_ready_worker (self);
         if (!w)
             return S_POLL_MAX_MS;
+        //  Rows that cannot be handed to the writer would be fetched for
+        //  nothing (and held here): no new lease while its queue is full.
+        if (!(zsock_events (self->writer) & ZMQ_POLLOUT))
+            return S_WRITER_WAIT_MS;
         int64_t now_us = s_now_us ();
         int64_t now_ms = now_us / 1000;
         //  The key that is free first.
@@ -1039,12 +1208,25 @@ s_dispatch (coordinator_t *self)
             s_send_creds (self, w, k);
         t->attempt++;
         t->generation = key->generation;
-        t->task->attempt = t->attempt;
-        eod_msg_set (&t->task->key_id, key->id);
-        if (eod_stage_send (self->stage, self->fetchers, w->identity, t->task)) {
+        t->key = (uint8_t) k;
+        eod_msg_t *task = eod_msg_new (EOD_MSG_TASK);
+        eod_msg_set (&task->run_id, t->run->run_id);
+        eod_msg_set (&task->task_id, s_task_id (t));
+        eod_msg_set (&task->market, t->run->market);
+        eod_msg_set (&task->mode, t->run->mode);
+        eod_msg_set (&task->date_from, s_task_field (t, S_TASK_FROM));
+        eod_msg_set (&task->date_to, s_task_field (t, S_TASK_TO));
+        eod_msg_set (&task->code, s_task_code (t));
+        const char *exchange = s_task_field (t, S_TASK_EXCHANGE);
+        eod_msg_set (&task->exchange, *exchange ? exchange : NULL);
+        eod_msg_set (&task->key_id, key->id);
+        task->attempt = t->attempt;
+        int sent = eod_stage_send (self->stage, self->fetchers, w->identity, task);
+        eod_msg_destroy (&task);
+        if (sent) {
             //  The fetcher vanished (ROUTER_MANDATORY): forget it, keep the task.
             t->attempt--;
-            zlistx_add_start (self->queue, (void *) t->task->task_id);
+            zlistx_add_start (self->queue, (void *) s_task_id (t));
             char *hex = zframe_strhex (w->identity);
             zhashx_delete (self->workers, hex);
             free (hex);
@@ -1052,8 +1234,8 @@ s_dispatch (coordinator_t *self)
         }
         w->credit--;
         t->state = T_LEASED;
-        snprintf (t->worker, sizeof t->worker, "%s", w->name);
-        t->deadline_ms = now_ms + self->heartbeat_ms * self->liveness + eod_config_int (self->stage->config, "kis:timeout_ms");
+        t->worker = w->seq;
+        t->deadline_ms = now_ms + self->lease_ms;
         key->requests++;
         self->requests++;
     }
@@ -1136,7 +1318,7 @@ s_housekeeping (coordinator_t *self)
         s_worker_t *w = zhashx_lookup (self->workers, hex);
         int requeued = 0;
         for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks))
-            if (t->state == T_LEASED && strcmp (t->worker, w->name) == 0) {
+            if (t->state == T_LEASED && t->worker == w->seq) {
                 s_requeue (self, t, 0);
                 requeued++;
             }
@@ -1153,11 +1335,12 @@ s_housekeeping (coordinator_t *self)
         self->last_lease_scan_ms = now;
     for (s_task_t *t = scan ? zhashx_first (self->tasks) : NULL; t; t = zhashx_next (self->tasks)) {
         if (t->state == T_WRITING && now > t->deadline_ms) {
-            eod_log_warn ("%s: the writer did not acknowledge in time: leased again", t->task->task_id);
+            eod_log_warn ("%s: the writer did not acknowledge in time: leased again", s_task_id (t));
             s_requeue (self, t, 0);
         }
         else if (t->state == T_LEASED && now > t->deadline_ms) {
-            eod_log_warn ("%s: no result from %s in time: leased again", t->task->task_id, t->worker);
+            eod_log_warn ("%s: no result from %s in time: leased again", s_task_id (t),
+                          s_worker_name (self, t->worker));
             s_requeue (self, t, 0);
         }
     }
@@ -1291,7 +1474,7 @@ s_on_service (coordinator_t *self)
         //  acknowledged or reconcilable): tasks of the run, LISTED, END.
         long n = 0;
         for (s_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks))
-            n += strcmp (t->task->run_id, req->run_id) == 0;
+            n += req->run_id && strcmp (t->run->run_id, req->run_id) == 0;
         char text[32];
         snprintf (text, sizeof text, "%ld", n);
         eod_fields_set (&rep->fields, "tasks", text);
@@ -1438,8 +1621,8 @@ s_write_gaps (coordinator_t *self)
         if (t->kind != 3)
             continue;
         char line[512];
-        int n = snprintf (line, sizeof line, "%s\t%s\t%s\t%s\t%s\n", t->task->market, t->task->code,
-                          t->task->date_from, t->task->date_to, t->outcome ? t->outcome : "");
+        int n = snprintf (line, sizeof line, "%s\t%s\t%s\t%s\t%s\n", t->run->market, s_task_code (t),
+                          s_task_field (t, S_TASK_FROM), s_task_field (t, S_TASK_TO), t->outcome ? t->outcome : "");
         zchunk_extend (text, line, n < (int) sizeof line ? (size_t) n : sizeof line - 1);
     }
     if (zchunk_size (text)) {
@@ -1551,8 +1734,12 @@ coordinator_run (coordinator_t *self)
             for (int i = 0; i < S_INPUT_BATCH && (zsock_events (self->input) & ZMQ_POLLIN); i++)
                 s_on_input (self);
         }
-        else if (which == self->fetchers)
+        else if (which == self->fetchers) {
+            //  READY and RESULT come in bursts: take what is there, then dispatch.
             s_on_fetcher (self);
+            for (int i = 1; i < S_FETCHER_BATCH && (zsock_events (self->fetchers) & ZMQ_POLLIN); i++)
+                s_on_fetcher (self);
+        }
         else if (which == self->service)
             s_on_service (self);
         else if (zpoller_terminated (self->poller))
@@ -1567,9 +1754,7 @@ coordinator_run (coordinator_t *self)
             ended_at = eod_clock_ms ();
             if (!self->once) {
                 //  Service mode: forget the run, keep the fetchers and tokens.
-                zhashx_purge (self->tasks);
-                self->unsettled = 0;
-                zlistx_purge (self->queue);
+                s_forget_tasks (self);
                 eod_msg_destroy (&self->listed);
                 eod_msg_destroy (&self->end);
                 eod_journal_destroy (&self->ledger);

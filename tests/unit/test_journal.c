@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,21 @@ static int
 s_stop_first (eod_msg_t **msg_p, long record, void *arg)
 {
     return -1;
+}
+
+//  Offsets seen by eod_journal_open_at, by record.
+typedef struct {
+    int n;
+    int64_t at[16];
+} s_offsets_t;
+
+static int
+s_collect_at (eod_msg_t **msg_p, long record, int64_t offset, void *arg)
+{
+    s_offsets_t *seen = arg;
+    if (seen->n < 16)
+        seen->at[seen->n++] = offset;
+    return 0;
 }
 
 static eod_msg_t *
@@ -167,6 +183,47 @@ main (void)
     char missing[300];
     snprintf (missing, sizeof missing, "%s/none.ledger", dir);
     CHECK_INT (eod_journal_read (missing, s_collect, &seen), 0);
+
+    //  Offsets: each append says where its record starts, a replay says the
+    //  same, and eod_journal_record reads any of them back.
+    char offs[300];
+    snprintf (offs, sizeof offs, "%s/offsets.ledger", dir);
+    eod_journal_t *oj = eod_journal_open_at (offs, s_collect_at, NULL);
+    CHECK (oj != NULL);
+    int64_t at[3];
+    const char *names[3] = {"a1", "b22", "c333"};
+    for (int i = 0; i < 3; i++) {
+        eod_msg_t *m = s_ack (names[i]);
+        at[i] = oj ? eod_journal_append_at (oj, m) : -1;
+        eod_msg_destroy (&m);
+    }
+    CHECK (at[0] == 0 && at[1] > at[0] && at[2] > at[1]);
+    int rfd = open (offs, O_RDONLY);
+    CHECK (rfd >= 0);
+    for (int i = 2; i >= 0; i--) {
+        eod_msg_t *back = eod_journal_record (rfd, at[i], offs);
+        CHECK (back && back->task_id && strcmp (back->task_id, names[i]) == 0);
+        eod_msg_destroy (&back);
+    }
+    //  Not at a record's start, or past the end: NULL, no crash.
+    CHECK (eod_journal_record (rfd, at[1] + 1, offs) == NULL);
+    CHECK (eod_journal_record (rfd, s_size (offs), offs) == NULL);
+    CHECK (eod_journal_record (rfd, s_size (offs) + 100, offs) == NULL);
+    eod_journal_destroy (&oj);
+    s_offsets_t seen_at = {0};
+    oj = eod_journal_open_at (offs, s_collect_at, &seen_at);
+    CHECK_INT (seen_at.n, 3);
+    CHECK (seen_at.at[0] == at[0] && seen_at.at[1] == at[1] && seen_at.at[2] == at[2]);
+    //  After a replay, the next record starts at the old end of the file.
+    off_t end = s_size (offs);
+    eod_msg_t *m4 = s_ack ("d4");
+    CHECK (oj && eod_journal_append_at (oj, m4) == (int64_t) end);
+    eod_msg_destroy (&m4);
+    eod_msg_t *d4 = eod_journal_record (rfd, (int64_t) end, offs);
+    CHECK (d4 && strcmp (d4->task_id, "d4") == 0);
+    eod_msg_destroy (&d4);
+    eod_journal_destroy (&oj);
+    close (rfd);
 
     //  A path that cannot be made is an error, not a crash.
     CHECK (eod_journal_open ("/proc/no/such/dir/x.ledger", NULL, NULL) == NULL);
