@@ -1,8 +1,8 @@
 /*  writer — see writer.h. */
+#define _GNU_SOURCE   //  qsort_r
 #include "writer.h"
 #include "eod_journal.h"
 #include "eod_log.h"
-#include "eod_s3.h"
 #include "eod_util.h"
 
 #include <arpa/inet.h>
@@ -11,12 +11,17 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+//  The one-shot MD5 functions, deprecated in OpenSSL 3 but kept: see s_md5_file.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/md5.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define S_BATCH_MAX 256           //  results made durable by one fsync
+#define S_INPUT_HWM S_BATCH_MAX   //  messages queued in this process per peer: one batch
 #define S_RESEND_MS 2000          //  FILE/END the uploader has not acknowledged are sent again
 #define S_POLL_MS 500
 
@@ -118,18 +123,19 @@ writer_csv_field (FILE *out, const char *value)
 //  The fold runs in two passes so that its memory does not grow with the date
 //  range of the run. Pass 1 reads the journal one record at a time and spools
 //  each row, already formatted as its CSV line, into one file per calendar
-//  month next to the journal. Pass 2 takes the months in ascending order and
-//  holds one month at a time: its spooled rows, the rows the partition files
-//  of its sessions already have, the dedupe and the sort.
+//  month next to the journal. Pass 2 takes the months in ascending order, one
+//  at a time, and holds only an index of the month's rows (see "one month"):
+//  the rows themselves stay in the spool, and so do the rows the partition
+//  files of its sessions already have, until each file is written.
 //
 //  Spool record: a 4-byte big-endian length, the sort key "YYYY-MM-DD\tCODE",
 //  a NUL, a 4-byte big-endian length, the CSV line with its '\n', a NUL. The
-//  lengths are needed because a CSV field can hold a line break; the NULs let
-//  pass 2 use the loaded bytes as C strings in place.
+//  lengths are needed because a CSV field can hold a line break; the NULs
+//  make a damaged or misaligned record show.
 
 #define S_SPOOL_OPEN_MAX 64          //  spool files open at once in pass 1
-#define S_SPOOL_FILE_MAX (1u << 30)  //  the largest month spool pass 2 loads
-#define S_CSV_FILE_MAX (1u << 30)    //  the largest partition file merged
+#define S_SPOOL_FILE_MAX UINT32_MAX  //  the largest month spool: the index holds 32-bit offsets
+#define S_READ_CHUNK 65536           //  bytes of a partition file parsed at a time
 #define S_VALUES_MAX 64              //  columns of the widest market
 #define S_KEY_MAX 96                 //  "YYYY-MM-DD\tCODE" and its NUL
 #define S_DATE_LEN 10                //  YYYY-MM-DD
@@ -343,29 +349,72 @@ s_spool_result (eod_msg_t **msg_p, long record, void *arg)
 }
 
 //  ---------------------------------------------------------------- one month
+//
+//  Pass 2 holds an index of the month, never its rows: for each row its
+//  session, its code and where its CSV line is in the spool file, 16 bytes and
+//  the code's characters. Rows are deduped by sorting the index, not hashing:
+//  a sorted array is the smallest structure that finds duplicates. Each file
+//  is written by reading its lines back from the spool (pread). The rows a
+//  partition file already holds are appended to the same spool file, after
+//  the journal's, so a line's offset is also its arrival order.
 
-//  Rows are deduped by sorting, not hashing: a month is tens of thousands of
-//  keys that differ in a few characters, and a sorted array costs 40 bytes a
-//  row where a hash table's buckets cost several times that.
 typedef struct {
-    const char *key;         //  "YYYY-MM-DD\tCODE"
-    const char *line;        //  the CSV line with its '\n'
-    size_t len;
-    size_t seq;              //  arrival: journal order, then the partition files'
-    char *owned;             //  the block key and line live in (rows of a partition file), or NULL
+    uint32_t date;           //  the session, YYYYMMDD
+    uint32_t code;           //  offset of the code (with its NUL) in the month's code arena
+    uint32_t offset;         //  of the CSV line in the spool file: also the row's arrival order
+    uint32_t len;            //  of the line, its '\n' included
 } s_entry_t;
 
 typedef struct {
+    const char *spool;       //  the month's spool file
+    FILE *file;              //  the spool, read: scanned once, then lines by pread
+    FILE *append;            //  the spool, appended to: rows of partition files (NULL until one is kept)
+    uint64_t size;           //  of the spool: where the next appended record starts
     s_entry_t *items;
     size_t count;
     size_t cap;
     size_t journal;          //  items[0..journal) are the journal's rows, sorted and unique
+    char *codes;             //  the code arena
+    size_t codes_len;
+    size_t codes_cap;
+    uint32_t last_code;      //  the code added last: consecutive rows of one code share it
+    uint32_t line_max;       //  the longest line indexed
 } s_month_t;
 
-//  Appends a row; owned then belongs to the month. 0, or -1 on no memory.
-static int
-s_month_add (s_month_t *m, const char *key, const char *line, size_t len, char *owned)
+//  "YYYY-MM-DD" (digits checked) as YYYYMMDD, or 0 when it is not one.
+static uint32_t
+s_date_number (const char *date)
 {
+    static const char pattern[] = "9999-99-99";
+    uint32_t number = 0;
+    for (size_t i = 0; i < S_DATE_LEN; i++) {
+        if (pattern[i] != '9') {
+            if (date[i] != pattern[i])
+                return 0;
+            continue;
+        }
+        if (!isdigit ((unsigned char) date[i]))
+            return 0;
+        number = number * 10 + (uint32_t) (date[i] - '0');
+    }
+    return number;
+}
+
+static void
+s_date_text (uint32_t number, char date[S_DATE_LEN + 1])
+{
+    snprintf (date, S_DATE_LEN + 1, "%04u-%02u-%02u", number / 10000, number / 100 % 100, number % 100);
+}
+
+//  Indexes the line at offset (len bytes) of session date and code. 0, or -1
+//  (errno ENOMEM, or EFBIG when the spool outgrows 32-bit offsets).
+static int
+s_month_add (s_month_t *m, uint32_t date, const char *code, uint64_t offset, size_t len)
+{
+    if (offset > S_SPOOL_FILE_MAX || len > S_SPOOL_FILE_MAX - offset) {
+        errno = EFBIG;
+        return -1;
+    }
     if (m->count == m->cap) {
         size_t cap = m->cap ? 2 * m->cap : 1024;
         s_entry_t *bigger = realloc (m->items, cap * sizeof *bigger);
@@ -374,17 +423,47 @@ s_month_add (s_month_t *m, const char *key, const char *line, size_t len, char *
         m->items = bigger;
         m->cap = cap;
     }
-    m->items[m->count] = (s_entry_t) {.key = key, .line = line, .len = len, .seq = m->count, .owned = owned};
-    m->count++;
+    if (m->codes_len == 0 || strcmp (m->codes + m->last_code, code) != 0) {
+        size_t clen = strlen (code) + 1;
+        if (m->codes_len + clen > m->codes_cap) {
+            size_t cap = m->codes_cap ? 2 * m->codes_cap : 4096;
+            while (cap < m->codes_len + clen)
+                cap *= 2;
+            char *bigger = realloc (m->codes, cap);
+            if (!bigger)
+                return -1;
+            m->codes = bigger;
+            m->codes_cap = cap;
+        }
+        //  The arena is no bigger than the spool, whose offsets fit 32 bits.
+        m->last_code = (uint32_t) m->codes_len;
+        memcpy (m->codes + m->codes_len, code, clen);
+        m->codes_len += clen;
+    }
+    m->items[m->count++]
+        = (s_entry_t) {.date = date, .code = m->last_code, .offset = (uint32_t) offset, .len = (uint32_t) len};
+    if (len > m->line_max)
+        m->line_max = (uint32_t) len;
     return 0;
 }
 
+//  Session, then code, then arrival: the order of the files' rows.
 static int
-s_entry_cmp (const void *a, const void *b)
+s_entry_cmp (const void *a, const void *b, void *codes)
 {
     const s_entry_t *x = a, *y = b;
-    int rc = strcmp (x->key, y->key);
-    return rc ? rc : x->seq < y->seq ? -1 : x->seq > y->seq;
+    if (x->date != y->date)
+        return x->date < y->date ? -1 : 1;
+    int rc = x->code == y->code ? 0 : strcmp ((const char *) codes + x->code, (const char *) codes + y->code);
+    if (rc)
+        return rc;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static bool
+s_entry_same_key (const s_month_t *m, const s_entry_t *x, const s_entry_t *y)
+{
+    return x->date == y->date && (x->code == y->code || strcmp (m->codes + x->code, m->codes + y->code) == 0);
 }
 
 //  Sorts the rows by key and keeps the first arrival of each key.
@@ -392,38 +471,108 @@ static void
 s_month_dedupe (s_month_t *m)
 {
     if (m->count)
-        qsort (m->items, m->count, sizeof *m->items, s_entry_cmp);
+        qsort_r (m->items, m->count, sizeof *m->items, s_entry_cmp, m->codes);
     size_t kept = 0;
-    for (size_t i = 0; i < m->count; i++) {
-        if (kept && strcmp (m->items[kept - 1].key, m->items[i].key) == 0) {
-            free (m->items[i].owned);
-            continue;
-        }
-        m->items[kept++] = m->items[i];
-    }
+    for (size_t i = 0; i < m->count; i++)
+        if (!kept || !s_entry_same_key (m, &m->items[kept - 1], &m->items[i]))
+            m->items[kept++] = m->items[i];
     m->count = kept;
 }
 
-static int
-s_key_cmp (const void *key, const void *entry)
+//  True when the journal brings a row of (date, code).
+static bool
+s_month_in_journal (const s_month_t *m, uint32_t date, const char *code)
 {
-    return strcmp (key, ((const s_entry_t *) entry)->key);
+    size_t lo = 0, hi = m->journal;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const s_entry_t *e = &m->items[mid];
+        int rc = date != e->date ? (date < e->date ? -1 : 1) : strcmp (code, m->codes + e->code);
+        if (rc == 0)
+            return true;
+        if (rc < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return false;
 }
 
-//  True when the journal brings a row of key.
-static bool
-s_month_in_journal (const s_month_t *m, const char *key)
+static int
+s_get_len (FILE *f, uint32_t *len)
 {
-    return bsearch (key, m->items, m->journal, sizeof *m->items, s_key_cmp) != NULL;
+    uint32_t be;
+    if (fread (&be, sizeof be, 1, f) != 1)
+        return -1;
+    *len = ntohl (be);
+    return 0;
+}
+
+//  Indexes the records of the month's spool, in file order. 0, or -1 (logged:
+//  a damaged record with its byte offset).
+static int
+s_month_scan (s_month_t *m)
+{
+    struct stat st;
+    if (fstat (fileno (m->file), &st)) {
+        eod_log_error ("%s: %s", m->spool, strerror (errno));
+        return -1;
+    }
+    uint64_t size = (uint64_t) st.st_size;
+    uint64_t pos = 0;
+    char key[S_KEY_MAX];
+    while (pos < size) {
+        //  A key is "YYYY-MM-DD\tCODE" and its NUL; a line is followed by a NUL.
+        uint32_t klen = 0, llen = 0, date = 0;
+        uint64_t line_at = pos + 2 * sizeof (uint32_t);
+        bool ok = s_get_len (m->file, &klen) == 0 && klen > S_DATE_LEN && klen < sizeof key
+                  && fread (key, 1, klen + 1, m->file) == klen + 1 && key[klen] == '\0' && key[S_DATE_LEN] == '\t'
+                  && (date = s_date_number (key)) != 0 && s_get_len (m->file, &llen) == 0;
+        line_at += klen + 1;
+        ok = ok && llen > 0 && line_at + llen < size && fseeko (m->file, (off_t) llen, SEEK_CUR) == 0
+             && getc (m->file) == '\0';
+        if (!ok) {
+            eod_log_error ("%s: damaged at byte %llu (the record starting there)", m->spool,
+                           (unsigned long long) pos);
+            return -1;
+        }
+        if (s_month_add (m, date, key + S_DATE_LEN + 1, line_at, llen)) {
+            eod_log_error ("%s: byte %llu: cannot index: %s", m->spool, (unsigned long long) pos, strerror (errno));
+            return -1;
+        }
+        pos = line_at + llen + 1;
+    }
+    m->size = size;
+    return 0;
+}
+
+//  Appends a row of a partition file (key "YYYY-MM-DD\tCODE", its CSV line)
+//  to the spool and indexes it. 0 or -1 (errno set).
+static int
+s_month_append (s_month_t *m, uint32_t date, const char *key, const char *line, size_t len)
+{
+    if (!m->append) {
+        m->append = fopen (m->spool, "ab");
+        if (!m->append)
+            return -1;
+    }
+    size_t klen = strlen (key);
+    uint64_t line_at = m->size + 2 * sizeof (uint32_t) + klen + 1;
+    if (s_put_blob (m->append, key, klen) || s_put_blob (m->append, line, len))
+        return -1;
+    m->size = line_at + len + 1;
+    return s_month_add (m, date, key + S_DATE_LEN + 1, line_at, len);
 }
 
 //  Rows already in a partition file stay unless this run brings the same
 //  (code, date): a refill of a few codes, or a re-run that got fewer rows,
-//  never loses what the file had. The file is read with libcsv and its rows
-//  are written back field by field the way the journal's rows are.
+//  never loses what the file had. The file is read in chunks with libcsv and
+//  its rows are formatted field by field the way the journal's rows are, then
+//  spooled: only their index entries are held.
 typedef struct {
     s_month_t *month;
     const char *date;        //  the file's session
+    uint32_t date_number;
     size_t ncols;
     char **fields;           //  the row being read
     size_t nfields;
@@ -450,6 +599,7 @@ s_merge_keep (s_merge_t *m)
 {
     for (size_t c = 0; c < m->ncols; c++)
         if (!m->fields[c]) {
+            eod_log_error ("%s:%ld: out of memory while merging", m->path, m->row + 1);
             m->rc = -1;
             return;
         }
@@ -461,30 +611,19 @@ s_merge_keep (s_merge_t *m)
     }
     char key[S_KEY_MAX];
     snprintf (key, sizeof key, "%s\t%s", m->fields[0], m->fields[m->code_col]);
-    if (s_month_in_journal (m->month, key))
+    if (s_month_in_journal (m->month, m->date_number, key + S_DATE_LEN + 1))
         return;
     char *line = NULL;
     size_t len = 0;
-    if (s_format_line ((const char *const *) m->fields, m->ncols, &line, &len)) {
+    if (s_format_line ((const char *const *) m->fields, m->ncols, &line, &len)
+        || s_month_append (m->month, m->date_number, key, line, len)) {
+        eod_log_error ("%s:%ld: the row cannot be kept (%s/%s): %s", m->path, m->row + 1, m->month->spool,
+                       m->fields[m->code_col], strerror (errno));
         m->rc = -1;
-        return;
     }
-    size_t klen = strlen (key);
-    char *block = malloc (klen + 1 + len + 1);
-    if (!block) {
-        free (line);
-        m->rc = -1;
-        return;
-    }
-    memcpy (block, key, klen + 1);
-    memcpy (block + klen + 1, line, len + 1);
-    free (line);
-    if (s_month_add (m->month, block, block + klen + 1, len, block) == 0)
+    else
         m->kept++;
-    else {
-        free (block);
-        m->rc = -1;
-    }
+    free (line);
 }
 
 static void
@@ -514,19 +653,20 @@ s_merge_row (int term, void *arg)
     m->row++;
 }
 
+//  Spools and indexes the rows of the partition file at path (session date)
+//  that the journal does not bring. A missing file is fine. 0 or -1 (logged).
 static int
 s_merge_existing (const char *path, const char *market, const char *date, s_month_t *month)
 {
-    size_t len = 0;
-    char *text = eod_read_file (path, S_CSV_FILE_MAX, &len);
-    if (!text) {
+    FILE *f = fopen (path, "rb");
+    if (!f) {
         if (errno == ENOENT)
             return 0;   //  no file yet
         eod_log_error ("%s: %s: not merged", path, strerror (errno));
         return -1;
     }
     const char *const *cols;
-    s_merge_t m = {.month = month, .date = date, .path = path};
+    s_merge_t m = {.month = month, .date = date, .date_number = s_date_number (date), .path = path};
     m.ncols = writer_columns (market, &cols);
     m.cols = cols;
     m.code_col = 0;
@@ -534,28 +674,42 @@ s_merge_existing (const char *path, const char *market, const char *date, s_mont
         if (strcmp (cols[c], strcmp (market, "us") == 0 ? "symbol" : "stck_shrn_iscd") == 0)
             m.code_col = c;
     m.fields = calloc (m.ncols, sizeof *m.fields);
+    char *chunk = malloc (S_READ_CHUNK);
     struct csv_parser parser;
-    if (m.fields && csv_init (&parser, CSV_APPEND_NULL) == 0) {
-        csv_parse (&parser, text, len, s_merge_field, s_merge_row, &m);
-        csv_fini (&parser, s_merge_field, s_merge_row, &m);
-        csv_free (&parser);
-    }
-    else
+    if (!m.fields || !chunk || csv_init (&parser, CSV_APPEND_NULL) != 0) {
+        eod_log_error ("%s: out of memory while merging", path);
         m.rc = -1;
+        goto out;
+    }
+    size_t got;
+    while (m.rc == 0 && (got = fread (chunk, 1, S_READ_CHUNK, f)) > 0)
+        if (csv_parse (&parser, chunk, got, s_merge_field, s_merge_row, &m) != got) {
+            eod_log_error ("%s: %s: not merged", path, csv_strerror (csv_error (&parser)));
+            m.rc = -1;
+        }
+    if (m.rc == 0 && ferror (f)) {
+        eod_log_error ("%s: cannot read it: not merged", path);
+        m.rc = -1;
+    }
+    if (m.rc == 0)
+        csv_fini (&parser, s_merge_field, s_merge_row, &m);
+    csv_free (&parser);
     if (m.kept)
         eod_log_info ("%s: %ld existing row(s) kept", path, m.kept);
+out:
     if (m.fields)
         for (size_t c = 0; c < m.ncols; c++)
             free (m.fields[c]);
     free (m.fields);
-    free (text);
-    if (m.rc)
-        eod_log_error ("%s: out of memory while merging", path);
+    free (chunk);
+    fclose (f);
     return m.rc;
 }
 
+//  Writes rows[from..to) of the month to path (through a temp name), reading
+//  each line back from the spool into buf (line_max bytes). 0 or -1.
 static int
-s_write_csv (const char *path, const char *market, const s_entry_t *rows, size_t from, size_t to)
+s_write_csv (const char *path, const char *market, const s_month_t *m, size_t from, size_t to, char *buf)
 {
     const char *const *cols;
     size_t n = writer_columns (market, &cols);
@@ -568,8 +722,19 @@ s_write_csv (const char *path, const char *market, const s_entry_t *rows, size_t
     for (size_t c = 0; c < n; c++)
         rc |= (c ? fputc (',', f) == EOF : 0) | writer_csv_field (f, cols[c]);
     rc |= fputc ('\n', f) == EOF;
-    for (size_t i = from; i < to; i++)
-        rc |= fwrite (rows[i].line, 1, rows[i].len, f) != rows[i].len;
+    int fd = fileno (m->file);
+    for (size_t i = from; i < to && rc == 0; i++) {
+        const s_entry_t *e = &m->items[i];
+        ssize_t got = pread (fd, buf, e->len, (off_t) e->offset);
+        if (got != (ssize_t) e->len) {
+            if (got >= 0)
+                errno = EIO;   //  the spool is shorter than its index
+            eod_log_error ("%s: byte %lu: %s", m->spool, (unsigned long) e->offset, strerror (errno));
+            rc = -1;
+        }
+        else
+            rc |= fwrite (buf, 1, e->len, f) != e->len;
+    }
     rc |= fflush (f) != 0;
     rc |= fsync (fileno (f)) != 0;
     rc |= fclose (f) != 0;
@@ -581,82 +746,62 @@ s_write_csv (const char *path, const char *market, const s_entry_t *rows, size_t
     return 0;
 }
 
-//  Pass 2 for one month: returns the rows written, or -1 (logged).
-static long
-s_fold_month (const char *spool_dir, const char *month_name, const char *data_dir, const char *market,
-              writer_file_fn *on_file, void *arg)
+//  Pass 2 for one month.
+long
+writer_fold_spool (const char *spool, const char *data_dir, const char *market, writer_file_fn *on_file, void *arg)
 {
     long written = -1;
-    char spool[S_PATH_MAX];
-    snprintf (spool, sizeof spool, "%s/%s.spool", spool_dir, month_name);
-    size_t size = 0;
-    char *buf = eod_read_file (spool, S_SPOOL_FILE_MAX, &size);
-    s_month_t m = {0};
-    char (*dates)[S_DATE_LEN + 1] = NULL;
-    if (!buf) {
+    s_month_t m = {.spool = spool};
+    char *buf = NULL;
+    m.file = fopen (spool, "rb");
+    if (!m.file) {
         eod_log_error ("%s: %s", spool, strerror (errno));
         goto out;
     }
     //  The spool holds rows in journal order: the first of a key wins.
-    for (size_t pos = 0; pos < size;) {
-        uint32_t be;
-        size_t klen, llen;
-        const char *key = NULL, *line = NULL;
-        if (size - pos >= sizeof be) {
-            memcpy (&be, buf + pos, sizeof be);
-            klen = ntohl (be);
-            if (size - pos - sizeof be > klen && buf[pos + sizeof be + klen] == '\0') {
-                key = buf + pos + sizeof be;
-                pos += sizeof be + klen + 1;
-            }
-        }
-        if (key && size - pos >= sizeof be) {
-            memcpy (&be, buf + pos, sizeof be);
-            llen = ntohl (be);
-            if (size - pos - sizeof be > llen && buf[pos + sizeof be + llen] == '\0') {
-                line = buf + pos + sizeof be;
-                pos += sizeof be + llen + 1;
-            }
-        }
-        if (!line) {
-            eod_log_error ("%s: damaged at byte %zu", spool, pos);
-            goto out;
-        }
-        if (s_month_add (&m, key, line, llen, NULL) < 0)
-            goto out;
-    }
+    if (s_month_scan (&m))
+        goto out;
     s_month_dedupe (&m);
     m.journal = m.count;
-    //  Merge what the partitions of these sessions already hold.
-    size_t ndates = 0;
-    dates = calloc (m.count ? m.count : 1, sizeof *dates);
-    if (!dates)
-        goto out;
-    for (size_t i = 0; i < m.count; i++)
-        if (i == 0 || strncmp (m.items[i].key, m.items[i - 1].key, S_DATE_LEN) != 0)
-            snprintf (dates[ndates++], sizeof dates[0], "%.10s", m.items[i].key);
-    for (size_t d = 0; d < ndates; d++) {
-        const char *date = dates[d];
-        char path[S_PATH_MAX];
+    //  Merge what the partitions of these sessions already hold; merging
+    //  appends to items, so they are indexed, not pointed at.
+    for (size_t i = 0; i < m.journal; i++) {
+        if (i && m.items[i].date == m.items[i - 1].date)
+            continue;
+        char date[S_DATE_LEN + 1], path[S_PATH_MAX];
+        s_date_text (m.items[i].date, date);
         snprintf (path, sizeof path, "%s/market=%s/dt=%s/%s_%.4s%.2s%.2s.csv", data_dir, market, date, market, date,
                   date + 5, date + 8);
         if (s_merge_existing (path, market, date, &m))
             goto out;
     }
-    s_month_dedupe (&m);
+    if (m.append) {
+        int rc = fclose (m.append);
+        m.append = NULL;
+        if (rc) {
+            eod_log_error ("%s: cannot spool: %s", spool, strerror (errno));
+            goto out;
+        }
+        s_month_dedupe (&m);
+    }
+    buf = malloc (m.line_max ? m.line_max : 1);
+    if (!buf) {
+        eod_log_error ("%s: out of memory", spool);
+        goto out;
+    }
     //  One file per session.
     written = 0;
     for (size_t start = 0; start < m.count;) {
         size_t end = start;
-        while (end < m.count && strncmp (m.items[end].key, m.items[start].key, S_DATE_LEN) == 0)
+        while (end < m.count && m.items[end].date == m.items[start].date)
             end++;
         char date[S_DATE_LEN + 1], compact[9], rel[256], path[S_PATH_MAX], dir[S_PATH_MAX];
-        snprintf (date, sizeof date, "%.10s", m.items[start].key);
+        s_date_text (m.items[start].date, date);
         snprintf (compact, sizeof compact, "%.4s%.2s%.2s", date, date + 5, date + 8);
         snprintf (rel, sizeof rel, "market=%s/dt=%s/%s_%s.csv", market, date, market, compact);
         snprintf (path, sizeof path, "%s/%s", data_dir, rel);
         snprintf (dir, sizeof dir, "%s/market=%s/dt=%s", data_dir, market, date);
-        if (eod_mkdirs (dir, 0755) || s_write_csv (path, market, m.items, start, end)) {
+        if (eod_mkdirs (dir, 0755) || s_write_csv (path, market, &m, start, end, buf)) {
             eod_log_error ("%s: cannot write: %s", path, strerror (errno));
             written = -1;
             break;
@@ -667,10 +812,12 @@ s_fold_month (const char *spool_dir, const char *month_name, const char *data_di
         start = end;
     }
 out:
-    for (size_t i = 0; i < m.count; i++)
-        free (m.items[i].owned);
+    if (m.append)
+        fclose (m.append);
+    if (m.file)
+        fclose (m.file);
     free (m.items);
-    free (dates);
+    free (m.codes);
     free (buf);
     return written;
 }
@@ -709,7 +856,9 @@ writer_fold_journal (const char *journal, const char *data_dir, const char *mark
         qsort (sp.months, sp.nmonths, sizeof *sp.months, s_month_cmp);
     written = 0;
     for (size_t i = 0; i < sp.nmonths; i++) {
-        long rows = s_fold_month (dir, sp.months[i], data_dir, market, on_file, arg);
+        char spool[S_PATH_MAX];
+        snprintf (spool, sizeof spool, "%s/%s.spool", dir, sp.months[i]);
+        long rows = writer_fold_spool (spool, data_dir, market, on_file, arg);
         if (rows < 0) {
             written = -1;
             break;
@@ -825,6 +974,94 @@ out:
 
 //  ---------------------------------------------------------------- the stage
 
+//  The task ids the open journal holds. A daily run has a task per code, tens
+//  of thousands of them, so the set is compact: the ids' characters in one
+//  arena and an open-addressing table of arena offsets, about 20 bytes a task
+//  and the id, where a zhashx costs an item and a key allocation per task.
+#define S_IDSET_SLOTS_MIN 1024    //  table size of the first id; it doubles at half full
+
+typedef struct {
+    char *chars;              //  the ids, each with its NUL, in arrival order
+    size_t len;
+    size_t cap;
+    uint32_t *slots;          //  1 + offset of an id in chars, 0 for a free slot
+    size_t nslots;            //  a power of two
+    size_t count;
+} s_idset_t;
+
+static uint64_t
+s_idset_hash (const char *id)
+{
+    //  FNV-1a, 64 bits.
+    uint64_t hash = 14695981039346656037ull;
+    for (const unsigned char *p = (const unsigned char *) id; *p; p++)
+        hash = (hash ^ *p) * 1099511628211ull;
+    return hash;
+}
+
+//  The slot holding id, or the free slot where it would go.
+static uint32_t *
+s_idset_slot (const s_idset_t *set, uint32_t *slots, size_t nslots, const char *id)
+{
+    size_t mask = nslots - 1;
+    for (size_t i = (size_t) s_idset_hash (id) & mask;; i = (i + 1) & mask)
+        if (!slots[i] || strcmp (set->chars + slots[i] - 1, id) == 0)
+            return &slots[i];
+}
+
+static bool
+s_idset_has (const s_idset_t *set, const char *id)
+{
+    return set->count && *s_idset_slot (set, set->slots, set->nslots, id) != 0;
+}
+
+//  Adds id (copied); an id already there is fine. 0, or -1 on no memory.
+static int
+s_idset_add (s_idset_t *set, const char *id)
+{
+    if ((set->count + 1) * 2 > set->nslots) {
+        size_t nslots = set->nslots ? 2 * set->nslots : S_IDSET_SLOTS_MIN;
+        uint32_t *slots = calloc (nslots, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t at = 0; at < set->len; at += strlen (set->chars + at) + 1)
+            *s_idset_slot (set, slots, nslots, set->chars + at) = (uint32_t) at + 1;
+        free (set->slots);
+        set->slots = slots;
+        set->nslots = nslots;
+    }
+    uint32_t *slot = s_idset_slot (set, set->slots, set->nslots, id);
+    if (*slot)
+        return 0;
+    size_t size = strlen (id) + 1;
+    if (set->len + size >= UINT32_MAX)
+        return -1;
+    if (set->len + size > set->cap) {
+        size_t cap = set->cap ? 2 * set->cap : 16 * S_IDSET_SLOTS_MIN;
+        while (cap < set->len + size)
+            cap *= 2;
+        char *bigger = realloc (set->chars, cap);
+        if (!bigger)
+            return -1;
+        set->chars = bigger;
+        set->cap = cap;
+    }
+    memcpy (set->chars + set->len, id, size);
+    *slot = (uint32_t) set->len + 1;
+    set->len += size;
+    set->count++;
+    return 0;
+}
+
+//  Forgets every id and frees the memory.
+static void
+s_idset_purge (s_idset_t *set)
+{
+    free (set->chars);
+    free (set->slots);
+    *set = (s_idset_t) {0};
+}
+
 struct _writer_t {
     eod_stage_t *stage;
     bool once;
@@ -840,7 +1077,7 @@ struct _writer_t {
     char data_dir[1024];
     char run_id[128];     //  the run of the open journal
     eod_journal_t *journal;
-    zhashx_t *tasks;      //  task ids the open journal holds
+    s_idset_t tasks;      //  task ids the open journal holds
     bool sync_failed;     //  in this batch: its ACKs are not sent
     eod_msg_t *run_done;
     zhashx_t *folded;     //  sessions (YYYY-MM-DD) the fold of run_done wrote
@@ -866,10 +1103,9 @@ writer_new (eod_stage_t *stage, bool once)
         return NULL;
     self->stage = stage;
     self->once = once;
-    self->tasks = zhashx_new ();
     self->folded = zhashx_new ();
     self->outbox = zlistx_new ();
-    if (!self->tasks || !self->folded || !self->outbox)
+    if (!self->folded || !self->outbox)
         goto fail;
     zlistx_set_destructor (self->outbox, s_outbox_free);
     char state[1024];
@@ -880,7 +1116,10 @@ writer_new (eod_stage_t *stage, bool once)
         eod_log_error ("%s: %s", self->journal_dir, strerror (errno));
         goto fail;
     }
-    self->input = eod_stage_socket (stage, ZMQ_PULL, "endpoints:writer", true);
+    //  RESULTs the writer has not read yet wait in the coordinator, not here:
+    //  libzmq's default of 1,000 a peer is a megabyte of RESULTs in this
+    //  process when the journal's fsync or a busy CPU holds the writer back.
+    self->input = eod_stage_socket_hwm (stage, ZMQ_PULL, "endpoints:writer", true, S_INPUT_HWM);
     self->acks = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:coordinator", false);
     self->uploader = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:uploader", false);
     if (!self->input || !self->acks || !self->uploader)
@@ -898,7 +1137,7 @@ s_journal_close (writer_t *self)
     if (self->journal && eod_journal_sync (self->journal))
         self->sync_failed = true;
     eod_journal_destroy (&self->journal);
-    zhashx_purge (self->tasks);
+    s_idset_purge (&self->tasks);
     self->run_id[0] = '\0';
 }
 
@@ -908,10 +1147,8 @@ writer_destroy (writer_t **self_p)
     if (!self_p || !*self_p)
         return;
     writer_t *self = *self_p;
-    if (self->tasks)
-        s_journal_close (self);
+    s_journal_close (self);
     zhashx_destroy (&self->folded);
-    zhashx_destroy (&self->tasks);
     zlistx_destroy (&self->outbox);
     eod_msg_destroy (&self->run_done);
     zsock_destroy (&self->uploader);
@@ -944,11 +1181,11 @@ s_journal_path (writer_t *self, const char *run_id, char *path, size_t size)
 static int
 s_collect_task (eod_msg_t **msg_p, long record, void *arg)
 {
-    (void) record;
     writer_t *self = arg;
     const eod_msg_t *msg = *msg_p;
-    if (msg->type == EOD_MSG_RESULT && msg->task_id)
-        zhashx_insert (self->tasks, msg->task_id, (void *) 1);
+    //  A task missing here is only journalled again if redelivered.
+    if (msg->type == EOD_MSG_RESULT && msg->task_id && s_idset_add (&self->tasks, msg->task_id))
+        eod_log_warn ("journal record %ld: out of memory: task %s not remembered", record, msg->task_id);
     return 0;
 }
 
@@ -967,12 +1204,12 @@ s_journal_open (writer_t *self, const char *run_id)
     s_journal_path (self, run_id, path, sizeof path);
     self->journal = eod_journal_open (path, s_collect_task, self);
     if (!self->journal) {
-        zhashx_purge (self->tasks);
+        s_idset_purge (&self->tasks);
         return -1;
     }
     snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
-    if (zhashx_size (self->tasks))
-        eod_log_info ("%s: %zu task(s) already journalled", path, zhashx_size (self->tasks));
+    if (self->tasks.count)
+        eod_log_info ("%s: %zu task(s) already journalled", path, self->tasks.count);
     return 0;
 }
 
@@ -998,12 +1235,14 @@ s_on_result (writer_t *self, const eod_msg_t *msg, eod_msg_t **acks, size_t *nac
     }
     if (s_journal_open (self, msg->run_id))
         return;   //  not acknowledged: the coordinator sends it again
-    if (zhashx_lookup (self->tasks, msg->task_id))
+    if (s_idset_has (&self->tasks, msg->task_id))
         eod_log_debug ("%s %s: already journalled: acknowledged again", msg->run_id, msg->task_id);
     else {
         if (eod_journal_append (self->journal, msg))
             return;
-        zhashx_insert (self->tasks, msg->task_id, (void *) 1);
+        if (s_idset_add (&self->tasks, msg->task_id))
+            eod_log_warn ("%s %s: out of memory: the task is journalled again if redelivered", msg->run_id,
+                          msg->task_id);
     }
     eod_msg_t *ack = s_ack_new (msg->run_id, msg->task_id);
     if (ack)
@@ -1025,8 +1264,9 @@ s_on_reconcile (writer_t *self, const eod_msg_t *job)
         return;
     }
     long sent = 0;
-    for (void *item = zhashx_first (self->tasks); item; item = zhashx_next (self->tasks)) {
-        eod_msg_t *ack = s_ack_new (job->run_id, zhashx_cursor (self->tasks));
+    const s_idset_t *tasks = &self->tasks;
+    for (size_t at = 0; at < tasks->len; at += strlen (tasks->chars + at) + 1) {
+        eod_msg_t *ack = s_ack_new (job->run_id, tasks->chars + at);
         if (ack && eod_stage_send (self->stage, self->acks, NULL, ack) == 0)
             sent++;
         eod_msg_destroy (&ack);
@@ -1079,11 +1319,46 @@ s_resend (writer_t *self)
     self->resend_at = now + S_RESEND_MS;
 }
 
+//  The MD5 of the file at path as 32 hex digits. OpenSSL's MD5_ functions
+//  run the digest directly; its EVP interface (eod_md5_file) first loads the
+//  provider machinery, which pages about 2 MiB of libcrypto into a process
+//  that needs one checksum per file. 0 or -1 (logged).
+static int
+s_md5_file (const char *path, char hex[2 * MD5_DIGEST_LENGTH + 1])
+{
+    int rc = -1;
+    unsigned char *chunk = malloc (S_READ_CHUNK);
+    FILE *f = chunk ? fopen (path, "rb") : NULL;
+    if (!f) {
+        eod_log_error ("%s: %s", path, strerror (errno));
+        goto out;
+    }
+    MD5_CTX ctx;
+    MD5_Init (&ctx);
+    size_t got;
+    while ((got = fread (chunk, 1, S_READ_CHUNK, f)) > 0)
+        MD5_Update (&ctx, chunk, got);
+    if (ferror (f)) {
+        eod_log_error ("%s: cannot read it", path);
+        goto out;
+    }
+    unsigned char digest[MD5_DIGEST_LENGTH];
+    MD5_Final (digest, &ctx);
+    for (size_t i = 0; i < MD5_DIGEST_LENGTH; i++)
+        snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+    rc = 0;
+out:
+    if (f)
+        fclose (f);
+    free (chunk);
+    return rc;
+}
+
 static void
 s_send_file (writer_t *self, const char *path, const char *rel, const char *date, long rows)
 {
-    char hex[33], b64[25];
-    if (eod_md5_file (path, hex, b64)) {
+    char hex[2 * MD5_DIGEST_LENGTH + 1];
+    if (s_md5_file (path, hex)) {
         eod_log_error ("%s: cannot checksum", path);
         self->failed = true;
         return;

@@ -9,10 +9,11 @@
     folded into the final files: rows keyed by (market, code, trade date) so a
     redelivered task changes nothing, one CSV per session, sorted, in the
     reference pipeline's columns, written to a temp name and renamed. The fold
-    works a calendar month at a time through spool files (RUN.spool/), so its
-    memory does not grow with the date range. Each file goes to the uploader as
-    a FILE, and so does every file of the run's range the fold did not touch;
-    END carries the run's summary on. */
+    works a calendar month at a time through spool files (RUN.spool/) and holds
+    an index of a month's rows, not the rows, so its memory does not grow with
+    the date range and grows slowly with the codes. Each file goes to the
+    uploader as a FILE, and so does every file of the run's range the fold did
+    not touch; END carries the run's summary on. */
 #ifndef WRITER_H
 #define WRITER_H
 
@@ -52,6 +53,18 @@ typedef void (writer_file_fn) (const char *path, const char *rel, const char *da
 //  A missing journal writes nothing and returns 0.
 long writer_fold_journal (const char *journal, const char *data_dir, const char *market, writer_file_fn *on_file,
                           void *arg);
+
+//  Pass 2 of the fold for one month's spool file (writer_fold_journal calls it
+//  for each month; the spool is its own, made from the journal). A spool record
+//  is a 4-byte big-endian length, the key "YYYY-MM-DD\tCODE", a NUL, a 4-byte
+//  big-endian length, the CSV line with its '\n', a NUL. Rows are deduped by
+//  key (the first record wins, then the rows the partition file already had,
+//  as above) and written one file per session, sorted by key; the rows kept
+//  from partition files are appended to the spool. Memory holds an index of
+//  the rows, not the rows. Returns the rows written, or -1 (logged; a damaged
+//  record with the byte offset where it starts, and then no file is written).
+long writer_fold_spool (const char *spool, const char *data_dir, const char *market, writer_file_fn *on_file,
+                        void *arg);
 
 //  Calls on_file for every partition file data_dir/market=M/dt=D/M_YYYYMMDD.csv
 //  with date_from <= D <= date_to (ISO dates) whose D is not a key of skip

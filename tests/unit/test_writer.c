@@ -4,12 +4,17 @@
     redelivery change nothing, a multi-month range gives one sorted file per
     session, existing rows of other codes survive a merge, a torn journal tail
     is cut off, rows without a valid trade date are skipped, and the files of a
-    range the fold did not write are reported. */
+    range the fold did not write are reported. The fold's index (pass 2 holds
+    where each row is in the spool, not the row) is checked with many rows and
+    duplicate keys (the first wins), a merge that keeps most of a large file,
+    a hand-made spool, and damaged spools (reported with the byte offset). */
 #include "eod_journal.h"
 #include "eod_test.h"
 #include "eod_util.h"
 #include "writer.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +26,12 @@
 #define S_MONTHS 3
 #define S_DAYS_PER_MONTH 5            //  sessions per month in the multi-month case
 #define S_TORN_LEN 4096               //  length a torn record's prefix claims
+#define S_MANY 3000                   //  codes in the many-rows case
+#define S_MANY_LATE 500               //  of them redelivered with other data
+#define S_BIG 2000                    //  rows of the partition file a refill merges with
+#define S_REFILL 5                    //  codes the refill brings
+#define S_CODE_COL 17                 //  stck_shrn_iscd in the KR columns
+#define S_LOG_MAX 65536
 
 static char s_root[S_PATH_MAX];
 
@@ -413,6 +424,345 @@ s_test_existing_files (void)
     zhashx_destroy (&skip);
 }
 
+//  ------------------------------------------------------------ the index
+
+//  A RESULT whose name has no comma, quote or line break, so that every CSV
+//  record of its rows is one line.
+static eod_msg_t *
+s_plain_result (const char *task_id, const char *code, const char *tag, const char *const *dates, size_t ndates)
+{
+    eod_msg_t *r = s_result (task_id, code, tag, dates, ndates);
+    eod_fields_set (&r->meta, "name", "Plain name");
+    return r;
+}
+
+//  The S_CODE_COL-th field of a one-line record, copied into out.
+static void
+s_line_code (const char *line, char *out, size_t size)
+{
+    const char *p = line;
+    for (int c = 0; c < S_CODE_COL && p; c++) {
+        p = strchr (p, ',');
+        if (p)
+            p++;
+    }
+    size_t len = p ? strcspn (p, ",\n") : 0;
+    snprintf (out, size, "%.*s", (int) len, p ? p : "");
+}
+
+//  A distinct six-digit code for each i < 1000000, in no particular order.
+static void
+s_code (size_t i, char code[8])
+{
+    snprintf (code, 8, "%06zu", (i * 7919 + 13) % 1000000);
+}
+
+//  Checks a file of one-line records: rows data rows, codes strictly
+//  ascending, no row tagged "late-". Returns the number of "first-" rows.
+static size_t
+s_check_sorted (const char *rel, size_t rows)
+{
+    char *text = s_read (rel);
+    CHECK (text != NULL);
+    if (!text)
+        return 0;
+    size_t n = 0, first = 0;
+    bool ascending = true;
+    char prev[16] = "";
+    const char *line = strchr (text, '\n');
+    for (line = line ? line + 1 : NULL; line && *line; line = strchr (line, '\n'), line = line ? line + 1 : NULL) {
+        char code[16];
+        s_line_code (line, code, sizeof code);
+        if (n && strcmp (prev, code) >= 0)
+            ascending = false;
+        snprintf (prev, sizeof prev, "%s", code);
+        if (strncmp (strchr (line, ',') + 1, "first-", 6) == 0)
+            first++;
+        n++;
+    }
+    CHECK_INT (n, rows);
+    CHECK (ascending);
+    CHECK (strstr (text, ",late-") == NULL);
+    free (text);
+    return first;
+}
+
+//  (f) Many rows over two months, arrival order shuffled, a sixth of the
+//  tasks redelivered under other task ids with other data, and one RESULT
+//  that has a session twice: every key's first row wins, files sorted.
+static void
+s_test_many_first_wins (void)
+{
+    const char *dates[] = {"20240130", "20240201"};
+    size_t n = S_MANY + S_MANY_LATE + 1;
+    eod_msg_t **msgs = calloc (n, sizeof *msgs);
+    size_t *order = calloc (n, sizeof *order);
+    CHECK (msgs && order);
+    if (!msgs || !order) {
+        free (msgs);
+        free (order);
+        return;
+    }
+    for (size_t i = 0; i < S_MANY; i++) {
+        char code[8], task[32];
+        s_code (i, code);
+        snprintf (task, sizeof task, "f%zu", i);
+        msgs[i] = s_plain_result (task, code, i == 0 ? "dup" : "first", dates, 2);
+    }
+    //  Code 0 has its January session twice in its own RESULT: the first
+    //  row, "first-", wins over the second, "dup-".
+    eod_fields_set (&msgs[0]->rows[0], "stck_clpr", "first-20240130");
+    eod_fields_set (&msgs[0]->rows[1], "stck_bsop_date", "20240130");
+    eod_fields_set (&msgs[0]->rows[1], "stck_clpr", "dup-20240130");
+    const char *feb[] = {"20240201"};
+    msgs[S_MANY] = s_plain_result ("f0-feb", "000013", "first", feb, 1);
+    for (size_t i = 0; i < S_MANY_LATE; i++) {
+        char code[8], task[32];
+        s_code (i * (S_MANY / S_MANY_LATE), code);
+        snprintf (task, sizeof task, "late%zu", i);
+        msgs[S_MANY + 1 + i] = s_plain_result (task, code, "late", dates, 2);
+    }
+    //  Arrival: the first RESULTs shuffled (code 0's and its February one
+    //  first), then the redeliveries.
+    order[0] = 0;
+    order[1] = S_MANY;
+    for (size_t i = 2; i <= S_MANY; i++)
+        order[i] = i - 1;
+    for (size_t i = n - 1; i > S_MANY; i--)
+        order[i] = i;
+    for (size_t i = S_MANY; i > 2; i--) {
+        size_t k = 2 + (i * 2654435761u) % (i - 1);   //  in 2..i
+        size_t t = order[i];
+        order[i] = order[k];
+        order[k] = t;
+    }
+    s_write_journal ("f.journal", msgs, order, n);
+    s_files_t f;
+    CHECK_INT (s_fold ("f.journal", "data-f", &f), 2 * S_MANY);
+    CHECK_INT (f.count, 2);
+    CHECK_INT (f.rows[0], S_MANY);
+    CHECK_INT (f.rows[1], S_MANY);
+    CHECK_INT (s_check_sorted ("data-f/market=kr/dt=2024-01-30/kr_20240130.csv", S_MANY), S_MANY);
+    CHECK_INT (s_check_sorted ("data-f/market=kr/dt=2024-02-01/kr_20240201.csv", S_MANY), S_MANY);
+    char *text = s_read ("data-f/market=kr/dt=2024-01-30/kr_20240130.csv");
+    CHECK (text && strstr (text, "dup-") == NULL);
+    free (text);
+    CHECK (!s_exists ("f.spool"));
+    for (size_t i = 0; i < n; i++)
+        eod_msg_destroy (&msgs[i]);
+    free (msgs);
+    free (order);
+}
+
+//  (g) A refill of a few codes merges with a large partition file: the file's
+//  other rows are kept byte for byte, the refilled ones replaced.
+static void
+s_test_refill_large_file (void)
+{
+    const char *d[] = {"20240305"};
+    eod_msg_t **msgs = calloc (S_BIG, sizeof *msgs);
+    size_t *order = calloc (S_BIG, sizeof *order);
+    CHECK (msgs && order);
+    if (!msgs || !order) {
+        free (msgs);
+        free (order);
+        return;
+    }
+    for (size_t i = 0; i < S_BIG; i++) {
+        char code[8], task[32];
+        s_code (i, code);
+        snprintf (task, sizeof task, "g%zu", i);
+        msgs[i] = s_plain_result (task, code, "first", d, 1);
+        order[i] = i;
+    }
+    s_write_journal ("g1.journal", msgs, order, S_BIG);
+    s_files_t f;
+    CHECK_INT (s_fold ("g1.journal", "data-g", &f), S_BIG);
+    const char *rel = "data-g/market=kr/dt=2024-03-05/kr_20240305.csv";
+    char *before = s_read (rel);
+    eod_msg_t *refill[S_REFILL];
+    size_t order2[S_REFILL];
+    for (size_t i = 0; i < S_REFILL; i++) {
+        char code[8], task[32];
+        s_code (i * (S_BIG / S_REFILL), code);
+        snprintf (task, sizeof task, "refill%zu", i);
+        refill[i] = s_plain_result (task, code, "new", d, 1);
+        order2[i] = i;
+    }
+    s_write_journal ("g2.journal", refill, order2, S_REFILL);
+    CHECK_INT (s_fold ("g2.journal", "data-g", &f), S_BIG);
+    CHECK_INT (f.count, 1);
+    CHECK_INT (f.rows[0], S_BIG);
+    char *after = s_read (rel);
+    CHECK (before && after);
+    if (before && after) {
+        //  Line by line: the same lines but S_REFILL, which now say "new-".
+        size_t same = 0, renewed = 0, lines = 0;
+        const char *a = before, *b = after;
+        while (*a && *b) {
+            size_t la = strcspn (a, "\n") + 1, lb = strcspn (b, "\n") + 1;
+            if (la == lb && memcmp (a, b, la) == 0)
+                same++;
+            else if (strstr (b, ",new-") && strstr (b, ",new-") < b + lb)
+                renewed++;
+            lines++;
+            a += la;
+            b += lb;
+        }
+        CHECK (*a == '\0' && *b == '\0');
+        CHECK_INT (lines, S_BIG + 1);
+        CHECK_INT (renewed, S_REFILL);
+        CHECK_INT (same, S_BIG + 1 - S_REFILL);
+    }
+    free (before);
+    free (after);
+    for (size_t i = 0; i < S_BIG; i++)
+        eod_msg_destroy (&msgs[i]);
+    for (size_t i = 0; i < S_REFILL; i++)
+        eod_msg_destroy (&refill[i]);
+    free (msgs);
+    free (order);
+}
+
+//  Appends a spool record (key, line) to f; the key's and the line's length
+//  fields are klen and llen (so a record can lie about them).
+static void
+s_spool_record (FILE *f, const char *key, uint32_t klen, const char *line, uint32_t llen)
+{
+    uint32_t be = htonl (klen);
+    CHECK_INT (fwrite (&be, sizeof be, 1, f), 1);
+    CHECK_INT (fwrite (key, 1, strlen (key) + 1, f), strlen (key) + 1);
+    be = htonl (llen);
+    CHECK_INT (fwrite (&be, sizeof be, 1, f), 1);
+    CHECK_INT (fwrite (line, 1, strlen (line) + 1, f), strlen (line) + 1);
+}
+
+//  Folds the spool at rel into data_rel with stderr captured into log (NUL
+//  terminated, up to S_LOG_MAX bytes). Returns what writer_fold_spool did.
+static long
+s_fold_spool (const char *rel, const char *data_rel, s_files_t *files, char *log)
+{
+    char spool[S_PATH_MAX], data[S_PATH_MAX], capture[S_PATH_MAX];
+    s_path (spool, rel);
+    s_path (data, data_rel);
+    s_path (capture, "stderr.txt");
+    memset (files, 0, sizeof *files);
+    fflush (stderr);
+    int saved = dup (STDERR_FILENO);
+    int fd = open (capture, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    CHECK (saved >= 0 && fd >= 0);
+    if (fd >= 0) {
+        dup2 (fd, STDERR_FILENO);
+        close (fd);
+    }
+    long rc = writer_fold_spool (spool, data, "kr", s_on_file, files);
+    fflush (stderr);
+    if (saved >= 0) {
+        dup2 (saved, STDERR_FILENO);
+        close (saved);
+    }
+    size_t len = 0;
+    char *text = eod_read_file (capture, S_LOG_MAX - 1, &len);
+    snprintf (log, S_LOG_MAX, "%s", text ? text : "");
+    free (text);
+    return rc;
+}
+
+//  (h) A hand-made spool: keys out of order and repeated. The file holds the
+//  header and the lines in key order, each key's first record, byte for byte.
+static void
+s_test_spool_direct (void)
+{
+    char path[S_PATH_MAX];
+    s_path (path, "h.spool");
+    FILE *f = fopen (path, "wb");
+    CHECK (f != NULL);
+    if (!f)
+        return;
+    const char *rows[][2] = {{"2024-04-02\tB", "b first\n"},  {"2024-04-01\tZ", "z\n"},
+                             {"2024-04-02\tA", "a \"x\"\n,y\n"}, {"2024-04-02\tB", "b second\n"},
+                             {"2024-04-01\tY", "y\n"},        {"2024-04-02\tAB", "ab\n"}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        s_spool_record (f, rows[i][0], (uint32_t) strlen (rows[i][0]), rows[i][1], (uint32_t) strlen (rows[i][1]));
+    fclose (f);
+    static char log[S_LOG_MAX];
+    s_files_t fl;
+    CHECK_INT (s_fold_spool ("h.spool", "data-h", &fl, log), 5);
+    CHECK_INT (fl.count, 2);
+    CHECK_STR (fl.date[0], "2024-04-01");
+    CHECK_INT (fl.rows[0], 2);
+    CHECK_INT (fl.rows[1], 3);
+    const char *const *cols;
+    size_t n = writer_columns ("kr", &cols);
+    char header[1024] = "";
+    size_t at = 0;
+    for (size_t c = 0; c < n; c++)
+        at += (size_t) snprintf (header + at, sizeof header - at, "%s%s", c ? "," : "", cols[c]);
+    char want[2048];
+    snprintf (want, sizeof want, "%s\ny\nz\n", header);
+    char *text = s_read ("data-h/market=kr/dt=2024-04-01/kr_20240401.csv");
+    CHECK_STR (text, want);
+    free (text);
+    snprintf (want, sizeof want, "%s\na \"x\"\n,y\nab\nb first\n", header);
+    text = s_read ("data-h/market=kr/dt=2024-04-02/kr_20240402.csv");
+    CHECK_STR (text, want);
+    free (text);
+}
+
+//  (i) Damaged spools: the fold fails, names the spool and the byte where the
+//  damaged record starts, and writes no file.
+static void
+s_test_spool_damaged (void)
+{
+    static char log[S_LOG_MAX];
+    char path[S_PATH_MAX], want[S_PATH_MAX + 64];
+    s_files_t fl;
+    //  A line longer than what follows (a cut-off spool), after two good
+    //  records of 4+13+4+3 bytes each.
+    s_path (path, "i1.spool");
+    FILE *f = fopen (path, "wb");
+    CHECK (f != NULL);
+    if (f) {
+        s_spool_record (f, "2024-05-02\tA", 12, "a\n", 2);
+        s_spool_record (f, "2024-05-02\tB", 12, "b\n", 2);
+        s_spool_record (f, "2024-05-02\tC", 12, "c\n", 200);
+        fclose (f);
+    }
+    CHECK_INT (s_fold_spool ("i1.spool", "data-i", &fl, log), -1);
+    CHECK_INT (fl.count, 0);
+    snprintf (want, sizeof want, "%s: damaged at byte 48 ", path);
+    CHECK (strstr (log, want) != NULL);
+    CHECK (!s_exists ("data-i"));
+    //  A key that is not "YYYY-MM-DD\tCODE" in the second record.
+    s_path (path, "i2.spool");
+    f = fopen (path, "wb");
+    CHECK (f != NULL);
+    if (f) {
+        s_spool_record (f, "2024-05-02\tA", 12, "a\n", 2);
+        s_spool_record (f, "2024-05-02 B", 12, "b\n", 2);
+        fclose (f);
+    }
+    CHECK_INT (s_fold_spool ("i2.spool", "data-i", &fl, log), -1);
+    snprintf (want, sizeof want, "%s: damaged at byte 24 ", path);
+    CHECK (strstr (log, want) != NULL);
+    //  A length field cut in two at the end.
+    s_path (path, "i3.spool");
+    f = fopen (path, "wb");
+    CHECK (f != NULL);
+    if (f) {
+        s_spool_record (f, "2024-05-02\tA", 12, "a\n", 2);
+        CHECK_INT (fwrite ("\0\0", 1, 2, f), 2);
+        fclose (f);
+    }
+    CHECK_INT (s_fold_spool ("i3.spool", "data-i", &fl, log), -1);
+    snprintf (want, sizeof want, "%s: damaged at byte 24 ", path);
+    CHECK (strstr (log, want) != NULL);
+    CHECK (!s_exists ("data-i"));
+    //  A missing spool is an error too.
+    CHECK_INT (s_fold_spool ("none.spool", "data-i", &fl, log), -1);
+    CHECK (strstr (log, "none.spool") != NULL);
+}
+
 static void
 s_remove_tree (const char *path)
 {
@@ -439,6 +789,10 @@ main (void)
     s_test_bad_date ();
     s_test_missing_journal ();
     s_test_existing_files ();
+    s_test_many_first_wins ();
+    s_test_refill_large_file ();
+    s_test_spool_direct ();
+    s_test_spool_damaged ();
     s_remove_tree (s_root);
     return EOD_TEST_DONE ();
 }
