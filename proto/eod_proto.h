@@ -87,7 +87,8 @@ typedef struct {
     char *base_url;
     //  Numbers
     int64_t attempt;
-    int64_t count;      //  LISTED: tasks; RUN_DONE: tasks; FILE: rows; READY: credit
+    int64_t count;      //  LISTED: tasks; RUN_DONE: tasks; FILE: rows; READY: credit; RESULT from a fetcher:
+                        //  1 = also a READY (when the CREDS had count 1: the coordinator reads it)
     int64_t ok;
     int64_t nodata;
     int64_t unknown;

@@ -1001,6 +1001,9 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
 {
     if (w && w->credit < 1)
         w->credit = 0;
+    if (w && msg->count > 0)
+        w->credit += msg->count > 1 ? 1 : (int) msg->count;   //  the READY it stands for
+    msg->count = 0;
     s_task_t *t = zhashx_lookup (self->tasks, msg->task_id);
     //  A queued task's rows from a lease of an earlier coordinator (a restart)
     //  or of a fetcher given up too soon are as good as new ones.
@@ -1121,6 +1124,9 @@ s_send_creds (coordinator_t *self, s_worker_t *w, size_t k)
     eod_msg_set (&creds->token, key->token);
     eod_msg_set (&creds->base_url, self->base_url);
     creds->expires = key->expires;
+    //  This coordinator takes a RESULT's count as the fetcher's next READY
+    //  (a fetcher that does not read it sends READY as before).
+    creds->count = 1;
     if (eod_stage_send (self->stage, self->fetchers, w->identity, creds) == 0)
         w->creds_generation[k] = key->generation;
     eod_msg_destroy (&creds);

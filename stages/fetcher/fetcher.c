@@ -20,6 +20,7 @@ struct _fetcher_t {
     zactor_t *worker;
     zhashx_t *creds;          //  key_id -> eod_msg_t CREDS
     bool busy;
+    bool credit_on_result;    //  the coordinator takes a RESULT's count as READY's
     bool adjusted;
     long timeout_ms;
     int64_t heartbeat_ms;
@@ -274,6 +275,7 @@ s_on_coordinator (fetcher_t *self)
         eod_log_secret (msg->token);
         eod_log_secret (msg->app_secret);
         eod_log_secret (msg->app_key);
+        self->credit_on_result = msg->count > 0;
         zhashx_update (self->creds, msg->key_id, msg);
         msg = NULL;
     }
@@ -324,11 +326,16 @@ fetcher_run (fetcher_t *self)
             eod_msg_t *result = NULL;
             zsock_recv (self->worker, "p", &result);
             self->busy = false;
+            //  A coordinator that says so in its CREDS takes the RESULT's
+            //  count as a READY's: one message a task instead of two.
+            bool credit = result && self->credit_on_result;
             if (result) {
+                result->count = credit ? 1 : 0;
                 s_send (self, result);
                 eod_msg_destroy (&result);
             }
-            s_send_simple (self, EOD_MSG_READY);
+            if (!credit)
+                s_send_simple (self, EOD_MSG_READY);
         }
         else if (zpoller_terminated (poller))
             break;
