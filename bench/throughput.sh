@@ -131,7 +131,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 #  Every stage under time -v (bench/stage_wrap.sh).
-WRAP=$ROOT/bench/stage_wrap.sh
+WRAP=${BENCH_WRAP:-$ROOT/bench/stage_wrap.sh}
 
 #  The poller: the simulator's itemchartprice count (all keys) and its
 #  EGW00201 count, with the wall clock, every POLL_S until killed.

@@ -30,8 +30,9 @@
 #define S_LEDGER_SYNC_MS 200          //  the ledger is made durable at least this often
 #define S_LEASE_SCAN_MS 100           //  how often lease and ACK deadlines are checked
 #define S_INPUT_HWM 200               //  listing messages buffered here; the lister waits beyond
-#define S_WRITER_HWM 256              //  RESULTs queued for the writer before dispatch waits
-#define S_WRITER_WAIT_MS 5            //  poll again this soon while the writer's queue is full
+#define S_WRITING_MAX 512             //  RESULTs the writer has not acknowledged before dispatch waits
+#define S_WRITER_HWM S_WRITING_MAX    //  so a send to the writer never blocks
+#define S_WRITER_WAIT_MS 5            //  poll again this soon while dispatch waits for the writer
 
 typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
 
@@ -149,6 +150,7 @@ struct _coordinator_t {
     bool finished_before;             //  the ledger holds a RUN_DONE
     long resumed;                     //  tasks the ledger had as written
     long unsettled;                   //  tasks neither done nor failed
+    long writing;                     //  tasks whose rows the writer has not acknowledged
     int64_t last_lease_scan_ms;
     int64_t hold_until_ms;            //  no dispatch before: the writer reconciles a resumed run
 };
@@ -604,6 +606,8 @@ coordinator_destroy (coordinator_t **self_p)
 static void
 s_requeue (coordinator_t *self, s_task_t *t, int64_t delay_ms)
 {
+    if (t->state == T_WRITING)
+        self->writing--;
     t->state = T_QUEUED;
     t->worker = 0;
     t->not_before_ms = eod_clock_ms () + delay_ms;
@@ -615,6 +619,8 @@ s_settle (coordinator_t *self, s_task_t *t, s_task_state_t state, int kind, cons
 {
     if (t->state != T_DONE && t->state != T_FAILED)
         self->unsettled--;
+    if (t->state == T_WRITING)
+        self->writing--;
     t->state = (uint8_t) state;
     t->kind = (uint8_t) kind;
     t->worker = 0;
@@ -663,6 +669,7 @@ s_forget_tasks (coordinator_t *self)
     zlistx_purge (self->queue);
     zlistx_purge (self->runs);
     self->unsettled = 0;
+    self->writing = 0;
 }
 
 static int
@@ -990,6 +997,7 @@ s_forward_to_writer (coordinator_t *self, s_task_t *t, eod_msg_t *result)
     eod_msg_set (&result->date_to, s_task_field (t, S_TASK_TO));
     if (eod_stage_send (self->stage, self->writer, NULL, result) == 0) {
         t->state = T_WRITING;
+        self->writing++;
         t->deadline_ms = eod_clock_ms () + self->ack_timeout_ms;
     }
     else
@@ -1174,9 +1182,9 @@ s_dispatch (coordinator_t *self)
         s_worker_t *w = s_ready_worker (self);
         if (!w)
             return S_POLL_MAX_MS;
-        //  Rows that cannot be handed to the writer would be fetched for
-        //  nothing (and held here): no new lease while its queue is full.
-        if (!(zsock_events (self->writer) & ZMQ_POLLOUT))
+        //  Rows the writer cannot take yet would be held here or in its
+        //  queue: no new lease while too many wait for its acknowledgement.
+        if (self->writing >= S_WRITING_MAX)
             return S_WRITER_WAIT_MS;
         int64_t now_us = s_now_us ();
         int64_t now_ms = now_us / 1000;
