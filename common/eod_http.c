@@ -3,6 +3,7 @@
 #include "eod_log.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,8 @@ typedef struct {
     size_t cap;
     size_t max;
     bool overflow;
+    FILE *file;          //  the body goes here instead of data
+    int file_errno;      //  a write to file failed
 } s_buffer_t;
 
 static size_t
@@ -69,6 +72,14 @@ s_buffer_write (s_buffer_t *buf, const char *ptr, size_t n)
     if (buf->len + n > buf->max) {
         buf->overflow = true;
         return 0;   //  makes curl stop with CURLE_WRITE_ERROR
+    }
+    if (buf->file) {
+        if (fwrite (ptr, 1, n, buf->file) != n) {
+            buf->file_errno = errno ? errno : EIO;
+            return 0;
+        }
+        buf->len += n;
+        return n;
     }
     if (buf->len + n + 1 > buf->cap) {
         size_t cap = buf->cap ? buf->cap : 4096;
@@ -135,7 +146,7 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
     }
     int rc = -1;
     struct curl_slist *headers = NULL;
-    s_buffer_t body = {.max = req->max_body ? req->max_body : EOD_HTTP_BODY_MAX_DEFAULT};
+    s_buffer_t body = {.max = req->max_body ? req->max_body : EOD_HTTP_BODY_MAX_DEFAULT, .file = req->body_file};
     s_buffer_t head = {.max = EOD_HTTP_HEADERS_MAX};
     char logurl[512];
     eod_http_url_for_log (req->url, logurl, sizeof logurl);
@@ -190,6 +201,9 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
         if (body.overflow)
             snprintf (resp->error, sizeof resp->error, "%s %s: response body over %zu bytes", method, logurl,
                       body.max);
+        else if (body.file_errno)
+            snprintf (resp->error, sizeof resp->error, "%s %s: the body cannot be written: %s", method, logurl,
+                      strerror (body.file_errno));
         else
             snprintf (resp->error, sizeof resp->error, "%s %s: %s", method, logurl, curl_easy_strerror (code));
         goto out;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define EOD_HTTP_BODY_MAX_DEFAULT (8u * 1024 * 1024)  //  8 MiB: master zips are ~1 MiB
 
@@ -24,6 +25,10 @@ typedef struct {
     bool insecure;                    //  true only by an explicit config key
     const char *ca_file;              //  NULL: system store
     const char *user_agent;           //  NULL: "eod/VERSION"
+    FILE *body_file;                  //  NULL: the body is kept in resp.body; else it is written
+                                      //  here as it arrives (max_body still caps it), resp.body
+                                      //  is "" and resp.body_len the bytes written. The caller
+                                      //  empties the file before a retry.
 } eod_http_request_t;
 
 typedef struct {

@@ -111,6 +111,54 @@ s_seterr (char *err, size_t errlen, const char *format, ...)
     va_end (args);
 }
 
+//  Finds the first entry of za whose name ends with entry_suffix, checks its
+//  stated size against the cap and opens it. Returns the open entry (its
+//  name in *entry_name, borrowed from za), or NULL with err set.
+static zip_file_t *
+s_open_entry (zip_t *za, const char *entry_suffix, const char **entry_name,
+              zip_uint64_t *stated_size, char *err, size_t errlen)
+{
+    zip_int64_t entries = zip_get_num_entries (za, 0);
+    zip_int64_t found = -1;
+    char names [256] = "";
+    size_t names_len = 0;
+    for (zip_int64_t i = 0; i < entries && found < 0; i++) {
+        const char *name = zip_get_name (za, (zip_uint64_t) i, 0);
+        if (!name)
+            continue;
+        if (s_ends_with_nocase (name, entry_suffix))
+            found = i;
+        else
+        if (names_len < sizeof (names)) {
+            int n = snprintf (names + names_len, sizeof (names) - names_len, "%s%s",
+                              names_len ? ", " : "", name);
+            if (n > 0)
+                names_len += (size_t) n;
+        }
+    }
+    if (found < 0) {
+        s_seterr (err, errlen, "no entry ending in '%s' in the zip (%lld entries: %s)",
+                  entry_suffix, (long long) entries, names_len ? names : "none");
+        return NULL;
+    }
+    *entry_name = zip_get_name (za, (zip_uint64_t) found, 0);
+    zip_stat_t st;
+    zip_stat_init (&st);
+    *stated_size = 0;
+    if (zip_stat_index (za, (zip_uint64_t) found, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE)) {
+        if (st.size > EOD_MASTER_UNZIP_MAX) {
+            s_seterr (err, errlen, "zip entry '%s' is %llu bytes uncompressed, over the %zu-byte cap",
+                      *entry_name, (unsigned long long) st.size, EOD_MASTER_UNZIP_MAX);
+            return NULL;
+        }
+        *stated_size = st.size;
+    }
+    zip_file_t *zf = zip_fopen_index (za, (zip_uint64_t) found, 0);
+    if (!zf)
+        s_seterr (err, errlen, "cannot open zip entry '%s': %s", *entry_name, zip_strerror (za));
+    return zf;
+}
+
 int
 eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix,
                   char **out, size_t *outlen, char *err, size_t errlen)
@@ -142,45 +190,13 @@ eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix,
         goto out;
     }
     //  From here the archive owns the source.
-    zip_int64_t entries = zip_get_num_entries (za, 0);
-    zip_int64_t found = -1;
-    char names [256] = "";
-    size_t names_len = 0;
-    for (zip_int64_t i = 0; i < entries && found < 0; i++) {
-        const char *name = zip_get_name (za, (zip_uint64_t) i, 0);
-        if (!name)
-            continue;
-        if (s_ends_with_nocase (name, entry_suffix))
-            found = i;
-        else
-        if (names_len < sizeof (names)) {
-            int n = snprintf (names + names_len, sizeof (names) - names_len, "%s%s",
-                              names_len ? ", " : "", name);
-            if (n > 0)
-                names_len += (size_t) n;
-        }
-    }
-    if (found < 0) {
-        s_seterr (err, errlen, "no entry ending in '%s' in the zip (%lld entries: %s)",
-                  entry_suffix, (long long) entries, names_len ? names : "none");
+    const char *entry_name = NULL;
+    zip_uint64_t stated = 0;
+    zf = s_open_entry (za, entry_suffix, &entry_name, &stated, err, errlen);
+    if (!zf)
         goto out;
-    }
-    const char *entry_name = zip_get_name (za, (zip_uint64_t) found, 0);
-    zip_stat_t st;
-    zip_stat_init (&st);
-    if (zip_stat_index (za, (zip_uint64_t) found, 0, &st) == 0
-    && (st.valid & ZIP_STAT_SIZE) && st.size > EOD_MASTER_UNZIP_MAX) {
-        s_seterr (err, errlen, "zip entry '%s' is %llu bytes uncompressed, over the %zu-byte cap",
-                  entry_name, (unsigned long long) st.size, EOD_MASTER_UNZIP_MAX);
-        goto out;
-    }
-    zf = zip_fopen_index (za, (zip_uint64_t) found, 0);
-    if (!zf) {
-        s_seterr (err, errlen, "cannot open zip entry '%s': %s", entry_name, zip_strerror (za));
-        goto out;
-    }
     //  Never trust the stated size: read up to the cap plus one byte.
-    size_t capacity = (st.valid & ZIP_STAT_SIZE) ? (size_t) st.size + 1 : 65536;
+    size_t capacity = stated ? (size_t) stated + 1 : 65536;
     buf = malloc (capacity + 1);
     if (!buf) {
         s_seterr (err, errlen, "out of memory for zip entry '%s'", entry_name);
@@ -227,6 +243,70 @@ out:
     if (za)
         zip_discard (za);
     zip_error_fini (&zerr);
+    return rc;
+}
+
+int
+eod_master_unzip_parse (const char *zip_path, const char *entry_suffix,
+                        eod_master_reader_t *reader, char *err, size_t errlen)
+{
+    assert (zip_path && entry_suffix && reader);
+    int rc = -1;
+    zip_t *za = NULL;
+    zip_file_t *zf = NULL;
+    s_seterr (err, errlen, "no error");
+
+    int zcode = 0;
+    za = zip_open (zip_path, ZIP_RDONLY, &zcode);
+    if (!za) {
+        zip_error_t zerr;
+        zip_error_init_with_code (&zerr, zcode);
+        s_seterr (err, errlen, "%s: not a readable zip archive: %s", zip_path,
+                  zip_error_strerror (&zerr));
+        zip_error_fini (&zerr);
+        goto out;
+    }
+    const char *entry_name = NULL;
+    zip_uint64_t stated = 0;
+    zf = s_open_entry (za, entry_suffix, &entry_name, &stated, err, errlen);
+    if (!zf)
+        goto out;
+    //  Inflated a chunk at a time: a record split between two chunks is
+    //  carried by the reader, so the whole entry is never in memory.
+    char chunk [EOD_MASTER_READ_CHUNK];
+    size_t total = 0;
+    while (true) {
+        zip_int64_t got = zip_fread (zf, chunk, sizeof (chunk));
+        if (got < 0) {
+            s_seterr (err, errlen, "cannot read zip entry '%s' after %zu bytes: %s", entry_name,
+                      total, zip_file_strerror (zf));
+            goto out;
+        }
+        if (got == 0)
+            break;
+        total += (size_t) got;
+        if (total > EOD_MASTER_UNZIP_MAX) {
+            s_seterr (err, errlen, "zip entry '%s' inflates past the %zu-byte cap",
+                      entry_name, EOD_MASTER_UNZIP_MAX);
+            goto out;
+        }
+        if (eod_master_reader_feed (reader, chunk, (size_t) got)) {
+            s_seterr (err, errlen, "zip entry '%s': the parse stopped at line %zu",
+                      entry_name, eod_master_reader_stats (reader)->lines);
+            goto out;
+        }
+    }
+    if (eod_master_reader_end (reader)) {
+        s_seterr (err, errlen, "zip entry '%s': the parse stopped at line %zu",
+                  entry_name, eod_master_reader_stats (reader)->lines);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (zf)
+        zip_fclose (zf);
+    if (za)
+        zip_discard (za);
     return rc;
 }
 
@@ -506,112 +586,70 @@ s_kr_record (const s_layout_t *lay, eod_master_kind_t kind, iconv_t cd,
     return 0;
 }
 
-//  Splits bytes into lines (LF or CRLF, final newline optional) and calls
-//  handle for each non-blank one with its 1-based number.
-typedef int (s_line_fn) (const char *line, size_t n, size_t lineno, void *arg);
+//  --------------------------------------------------------------------------
+//  The streaming reader
 
-static int
-s_each_line (const char *bytes, size_t len, eod_master_stats_t *stats,
-             s_line_fn handle, void *arg)
+//  First size of the buffer that carries a line split between two chunks.
+#define S_CARRY_MIN 512
+
+struct _eod_master_reader_t {
+    bool cod;                      //  a US .cod file, else KR fixed width
+    const s_layout_t *layout;      //  KR only
+    eod_master_kind_t kind;        //  KR only
+    iconv_t cd;
+    char source [EOD_MASTER_SOURCE_MAX];
+    eod_master_cb *kr_cb;
+    eod_cod_cb *cod_cb;
+    void *arg;
+    eod_master_stats_t stats;
+    bool stopped;                  //  the callback stopped the parse
+    eod_master_record_t rec;       //  KR scratch record
+    char *utf8;                    //  .cod: UTF-8 copy of the current line
+    size_t utf8_size;
+    //  The line under way: its first bytes (at most EOD_MASTER_LINE_MAX),
+    //  its whole length so far, and its last byte (a CR to strip).
+    char *carry;
+    size_t carry_len;
+    size_t carry_cap;
+    size_t line_len;
+    char last;
+};
+
+//  Reports a garbled record or line and counts it.
+static void
+s_garbled (eod_master_reader_t *self, size_t lineno, const char *why, const char *code)
 {
-    size_t pos = 0, lineno = 0;
-    while (pos < len) {
-        const char *start = bytes + pos;
-        const char *nl = memchr (start, '\n', len - pos);
-        size_t n = nl ? (size_t) (nl - start) : len - pos;
-        pos += n + (nl ? 1 : 0);
-        lineno++;
-        stats->lines++;
-        if (n > 0 && start [n - 1] == '\r')
-            n--;
-        const char *s;
-        if (s_trim (start, n, &s) == 0) {
-            stats->blank++;
-            continue;
-        }
-        if (handle (start, n, lineno, arg))
-            return -1;
-    }
-    return 0;
+    self->stats.garbled++;
+    if (self->cod)
+        eod_log_warn ("%s:%zu: garbled .cod record skipped: %s (symbol %s)", self->source, lineno,
+                      why, *code ? code : S_NO_CODE);
+    else
+        eod_log_warn ("%s:%zu: garbled %s record skipped: %s (code %s)", self->source, lineno,
+                      eod_master_kind_name (self->kind), why, code);
 }
 
-typedef struct {
-    const s_layout_t *layout;
-    eod_master_kind_t kind;
-    iconv_t cd;
-    const char *source;
-    eod_master_cb *cb;
-    void *arg;
-    eod_master_stats_t *stats;
-    eod_master_record_t rec;
-} s_kr_ctx_t;
-
+//  One KR line: line holds its first n bytes of len (n < len only when the
+//  line is over EOD_MASTER_LINE_MAX). Returns 0 to go on, -1 when the
+//  callback stopped the parse.
 static int
-s_kr_line (const char *line, size_t n, size_t lineno, void *arg)
+s_kr_line (eod_master_reader_t *self, const char *line, size_t n, size_t len, size_t lineno)
 {
-    s_kr_ctx_t *ctx = arg;
     char why [S_WHY_MAX];
-    if (s_kr_record (ctx->layout, ctx->kind, ctx->cd, line, n, &ctx->rec, why, sizeof (why))) {
+    int bad = n != len;
+    if (bad)
+        snprintf (why, sizeof (why), "record is %zu bytes, want %zu", len, self->layout->record_len);
+    else
+        bad = s_kr_record (self->layout, self->kind, self->cd, line, n, &self->rec, why, sizeof (why));
+    if (bad) {
         char code [EOD_MASTER_SHORT_CODE_LEN + 1];
         s_log_code (line, n, code, sizeof (code));
-        ctx->stats->garbled++;
-        eod_log_warn ("%s:%zu: garbled %s record skipped: %s (code %s)", ctx->source, lineno,
-                      eod_master_kind_name (ctx->kind), why, code);
+        s_garbled (self, lineno, why, code);
         return 0;
     }
-    ctx->rec.line = lineno;
-    ctx->stats->records++;
-    return ctx->cb (&ctx->rec, ctx->arg) ? -1 : 0;
+    self->rec.line = lineno;
+    self->stats.records++;
+    return self->kr_cb (&self->rec, self->arg) ? -1 : 0;
 }
-
-int
-eod_master_parse (eod_master_kind_t kind, const char *bytes, size_t len,
-                  const char *source_name, eod_master_cb cb, void *arg,
-                  eod_master_stats_t *stats)
-{
-    assert (bytes || len == 0);
-    assert (cb);
-    eod_master_stats_t local;
-    if (!stats)
-        stats = &local;
-    memset (stats, 0, sizeof (*stats));
-    int rc = -1;
-    s_kr_ctx_t *ctx = calloc (1, sizeof (*ctx));
-    if (!ctx) {
-        eod_log_error ("%s: out of memory", source_name ? source_name : "master");
-        return -1;
-    }
-    ctx->layout = kind == EOD_MASTER_KOSDAQ ? &s_kosdaq_layout : &s_kospi_layout;
-    ctx->kind = kind;
-    ctx->source = source_name ? source_name : eod_master_kind_name (kind);
-    ctx->cb = cb;
-    ctx->arg = arg;
-    ctx->stats = stats;
-    ctx->cd = iconv_open ("UTF-8", "CP949");
-    if (ctx->cd == (iconv_t) -1) {
-        eod_log_error ("%s: no CP949 converter: %s", ctx->source, strerror (errno));
-        goto out;
-    }
-    rc = s_each_line (bytes, len, stats, s_kr_line, ctx);
-out:
-    if (ctx->cd != (iconv_t) -1)
-        iconv_close (ctx->cd);
-    free (ctx);
-    return rc;
-}
-
-//  --------------------------------------------------------------------------
-//  US .cod records
-
-typedef struct {
-    iconv_t cd;
-    const char *source;
-    eod_cod_cb *cb;
-    void *arg;
-    eod_master_stats_t *stats;
-    char *buf;          //  UTF-8 copy of the current line
-    size_t bufsize;
-} s_cod_ctx_t;
 
 //  Trims spaces at both ends of a NUL-terminated column, in place.
 static char *
@@ -647,39 +685,46 @@ s_raw_symbol (const char *line, size_t n, char *out, size_t outsize)
     out [len] = '\0';
 }
 
+//  One .cod line, as s_kr_line.
 static int
-s_cod_line (const char *line, size_t n, size_t lineno, void *arg)
+s_cod_line (eod_master_reader_t *self, const char *line, size_t n, size_t len, size_t lineno)
 {
-    s_cod_ctx_t *ctx = arg;
     char why [S_WHY_MAX] = "";
     char raw_symbol [S_COD_SYMBOL_LOG_MAX] = "";
-    //  A CP949 character is 1 or 2 bytes and becomes at most 3 UTF-8 bytes.
-    size_t need = 2 * n + 1;
-    if (need > ctx->bufsize) {
-        char *grown = realloc (ctx->buf, need);
-        if (!grown) {
-            eod_log_error ("%s:%zu: out of memory", ctx->source, lineno);
-            return -1;
-        }
-        ctx->buf = grown;
-        ctx->bufsize = need;
-    }
+    const char *symbol = "";
     char *cols [S_COD_MAX_COLUMNS];
     size_t ncols = 0;
-    const char *symbol = "";
+    if (n != len) {
+        s_raw_symbol (line, n, raw_symbol, sizeof (raw_symbol));
+        symbol = raw_symbol;
+        snprintf (why, sizeof (why), "line is %zu bytes, over the %d-byte cap", len,
+                  EOD_MASTER_LINE_MAX);
+        goto garbled;
+    }
+    //  A CP949 character is 1 or 2 bytes and becomes at most 3 UTF-8 bytes.
+    size_t need = 2 * n + 1;
+    if (need > self->utf8_size) {
+        char *grown = realloc (self->utf8, need);
+        if (!grown) {
+            eod_log_error ("%s:%zu: out of memory", self->source, lineno);
+            return -1;
+        }
+        self->utf8 = grown;
+        self->utf8_size = need;
+    }
     for (size_t i = 0; i < n; i++)
         if ((unsigned char) line [i] < 0x20 && line [i] != '\t') {
             snprintf (why, sizeof (why), "control byte 0x%02x at column byte %zu",
                       (unsigned) (unsigned char) line [i], i);
             goto garbled;
         }
-    if (s_cp949_to_utf8 (ctx->cd, line, n, ctx->buf, ctx->bufsize) < 0) {
+    if (s_cp949_to_utf8 (self->cd, line, n, self->utf8, self->utf8_size) < 0) {
         s_raw_symbol (line, n, raw_symbol, sizeof (raw_symbol));
         symbol = raw_symbol;
         snprintf (why, sizeof (why), "line is not valid CP949");
         goto garbled;
     }
-    char *p = ctx->buf;
+    char *p = self->utf8;
     size_t total = 0;
     while (true) {
         char *tab = strchr (p, '\t');
@@ -713,14 +758,210 @@ s_cod_line (const char *line, size_t n, size_t lineno, void *arg)
         .security_type = cols [S_COD_STIS], .currency = cols [S_COD_CURR],
         .base_price = cols [S_COD_BASE], .etp_kind = cols [S_COD_ETYP]
     };
-    ctx->stats->records++;
-    return ctx->cb (&rec, ctx->arg) ? -1 : 0;
+    self->stats.records++;
+    return self->cod_cb (&rec, self->arg) ? -1 : 0;
 
 garbled:
-    ctx->stats->garbled++;
-    eod_log_warn ("%s:%zu: garbled .cod record skipped: %s (symbol %s)", ctx->source, lineno,
-                  why, *symbol ? symbol : S_NO_CODE);
+    s_garbled (self, lineno, why, symbol);
     return 0;
+}
+
+//  One whole line without its LF: n bytes at line of len in all. Strips a
+//  final CR, counts blank lines and hands the others to the parser.
+static int
+s_line (eod_master_reader_t *self, const char *line, size_t n, size_t len, char last)
+{
+    size_t lineno = ++self->stats.lines;
+    if (last == '\r') {
+        len--;
+        if (n > len)
+            n = len;
+    }
+    const char *s;
+    if (n == len && s_trim (line, n, &s) == 0) {
+        self->stats.blank++;
+        return 0;
+    }
+    return self->cod ? s_cod_line (self, line, n, len, lineno)
+                     : s_kr_line (self, line, n, len, lineno);
+}
+
+//  Appends bytes to the line under way, keeping at most EOD_MASTER_LINE_MAX.
+static int
+s_carry (eod_master_reader_t *self, const char *bytes, size_t n)
+{
+    if (n == 0)
+        return 0;
+    self->line_len += n;
+    self->last = bytes [n - 1];
+    size_t room = EOD_MASTER_LINE_MAX - self->carry_len;
+    size_t take = n < room ? n : room;
+    if (take == 0)
+        return 0;
+    if (self->carry_len + take > self->carry_cap) {
+        size_t cap = self->carry_cap ? self->carry_cap : S_CARRY_MIN;
+        while (cap < self->carry_len + take)
+            cap *= 2;
+        if (cap > EOD_MASTER_LINE_MAX)
+            cap = EOD_MASTER_LINE_MAX;
+        char *grown = realloc (self->carry, cap);
+        if (!grown) {
+            eod_log_error ("%s:%zu: out of memory", self->source, self->stats.lines + 1);
+            return -1;
+        }
+        self->carry = grown;
+        self->carry_cap = cap;
+    }
+    memcpy (self->carry + self->carry_len, bytes, take);
+    self->carry_len += take;
+    return 0;
+}
+
+//  Ends the line under way.
+static int
+s_carry_flush (eod_master_reader_t *self)
+{
+    int rc = s_line (self, self->carry, self->carry_len, self->line_len, self->last);
+    self->carry_len = self->line_len = 0;
+    self->last = '\0';
+    return rc;
+}
+
+static eod_master_reader_t *
+s_reader_new (const char *source_name)
+{
+    eod_master_reader_t *self = calloc (1, sizeof (*self));
+    if (!self) {
+        eod_log_error ("%s: out of memory", source_name);
+        return NULL;
+    }
+    snprintf (self->source, sizeof (self->source), "%s", source_name);
+    self->cd = iconv_open ("UTF-8", "CP949");
+    if (self->cd == (iconv_t) -1) {
+        eod_log_error ("%s: no CP949 converter: %s", self->source, strerror (errno));
+        free (self);
+        return NULL;
+    }
+    return self;
+}
+
+eod_master_reader_t *
+eod_master_reader_new (eod_master_kind_t kind, const char *source_name, eod_master_cb cb,
+                       void *arg)
+{
+    assert (cb);
+    eod_master_reader_t *self = s_reader_new (source_name ? source_name
+                                                          : eod_master_kind_name (kind));
+    if (!self)
+        return NULL;
+    self->layout = kind == EOD_MASTER_KOSDAQ ? &s_kosdaq_layout : &s_kospi_layout;
+    self->kind = kind;
+    self->kr_cb = cb;
+    self->arg = arg;
+    return self;
+}
+
+eod_master_reader_t *
+eod_cod_reader_new (const char *source_name, eod_cod_cb cb, void *arg)
+{
+    assert (cb);
+    eod_master_reader_t *self = s_reader_new (source_name ? source_name : "cod");
+    if (!self)
+        return NULL;
+    self->cod = true;
+    self->cod_cb = cb;
+    self->arg = arg;
+    return self;
+}
+
+void
+eod_master_reader_destroy (eod_master_reader_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    eod_master_reader_t *self = *self_p;
+    if (self->cd != (iconv_t) -1)
+        iconv_close (self->cd);
+    free (self->utf8);
+    free (self->carry);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+eod_master_reader_feed (eod_master_reader_t *self, const void *bytes, size_t len)
+{
+    assert (self);
+    assert (bytes || len == 0);
+    if (self->stopped)
+        return -1;
+    const char *p = bytes, *end = p + len;
+    while (p < end) {
+        const char *nl = memchr (p, '\n', (size_t) (end - p));
+        size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
+        int rc = 0;
+        if (!nl)
+            rc = s_carry (self, p, n);
+        else
+        if (self->line_len == 0 && n <= EOD_MASTER_LINE_MAX)
+            //  The common case: a whole line inside the chunk, parsed in place.
+            rc = s_line (self, p, n, n, n ? p [n - 1] : '\0');
+        else
+            rc = s_carry (self, p, n) ? -1 : s_carry_flush (self);
+        if (rc) {
+            self->stopped = true;
+            return -1;
+        }
+        p += n + (nl ? 1 : 0);
+    }
+    return 0;
+}
+
+int
+eod_master_reader_end (eod_master_reader_t *self)
+{
+    assert (self);
+    if (self->stopped)
+        return -1;
+    if (self->line_len > 0 && s_carry_flush (self)) {
+        self->stopped = true;
+        return -1;
+    }
+    return 0;
+}
+
+const eod_master_stats_t *
+eod_master_reader_stats (const eod_master_reader_t *self)
+{
+    assert (self);
+    return &self->stats;
+}
+
+//  Walks bytes through a new reader; the stats are copied out.
+static int
+s_parse_all (eod_master_reader_t *reader, const char *bytes, size_t len,
+             eod_master_stats_t *stats)
+{
+    if (!reader)
+        return -1;
+    int rc = eod_master_reader_feed (reader, bytes, len) || eod_master_reader_end (reader) ? -1 : 0;
+    *stats = reader->stats;
+    eod_master_reader_destroy (&reader);
+    return rc;
+}
+
+int
+eod_master_parse (eod_master_kind_t kind, const char *bytes, size_t len,
+                  const char *source_name, eod_master_cb cb, void *arg,
+                  eod_master_stats_t *stats)
+{
+    assert (bytes || len == 0);
+    assert (cb);
+    eod_master_stats_t local;
+    if (!stats)
+        stats = &local;
+    memset (stats, 0, sizeof (*stats));
+    return s_parse_all (eod_master_reader_new (kind, source_name, cb, arg), bytes, len, stats);
 }
 
 int
@@ -733,21 +974,7 @@ eod_cod_parse (const char *bytes, size_t len, const char *source_name,
     if (!stats)
         stats = &local;
     memset (stats, 0, sizeof (*stats));
-    int rc = -1;
-    s_cod_ctx_t ctx = {
-        .source = source_name ? source_name : "cod", .cb = cb, .arg = arg, .stats = stats
-    };
-    ctx.cd = iconv_open ("UTF-8", "CP949");
-    if (ctx.cd == (iconv_t) -1) {
-        eod_log_error ("%s: no CP949 converter: %s", ctx.source, strerror (errno));
-        goto out;
-    }
-    rc = s_each_line (bytes, len, stats, s_cod_line, &ctx);
-out:
-    if (ctx.cd != (iconv_t) -1)
-        iconv_close (ctx.cd);
-    free (ctx.buf);
-    return rc;
+    return s_parse_all (eod_cod_reader_new (source_name, cb, arg), bytes, len, stats);
 }
 
 //  --------------------------------------------------------------------------

@@ -8,7 +8,14 @@
     header row. Names come back as UTF-8.
 
     Bad outside data never aborts a parse: a garbled record is counted in the
-    stats, logged as "source:line: reason (code X)" and skipped. */
+    stats, logged as "source:line: reason (code X)" and skipped.
+
+    The files can be parsed whole from memory (eod_master_parse,
+    eod_cod_parse) or streamed: an eod_master_reader_t takes the bytes in
+    chunks of any size, carries a record split between two chunks, and so
+    holds one line at a time; eod_master_unzip_parse feeds it from a zip
+    archive on disk, inflating a chunk at a time. Both ways give the same
+    records, stats and log lines. */
 #ifndef EOD_MASTER_H
 #define EOD_MASTER_H
 
@@ -18,6 +25,14 @@
 //  Largest uncompressed entry eod_master_unzip accepts (the real KR files are
 //  well under 1 MiB; a bigger one means a broken or hostile archive).
 #define EOD_MASTER_UNZIP_MAX ((size_t) 64 * 1024 * 1024)
+
+//  Longest line the streaming reader keeps: a longer one is garbled (the
+//  real records are under 300 bytes, a .cod line under 500).
+#define EOD_MASTER_LINE_MAX 65536
+//  Bytes inflated per zip_fread by eod_master_unzip_parse (on its stack).
+#define EOD_MASTER_READ_CHUNK 16384
+//  Longest source name kept by a reader for its log lines.
+#define EOD_MASTER_SOURCE_MAX 256
 
 //  Record lengths in bytes, without the line terminator.
 #define EOD_MASTER_KOSPI_RECORD_LEN  288
@@ -113,9 +128,57 @@ typedef int (eod_cod_cb) (const eod_cod_record_t *rec, void *arg);
 int eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix,
                       char **out, size_t *outlen, char *err, size_t errlen);
 
+//  A streaming parser of one master file (KR or .cod).
+typedef struct _eod_master_reader_t eod_master_reader_t;
+
+//  Creates a reader of a KOSPI or KOSDAQ master file: each good record goes
+//  to cb as with eod_master_parse. source_name (copied; NULL: the kind's
+//  name) names the file in log lines. Returns NULL (logged) when out of
+//  memory or without a CP949 converter.
+eod_master_reader_t *eod_master_reader_new (eod_master_kind_t kind, const char *source_name,
+                                            eod_master_cb cb, void *arg);
+
+//  Creates a reader of a US .cod file; as eod_master_reader_new, records go
+//  to cb as with eod_cod_parse (source_name NULL: "cod").
+eod_master_reader_t *eod_cod_reader_new (const char *source_name, eod_cod_cb cb, void *arg);
+
+//  Destroys the reader and nulls *self_p; safe on NULL and twice.
+void eod_master_reader_destroy (eod_master_reader_t **self_p);
+
+//  Feeds the next len bytes of the file (any split: a line may straddle any
+//  number of feeds). Every line completed by these bytes is parsed: good
+//  records go to the callback, garbled ones are counted and logged with
+//  their line number; a line over EOD_MASTER_LINE_MAX bytes is garbled (its
+//  length and code in the log) without being held whole. Returns 0, or -1
+//  when the callback stopped the parse or memory ran out; after -1 every
+//  feed and end returns -1 at once.
+int eod_master_reader_feed (eod_master_reader_t *self, const void *bytes, size_t len);
+
+//  Ends the file: a last line without a final newline is parsed now (so a
+//  truncated last record is reported as garbled, with its length). Returns
+//  as eod_master_reader_feed. Feed nothing after it.
+int eod_master_reader_end (eod_master_reader_t *self);
+
+//  The reader's counters so far (borrowed, valid while the reader lives).
+const eod_master_stats_t *eod_master_reader_stats (const eod_master_reader_t *self);
+
+//  Opens the ZIP archive at zip_path, finds its first entry whose name ends
+//  with entry_suffix (as eod_master_unzip) and feeds it through reader in
+//  chunks of EOD_MASTER_READ_CHUNK bytes, then ends the reader. Nothing
+//  larger than a chunk is held. Returns 0 when the whole entry was read and
+//  parsed (garbled records are in the reader's stats, not errors). Returns
+//  -1 with err (if not NULL) saying why: not a zip (with the path), no such
+//  entry (with the names found), over EOD_MASTER_UNZIP_MAX, a read or CRC
+//  error (with the bytes read so far), or the reader stopped (with the line).
+//  Records before a read error have already reached the callback: a caller
+//  that must not act on part of a file collects first and acts on 0 only.
+int eod_master_unzip_parse (const char *zip_path, const char *entry_suffix,
+                            eod_master_reader_t *reader, char *err, size_t errlen);
+
 //  Parses a whole KOSPI or KOSDAQ master file held in bytes (CP949, LF or
-//  CRLF, final newline optional, blank lines skipped). source_name names the
-//  data in log lines ("kospi_code.mst"). Calls cb for every good record;
+//  CRLF, final newline optional, blank lines skipped) through a reader, so it
+//  gives what streaming the same bytes gives. source_name names the data in
+//  log lines ("kospi_code.mst"). Calls cb for every good record;
 //  counts and logs every garbled one: wrong length, non-digit where digits
 //  must be, a flag that is not Y/N/space, a name that is not valid CP949, a
 //  non-ASCII tail. stats may be NULL. Returns 0 when the whole input was

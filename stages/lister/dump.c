@@ -1,7 +1,9 @@
 /*  lister dump — print a local master file as CSV (see dump.h).
 
     Used by `eod-lister --dump-master kospi|kosdaq FILE` and `--dump-cod FILE`
-    to check a downloaded file by eye or in scripts, without the pipeline. */
+    to check a downloaded file by eye or in scripts, without the pipeline.
+    The file is streamed through a reader (common/eod_master), a chunk at a
+    time, as the lister reads the master zips: any size prints. */
 #include "dump.h"
 #include "eod_log.h"
 
@@ -11,6 +13,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 //  First read size; the buffer doubles up to the cap.
 #define S_READ_CHUNK 65536
@@ -165,16 +168,42 @@ s_result (const char *path, int parse_rc, const s_dump_t *dump,
     return LISTER_DUMP_OK;
 }
 
+//  Streams the file at path through reader, a chunk at a time. Returns 0,
+//  -1 when the file cannot be read or the reader stopped (logged).
+static int
+s_stream_file (const char *path, eod_master_reader_t *reader)
+{
+    FILE *f = fopen (path, "rb");
+    if (!f) {
+        eod_log_error ("%s: cannot open: %s", path, strerror (errno));
+        return -1;
+    }
+    int rc = 0;
+    char chunk [EOD_MASTER_READ_CHUNK];
+    size_t got;
+    while (rc == 0 && (got = fread (chunk, 1, sizeof (chunk), f)) > 0)
+        rc = eod_master_reader_feed (reader, chunk, got);
+    if (rc == 0 && ferror (f)) {
+        eod_log_error ("%s: read error: %s", path, strerror (errno));
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = eod_master_reader_end (reader);
+    fclose (f);
+    return rc;
+}
+
 int
 lister_dump_master (eod_master_kind_t kind, const char *path, FILE *out)
 {
     assert (path && out);
-    size_t len;
-    char *bytes = lister_dump_read_file (path, &len);
-    if (!bytes)
+    if (access (path, R_OK)) {
+        eod_log_error ("%s: cannot open: %s", path, strerror (errno));
         return LISTER_DUMP_NOFILE;
+    }
     s_dump_t dump = { .out = out };
     eod_master_stats_t stats;
+    memset (&stats, 0, sizeof (stats));
     const char *kospi_header [] = {
         "short_code", "standard_code", "name", "group_code", "market_cap", "krx300",
         "spac", "suspended", "listing_date", "revenue", "operating_profit", "net_income", "roe"
@@ -188,11 +217,15 @@ lister_dump_master (eod_master_kind_t kind, const char *path, FILE *out)
                                        : s_row (out, kospi_header, S_COUNT (kospi_header));
     if (rc)
         dump.write_error = true;
-    else
-        rc = eod_master_parse (kind, bytes, len, path, s_master_row, &dump, &stats);
+    else {
+        eod_master_reader_t *reader = eod_master_reader_new (kind, path, s_master_row, &dump);
+        rc = reader ? s_stream_file (path, reader) : -1;
+        if (reader)
+            stats = *eod_master_reader_stats (reader);
+        eod_master_reader_destroy (&reader);
+    }
     if (dump.write_error)
         memset (&stats, 0, sizeof (stats));
-    free (bytes);
     return s_result (path, rc, &dump, &stats);
 }
 
@@ -200,12 +233,13 @@ int
 lister_dump_cod (const char *path, FILE *out)
 {
     assert (path && out);
-    size_t len;
-    char *bytes = lister_dump_read_file (path, &len);
-    if (!bytes)
+    if (access (path, R_OK)) {
+        eod_log_error ("%s: cannot open: %s", path, strerror (errno));
         return LISTER_DUMP_NOFILE;
+    }
     s_dump_t dump = { .out = out };
     eod_master_stats_t stats;
+    memset (&stats, 0, sizeof (stats));
     const char *header [] = {
         "symbol", "exchange_code", "exchange_id", "exchange_name", "korea_name",
         "english_name", "security_type", "currency"
@@ -213,10 +247,14 @@ lister_dump_cod (const char *path, FILE *out)
     int rc = s_row (out, header, S_COUNT (header));
     if (rc)
         dump.write_error = true;
-    else
-        rc = eod_cod_parse (bytes, len, path, s_cod_row, &dump, &stats);
+    else {
+        eod_master_reader_t *reader = eod_cod_reader_new (path, s_cod_row, &dump);
+        rc = reader ? s_stream_file (path, reader) : -1;
+        if (reader)
+            stats = *eod_master_reader_stats (reader);
+        eod_master_reader_destroy (&reader);
+    }
     if (dump.write_error)
         memset (&stats, 0, sizeof (stats));
-    free (bytes);
     return s_result (path, rc, &dump, &stats);
 }

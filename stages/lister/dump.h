@@ -1,8 +1,9 @@
 /*  lister dump — `eod-lister --dump-master` and `--dump-cod`: print a local
     master file as CSV so an operator can see what the lister would read.
 
-    These read an unzipped master file from disk (no network), parse it with
-    common/eod_master and write one CSV line per good record, with a header.
+    These stream an unzipped master file from disk (no network) through
+    common/eod_master's reader and write one CSV line per good record, with a
+    header.
     Fields are quoted only when they hold a comma, quote or newline. */
 #ifndef LISTER_DUMP_H
 #define LISTER_DUMP_H

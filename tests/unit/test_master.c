@@ -5,12 +5,20 @@
     here and must decode to the values the reference lists; garbled records are
     counted and skipped around good ones; the .cod parser keeps its first line;
     the fixtures in tests/data/master (made by make_fixtures.py) feed the
-    dumps. */
+    dumps. The streaming reader must give what the whole-buffer parse gives
+    for any split of the bytes (records across chunks, CRLF split, a
+    truncated last record, an overlong line) and say where a garbled record
+    was; it reads zips from disk. The lister's code set, spool and run id
+    are checked here too. */
 #include "eod_test.h"
 
+#include "codes.h"
 #include "dump.h"
 #include "eod_log.h"
 #include "eod_master.h"
+#include "eod_util.h"
+#include "lister.h"
+#include "spool.h"
 #include "universe.h"
 
 #include <iconv.h>
@@ -18,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -599,6 +608,535 @@ test_unzip (void)
     free (zip);
 }
 
+
+//  --------------------------------------------------------------------------
+//  Streaming
+
+//  Captures what is written to stderr (the log) between begin and end.
+typedef struct {
+    int saved;
+    char path [64];
+} capture_t;
+
+static void
+s_capture_begin (capture_t *c)
+{
+    snprintf (c->path, sizeof (c->path), "/tmp/test_master_log_XXXXXX");
+    int fd = mkstemp (c->path);
+    fflush (stderr);
+    c->saved = dup (2);
+    if (fd >= 0) {
+        dup2 (fd, 2);
+        close (fd);
+    }
+}
+
+//  Returns the captured text (caller frees).
+static char *
+s_capture_end (capture_t *c)
+{
+    fflush (stderr);
+    dup2 (c->saved, 2);
+    close (c->saved);
+    size_t len = 0;
+    char *text = eod_read_file (c->path, 1 << 20, &len);
+    unlink (c->path);
+    return text ? text : strdup ("");
+}
+
+//  Parses b through a reader fed in chunks of step bytes.
+static int
+s_stream (eod_master_kind_t kind, const char *bytes, size_t len, size_t step, seen_t *seen,
+          eod_master_stats_t *stats)
+{
+    eod_master_reader_t *r = eod_master_reader_new (kind, "stream.mst", s_collect, seen);
+    if (!r)
+        return -2;
+    int rc = 0;
+    for (size_t pos = 0; pos < len && rc == 0; pos += step)
+        rc = eod_master_reader_feed (r, bytes + pos, len - pos < step ? len - pos : step);
+    if (rc == 0)
+        rc = eod_master_reader_end (r);
+    *stats = *eod_master_reader_stats (r);
+    eod_master_reader_destroy (&r);
+    eod_master_reader_destroy (&r);
+    return rc;
+}
+
+//  The garbled KOSDAQ input of test_kosdaq_garbled.
+static void
+s_garbled_input (buf_t *b)
+{
+    size_t n = 0;
+    char *good = s_cp949 (ecopro, &n);
+    if (!good)
+        return;
+    s_add_record (b, spac);
+    s_add_text (b, "\r\n");
+    s_add (b, good, 200);
+    s_add_text (b, "\r\n");
+    char bad [EOD_MASTER_KOSDAQ_RECORD_LEN];
+    memcpy (bad, good, n);
+    memcpy (bad + 267, "00010A645", 9);
+    s_add (b, bad, n);
+    s_add_text (b, "\r\n\r\n");
+    memcpy (bad, good, n);
+    bad [21] = (char) 0xff;
+    bad [22] = (char) 0xfe;
+    s_add (b, bad, n);
+    s_add_text (b, "\r\n");
+    s_add_record (b, silla);
+    s_add_text (b, "\r\n");
+    memcpy (bad, good, n);
+    bad [217] = 'X';
+    s_add (b, bad, n);
+    s_add_text (b, "\r\n");
+    s_add (b, good, n);
+    free (good);
+}
+
+static void
+test_stream_splits (void)
+{
+    buf_t b = { .len = 0 };
+    s_garbled_input (&b);
+    CHECK (b.len > 1000);
+    seen_t whole = { .count = 0 };
+    eod_master_stats_t ws;
+    CHECK_INT (eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "whole.mst", s_collect, &whole, &ws), 0);
+    //  Every chunk size, from one byte (CR and LF in different feeds, every
+    //  record across many) to one bigger than the input.
+    static const size_t steps [] = { 1, 2, 3, 7, 64, 281, 282, 283, 284, 500, 4096 };
+    for (size_t i = 0; i < sizeof (steps) / sizeof (steps [0]); i++) {
+        seen_t seen = { .count = 0 };
+        eod_master_stats_t st;
+        CHECK_INT (s_stream (EOD_MASTER_KOSDAQ, b.data, b.len, steps [i], &seen, &st), 0);
+        CHECK_INT (st.lines, ws.lines);
+        CHECK_INT (st.blank, ws.blank);
+        CHECK_INT (st.records, 3);
+        CHECK_INT (st.garbled, 4);
+        CHECK_INT (seen.count, whole.count);
+        for (size_t k = 0; k < seen.count && k < whole.count; k++) {
+            CHECK_STR (seen.rec [k].short_code, whole.rec [k].short_code);
+            CHECK_STR (seen.rec [k].name, whole.rec [k].name);
+            CHECK_INT (seen.rec [k].line, whole.rec [k].line);
+            CHECK_INT (seen.rec [k].market_cap, whole.rec [k].market_cap);
+            CHECK_STR (seen.rec [k].tail, whole.rec [k].tail);
+        }
+    }
+}
+
+static void
+test_stream_truncated_and_garbled (void)
+{
+    //  A good record, then one cut short by the end of the file.
+    buf_t b = { .len = 0 };
+    s_add_record (&b, ecopro);
+    s_add_text (&b, "\n");
+    size_t n = 0;
+    char *silla_bytes = s_cp949 (silla, &n);
+    CHECK (silla_bytes != NULL);
+    if (!silla_bytes)
+        return;
+    s_add (&b, silla_bytes, 150);
+    seen_t seen = { .count = 0 };
+    eod_master_stats_t st;
+    capture_t cap;
+    s_capture_begin (&cap);
+    int rc = s_stream (EOD_MASTER_KOSDAQ, b.data, b.len, 100, &seen, &st);
+    char *log = s_capture_end (&cap);
+    CHECK_INT (rc, 0);
+    CHECK_INT (st.lines, 2);
+    CHECK_INT (st.records, 1);
+    CHECK_INT (st.garbled, 1);
+    CHECK_INT (seen.count, 1);
+    CHECK (strstr (log, "stream.mst:2: garbled kosdaq record skipped: record is 150 bytes, want 282 (code 001000)")
+           != NULL);
+    free (log);
+
+    //  A garbled record in the middle is reported with its line and code;
+    //  the records around it are kept.
+    b.len = 0;
+    s_add_record (&b, ecopro);
+    s_add_text (&b, "\n");
+    char bad [EOD_MASTER_KOSDAQ_RECORD_LEN];
+    memcpy (bad, silla_bytes, n);
+    bad [217] = 'Q';                                     //  KRX300 flag
+    s_add (&b, bad, n);
+    s_add_text (&b, "\n");
+    s_add_record (&b, spac);
+    s_add_text (&b, "\n");
+    seen.count = 0;
+    s_capture_begin (&cap);
+    rc = s_stream (EOD_MASTER_KOSDAQ, b.data, b.len, 13, &seen, &st);
+    log = s_capture_end (&cap);
+    CHECK_INT (rc, 0);
+    CHECK_INT (st.records, 2);
+    CHECK_INT (st.garbled, 1);
+    CHECK (strstr (log, "stream.mst:2: garbled kosdaq record skipped: KRX300 flag is 'Q', want Y/N (code 001000)")
+           != NULL);
+    free (log);
+    free (silla_bytes);
+
+    //  A line longer than the reader keeps: garbled, with its whole length,
+    //  and the next record still read.
+    size_t big = EOD_MASTER_LINE_MAX + 1000;
+    char *huge = malloc (big + 400);
+    CHECK (huge != NULL);
+    if (!huge)
+        return;
+    memset (huge, 'A', big);
+    huge [big] = '\n';
+    size_t en = 0;
+    char *eco = s_cp949 (ecopro, &en);
+    if (eco)
+        memcpy (huge + big + 1, eco, en);
+    free (eco);
+    seen.count = 0;
+    s_capture_begin (&cap);
+    rc = s_stream (EOD_MASTER_KOSDAQ, huge, big + 1 + en, 4096, &seen, &st);
+    log = s_capture_end (&cap);
+    CHECK_INT (rc, 0);
+    CHECK_INT (st.garbled, 1);
+    CHECK_INT (st.records, 1);
+    CHECK_INT (seen.count, 1);
+    if (seen.count == 1)
+        CHECK_INT (seen.rec [0].line, 2);
+    char want [128];
+    snprintf (want, sizeof (want), "stream.mst:1: garbled kosdaq record skipped: record is %zu bytes", big);
+    CHECK (strstr (log, want) != NULL);
+    free (log);
+    //  Fed whole, the same.
+    seen.count = 0;
+    s_capture_begin (&cap);
+    rc = s_stream (EOD_MASTER_KOSDAQ, huge, big + 1 + en, big + 1 + en, &seen, &st);
+    free (s_capture_end (&cap));
+    CHECK_INT (st.garbled, 1);
+    CHECK_INT (st.records, 1);
+    free (huge);
+}
+
+static void
+test_stream_stop (void)
+{
+    buf_t b = { .len = 0 };
+    s_add_record (&b, ecopro);
+    s_add_text (&b, "\n");
+    s_add_record (&b, silla);
+    s_add_text (&b, "\n");
+    int calls = 0;
+    eod_master_reader_t *r = eod_master_reader_new (EOD_MASTER_KOSDAQ, NULL, s_stop, &calls);
+    CHECK (r != NULL);
+    if (!r)
+        return;
+    CHECK_INT (eod_master_reader_feed (r, b.data, 100), 0);
+    CHECK_INT (eod_master_reader_feed (r, b.data + 100, b.len - 100), -1);
+    CHECK_INT (eod_master_reader_feed (r, "x", 1), -1);
+    CHECK_INT (eod_master_reader_end (r), -1);
+    CHECK_INT (calls, 1);
+    eod_master_reader_destroy (&r);
+    CHECK (r == NULL);
+}
+
+static int
+s_cod_count (const eod_cod_record_t *rec, void *arg)
+{
+    (*(size_t *) arg)++;
+    return rec->symbol [0] ? 0 : 1;
+}
+
+//  Writes bytes to a new temp file; returns 0 and its path.
+static int
+s_temp_file (const void *bytes, size_t len, char path [64])
+{
+    snprintf (path, 64, "/tmp/test_master_zip_XXXXXX");
+    int fd = mkstemp (path);
+    if (fd < 0)
+        return -1;
+    ssize_t put = write (fd, bytes, len);
+    close (fd);
+    return put == (ssize_t) len ? 0 : -1;
+}
+
+static void
+test_unzip_parse (void)
+{
+    //  A KOSDAQ file bigger than a read chunk, so records straddle chunks.
+    size_t n = 0;
+    char *rec = s_cp949 (ecopro, &n);
+    CHECK (rec != NULL);
+    if (!rec)
+        return;
+    size_t nrec = 3 * EOD_MASTER_READ_CHUNK / (n + 1) + 1;
+    size_t len = nrec * (n + 1);
+    char *mst = malloc (len);
+    CHECK (mst != NULL);
+    if (!mst) {
+        free (rec);
+        return;
+    }
+    for (size_t i = 0; i < nrec; i++) {
+        memcpy (mst + i * (n + 1), rec, n);
+        mst [i * (n + 1) + n] = '\n';
+    }
+    free (rec);
+    size_t ziplen = 0;
+    char *zip = s_make_zip ("kosdaq_code.mst", mst, len - 100, &ziplen);   //  last record cut
+    free (mst);
+    CHECK (zip != NULL);
+    if (!zip)
+        return;
+    char path [64];
+    CHECK_INT (s_temp_file (zip, ziplen, path), 0);
+    seen_t seen = { .count = 0 };
+    eod_master_reader_t *r = eod_master_reader_new (EOD_MASTER_KOSDAQ, "kosdaq_code.mst", s_collect, &seen);
+    char err [300];
+    capture_t cap;
+    s_capture_begin (&cap);
+    CHECK_INT (eod_master_unzip_parse (path, "KOSDAQ_CODE.MST", r, err, sizeof (err)), 0);
+    char *log = s_capture_end (&cap);
+    const eod_master_stats_t *st = eod_master_reader_stats (r);
+    CHECK_INT (st->records, nrec - 1);
+    CHECK_INT (st->garbled, 1);
+    CHECK_INT (st->lines, nrec);
+    char want [128];
+    snprintf (want, sizeof (want), "kosdaq_code.mst:%zu: garbled kosdaq record skipped: record is %zu bytes",
+              nrec, n - 99);
+    CHECK (strstr (log, want) != NULL);
+    free (log);
+    eod_master_reader_destroy (&r);
+
+    //  No such entry: the names found are said.
+    r = eod_master_reader_new (EOD_MASTER_KOSPI, NULL, s_collect, &seen);
+    CHECK_INT (eod_master_unzip_parse (path, "kospi_code.mst", r, err, sizeof (err)), -1);
+    CHECK (strstr (err, "no entry") != NULL && strstr (err, "kosdaq_code.mst") != NULL);
+    eod_master_reader_destroy (&r);
+    unlink (path);
+
+    //  A cut archive and a file that is no zip: the path is said.
+    CHECK_INT (s_temp_file (zip, ziplen / 2, path), 0);
+    r = eod_master_reader_new (EOD_MASTER_KOSDAQ, NULL, s_collect, &seen);
+    CHECK_INT (eod_master_unzip_parse (path, "kosdaq_code.mst", r, err, sizeof (err)), -1);
+    CHECK (strstr (err, path) != NULL);
+    eod_master_reader_destroy (&r);
+    unlink (path);
+    free (zip);
+    CHECK_INT (s_temp_file ("not a zip at all", 16, path), 0);
+    r = eod_master_reader_new (EOD_MASTER_KOSDAQ, NULL, s_collect, &seen);
+    CHECK_INT (eod_master_unzip_parse (path, "kosdaq_code.mst", r, err, sizeof (err)), -1);
+    CHECK (strstr (err, "not a readable zip") != NULL);
+    eod_master_reader_destroy (&r);
+    unlink (path);
+    r = eod_master_reader_new (EOD_MASTER_KOSDAQ, NULL, s_collect, &seen);
+    CHECK_INT (eod_master_unzip_parse ("/nonexistent/x.zip", "x.mst", r, err, sizeof (err)), -1);
+    CHECK (strstr (err, "/nonexistent/x.zip") != NULL);
+    eod_master_reader_destroy (&r);
+
+    //  A .cod archive through a .cod reader; the callback stopping is an error.
+    const char *cod = "US\t22\tNAS\tX\tAAPL\tNASAAPL\tK\tAPPLE INC\t2\tUSD\n"
+                      "US\t22\tNAS\tX\tMSFT\tNASMSFT\tK\tMICROSOFT\t2\tUSD\n";
+    zip = s_make_zip ("NASMST.COD", cod, strlen (cod), &ziplen);
+    CHECK (zip != NULL);
+    if (!zip)
+        return;
+    CHECK_INT (s_temp_file (zip, ziplen, path), 0);
+    free (zip);
+    size_t count = 0;
+    r = eod_cod_reader_new ("nasmst.cod", s_cod_count, &count);
+    CHECK_INT (eod_master_unzip_parse (path, "nasmst.cod", r, err, sizeof (err)), 0);
+    CHECK_INT (count, 2);
+    CHECK_INT (eod_master_reader_stats (r)->records, 2);
+    eod_master_reader_destroy (&r);
+    unlink (path);
+}
+
+//  --------------------------------------------------------------------------
+//  The lister's code set, spool and run id
+
+static void
+test_codes (void)
+{
+    lister_codes_t *c = lister_codes_new (10);
+    CHECK (c != NULL);
+    if (!c)
+        return;
+    const char *in [] = { "005930", "247540", "0004Y0", "005930", "000040", "247540", "A" };
+    for (size_t i = 0; i < sizeof (in) / sizeof (in [0]); i++)
+        CHECK_INT (lister_codes_add (c, in [i]), 0);
+    CHECK_INT (lister_codes_add (c, "1234567890"), -1);     //  10 bytes: over width - 1
+    CHECK_INT (lister_codes_add (c, ""), -1);
+    CHECK_INT (lister_codes_add (c, "123456789"), 0);
+    CHECK_INT (lister_codes_count (c), 8);
+    CHECK_INT (lister_codes_sort (c), 2);
+    CHECK_INT (lister_codes_count (c), 6);
+    CHECK_STR (lister_codes_at (c, 0), "000040");
+    CHECK_STR (lister_codes_at (c, 1), "0004Y0");
+    CHECK_STR (lister_codes_at (c, 2), "005930");
+    CHECK_STR (lister_codes_at (c, 3), "123456789");
+    CHECK_STR (lister_codes_at (c, 4), "247540");
+    CHECK_STR (lister_codes_at (c, 5), "A");
+    CHECK (lister_codes_at (c, 6) == NULL);
+    CHECK (lister_codes_contains (c, "005930"));
+    CHECK (lister_codes_contains (c, "A"));
+    CHECK (!lister_codes_contains (c, "00593"));
+    CHECK (!lister_codes_contains (c, "0059300"));
+    CHECK (!lister_codes_contains (c, "1234567890"));
+    CHECK_INT (lister_codes_claim (c, "247540"), 1);
+    CHECK_INT (lister_codes_claim (c, "005930"), 1);
+    CHECK_INT (lister_codes_claim (c, "247540"), 0);
+    CHECK_INT (lister_codes_claim (c, "999999"), -1);
+    lister_codes_unclaim (c);
+    CHECK_INT (lister_codes_claim (c, "247540"), 1);
+    lister_codes_destroy (&c);
+    lister_codes_destroy (&c);
+    CHECK (c == NULL);
+
+    //  Many codes: sorted as strcmp sorts them, each found.
+    c = lister_codes_new (10);
+    char code [16];
+    for (int i = 0; i < 5000; i++) {
+        snprintf (code, sizeof (code), "%06d", (i * 7919) % 5000);
+        lister_codes_add (c, code);
+    }
+    CHECK_INT (lister_codes_sort (c), 0);
+    bool ordered = true, found = true;
+    for (size_t i = 1; i < lister_codes_count (c); i++)
+        ordered = ordered && strcmp (lister_codes_at (c, i - 1), lister_codes_at (c, i)) < 0;
+    for (int i = 0; i < 5000; i++) {
+        snprintf (code, sizeof (code), "%06d", i);
+        found = found && lister_codes_claim (c, code) == 1;
+    }
+    CHECK (ordered);
+    CHECK (found);
+    lister_codes_destroy (&c);
+}
+
+static void
+test_spool (void)
+{
+    char path [] = "/tmp/test_master_spool_XXXXXX";
+    int fd = mkstemp (path);
+    CHECK (fd >= 0);
+    if (fd < 0)
+        return;
+    close (fd);
+    lister_spool_t *sp = lister_spool_new (path);
+    CHECK (sp != NULL);
+    if (!sp)
+        return;
+    eod_msg_t *t = eod_msg_new (EOD_MSG_TASK);
+    eod_msg_set (&t->run_id, "r");
+    eod_msg_set (&t->market, "kr");
+    eod_msg_set (&t->mode, "daily");
+    eod_msg_set (&t->date_from, "2024-09-02");
+    eod_msg_set (&t->date_to, "2024-09-02");
+    char code [16];
+    for (int i = 0; i < 300; i++) {
+        snprintf (code, sizeof (code), "%06d", i);
+        eod_msg_set (&t->code, code);
+        eod_msg_set (&t->task_id, code);
+        eod_fields_set (&t->meta, "name", i % 2 ? "삼성전자" : "KODEX 200");
+        CHECK_INT (lister_spool_append (sp, t), 0);
+    }
+    CHECK_INT (lister_spool_count (sp), 300);
+    //  A TASK without its required fields is refused and not counted.
+    eod_msg_t *bad = eod_msg_new (EOD_MSG_TASK);
+    CHECK_INT (lister_spool_append (sp, bad), -1);
+    eod_msg_destroy (&bad);
+    CHECK_INT (lister_spool_count (sp), 300);
+    //  Read twice (a send, then a resend), in order.
+    for (int pass = 0; pass < 2; pass++) {
+        CHECK_INT (lister_spool_rewind (sp), 0);
+        eod_msg_t *m = NULL;
+        int i = 0, rc;
+        bool same = true;
+        while ((rc = lister_spool_next (sp, &m)) == 1) {
+            snprintf (code, sizeof (code), "%06d", i);
+            same = same && m->type == EOD_MSG_TASK && strcmp (m->code, code) == 0
+                   && strcmp (eod_fields_get (&m->meta, "name"), i % 2 ? "삼성전자" : "KODEX 200") == 0;
+            eod_msg_destroy (&m);
+            i++;
+        }
+        CHECK_INT (rc, 0);
+        CHECK_INT (i, 300);
+        CHECK (same);
+    }
+    //  Appending after a read goes on at the end.
+    eod_msg_set (&t->code, "LAST");
+    CHECK_INT (lister_spool_append (sp, t), 0);
+    CHECK_INT (lister_spool_rewind (sp), 0);
+    eod_msg_t *m = NULL;
+    int i = 0;
+    while (lister_spool_next (sp, &m) == 1) {
+        if (i == 300)
+            CHECK_STR (m->code, "LAST");
+        eod_msg_destroy (&m);
+        i++;
+    }
+    CHECK_INT (i, 301);
+    //  A spool cut in its last record is an error at that record.
+    CHECK_INT (lister_spool_rewind (sp), 0);
+    CHECK_INT (truncate (path, 10), 0);
+    capture_t cap;
+    s_capture_begin (&cap);
+    int rc = lister_spool_next (sp, &m);
+    char *log = s_capture_end (&cap);
+    CHECK_INT (rc, -1);
+    CHECK (m == NULL);
+    CHECK (strstr (log, "record 1: short") != NULL);
+    free (log);
+    eod_msg_destroy (&t);
+    lister_spool_destroy (&sp);
+    lister_spool_destroy (&sp);
+    CHECK (access (path, F_OK) != 0);
+    //  A directory that cannot be made: NULL.
+    CHECK (lister_spool_new ("/proc/nonexistent/spool") == NULL);
+}
+
+static void
+test_run_id (void)
+{
+    char *codes [] = { "247540", "005930", "0004Y0", "000040" };
+    char a [17], b [17];
+    lister_run_id ("kr", "daily", "2024-09-02", "2024-09-02", codes, 4, a);
+    lister_codes_t *c = lister_codes_new (10);
+    for (int i = 3; i >= 0; i--)
+        lister_codes_add (c, codes [i]);
+    lister_codes_add (c, "005930");                        //  a repeat is kept once
+    lister_codes_sort (c);
+    lister_run_id_codes ("kr", "daily", "2024-09-02", "2024-09-02", c, b);
+    lister_codes_destroy (&c);
+    CHECK_STR (a, b);
+    //  The first 16 hex digits of SHA-256 over "market|mode|from|to|" and
+    //  the sorted codes each followed by ",".
+    const char *text = "kr|daily|2024-09-02|2024-09-02|000040,0004Y0,005930,247540,";
+    char hex [65];
+    eod_sha256_hex (text, strlen (text), hex);
+    hex [16] = '\0';
+    CHECK_STR (a, hex);
+    //  No codes; and a text longer than one SHA-256 block.
+    lister_run_id ("us", "backfill", "2015-01-01", "2024-12-30", codes, 0, a);
+    text = "us|backfill|2015-01-01|2024-12-30|";
+    eod_sha256_hex (text, strlen (text), hex);
+    hex [16] = '\0';
+    CHECK_STR (a, hex);
+    char *many [40];
+    char store [40][8];
+    char joined [400] = "kr|backfill|2015-01-01|2024-12-30|";
+    for (int i = 0; i < 40; i++) {
+        snprintf (store [i], sizeof (store [i]), "%06d", i);
+        many [i] = store [39 - i];
+    }
+    for (int i = 0; i < 40; i++) {
+        size_t at = strlen (joined);
+        snprintf (joined + at, sizeof (joined) - at, "%s,", store [i]);
+    }
+    lister_run_id ("kr", "backfill", "2015-01-01", "2024-12-30", many, 40, a);
+    eod_sha256_hex (joined, strlen (joined), hex);
+    hex [16] = '\0';
+    CHECK_STR (a, hex);
+}
+
 //  Runs a dump into memory; returns its code and the text in *text.
 static int
 s_dump (int (*dump) (eod_master_kind_t, const char *, FILE *), eod_master_kind_t kind,
@@ -725,6 +1263,13 @@ main (void)
     test_cod ();
     test_symbols ();
     test_unzip ();
+    test_stream_splits ();
+    test_stream_truncated_and_garbled ();
+    test_stream_stop ();
+    test_unzip_parse ();
+    test_codes ();
+    test_spool ();
+    test_run_id ();
     test_dumps ();
     return EOD_TEST_DONE ();
 }
