@@ -66,4 +66,37 @@ int eod_http_response_header (const eod_http_response_t *resp, const char *name,
 //  Writes url without its query string and userinfo into out, for log lines.
 void eod_http_url_for_log (const char *url, char *out, size_t outsize);
 
+//  A way to perform a request: eod_http_perform (libcurl, in this process) or
+//  eod_http_child_perform (in a child process).
+typedef int (eod_http_fn) (const eod_http_request_t *req, eod_http_response_t *resp);
+
+//  ---------------------------------------------------------------- child
+//  eod_http_child.c: requests made by a child process, the program eod-http,
+//  so the caller loads neither libcurl nor TLS (the coordinator: its few
+//  requests a day — tokens, chk-holiday — do not make it carry them). The
+//  request, secrets included, goes to the child over a pipe, never on its
+//  command line; the child's log lines go to the caller's stderr.
+
+//  The eod-http program to run; NULL or "" (the default): eod-http in the
+//  directory of the running program. The path is copied.
+void eod_http_child_set_program (const char *path);
+
+//  Same contract as eod_http_perform. A child that cannot be started, dies,
+//  or answers nothing whole within the request's timeouts + 5 s is a
+//  transport error (-1, error set, the child killed).
+int eod_http_child_perform (const eod_http_request_t *req, eod_http_response_t *resp);
+
+//  The child's side: reads one request from fd in, performs it with perform
+//  and writes the response to fd out. 0, or -1 when the request is
+//  malformed or the answer cannot be written (logged).
+int eod_http_child_serve (int in, int out, eod_http_fn *perform);
+
+//  The wire format, for tests: a request or response as bytes (malloc'd, the
+//  caller frees) and back. Decoding checks every length against the bytes
+//  present; strings decoded into req point into buf, which must outlive req.
+int eod_http_child_encode_request (const eod_http_request_t *req, char **out, size_t *len);
+int eod_http_child_decode_request (char *buf, size_t len, eod_http_request_t *req, const char ***headers);
+int eod_http_child_encode_response (int rc, const eod_http_response_t *resp, char **out, size_t *len);
+int eod_http_child_decode_response (const char *buf, size_t len, int *rc, eod_http_response_t *resp);
+
 #endif

@@ -947,7 +947,11 @@ s_perform (const eod_kis_conn_t *c, const char *method, const char *url, const c
         .ca_file = c->ca_file,
     };
     eod_log_debug ("kis: %s", what);
-    if (eod_http_perform (&req, resp) == 0)
+    if (!c->http) {
+        memset (resp, 0, sizeof *resp);
+        snprintf (resp->error, sizeof resp->error, "no HTTP transport in the connection (a bug)");
+    }
+    else if (c->http (&req, resp) == 0)
         return 0;
     s_reply_begin (r, resp->status);
     r->status = EOD_KIS_RETRYABLE;

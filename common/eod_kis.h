@@ -15,6 +15,7 @@
 #define EOD_KIS_H
 
 #include "eod_fields.h"
+#include "eod_http.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,6 +30,7 @@ typedef struct {
     long timeout_ms;          //  whole request; 0 means eod_http's default
     bool insecure;            //  disable TLS verification (explicit config only)
     const char *ca_file;      //  NULL: system store
+    eod_http_fn *http;        //  how requests are made: eod_http_perform, or eod_http_child_perform
 } eod_kis_conn_t;
 
 typedef enum {

@@ -361,6 +361,10 @@ static void
 s_conn (coordinator_t *self, s_key_t *key, eod_kis_conn_t *c)
 {
     memset (c, 0, sizeof *c);
+    //  Tokens and chk-holiday, a few requests a day, go through eod-http:
+    //  the coordinator, which holds the budget, the leases and the ledger,
+    //  loads no HTTP client, TLS or their libraries (about 5 MiB resident).
+    c->http = eod_http_child_perform;
     c->base_url = self->base_url;
     c->app_key = key->app_key;
     c->app_secret = key->app_secret;

@@ -66,7 +66,7 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, lon
     result->requests = 1;
     eod_kis_conn_t c = {
         .base_url = creds->base_url, .app_key = creds->app_key, .app_secret = creds->app_secret,
-        .timeout_ms = timeout_ms};
+        .timeout_ms = timeout_ms, .http = eod_http_perform};
     char from[9], to[9];
     s_compact (task->date_from, from);
     s_compact (task->date_to, to);

@@ -21,10 +21,10 @@ fail() { printf 'FAIL %s\n' "$*"; failed=$((failed + 1)); }
 skip() { printf 'skip %s\n' "$*"; }
 
 #  The pipeline's stages, each a service; the other programs under stages/
-#  are tools people run by hand. A new directory there must be one or the
+#  are tools, run by hand or by another program (eod-http, by the coordinator). A new directory there must be one or the
 #  other: this test fails until it is listed here (and has a unit).
 STAGES=(calendar lister coordinator fetcher writer uploader notifier)
-TOOLS=(tap status)
+TOOLS=(tap status http)
 for d in "$ROOT"/stages/*/; do
     s=$(basename "$d")
     if [[ " ${STAGES[*]} " == *" $s "* ]]; then ok "stages/$s is a pipeline stage"

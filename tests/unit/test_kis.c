@@ -571,7 +571,7 @@ test_holidays_wire (void)
     CHECK_INT (s_server_start (&server, canned, 2), 0);
     char base[64];
     snprintf (base, sizeof base, "http://127.0.0.1:%d", server.port);
-    eod_kis_conn_t conn = {.base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
+    eod_kis_conn_t conn = {.http = eod_http_perform, .base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
                            .timeout_ms = 5000};
     days_t d = {.in_order = true};
     int requests = 0;
@@ -629,7 +629,7 @@ test_chart_wire (void)
     CHECK_INT (s_server_start (&server, canned, 2), 0);
     char base[64];
     snprintf (base, sizeof base, "http://127.0.0.1:%d/", server.port);
-    eod_kis_conn_t conn = {.base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
+    eod_kis_conn_t conn = {.http = eod_http_perform, .base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
                            .timeout_ms = 5000};
     eod_fields_t output1 = EOD_FIELDS_INIT;
     eod_fields_t *rows = NULL;
@@ -681,7 +681,7 @@ test_overseas_wire (void)
     CHECK_INT (s_server_start (&server, canned, 1), 0);
     char base[64];
     snprintf (base, sizeof base, "http://127.0.0.1:%d", server.port);
-    eod_kis_conn_t conn = {.base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
+    eod_kis_conn_t conn = {.http = eod_http_perform, .base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
                            .timeout_ms = 5000};
     eod_fields_t output1 = EOD_FIELDS_INIT;
     eod_fields_t *rows = NULL;
@@ -714,7 +714,7 @@ test_token_wire (void)
     CHECK_INT (s_server_start (&server, canned, 2), 0);
     char base[64];
     snprintf (base, sizeof base, "http://127.0.0.1:%d", server.port);
-    eod_kis_conn_t conn = {.base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
+    eod_kis_conn_t conn = {.http = eod_http_perform, .base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
                            .timeout_ms = 5000};
     char *token = NULL;
     time_t expires = 0;
@@ -753,7 +753,7 @@ test_transport (void)
     close (fd);
     char base[64];
     snprintf (base, sizeof base, "http://127.0.0.1:%d", ntohs (addr.sin_port));
-    eod_kis_conn_t conn = {.base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
+    eod_kis_conn_t conn = {.http = eod_http_perform, .base_url = base, .app_key = "PSappkey0123456789", .app_secret = s_secret,
                            .timeout_ms = 2000};
     days_t d = {.in_order = true};
     int requests = 0;
