@@ -48,7 +48,7 @@ sources() {
     case $1 in
         proto) echo proto/eod_proto.c common/eod_fields.c ;;
         mst|cod) echo common/eod_master.c ;;
-        kis) echo common/eod_kis.c common/eod_http.c common/eod_fields.c ;;
+        kis) echo common/eod_kis.c common/eod_http_response.c common/eod_fields.c ;;
         wiki) echo common/eod_wiki.c common/eod_util.c ;;
     esac
 }
@@ -56,7 +56,7 @@ packages() {
     case $1 in
         proto) echo msgpack jansson ;;
         mst|cod) echo libzip ;;
-        kis) echo jansson libcurl ;;
+        kis) echo jansson ;;
         wiki) echo libxml-2.0 libcrypto ;;
     esac
 }
