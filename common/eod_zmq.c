@@ -583,29 +583,39 @@ s_trace (eod_stage_t *self, const char *data, size_t len)
         zframe_destroy (&copy);
 }
 
+//  Sends an encoded message: the routing frame first on a ROUTER. 0 or -1.
+static int
+s_send_bytes (zsock_t *sock, zframe_t *identity, const char *data, size_t len, int flags)
+{
+    if (identity) {
+        zframe_t *id = zframe_dup (identity);
+        if (zframe_send (&id, sock, ZFRAME_MORE | flags)) {
+            zframe_destroy (&id);
+            return -1;
+        }
+    }
+    zframe_t *frame = zframe_new (data, len);
+    if (zframe_send (&frame, sock, flags)) {
+        zframe_destroy (&frame);
+        return -1;
+    }
+    return 0;
+}
+
 int
-eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg)
+eod_stage_send_keep (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg, char **data_p,
+                     size_t *len_p)
 {
     char *data = NULL;
     size_t len = 0;
     char err[256];
+    if (data_p)
+        *data_p = NULL;
     if (eod_msg_encode (msg, &data, &len, err, sizeof err)) {
         eod_log_error ("not sent: %s", err);
         return -1;
     }
-    int rc = 0;
-    if (identity) {
-        zframe_t *id = zframe_dup (identity);
-        rc = zframe_send (&id, sock, ZFRAME_MORE);
-        if (rc)
-            zframe_destroy (&id);
-    }
-    if (rc == 0) {
-        zframe_t *frame = zframe_new (data, len);
-        rc = zframe_send (&frame, sock, 0);
-        if (rc)
-            zframe_destroy (&frame);
-    }
+    int rc = s_send_bytes (sock, identity, data, len, 0);
     if (rc)
         eod_log_warn ("send %s failed: %s", eod_msg_type_name (msg->type), zmq_strerror (zmq_errno ()));
     if (rc == 0 && msg->type != EOD_MSG_CREDS) {
@@ -616,8 +626,35 @@ eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_
             free (json);
         }
     }
+    if (rc == 0 && data_p && msg->type != EOD_MSG_CREDS) {
+        *data_p = data;
+        *len_p = len;
+        return 0;
+    }
     free (data);
     return rc ? -1 : 0;
+}
+
+int
+eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg)
+{
+    return eod_stage_send_keep (self, sock, identity, msg, NULL, NULL);
+}
+
+int
+eod_stage_send_again (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const char *data, size_t len)
+{
+    if (s_send_bytes (sock, identity, data, len, ZFRAME_DONTWAIT)) {
+        int err = zmq_errno ();
+        if (err != EAGAIN)
+            eod_log_warn ("send again failed: %s", zmq_strerror (err));
+        errno = err;
+        return -1;
+    }
+    s_trace (self, data, len);
+    if (self->log_messages)
+        eod_log_info ("sent again a message of %zu bytes", len);
+    return 0;
 }
 
 void

@@ -71,6 +71,17 @@ int eod_curve_keygen (const char *dir, const char *name);
 //  Traces it on the stage's PUB unless it is CREDS. 0 or -1 (logged).
 int eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg);
 
+//  Same, and when sent hands over the encoded frame in *data and *len (the
+//  caller frees it), for eod_stage_send_again; *data is NULL otherwise, and
+//  always for CREDS, which are never kept.
+int eod_stage_send_keep (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg, char **data,
+                         size_t *len);
+
+//  Sends a frame eod_stage_send_keep handed over, again (traced), never
+//  waiting: 0, or -1 with errno EAGAIN when the socket's queue is full (the
+//  peer is not reading), or another errno (logged).
+int eod_stage_send_again (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const char *data, size_t len);
+
 //  Publishes msg on the stage's trace PUB only (counters for eod-status and
 //  eod-tap); nothing when the stage has no trace socket. Never blocks.
 void eod_stage_publish (eod_stage_t *self, const eod_msg_t *msg);

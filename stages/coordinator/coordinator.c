@@ -33,6 +33,7 @@
 #define S_WRITING_MAX 512             //  RESULTs the writer has not acknowledged before dispatch waits
 #define S_WRITER_HWM S_WRITING_MAX    //  so a send to the writer never blocks
 #define S_WRITER_WAIT_MS 5            //  poll again this soon while dispatch waits for the writer
+#define S_KEPT_MAX_BYTES (8u << 20)   //  RESULTs kept for the writer until its ACK; beyond, a lost one is fetched again
 
 typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
 
@@ -90,6 +91,14 @@ typedef struct {
     long requests;
     long rate_limited;
 } s_key_t;
+
+//  A RESULT as sent to the writer, kept until the writer acknowledges it: a
+//  writer that died before making it durable is sent it again instead of the
+//  API being asked again.
+typedef struct {
+    char *data;
+    size_t len;
+} s_kept_t;
 
 typedef struct {
     zframe_t *identity;
@@ -151,6 +160,8 @@ struct _coordinator_t {
     long resumed;                     //  tasks the ledger had as written
     long unsettled;                   //  tasks neither done nor failed
     long writing;                     //  tasks whose rows the writer has not acknowledged
+    zhashx_t *kept;                   //  task_id -> s_kept_t, for tasks being written
+    size_t kept_bytes;
     int64_t last_lease_scan_ms;
     int64_t hold_until_ms;            //  no dispatch before: the writer reconciles a resumed run
 };
@@ -221,6 +232,17 @@ s_task_free (void **item)
         free (t->outcome);
         free (t->meta);
         free (t);
+        *item = NULL;
+    }
+}
+
+static void
+s_kept_free (void **item)
+{
+    s_kept_t *k = *item;
+    if (k) {
+        free (k->data);
+        free (k);
         *item = NULL;
     }
 }
@@ -550,6 +572,8 @@ coordinator_new (eod_stage_t *stage, bool once)
     zlistx_set_destructor (self->runs, s_run_free);
     self->workers = zhashx_new ();
     zhashx_set_destructor (self->workers, s_worker_free);
+    self->kept = zhashx_new ();
+    zhashx_set_destructor (self->kept, s_kept_free);
     //  Both queues are bounded, so a 10,000-code listing or a slow writer
     //  does not pile up here: the lister waits on its send, and dispatch
     //  waits while the writer's queue is full (see s_dispatch).
@@ -587,6 +611,7 @@ coordinator_destroy (coordinator_t **self_p)
     zsock_destroy (&self->fetchers);
     zsock_destroy (&self->input);
     zlistx_destroy (&self->queue);
+    zhashx_destroy (&self->kept);
     zhashx_destroy (&self->tasks);
     zlistx_destroy (&self->runs);
     zhashx_destroy (&self->workers);
@@ -607,11 +632,23 @@ coordinator_destroy (coordinator_t **self_p)
 
 //  ---------------------------------------------------------------- tasks
 
+//  A task leaves T_WRITING: its RESULT is no longer kept.
+static void
+s_written (coordinator_t *self, s_task_t *t)
+{
+    self->writing--;
+    s_kept_t *k = zhashx_lookup (self->kept, s_task_id (t));
+    if (k) {
+        self->kept_bytes -= k->len;
+        zhashx_delete (self->kept, s_task_id (t));
+    }
+}
+
 static void
 s_requeue (coordinator_t *self, s_task_t *t, int64_t delay_ms)
 {
     if (t->state == T_WRITING)
-        self->writing--;
+        s_written (self, t);
     t->state = T_QUEUED;
     t->worker = 0;
     t->not_before_ms = eod_clock_ms () + delay_ms;
@@ -624,7 +661,7 @@ s_settle (coordinator_t *self, s_task_t *t, s_task_state_t state, int kind, cons
     if (t->state != T_DONE && t->state != T_FAILED)
         self->unsettled--;
     if (t->state == T_WRITING)
-        self->writing--;
+        s_written (self, t);
     t->state = (uint8_t) state;
     t->kind = (uint8_t) kind;
     t->worker = 0;
@@ -669,6 +706,8 @@ static void s_set_end (coordinator_t *self, eod_msg_t **msg_p);
 static void
 s_forget_tasks (coordinator_t *self)
 {
+    zhashx_purge (self->kept);
+    self->kept_bytes = 0;
     zhashx_purge (self->tasks);
     zlistx_purge (self->queue);
     zlistx_purge (self->runs);
@@ -999,10 +1038,23 @@ s_forward_to_writer (coordinator_t *self, s_task_t *t, eod_msg_t *result)
     eod_msg_set (&result->mode, t->run->mode);
     eod_msg_set (&result->date_from, s_task_field (t, S_TASK_FROM));
     eod_msg_set (&result->date_to, s_task_field (t, S_TASK_TO));
-    if (eod_stage_send (self->stage, self->writer, NULL, result) == 0) {
+    //  Kept until the writer's ACK, within S_KEPT_MAX_BYTES.
+    char *data = NULL;
+    size_t len = 0;
+    bool keep = self->kept_bytes < S_KEPT_MAX_BYTES;
+    if (eod_stage_send_keep (self->stage, self->writer, NULL, result, keep ? &data : NULL, &len) == 0) {
         t->state = T_WRITING;
         self->writing++;
         t->deadline_ms = eod_clock_ms () + self->ack_timeout_ms;
+        s_kept_t *k = data ? malloc (sizeof *k) : NULL;
+        if (k) {
+            k->data = data;
+            k->len = len;
+            zhashx_update (self->kept, s_task_id (t), k);
+            self->kept_bytes += len;
+        }
+        else
+            free (data);
     }
     else
         s_requeue (self, t, S_BACKOFF_BASE_MS);
@@ -1351,10 +1403,25 @@ s_housekeeping (coordinator_t *self)
     bool scan = now - self->last_lease_scan_ms >= S_LEASE_SCAN_MS;
     if (scan)
         self->last_lease_scan_ms = now;
+    long resent = 0, waiting = 0;
     for (s_task_t *t = scan ? zhashx_first (self->tasks) : NULL; t; t = zhashx_next (self->tasks)) {
         if (t->state == T_WRITING && now > t->deadline_ms) {
-            eod_log_warn ("%s: the writer did not acknowledge in time: leased again", s_task_id (t));
-            s_requeue (self, t, 0);
+            //  The writer died before making it durable, or is stuck: the
+            //  kept RESULT goes to it again (it journals a task once), or
+            //  the task is fetched again when it was not kept.
+            //  A full queue to the writer still holds what it has not
+            //  read: wait for it.
+            s_kept_t *k = zhashx_lookup (self->kept, s_task_id (t));
+            int rc = k ? eod_stage_send_again (self->stage, self->writer, NULL, k->data, k->len) : -1;
+            if (k && (rc == 0 || errno == EAGAIN)) {
+                t->deadline_ms = now + self->ack_timeout_ms;
+                resent += rc == 0;
+                waiting += rc != 0;
+            }
+            else {
+                eod_log_warn ("%s: the writer did not acknowledge in time: leased again", s_task_id (t));
+                s_requeue (self, t, 0);
+            }
         }
         else if (t->state == T_LEASED && now > t->deadline_ms) {
             eod_log_warn ("%s: no result from %s in time: leased again", s_task_id (t),
@@ -1362,6 +1429,9 @@ s_housekeeping (coordinator_t *self)
             s_requeue (self, t, 0);
         }
     }
+    if (resent || waiting)
+        eod_log_warn ("the writer did not acknowledge %ld result(s) in time: %ld sent to it again, %ld still queued "
+                      "for it", resent + waiting, resent, waiting);
     //  One-shot fetchers leave on END: no heartbeats after it.
     if (!(self->once && self->done_sent) && now - self->last_heartbeat_ms >= self->heartbeat_ms) {
         self->last_heartbeat_ms = now;
