@@ -1070,7 +1070,9 @@ struct _writer_t {
     zsock_t *uploader;    //  PUSH to the uploader
     //  FILE and END sent to the uploader and not acknowledged yet (copies):
     //  sent again every S_RESEND_MS, so a message lost with a killed
-    //  uploader's queue is not lost for the run.
+    //  uploader's queue is not lost for the run. An END goes only once every
+    //  FILE before it is acknowledged: the uploader ends the run on END, and
+    //  must not end it while a FILE lost with a killed uploader is resent.
     zlistx_t *outbox;
     int64_t resend_at;
     char journal_dir[1024];
@@ -1274,13 +1276,25 @@ s_on_reconcile (writer_t *self, const eod_msg_t *job)
     eod_log_info ("%s: reconcile: %ld journalled task(s) acknowledged", job->run_id, sent);
 }
 
-//  Sends msg (taken) to the uploader and keeps it until acknowledged.
+//  FILEs in the outbox: not acknowledged by the uploader.
+static size_t
+s_files_unacked (writer_t *self)
+{
+    size_t n = 0;
+    for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox))
+        n += m->type == EOD_MSG_FILE;
+    return n;
+}
+
+//  Sends msg (taken) to the uploader and keeps it until acknowledged; an
+//  END waits in the outbox while a FILE is unacknowledged.
 static void
 s_to_uploader (writer_t *self, eod_msg_t **msg_p)
 {
     if (!*msg_p)
         return;
-    eod_stage_send (self->stage, self->uploader, NULL, *msg_p);
+    if ((*msg_p)->type != EOD_MSG_END || s_files_unacked (self) == 0)
+        eod_stage_send (self->stage, self->uploader, NULL, *msg_p);
     zlistx_add_end (self->outbox, *msg_p);
     *msg_p = NULL;
     if (!self->resend_at)
@@ -1294,14 +1308,21 @@ s_on_uploader_ack (writer_t *self, const eod_msg_t *ack)
     if (!ack->task_id)
         return;
     bool end = strcmp (ack->task_id, "END") == 0;
+    bool deleted = false;
     for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox)) {
         bool match = end ? m->type == EOD_MSG_END && ack->run_id && m->run_id && strcmp (m->run_id, ack->run_id) == 0
                          : m->type == EOD_MSG_FILE && m->path && strcmp (m->path, ack->task_id) == 0;
         if (match) {
             zlistx_delete (self->outbox, zlistx_cursor (self->outbox));
+            deleted = true;
             break;
         }
     }
+    //  The last FILE acknowledged: the END waiting for it goes.
+    if (deleted && !end && s_files_unacked (self) == 0)
+        for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox))
+            if (m->type == EOD_MSG_END)
+                eod_stage_send (self->stage, self->uploader, NULL, m);
     if (zlistx_size (self->outbox) == 0)
         self->resend_at = 0;
 }
@@ -1314,8 +1335,10 @@ s_resend (writer_t *self)
     if (!self->resend_at || now < self->resend_at)
         return;
     eod_log_info ("the uploader has not acknowledged %zu message(s): sending them again", zlistx_size (self->outbox));
+    bool files = s_files_unacked (self) > 0;
     for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox))
-        eod_stage_send (self->stage, self->uploader, NULL, m);
+        if (m->type != EOD_MSG_END || !files)
+            eod_stage_send (self->stage, self->uploader, NULL, m);
     self->resend_at = now + S_RESEND_MS;
 }
 
@@ -1472,8 +1495,9 @@ s_forward_end (writer_t *self, eod_msg_t *end)
         eod_msg_set (&end->status, "failed");
         eod_msg_set (&end->error, "the writer could not write the run's files");
     }
-    eod_log_info ("%s: END passed to the uploader (%ld rows, %ld files written)", end->run_id ? end->run_id : "?",
-                  self->rows_written, self->files);
+    size_t unacked = s_files_unacked (self);
+    eod_log_info ("%s: END passed to the uploader (%ld rows, %ld files written)%s", end->run_id ? end->run_id : "?",
+                  self->rows_written, self->files, unacked ? ", sent once it acknowledges every file" : "");
     eod_msg_t *copy = eod_msg_dup (end);
     s_to_uploader (self, &copy);
 }
