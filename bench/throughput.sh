@@ -376,6 +376,8 @@ say "output in $OUT; $ncodes codes ($have available), fetchers: $fetchers_list"
 
 KEY1=PSsimDemoKey000000000000000000000000
 KEY1_SECRET=simDemoSecret$(printf 's%.0s' $(seq 1 167))
+#  The fetcher counts of the paced runs after the sweep (none made with --open-only).
+best=$OPEN_FETCHERS k2=$OPEN_FETCHERS
 if [ "$open_only" = 0 ]; then
 say "baseline: $sample codes one after another with a ${REF_SLEEP_S} s sleep after each"
 "$PY" "$BASELINE_PY" "$BASE" "$KEY1" "$KEY1_SECRET" "$OUT/codes.txt" "$sample" "$DAY" "$REF_SLEEP_S" \

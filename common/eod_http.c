@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define EOD_HTTP_TIMEOUT_MS 30000        //  whole transfer unless the caller says
 #define EOD_HTTP_CONNECT_TIMEOUT_MS 5000
@@ -40,12 +41,86 @@ eod_http_global_init (void)
 //  options between requests and keeps those connections.
 static __thread CURL *s_curl;
 
+//  The calling thread's watch (eod_http_set_watch) and the multi handle its
+//  requests run through while one is set.
+static __thread struct {
+    int fd;
+    long every_ms;
+    eod_http_watch_fn *fn;
+    void *arg;
+    CURLM *multi;
+} s_watch;
+
 void
 eod_http_thread_done (void)
 {
     if (s_curl)
         curl_easy_cleanup (s_curl);
     s_curl = NULL;
+    if (s_watch.multi)
+        curl_multi_cleanup (s_watch.multi);
+    s_watch.multi = NULL;
+}
+
+void
+eod_http_set_watch (int fd, long every_ms, eod_http_watch_fn *fn, void *arg)
+{
+    s_watch.fd = fd;
+    s_watch.every_ms = every_ms > 0 ? every_ms : 1000;
+    s_watch.fn = fn;
+    s_watch.arg = arg;
+}
+
+static int64_t
+s_now_ms (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+//  curl_easy_perform, with the thread's watch called while it runs.
+static CURLcode
+s_perform_watched (CURL *curl)
+{
+    if (!s_watch.multi)
+        s_watch.multi = curl_multi_init ();
+    CURLM *multi = s_watch.multi;
+    if (!multi || curl_multi_add_handle (multi, curl) != CURLM_OK)
+        return curl_easy_perform (curl);
+    CURLcode code = CURLE_GOT_NOTHING;
+    int64_t next = s_now_ms () + s_watch.every_ms;
+    while (true) {
+        int running = 0;
+        if (curl_multi_perform (multi, &running) != CURLM_OK) {
+            code = CURLE_OUT_OF_MEMORY;
+            break;
+        }
+        bool done = false;
+        int left;
+        CURLMsg *msg;
+        while ((msg = curl_multi_info_read (multi, &left)))
+            if (msg->msg == CURLMSG_DONE && msg->easy_handle == curl) {
+                code = msg->data.result;
+                done = true;
+            }
+        if (done || running == 0)
+            break;
+        struct curl_waitfd extra = {.fd = s_watch.fd, .events = CURL_WAIT_POLLIN};
+        int64_t wait = next - s_now_ms ();
+        if (curl_multi_wait (multi, s_watch.fd >= 0 ? &extra : NULL, s_watch.fd >= 0 ? 1 : 0,
+                             wait > 0 ? (int) wait : 0, NULL) != CURLM_OK) {
+            code = CURLE_OUT_OF_MEMORY;
+            break;
+        }
+        int64_t now = s_now_ms ();
+        if (extra.revents || now >= next) {
+            s_watch.fn (s_watch.arg);
+            next = now + s_watch.every_ms;
+        }
+    }
+    curl_multi_remove_handle (multi, curl);
+    return code;
 }
 
 void
@@ -174,7 +249,7 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
         curl_easy_setopt (curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
         curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (req->body ? req->body_len : 0));
     }
-    CURLcode code = curl_easy_perform (curl);
+    CURLcode code = s_watch.fn ? s_perform_watched (curl) : curl_easy_perform (curl);
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &resp->status);
     if (code != CURLE_OK) {
         resp->timed_out = code == CURLE_OPERATION_TIMEDOUT;

@@ -50,6 +50,16 @@ void eod_http_global_cleanup (void);
 //  this before it ends, to close them and free the handle.
 void eod_http_thread_done (void);
 
+//  While a request of the calling thread is in flight, call fn (arg) whenever
+//  fd is readable and at least every every_ms: a single-threaded program
+//  keeps serving its own socket (a ZeroMQ socket's ZMQ_FD: fn must then take
+//  every message waiting, as ZMQ_FD only signals a change) during the
+//  request. fn must not make an eod_http request. NULL fn: no watch. The
+//  request runs through a curl multi handle of the thread, kept with its
+//  connections until eod_http_thread_done.
+typedef void (eod_http_watch_fn) (void *arg);
+void eod_http_set_watch (int fd, long every_ms, eod_http_watch_fn *fn, void *arg);
+
 //  Performs one request, on a connection the calling thread opened earlier to
 //  the same host when there is one. Returns 0 when an HTTP response arrived (whatever its
 //  status), -1 on a transport error, a timeout or a body over the cap (error set).

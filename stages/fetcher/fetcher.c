@@ -4,7 +4,6 @@
 #include "eod_kis.h"
 #include "eod_log.h"
 
-#include <openssl/crypto.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,9 +16,9 @@ struct _fetcher_t {
     bool once;
     char name[128];
     zsock_t *dealer;
-    zactor_t *worker;
     zhashx_t *creds;          //  key_id -> eod_msg_t CREDS
-    bool busy;
+    bool busy;                //  a request is in flight
+    bool over;                //  END came (one-shot): leave once the request in flight is answered
     bool credit_on_result;    //  the coordinator takes a RESULT's count as READY's
     bool adjusted;
     long timeout_ms;
@@ -131,47 +130,6 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, lon
     return result;
 }
 
-//  The worker thread: receives (task, creds) pointers, sends back a RESULT pointer.
-typedef struct {
-    bool adjusted;
-    long timeout_ms;
-} s_worker_args_t;
-
-static void
-s_worker_actor (zsock_t *pipe, void *arg)
-{
-    s_worker_args_t *args = arg;
-    zsock_signal (pipe, 0);
-    while (true) {
-        zmsg_t *msg = zmsg_recv (pipe);
-        if (!msg)
-            break;
-        char *command = zmsg_popstr (msg);
-        if (command && strcmp (command, "FETCH") == 0) {
-            zframe_t *tf = zmsg_pop (msg), *cf = zmsg_pop (msg);
-            eod_msg_t *task = tf && zframe_size (tf) == sizeof (void *) ? *(eod_msg_t **) zframe_data (tf) : NULL;
-            eod_msg_t *creds = cf && zframe_size (cf) == sizeof (void *) ? *(eod_msg_t **) zframe_data (cf) : NULL;
-            eod_msg_t *result = task && creds ? fetcher_fetch (task, creds, args->adjusted, args->timeout_ms) : NULL;
-            eod_msg_destroy (&task);
-            eod_msg_destroy (&creds);
-            zsock_send (pipe, "p", result);
-            zframe_destroy (&tf);
-            zframe_destroy (&cf);
-        }
-        bool term = command && strcmp (command, "$TERM") == 0;
-        free (command);
-        zmsg_destroy (&msg);
-        if (term)
-            break;
-    }
-    free (args);
-    eod_http_thread_done ();
-    //  Release this thread's OpenSSL state (libcurl's TLS) here, before the
-    //  actor says it is done: left to the thread's exit, it races the main
-    //  thread's OpenSSL clean-up at process exit and is freed twice.
-    OPENSSL_thread_stop ();
-}
-
 static void
 s_creds_free (void **item)
 {
@@ -200,13 +158,19 @@ s_send_simple (fetcher_t *self, eod_msg_type_t type)
     eod_msg_destroy (&msg);
 }
 
+static void s_watch (void *arg);
+
 static int
 s_connect (fetcher_t *self)
 {
+    eod_http_set_watch (-1, 0, NULL, NULL);
     zsock_destroy (&self->dealer);
     self->dealer = eod_socket_new (ZMQ_DEALER, self->endpoint, false, self->stage->linger_ms);
     if (!self->dealer)
         return -1;
+    //  The request runs in this thread: while it is in flight, eod_http
+    //  hands the coordinator's messages and the heartbeats to s_watch.
+    eod_http_set_watch (zsock_fd (self->dealer), self->heartbeat_ms / 2, s_watch, self);
     self->last_heard_ms = eod_clock_ms ();
     //  Credit for one task, unless one is in flight (its RESULT will ask again).
     if (!self->busy)
@@ -234,13 +198,7 @@ fetcher_new (eod_stage_t *stage, const char *endpoint, bool once)
     self->reconnect_ms = 1000;
     self->creds = zhashx_new ();
     zhashx_set_destructor (self->creds, s_creds_free);
-    s_worker_args_t *args = calloc (1, sizeof *args);
-    if (!args)
-        goto fail;
-    args->adjusted = self->adjusted;
-    args->timeout_ms = self->timeout_ms;
-    self->worker = zactor_new (s_worker_actor, args);
-    if (!self->worker || s_connect (self))
+    if (s_connect (self))
         goto fail;
     return self;
 fail:
@@ -254,23 +212,26 @@ fetcher_destroy (fetcher_t **self_p)
     if (!self_p || !*self_p)
         return;
     fetcher_t *self = *self_p;
-    zactor_destroy (&self->worker);
+    eod_http_set_watch (-1, 0, NULL, NULL);
+    eod_http_thread_done ();
     zsock_destroy (&self->dealer);
     zhashx_destroy (&self->creds);
     free (self);
     *self_p = NULL;
 }
 
-//  Returns true when the run is over for a one-shot fetcher.
-static bool
+static void s_fetch (fetcher_t *self, eod_msg_t **task_p, const eod_msg_t *creds);
+
+//  One message from the coordinator. A TASK while a request is in flight
+//  (a coordinator that lost count) is answered retryable at once.
+static void
 s_on_coordinator (fetcher_t *self)
 {
     eod_msg_t *msg = eod_stage_recv (self->stage, self->dealer, NULL);
     self->last_heard_ms = eod_clock_ms ();
     self->reconnect_ms = 1000;
     if (!msg)
-        return false;
-    bool over = false;
+        return;
     if (msg->type == EOD_MSG_CREDS) {
         eod_log_secret (msg->token);
         eod_log_secret (msg->app_secret);
@@ -297,68 +258,72 @@ s_on_coordinator (fetcher_t *self)
             if (!self->busy)
                 s_send_simple (self, EOD_MSG_READY);
         }
-        else {
-            self->busy = true;
-            //  The worker owns the task and a copy of the credentials (CREDS may
-            //  be replaced while the request is in flight) and frees both.
-            zsock_send (self->worker, "spp", "FETCH", msg, eod_msg_dup (creds));
-            msg = NULL;
-        }
+        else
+            s_fetch (self, &msg, creds);
     }
     else if (msg->type == EOD_MSG_END)
-        over = self->once;
+        self->over = self->over || self->once;
     else if (msg->type != EOD_MSG_HEARTBEAT)
         eod_log_warn ("unexpected %s from the coordinator: ignored", eod_msg_type_name (msg->type));
     eod_msg_destroy (&msg);
-    return over;
+}
+
+//  Every message waiting from the coordinator, and a heartbeat when one is
+//  due: the main loop's work, and eod_http's watch while a request is in
+//  flight. The heartbeat goes first: a send may take the socket's signal,
+//  so the messages are taken until ZMQ_EVENTS says none is left.
+static void
+s_watch (void *arg)
+{
+    fetcher_t *self = arg;
+    if (eod_clock_ms () - self->last_sent_ms >= self->heartbeat_ms)
+        s_send_simple (self, EOD_MSG_HEARTBEAT);
+    while (zsock_events (self->dealer) & ZMQ_POLLIN)
+        s_on_coordinator (self);
+}
+
+//  Makes the task's request in this thread (s_watch keeps the coordinator's
+//  link served meanwhile) and answers it.
+static void
+s_fetch (fetcher_t *self, eod_msg_t **task_p, const eod_msg_t *creds)
+{
+    self->busy = true;
+    //  A copy of the credentials: CREDS may be replaced during the request.
+    eod_msg_t *mine = eod_msg_dup (creds);
+    eod_msg_t *result = mine ? fetcher_fetch (*task_p, mine, self->adjusted, self->timeout_ms) : NULL;
+    eod_msg_destroy (&mine);
+    eod_msg_destroy (task_p);
+    self->busy = false;
+    //  A coordinator that says so in its CREDS takes the RESULT's count as a
+    //  READY's: one message a task instead of two.
+    bool credit = result && self->credit_on_result;
+    if (result) {
+        result->count = credit ? 1 : 0;
+        s_send (self, result);
+        eod_msg_destroy (&result);
+    }
+    if (!credit)
+        s_send_simple (self, EOD_MSG_READY);
 }
 
 int
 fetcher_run (fetcher_t *self)
 {
-    zpoller_t *poller = zpoller_new (self->dealer, self->worker, NULL);
-    bool over = false;
-    while (!zsys_interrupted && !over) {
-        void *which = zpoller_wait (poller, (int) self->heartbeat_ms / 2);
-        if (which == self->dealer)
-            over = s_on_coordinator (self);
-        else if (which == self->worker) {
-            eod_msg_t *result = NULL;
-            zsock_recv (self->worker, "p", &result);
-            self->busy = false;
-            //  A coordinator that says so in its CREDS takes the RESULT's
-            //  count as a READY's: one message a task instead of two.
-            bool credit = result && self->credit_on_result;
-            if (result) {
-                result->count = credit ? 1 : 0;
-                s_send (self, result);
-                eod_msg_destroy (&result);
-            }
-            if (!credit)
-                s_send_simple (self, EOD_MSG_READY);
-        }
-        else if (zpoller_terminated (poller))
+    while (!zsys_interrupted && !self->over) {
+        zmq_pollitem_t item = {zsock_resolve (self->dealer), 0, ZMQ_POLLIN, 0};
+        int n = zmq_poll (&item, 1, (long) self->heartbeat_ms / 2);
+        if (n < 0 && zmq_errno () != EINTR)
             break;
+        s_watch (self);
         int64_t now = eod_clock_ms ();
-        if (now - self->last_sent_ms >= self->heartbeat_ms)
-            s_send_simple (self, EOD_MSG_HEARTBEAT);
         if (now - self->last_heard_ms > self->heartbeat_ms * S_COORDINATOR_SILENCE_LIVENESS
                                             + self->reconnect_ms) {
             eod_log_warn ("coordinator silent for %ld ms: reconnecting to %s", (long) (now - self->last_heard_ms),
                           self->endpoint);
-            zpoller_remove (poller, self->dealer);
-            if (s_connect (self) == 0)
-                zpoller_add (poller, self->dealer);
+            s_connect (self);
             self->reconnect_ms = self->reconnect_ms * 2 > S_RECONNECT_MAX_MS ? S_RECONNECT_MAX_MS
                                                                              : self->reconnect_ms * 2;
         }
     }
-    if (self->busy) {
-        //  Wait for the request in flight so its memory is not lost.
-        eod_msg_t *result = NULL;
-        zsock_recv (self->worker, "p", &result);
-        eod_msg_destroy (&result);
-    }
-    zpoller_destroy (&poller);
     return 0;
 }
