@@ -1,6 +1,7 @@
 /*  eod_http — see eod_http.h. */
 #include "eod_http.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -71,14 +72,6 @@ eod_http_set_watch (int fd, long every_ms, eod_http_watch_fn *fn, void *arg)
     s_watch.arg = arg;
 }
 
-static int64_t
-s_now_ms (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 //  curl_easy_perform, with the thread's watch called while it runs.
 static CURLcode
 s_perform_watched (CURL *curl)
@@ -89,7 +82,7 @@ s_perform_watched (CURL *curl)
     if (!multi || curl_multi_add_handle (multi, curl) != CURLM_OK)
         return curl_easy_perform (curl);
     CURLcode code = CURLE_GOT_NOTHING;
-    int64_t next = s_now_ms () + s_watch.every_ms;
+    int64_t next = eod_monotonic_ms () + s_watch.every_ms;
     while (true) {
         int running = 0;
         if (curl_multi_perform (multi, &running) != CURLM_OK) {
@@ -107,13 +100,13 @@ s_perform_watched (CURL *curl)
         if (done || running == 0)
             break;
         struct curl_waitfd extra = {.fd = s_watch.fd, .events = CURL_WAIT_POLLIN};
-        int64_t wait = next - s_now_ms ();
+        int64_t wait = next - eod_monotonic_ms ();
         if (curl_multi_wait (multi, s_watch.fd >= 0 ? &extra : NULL, s_watch.fd >= 0 ? 1 : 0,
                              wait > 0 ? (int) wait : 0, NULL) != CURLM_OK) {
             code = CURLE_OUT_OF_MEMORY;
             break;
         }
-        int64_t now = s_now_ms ();
+        int64_t now = eod_monotonic_ms ();
         if (extra.revents || now >= next) {
             s_watch.fn (s_watch.arg);
             next = now + s_watch.every_ms;

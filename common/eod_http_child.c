@@ -17,6 +17,7 @@
       response: rc status timed_out error headers body */
 #include "eod_http.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <czmq.h>
 
@@ -283,14 +284,6 @@ eod_http_child_decode_response (const char *buf, size_t len, int *rc, eod_http_r
 
 //  ---------------------------------------------------------------- the two sides
 
-static int64_t
-s_now_ms (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 s_send_all (int fd, const char *data, size_t len, bool socket)
 {
@@ -316,7 +309,7 @@ s_read_all (int fd, size_t max, int64_t deadline_ms, char **out, size_t *len)
     size_t have = 0;
     while (true) {
         if (deadline_ms) {
-            int64_t left = deadline_ms - s_now_ms ();
+            int64_t left = deadline_ms - eod_monotonic_ms ();
             struct pollfd p = {.fd = fd, .events = POLLIN};
             int ready = left > 0 ? poll (&p, 1, (int) (left > INT_MAX ? INT_MAX : left)) : 0;
             if (ready < 0 && errno == EINTR)
@@ -416,7 +409,7 @@ eod_http_child_perform (const eod_http_request_t *req, eod_http_response_t *resp
     long timeout = req->timeout_ms > 0 ? req->timeout_ms : S_DEFAULT_TIMEOUT_MS;
     long connect = req->connect_timeout_ms > 0 ? req->connect_timeout_ms : S_DEFAULT_CONNECT_MS;
     size_t max = (req->max_body ? req->max_body : EOD_HTTP_BODY_MAX_DEFAULT) + S_RESPONSE_SLACK;
-    if (s_read_all (sv[0], max, s_now_ms () + timeout + connect + S_GRACE_MS, &answer, &answer_len)) {
+    if (s_read_all (sv[0], max, eod_monotonic_ms () + timeout + connect + S_GRACE_MS, &answer, &answer_len)) {
         resp->timed_out = errno == ETIMEDOUT;
         snprintf (resp->error, sizeof resp->error, "%s: no whole answer: %s", program, strerror (errno));
         goto out;

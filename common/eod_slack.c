@@ -7,6 +7,7 @@
 
 #include "eod_http.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -61,14 +62,6 @@ typedef enum {
     S_ATTEMPT_RETRY,          //  429, 5xx, network error, ok:false ratelimited
     S_ATTEMPT_FATAL           //  anything else: auth, channel, payload errors
 } s_attempt_t;
-
-static int64_t
-s_now_ms (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 s_sleep_ms (int64_t ms)
@@ -352,14 +345,14 @@ eod_slack_post (eod_slack_t *self, const char *json_body, char *err, size_t errl
 
     const char *headers[] = {"Content-Type: application/json; charset=utf-8", self->auth_header, NULL};
     const char *target = self->webhook ? "webhook" : self->url;   //  the webhook URL is a secret
-    const int64_t deadline = s_now_ms () + self->max_wait_ms;
+    const int64_t deadline = eod_monotonic_ms () + self->max_wait_ms;
     s_pace_slot_t *slot = s_pace_slot (self, channel);
     char reason[EOD_SLACK_REASON_MAX] = "no attempt made";
     int64_t backoff_ms = EOD_SLACK_BACKOFF_MS;
     int rc = -1;
 
     for (int attempt = 1; attempt <= self->max_attempts; attempt++) {
-        int64_t now = s_now_ms ();
+        int64_t now = eod_monotonic_ms ();
         int64_t pace_wait = slot->last_ms + EOD_SLACK_PACE_MS - now;
         if (pace_wait > 0) {
             if (now + pace_wait >= deadline) {
@@ -368,7 +361,7 @@ eod_slack_post (eod_slack_t *self, const char *json_body, char *err, size_t errl
                 break;
             }
             s_sleep_ms (pace_wait);
-            now = s_now_ms ();
+            now = eod_monotonic_ms ();
         }
         int64_t left = deadline - now;
         if (left <= 0)
@@ -392,12 +385,12 @@ eod_slack_post (eod_slack_t *self, const char *json_body, char *err, size_t errl
         if (eod_http_perform (&req, &resp) != 0) {
             snprintf (reason, sizeof reason, "%s", resp.error[0] ? resp.error : "network error");
             if (resp.timed_out)
-                slot->last_ms = s_now_ms ();   //  it may have arrived: pace as if it had
+                slot->last_ms = eod_monotonic_ms ();   //  it may have arrived: pace as if it had
             outcome = S_ATTEMPT_RETRY;
         }
         else {
             //  Slack saw this message (whatever it answered): the pacing slot starts now.
-            slot->last_ms = s_now_ms ();
+            slot->last_ms = eod_monotonic_ms ();
             outcome = s_classify (self, &resp, &wait_ms, reason, sizeof reason);
         }
         eod_http_response_free (&resp);
@@ -412,7 +405,7 @@ eod_slack_post (eod_slack_t *self, const char *json_body, char *err, size_t errl
         eod_log_redact (reason);
         if (attempt == self->max_attempts)
             break;
-        if (s_now_ms () + wait_ms >= deadline) {
+        if (eod_monotonic_ms () + wait_ms >= deadline) {
             eod_log_warn ("slack: %s: attempt %d: %s; a retry would pass max_wait_ms (%ld ms)", target, attempt,
                           reason, self->max_wait_ms);
             break;

@@ -225,3 +225,11 @@ eod_utf8_repair (char *s)
     }
     return replaced;
 }
+
+int64_t
+eod_monotonic_ms (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 //  Trims ASCII white space at both ends, in place; returns s.
@@ -44,5 +45,8 @@ size_t eod_utf8_repair (char *s);
 
 //  fsync of the directory holding path, so a rename is durable. 0 or -1.
 int eod_fsync_dir_of (const char *path);
+
+//  Milliseconds on a monotonic clock.
+int64_t eod_monotonic_ms (void);
 
 #endif

@@ -1,6 +1,7 @@
 /*  eod_zmq — see eod_zmq.h. */
 #include "eod_zmq.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -32,9 +33,7 @@ static zlist_t *s_monitors;
 int64_t
 eod_clock_ms (void)
 {
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return eod_monotonic_ms ();
 }
 
 //  mkdir -p of the directory holding an ipc:// socket file.
