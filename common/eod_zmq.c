@@ -672,6 +672,23 @@ eod_stage_publish (eod_stage_t *self, const eod_msg_t *msg)
     free (data);
 }
 
+//  The message in a frame received on the stage, or NULL (logged) when it is
+//  malformed.
+static eod_msg_t *
+s_decode (eod_stage_t *self, const void *data, size_t size)
+{
+    char err[256];
+    eod_msg_t *msg = eod_msg_decode (data, size, err, sizeof err);
+    if (!msg)
+        eod_log_warn ("%s: dropped a malformed message (%zu bytes): %s", self->name, size, err);
+    else if (self->log_messages && msg->type != EOD_MSG_CREDS) {
+        char *json = eod_msg_to_json (msg);
+        eod_log_info ("received %s", json ? json : "?");
+        free (json);
+    }
+    return msg;
+}
+
 eod_msg_t *
 eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity)
 {
@@ -692,19 +709,58 @@ eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity)
         eod_log_warn ("%s: dropped a message of %zu frames (expected 1)", self->name, zmsg_size (zmsg));
     else {
         zframe_t *frame = zmsg_first (zmsg);
-        char err[256];
-        msg = eod_msg_decode (zframe_data (frame), zframe_size (frame), err, sizeof err);
-        if (!msg)
-            eod_log_warn ("%s: dropped a malformed message (%zu bytes): %s", self->name, zframe_size (frame),
-                          err);
-        else if (self->log_messages && msg->type != EOD_MSG_CREDS) {
-            char *json = eod_msg_to_json (msg);
-            eod_log_info ("received %s", json ? json : "?");
-            free (json);
-        }
+        msg = s_decode (self, zframe_data (frame), zframe_size (frame));
     }
     zmsg_destroy (&zmsg);
     if (!msg && identity)
+        zframe_destroy (identity);
+    return msg;
+}
+
+#define S_PARTS_MAX 3   //  routing frame, empty delimiter, payload
+
+eod_msg_t *
+eod_stage_try_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, bool *taken)
+{
+    void *handle = zsock_resolve (sock);
+    zmq_msg_t parts[S_PARTS_MAX];
+    size_t n = 0, total = 0;
+    *taken = false;
+    while (true) {
+        zmq_msg_t part;
+        zmq_msg_init (&part);
+        if (zmq_msg_recv (&part, handle, ZMQ_DONTWAIT) < 0) {
+            //  EAGAIN: nothing waiting (the first part of a message never
+            //  comes without the rest).
+            zmq_msg_close (&part);
+            break;
+        }
+        *taken = true;
+        bool more = zmq_msg_more (&part);
+        if (n < S_PARTS_MAX)
+            parts[n++] = part;
+        else
+            zmq_msg_close (&part);
+        total++;
+        if (!more)
+            break;
+    }
+    eod_msg_t *msg = NULL;
+    size_t at = 0;
+    if (*taken && identity && n > 0) {
+        *identity = zframe_new (zmq_msg_data (&parts[0]), zmq_msg_size (&parts[0]));
+        at = 1;
+        //  DEALER peers may send an empty delimiter; accept both shapes.
+        if (n - at > 1 && zmq_msg_size (&parts[at]) == 0)
+            at++;
+    }
+    if (*taken && (total - at != 1 || at >= n))
+        eod_log_warn ("%s: dropped a message of %zu frames (expected 1)", self->name, total - at);
+    else if (*taken)
+        msg = s_decode (self, zmq_msg_data (&parts[at]), zmq_msg_size (&parts[at]));
+    for (size_t i = 0; i < n; i++)
+        zmq_msg_close (&parts[i]);
+    if (!msg && identity && *taken)
         zframe_destroy (identity);
     return msg;
 }

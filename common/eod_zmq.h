@@ -91,6 +91,11 @@ void eod_stage_publish (eod_stage_t *self, const eod_msg_t *msg);
 //  from and NULL is returned (the caller just goes on).
 eod_msg_t *eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity);
 
+//  Same, never waiting: *taken is false when no message was waiting, true
+//  when one was taken off the socket (NULL returned when it was malformed,
+//  logged). Cheaper than asking ZMQ_EVENTS before each eod_stage_recv.
+eod_msg_t *eod_stage_try_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, bool *taken);
+
 //  An incident of the run (a stage restarted, a fetcher lost): logged and sent
 //  as a warn EVENT with fields kind=incident; the run summary lists them.
 void eod_stage_incident (eod_stage_t *self, const char *run_id, const char *market, const char *format, ...)

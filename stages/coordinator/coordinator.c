@@ -1312,13 +1312,15 @@ s_dispatch (coordinator_t *self)
     return S_POLL_MAX_MS;
 }
 
-static void
+//  One message from a fetcher, when one is waiting: false when none was.
+static bool
 s_on_fetcher (coordinator_t *self)
 {
     zframe_t *identity = NULL;
-    eod_msg_t *msg = eod_stage_recv (self->stage, self->fetchers, &identity);
+    bool taken;
+    eod_msg_t *msg = eod_stage_try_recv (self->stage, self->fetchers, &identity, &taken);
     if (!msg)
-        return;
+        return taken;
     s_worker_t *w = s_worker (self, identity, msg->type == EOD_MSG_READY || msg->type == EOD_MSG_HEARTBEAT ? msg->worker : NULL);
     switch (msg->type) {
     case EOD_MSG_READY:
@@ -1343,14 +1345,18 @@ s_on_fetcher (coordinator_t *self)
         w->new = false;
     eod_msg_destroy (&msg);
     zframe_destroy (&identity);
+    return true;
 }
 
-static void
+//  One message of the input (lister, writer), when one is waiting: false
+//  when none was.
+static bool
 s_on_input (coordinator_t *self)
 {
-    eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
+    bool taken;
+    eod_msg_t *msg = eod_stage_try_recv (self->stage, self->input, NULL, &taken);
     if (!msg)
-        return;
+        return taken;
     switch (msg->type) {
     case EOD_MSG_TASK: s_on_task (self, &msg); break;
     case EOD_MSG_LISTED:
@@ -1371,6 +1377,7 @@ s_on_input (coordinator_t *self)
     default: eod_log_warn ("unexpected %s on the input: ignored", eod_msg_type_name (msg->type));
     }
     eod_msg_destroy (&msg);
+    return true;
 }
 
 //  Leases of dead fetchers and results the writer never acknowledged go back
@@ -1819,14 +1826,13 @@ coordinator_run (coordinator_t *self)
         void *which = zpoller_wait (self->poller, (int) (timeout < 1 ? 1 : timeout > S_POLL_MAX_MS ? S_POLL_MAX_MS : timeout));
         if (which == self->input) {
             //  Take the whole listing in one go: the lister must not wait on us.
-            for (int i = 0; i < S_INPUT_BATCH && (zsock_events (self->input) & ZMQ_POLLIN); i++)
-                s_on_input (self);
+            for (int i = 0; i < S_INPUT_BATCH && s_on_input (self); i++)
+                ;
         }
         else if (which == self->fetchers) {
             //  READY and RESULT come in bursts: take what is there, then dispatch.
-            s_on_fetcher (self);
-            for (int i = 1; i < S_FETCHER_BATCH && (zsock_events (self->fetchers) & ZMQ_POLLIN); i++)
-                s_on_fetcher (self);
+            for (int i = 0; i < S_FETCHER_BATCH && s_on_fetcher (self); i++)
+                ;
         }
         else if (which == self->service)
             s_on_service (self);

@@ -222,16 +222,20 @@ fetcher_destroy (fetcher_t **self_p)
 
 static void s_fetch (fetcher_t *self, eod_msg_t **task_p, const eod_msg_t *creds);
 
-//  One message from the coordinator. A TASK while a request is in flight
-//  (a coordinator that lost count) is answered retryable at once.
-static void
+//  One message from the coordinator, when one is waiting (false when none
+//  was). A TASK while a request is in flight (a coordinator that lost count)
+//  is answered retryable at once.
+static bool
 s_on_coordinator (fetcher_t *self)
 {
-    eod_msg_t *msg = eod_stage_recv (self->stage, self->dealer, NULL);
+    bool taken;
+    eod_msg_t *msg = eod_stage_try_recv (self->stage, self->dealer, NULL, &taken);
+    if (!taken)
+        return false;
     self->last_heard_ms = eod_clock_ms ();
     self->reconnect_ms = 1000;
     if (!msg)
-        return;
+        return true;
     if (msg->type == EOD_MSG_CREDS) {
         eod_log_secret (msg->token);
         eod_log_secret (msg->app_secret);
@@ -266,20 +270,22 @@ s_on_coordinator (fetcher_t *self)
     else if (msg->type != EOD_MSG_HEARTBEAT)
         eod_log_warn ("unexpected %s from the coordinator: ignored", eod_msg_type_name (msg->type));
     eod_msg_destroy (&msg);
+    return true;
 }
 
 //  Every message waiting from the coordinator, and a heartbeat when one is
 //  due: the main loop's work, and eod_http's watch while a request is in
 //  flight. The heartbeat goes first: a send may take the socket's signal,
-//  so the messages are taken until ZMQ_EVENTS says none is left.
+//  so the messages are taken until none is left (a receive that finds none
+//  leaves ZMQ_FD ready to signal the next).
 static void
 s_watch (void *arg)
 {
     fetcher_t *self = arg;
     if (eod_clock_ms () - self->last_sent_ms >= self->heartbeat_ms)
         s_send_simple (self, EOD_MSG_HEARTBEAT);
-    while (zsock_events (self->dealer) & ZMQ_POLLIN)
-        s_on_coordinator (self);
+    while (s_on_coordinator (self))
+        ;
 }
 
 //  Makes the task's request in this thread (s_watch keeps the coordinator's

@@ -24,6 +24,7 @@
 #define S_INPUT_HWM S_BATCH_MAX   //  messages queued in this process per peer: one batch
 #define S_RESEND_MS 2000          //  FILE/END the uploader has not acknowledged are sent again
 #define S_POLL_MS 500
+#define S_GROUP_MS 2              //  a batch with results waits this long for more before its fsync
 
 //  KR: output2 (13), output1 less what output2 has (23), master file (5).
 static const char *const s_kr_columns[] = {
@@ -1524,11 +1525,25 @@ writer_run (writer_t *self)
             continue;
         }
         //  One batch: everything waiting, up to S_BATCH_MAX results, then one
-        //  fsync, then the batch's ACKs.
+        //  fsync, then the batch's ACKs. Results that come one at a time (a
+        //  fast run) are grouped: the batch waits up to S_GROUP_MS for more,
+        //  for one fsync per group instead of one per result.
         size_t nacks = 0;
+        int64_t group_until = 0;
         self->sync_failed = false;
-        while (nacks < S_BATCH_MAX && (zsock_events (self->input) & ZMQ_POLLIN)) {
-            eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
+        while (nacks < S_BATCH_MAX) {
+            bool taken;
+            eod_msg_t *msg = eod_stage_try_recv (self->stage, self->input, NULL, &taken);
+            if (!taken) {
+                if (nacks == 0)
+                    break;
+                int64_t now = eod_clock_ms ();
+                if (!group_until)
+                    group_until = now + S_GROUP_MS;
+                if (now >= group_until || !zpoller_wait (poller, (int) (group_until - now)))
+                    break;
+                continue;
+            }
             if (!msg)
                 continue;
             if (msg->type == EOD_MSG_RESULT)
