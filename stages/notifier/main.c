@@ -231,14 +231,19 @@ main (int argc, char **argv)
         return 2;
     }
     zpoller_t *poller = zpoller_new (input, NULL);
+    //  ENDs that came while another run ended, summarised next.
+    zlistx_t *ends = zlistx_new ();
     bool over = false;
     while (!zsys_interrupted && !over) {
-        if (!zpoller_wait (poller, 1000)) {
-            if (zpoller_terminated (poller))
-                break;
-            continue;
+        eod_msg_t *msg = ends ? zlistx_detach (ends, NULL) : NULL;
+        if (!msg) {
+            if (!zpoller_wait (poller, 1000)) {
+                if (zpoller_terminated (poller))
+                    break;
+                continue;
+            }
+            msg = eod_stage_recv (stage, input, NULL);
         }
-        eod_msg_t *msg = eod_stage_recv (stage, input, NULL);
         if (!msg)
             continue;
         if (msg->type == EOD_MSG_EVENT)
@@ -256,6 +261,10 @@ main (int argc, char **argv)
                 eod_msg_t *ev = eod_stage_recv (stage, input, NULL);
                 if (ev && ev->type == EOD_MSG_EVENT)
                     s_on_event (&self, ev);
+                else if (ev && ev->type == EOD_MSG_END && ends) {
+                    zlistx_add_end (ends, ev);
+                    ev = NULL;
+                }
                 else if (ev)
                     eod_log_warn ("%s while a run ends: ignored", eod_msg_type_name (ev->type));
                 eod_msg_destroy (&ev);
@@ -274,6 +283,11 @@ main (int argc, char **argv)
             s_on_event (&self, msg);
         eod_msg_destroy (&msg);
     }
+    for (eod_msg_t *m = ends ? zlistx_detach (ends, NULL) : NULL; m; m = zlistx_detach (ends, NULL)) {
+        eod_log_warn ("run %s: END not summarised (the notifier stops)", m->run_id ? m->run_id : "?");
+        eod_msg_destroy (&m);
+    }
+    zlistx_destroy (&ends);
     zpoller_destroy (&poller);
     zsock_destroy (&input);
     for (size_t i = 0; i < self.nincidents; i++)

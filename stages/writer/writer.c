@@ -1071,10 +1071,12 @@ struct _writer_t {
     zsock_t *uploader;    //  PUSH to the uploader
     //  FILE and END sent to the uploader and not acknowledged yet (copies):
     //  sent again every S_RESEND_MS, so a message lost with a killed
-    //  uploader's queue is not lost for the run. An END goes only once every
-    //  FILE before it is acknowledged: the uploader ends the run on END, and
-    //  must not end it while a FILE lost with a killed uploader is resent.
+    //  uploader's queue is not lost for the run.
     zlistx_t *outbox;
+    //  END held back until every FILE sent before it is acknowledged: the
+    //  uploader ends the run on END, and must not end it while a FILE lost
+    //  with a killed uploader is still to be resent.
+    zlistx_t *held;
     int64_t resend_at;
     char journal_dir[1024];
     char data_dir[1024];
@@ -1108,9 +1110,11 @@ writer_new (eod_stage_t *stage, bool once)
     self->once = once;
     self->folded = zhashx_new ();
     self->outbox = zlistx_new ();
-    if (!self->folded || !self->outbox)
+    self->held = zlistx_new ();
+    if (!self->folded || !self->outbox || !self->held)
         goto fail;
     zlistx_set_destructor (self->outbox, s_outbox_free);
+    zlistx_set_destructor (self->held, s_outbox_free);
     char state[1024];
     eod_config_path_value (stage->config, "pipeline:state_dir", state, sizeof state);
     snprintf (self->journal_dir, sizeof self->journal_dir, "%s/writer", state);
@@ -1153,6 +1157,7 @@ writer_destroy (writer_t **self_p)
     s_journal_close (self);
     zhashx_destroy (&self->folded);
     zlistx_destroy (&self->outbox);
+    zlistx_destroy (&self->held);
     eod_msg_destroy (&self->run_done);
     zsock_destroy (&self->uploader);
     zsock_destroy (&self->acks);
@@ -1288,18 +1293,29 @@ s_files_unacked (writer_t *self)
 }
 
 //  Sends msg (taken) to the uploader and keeps it until acknowledged; an
-//  END waits in the outbox while a FILE is unacknowledged.
+//  END is held while a FILE is unacknowledged.
 static void
 s_to_uploader (writer_t *self, eod_msg_t **msg_p)
 {
     if (!*msg_p)
         return;
-    if ((*msg_p)->type != EOD_MSG_END || s_files_unacked (self) == 0)
-        eod_stage_send (self->stage, self->uploader, NULL, *msg_p);
+    if ((*msg_p)->type == EOD_MSG_END && s_files_unacked (self) > 0) {
+        zlistx_add_end (self->held, *msg_p);
+        *msg_p = NULL;
+        return;
+    }
+    eod_stage_send (self->stage, self->uploader, NULL, *msg_p);
     zlistx_add_end (self->outbox, *msg_p);
     *msg_p = NULL;
     if (!self->resend_at)
         self->resend_at = eod_clock_ms () + S_RESEND_MS;
+}
+
+//  Run ids as the uploader's ACK carries them: none is "".
+static bool
+s_same_run (const char *a, const char *b)
+{
+    return strcmp (a ? a : "", b ? b : "") == 0;
 }
 
 //  The uploader's ACK: task_id the FILE's path, or "END" with the run id.
@@ -1311,7 +1327,7 @@ s_on_uploader_ack (writer_t *self, const eod_msg_t *ack)
     bool end = strcmp (ack->task_id, "END") == 0;
     bool deleted = false;
     for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox)) {
-        bool match = end ? m->type == EOD_MSG_END && ack->run_id && m->run_id && strcmp (m->run_id, ack->run_id) == 0
+        bool match = end ? m->type == EOD_MSG_END && s_same_run (m->run_id, ack->run_id)
                          : m->type == EOD_MSG_FILE && m->path && strcmp (m->path, ack->task_id) == 0;
         if (match) {
             zlistx_delete (self->outbox, zlistx_cursor (self->outbox));
@@ -1319,11 +1335,10 @@ s_on_uploader_ack (writer_t *self, const eod_msg_t *ack)
             break;
         }
     }
-    //  The last FILE acknowledged: the END waiting for it goes.
+    //  The last FILE acknowledged: the END held for it goes.
     if (deleted && !end && s_files_unacked (self) == 0)
-        for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox))
-            if (m->type == EOD_MSG_END)
-                eod_stage_send (self->stage, self->uploader, NULL, m);
+        for (eod_msg_t *m = zlistx_detach (self->held, NULL); m; m = zlistx_detach (self->held, NULL))
+            s_to_uploader (self, &m);
     if (zlistx_size (self->outbox) == 0)
         self->resend_at = 0;
 }
@@ -1336,10 +1351,8 @@ s_resend (writer_t *self)
     if (!self->resend_at || now < self->resend_at)
         return;
     eod_log_info ("the uploader has not acknowledged %zu message(s): sending them again", zlistx_size (self->outbox));
-    bool files = s_files_unacked (self) > 0;
     for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox))
-        if (m->type != EOD_MSG_END || !files)
-            eod_stage_send (self->stage, self->uploader, NULL, m);
+        eod_stage_send (self->stage, self->uploader, NULL, m);
     self->resend_at = now + S_RESEND_MS;
 }
 
@@ -1511,10 +1524,11 @@ writer_run (writer_t *self)
     eod_msg_t *acks[S_BATCH_MAX];
     while (!zsys_interrupted) {
         s_resend (self);
-        if (ending_until && (zlistx_size (self->outbox) == 0 || eod_clock_ms () > ending_until)) {
-            if (zlistx_size (self->outbox))
+        size_t unsent = zlistx_size (self->outbox) + zlistx_size (self->held);
+        if (ending_until && (unsent == 0 || eod_clock_ms () > ending_until)) {
+            if (unsent)
                 eod_log_error ("the uploader did not acknowledge %zu message(s) in %lld ms",
-                               zlistx_size (self->outbox), (long long) eod_config_int (self->stage->config,
+                               unsent, (long long) eod_config_int (self->stage->config,
                                                                                      "pipeline:linger_ms"));
             break;
         }
