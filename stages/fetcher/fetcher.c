@@ -168,6 +168,9 @@ s_connect (fetcher_t *self)
     self->dealer = eod_socket_new (ZMQ_DEALER, self->endpoint, false, self->stage->linger_ms);
     if (!self->dealer)
         return -1;
+    //  ZMQ_IMMEDIATE: with no coordinator connected a send would wait for
+    //  one forever. It waits as long as a silent coordinator is waited for.
+    zsock_set_sndtimeo (self->dealer, (int) (self->heartbeat_ms * S_COORDINATOR_SILENCE_LIVENESS));
     //  The request runs in this thread: while it is in flight, eod_http
     //  hands the coordinator's messages and the heartbeats to s_watch.
     eod_http_set_watch (zsock_fd (self->dealer), self->heartbeat_ms / 2, s_watch, self);
@@ -318,7 +321,7 @@ fetcher_run (fetcher_t *self)
     while (!zsys_interrupted && !self->over) {
         zmq_pollitem_t item = {zsock_resolve (self->dealer), 0, ZMQ_POLLIN, 0};
         int n = zmq_poll (&item, 1, (long) self->heartbeat_ms / 2);
-        if (n < 0 && zmq_errno () != EINTR)
+        if (zsys_interrupted || (n < 0 && zmq_errno () != EINTR))
             break;
         s_watch (self);
         int64_t now = eod_clock_ms ();

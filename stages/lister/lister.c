@@ -764,6 +764,16 @@ s_codes_filter (const eod_msg_t *job, size_t width)
 //  the coordinator reads nothing for S_SEND_TIMEOUT_MS the rest is not sent
 //  (logged): the confirmation asks the coordinator and sends the listing
 //  again. Returns 0 when every TASK went out, -1 otherwise.
+//  Sends msg to the coordinator, unless the lister was told to stop: each
+//  send may wait S_SEND_TIMEOUT_MS for a coordinator that is gone too.
+static int
+s_to_coordinator (lister_t *self, const eod_msg_t *msg)
+{
+    if (zsys_interrupted)
+        return -1;
+    return eod_stage_send (self->stage, self->coordinator, NULL, msg);
+}
+
 static int
 s_send_tasks (lister_t *self)
 {
@@ -784,7 +794,7 @@ s_send_tasks (lister_t *self)
             eod_msg_set (&t->task_id, task_id);
             eod_msg_set (&t->date_from, cfrom);
             eod_msg_set (&t->date_to, cto);
-            if (eod_stage_send (self->stage, self->coordinator, NULL, t)) {
+            if (s_to_coordinator (self, t)) {
                 if (zsys_interrupted)
                     eod_log_warn ("interrupted after %zu of %zu TASKs", sent, total);
                 else
@@ -923,7 +933,7 @@ s_on_job (lister_t *self, eod_msg_t *job)
     eod_fields_merge (&listed->meta, &summary);
     for (char *note = zlistx_first (absent); note; note = zlistx_next (absent))
         eod_msg_add_list (listed, note);
-    eod_stage_send (self->stage, self->coordinator, NULL, listed);
+    s_to_coordinator (self, listed);
     self->listed = listed;
     eod_log_info ("run %s: %ld tasks listed for %s %s..%s", run_id, listed_count, job->market, job->date_from,
                   job->date_to);
@@ -1067,8 +1077,8 @@ s_confirm (lister_t *self, const eod_msg_t *end)
         eod_log_warn ("the coordinator has %s of %ld tasks (listed %s, end %s): sending the listing again", tasks,
                       (long) listed->count, got, ended);
         s_send_tasks (self);
-        eod_stage_send (self->stage, self->coordinator, NULL, listed);
-        eod_stage_send (self->stage, self->coordinator, NULL, end);
+        s_to_coordinator (self, listed);
+        s_to_coordinator (self, end);
         before[0] = '\0';
         round++;
     }
@@ -1096,7 +1106,7 @@ lister_run (lister_t *self)
                 eod_msg_set (&msg->status, "failed");
                 eod_msg_set (&msg->error, "the universe could not be listed (master files)");
             }
-            eod_stage_send (self->stage, self->coordinator, NULL, msg);
+            s_to_coordinator (self, msg);
             if (self->once)
                 s_confirm (self, msg);
             over = self->once;
