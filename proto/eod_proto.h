@@ -104,7 +104,8 @@ typedef struct {
     eod_fields_t fields;    //  EVENT: extra fields
     eod_fields_t *rows;     //  RESULT: price rows (KIS output2), newest first
     size_t nrows;
-    char **list;            //  RUN_DONE: "CODE reason" per failed/missing task
+    char **list;            //  RUN_DONE: "CODE reason" per failed/missing task; ACK from the writer:
+                            //  more task ids made durable with task_id
     size_t nlist;
 } eod_msg_t;
 

@@ -107,6 +107,7 @@ typedef struct {
     int credit;
     int64_t last_seen_ms;
     long results;                     //  RESULTs it returned in this run
+    long readies;                     //  READYs it sent in this run (a RESULT stands for one)
     int creds_generation[S_KEYS_MAX]; //  generation of each key's CREDS it holds (0: none)
     bool new;                         //  first message from it: its credit is not known yet
 } s_worker_t;
@@ -140,6 +141,7 @@ struct _coordinator_t {
     char run_id[128];
     int64_t started_ms;
     long requests, rate_limited, retries;
+    long acks;                        //  the writer's ACKs in this run (one names a batch of tasks)
     bool done_sent;
     bool api_unreachable;
     int64_t last_heartbeat_ms;
@@ -715,6 +717,14 @@ s_forget_tasks (coordinator_t *self)
     self->writing = 0;
 }
 
+//  The i-th task id an ACK names, 0 <= i <= nlist: task_id, then its list
+//  (the writer acknowledges a batch in one ACK).
+static const char *
+s_ack_id (const eod_msg_t *msg, size_t i)
+{
+    return i == 0 ? msg->task_id : msg->list[i - 1];
+}
+
 static int
 s_ledger_replay (eod_msg_t **msg_p, long record, int64_t offset, void *arg)
 {
@@ -726,13 +736,14 @@ s_ledger_replay (eod_msg_t **msg_p, long record, int64_t offset, void *arg)
         s_set_listed (self, msg_p);
     else if (msg->type == EOD_MSG_END)
         s_set_end (self, msg_p);
-    else if (msg->type == EOD_MSG_ACK) {
-        s_task_t *t = zhashx_lookup (self->tasks, msg->task_id);
-        if (t && t->state != T_DONE) {
-            s_settle (self, t, T_DONE, 0, NULL);
-            self->resumed++;
+    else if (msg->type == EOD_MSG_ACK)
+        for (size_t i = 0; i <= msg->nlist; i++) {
+            s_task_t *t = zhashx_lookup (self->tasks, s_ack_id (msg, i));
+            if (t && t->state != T_DONE) {
+                s_settle (self, t, T_DONE, 0, NULL);
+                self->resumed++;
+            }
         }
-    }
     else if (msg->type == EOD_MSG_RUN_DONE)
         self->finished_before = true;
     return 0;
@@ -1151,19 +1162,24 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
 static void
 s_on_ack (coordinator_t *self, eod_msg_t *msg)
 {
-    s_task_t *t = zhashx_lookup (self->tasks, msg->task_id);
-    if (!t)
-        return;
-    //  T_WRITING: the writer made the rows durable. Any other unsettled state:
-    //  its answer to a reconcile (its journal holds the task from before).
-    if (t->state == T_WRITING || t->state == T_QUEUED || t->state == T_LEASED
-        || (t->state == T_DONE && t->kind != 0) || t->state == T_FAILED) {
-        if (t->state != T_WRITING)
-            self->resumed++;
-        s_settle (self, t, T_DONE, 0, NULL);
-        if (strcmp (msg->run_id, self->run_id) == 0)
-            s_ledger_append (self, msg);
+    self->acks++;
+    bool settled = false;
+    for (size_t i = 0; i <= msg->nlist; i++) {
+        s_task_t *t = zhashx_lookup (self->tasks, s_ack_id (msg, i));
+        //  T_WRITING: the writer made the rows durable. Any other unsettled
+        //  state: its answer to a reconcile (its journal holds the task from
+        //  before).
+        if (t && (t->state == T_WRITING || t->state == T_QUEUED || t->state == T_LEASED
+                  || (t->state == T_DONE && t->kind != 0) || t->state == T_FAILED)) {
+            if (t->state != T_WRITING)
+                self->resumed++;
+            s_settle (self, t, T_DONE, 0, NULL);
+            settled = true;
+        }
     }
+    //  One ledger record for the ACK; replay skips the ids settled before.
+    if (settled && strcmp (msg->run_id, self->run_id) == 0)
+        s_ledger_append (self, msg);
 }
 
 static void
@@ -1324,8 +1340,10 @@ s_on_fetcher (coordinator_t *self)
     s_worker_t *w = s_worker (self, identity, msg->type == EOD_MSG_READY || msg->type == EOD_MSG_HEARTBEAT ? msg->worker : NULL);
     switch (msg->type) {
     case EOD_MSG_READY:
-        if (w)
+        if (w) {
             w->credit += msg->count > 0 ? (int) msg->count : 1;
+            w->readies++;
+        }
         break;
     case EOD_MSG_HEARTBEAT:
         //  A fetcher met first by its heartbeat sent its READY to a
@@ -1783,16 +1801,17 @@ s_finish (coordinator_t *self)
         eod_stage_send (self->stage, self->writer, NULL, done);
         s_write_gaps (self);
         eod_log_info ("run %s settled: %ld ok, %ld no data, %ld unknown, %ld failed; %ld requests, %ld rejected "
-                      "by the rate limit, %ld retries",
+                      "by the rate limit, %ld retries; %ld ACK(s) from the writer",
                       done->run_id, (long) done->ok, (long) done->nodata, (long) done->unknown, (long) done->failed,
-                      self->requests, self->rate_limited, self->retries);
+                      self->requests, self->rate_limited, self->retries, self->acks);
         if (end && done->failed && (!end->status || strcmp (end->status, "ok") == 0))
             eod_msg_set (&end->status, "partial");
         eod_msg_destroy (&done);
     }
     for (s_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers)) {
-        eod_log_info ("fetcher %s returned %ld result(s) in this run", w->name, w->results);
-        w->results = 0;
+        eod_log_info ("fetcher %s returned %ld result(s) and sent %ld READY in this run", w->name, w->results,
+                      w->readies);
+        w->results = w->readies = 0;
     }
     if (end) {
         eod_msg_set (&end->stage, "coordinator");
@@ -1855,7 +1874,7 @@ coordinator_run (coordinator_t *self)
                 self->resumed = 0;
                 self->done_sent = false;
                 self->run_id[0] = '\0';
-                self->requests = self->rate_limited = self->retries = self->stats_requests = 0;
+                self->requests = self->rate_limited = self->retries = self->stats_requests = self->acks = 0;
                 self->started_ms = eod_clock_ms ();
             }
         }

@@ -24,6 +24,7 @@
 #define S_INPUT_HWM S_BATCH_MAX   //  messages queued in this process per peer: one batch
 #define S_RESEND_MS 2000          //  FILE/END the uploader has not acknowledged are sent again
 #define S_POLL_MS 500
+#define S_ACK_IDS_MAX 256         //  task ids in one ACK
 #define S_GROUP_MS 2              //  a batch with results waits this long for more before its fsync
 
 //  KR: output2 (13), output1 less what output2 has (23), master file (5).
@@ -1230,6 +1231,31 @@ s_ack_new (const char *run_id, const char *task_id)
     return ack;
 }
 
+//  Adds task_id to *ack when it is an ACK of run_id with room for one more
+//  id; true when it did. *ack NULL: a new ACK.
+static bool
+s_ack_add (eod_msg_t **ack, const char *run_id, const char *task_id)
+{
+    if (!*ack) {
+        *ack = s_ack_new (run_id, task_id);
+        return *ack != NULL;
+    }
+    return strcmp ((*ack)->run_id, run_id) == 0 && (*ack)->nlist + 1 < S_ACK_IDS_MAX
+           && eod_msg_add_list (*ack, task_id) == 0;
+}
+
+//  Sends *ack (destroyed) to the coordinator: the number of task ids it
+//  acknowledged, 0 when it was not sent.
+static long
+s_ack_send (writer_t *self, eod_msg_t **ack)
+{
+    if (!*ack)
+        return 0;
+    long ids = eod_stage_send (self->stage, self->acks, NULL, *ack) == 0 ? 1 + (long) (*ack)->nlist : 0;
+    eod_msg_destroy (ack);
+    return ids;
+}
+
 //  A RESULT: journalled (once per task id), its ACK queued for after the
 //  batch's sync.
 static void
@@ -1273,12 +1299,14 @@ s_on_reconcile (writer_t *self, const eod_msg_t *job)
     }
     long sent = 0;
     const s_idset_t *tasks = &self->tasks;
+    eod_msg_t *ack = NULL;
     for (size_t at = 0; at < tasks->len; at += strlen (tasks->chars + at) + 1) {
-        eod_msg_t *ack = s_ack_new (job->run_id, tasks->chars + at);
-        if (ack && eod_stage_send (self->stage, self->acks, NULL, ack) == 0)
-            sent++;
-        eod_msg_destroy (&ack);
+        if (!s_ack_add (&ack, job->run_id, tasks->chars + at)) {
+            sent += s_ack_send (self, &ack);
+            ack = s_ack_new (job->run_id, tasks->chars + at);
+        }
     }
+    sent += s_ack_send (self, &ack);
     eod_log_info ("%s: reconcile: %ld journalled task(s) acknowledged", job->run_id, sent);
 }
 
@@ -1593,10 +1621,16 @@ writer_run (writer_t *self)
                 eod_msg_destroy (&acks[i]);
             nacks = 0;
         }
+        //  One ACK for the batch's task ids of a run, not one a task.
+        eod_msg_t *ack = NULL;
         for (size_t i = 0; i < nacks; i++) {
-            eod_stage_send (self->stage, self->acks, NULL, acks[i]);
+            if (!s_ack_add (&ack, acks[i]->run_id, acks[i]->task_id)) {
+                s_ack_send (self, &ack);
+                ack = s_ack_new (acks[i]->run_id, acks[i]->task_id);
+            }
             eod_msg_destroy (&acks[i]);
         }
+        s_ack_send (self, &ack);
     }
     zpoller_destroy (&poller);
     return self->failed ? 4 : 0;

@@ -76,6 +76,11 @@ check "no slow request was leased again or retried" \
     bash -c "! grep -qE 'in time: leased again|retry in' '$LOGS/coordinator.log'"
 rows=$(($(wc -l <"$ENV_DIR/data/market=kr/dt=$DATE/kr_20240902.csv") - 1))
 check "a row for each of the 300 codes (got $rows)" [ "$rows" = 300 ]
+#  A RESULT stands for the fetcher's next READY: one READY a fetcher (its
+#  first), not one a task.
+readies=$(grep -o "sent [0-9]* READY in this run" "$LOGS/coordinator.log" | awk '{n += $2} END {print n + 0}')
+nf=$(grep -c "sent [0-9]* READY in this run" "$LOGS/coordinator.log")
+check "one READY per fetcher, not per task ($readies from $nf fetchers)" [ "$nf" -ge 1 ] && [ "$readies" -le "$nf" ]
 env_down
 
 echo "# 3. a closed day, KIS chk-holiday asked once a day: exit 0, the notice in Slack, nothing written"

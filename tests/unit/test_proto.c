@@ -200,6 +200,7 @@ s_make_full (eod_msg_type_t type)
         s_set (&m->msg_cd, "EGW00201");
         m->attempt = INT64_MIN;
         m->requests = 4294967296LL;   //  needs more than 32 bits
+        m->count = 1;                 //  also the fetcher's next READY
         for (int i = 0; i < S_ROWS_IN_RESULT; i++) {
             eod_fields_t row = EOD_FIELDS_INIT;
             char date[16], close[16];
@@ -221,6 +222,9 @@ s_make_full (eod_msg_type_t type)
     case EOD_MSG_ACK:
         s_set (&m->run_id, "kr-daily-20240502-9f3a");
         s_set (&m->task_id, "kr:000660:20240502");
+        //  The writer acknowledges a batch in one ACK.
+        CHECK (eod_msg_add_list (m, "kr:005930:20240502") == 0);
+        CHECK (eod_msg_add_list (m, "kr:035720:20240502") == 0);
         break;
     case EOD_MSG_RUN_DONE:
         s_set (&m->run_id, "kr-daily-20240502-9f3a");
@@ -282,6 +286,7 @@ s_make_full (eod_msg_type_t type)
         s_set (&m->token, "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.TOKEN");
         m->expires = 1714694400;
         s_set (&m->base_url, "http://127.0.0.1:18080");
+        m->count = 1;   //  the coordinator takes a RESULT's count as a READY's
         break;
     default:
         CHECK (!"unknown type in s_make_full");
@@ -299,8 +304,8 @@ static const char *const s_wire_names[EOD_MSG_TYPES][20] = {
     [EOD_MSG_READY] = {"worker", "count"},
     [EOD_MSG_HEARTBEAT] = {"worker"},
     [EOD_MSG_RESULT] = {"run_id", "task_id", "market", "code", "status", "mode", "date_from", "date_to",
-                        "error", "msg_cd", "attempt", "requests", "rows", "snapshot", "meta"},
-    [EOD_MSG_ACK] = {"run_id", "task_id"},
+                        "error", "msg_cd", "attempt", "requests", "count", "rows", "snapshot", "meta"},
+    [EOD_MSG_ACK] = {"run_id", "task_id", "list"},
     [EOD_MSG_RUN_DONE] = {"run_id", "market", "mode", "date_from", "date_to", "count", "ok", "nodata",
                           "unknown", "failed", "requests", "rate_limited", "retries", "duration_ms", "list",
                           "meta"},
@@ -308,7 +313,7 @@ static const char *const s_wire_names[EOD_MSG_TYPES][20] = {
     [EOD_MSG_EVENT] = {"level", "stage", "text", "run_id", "market", "date_from", "fields"},
     [EOD_MSG_END] = {"stage", "run_id", "status", "market", "mode", "date_from", "date_to", "error", "meta",
                      "list"},
-    [EOD_MSG_CREDS] = {"key_id", "app_key", "app_secret", "token", "expires", "base_url"},
+    [EOD_MSG_CREDS] = {"key_id", "app_key", "app_secret", "token", "expires", "base_url", "count"},
 };
 
 //  Required string fields per type: encoding without any one of them fails.
