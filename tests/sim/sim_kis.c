@@ -522,7 +522,7 @@ typedef struct {
 //  A chart request then walks from the last checkpoint that still leaves room
 //  for a full page of bars instead of from the year 2000: the bars are the
 //  same, and a request costs microseconds rather than milliseconds.
-#define SIM_CHECKPOINT_DAYS 256
+#define SIM_CHECKPOINT_DAYS 64
 #define SIM_CHECKPOINT_MARGIN_DAYS 240       //  calendar days holding > 101 trading days
 #define SIM_CHECKPOINT_BUCKETS 4096
 
@@ -679,9 +679,20 @@ s_walk (sim_t *self, const sim_instrument_t *inst, int32_t end_days, s_walk_t *w
         from = start + (int32_t) (k * SIM_CHECKPOINT_DAYS);
     else
         state = (s_walk_state_t) {0, inst->base_price};
+    //  Only the ring's trading days need their bar: the days before them
+    //  only move the state (one draw instead of five).
+    size_t trading = 0;
+    for (int32_t d = from; d <= end_days; d++)
+        trading += sim_calendar_trading (self->calendar, d) ? 1 : 0;
+    size_t unseen = trading > SIM_CHART_ROWS_MAX + 1 ? trading - (SIM_CHART_ROWS_MAX + 1) : 0;
     for (int32_t d = from; d <= end_days; d++) {
         if (!sim_calendar_trading (self->calendar, d))
             continue;
+        if (unseen > 0) {
+            s_walk_day (&p, d, &state, NULL);
+            unseen--;
+            continue;
+        }
         s_walk_day (&p, d, &state, &walk->ring[walk->next]);
         walk->next = (walk->next + 1) % (SIM_CHART_ROWS_MAX + 1);
         if (walk->count < SIM_CHART_ROWS_MAX + 1)
