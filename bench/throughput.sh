@@ -25,15 +25,15 @@
 #
 #  usage: bench/throughput.sh [--quick] [--codes N] [--fetchers "1 2 4 8 16"]
 #                             [--low-codes M] [--sample S] [--out DIR]
-#                             [--timeout S] [--open-only]
+#                             [--timeout S] [--open-only] [--open-fetchers F]
 #  Defaults: 2000 codes (the simulator lists ~2,600 KR stocks once the
 #  market-cap filter is off; its default universe is 1,216), fetchers 1 2 4 8
 #  16, runs with fewer fetchers than ceil(budget x (latency + jitter)) + 1 = 4
 #  use the first M = 500 codes (they are latency-bound: the wall only scales),
 #  a baseline sample of 100 codes, output in state/bench/throughput-<UTC time>.
 #  --quick: 300 codes, fetchers 4 and 8, a 30-code baseline sample (~3 min).
-#  --open-only: only the runs with the budget and the latency off (~1 min);
-#  the verdicts of the runs not made say FAIL.
+#  --open-only: only the runs with the budget and the latency off (~1 min).
+#  --open-fetchers F: the fetchers of those runs (default 4).
 #  A full run takes about 14 minutes.
 #  Environment: EOD_BUILD_DIR (default ROOT/build, built first if missing),
 #  BENCH_KEEP=1 keeps every run's data, journal and S3 copy.
@@ -46,7 +46,8 @@ readonly LATENCY_JITTER_MS=50    #  +- on it
 readonly J_HI=50                 #  arrival jitter bound of the main runs (ms)
 readonly J_LO=10                 #  ... of the low-jitter run
 readonly OPEN_RATE=100000        #  "no budget" for the overhead runs
-readonly OPEN_FETCHERS=8
+OPEN_FETCHERS=4                  #  --open-fetchers: as many as the paced runs need; on 2
+                                 #  cores more processes only add context switches
 readonly MARGIN_MS=8             #  [kis] margin_ms, the default
 readonly DAY=2024-09-02          #  the demo's KR session
 readonly MONTH=202408            #  the one-month backfill
@@ -76,6 +77,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --quick) quick=1; shift ;;
         --open-only) open_only=1; shift ;;
+        --open-fetchers) OPEN_FETCHERS=${2:-}; shift 2 || die "--open-fetchers F" ;;
         --codes) ncodes=${2:-}; shift 2 || die "--codes N" ;;
         --fetchers) fetchers_list=${2:-}; shift 2 || die "--fetchers \"F1 F2 ...\"" ;;
         --low-codes) low_codes=${2:-}; shift 2 || die "--low-codes M" ;;
@@ -91,7 +93,7 @@ if [ "$quick" = 1 ]; then
 else
     : "${ncodes:=2000}" "${fetchers_list:=1 2 4 8 16}" "${sample:=100}"
 fi
-for v in ncodes low_codes sample timeout; do
+for v in ncodes low_codes sample timeout OPEN_FETCHERS; do
     is_int "${!v}" || die "$v must be a positive integer (got '${!v}')"
 done
 for f in $fetchers_list; do is_int "$f" || die "--fetchers: '$f' is not a positive integer"; done
@@ -288,6 +290,12 @@ with open(f"{d}/rate.tsv", "w") as f:
 json.dump(res, open(f"{d}/result.json", "w"), indent=1)
 EOF
 
+#  The simulator's CPU time so far (user + system, all its threads), in clock
+#  ticks; empty when it cannot be read.
+sim_cpu_ticks() {
+    awk '{print $14 + $15}' "/proc/$SIM_PID/stat" 2>/dev/null
+}
+
 #  run_pipeline LABEL KIND FETCHERS J KEYS MODE CODES
 #    KIND run|backfill, MODE paced|open, CODES a file. Leaves
 #    $OUT/runs/LABEL/result.json (see analyze.py).
@@ -322,12 +330,14 @@ run_pipeline() {
     say "$label: ${what[*]} of $ncode codes, $fetchers fetcher(s), $keys key(s), $mode$([ "$mode" = paced ] && echo ", J = $jit ms")"
     "$PY" "$POLLER_PY" "$SIM/_sim/stats" "$dir/series.tsv" "$POLL_S" &
     POLLER=$!
-    local t0 t1 rc=0
+    local t0 t1 rc=0 sim0 sim1
+    sim0=$(sim_cpu_ticks)
     t0=$(date +%s.%N)
     BENCH_TIME_DIR=$times EOD_STAGE_WRAP=$WRAP EOD_LOG_DIR=$logs EOD_RUN_TIMEOUT=$timeout \
         "$ROOT/launch/eod" "${what[@]}" --config "$CFG" --codes "$codes" --fetchers "$fetchers" \
         >"$dir/launch.out" 2>&1 || rc=$?
     t1=$(date +%s.%N)
+    sim1=$(sim_cpu_ticks)
     sleep "$POLL_S"
     kill "$POLLER" 2>/dev/null; wait "$POLLER" 2>/dev/null; POLLER=""
     curl -s "$SIM/_sim/stats" >"$dir/sim_stats.json"
@@ -335,8 +345,11 @@ run_pipeline() {
         ["label", "kind", "fetchers", "jitter_ms", "keys", "mode", "codes", "rc", "t0", "t1", "budget"],
         [sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6],
          int(sys.argv[7]), int(sys.argv[8]), float(sys.argv[9]), float(sys.argv[10]), int(sys.argv[11])]))
-        | {"wall_s": float(sys.argv[10]) - float(sys.argv[9])}, open(sys.argv[12], "w"))' \
-        "$label" "$job" "$fetchers" "$jit" "$keys" "$mode" "$ncode" "$rc" "$t0" "$t1" "$rate" "$dir/params.json"
+        | {"wall_s": float(sys.argv[10]) - float(sys.argv[9]),
+           "sim_cpu_s": (int(sys.argv[14]) - int(sys.argv[13])) / int(sys.argv[15])
+                        if sys.argv[13] and sys.argv[14] else None}, open(sys.argv[12], "w"))' \
+        "$label" "$job" "$fetchers" "$jit" "$keys" "$mode" "$ncode" "$rc" "$t0" "$t1" "$rate" "$dir/params.json" \
+        "$sim0" "$sim1" "$(getconf CLK_TCK)"
     "$PY" "$ANALYZE_PY" "$dir" || say "$label: analysis failed"
     env_down
     [ "${BENCH_KEEP:-}" = 1 ] || rm -rf "$dir/data" "$dir/state" "$dir/s3data"
@@ -420,8 +433,8 @@ k2=$((best * 2))
 run_pipeline "daily-f$k2-j$J_HI-k2" run "$k2" "$J_HI" 2 paced "$OUT/codes.txt"
 run_pipeline "backfill-f$best-j$J_HI" backfill "$best" "$J_HI" 1 paced "$OUT/codes.txt"
 fi
-#  Without latency a fetcher's round trip is a few milliseconds of CPU: the
-#  overhead runs use OPEN_FETCHERS, more than the paced runs need.
+#  Without latency a fetcher's round trip is well under a millisecond: the
+#  overhead runs use OPEN_FETCHERS (--open-fetchers).
 run_pipeline "open-daily-f$OPEN_FETCHERS" run "$OPEN_FETCHERS" 0 1 open "$OUT/codes.txt"
 run_pipeline "open-backfill-f$OPEN_FETCHERS" backfill "$OPEN_FETCHERS" 0 1 open "$OUT/codes.txt"
 
@@ -464,10 +477,10 @@ plot "$OUT/throughput-kr-two-keys.svg" "KR daily run with two app keys (budget $
 cmd="bench/throughput.sh${args_given:+ $args_given}"
 "$PY" - "$OUT" "$BUDGET" "$J_HI" "$J_LO" "$F_MIN" "$best" "$k2" "$REF_SLEEP_S" "$REF_MONTH_PAUSE_S" "$MONTH" \
     "$ROOT/config/calendars/XKRX_closed.csv" "$cmd" "$fetchers_list" "$LATENCY_MS" "$LATENCY_JITTER_MS" \
-    "$OPEN_FETCHERS" <<'PY'
+    "$OPEN_FETCHERS" "$open_only" <<'PY'
 import calendar, datetime, json, os, sys
 (out, budget, j_hi, j_lo, f_min, best, k2, ref_sleep, ref_pause, month, closed_csv, cmd, fl,
- lat, lat_j, open_f) = sys.argv[1:]
+ lat, lat_j, open_f, open_only) = sys.argv[1:]
 budget, j_hi, j_lo, f_min, lat, lat_j = int(budget), int(j_hi), int(j_lo), int(f_min), int(lat), int(lat_j)
 ref_pause = float(ref_pause)
 ok_all = True
@@ -495,6 +508,8 @@ def order(name):
 
 paced = [f"daily-f{f}-j{j_hi}" for f in fl.split()] + [f"daily-f{best}-j{j_lo}", f"daily-f{k2}-j{j_hi}-k2",
                                                        f"backfill-f{best}-j{j_hi}"]
+if open_only == "1":
+    paced = []    # --open-only makes none of them
 opens = [f"open-daily-f{open_f}", f"open-backfill-f{open_f}"]
 runs = {l: load(l) for l in paced + opens}
 
@@ -637,8 +652,9 @@ if base and base["codes"]:
 #  Overhead.
 print(f"\nOverhead, the budget and the latency off (simulator `--rate 100000`, no latency; `[kis] rate = 100000`, "
       f"`jitter_ms = 0`; the simulator's price walks computed before it listens), {open_f} fetchers:\n")
-print("| job | tasks | fetch phase s | tasks/s (fetch phase) | wall s | tasks/s end to end | all stages CPU s |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| job | tasks | fetch phase s | tasks/s (fetch phase) | wall s | tasks/s end to end | all stages CPU s "
+      "| simulator CPU s (ms a request) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for l in opens:
     r = runs[l]
     if not r:
@@ -646,8 +662,10 @@ for l in opens:
     t = r.get("tasks") or r["codes"]
     fw = r.get("fetch_wall_s")
     cpu = sum(s["cpu_s"] or 0 for s in r["stages"].values())
+    sim = r.get("sim_cpu_s")
+    per = 1000 * sim / r["requests"] if sim is not None and r.get("requests") else None
     print(f"| {r['kind']} | {t} | {fmt(fw, '{:.2f}')} | {fmt(t / fw if fw else None, '{:.0f}')} | {r['wall_s']:.1f} "
-          f"| {t / r['wall_s']:.0f} | {cpu:.1f} |")
+          f"| {t / r['wall_s']:.0f} | {cpu:.1f} | {fmt(sim, '{:.2f}')} ({fmt(per, '{:.3f}')}) |")
 try:
     lines = [l.split() for l in open(f"{out}/msgbench.txt") if l.strip() and not l.startswith(("#", "link"))]
 except OSError:
