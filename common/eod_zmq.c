@@ -689,38 +689,14 @@ s_decode (eod_stage_t *self, const void *data, size_t size)
     return msg;
 }
 
-eod_msg_t *
-eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity)
-{
-    zmsg_t *zmsg = zmsg_recv (sock);
-    if (!zmsg)
-        return NULL;
-    if (identity) {
-        *identity = zmsg_pop (zmsg);
-        //  DEALER peers may send an empty delimiter; accept both shapes.
-        zframe_t *first = zmsg_first (zmsg);
-        if (first && zframe_size (first) == 0 && zmsg_size (zmsg) > 1) {
-            zframe_t *empty = zmsg_pop (zmsg);
-            zframe_destroy (&empty);
-        }
-    }
-    eod_msg_t *msg = NULL;
-    if (zmsg_size (zmsg) != 1)
-        eod_log_warn ("%s: dropped a message of %zu frames (expected 1)", self->name, zmsg_size (zmsg));
-    else {
-        zframe_t *frame = zmsg_first (zmsg);
-        msg = s_decode (self, zframe_data (frame), zframe_size (frame));
-    }
-    zmsg_destroy (&zmsg);
-    if (!msg && identity)
-        zframe_destroy (identity);
-    return msg;
-}
-
 #define S_PARTS_MAX 3   //  routing frame, empty delimiter, payload
 
-eod_msg_t *
-eod_stage_try_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, bool *taken)
+//  One message from sock, received with flags (0 or ZMQ_DONTWAIT). *taken
+//  says whether one was taken, a malformed one (dropped: NULL) included.
+//  With identity, the first frame is the peer's routing id; a DEALER peer's
+//  empty delimiter after it is skipped.
+static eod_msg_t *
+s_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, int flags, bool *taken)
 {
     void *handle = zsock_resolve (sock);
     zmq_msg_t parts[S_PARTS_MAX];
@@ -729,9 +705,9 @@ eod_stage_try_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, bool 
     while (true) {
         zmq_msg_t part;
         zmq_msg_init (&part);
-        if (zmq_msg_recv (&part, handle, ZMQ_DONTWAIT) < 0) {
-            //  EAGAIN: nothing waiting (the first part of a message never
-            //  comes without the rest).
+        if (zmq_msg_recv (&part, handle, flags) < 0) {
+            //  Nothing waiting, a receive timeout, or an interrupt: the
+            //  first part of a message never comes without the rest.
             zmq_msg_close (&part);
             break;
         }
@@ -750,7 +726,6 @@ eod_stage_try_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, bool 
     if (*taken && identity && n > 0) {
         *identity = zframe_new (zmq_msg_data (&parts[0]), zmq_msg_size (&parts[0]));
         at = 1;
-        //  DEALER peers may send an empty delimiter; accept both shapes.
         if (n - at > 1 && zmq_msg_size (&parts[at]) == 0)
             at++;
     }
@@ -763,6 +738,19 @@ eod_stage_try_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, bool 
     if (!msg && identity && *taken)
         zframe_destroy (identity);
     return msg;
+}
+
+eod_msg_t *
+eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity)
+{
+    bool taken;
+    return s_recv (self, sock, identity, 0, &taken);
+}
+
+eod_msg_t *
+eod_stage_try_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, bool *taken)
+{
+    return s_recv (self, sock, identity, ZMQ_DONTWAIT, taken);
 }
 
 static void s_event_send (eod_stage_t *self, const char *level, const char *run_id, const char *market,
