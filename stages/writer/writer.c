@@ -1074,6 +1074,7 @@ struct _writer_t {
     //  sent again every S_RESEND_MS, so a message lost with a killed
     //  uploader's queue is not lost for the run.
     zlistx_t *outbox;
+    size_t files_unacked; //  FILEs in the outbox
     //  END held back until every FILE sent before it is acknowledged: the
     //  uploader ends the run on END, and must not end it while a FILE lost
     //  with a killed uploader is still to be resent.
@@ -1310,16 +1311,6 @@ s_on_reconcile (writer_t *self, const eod_msg_t *job)
     eod_log_info ("%s: reconcile: %ld journalled task(s) acknowledged", job->run_id, sent);
 }
 
-//  FILEs in the outbox: not acknowledged by the uploader.
-static size_t
-s_files_unacked (writer_t *self)
-{
-    size_t n = 0;
-    for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox))
-        n += m->type == EOD_MSG_FILE;
-    return n;
-}
-
 //  Sends msg (taken) to the uploader and keeps it until acknowledged; an
 //  END is held while a FILE is unacknowledged.
 static void
@@ -1327,12 +1318,13 @@ s_to_uploader (writer_t *self, eod_msg_t **msg_p)
 {
     if (!*msg_p)
         return;
-    if ((*msg_p)->type == EOD_MSG_END && s_files_unacked (self) > 0) {
+    if ((*msg_p)->type == EOD_MSG_END && self->files_unacked > 0) {
         zlistx_add_end (self->held, *msg_p);
         *msg_p = NULL;
         return;
     }
     eod_stage_send (self->stage, self->uploader, NULL, *msg_p);
+    self->files_unacked += (*msg_p)->type == EOD_MSG_FILE;
     zlistx_add_end (self->outbox, *msg_p);
     *msg_p = NULL;
     if (!self->resend_at)
@@ -1359,12 +1351,13 @@ s_on_uploader_ack (writer_t *self, const eod_msg_t *ack)
                          : m->type == EOD_MSG_FILE && m->path && strcmp (m->path, ack->task_id) == 0;
         if (match) {
             zlistx_delete (self->outbox, zlistx_cursor (self->outbox));
+            self->files_unacked -= !end;
             deleted = true;
             break;
         }
     }
     //  The last FILE acknowledged: the END held for it goes.
-    if (deleted && !end && s_files_unacked (self) == 0)
+    if (deleted && !end && self->files_unacked == 0)
         for (eod_msg_t *m = zlistx_detach (self->held, NULL); m; m = zlistx_detach (self->held, NULL))
             s_to_uploader (self, &m);
     if (zlistx_size (self->outbox) == 0)
@@ -1537,7 +1530,7 @@ s_forward_end (writer_t *self, eod_msg_t *end)
         eod_msg_set (&end->status, "failed");
         eod_msg_set (&end->error, "the writer could not write the run's files");
     }
-    size_t unacked = s_files_unacked (self);
+    size_t unacked = self->files_unacked;
     eod_log_info ("%s: END passed to the uploader (%ld rows, %ld files written)%s", end->run_id ? end->run_id : "?",
                   self->rows_written, self->files, unacked ? ", sent once it acknowledges every file" : "");
     eod_msg_t *copy = eod_msg_dup (end);
