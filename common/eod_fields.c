@@ -33,13 +33,23 @@ eod_fields_setn (eod_fields_t *self, const char *key, const char *value, size_t 
             return 0;
         }
     char *kcopy = strdup (key);
-    if (!kcopy || s_grow (self)) {
-        free (kcopy);
+    if (!kcopy) {
         free (copy);
         return -1;
     }
-    self->items[self->count].key = kcopy;
-    self->items[self->count].value = copy;
+    return eod_fields_adopt (self, kcopy, copy);
+}
+
+int
+eod_fields_adopt (eod_fields_t *self, char *key, char *value)
+{
+    if (s_grow (self)) {
+        free (key);
+        free (value);
+        return -1;
+    }
+    self->items[self->count].key = key;
+    self->items[self->count].value = value;
     self->count++;
     return 0;
 }

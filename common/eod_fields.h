@@ -28,6 +28,11 @@ int eod_fields_set (eod_fields_t *self, const char *key, const char *value);
 //  Like eod_fields_set with a length-bounded value (need not be NUL-terminated).
 int eod_fields_setn (eod_fields_t *self, const char *key, const char *value, size_t len);
 
+//  Appends key and value, malloc'd strings it takes (it frees them when it
+//  fails), without looking for key: for a caller that knows key is new. 0 or
+//  -1 (no memory).
+int eod_fields_adopt (eod_fields_t *self, char *key, char *value);
+
 //  Borrowed value of key, or NULL.
 const char *eod_fields_get (const eod_fields_t *self, const char *key);
 

@@ -429,14 +429,16 @@ s_copy_fields (const msgpack_object *o, eod_fields_t *out, const char *what, cha
             snprintf (err, errlen, "field '%s' repeats key '%.64s'", what, k);
             rc = -1;
         }
-        if (rc == 0 && eod_fields_set (out, k, v)) {
+        if (rc == 0) {
+            //  The pair is new: the list takes the copies.
+            if (eod_fields_adopt (out, k, v) == 0)
+                continue;
             snprintf (err, errlen, "out of memory");
-            rc = -1;
+            return -1;
         }
         free (k);
         free (v);
-        if (rc)
-            return -1;
+        return -1;
     }
     return 0;
 }
