@@ -664,10 +664,12 @@ sim_kis_warm (sim_t *self, int32_t end_days)
 }
 
 //  Walks the instrument's prices over every trading day from the walk's start
-//  through end_days, keeping the last SIM_CHART_ROWS_MAX + 1 bars (from the
-//  nearest checkpoint that leaves room for them).
+//  through end_days (from the nearest checkpoint that leaves room for a full
+//  ring), keeping the bars an answer from first_days on reads: those of the
+//  days from first_days, the one before them, and at least the last two
+//  (output1), at most SIM_CHART_ROWS_MAX + 1.
 static void
-s_walk (sim_t *self, const sim_instrument_t *inst, int32_t end_days, s_walk_t *walk)
+s_walk (sim_t *self, const sim_instrument_t *inst, int32_t first_days, int32_t end_days, s_walk_t *walk)
 {
     memset (walk, 0, sizeof *walk);
     s_walk_params_t p = s_walk_params (self, inst);
@@ -679,12 +681,18 @@ s_walk (sim_t *self, const sim_instrument_t *inst, int32_t end_days, s_walk_t *w
         from = start + (int32_t) (k * SIM_CHECKPOINT_DAYS);
     else
         state = (s_walk_state_t) {0, inst->base_price};
-    //  Only the ring's trading days need their bar: the days before them
-    //  only move the state (one draw instead of five).
-    size_t trading = 0;
+    //  Only the bars kept need drawing: the days before them only move the
+    //  state (one draw instead of five).
+    size_t trading = 0, asked = 0;
     for (int32_t d = from; d <= end_days; d++)
-        trading += sim_calendar_trading (self->calendar, d) ? 1 : 0;
-    size_t unseen = trading > SIM_CHART_ROWS_MAX + 1 ? trading - (SIM_CHART_ROWS_MAX + 1) : 0;
+        if (sim_calendar_trading (self->calendar, d)) {
+            trading++;
+            asked += d >= first_days;
+        }
+    size_t keep = asked + 1 < 2 ? 2 : asked + 1;
+    if (keep > SIM_CHART_ROWS_MAX + 1)
+        keep = SIM_CHART_ROWS_MAX + 1;
+    size_t unseen = trading > keep ? trading - keep : 0;
     for (int32_t d = from; d <= end_days; d++) {
         if (!sim_calendar_trading (self->calendar, d))
             continue;
@@ -910,7 +918,7 @@ sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp)
         if (!self->config->no_future_check && end > today)
             end = today;
         s_walk_t walk;
-        s_walk (self, inst, sim_days_from_ymd (end), &walk);
+        s_walk (self, inst, sim_days_from_ymd (ymd1), sim_days_from_ymd (end), &walk);
         json_object_set_new (json, "output1", s_output1 (self, inst, s_walk_bar (&walk, 0),
                                                          s_walk_bar (&walk, 1)));
         json_t *rows = json_array ();
