@@ -262,11 +262,17 @@ if os.path.exists(f"{d}/series.tsv"):
     for line in open(f"{d}/series.tsv"):
         t, n, rl = line.split("\t")
         series.append((float(t), int(n), int(rl)))
+#  The first chart request: the simulator's own clock when it says (exact),
+#  else the middle of the first 0.2-s sample that counted one.
 first = None
 for i, (t, n, _) in enumerate(series):
     if n > 0:
         first = (series[i - 1][0] + t) / 2 if i > 0 else t
         break
+try:
+    first = min(v for k, v in st.get("first_at", {}).items() if k in ("itemchartprice", "dailyprice")) or first
+except (NameError, ValueError):
+    pass
 res["t_first"], res["t_settled"], res["t_listed"] = first, settled, listed
 res["fetch_wall_s"] = settled - first if first and settled and settled > first else None
 res["rate"] = res["requests"] / res["fetch_wall_s"] if res["fetch_wall_s"] and res["requests"] else None

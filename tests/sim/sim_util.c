@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define SIM_NS_PER_S 1000000000LL
 #define SIM_CAL_LINE_MAX 512
@@ -422,6 +423,8 @@ struct sim_stats_t {
     json_t *max_in_window;
     json_t *chk_holiday_by_day;
     json_t *chunks;                          //  "CODE FROM TO" -> n (chart requests served)
+    json_t *first_at;                        //  endpoint -> its first request (epoch s, wall clock)
+    json_t *last_at;                         //  endpoint -> its last request
 };
 
 static const char *s_counter_names[] = {
@@ -440,6 +443,8 @@ s_stats_fill (sim_stats_t *self)
     self->max_in_window = json_object ();
     self->chk_holiday_by_day = json_object ();
     self->chunks = json_object ();
+    self->first_at = json_object ();
+    self->last_at = json_object ();
 }
 
 static void
@@ -452,6 +457,8 @@ s_stats_empty (sim_stats_t *self)
     json_decref (self->max_in_window);
     json_decref (self->chk_holiday_by_day);
     json_decref (self->chunks);
+    json_decref (self->first_at);
+    json_decref (self->last_at);
 }
 
 sim_stats_t *
@@ -497,6 +504,14 @@ sim_stats_request (sim_t *self, const char *endpoint, const char *appkey)
         json_object_set_new (self->stats->requests, endpoint, by_key);
     }
     s_increment (by_key, appkey && *appkey ? appkey : "-", 1);
+    //  When requests began and ended, for a benchmark's rate over exactly
+    //  that span.
+    struct timespec now;
+    clock_gettime (CLOCK_REALTIME, &now);
+    json_t *at = json_real ((double) now.tv_sec + (double) now.tv_nsec / 1e9);
+    if (!json_object_get (self->stats->first_at, endpoint))
+        json_object_set (self->stats->first_at, endpoint, at);
+    json_object_set_new (self->stats->last_at, endpoint, at);
     pthread_mutex_unlock (&self->lock);
 }
 
@@ -563,6 +578,8 @@ sim_stats_json (sim_t *self)
                      json_object_get (stats->counters, "chk_holiday_calls"));
     json_object_set_new (json, "chk_holiday_calls_by_day", json_deep_copy (stats->chk_holiday_by_day));
     json_object_set_new (json, "max_in_window", json_deep_copy (stats->max_in_window));
+    json_object_set_new (json, "first_at", json_deep_copy (stats->first_at));
+    json_object_set_new (json, "last_at", json_deep_copy (stats->last_at));
     pthread_mutex_unlock (&self->lock);
     return json;
 }
