@@ -236,6 +236,7 @@ for path in sorted(glob.glob(f"{d}/time/*.time")):
         "cpu_s": float(user) + float(sys_) if user and sys_ else None, "exit": field("Exit status")}
 res = dict(p)
 res["stages"] = stages
+st = {}
 try:
     st = json.load(open(f"{d}/sim_stats.json"))
     res["requests"] = sum(st["requests"].get("itemchartprice", {}).values())
@@ -269,10 +270,8 @@ for i, (t, n, _) in enumerate(series):
     if n > 0:
         first = (series[i - 1][0] + t) / 2 if i > 0 else t
         break
-try:
-    first = min(v for k, v in st.get("first_at", {}).items() if k in ("itemchartprice", "dailyprice")) or first
-except (NameError, ValueError):
-    pass
+first = min((v for k, v in st.get("first_at", {}).items() if k in ("itemchartprice", "dailyprice")),
+            default=None) or first
 res["t_first"], res["t_settled"], res["t_listed"] = first, settled, listed
 res["fetch_wall_s"] = settled - first if first and settled and settled > first else None
 res["rate"] = res["requests"] / res["fetch_wall_s"] if res["fetch_wall_s"] and res["requests"] else None

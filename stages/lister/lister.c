@@ -759,11 +759,6 @@ s_codes_filter (const eod_msg_t *job, size_t width)
     return only;
 }
 
-//  Sends one TASK per draft and chunk of sessions, the drafts streamed from
-//  the spool. A send waits while the pipe to the coordinator is full; when
-//  the coordinator reads nothing for S_SEND_TIMEOUT_MS the rest is not sent
-//  (logged): the confirmation asks the coordinator and sends the listing
-//  again. Returns 0 when every TASK went out, -1 otherwise.
 //  Sends msg to the coordinator, unless the lister was told to stop: each
 //  send may wait S_SEND_TIMEOUT_MS for a coordinator that is gone too.
 static int
@@ -774,6 +769,11 @@ s_to_coordinator (lister_t *self, const eod_msg_t *msg)
     return eod_stage_send (self->stage, self->coordinator, NULL, msg);
 }
 
+//  Sends one TASK per draft and chunk of sessions, the drafts streamed from
+//  the spool. A send waits while the pipe to the coordinator is full; when
+//  the coordinator reads nothing for S_SEND_TIMEOUT_MS the rest is not sent
+//  (logged): the confirmation asks the coordinator and sends the listing
+//  again. Returns 0 when every TASK went out, -1 otherwise.
 static int
 s_send_tasks (lister_t *self)
 {

@@ -1232,19 +1232,6 @@ s_ack_new (const char *run_id, const char *task_id)
     return ack;
 }
 
-//  Adds task_id to *ack when it is an ACK of run_id with room for one more
-//  id; true when it did. *ack NULL: a new ACK.
-static bool
-s_ack_add (eod_msg_t **ack, const char *run_id, const char *task_id)
-{
-    if (!*ack) {
-        *ack = s_ack_new (run_id, task_id);
-        return *ack != NULL;
-    }
-    return strcmp ((*ack)->run_id, run_id) == 0 && (*ack)->nlist + 1 < S_ACK_IDS_MAX
-           && eod_msg_add_list (*ack, task_id) == 0;
-}
-
 //  Sends *ack (destroyed) to the coordinator: the number of task ids it
 //  acknowledged, 0 when it was not sent.
 static long
@@ -1255,6 +1242,20 @@ s_ack_send (writer_t *self, eod_msg_t **ack)
     long ids = eod_stage_send (self->stage, self->acks, NULL, *ack) == 0 ? 1 + (long) (*ack)->nlist : 0;
     eod_msg_destroy (ack);
     return ids;
+}
+
+//  Adds task_id of run_id to *ack (NULL: none yet). An ACK of another run,
+//  or a full one, is sent first and a new one begun. Returns the task ids
+//  sent.
+static long
+s_ack_add (writer_t *self, eod_msg_t **ack, const char *run_id, const char *task_id)
+{
+    if (*ack && strcmp ((*ack)->run_id, run_id) == 0 && (*ack)->nlist + 1 < S_ACK_IDS_MAX
+        && eod_msg_add_list (*ack, task_id) == 0)
+        return 0;
+    long sent = s_ack_send (self, ack);
+    *ack = s_ack_new (run_id, task_id);
+    return sent;
 }
 
 //  A RESULT: journalled (once per task id), its ACK queued for after the
@@ -1301,12 +1302,8 @@ s_on_reconcile (writer_t *self, const eod_msg_t *job)
     long sent = 0;
     const s_idset_t *tasks = &self->tasks;
     eod_msg_t *ack = NULL;
-    for (size_t at = 0; at < tasks->len; at += strlen (tasks->chars + at) + 1) {
-        if (!s_ack_add (&ack, job->run_id, tasks->chars + at)) {
-            sent += s_ack_send (self, &ack);
-            ack = s_ack_new (job->run_id, tasks->chars + at);
-        }
-    }
+    for (size_t at = 0; at < tasks->len; at += strlen (tasks->chars + at) + 1)
+        sent += s_ack_add (self, &ack, job->run_id, tasks->chars + at);
     sent += s_ack_send (self, &ack);
     eod_log_info ("%s: reconcile: %ld journalled task(s) acknowledged", job->run_id, sent);
 }
@@ -1617,10 +1614,7 @@ writer_run (writer_t *self)
         //  One ACK for the batch's task ids of a run, not one a task.
         eod_msg_t *ack = NULL;
         for (size_t i = 0; i < nacks; i++) {
-            if (!s_ack_add (&ack, acks[i]->run_id, acks[i]->task_id)) {
-                s_ack_send (self, &ack);
-                ack = s_ack_new (acks[i]->run_id, acks[i]->task_id);
-            }
+            s_ack_add (self, &ack, acks[i]->run_id, acks[i]->task_id);
             eod_msg_destroy (&acks[i]);
         }
         s_ack_send (self, &ack);
