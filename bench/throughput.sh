@@ -26,6 +26,7 @@
 #  usage: bench/throughput.sh [--quick] [--codes N] [--fetchers "1 2 4 8 16"]
 #                             [--low-codes M] [--sample S] [--out DIR]
 #                             [--timeout S] [--open-only] [--open-fetchers F]
+#                             [--load L]
 #  Defaults: 2000 codes (the simulator lists ~2,600 KR stocks once the
 #  market-cap filter is off; its default universe is 1,216), fetchers 1 2 4 8
 #  16, runs with fewer fetchers than ceil(budget x (latency + jitter)) + 1 = 4
@@ -34,6 +35,8 @@
 #  --quick: 300 codes, fetchers 4 and 8, a 30-code baseline sample (~3 min).
 #  --open-only: only the runs with the budget and the latency off (~1 min).
 #  --open-fetchers F: the fetchers of those runs (default 4).
+#  --load L: L processes spinning on the CPU beside every run, from start to
+#  end (a busy host: the stages and the simulator wait for a core).
 #  A full run takes about 14 minutes.
 #  Environment: EOD_BUILD_DIR (default ROOT/build, built first if missing),
 #  BENCH_KEEP=1 keeps every run's data, journal and S3 copy.
@@ -64,11 +67,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${EOD_BUILD_DIR:-$ROOT/build}
 export EOD_BUILD_DIR=$BUILD
 
-ncodes="" fetchers_list="" low_codes=500 sample="" out="" timeout=900 quick=0 open_only=0
+ncodes="" fetchers_list="" low_codes=500 sample="" out="" timeout=900 quick=0 open_only=0 load=0
 args_given=$(printf '%q ' "$@")
 args_given=${args_given% }
 
-usage() { sed -n '26,40p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
+usage() { sed -n '26,43p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
 die() { echo "throughput: $*" >&2; exit 2; }
 say() { echo "throughput: $*" >&2; }
 is_int() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ]; }
@@ -78,6 +81,7 @@ while [ $# -gt 0 ]; do
         --quick) quick=1; shift ;;
         --open-only) open_only=1; shift ;;
         --open-fetchers) OPEN_FETCHERS=${2:-}; shift 2 || die "--open-fetchers F" ;;
+        --load) load=${2:-}; shift 2 || die "--load L" ;;
         --codes) ncodes=${2:-}; shift 2 || die "--codes N" ;;
         --fetchers) fetchers_list=${2:-}; shift 2 || die "--fetchers \"F1 F2 ...\"" ;;
         --low-codes) low_codes=${2:-}; shift 2 || die "--low-codes M" ;;
@@ -96,6 +100,7 @@ fi
 for v in ncodes low_codes sample timeout OPEN_FETCHERS; do
     is_int "${!v}" || die "$v must be a positive integer (got '${!v}')"
 done
+[[ $load =~ ^[0-9]+$ ]] || die "--load must be a whole number (got '$load')"
 for f in $fetchers_list; do is_int "$f" || die "--fetchers: '$f' is not a positive integer"; done
 [ -n "$fetchers_list" ] || die "--fetchers: none given"
 #  Fewer fetchers than this cannot keep the budget busy: each request holds
@@ -124,13 +129,22 @@ BIN=$BUILD/bin
 ENV_PIDS=""
 POLLER=""
 BASE_SIM=""
+LOAD_PIDS=""
 cleanup() {
+    [ -n "$LOAD_PIDS" ] && kill $LOAD_PIDS 2>/dev/null
     [ -n "$POLLER" ] && kill "$POLLER" 2>/dev/null
     [ -n "$BASE_SIM" ] && kill "$BASE_SIM" 2>/dev/null
     env_down
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+#  --load: the busy neighbours.
+for _ in $(seq 1 "$load"); do
+    "$PY" -c 'while True: pass' &
+    LOAD_PIDS+=" $!"
+done
+[ "$load" -gt 0 ] && say "$load process(es) spinning on the CPU beside every run"
 
 #  Every stage under time -v (bench/stage_wrap.sh).
 WRAP=${BENCH_WRAP:-$ROOT/bench/stage_wrap.sh}

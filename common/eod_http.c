@@ -242,8 +242,14 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
         curl_easy_setopt (curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
         curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (req->body ? req->body_len : 0));
     }
+    int64_t started = eod_monotonic_us ();
     CURLcode code = s_watch.fn ? s_perform_watched (curl) : curl_easy_perform (curl);
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &resp->status);
+    long request_size = 0;
+    curl_off_t pretransfer = 0;
+    if (curl_easy_getinfo (curl, CURLINFO_REQUEST_SIZE, &request_size) == CURLE_OK && request_size > 0
+        && curl_easy_getinfo (curl, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) == CURLE_OK)
+        resp->sent_us = started + (int64_t) pretransfer;
     if (code != CURLE_OK) {
         resp->timed_out = code == CURLE_OPERATION_TIMEDOUT;
         if (body.overflow)

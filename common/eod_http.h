@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define EOD_HTTP_BODY_MAX_DEFAULT (8u * 1024 * 1024)  //  8 MiB: master zips are ~1 MiB
@@ -38,6 +39,9 @@ typedef struct {
     char *headers;                    //  raw response headers of the last response, owned
     char error[256];                  //  transport error text when perform failed
     bool timed_out;
+    int64_t sent_us;                  //  eod_monotonic_us () when the request went out (libcurl's
+                                      //  pretransfer instant, after any connect and TLS handshake);
+                                      //  0 when it never did, and from eod_http_child_perform
 } eod_http_response_t;
 
 //  Once per process, before any thread starts. Returns 0 or -1.

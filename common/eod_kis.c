@@ -954,6 +954,7 @@ s_perform (const eod_kis_conn_t *c, const char *method, const char *url, const c
     else if (c->http (&req, resp) == 0)
         return 0;
     s_reply_begin (r, resp->status);
+    r->sent_us = resp->sent_us;
     r->status = EOD_KIS_RETRYABLE;
     s_set_error (r, "%s: %s%s", what, resp->timed_out ? "timeout: " : "", resp->error);
     eod_http_response_free (resp);
@@ -1084,6 +1085,7 @@ eod_kis_daily_chart (const eod_kis_conn_t *c, const char *token, const char *cod
     if (s_uapi_get (c, token, S_TR_CHART, false, &url, what, &resp, r))
         return (int) r->status;
     s_parse_chart (resp.status, resp.body, resp.body_len, what, output1, rows, nrows, r);
+    r->sent_us = resp.sent_us;
     s_take_tr_cont (&resp, r);
     eod_http_response_free (&resp);
     return (int) r->status;
@@ -1127,6 +1129,7 @@ eod_kis_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *
     if (s_uapi_get (c, token, S_TR_OVERSEAS, false, &url, what, &resp, r))
         return (int) r->status;
     s_parse_overseas (resp.status, resp.body, resp.body_len, what, output1, rows, nrows, r);
+    r->sent_us = resp.sent_us;
     s_take_tr_cont (&resp, r);
     eod_http_response_free (&resp);
     return (int) r->status;

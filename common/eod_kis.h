@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #define EOD_KIS_CTX_MAX 256   //  chk-holiday continuation keys (documented up to 200 chars, space padded)
@@ -52,6 +53,8 @@ typedef struct {
     char error[320];          //  one line for logs: what went wrong and where (on EOD_KIS_OK empty, or which
                               //  rows were rejected); never a secret
     char tr_cont[4];          //  response header tr_cont, trimmed ("" when absent)
+    int64_t sent_us;          //  chart and overseas requests: when the request went out
+                              //  (eod_http_response_t.sent_us), 0 when it never did or is not known
 } eod_kis_reply_t;
 
 //  Called once per calendar day of a chk-holiday page: date as YYYYMMDD, open

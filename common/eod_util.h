@@ -48,5 +48,8 @@ int eod_fsync_dir_of (const char *path);
 
 //  Milliseconds on a monotonic clock.
 int64_t eod_monotonic_ms (void);
+//  Microseconds on the same clock (CLOCK_MONOTONIC: one per host, shared by
+//  its processes).
+int64_t eod_monotonic_us (void);
 
 #endif

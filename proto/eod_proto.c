@@ -35,13 +35,13 @@ static const s_field_t s_listed[] = {
     {S_ (run_id), REQ}, {S_ (market), REQ}, {S_ (mode), REQ}, {S_ (date_from), REQ},
     {S_ (date_to), REQ}, {I_ (count), REQ}, {F_ (meta), OPT}, {"list", K_LIST, offsetof (eod_msg_t, list), OPT},
     S_END};
-static const s_field_t s_ready[] = {{S_ (worker), REQ}, {I_ (count), OPT}, S_END};
-static const s_field_t s_heartbeat[] = {{S_ (worker), REQ}, {I_ (count), OPT}, S_END};
+static const s_field_t s_ready[] = {{S_ (worker), REQ}, {I_ (count), OPT}, {I_ (sent_us), OPT}, S_END};
+static const s_field_t s_heartbeat[] = {{S_ (worker), REQ}, {I_ (count), OPT}, {I_ (sent_us), OPT}, S_END};
 static const s_field_t s_result[] = {
     {S_ (run_id), REQ}, {S_ (task_id), REQ}, {S_ (market), REQ}, {S_ (code), REQ},
     {S_ (status), REQ}, {S_ (mode), OPT}, {S_ (date_from), OPT}, {S_ (date_to), OPT},
     {S_ (error), OPT}, {S_ (msg_cd), OPT}, {I_ (attempt), OPT}, {I_ (requests), OPT}, {I_ (count), OPT},
-    {"rows", K_ROWS, offsetof (eod_msg_t, rows), OPT}, {F_ (snapshot), OPT}, {F_ (meta), OPT}, S_END};
+    {I_ (sent_us), OPT}, {"rows", K_ROWS, offsetof (eod_msg_t, rows), OPT}, {F_ (snapshot), OPT}, {F_ (meta), OPT}, S_END};
 static const s_field_t s_ack[] = {
     {S_ (run_id), REQ}, {S_ (task_id), REQ}, {S_ (stage), OPT}, {"list", K_LIST, offsetof (eod_msg_t, list), OPT},
     S_END};

@@ -98,6 +98,10 @@ typedef struct {
     int64_t retries;
     int64_t duration_ms;
     int64_t expires;    //  CREDS: token expiry, epoch seconds
+    int64_t sent_us;    //  RESULT from a fetcher: when its request went out, on the fetcher host's
+                        //  monotonic clock in microseconds (0: no request went out); the
+                        //  coordinator reads it and does not forward it. READY, HEARTBEAT: when
+                        //  the fetcher sent it, on the same clock
     //  Structured
     eod_fields_t meta;      //  TASK/RESULT: instrument metadata; END/LISTED: summary figures
     eod_fields_t snapshot;  //  RESULT: KIS output1 (the instrument's snapshot)

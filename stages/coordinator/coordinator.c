@@ -34,6 +34,9 @@
 #define S_WRITER_HWM S_WRITING_MAX    //  so a send to the writer never blocks
 #define S_WRITER_WAIT_MS 5            //  poll again this soon while dispatch waits for the writer
 #define S_KEPT_MAX_BYTES (8u << 20)   //  RESULTs kept for the writer until its ACK; beyond, a lost one is fetched again
+#define S_LAG_BLOCK 64                //  a fetcher's quickest lag is the least of the last 64-128 RESULTs'
+#define S_LATE_MIN_US 1000            //  a request leaving later than that past the quickest lag is late
+#define S_LAG_FIRST 8                 //  a fetcher's first RESULTs are judged by its READY's clock too
 
 typedef enum { T_QUEUED, T_LEASED, T_WRITING, T_DONE, T_FAILED } s_task_state_t;
 
@@ -65,6 +68,8 @@ typedef struct {
     int64_t not_before_ms;            //  retry backoff
     char *outcome;                    //  "CODE reason" when failed, no-data or unknown
     int64_t ledger_at;                //  its TASK record in run->ledger_fd, -1 none
+    int64_t dispatched_us;            //  its last dispatch (eod_monotonic_us)
+    uint64_t pace_n;                  //  and that dispatch's number in its key's pacer
     //  Without a ledger record: the metadata and name packed as
     //  "key\0value\0" pairs in one allocation.
     char *meta;
@@ -110,6 +115,22 @@ typedef struct {
     long readies;                     //  READYs it sent in this run (a RESULT stands for one)
     int creds_generation[S_KEYS_MAX]; //  generation of each key's CREDS it holds (0: none)
     bool new;                         //  first message from it: its credit is not known yet
+    //  Lag: a RESULT's sent_us (the fetcher host's clock) minus its task's
+    //  dispatch (this clock), which is the clocks' offset plus the time the
+    //  TASK took to become a request. Its least over the current and the
+    //  last block of S_LAG_BLOCK RESULTs stands for the offset and the
+    //  quickest way; a request whose lag is over that by more than
+    //  S_LATE_MIN_US left late, and its key's pacer is told.
+    //  A fetcher's first RESULTs cannot show its quickest lag (the first
+    //  may have been held up): until S_LAG_FIRST came, the floor is at most
+    //  the least of its READY and HEARTBEAT sent_us minus their receipt
+    //  here, the offset less the way back, which can only make requests
+    //  look later than they were.
+    int64_t lag_floor[2];
+    int64_t back_floor;
+    uint32_t lag_samples;
+    long late;                        //  its requests that left late in this run
+    int64_t late_max_us;              //  the latest of them (past the quickest lag)
 } s_worker_t;
 
 struct _coordinator_t {
@@ -179,11 +200,17 @@ coordinator_pacer_init (coordinator_pacer_t *self, long rate, long jitter_ms, lo
     self->window_us = (1000 + (int64_t) jitter_ms + (int64_t) margin_ms) * 1000;
     self->interval_us = (self->window_us + rate - 1) / rate;
     self->tolerance_us = self->interval_us / 2;
+    self->rate = (size_t) rate;
     if (rate <= COORDINATOR_PACER_LOG_MAX) {
-        self->log = calloc ((size_t) rate, sizeof *self->log);
-        if (!self->log)
+        //  Twice the rate: a request that left late may be the rate-th
+        //  latest although rate dispatches came after it.
+        self->cap = 2 * (size_t) rate;
+        self->log = calloc (self->cap, sizeof *self->log);
+        self->scratch = calloc (self->cap, sizeof *self->scratch);
+        if (!self->log || !self->scratch) {
+            coordinator_pacer_fini (self);
             return -1;
-        self->cap = (size_t) rate;
+        }
     }
     return 0;
 }
@@ -192,37 +219,82 @@ void
 coordinator_pacer_fini (coordinator_pacer_t *self)
 {
     free (self->log);
+    free (self->scratch);
     self->log = NULL;
+    self->scratch = NULL;
+}
+
+//  The k-th largest of a[0..n) (1 <= k <= n), reordering a (quickselect).
+static int64_t
+s_kth_largest (int64_t *a, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n, want = k - 1;   //  a[want] is found in [lo, hi)
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t pivot = a[mid];
+        a[mid] = a[hi - 1];
+        a[hi - 1] = pivot;
+        size_t at = lo;                    //  [lo, at) are larger than the pivot
+        for (size_t i = lo; i < hi - 1; i++)
+            if (a[i] > pivot) {
+                int64_t swap = a[i];
+                a[i] = a[at];
+                a[at++] = swap;
+            }
+        a[hi - 1] = a[at];
+        a[at] = pivot;
+        if (want == at)
+            break;
+        if (want < at)
+            hi = at;
+        else
+            lo = at + 1;
+    }
+    return a[want];
 }
 
 int64_t
 coordinator_pacer_due (const coordinator_pacer_t *self)
 {
     int64_t due = self->tat_us;
-    if (self->log && self->count == self->cap && self->log[self->head] + self->window_us > due)
-        due = self->log[self->head] + self->window_us;
+    if (!self->log || self->taken < self->rate)
+        return due;
+    //  The rate-th latest departure: with none reported late in the log,
+    //  departures are in dispatch order and it is dispatch taken - rate.
+    int64_t edge;
+    if (self->late_since == 0 || self->taken - (self->late_since - 1) > self->cap)
+        edge = self->log[(self->taken - self->rate) % self->cap];
+    else {
+        size_t n = self->taken < self->cap ? (size_t) self->taken : self->cap;
+        memcpy (self->scratch, self->log, n * sizeof *self->log);
+        edge = s_kth_largest (self->scratch, n, self->rate);
+    }
+    if (edge + self->window_us > due)
+        due = edge + self->window_us;
     return due;
 }
 
-void
+uint64_t
 coordinator_pacer_take (coordinator_pacer_t *self, int64_t now)
 {
     int64_t from = self->tat_us > now - self->tolerance_us ? self->tat_us : now - self->tolerance_us;
     self->tat_us = from + self->interval_us;
-    if (self->log) {
-        self->log[self->head] = now;
-        self->head = (self->head + 1) % self->cap;
-        if (self->count < self->cap)
-            self->count++;
-    }
+    if (self->log)
+        self->log[self->taken % self->cap] = now;
+    return self->taken++;
 }
 
-static int64_t
-s_now_us (void)
+void
+coordinator_pacer_late (coordinator_pacer_t *self, uint64_t n, int64_t at)
 {
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    if (!self->log || n >= self->taken || self->taken - n > self->cap)
+        return;
+    int64_t *slot = &self->log[n % self->cap];
+    if (at <= *slot)
+        return;
+    *slot = at;
+    if (n + 1 > self->late_since)
+        self->late_since = n + 1;
 }
 
 static void
@@ -1003,6 +1075,7 @@ s_worker (coordinator_t *self, zframe_t *identity, const char *name)
         w->identity = zframe_dup (identity);
         w->seq = ++self->worker_seq ? self->worker_seq : ++self->worker_seq;
         w->new = true;
+        w->lag_floor[0] = w->lag_floor[1] = w->back_floor = INT64_MAX;
         snprintf (w->name, sizeof w->name, "%s", name ? name : key);
         zhashx_insert (self->workers, key, w);
         eod_log_info ("fetcher %s joined", w->name);
@@ -1071,6 +1144,53 @@ s_forward_to_writer (coordinator_t *self, s_task_t *t, eod_msg_t *result)
         s_requeue (self, t, S_BACKOFF_BASE_MS);
 }
 
+//  Clocks of two hosts may be years apart, but not 2^62 us: a difference
+//  beyond is garbage, kept from overflowing what is done with it.
+#define S_CLOCKS_APART_MAX (INT64_C (1) << 62)
+
+//  A READY or HEARTBEAT's sent_us: w's clock less the way here.
+static void
+s_on_clock (s_worker_t *w, int64_t sent_us)
+{
+    if (sent_us <= 0)
+        return;
+    int64_t back = sent_us - eod_monotonic_us ();
+    if (back <= S_CLOCKS_APART_MAX && back >= -S_CLOCKS_APART_MAX && back < w->back_floor)
+        w->back_floor = back;
+}
+
+//  When the request of t, leased to w, left (sent_us, on w's host clock):
+//  tells the pacer of t's key when the request left late.
+static void
+s_on_sent (coordinator_t *self, s_worker_t *w, s_task_t *t, int64_t sent_us)
+{
+    if (sent_us <= 0 || t->key >= self->nkeys)
+        return;
+    int64_t lag = sent_us - t->dispatched_us;
+    if (lag > S_CLOCKS_APART_MAX || lag < -S_CLOCKS_APART_MAX)
+        return;
+    if (w->lag_samples++ % S_LAG_BLOCK == 0) {
+        w->lag_floor[1] = w->lag_floor[0];
+        w->lag_floor[0] = lag;
+    }
+    else if (lag < w->lag_floor[0])
+        w->lag_floor[0] = lag;
+    int64_t floor = w->lag_floor[0] < w->lag_floor[1] ? w->lag_floor[0] : w->lag_floor[1];
+    if (w->lag_samples <= S_LAG_FIRST && w->back_floor < floor)
+        floor = w->back_floor;
+    int64_t late = lag - floor;
+    if (late <= S_LATE_MIN_US)
+        return;
+    //  However late it left, it left before its RESULT came.
+    int64_t now = eod_monotonic_us ();
+    if (late > now - t->dispatched_us)
+        late = now - t->dispatched_us;
+    w->late++;
+    if (late > w->late_max_us)
+        w->late_max_us = late;
+    coordinator_pacer_late (&self->keys[t->key].pacer, t->pace_n, t->dispatched_us + late);
+}
+
 static void
 s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
 {
@@ -1087,6 +1207,9 @@ s_on_result (coordinator_t *self, s_worker_t *w, eod_msg_t *msg)
         eod_log_debug ("late or duplicate RESULT for %s ignored", msg->task_id);
         return;
     }
+    if (w && t->state == T_LEASED)
+        s_on_sent (self, w, t, msg->sent_us);
+    msg->sent_us = 0;   //  this host's business, not the writer's
     const char *status = msg->status;
     if (strcmp (status, "ok") == 0) {
         s_forward_to_writer (self, t, msg);
@@ -1258,7 +1381,7 @@ s_dispatch (coordinator_t *self)
         //  queue: no new lease while too many wait for its acknowledgement.
         if (self->writing >= S_WRITING_MAX)
             return S_WRITER_WAIT_MS;
-        int64_t now_us = s_now_us ();
+        int64_t now_us = eod_monotonic_us ();
         int64_t now_ms = now_us / 1000;
         //  The key that is free first.
         size_t k = self->nkeys;
@@ -1288,7 +1411,8 @@ s_dispatch (coordinator_t *self)
             s_requeue (self, t, token > 0 ? 0 : 1000);
             return S_POLL_MAX_MS;
         }
-        coordinator_pacer_take (&key->pacer, s_now_us ());
+        t->dispatched_us = eod_monotonic_us ();
+        t->pace_n = coordinator_pacer_take (&key->pacer, t->dispatched_us);
         self->next_key = (k + 1) % self->nkeys;
         if (w->creds_generation[k] != key->generation)
             s_send_creds (self, w, k);
@@ -1343,6 +1467,7 @@ s_on_fetcher (coordinator_t *self)
         if (w) {
             w->credit += msg->count > 0 ? (int) msg->count : 1;
             w->readies++;
+            s_on_clock (w, msg->sent_us);
         }
         break;
     case EOD_MSG_HEARTBEAT:
@@ -1350,6 +1475,8 @@ s_on_fetcher (coordinator_t *self)
         //  coordinator before this one: an idle one gets its credit back.
         if (w && w->new && w->credit == 0 && msg->count > 0)
             w->credit = 1;
+        if (w)
+            s_on_clock (w, msg->sent_us);
         break;
     case EOD_MSG_RESULT:
         if (w)
@@ -1560,7 +1687,7 @@ static void
 s_take_permit (coordinator_t *self, s_key_t *key)
 {
     while (!zsys_interrupted) {
-        int64_t now = s_now_us ();
+        int64_t now = eod_monotonic_us ();
         int64_t due = coordinator_pacer_due (&key->pacer);
         if (key->paused_until_ms * 1000 > due)
             due = key->paused_until_ms * 1000;
@@ -1568,7 +1695,7 @@ s_take_permit (coordinator_t *self, s_key_t *key)
             break;
         zclock_sleep ((int) ((due - now) / 1000) + 1);
     }
-    coordinator_pacer_take (&key->pacer, s_now_us ());
+    coordinator_pacer_take (&key->pacer, eod_monotonic_us ());
     key->requests++;
 }
 
@@ -1809,9 +1936,11 @@ s_finish (coordinator_t *self)
         eod_msg_destroy (&done);
     }
     for (s_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers)) {
-        eod_log_info ("fetcher %s returned %ld result(s) and sent %ld READY in this run", w->name, w->results,
-                      w->readies);
-        w->results = w->readies = 0;
+        eod_log_info ("fetcher %s returned %ld result(s) and sent %ld READY in this run; %ld request(s) left "
+                      "late, the latest %.1f ms past its quickest", w->name, w->results, w->readies, w->late,
+                      (double) w->late_max_us / 1000.0);
+        w->results = w->readies = w->late = 0;
+        w->late_max_us = 0;
     }
     if (end) {
         eod_msg_set (&end->stage, "coordinator");

@@ -21,6 +21,8 @@
 
 #include "eod_zmq.h"
 
+#include <stdint.h>
+
 typedef struct _coordinator_t coordinator_t;
 
 //  Builds the coordinator on a stage (borrowed). once: exit after one run.
@@ -38,11 +40,14 @@ int coordinator_run (coordinator_t *self);
 
 //  The pacer of one app key, public for its unit test. Two rules, both in
 //  microseconds of a monotonic clock:
-//  - a sliding log of the last `rate` dispatches: the next may go only once
-//    the oldest of them is a window (1 s + J + margin) old, so any rate + 1
-//    dispatches span at least the window, and arrivals up to J later than
-//    their dispatch never put rate + 1 requests in any 1-s window of the
-//    server, however late the loop wakes up;
+//  - a sliding log of the last dispatches: the next may go only once all but
+//    rate - 1 of them left a window (1 s + J + margin) ago, so any rate + 1
+//    requests span at least the window, and arrivals up to J after they left
+//    never put rate + 1 requests in any 1-s window of the server, however
+//    late the loop wakes up. A request leaves when dispatched, unless the
+//    caller learns it left later (coordinator_pacer_late: a busy fetcher
+//    host, a slow link to it): the log then counts it from when it did, and
+//    the next dispatches keep their distance from that instant;
 //  - GCRA spacing T = window / rate with a tolerance of T / 2: no burst
 //    (after an idle spell two dispatches at most come T / 2 apart), and a
 //    dispatch that woke up late does not push the schedule back, so the
@@ -56,8 +61,12 @@ typedef struct {
     int64_t tolerance_us;       //  T / 2
     int64_t window_us;          //  1 s + J + margin
     int64_t tat_us;             //  the GCRA theoretical arrival time
-    int64_t *log;               //  the last dispatches (a ring), NULL above LOG_MAX
-    size_t cap, count, head;    //  head: the oldest once count == cap
+    int64_t *log;               //  when each of the last 2 x rate dispatches left, a ring: dispatch n
+                                //  at log[n % cap]; NULL above LOG_MAX
+    int64_t *scratch;           //  cap entries for finding the rate-th latest
+    size_t rate, cap;
+    uint64_t taken;             //  dispatches so far
+    uint64_t late_since;        //  1 + the newest dispatch reported late (0: none)
 } coordinator_pacer_t;
 
 //  0, or -1 when out of memory. rate >= 1.
@@ -67,7 +76,12 @@ void coordinator_pacer_fini (coordinator_pacer_t *self);
 //  The earliest instant the next dispatch may go.
 int64_t coordinator_pacer_due (const coordinator_pacer_t *self);
 
-//  Records a dispatch at now (the caller checked now >= due).
-void coordinator_pacer_take (coordinator_pacer_t *self, int64_t now);
+//  Records a dispatch at now (the caller checked now >= due) and returns its
+//  number, for coordinator_pacer_late.
+uint64_t coordinator_pacer_take (coordinator_pacer_t *self, int64_t now);
+
+//  Dispatch n's request left at `at`, later than its dispatch: the log counts
+//  it from then on. Nothing when n has left the log or at is not later.
+void coordinator_pacer_late (coordinator_pacer_t *self, uint64_t n, int64_t at);
 
 #endif

@@ -3,6 +3,7 @@
 #include "eod_http.h"
 #include "eod_kis.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -85,6 +86,9 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, lon
         date_key = "stck_bsop_date";
         status = eod_kis_daily_chart (&c, creds->token, task->code, from, to, adjusted, &output1, &rows, &nrows, &r);
     }
+    //  When the request left: the coordinator compares it with when it
+    //  dispatched the task, to see requests that reached the wire late.
+    result->sent_us = r.sent_us;
     size_t kept = 0;
     char newest[9] = "";
     if (status == EOD_KIS_OK) {
@@ -154,6 +158,8 @@ s_send_simple (fetcher_t *self, eod_msg_type_t type)
     //  READY: one more task. HEARTBEAT: 1 when idle, so a coordinator that
     //  restarted (and never saw this fetcher's READY) knows it may send one.
     msg->count = type == EOD_MSG_READY || !self->busy ? 1 : 0;
+    //  The coordinator learns this host's clock from it before any RESULT.
+    msg->sent_us = eod_monotonic_us ();
     s_send (self, msg);
     eod_msg_destroy (&msg);
 }

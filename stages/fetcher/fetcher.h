@@ -3,7 +3,8 @@
     A DEALER that asks the coordinator for work with READY (credit 1), makes
     exactly one API request per TASK with the credentials the coordinator
     sent in CREDS, and answers with a RESULT: rows, or an error classified as
-    retryable, permanent, no data or unknown symbol. One thread: while a
+    retryable, permanent, no data or unknown symbol, and when the request
+    went out (sent_us: the coordinator paces from it). One thread: while a
     request is in flight, eod_http's watch (curl multi and the DEALER's
     ZMQ_FD in one poll) keeps the heartbeats and the coordinator's messages
     flowing. */

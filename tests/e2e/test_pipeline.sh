@@ -83,6 +83,41 @@ nf=$(grep -c "sent [0-9]* READY in this run" "$LOGS/coordinator.log")
 check "one READY per fetcher, not per task ($readies from $nf fetchers)" [ "$nf" -ge 1 ] && [ "$readies" -le "$nf" ]
 env_down
 
+echo "# 2c. fetchers stalled while they hold a task: requests that leave late are paced from when they left"
+#  One fetcher at a time is stopped (SIGSTOP) for 150 ms, again and again,
+#  so the requests of the tasks it holds leave up to 150 ms after their
+#  dispatch. At the real budget (the simulator's limit of 20/s) the pacer's
+#  window, 1 s + jitter_ms 10 + margin_ms 40, does not cover one such request
+#  unless the fetchers' sent_us is heeded: then it is counted from when it
+#  left, and the next dispatches keep their distance from it.
+env_up "$TMP/stall" --rate 20
+set_key kis rate 20
+set_key kis jitter_ms 10
+set_key kis margin_ms 40
+curl -s "$SIM/_sim/universe/kr" | /usr/bin/python3 -c 'import json,sys; u=json.load(sys.stdin); print("\n".join((u["kospi"] + u["kosdaq"])[:300]))' >"$TMP/stall-codes.txt"
+LOGS=$ENV_DIR/logs-stall
+EOD_LOG_DIR=$LOGS EOD_RUN_TIMEOUT=600 "$ROOT/launch/eod" run --market kr --config "$CFG" --fetchers 4 \
+    --codes "$TMP/stall-codes.txt" >"$ENV_DIR/stall.out" 2>&1 &
+RUN_PID=$!
+stalls=0
+while kill -0 "$RUN_PID" 2>/dev/null; do
+    victim=$(pgrep -f "bin/eod-fetcher .*--config $CFG" | shuf -n 1)
+    if [ -n "$victim" ] && grep -q "itemchartprice" <(curl -s "$SIM/_sim/stats"); then
+        kill -STOP "$victim" 2>/dev/null && { sleep 0.15; kill -CONT "$victim" 2>/dev/null; stalls=$((stalls + 1)); }
+    fi
+    sleep 0.05
+done
+wait "$RUN_PID"; RC=$?
+check "the run with stalled fetchers exits 0 (got $RC)" [ "$RC" = 0 ]
+check "fetchers were stalled while the run fetched ($stalls times)" [ "$stalls" -ge 20 ]
+rejected=$(curl -s "$SIM/_sim/stats" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["rate_limited"])')
+check "no EGW00201 (got $rejected)" [ "$rejected" = 0 ]
+late=$(grep -o "; [0-9]* request(s) left late" "$LOGS/coordinator.log" | awk '{n += $2} END {print n + 0}')
+check "the coordinator heard of requests that left late ($late)" [ "$late" -ge 10 ]
+rows=$(($(wc -l <"$ENV_DIR/data/market=kr/dt=$DATE/kr_20240902.csv") - 1))
+check "a row for each of the 300 codes (got $rows)" [ "$rows" = 300 ]
+env_down
+
 echo "# 3. a closed day, KIS chk-holiday asked once a day: exit 0, the notice in Slack, nothing written"
 env_up "$TMP/closed" --rate 200
 fast

@@ -12,6 +12,7 @@
 #include "eod_http.h"
 #include "eod_kis.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -635,9 +636,12 @@ test_chart_wire (void)
     eod_fields_t *rows = NULL;
     size_t nrows = 0;
     eod_kis_reply_t r;
+    int64_t before = eod_monotonic_us ();
     CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows,
                                     &nrows, &r),
                EOD_KIS_RATE_LIMITED);
+    //  When the request went out: after the call began, before it returned.
+    CHECK (r.sent_us >= before && r.sent_us <= eod_monotonic_us ());
     CHECK_INT (r.http_status, 500);
     CHECK (strstr (r.error, "005930") != NULL);
     CHECK (strstr (r.error, s_token) == NULL);
@@ -646,6 +650,7 @@ test_chart_wire (void)
                                     &nrows, &r),
                EOD_KIS_OK);
     CHECK_INT (nrows, 2);
+    CHECK (r.sent_us >= before);
     eod_fields_array_free (&rows, nrows);
     eod_fields_clear (&output1);
     char *log = s_server_finish (&server);
@@ -664,6 +669,7 @@ test_chart_wire (void)
     CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005 930", "20220101", "20220509", true, &output1, &rows,
                                     &nrows, &r),
                EOD_KIS_PERMANENT);
+    CHECK (r.sent_us == 0);
     CHECK_INT (eod_kis_daily_chart (&conn, "", "005930", "20220101", "20220509", true, &output1, &rows, &nrows,
                                     &r),
                EOD_KIS_PERMANENT);
@@ -758,6 +764,12 @@ test_transport (void)
     days_t d = {.in_order = true};
     int requests = 0;
     eod_kis_reply_t r;
+    eod_fields_t output1 = EOD_FIELDS_INIT;
+    eod_fields_t *rows = NULL;
+    size_t nrows = 0;
+    CHECK_INT (eod_kis_overseas_daily (&conn, s_token, "NYS", "BRK/B", "", false, &output1, &rows, &nrows, &r),
+               EOD_KIS_RETRYABLE);
+    CHECK (r.sent_us == 0);   //  refused: nothing went out
     CHECK_INT (eod_kis_holidays (&conn, s_token, "20260105", 3, s_on_day, &d, &requests, &r), EOD_KIS_RETRYABLE);
     CHECK_INT (requests, 1);
     CHECK_INT (r.http_status, 0);
@@ -770,12 +782,10 @@ test_transport (void)
     CHECK_INT (s_server_start (&server, hang, 1), 0);
     snprintf (base, sizeof base, "http://127.0.0.1:%d", server.port);
     conn.timeout_ms = 300;
-    eod_fields_t output1 = EOD_FIELDS_INIT;
-    eod_fields_t *rows = NULL;
-    size_t nrows = 0;
     CHECK_INT (eod_kis_overseas_daily (&conn, s_token, "NYS", "BRK/B", "", false, &output1, &rows, &nrows, &r),
                EOD_KIS_RETRYABLE);
     CHECK (strstr (r.error, "timeout") != NULL);
+    CHECK (r.sent_us > 0);   //  it went out, it was not answered
     char *log = s_server_finish (&server);
     CHECK (strstr (log, "SYMB=BRK%2FB&GUBN=0&BYMD=&MODP=0&KEYB=") != NULL);
     free (log);

@@ -1,7 +1,8 @@
 /*  test_pacer — the coordinator's pacer (coordinator_pacer_t): never more
     than the budget in any window the design allows for, however late the
-    loop wakes up; close to the budget when it wakes up a little late; no
-    burst after an idle spell. */
+    loop wakes up and, once told, however late requests leave after their
+    dispatch; close to the budget when it wakes up a little late; no burst
+    after an idle spell. */
 #include "coordinator.h"
 #include "eod_test.h"
 
@@ -43,6 +44,62 @@ s_rough_late (int i)
     int r = rand () % 100;
     (void) i;
     return r < 80 ? rand () % 2500 : r < 98 ? 10000 + rand () % 30000 : 200000;
+}
+
+//  Requests that leave late (a busy fetcher host): dispatch i leaves
+//  late_us (i) after its dispatch, and the pacer hears of it report_us after
+//  it left (when its RESULT comes back) unless tell is false. The loop wakes
+//  up a little late. Fills left[] with when each left, sorted.
+static void
+s_drive_late (coordinator_pacer_t *p, int64_t *left, int n, int64_t (*late_us) (int), int64_t report_us,
+              bool tell)
+{
+    uint64_t *number = calloc ((size_t) n, sizeof *number);
+    CHECK (number != NULL);
+    if (!number)
+        return;
+    int64_t now = S_US;
+    int told = 0;   //  reports are heard in the order they come: left[] is filled in dispatch order
+    for (int i = 0; i < n; i++) {
+        while (true) {
+            //  Reports due by now.
+            int64_t next_report = INT64_MAX;
+            for (int j = told; j < i; j++) {
+                if (left[j] + report_us <= now) {
+                    if (tell)
+                        coordinator_pacer_late (p, number[j], left[j]);
+                    if (j == told)
+                        told++;
+                }
+                else if (left[j] + report_us < next_report)
+                    next_report = left[j] + report_us;
+            }
+            int64_t due = coordinator_pacer_due (p);
+            if (now >= due)
+                break;
+            now = due < next_report ? due : next_report;
+        }
+        now += rand () % 2500;
+        number[i] = coordinator_pacer_take (p, now);
+        left[i] = now + late_us (i);
+    }
+    free (number);
+    //  Sorted by when they left.
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && left[j] < left[j - 1]; j--) {
+            int64_t swap = left[j];
+            left[j] = left[j - 1];
+            left[j - 1] = swap;
+        }
+}
+
+static int64_t
+s_late_sometimes (int i)
+{
+    //  Mostly at once; one in 30 10-60 ms late, one in 300 150 ms late.
+    (void) i;
+    int r = rand () % 300;
+    return r < 289 ? rand () % 500 : r < 299 ? 10000 + rand () % 50000 : 150000;
 }
 
 //  The shortest span of rate + 1 consecutive dispatches.
@@ -89,6 +146,45 @@ main (void)
     srand (11);
     s_drive (&p, at, S_DISPATCHES, S_US, s_rough_late);
     CHECK (s_shortest (at, S_DISPATCHES, S_RATE) >= p.window_us);
+    coordinator_pacer_fini (&p);
+
+    //  Requests that left late, heard of when their RESULT came back (150 ms
+    //  after they left): every rate + 1 of them, in the order they left, still
+    //  span the window, and the pace stays within 3% of the budget's.
+    //  Unheard of, the same lateness puts rate + 1 in less than the window.
+    enum { S_LATE_N = 4000 };
+    CHECK_INT (coordinator_pacer_init (&p, S_RATE, 10, S_MARGIN_MS), 0);
+    srand (13);
+    s_drive_late (&p, at, S_LATE_N, s_late_sometimes, 150000, true);
+    CHECK (s_shortest (at, S_LATE_N, S_RATE) >= p.window_us);
+    rate = (double) (S_LATE_N - 1) * 1e6 / (double) (at[S_LATE_N - 1] - at[0]);
+    ideal = 1e6 * S_RATE / (double) p.window_us;
+    CHECK (rate > 0.97 * ideal && rate <= ideal * 1.0001);
+    coordinator_pacer_fini (&p);
+    CHECK_INT (coordinator_pacer_init (&p, S_RATE, 10, S_MARGIN_MS), 0);
+    srand (13);
+    s_drive_late (&p, at, S_LATE_N, s_late_sometimes, 150000, false);
+    CHECK (s_shortest (at, S_LATE_N, S_RATE) < p.window_us);
+    coordinator_pacer_fini (&p);
+
+    //  A report of a dispatch the log no longer holds, or of a departure no
+    //  later than the dispatch, changes nothing.
+    CHECK_INT (coordinator_pacer_init (&p, S_RATE, 10, S_MARGIN_MS), 0);
+    uint64_t first_n = coordinator_pacer_take (&p, S_US);
+    CHECK (first_n == 0);
+    for (int i = 1; i <= 2 * S_RATE; i++)
+        coordinator_pacer_take (&p, S_US + i * p.interval_us);
+    int64_t before = coordinator_pacer_due (&p);
+    coordinator_pacer_late (&p, first_n, 100 * S_US);
+    coordinator_pacer_late (&p, 2 * S_RATE, S_US);
+    coordinator_pacer_late (&p, 1000, 100 * S_US);   //  not dispatched yet
+    CHECK (coordinator_pacer_due (&p) == before);
+    //  The rate-th latest departure sets the due: one late request among
+    //  the last rate moves it only when it left after the rate-th latest.
+    coordinator_pacer_late (&p, 2 * S_RATE - 1, S_US + 2 * S_RATE * p.interval_us + 5000);
+    CHECK (coordinator_pacer_due (&p) == before);
+    coordinator_pacer_late (&p, S_RATE + 1, S_US + 2 * S_RATE * p.interval_us + 5000);
+    CHECK (coordinator_pacer_due (&p) == S_US + (S_RATE + 2) * p.interval_us + p.window_us);
     coordinator_pacer_fini (&p);
 
     //  An idle key: the first dispatch at once, the second at most T/2 later

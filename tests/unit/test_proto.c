@@ -42,7 +42,7 @@ static const struct {
   s_int_fields[] = {
     S_FIELD (attempt),  S_FIELD (count),    S_FIELD (ok),           S_FIELD (nodata),
     S_FIELD (unknown),  S_FIELD (failed),   S_FIELD (requests),     S_FIELD (rate_limited),
-    S_FIELD (retries),  S_FIELD (duration_ms), S_FIELD (expires),
+    S_FIELD (retries),  S_FIELD (duration_ms), S_FIELD (expires), S_FIELD (sent_us),
 };
 #define S_COUNT(a) (sizeof (a) / sizeof (a)[0])
 
@@ -183,9 +183,11 @@ s_make_full (eod_msg_type_t type)
     case EOD_MSG_READY:
         s_set (&m->worker, "fetcher-3@호스트");
         m->count = -1;
+        m->sent_us = 1;
         break;
     case EOD_MSG_HEARTBEAT:
         s_set (&m->worker, "");
+        m->sent_us = INT64_MAX;
         break;
     case EOD_MSG_RESULT:
         s_set (&m->run_id, "kr-daily-20240502-9f3a");
@@ -201,6 +203,7 @@ s_make_full (eod_msg_type_t type)
         m->attempt = INT64_MIN;
         m->requests = 4294967296LL;   //  needs more than 32 bits
         m->count = 1;                 //  also the fetcher's next READY
+        m->sent_us = 987654321012345LL;
         for (int i = 0; i < S_ROWS_IN_RESULT; i++) {
             eod_fields_t row = EOD_FIELDS_INIT;
             char date[16], close[16];
@@ -301,10 +304,10 @@ static const char *const s_wire_names[EOD_MSG_TYPES][20] = {
     [EOD_MSG_TASK] = {"run_id", "task_id", "market", "mode", "code", "exchange", "name", "date_from",
                       "date_to", "key_id", "attempt", "meta"},
     [EOD_MSG_LISTED] = {"run_id", "market", "mode", "date_from", "date_to", "count", "meta", "list"},
-    [EOD_MSG_READY] = {"worker", "count"},
-    [EOD_MSG_HEARTBEAT] = {"worker"},
+    [EOD_MSG_READY] = {"worker", "count", "sent_us"},
+    [EOD_MSG_HEARTBEAT] = {"worker", "sent_us"},
     [EOD_MSG_RESULT] = {"run_id", "task_id", "market", "code", "status", "mode", "date_from", "date_to",
-                        "error", "msg_cd", "attempt", "requests", "count", "rows", "snapshot", "meta"},
+                        "error", "msg_cd", "attempt", "requests", "count", "sent_us", "rows", "snapshot", "meta"},
     [EOD_MSG_ACK] = {"run_id", "task_id", "list"},
     [EOD_MSG_RUN_DONE] = {"run_id", "market", "mode", "date_from", "date_to", "count", "ok", "nodata",
                           "unknown", "failed", "requests", "rate_limited", "retries", "duration_ms", "list",
