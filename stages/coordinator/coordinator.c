@@ -253,12 +253,12 @@ s_kth_largest (int64_t *a, size_t n, size_t k)
     return a[want];
 }
 
-int64_t
-coordinator_pacer_due (const coordinator_pacer_t *self)
+//  When the log lets the next dispatch go (INT64_MIN: at once).
+static int64_t
+s_log_due (const coordinator_pacer_t *self)
 {
-    int64_t due = self->tat_us;
     if (!self->log || self->taken < self->rate)
-        return due;
+        return INT64_MIN;
     //  The rate-th latest departure: with none reported late in the log,
     //  departures are in dispatch order and it is dispatch taken - rate.
     int64_t edge;
@@ -269,16 +269,32 @@ coordinator_pacer_due (const coordinator_pacer_t *self)
         memcpy (self->scratch, self->log, n * sizeof *self->log);
         edge = s_kth_largest (self->scratch, n, self->rate);
     }
-    if (edge + self->window_us > due)
-        due = edge + self->window_us;
-    return due;
+    return edge + self->window_us;
+}
+
+int64_t
+coordinator_pacer_due (const coordinator_pacer_t *self)
+{
+    int64_t due = self->tat_us;
+    if (self->taken > 0 && self->last_us + self->tolerance_us > due)
+        due = self->last_us + self->tolerance_us;
+    int64_t log_due = s_log_due (self);
+    return log_due > due ? log_due : due;
 }
 
 uint64_t
 coordinator_pacer_take (coordinator_pacer_t *self, int64_t now)
 {
-    int64_t from = self->tat_us > now - self->tolerance_us ? self->tat_us : now - self->tolerance_us;
+    //  A dispatch the log held back (a request reported late) keeps the
+    //  spacing's schedule, up to a window behind: the next ones catch up, T / 2
+    //  apart, as far as the log lets them. Any other late dispatch moves the
+    //  schedule by its lateness beyond T / 2.
+    int64_t log_due = s_log_due (self);
+    int64_t slack = log_due > self->tat_us && now <= log_due + self->tolerance_us ? self->window_us
+                                                                                  : self->tolerance_us;
+    int64_t from = self->tat_us > now - slack ? self->tat_us : now - slack;
     self->tat_us = from + self->interval_us;
+    self->last_us = now;
     if (self->log)
         self->log[self->taken % self->cap] = now;
     return self->taken++;

@@ -48,10 +48,12 @@ int coordinator_run (coordinator_t *self);
 //    caller learns it left later (coordinator_pacer_late: a busy fetcher
 //    host, a slow link to it): the log then counts it from when it did, and
 //    the next dispatches keep their distance from that instant;
-//  - GCRA spacing T = window / rate with a tolerance of T / 2: no burst
-//    (after an idle spell two dispatches at most come T / 2 apart), and a
-//    dispatch that woke up late does not push the schedule back, so the
-//    pace stays at rate per window.
+//  - GCRA spacing T = window / rate with a tolerance of T / 2, and never two
+//    dispatches less than T / 2 apart: no burst, and a dispatch that woke up
+//    late does not push the schedule back, so the pace stays at rate per
+//    window. A dispatch the log held back (a request that left late) does
+//    not push it back either: the next ones catch up, T / 2 apart, as far as
+//    the log lets them.
 //  Rates above COORDINATOR_PACER_LOG_MAX (benchmarks without a budget) use
 //  the spacing alone.
 #define COORDINATOR_PACER_LOG_MAX 4096
@@ -61,6 +63,7 @@ typedef struct {
     int64_t tolerance_us;       //  T / 2
     int64_t window_us;          //  1 s + J + margin
     int64_t tat_us;             //  the GCRA theoretical arrival time
+    int64_t last_us;            //  the last dispatch
     int64_t *log;               //  when each of the last 2 x rate dispatches left, a ring: dispatch n
                                 //  at log[n % cap]; NULL above LOG_MAX
     int64_t *scratch;           //  cap entries for finding the rate-th latest

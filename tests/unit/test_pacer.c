@@ -46,6 +46,8 @@ s_rough_late (int i)
     return r < 80 ? rand () % 2500 : r < 98 ? 10000 + rand () % 30000 : 200000;
 }
 
+static int64_t s_closest_dispatches = INT64_MAX;   //  in the last s_drive_late
+
 //  Requests that leave late (a busy fetcher host): dispatch i leaves
 //  late_us (i) after its dispatch, and the pacer hears of it report_us after
 //  it left (when its RESULT comes back) unless tell is false. The loop wakes
@@ -56,9 +58,10 @@ s_drive_late (coordinator_pacer_t *p, int64_t *left, int n, int64_t (*late_us) (
 {
     uint64_t *number = calloc ((size_t) n, sizeof *number);
     CHECK (number != NULL);
+    s_closest_dispatches = INT64_MAX;
     if (!number)
         return;
-    int64_t now = S_US;
+    int64_t now = S_US, last = 0;
     int told = 0;   //  reports are heard in the order they come: left[] is filled in dispatch order
     for (int i = 0; i < n; i++) {
         while (true) {
@@ -80,6 +83,9 @@ s_drive_late (coordinator_pacer_t *p, int64_t *left, int n, int64_t (*late_us) (
             now = due < next_report ? due : next_report;
         }
         now += rand () % 2500;
+        if (i > 0 && now - last < s_closest_dispatches)
+            s_closest_dispatches = now - last;
+        last = now;
         number[i] = coordinator_pacer_take (p, now);
         left[i] = now + late_us (i);
     }
@@ -150,7 +156,8 @@ main (void)
 
     //  Requests that left late, heard of when their RESULT came back (150 ms
     //  after they left): every rate + 1 of them, in the order they left, still
-    //  span the window, and the pace stays within 3% of the budget's.
+    //  span the window, and the pace stays within 0.8% of the budget's: the
+    //  dispatches after one held back catch up.
     //  Unheard of, the same lateness puts rate + 1 in less than the window.
     enum { S_LATE_N = 4000 };
     CHECK_INT (coordinator_pacer_init (&p, S_RATE, 10, S_MARGIN_MS), 0);
@@ -159,7 +166,10 @@ main (void)
     CHECK (s_shortest (at, S_LATE_N, S_RATE) >= p.window_us);
     rate = (double) (S_LATE_N - 1) * 1e6 / (double) (at[S_LATE_N - 1] - at[0]);
     ideal = 1e6 * S_RATE / (double) p.window_us;
-    CHECK (rate > 0.97 * ideal && rate <= ideal * 1.0001);
+    //  (0.9896 when a held dispatch pushed the schedule back; 0.9947 now)
+    CHECK (rate > 0.992 * ideal && rate <= ideal * 1.0001);
+    //  Never two dispatches closer than T / 2, catching up included.
+    CHECK (s_closest_dispatches >= p.interval_us - p.tolerance_us);
     coordinator_pacer_fini (&p);
     CHECK_INT (coordinator_pacer_init (&p, S_RATE, 10, S_MARGIN_MS), 0);
     srand (13);
