@@ -48,7 +48,7 @@ static const s_key_t s_keys[] = {
     {"kis:keys", T_STR, "", 0, 0, NULL, NULL, "more app-key sections (comma-separated, each with key and secret_key): one more budget each"},
     {"kis:rate", T_INT, "0", 0, 100000, NULL, NULL, "requests per second per app key; 0 follows the host (20 real, 2 mock)"},
     {"kis:jitter_ms", T_INT, "50", 0, 10000, NULL, NULL, "bound on the network's dispatch-to-arrival jitter: the pacer sends at most rate requests in any 1 s + jitter_ms + margin_ms, one every (1 s + jitter_ms + margin_ms) / rate"},
-    {"kis:margin_ms", T_INT, "8", 0, 1000, NULL, NULL, "what the pacer's window adds for delays it is not told of: the link or the server taking a request in more than jitter_ms late, a fetcher's delays under 1 ms (a request that leaves its fetcher later, on a busy host, is counted from when it left)"},
+    {"kis:margin_ms", T_INT, "5", 0, 1000, NULL, NULL, "what the pacer's window adds for delays it is not told of: the link or the server taking a request in more than jitter_ms late, a fetcher's delays under 1 ms (a request that leaves its fetcher later, on a busy host, is counted from when it left)"},
     {"kis:timeout_ms", T_INT, "10000", 100, 600000, NULL, NULL, "timeout of one API request"},
     {"kis:max_attempts", T_INT, "5", 1, 100, NULL, NULL, "attempts per task before it is reported failed"},
     {"kis:token_cache", T_STR, "${state_dir}/kis_token", 0, 0, NULL, NULL, "file (mode 0600) where the access token is cached with its expiry"},

@@ -193,6 +193,9 @@ void sim_stats_rate_limited (sim_t *self, const char *appkey);
 //  Counts one served chart request of code over [from, to] (YYYYMMDD).
 void sim_stats_chunk (sim_t *self, const char *code, int from, int to);
 void sim_stats_window_locked (sim_t *self, const char *appkey, size_t in_window);
+//  The time the key's last rate + 1 arrivals took (ns, -1: not yet): the
+//  stats keep the least, tightest_span_ms.
+void sim_stats_span_locked (sim_t *self, const char *appkey, int64_t span_ns);
 void sim_stats_add_locked (sim_t *self, const char *counter, long n);
 void sim_stats_chk_holiday_locked (sim_t *self, int ymd);
 //  The /_sim/stats document (new reference).

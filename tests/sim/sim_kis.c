@@ -50,6 +50,8 @@ typedef struct {
     char *appkey;
     int64_t *log;                            //  ring of arrival times (monotonic ns)
     size_t head, count, cap;
+    int64_t *recent;                         //  the last rate + 1 arrivals as counted, a ring
+    size_t recent_head, recent_count, recent_cap;
     long data_requests;
     bool expire_fired;
     bool issued_once;
@@ -87,6 +89,7 @@ sim_kis_destroy (sim_kis_t **self_p)
     for (size_t i = 0; i < self->nkeys; i++) {
         free (self->keys[i].appkey);
         free (self->keys[i].log);
+        free (self->keys[i].recent);
     }
     free (self->tokens);
     free (self->keys);
@@ -161,6 +164,29 @@ s_limiter_count_locked (s_key_t *key, int64_t now)
     key->log[(key->head + key->count) % key->cap] = now;
     key->count++;
     return key->count;
+}
+
+//  The time the key's last rate + 1 arrivals (as the limiter counted them)
+//  took, in ns; -1 before rate + 1 came. Under 1 s is a rejection; how far
+//  over it the tightest of a run stayed is the client's slack.
+static int64_t
+s_span_locked (s_key_t *key, size_t rate)
+{
+    size_t n = rate + 1;
+    if (key->recent_cap != n) {
+        free (key->recent);
+        key->recent = calloc (n, sizeof *key->recent);
+        key->recent_cap = key->recent ? n : 0;
+        key->recent_head = key->recent_count = 0;
+        if (!key->recent)
+            return -1;
+    }
+    int64_t arrival = key->log[(key->head + key->count - 1) % key->cap];
+    key->recent[key->recent_head] = arrival;
+    key->recent_head = (key->recent_head + 1) % n;
+    if (key->recent_count < n)
+        key->recent_count++;
+    return key->recent_count < n ? -1 : arrival - key->recent[key->recent_head];
 }
 
 static const sim_app_t *
@@ -361,6 +387,8 @@ s_data_begin (sim_t *self, sim_request_t *req, sim_response_t *resp, const char 
     bool over = in_window > (size_t) config->rate;
     if (key) {
         sim_stats_window_locked (self, key->appkey, in_window);
+        if (key->count > 0 && config->rate > 0)
+            sim_stats_span_locked (self, key->appkey, s_span_locked (key, (size_t) config->rate));
         key->data_requests++;
         if (config->fault_token_expire_after > 0 && !key->expire_fired
             && key->data_requests > config->fault_token_expire_after && key->current >= 0) {

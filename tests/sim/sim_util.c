@@ -421,6 +421,7 @@ struct sim_stats_t {
     json_t *rate_limited_by_key;
     json_t *faults;
     json_t *max_in_window;
+    json_t *tightest_span_ms;                //  appkey -> the least time rate + 1 arrivals took
     json_t *chk_holiday_by_day;
     json_t *chunks;                          //  "CODE FROM TO" -> n (chart requests served)
     json_t *first_at;                        //  endpoint -> its first request (epoch s, wall clock)
@@ -441,6 +442,7 @@ s_stats_fill (sim_stats_t *self)
     self->rate_limited_by_key = json_object ();
     self->faults = json_object ();
     self->max_in_window = json_object ();
+    self->tightest_span_ms = json_object ();
     self->chk_holiday_by_day = json_object ();
     self->chunks = json_object ();
     self->first_at = json_object ();
@@ -455,6 +457,7 @@ s_stats_empty (sim_stats_t *self)
     json_decref (self->rate_limited_by_key);
     json_decref (self->faults);
     json_decref (self->max_in_window);
+    json_decref (self->tightest_span_ms);
     json_decref (self->chk_holiday_by_day);
     json_decref (self->chunks);
     json_decref (self->first_at);
@@ -552,6 +555,18 @@ sim_stats_window_locked (sim_t *self, const char *appkey, size_t in_window)
 }
 
 void
+sim_stats_span_locked (sim_t *self, const char *appkey, int64_t span_ns)
+{
+    if (span_ns < 0)
+        return;
+    const char *key = appkey && *appkey ? appkey : "-";
+    double ms = (double) span_ns / 1e6;
+    json_t *value = json_object_get (self->stats->tightest_span_ms, key);
+    if (!value || json_real_value (value) > ms)
+        json_object_set_new (self->stats->tightest_span_ms, key, json_real (ms));
+}
+
+void
 sim_stats_chk_holiday_locked (sim_t *self, int ymd)
 {
     char day[16];
@@ -578,6 +593,7 @@ sim_stats_json (sim_t *self)
                      json_object_get (stats->counters, "chk_holiday_calls"));
     json_object_set_new (json, "chk_holiday_calls_by_day", json_deep_copy (stats->chk_holiday_by_day));
     json_object_set_new (json, "max_in_window", json_deep_copy (stats->max_in_window));
+    json_object_set_new (json, "tightest_span_ms", json_deep_copy (stats->tightest_span_ms));
     json_object_set_new (json, "first_at", json_deep_copy (stats->first_at));
     json_object_set_new (json, "last_at", json_deep_copy (stats->last_at));
     pthread_mutex_unlock (&self->lock);

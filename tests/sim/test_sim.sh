@@ -311,6 +311,8 @@ check "100 parallel at --rate 20: every request answered (served or rejected)" [
 curl -s "$MAIN/_sim/stats" >"$WORK/stats3.json"
 check "rate_limited counted per key" json_true "$WORK/stats3.json" \
     "d['rate_limited'] == $rejected and d['rate_limited_by_key']['$KEY'] == $rejected and d['max_in_window']['$KEY'] > 20"
+check "the tightest 21 arrivals of the burst took under 1 s (tightest_span_ms)" json_true "$WORK/stats3.json" \
+    "0 <= d['tightest_span_ms']['$KEY'] < 1000"
 
 #  --- US: universe, .cod master files, Wikipedia articles, overseas daily price ----------
 DAILY=/uapi/overseas-price/v1/quotations/dailyprice
