@@ -1244,45 +1244,56 @@ s_ack_send (writer_t *self, eod_msg_t **ack)
     return ids;
 }
 
+//  Adds task_id to ack when ack (may be NULL) is of run_id and not full.
+static bool
+s_ack_join (eod_msg_t *ack, const char *run_id, const char *task_id)
+{
+    return ack && strcmp (ack->run_id, run_id) == 0 && ack->nlist + 1 < S_ACK_IDS_MAX
+           && eod_msg_add_list (ack, task_id) == 0;
+}
+
 //  Adds task_id of run_id to *ack (NULL: none yet). An ACK of another run,
 //  or a full one, is sent first and a new one begun. Returns the task ids
 //  sent.
 static long
 s_ack_add (writer_t *self, eod_msg_t **ack, const char *run_id, const char *task_id)
 {
-    if (*ack && strcmp ((*ack)->run_id, run_id) == 0 && (*ack)->nlist + 1 < S_ACK_IDS_MAX
-        && eod_msg_add_list (*ack, task_id) == 0)
+    if (s_ack_join (*ack, run_id, task_id))
         return 0;
     long sent = s_ack_send (self, ack);
     *ack = s_ack_new (run_id, task_id);
     return sent;
 }
 
-//  A RESULT: journalled (once per task id), its ACK queued for after the
-//  batch's sync.
-static void
+//  A RESULT: journalled (once per task id), its id queued on the batch's
+//  ACKs (acks[0..*nacks), sent after the batch's sync): on the last one when
+//  it is of the same run and not full, else on a new one. True when queued.
+static bool
 s_on_result (writer_t *self, const eod_msg_t *msg, eod_msg_t **acks, size_t *nacks)
 {
     //  The market names a directory: only the two markets there are.
     if (strcmp (msg->market, "kr") != 0 && strcmp (msg->market, "us") != 0) {
         eod_log_error ("RESULT %s of market '%.16s': not a market of this pipeline: dropped", msg->task_id,
                        msg->market);
-        return;
+        return false;
     }
     if (s_journal_open (self, msg->run_id))
-        return;   //  not acknowledged: the coordinator sends it again
+        return false;   //  not acknowledged: the coordinator sends it again
     if (s_idset_has (&self->tasks, msg->task_id))
         eod_log_debug ("%s %s: already journalled: acknowledged again", msg->run_id, msg->task_id);
     else {
         if (eod_journal_append (self->journal, msg))
-            return;
+            return false;
         if (s_idset_add (&self->tasks, msg->task_id))
             eod_log_warn ("%s %s: out of memory: the task is journalled again if redelivered", msg->run_id,
                           msg->task_id);
     }
+    if (s_ack_join (*nacks ? acks[*nacks - 1] : NULL, msg->run_id, msg->task_id))
+        return true;
     eod_msg_t *ack = s_ack_new (msg->run_id, msg->task_id);
     if (ack)
         acks[(*nacks)++] = ack;
+    return ack != NULL;
 }
 
 //  JOB mode "reconcile": the coordinator restarted the run and asks which of
@@ -1560,14 +1571,14 @@ writer_run (writer_t *self)
         //  fsync, then the batch's ACKs. Results that come one at a time (a
         //  fast run) are grouped: the batch waits up to S_GROUP_MS for more,
         //  for one fsync per group instead of one per result.
-        size_t nacks = 0;
+        size_t nresults = 0, nacks = 0;
         int64_t group_until = 0;
         self->sync_failed = false;
-        while (nacks < S_BATCH_MAX) {
+        while (nresults < S_BATCH_MAX) {
             bool taken;
             eod_msg_t *msg = eod_stage_try_recv (self->stage, self->input, NULL, &taken);
             if (!taken) {
-                if (nacks == 0)
+                if (nresults == 0)
                     break;
                 int64_t now = eod_clock_ms ();
                 if (!group_until)
@@ -1579,7 +1590,7 @@ writer_run (writer_t *self)
             if (!msg)
                 continue;
             if (msg->type == EOD_MSG_RESULT)
-                s_on_result (self, msg, acks, &nacks);
+                nresults += s_on_result (self, msg, acks, &nacks);
             else if (msg->type == EOD_MSG_JOB && msg->mode && strcmp (msg->mode, "reconcile") == 0)
                 s_on_reconcile (self, msg);
             else if (msg->type == EOD_MSG_RUN_DONE)
@@ -1602,22 +1613,18 @@ writer_run (writer_t *self)
             eod_msg_destroy (&msg);
         }
         //  A journal closed during the batch was synced as it closed.
-        if (nacks && self->journal && eod_journal_sync (self->journal))
+        if (nresults && self->journal && eod_journal_sync (self->journal))
             self->sync_failed = true;
         if (self->sync_failed) {
-            eod_log_error ("journal sync failed: %zu result(s) not acknowledged", nacks);
+            eod_log_error ("journal sync failed: %zu result(s) not acknowledged", nresults);
             self->failed = true;
             for (size_t i = 0; i < nacks; i++)
                 eod_msg_destroy (&acks[i]);
             nacks = 0;
         }
         //  One ACK for the batch's task ids of a run, not one a task.
-        eod_msg_t *ack = NULL;
-        for (size_t i = 0; i < nacks; i++) {
-            s_ack_add (self, &ack, acks[i]->run_id, acks[i]->task_id);
-            eod_msg_destroy (&acks[i]);
-        }
-        s_ack_send (self, &ack);
+        for (size_t i = 0; i < nacks; i++)
+            s_ack_send (self, &acks[i]);
     }
     zpoller_destroy (&poller);
     return self->failed ? 4 : 0;
