@@ -2,9 +2,11 @@
 #include "eod_stage_main.h"
 #include "eod_log.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef EOD_VERSION
 #define EOD_VERSION "0"
@@ -116,4 +118,26 @@ eod_main_config_ok (eod_stage_t **stage_p, const eod_main_opts_t *opts)
         printf ("config OK: %s\n", eod_config_path ((*stage_p)->config));
     eod_stage_destroy (stage_p);
     return rc;
+}
+
+static volatile sig_atomic_t s_settled_rc;
+
+static void
+s_exit_settled (int sig)
+{
+    (void) sig;
+    _exit (s_settled_rc);
+}
+
+void
+eod_main_settled (int rc)
+{
+    s_settled_rc = rc;
+    //  czmq puts its saved handlers back once: done now, its shutdown leaves
+    //  ours in place.
+    zsys_handler_reset ();
+    struct sigaction action = {.sa_handler = s_exit_settled};
+    sigemptyset (&action.sa_mask);
+    sigaction (SIGINT, &action, NULL);
+    sigaction (SIGTERM, &action, NULL);
 }

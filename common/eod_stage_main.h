@@ -33,6 +33,13 @@ int eod_main_parse (int argc, char **argv, const char *stage, const char *about,
 //  With --get it prints that value instead (2 for an unknown key).
 int eod_main_config_ok (eod_stage_t **stage_p, const eod_main_opts_t *opts);
 
+//  The stage's run ended with exit code rc: from here on SIGINT and SIGTERM end
+//  the process at once with rc. czmq's shutdown at exit puts the default
+//  handlers back and the exit handlers after it (a sanitized build's leak
+//  check) take a while: a stop asked for then (the launcher's, at the end of
+//  a run) would kill the process and turn its outcome into a death by signal.
+void eod_main_settled (int rc);
+
 //  Exit codes every eod program uses (README "Exit codes").
 #define EOD_EXIT_OK 0          //  complete
 #define EOD_EXIT_PARTIAL 1     //  some tasks failed after retries; files written, gaps reported

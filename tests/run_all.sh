@@ -29,7 +29,7 @@ suite() {
     total_failed=$((total_failed + f))
     printf '%-28s %5s passed %3s failed  (%ds)\n' "$name" "$p" "$f" $((SECONDS - start))
     if [ "$f" != 0 ]; then
-        grep -E "FAIL|error" "$out" | head -n 20 | sed 's/^/    /'
+        grep -E "FAIL|error|^  > " "$out" | head -n 40 | sed 's/^/    /'
         echo "    full log: $out"
     fi
 }

@@ -349,6 +349,7 @@ main (int argc, char **argv)
         rc = s_service (stage, cal);
     else
         rc = s_gate (stage, cal, &opts);
+    eod_main_settled (rc);
     eod_cal_destroy (&cal);
     eod_stage_destroy (&stage);
     return rc;

@@ -41,6 +41,7 @@ main (int argc, char **argv)
     if (!opts.once)
         coordinator_resume (coordinator);
     rc = coordinator_run (coordinator);
+    eod_main_settled (rc);
     coordinator_destroy (&coordinator);
     eod_stage_destroy (&stage);
     return rc;

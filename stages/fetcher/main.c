@@ -34,6 +34,7 @@ main (int argc, char **argv)
         return 2;
     }
     rc = fetcher_run (fetcher);
+    eod_main_settled (rc);
     fetcher_destroy (&fetcher);
     eod_stage_destroy (&stage);
     return rc;

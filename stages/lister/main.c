@@ -61,6 +61,7 @@ main (int argc, char **argv)
         return 2;
     }
     rc = lister_run (lister);
+    eod_main_settled (rc);
     lister_destroy (&lister);
     eod_stage_destroy (&stage);
     //  The tail of the listing and END still in the pipe go out here (the

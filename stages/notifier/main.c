@@ -287,6 +287,7 @@ main (int argc, char **argv)
         eod_log_warn ("run %s: END not summarised (the notifier stops)", m->run_id ? m->run_id : "?");
         eod_msg_destroy (&m);
     }
+    eod_main_settled (0);
     zlistx_destroy (&ends);
     zpoller_destroy (&poller);
     zsock_destroy (&input);

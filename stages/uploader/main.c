@@ -25,6 +25,7 @@ main (int argc, char **argv)
         return 2;
     }
     rc = uploader_run (uploader);
+    eod_main_settled (rc);
     uploader_destroy (&uploader);
     eod_stage_destroy (&stage);
     return rc;

@@ -26,6 +26,7 @@ main (int argc, char **argv)
         return 2;
     }
     rc = writer_run (writer);
+    eod_main_settled (rc);
     writer_destroy (&writer);
     eod_stage_destroy (&stage);
     return rc;

@@ -6,7 +6,13 @@ BIN=$BUILD/bin
 export EOD_BUILD_DIR=$BUILD   #  the launcher runs the same build
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok   $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+#  RUN_OUT: the output of the run at hand (launch/eod run), whose last lines
+#  a failure shows (a stage that died, one that had not ended, its exit code).
+bad() {
+    failed=$((failed + 1))
+    echo "FAIL $*"
+    if [ -n "${RUN_OUT:-}" ] && [ -r "$RUN_OUT" ]; then tail -n 12 "$RUN_OUT" | sed 's/^/  > /'; fi
+}
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
 free_port() {
@@ -17,6 +23,7 @@ free_port() {
 #  sets SIM_PORT SIM S3_PORT S3 CFG (a 0600 config) and registers clean-up.
 env_up() {
     ENV_DIR=$1; shift
+    RUN_OUT=""
     mkdir -p "$ENV_DIR"
     SIM_PORT=$(free_port)
     "$BIN/eod-sim" --port "$SIM_PORT" "$@" >"$ENV_DIR/sim.out" 2>"$ENV_DIR/sim.log" &

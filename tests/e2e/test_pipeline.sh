@@ -11,6 +11,7 @@ DATE=2024-09-02
 run() {   # run NAME [launch/eod run options]: sets RC and LOGS
     local name=$1; shift
     LOGS=$ENV_DIR/logs-$name
+    RUN_OUT=$ENV_DIR/$name.out
     RC=0
     EOD_LOG_DIR=$LOGS EOD_RUN_TIMEOUT=600 "$ROOT/launch/eod" run --market kr --config "$CFG" "$@" \
         >"$ENV_DIR/$name.out" 2>&1 || RC=$?
@@ -41,6 +42,7 @@ env_down
 echo "# 2. fetchers joining mid-run receive and complete tasks"
 env_up "$TMP/join" --latency-ms 40 --rate 200
 fast
+RUN_OUT=$ENV_DIR/join.out
 EOD_LOG_DIR=$ENV_DIR/logs-join EOD_RUN_TIMEOUT=600 "$ROOT/launch/eod" run --market kr --config "$CFG" --fetchers 1 \
     >"$ENV_DIR/join.out" 2>&1 &
 RUN_PID=$!
@@ -96,6 +98,7 @@ set_key kis jitter_ms 10
 set_key kis margin_ms 40
 curl -s "$SIM/_sim/universe/kr" | /usr/bin/python3 -c 'import json,sys; u=json.load(sys.stdin); print("\n".join((u["kospi"] + u["kosdaq"])[:300]))' >"$TMP/stall-codes.txt"
 LOGS=$ENV_DIR/logs-stall
+RUN_OUT=$ENV_DIR/stall.out
 EOD_LOG_DIR=$LOGS EOD_RUN_TIMEOUT=600 "$ROOT/launch/eod" run --market kr --config "$CFG" --fetchers 4 \
     --codes "$TMP/stall-codes.txt" >"$ENV_DIR/stall.out" 2>&1 &
 RUN_PID=$!
@@ -190,6 +193,7 @@ env_up "$TMP/backfill" --rate 200 --fault-nonjson500 0.03 --seed 11
 fast
 set_key kis max_attempts 1
 LOGS=$ENV_DIR/logs-bf; RC=0
+RUN_OUT=$ENV_DIR/bf.out
 EOD_LOG_DIR=$LOGS "$ROOT/launch/eod" backfill --market kr --months 202408 202408 --config "$CFG" >"$ENV_DIR/bf.out" 2>&1 || RC=$?
 check "a backfill with failures after retries exits 1, partial (got $RC)" [ "$RC" = 1 ]
 files=$(ls "$ENV_DIR/data/market=kr" | wc -l)
@@ -201,6 +205,7 @@ gapfile=$(ls "$ENV_DIR/state/gaps/"kr-*.tsv 2>/dev/null | head -n1)
 check "the codes that failed are recorded with their reason under state/gaps" bash -c "[ -s '$gapfile' ] && grep -q 'retryable' '$gapfile'"
 set_key kis max_attempts 5
 RC=0
+RUN_OUT=$ENV_DIR/gaps.out
 EOD_LOG_DIR=$ENV_DIR/logs-gaps "$ROOT/launch/eod" backfill --market kr --gaps --config "$CFG" >"$ENV_DIR/gaps.out" 2>&1 || RC=$?
 check "backfill --gaps refills them (exit $RC)" [ "$RC" = 0 ]
 check "the refilled gap file is removed" [ ! -e "$gapfile" ]
