@@ -33,7 +33,7 @@ struct _uploader_t {
     zlistx_t *pending;      //  eod_msg_t FILE, in arrival order
     eod_msg_t *end;         //  END received before a restart, not yet passed on
     zhashx_t *seen;         //  paths of this run's FILEs: a resent one is acknowledged, not queued twice
-    char done_runs[S_DONE_RUNS][128];   //  runs whose END was passed on (a ring)
+    char done_runs[S_DONE_RUNS][128];   //  s_end_key of the ENDs passed on (a ring)
     size_t next_done;
 };
 
@@ -260,11 +260,26 @@ s_ack_writer (uploader_t *self, const eod_msg_t *msg)
     eod_msg_destroy (&ack);
 }
 
-static bool
-s_run_done (const uploader_t *self, const char *run_id)
+//  What tells one run's END from another's: its run id, or for an END that
+//  has none (a closed day's, a gate that could not tell) its market, mode
+//  and dates, after a '=' no run id starts with.
+static void
+s_end_key (const eod_msg_t *end, char *key, size_t size)
 {
-    for (size_t i = 0; run_id && i < S_DONE_RUNS; i++)
-        if (self->done_runs[i][0] && strcmp (self->done_runs[i], run_id) == 0)
+    if (end->run_id && *end->run_id)
+        snprintf (key, size, "%s", end->run_id);
+    else
+        snprintf (key, size, "=%s/%s/%s/%s", end->market ? end->market : "", end->mode ? end->mode : "",
+                  end->date_from ? end->date_from : "", end->date_to ? end->date_to : "");
+}
+
+static bool
+s_end_done (const uploader_t *self, const eod_msg_t *end)
+{
+    char key[sizeof self->done_runs[0]];
+    s_end_key (end, key, sizeof key);
+    for (size_t i = 0; i < S_DONE_RUNS; i++)
+        if (strcmp (self->done_runs[i], key) == 0)
             return true;
     return false;
 }
@@ -284,9 +299,15 @@ s_take_input (uploader_t *self)
         if (!msg)
             continue;
         bool again = (msg->type == EOD_MSG_FILE && zhashx_lookup (self->seen, msg->path))
-                  || (msg->type == EOD_MSG_END && s_run_done (self, msg->run_id));
-        if (again)
+                  || (msg->type == EOD_MSG_END && s_end_done (self, msg));
+        if (again) {
+            if (msg->type == EOD_MSG_END) {
+                char key[sizeof self->done_runs[0]];
+                s_end_key (msg, key, sizeof key);
+                eod_log_info ("END of %s again (a resend): acknowledged, not passed on", key);
+            }
             s_ack_writer (self, msg);
+        }
         else if (msg->type == EOD_MSG_FILE || msg->type == EOD_MSG_END) {
             if (!self->journal || eod_journal_append (self->journal, msg) == 0) {
                 added = self->journal != NULL;
@@ -348,10 +369,9 @@ s_journal_reset (uploader_t *self)
 static void
 s_forward_end (uploader_t *self, eod_msg_t *end)
 {
-    if (end->run_id) {
-        snprintf (self->done_runs[self->next_done], sizeof self->done_runs[0], "%s", end->run_id);
-        self->next_done = (self->next_done + 1) % S_DONE_RUNS;
-    }
+    s_end_key (end, self->done_runs[self->next_done], sizeof self->done_runs[0]);
+    eod_log_info ("END of %s passed to the notifier", self->done_runs[self->next_done]);
+    self->next_done = (self->next_done + 1) % S_DONE_RUNS;
     eod_msg_set (&end->stage, "uploader");
     char text[32];
     snprintf (text, sizeof text, "%ld", self->uploaded + self->skipped);

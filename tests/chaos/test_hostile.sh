@@ -163,6 +163,14 @@ check "the service answers short dates (eod-inject rc $rc)" [ "$rc" = 0 ]
 check "the coordinator is alive after short dates" alive coordinator
 check "no sanitizer report in any stage log" bash -c "! grep -lE 'AddressSanitizer|runtime error:' '$LOGS'/*.log"
 
+echo "# a closed day's END (no run id) to the uploader twice, as the writer resends one whose ACK was lost"
+closed="END of =kr/daily/2024-09-16/2024-09-16"
+"$INJECT" --endpoint "ipc://$SOCK/uploader" --type push --kind valid-end --count 2 >"$TMP/inject-end.out" 2>&1
+check "the uploader passed the closed day's END on" wait_log uploader "$closed passed to the notifier" 1
+check "the uploader took the second for a resend" wait_log uploader "$closed again \(a resend\)" 1
+n=$(grep -c "$closed passed to the notifier" "$LOGS/uploader.log")
+check "the END was passed on once, not once a copy (got $n)" [ "$n" = 1 ]
+
 echo "# a normal KR daily run through the same processes"
 for s in notifier uploader writer coordinator lister; do
     check "$s is still running before the run" alive "$s"

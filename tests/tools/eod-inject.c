@@ -185,6 +185,15 @@ s_encode (s_frame_t *f, eod_msg_type_t type, long index)
         eod_msg_set (&m->text, text);
         eod_fields_set (&m->fields, "kind", "probe");
         break;
+    case EOD_MSG_END:
+        //  A closed day's END, as the calendar gate makes it: no run id.
+        eod_msg_set (&m->stage, "hostile");
+        eod_msg_set (&m->market, "kr");
+        eod_msg_set (&m->mode, "daily");
+        eod_msg_set (&m->date_from, "2024-09-16");
+        eod_msg_set (&m->date_to, "2024-09-16");
+        eod_msg_set (&m->status, "closed");
+        break;
     case EOD_MSG_ACK:
         eod_msg_set (&m->run_id, "hostile-run");
         eod_msg_set (&m->task_id, "hostile-task");
@@ -521,7 +530,7 @@ static const struct {
 } s_valid[] = {
     {"valid-heartbeat", EOD_MSG_HEARTBEAT}, {"valid-ready", EOD_MSG_READY}, {"valid-event", EOD_MSG_EVENT},
     {"valid-ack", EOD_MSG_ACK},             {"valid-status", EOD_MSG_JOB},  {"valid-task", EOD_MSG_TASK},
-    {"valid-result", EOD_MSG_RESULT},
+    {"valid-result", EOD_MSG_RESULT},       {"valid-end", EOD_MSG_END},
 };
 #define S_NVALID (sizeof s_valid / sizeof s_valid[0])
 
@@ -692,6 +701,7 @@ s_usage (FILE *out)
              "KIND: garbage truncated hugecount toobig oversize (hugecount, then toobig) version\n"
              "      wrongtype multipart empty bigmap (--keys) wide (--size) baddates\n"
              "      valid-heartbeat valid-ready valid-event valid-ack valid-status valid-task valid-result\n"
+             "      valid-end (a closed day's END, without a run id)\n"
              "--envelope   a DEALER sends an empty delimiter frame first (as a REQ does)\n"
              "--expect-reply  exit 1 unless every frame got a reply (dealer, req)\n"
              "Exit codes: 0 sent, 1 a reply missing, 2 usage, 3 a frame could not be sent.\n");
