@@ -159,6 +159,8 @@ struct _coordinator_t {
     //  The run
     eod_msg_t *listed;                //  LISTED, once received
     eod_msg_t *end;                   //  END from the lister, once received
+    bool listing_live;                //  the lister lists this run now (its TASK or LISTED came)
+    bool end_live;                    //  and its END has come: till then a ledger's END settles nothing
     char run_id[128];
     int64_t started_ms;
     long requests, rate_limited, retries;
@@ -846,6 +848,8 @@ s_ledger_open (coordinator_t *self, const char *run_id)
     if (self->ledger && strcmp (self->run_id, run_id) == 0)
         return;
     eod_journal_destroy (&self->ledger);
+    if (strcmp (self->run_id, run_id) != 0)
+        self->listing_live = self->end_live = false;
     snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
     char path[1400];
     snprintf (path, sizeof path, "%s/%s.ledger", self->ledger_dir, run_id);
@@ -1074,6 +1078,7 @@ s_on_task (coordinator_t *self, eod_msg_t **msg_p)
         return;
     }
     s_ledger_open (self, msg->run_id);
+    self->listing_live = true;
     s_add_task (self, msg, -1);
 }
 
@@ -1526,12 +1531,14 @@ s_on_input (coordinator_t *self)
             break;
         }
         s_ledger_open (self, msg->run_id);
+        self->listing_live = true;
         eod_log_info ("run %s: %ld tasks listed", msg->run_id, (long) msg->count);
         s_set_listed (self, &msg);
         break;
     case EOD_MSG_END:
         if (msg->run_id && *msg->run_id)
             s_ledger_open (self, msg->run_id);
+        self->end_live = true;
         s_set_end (self, &msg);
         break;
     case EOD_MSG_ACK: s_on_ack (self, msg); break;
@@ -1856,6 +1863,11 @@ s_run_settled (coordinator_t *self)
 {
     if (!self->end)
         return false;
+    //  A re-run of a run the ledger holds as finished: the lister lists it
+    //  again and sends its END last. Settled before that, the run would end
+    //  with the lister still sending, to nobody.
+    if (self->listing_live && !self->end_live)
+        return false;
     if (self->end->status && strcmp (self->end->status, "ok") != 0 && strcmp (self->end->status, "complete") != 0)
         return true;   //  closed market or a failed listing: nothing to wait for
     if (!self->listed || (int64_t) zhashx_size (self->tasks) < self->listed->count)
@@ -2018,6 +2030,7 @@ coordinator_run (coordinator_t *self)
                 eod_journal_destroy (&self->ledger);
                 self->resumed = 0;
                 self->done_sent = false;
+                self->listing_live = self->end_live = false;
                 self->run_id[0] = '\0';
                 self->requests = self->rate_limited = self->retries = self->stats_requests = self->acks = 0;
                 self->started_ms = eod_clock_ms ();

@@ -36,6 +36,11 @@ check "second run's CSV is byte-identical" cmp -s "$TMP/first.csv" "$ENV_DIR/dat
 tokens=$(curl -s "$SIM/_sim/stats" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["tokens_issued"])')
 check "still one token issued after two runs (got $tokens)" [ "$tokens" = 1 ]
 check "the uploader saw the object already there" grep -q "already holds this file" "$LOGS/uploader.log"
+#  The ledger holds the run as finished; the lister lists it again all the same.
+check "the coordinator asked for nothing the ledger had" grep -q "settled: .* 0 requests" "$LOGS/coordinator.log"
+check "the coordinator took the whole listing before it ended the run" \
+    bash -c "! grep -qE 'does not answer|sending the listing again' '$LOGS/lister.log'"
+check "every stage of the re-run ended on its own" bash -c "! grep -q 'had not ended' '$RUN_OUT'"
 check "no secret in any log" bash -c "! grep -rqE 'simDemoSecret|xoxb-sim-demo-token|eyJ' '$ENV_DIR'/logs-*"
 env_down
 
