@@ -274,10 +274,8 @@ s_end_key (const eod_msg_t *end, char *key, size_t size)
 }
 
 static bool
-s_end_done (const uploader_t *self, const eod_msg_t *end)
+s_end_done (const uploader_t *self, const char *key)
 {
-    char key[sizeof self->done_runs[0]];
-    s_end_key (end, key, sizeof key);
     for (size_t i = 0; i < S_DONE_RUNS; i++)
         if (strcmp (self->done_runs[i], key) == 0)
             return true;
@@ -298,14 +296,14 @@ s_take_input (uploader_t *self)
         eod_msg_t *msg = eod_stage_recv (self->stage, self->input, NULL);
         if (!msg)
             continue;
+        char key[sizeof self->done_runs[0]] = "";
+        if (msg->type == EOD_MSG_END)
+            s_end_key (msg, key, sizeof key);
         bool again = (msg->type == EOD_MSG_FILE && zhashx_lookup (self->seen, msg->path))
-                  || (msg->type == EOD_MSG_END && s_end_done (self, msg));
+                  || (msg->type == EOD_MSG_END && s_end_done (self, key));
         if (again) {
-            if (msg->type == EOD_MSG_END) {
-                char key[sizeof self->done_runs[0]];
-                s_end_key (msg, key, sizeof key);
+            if (msg->type == EOD_MSG_END)
                 eod_log_info ("END of %s again (a resend): acknowledged, not passed on", key);
-            }
             s_ack_writer (self, msg);
         }
         else if (msg->type == EOD_MSG_FILE || msg->type == EOD_MSG_END) {
