@@ -53,6 +53,7 @@ if [ -n "$SAN" ]; then
     RUN=$SAN
 fi
 export BUILD=$RUN
+suite layout "$ROOT/tests/build/test_layout.sh" "$BUILD"
 suite config "$ROOT/tests/stage/test_config.sh"
 suite sim "$ROOT/tests/sim/test_sim.sh" "$RUN"
 suite s3 "$ROOT/tests/s3/run_tests.sh" "$RUN"

@@ -2,7 +2,7 @@
 
     Used by `eod-lister --dump-master kospi|kosdaq FILE` and `--dump-cod FILE`
     to check a downloaded file by eye or in scripts, without the pipeline.
-    The file is streamed through a reader (common/eod_master), a chunk at a
+    The file is streamed through a reader (common/sources/eod_master), a chunk at a
     time, as the lister reads the master zips: any size prints. */
 #include "dump.h"
 #include "eod_log.h"

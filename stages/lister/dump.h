@@ -2,7 +2,7 @@
     master file as CSV so an operator can see what the lister would read.
 
     These stream an unzipped master file from disk (no network) through
-    common/eod_master's reader and write one CSV line per good record, with a
+    common/sources/eod_master's reader and write one CSV line per good record, with a
     header.
     Fields are quoted only when they hold a comma, quote or newline. */
 #ifndef LISTER_DUMP_H

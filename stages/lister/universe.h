@@ -1,6 +1,6 @@
 /*  lister universe — which KR master-file records the pipeline fetches.
 
-    The lister parses kospi_code.mst and kosdaq_code.mst (common/eod_master)
+    The lister parses kospi_code.mst and kosdaq_code.mst (common/sources/eod_master)
     and asks lister_kr_selects for each record; the selected ones become
     TASKs. The rules are DESIGN.md "Markets and dates", every threshold
     configurable:

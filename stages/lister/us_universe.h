@@ -3,8 +3,8 @@
 
     The lister builds the US universe (DESIGN.md "Markets and dates") from
     three sources: the S&P 500, NASDAQ-100 and Dow 30 constituents tables
-    (common/eod_wiki), the extra tickers of config/us_extra_tickers.txt, and
-    the KIS overseas masters nasmst/nysmst/amsmst.cod (common/eod_master),
+    (common/sources/eod_wiki), the extra tickers of config/us_extra_tickers.txt, and
+    the KIS overseas masters nasmst/nysmst/amsmst.cod (common/sources/eod_master),
     which give each symbol its EXCD (NAS/NYS/AMS) and names. The result is
     one row per symbol, sorted, carrying the index flags and GICS fields the
     reference pipeline wrote into us_market_stock_*.csv; its rows become the

@@ -1,5 +1,5 @@
 /*  fuzz_log — the eod_log API for the fuzz targets, linked instead of
-    common/eod_log.c.
+    common/core/eod_log.c.
 
     The parsers under fuzz log every garbled record they skip. Here the level
     is debug, so every log call's arguments are evaluated and formatted (a

@@ -6,11 +6,11 @@
 #
 #  Targets (each fuzz_X.c here, seeds in corpus/X/):
 #    proto  eod_msg_decode and a re-encode round trip      (proto/eod_proto.c)
-#    mst    eod_master_parse, KOSPI and KOSDAQ layouts      (common/eod_master.c)
-#    cod    eod_cod_parse, US .cod masters                  (common/eod_master.c)
-#    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/eod_kis.c)
-#    wiki   eod_wiki_constituents                           (common/eod_wiki.c)
-#  The targets link tests/fuzz/fuzz_log.c instead of common/eod_log.c (quiet,
+#    mst    eod_master_parse, KOSPI and KOSDAQ layouts      (common/sources/eod_master.c)
+#    cod    eod_cod_parse, US .cod masters                  (common/sources/eod_master.c)
+#    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/kis/eod_kis.c)
+#    wiki   eod_wiki_constituents                           (common/sources/eod_wiki.c)
+#  The targets link tests/fuzz/fuzz_log.c instead of common/core/eod_log.c (quiet,
 #  stateless; FUZZ_LOG=1 prints the lines when reproducing a crash).
 #
 #  Environment: FUZZ_BUILD (build and work directory, default
@@ -37,7 +37,8 @@ RSS_LIMIT_MB=512
 TIMEOUT_S=10           #  one input taking longer is reported as a hang
 CFLAGS=(-g -O1 -fno-omit-frame-pointer '-fsanitize=fuzzer,address,undefined'
         -fno-sanitize-recover=undefined -std=gnu11 -Wall -Wextra
-        -I"$ROOT/common" -I"$ROOT/proto")
+        -I"$ROOT/proto" -I"$ROOT/common/core" -I"$ROOT/common/http"
+        -I"$ROOT/common/kis" -I"$ROOT/common/sources")
 
 case $SECONDS_PER_TARGET in
     ''|*[!0-9]*|0) echo "usage: $0 [SECONDS_PER_TARGET > 0]" >&2; exit 2 ;;
@@ -46,10 +47,10 @@ esac
 #  Sources, libraries (pkg-config names) and longest input of each target.
 sources() {
     case $1 in
-        proto) echo proto/eod_proto.c common/eod_fields.c ;;
-        mst|cod) echo common/eod_master.c ;;
-        kis) echo common/eod_kis.c common/eod_http_response.c common/eod_fields.c ;;
-        wiki) echo common/eod_wiki.c common/eod_util.c ;;
+        proto) echo proto/eod_proto.c proto/eod_fields.c ;;
+        mst|cod) echo common/sources/eod_master.c ;;
+        kis) echo common/kis/eod_kis.c common/http/eod_http_response.c proto/eod_fields.c ;;
+        wiki) echo common/sources/eod_wiki.c common/core/eod_util.c ;;
     esac
 }
 packages() {

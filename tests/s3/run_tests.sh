@@ -1,5 +1,5 @@
 #!/bin/bash
-#  run_tests.sh — the S3 client (common/eod_s3) against the local S3, checked
+#  run_tests.sh — the S3 client (common/s3/eod_s3) against the local S3, checked
 #  by an independent client.
 #
 #  usage: tests/s3/run_tests.sh BUILD_DIR

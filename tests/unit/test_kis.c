@@ -1,4 +1,4 @@
-/*  test_kis — unit tests of the KIS REST client (common/eod_kis).
+/*  test_kis — unit tests of the KIS REST client (common/kis/eod_kis).
 
     Part one feeds stored bodies (tests/data/kis/) to the parsers: the portal
     chart example, unknown symbols, rate limiting and token errors with the

@@ -1,4 +1,4 @@
-/*  test_master — the master-file module (common/eod_master) and the lister's
+/*  test_master — the master-file module (common/sources/eod_master) and the lister's
     dumps and KR universe filter (stages/lister/dump, universe).
 
     Real KOSPI/KOSDAQ records from kis-open-api.md §6.2 are converted to CP949

@@ -1,4 +1,4 @@
-/*  test_s3 — unit tests of common/eod_s3 (the uploader's S3 client).
+/*  test_s3 — unit tests of common/s3/eod_s3 (the uploader's S3 client).
 
     Offline: key encoding, MD5 of known files, config and file errors, and
     the retry loop against a closed port on 127.0.0.1.

@@ -1,5 +1,5 @@
 /*  test_wiki — finding the constituents table of a Wikipedia index article
-    (common/eod_wiki).
+    (common/sources/eod_wiki).
 
     The fixture pages in tests/data/wiki put other tables before the
     constituents table (an infobox, a "Symbol | Weight" table) and a table

@@ -34,7 +34,7 @@ main (int argc, char **argv)
         fprintf (out, "usage: eod-http < REQUEST > RESPONSE\n\n"
                       "Makes one HTTP request for another eod program (the coordinator's tokens and\n"
                       "chk-holiday) and exits. The request comes on stdin and the response goes to stdout\n"
-                      "in eod's own binary format (common/eod_http_child.c); it is not for people.\n"
+                      "in eod's own binary format (common/http/eod_http_child.c); it is not for people.\n"
                       "Exit: 0 answered (whatever the HTTP status), 1 a malformed request or a failed\n"
                       "write, 2 usage.\n");
         return out == stdout ? S_EXIT_OK : S_EXIT_USAGE;
