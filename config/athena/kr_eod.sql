@@ -5,7 +5,7 @@
 -- Replace YOUR_BUCKET and YOUR_PREFIX/ first (config/athena/README.md); with an
 -- empty [s3] prefix, drop "YOUR_PREFIX/" altogether.
 --
--- The columns are the writer's header (stages/writer/writer.c), in its order,
+-- The columns are the writer's header (stages/writer/writer_csv.c), in its order,
 -- named for Athena: lower case, '&' dropped, any other run of characters that
 -- is not a letter or digit turned into '_'. OpenCSVSerde maps them by position.
 -- Every column is STRING: OpenCSVSerde reads values as text, and the snapshot

@@ -316,7 +316,7 @@ done <"$TMP/dag.out"
 
 #  ---------------------------------------------------------------- Athena DDL
 #  The table's columns must be the writer's header (s_kr_columns and
-#  s_us_columns in stages/writer/writer.c), in order, named for Athena:
+#  s_us_columns in stages/writer/writer_csv.c), in order, named for Athena:
 #  lower case, '&' dropped, other runs of non-alphanumerics turned into '_'.
 cat >"$TMP/ddl_test.py" <<'EOF'
 import re
@@ -336,7 +336,7 @@ for market, array in (("kr", "s_kr_columns"), ("us", "s_us_columns")):
     t = re.search(r"CREATE EXTERNAL TABLE IF NOT EXISTS %s_eod \((.*?)\)\s*PARTITIONED BY \(dt STRING\)"
                   % market, sql, re.S)
     if not cols or not t:
-        print("FAIL %s: no header in writer.c (%s) or no CREATE EXTERNAL TABLE in %s" % (market, array, path))
+        print("FAIL %s: no header in writer_csv.c (%s) or no CREATE EXTERNAL TABLE in %s" % (market, array, path))
         continue
     ddl = re.findall(r"^\s*([a-z0-9_]+)\s+STRING,?\s*$", t.group(1), re.M)
     want = [athena(c) for c in cols]
@@ -367,7 +367,7 @@ for market, array in (("kr", "s_kr_columns"), ("us", "s_us_columns")):
     print(("ok   %s_eod_typed reads only the table's columns (%d)" % (market, len(used))) if used and not unknown
           else "FAIL %s_eod_typed reads unknown columns %s" % (market, unknown))
 EOF
-"$PY" "$TMP/ddl_test.py" "$ROOT/stages/writer/writer.c" "$ROOT/config/athena" >"$TMP/ddl.out" 2>&1
+"$PY" "$TMP/ddl_test.py" "$ROOT/stages/writer/writer_csv.c" "$ROOT/config/athena" >"$TMP/ddl.out" 2>&1
 ddl_rc=$?
 while IFS= read -r line; do
     case $line in
