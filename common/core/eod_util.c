@@ -57,15 +57,68 @@ eod_mkdirs_for (const char *path)
     return eod_mkdirs (dir, 0700);
 }
 
+#define S_SHA256_BYTES 32   //  a SHA-256 digest; 64 hex digits
+
+//  Writes the first S_SHA256_BYTES of digest (dlen long) as hex into out.
+static void
+s_hex (const unsigned char *digest, unsigned int dlen, char out[65])
+{
+    for (unsigned int i = 0; i < dlen && i < S_SHA256_BYTES; i++)
+        snprintf (out + 2 * i, 3, "%02x", digest[i]);
+    out[2 * S_SHA256_BYTES] = '\0';
+}
+
 void
 eod_sha256_hex (const void *data, size_t len, char out[65])
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
     EVP_Digest (data, len, digest, &dlen, EVP_sha256 (), NULL);
-    for (unsigned int i = 0; i < dlen && i < 32; i++)
-        snprintf (out + 2 * i, 3, "%02x", digest[i]);
-    out[64] = '\0';
+    s_hex (digest, dlen, out);
+}
+
+struct _eod_sha256_t {
+    EVP_MD_CTX *ctx;
+};
+
+eod_sha256_t *
+eod_sha256_new (void)
+{
+    eod_sha256_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->ctx = EVP_MD_CTX_new ();
+    if (!self->ctx || EVP_DigestInit_ex (self->ctx, EVP_sha256 (), NULL) != 1)
+        eod_sha256_destroy (&self);
+    return self;
+}
+
+void
+eod_sha256_destroy (eod_sha256_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    EVP_MD_CTX_free ((*self_p)->ctx);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+int
+eod_sha256_update (eod_sha256_t *self, const void *data, size_t len)
+{
+    return EVP_DigestUpdate (self->ctx, data, len) == 1 ? 0 : -1;
+}
+
+int
+eod_sha256_final_hex (eod_sha256_t *self, char out[65])
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    out[0] = '\0';
+    if (EVP_DigestFinal_ex (self->ctx, digest, &dlen) != 1 || dlen != S_SHA256_BYTES)
+        return -1;
+    s_hex (digest, dlen, out);
+    return 0;
 }
 
 void

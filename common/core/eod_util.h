@@ -22,6 +22,24 @@ void eod_fingerprint (const char *text, char out[33]);
 //  Hex SHA-256 of bytes (65 with NUL).
 void eod_sha256_hex (const void *data, size_t len, char out[65]);
 
+//  SHA-256 over bytes given in pieces (OpenSSL EVP), for a digest over more
+//  than one buffer (the lister's run id: a few fields, then every code).
+typedef struct _eod_sha256_t eod_sha256_t;
+
+//  A digest with nothing added yet. NULL when OpenSSL cannot make one (out
+//  of memory, no provider of SHA-256).
+eod_sha256_t *eod_sha256_new (void);
+
+//  Frees the digest and nulls *self_p; safe on NULL and twice.
+void eod_sha256_destroy (eod_sha256_t **self_p);
+
+//  Adds len bytes. 0 or -1.
+int eod_sha256_update (eod_sha256_t *self, const void *data, size_t len);
+
+//  Writes the hex SHA-256 of everything added into out (65 with NUL). 0 or
+//  -1 (out then holds ""). The digest takes nothing more after it.
+int eod_sha256_final_hex (eod_sha256_t *self, char out[65]);
+
 //  Wall-clock seconds (real time: token expiry and S3 signing never use a
 //  fake clock).
 time_t eod_wall_now (void);

@@ -11,69 +11,8 @@
 #include <csv.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-//  First read size; the buffer doubles up to the cap.
-#define S_READ_CHUNK 65536
-
-char *
-lister_dump_read_file (const char *path, size_t *len)
-{
-    assert (path && len);
-    char *buf = NULL;
-    size_t size = 0, capacity = S_READ_CHUNK;
-    *len = 0;
-    FILE *f = fopen (path, "rb");
-    if (!f) {
-        eod_log_error ("%s: cannot open: %s", path, strerror (errno));
-        return NULL;
-    }
-    buf = malloc (capacity + 1);
-    if (!buf) {
-        eod_log_error ("%s: out of memory", path);
-        goto out;
-    }
-    while (true) {
-        if (size == capacity) {
-            if (capacity > EOD_MASTER_UNZIP_MAX) {
-                eod_log_error ("%s: larger than %zu bytes", path, EOD_MASTER_UNZIP_MAX);
-                goto fail;
-            }
-            size_t bigger = capacity * 2;
-            char *grown = realloc (buf, bigger + 1);
-            if (!grown) {
-                eod_log_error ("%s: out of memory", path);
-                goto fail;
-            }
-            buf = grown;
-            capacity = bigger;
-        }
-        size_t got = fread (buf + size, 1, capacity - size, f);
-        size += got;
-        if (got == 0) {
-            if (ferror (f)) {
-                eod_log_error ("%s: read error: %s", path, strerror (errno));
-                goto fail;
-            }
-            break;
-        }
-    }
-    if (size > EOD_MASTER_UNZIP_MAX) {
-        eod_log_error ("%s: larger than %zu bytes", path, EOD_MASTER_UNZIP_MAX);
-        goto fail;
-    }
-    buf [size] = '\0';
-    *len = size;
-    goto out;
-fail:
-    free (buf);
-    buf = NULL;
-out:
-    fclose (f);
-    return buf;
-}
 
 //  Writes one CSV field, preceded by a comma unless it is the first; quotes
 //  it (through libcsv) only when it holds a comma, quote, CR or LF.

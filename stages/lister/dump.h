@@ -31,9 +31,4 @@ int lister_dump_master (eod_master_kind_t kind, const char *path, FILE *out);
 //  security_type,currency. Returns as lister_dump_master.
 int lister_dump_cod (const char *path, FILE *out);
 
-//  Reads the whole file at path into a new NUL-terminated buffer (the
-//  caller's to free; *len gets the size, at most EOD_MASTER_UNZIP_MAX).
-//  Returns NULL, with the reason logged, when it cannot.
-char *lister_dump_read_file (const char *path, size_t *len);
-
 #endif

@@ -1,13 +1,13 @@
 /*  lister spool — messages kept on disk instead of in memory.
 
     The lister lists thousands of instruments and must be able to send its
-    whole listing again until the coordinator confirms it (s_confirm in
-    lister.c). Rather than a message per instrument in memory, each TASK
-    draft is encoded (proto/, the wire format) and appended to a spool file
-    under the state directory, then read back one message at a time for the
-    send and for every resend. A record is a 4-byte big-endian length and
-    the msgpack bytes; the file is the lister's own scratch, made anew by
-    each listing and removed when the spool is destroyed. */
+    whole listing again until the coordinator confirms it (send.h). Rather
+    than a message per instrument in memory, each TASK draft is encoded
+    (proto/, the wire format) and appended to a spool file under the state
+    directory, then read back one message at a time for the send and for
+    every resend. A record is a 4-byte big-endian length and the msgpack
+    bytes; the file is the lister's own scratch, made anew by each listing
+    and removed when the spool is destroyed. */
 #ifndef LISTER_SPOOL_H
 #define LISTER_SPOOL_H
 

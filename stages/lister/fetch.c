@@ -1,0 +1,120 @@
+/*  lister fetch — downloads with retries (see fetch.h). */
+#include "fetch.h"
+#include "eod_http.h"
+#include "eod_log.h"
+
+#include <czmq.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define S_MASTER_MAX (64u * 1024 * 1024)   //  zipped master files are ~1 MiB
+#define S_BACKOFF_MS 1000                  //  pause before a retry, times the attempts made
+
+//  GET url with retries (master:max_attempts). The body goes to sink when
+//  it is not NULL (emptied before each attempt; needs eod_http's body_file),
+//  else into *body (the caller's). Returns 0 on HTTP 200, -1 with err set.
+static int
+s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t *len, char *err,
+       size_t errlen)
+{
+    int attempts = (int) eod_config_int (cfg, "master:max_attempts");
+    bool insecure = eod_config_bool (cfg, "master:insecure");
+    const char *ca = eod_config_str (cfg, "master:ca_file");
+    if (insecure)
+        eod_log_warn ("master:insecure is set: TLS verification is off for %s", url);
+    for (int attempt = 1; attempt <= attempts && !zsys_interrupted; attempt++) {
+        eod_http_request_t req = {.method = "GET", .url = url,
+                                  .timeout_ms = (long) eod_config_int (cfg, "master:timeout_ms"),
+                                  .max_body = S_MASTER_MAX, .insecure = insecure, .ca_file = *ca ? ca : NULL};
+        if (sink) {
+            rewind (sink);
+            if (ftruncate (fileno (sink), 0)) {
+                snprintf (err, errlen, "cannot empty the download file: %s", strerror (errno));
+                return -1;
+            }
+            req.body_file = sink;
+        }
+        eod_http_response_t resp;
+        if (eod_http_perform (&req, &resp) == 0 && resp.status == 200) {
+            *len = resp.body_len;
+            if (body) {
+                *body = resp.body;
+                resp.body = NULL;
+            }
+            eod_http_response_free (&resp);
+            return 0;
+        }
+        char logurl[512];
+        eod_http_url_for_log (url, logurl, sizeof logurl);
+        if (resp.status)
+            snprintf (err, errlen, "GET %s: HTTP %ld", logurl, resp.status);
+        else
+            snprintf (err, errlen, "%s", resp.error);
+        bool retry = resp.status == 0 || resp.status >= 500 || resp.status == 429;
+        eod_http_response_free (&resp);
+        eod_log_warn ("master file: attempt %d of %d: %s", attempt, attempts, err);
+        if (!retry)
+            break;
+        if (attempt < attempts)
+            zclock_sleep (S_BACKOFF_MS * attempt);
+    }
+    return -1;
+}
+
+char *
+lister_download (const eod_config_t *cfg, const char *url, size_t *len, char *err, size_t errlen)
+{
+    char *body = NULL;
+    return s_get (cfg, url, NULL, &body, len, err, errlen) ? NULL : body;
+}
+
+int
+lister_download_file (const eod_config_t *cfg, const char *url, const char *path, bool *unreachable, char *err,
+                      size_t errlen)
+{
+    *unreachable = false;
+    //  Straight to disk as it arrives: the zip is never in memory.
+    int rc = -1;
+    char part[1100];
+    snprintf (part, sizeof part, "%s.part", path);
+    int fd = open (part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *sink = fd >= 0 ? fdopen (fd, "wb") : NULL;
+    if (!sink) {
+        snprintf (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
+        if (fd >= 0)
+            close (fd);
+        return -1;
+    }
+    size_t len = 0;
+    if (s_get (cfg, url, sink, NULL, &len, err, errlen)) {
+        *unreachable = true;
+        fclose (sink);
+        unlink (part);
+        return -1;
+    }
+    if (fflush (sink) || fsync (fileno (sink)))
+        snprintf (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
+    else if (rename (part, path))
+        snprintf (err, errlen, "%s: cannot be renamed to %s: %s", part, path, strerror (errno));
+    else
+        rc = 0;
+    fclose (sink);
+    if (rc)
+        unlink (part);
+    return rc;
+}
+
+int
+lister_fetch_file (const eod_config_t *cfg, const char *dir, const char *url, const char *name, char *path,
+                   size_t pathsize, bool *unreachable, char *err, size_t errlen)
+{
+    snprintf (path, pathsize, "%s/%s", dir, name);
+    bool lost = false;
+    int rc = lister_download_file (cfg, url, path, &lost, err, errlen);
+    if (lost)
+        *unreachable = true;
+    return rc;
+}

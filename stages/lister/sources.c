@@ -1,0 +1,235 @@
+/*  lister sources — master files and index articles to drafts (see
+    sources.h). */
+#include "sources.h"
+#include "eod_log.h"
+#include "eod_master.h"
+#include "eod_wiki.h"
+#include "fetch.h"
+#include "universe.h"
+#include "us_universe.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+//  ---------------------------------------------------------------- KR
+
+typedef struct {
+    lister_kr_filter_t filter;
+    eod_master_kind_t kind;
+    lister_drafts_t *drafts;
+    size_t seen;
+    size_t selected;
+} s_collect_t;
+
+static int
+s_collect (const eod_master_record_t *rec, void *arg)
+{
+    s_collect_t *c = arg;
+    c->seen++;
+    if (!lister_kr_selects (&c->filter, c->kind, rec))
+        return 0;
+    eod_msg_t *t = lister_drafts_next (c->drafts);
+    eod_msg_set (&t->code, rec->short_code);
+    eod_msg_set (&t->name, rec->name);
+    eod_msg_set (&t->exchange, eod_master_kind_name (c->kind));
+    eod_fields_set (&t->meta, "name", rec->name);
+    eod_fields_set (&t->meta, "group_code", rec->group_code);
+    eod_fields_set (&t->meta, "revenue", rec->revenue);
+    eod_fields_set (&t->meta, "operating_profit", rec->operating_profit);
+    eod_fields_set (&t->meta, "net_income", rec->net_income);
+    eod_fields_set (&t->meta, "roe", rec->roe);
+    if (lister_drafts_add (c->drafts))
+        return -1;
+    c->selected++;
+    return 0;
+}
+
+static void
+s_filter_from_config (const eod_config_t *cfg, lister_kr_filter_t *f)
+{
+    lister_kr_filter_defaults (f);
+    f->kospi_min_cap = eod_config_int (cfg, "filter:kospi_min_cap");
+    f->kosdaq_min_cap = eod_config_int (cfg, "filter:kosdaq_min_cap");
+    f->kospi_name_pattern = eod_config_str (cfg, "filter:kospi_name_pattern");
+    f->kospi_extra_groups = eod_config_str (cfg, "filter:kospi_extra_groups");
+    f->kospi_krx300 = eod_config_bool (cfg, "filter:kospi_krx300");
+    f->kosdaq_krx300 = eod_config_bool (cfg, "filter:kosdaq_krx300");
+    f->kosdaq_kosdaq150 = eod_config_bool (cfg, "filter:kosdaq_kosdaq150");
+}
+
+int
+lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
+{
+    static const struct {
+        eod_master_kind_t kind;
+        const char *zip;
+        const char *entry;
+    } files[] = {{EOD_MASTER_KOSPI, "kospi_code.mst.zip", "kospi_code.mst"},
+                 {EOD_MASTER_KOSDAQ, "kosdaq_code.mst.zip", "kosdaq_code.mst"}};
+    const eod_config_t *cfg = src->stage->config;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char url[1024], path[1200];
+        snprintf (url, sizeof url, "%s/%s", eod_config_str (cfg, "master:url"), files[i].zip);
+        if (lister_fetch_file (cfg, src->dir, url, files[i].zip, path, sizeof path, &src->unreachable, err, errlen))
+            return -1;
+        s_collect_t c = {.kind = files[i].kind, .drafts = src->drafts};
+        s_filter_from_config (cfg, &c.filter);
+        eod_master_reader_t *reader = eod_master_reader_new (files[i].kind, files[i].entry, s_collect, &c);
+        if (!reader) {
+            snprintf (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", files[i].entry);
+            return -1;
+        }
+        char uerr[400];
+        int rc = eod_master_unzip_parse (path, files[i].entry, reader, uerr, sizeof uerr);
+        eod_master_stats_t stats = *eod_master_reader_stats (reader);
+        eod_master_reader_destroy (&reader);
+        if (rc) {
+            if (lister_drafts_failed (src->drafts))
+                snprintf (err, errlen, "%s: the listing cannot be kept in %s (see the log)", files[i].entry,
+                          src->dir);
+            else
+                snprintf (err, errlen, "%s: %s", files[i].zip, uerr);
+            return -1;
+        }
+        char text[64], key[64];
+        const char *kname = eod_master_kind_name (files[i].kind);
+        snprintf (key, sizeof key, "%s_records", kname);
+        snprintf (text, sizeof text, "%zu", stats.records);
+        eod_fields_set (src->summary, key, text);
+        snprintf (key, sizeof key, "%s_selected", kname);
+        snprintf (text, sizeof text, "%zu", c.selected);
+        eod_fields_set (src->summary, key, text);
+        snprintf (key, sizeof key, "%s_garbled", kname);
+        snprintf (text, sizeof text, "%zu", stats.garbled);
+        eod_fields_set (src->summary, key, text);
+        eod_log_info ("%s: %zu records, %zu selected, %zu garbled", files[i].entry, stats.records, c.selected,
+                      stats.garbled);
+        if (stats.garbled)
+            eod_stage_event (src->stage, "warn", NULL, "kr",
+                             "%s: %zu garbled record(s) skipped (see the lister's log for file:line)",
+                             files[i].entry, stats.garbled);
+        if (stats.records == 0) {
+            snprintf (err, errlen, "%s: no record could be read", files[i].entry);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+//  ---------------------------------------------------------------- US
+
+static int
+s_feed_master (const eod_cod_record_t *rec, void *arg)
+{
+    us_universe_add_master ((us_universe_t *) arg, rec);
+    return 0;
+}
+
+int
+lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
+{
+    const eod_config_t *cfg = src->stage->config;
+    static const struct {
+        const char *key;
+        const char *which;
+    } pages[] = {{"us:sp500_url", US_UNIVERSE_SP500}, {"us:nasdaq100_url", US_UNIVERSE_NAS100},
+                 {"us:dow30_url", US_UNIVERSE_DOW30}};
+    us_universe_t *u = us_universe_new ();
+    if (!u) {
+        snprintf (err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = -1;
+    char text[64];
+    for (size_t i = 0; i < 3; i++) {
+        const char *url = eod_config_str (cfg, pages[i].key);
+        size_t len = 0;
+        char *html = lister_download (cfg, url, &len, err, errlen);
+        if (!html) {
+            src->unreachable = true;
+            goto out;
+        }
+        eod_wiki_table_t table = {0};
+        char werr[300];
+        int wrc = eod_wiki_constituents (html, len, url, &table, werr, sizeof werr);
+        free (html);
+        if (wrc) {
+            snprintf (err, errlen, "%s", werr);
+            goto out;
+        }
+        us_universe_add_index (u, pages[i].which, &table);
+        snprintf (text, sizeof text, "%zu", table.nrows);
+        eod_fields_set (src->summary, pages[i].which, text);
+        eod_log_info ("%s: %zu constituents (%zu rows without a symbol skipped)", pages[i].which, table.nrows,
+                      table.skipped);
+        eod_wiki_table_clear (&table);
+    }
+    char extras[1024];
+    eod_config_path_value (cfg, "us:extra_tickers", extras, sizeof extras);
+    if (us_universe_add_extras (u, extras, err, errlen))
+        goto out;
+    static const char *const masters[] = {"nasmst.cod", "nysmst.cod", "amsmst.cod"};
+    for (size_t i = 0; i < 3; i++) {
+        char url[1024], name[64], path[1200];
+        snprintf (url, sizeof url, "%s/%s.zip", eod_config_str (cfg, "master:url"), masters[i]);
+        snprintf (name, sizeof name, "%s.zip", masters[i]);
+        if (lister_fetch_file (cfg, src->dir, url, name, path, sizeof path, &src->unreachable, err, errlen))
+            goto out;
+        eod_master_reader_t *reader = eod_cod_reader_new (masters[i], s_feed_master, u);
+        if (!reader) {
+            snprintf (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", masters[i]);
+            goto out;
+        }
+        char uerr[400];
+        int urc = eod_master_unzip_parse (path, masters[i], reader, uerr, sizeof uerr);
+        eod_master_stats_t stats = *eod_master_reader_stats (reader);
+        eod_master_reader_destroy (&reader);
+        if (urc) {
+            snprintf (err, errlen, "%s: %s", name, uerr);
+            goto out;
+        }
+        eod_log_info ("%s: %zu records, %zu garbled", masters[i], stats.records, stats.garbled);
+        if (stats.garbled)
+            eod_stage_event (src->stage, "warn", NULL, "us", "%s: %zu garbled record(s) skipped", masters[i],
+                             stats.garbled);
+    }
+    size_t n = us_universe_count (u);
+    for (size_t i = 0; i < n; i++) {
+        const us_instrument_t *in = us_universe_at (u, i);
+        if (!in->exchange_code[0]) {
+            char note[96];
+            snprintf (note, sizeof note, "%s absent from the KIS master files", in->symbol);
+            zlistx_add_end (src->absent, strdup (note));
+            continue;
+        }
+        eod_msg_t *t = lister_drafts_next (src->drafts);
+        eod_msg_set (&t->code, in->symbol);
+        eod_msg_set (&t->exchange, in->exchange_code);
+        eod_msg_set (&t->name, in->english_name[0] ? in->english_name : in->company);
+        eod_fields_set (&t->meta, "DOW30", us_flag (in->dow30));
+        eod_fields_set (&t->meta, "NAS100", us_flag (in->nas100));
+        eod_fields_set (&t->meta, "S&P500", us_flag (in->sp500));
+        eod_fields_set (&t->meta, "korea_name", in->korea_name);
+        eod_fields_set (&t->meta, "english_name", in->english_name);
+        eod_fields_set (&t->meta, "security_type", in->security_type);
+        eod_fields_set (&t->meta, "exchange_code", in->exchange_code);
+        eod_fields_set (&t->meta, "exchange_name", in->exchange_name);
+        eod_fields_set (&t->meta, "GICS Sector", in->sector);
+        eod_fields_set (&t->meta, "GICS Sub-Industry", in->sub_industry);
+        eod_fields_set (&t->meta, "Company", in->company);
+        if (lister_drafts_add (src->drafts)) {
+            snprintf (err, errlen, "%s: the listing cannot be kept in %s (see the log)", in->symbol, src->dir);
+            goto out;
+        }
+    }
+    snprintf (text, sizeof text, "%zu", zlistx_size (src->absent));
+    eod_fields_set (src->summary, "absent", text);
+    if (zlistx_size (src->absent))
+        eod_stage_event (src->stage, "warn", NULL, "us", "%zu symbol(s) of the universe are in no KIS master file",
+                         zlistx_size (src->absent));
+    rc = 0;
+out:
+    us_universe_destroy (&u);
+    return rc;
+}
