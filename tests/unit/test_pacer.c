@@ -3,9 +3,10 @@
     loop wakes up and, once told, however late requests leave after their
     dispatch; close to the budget when it wakes up a little late; no burst
     after an idle spell. */
-#include "coordinator.h"
+#include "pacer.h"
 #include "eod_test.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 

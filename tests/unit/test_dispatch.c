@@ -1,0 +1,577 @@
+/*  test_dispatch — the coordinator's dispatch and leases
+    (stages/coordinator/dispatch.c), fed READYs, HEARTBEATs, RESULTs, ACKs
+    and clock ticks as plain calls, with what it sends recorded: a TASK only
+    to a fetcher with credit (the least recently heard of first), CREDS
+    before a fetcher's first TASK and after a token changes, the pace of the
+    key, a hold, the writer's bound; RESULTs sent on to the writer and kept
+    until its ACK, retries with their backoff up to the attempts allowed,
+    no data and unknown symbols settled, EGW00201 pausing the key, a rejected
+    token replaced, unpublished sessions asked again until the deadline;
+    leases expiring, fetchers reaped with their leases requeued, a vanished
+    fetcher's task kept, late and duplicate RESULTs ignored, heartbeats,
+    requests that left late reported to the pacer. */
+#include "coordinator_fakes.h"
+#include "dispatch.h"
+#include "eod_test.h"
+
+#include <errno.h>
+
+#define S_SENT_MAX 2048
+#define S_RATE 2                      //  a key's requests/s: one every 500 ms, 2 in any 1 s
+#define S_T_MS 500
+#define S_LEASE_MS 10000
+#define S_ACK_MS 5000
+#define S_HEARTBEAT_MS 1000
+#define S_LIVENESS 3
+#define S_UNPUBLISHED_DEADLINE_MS 60000
+#define S_UNPUBLISHED_RETRY_MS 30000
+
+typedef struct {
+    char to[16];                      //  the fetcher, or "writer"
+    eod_msg_type_t type;
+    char task_id[64];
+    char key_id[32];
+    int attempt;
+} s_sent_t;
+
+static s_sent_t s_sent[S_SENT_MAX];
+static int s_nsent;
+static char s_vanished[16];           //  sends to this fetcher fail
+static bool s_writer_down;
+static int s_again_errno;             //  to_writer_again fails with it (0: succeeds)
+static int s_agains;
+static char s_run_id[128] = "run-1";
+static eod_stage_t s_stage = {.name = "coordinator"};
+
+static void
+s_record (const char *to, const eod_msg_t *msg)
+{
+    if (s_nsent >= S_SENT_MAX)
+        return;
+    s_sent_t *s = &s_sent[s_nsent++];
+    snprintf (s->to, sizeof s->to, "%s", to);
+    s->type = msg->type;
+    snprintf (s->task_id, sizeof s->task_id, "%s", msg->task_id ? msg->task_id : "");
+    snprintf (s->key_id, sizeof s->key_id, "%s", msg->key_id ? msg->key_id : "");
+    s->attempt = (int) msg->attempt;
+}
+
+static int
+s_to_fetcher (void *arg, zframe_t *identity, const eod_msg_t *msg)
+{
+    char to[16];
+    snprintf (to, sizeof to, "%.*s", (int) zframe_size (identity), (char *) zframe_data (identity));
+    if (strcmp (to, s_vanished) == 0)
+        return -1;
+    s_record (to, msg);
+    return 0;
+}
+
+static int
+s_to_writer (void *arg, const eod_msg_t *msg, char **data, size_t *len)
+{
+    if (s_writer_down)
+        return -1;
+    s_record ("writer", msg);
+    if (data) {
+        *data = strdup (msg->task_id);
+        *len = strlen (msg->task_id);
+    }
+    return 0;
+}
+
+static int
+s_to_writer_again (void *arg, const char *data, size_t len)
+{
+    s_agains++;
+    errno = s_again_errno;
+    return s_again_errno ? -1 : 0;
+}
+
+//  What was sent from index from on: how many of type to `to` (NULL: any).
+static int
+s_count (int from, const char *to, eod_msg_type_t type)
+{
+    int n = 0;
+    for (int i = from; i < s_nsent; i++)
+        n += s_sent[i].type == type && (!to || strcmp (s_sent[i].to, to) == 0);
+    return n;
+}
+
+//  The last message sent, or an empty record.
+static const s_sent_t *
+s_last (void)
+{
+    static const s_sent_t none;
+    return s_nsent ? &s_sent[s_nsent - 1] : &none;
+}
+
+typedef struct {
+    coordinator_tokens_t *tokens;
+    coordinator_tasks_t *tasks;
+    coordinator_dispatch_t *d;
+} s_env_t;
+
+static void
+s_env_up (s_env_t *env, size_t nkeys, long rate, bool secure)
+{
+    coordinator_tokens_conf_t tconf = {.base_url = "http://sim.test", .cache_base = "/nonexistent/test_dispatch",
+                                       .refresh_s = 3600, .http = fake_http, .stage = &s_stage, .clock = &fake_clock};
+    env->tokens = coordinator_tokens_new (&tconf);
+    for (size_t i = 0; i < nkeys; i++) {
+        char id[16];
+        snprintf (id, sizeof id, "key%zu", i);
+        coordinator_tokens_add (env->tokens, id, "APPKEY-TEST", "SECRET-TEST");
+        coordinator_key_t *key = coordinator_tokens_key (env->tokens, i);
+        coordinator_pacer_init (&key->pacer, rate, 0, 0);
+        fake_answer_token ("TOKEN-ONE", fake_wall () + 86400);
+        CHECK_INT (coordinator_tokens_ensure (env->tokens, key, false, false, ""), 0);
+    }
+    env->tasks = coordinator_tasks_new ("/nonexistent/test_dispatch");
+    coordinator_dispatch_conf_t conf = {
+        .max_attempts = 3,
+        .heartbeat_ms = S_HEARTBEAT_MS,
+        .liveness = S_LIVENESS,
+        .ack_timeout_ms = S_ACK_MS,
+        .lease_ms = S_LEASE_MS,
+        .unpublished_deadline_ms = S_UNPUBLISHED_DEADLINE_MS,
+        .unpublished_retry_ms = S_UNPUBLISHED_RETRY_MS,
+        .run_id = s_run_id,
+        .stage = &s_stage,
+        .clock = &fake_clock,
+        .port = {NULL, s_to_fetcher, s_to_writer, s_to_writer_again, secure},
+    };
+    env->d = coordinator_dispatch_new (&conf, env->tokens, env->tasks);
+    CHECK (env->tokens && env->tasks && env->d);
+    coordinator_dispatch_counts (env->d)->started_ms = fake_ms ();
+    s_nsent = 0;
+}
+
+static void
+s_env_down (s_env_t *env)
+{
+    coordinator_dispatch_destroy (&env->d);
+    coordinator_tasks_destroy (&env->tasks);
+    coordinator_tokens_destroy (&env->tokens);
+    fake_answers_clear ();
+}
+
+static coordinator_task_t *
+s_task (s_env_t *env, const char *task_id)
+{
+    eod_msg_t *m = eod_msg_new (EOD_MSG_TASK);
+    eod_msg_set (&m->run_id, s_run_id);
+    eod_msg_set (&m->task_id, task_id);
+    eod_msg_set (&m->market, "kr");
+    eod_msg_set (&m->mode, "daily");
+    eod_msg_set (&m->code, task_id);
+    eod_msg_set (&m->date_from, "2024-09-02");
+    eod_msg_set (&m->date_to, "2024-09-02");
+    coordinator_task_t *t = coordinator_tasks_add (env->tasks, m, NULL, -1);
+    eod_msg_destroy (&m);
+    return t;
+}
+
+//  A message from fetcher id: READY or HEARTBEAT with count and sent_us.
+static void
+s_from (s_env_t *env, const char *id, eod_msg_type_t type, int64_t count, int64_t sent_us)
+{
+    zframe_t *identity = zframe_new (id, strlen (id));
+    eod_msg_t *m = eod_msg_new (type);
+    eod_msg_set (&m->worker, id);
+    m->count = count;
+    m->sent_us = sent_us;
+    coordinator_dispatch_on_fetcher (env->d, identity, m);
+    eod_msg_destroy (&m);
+    zframe_destroy (&identity);
+}
+
+//  A RESULT of task_id from fetcher id (count 1: it stands for a READY).
+static void
+s_result (s_env_t *env, const char *id, const char *task_id, const char *status, const char *msg_cd,
+          int64_t sent_us)
+{
+    zframe_t *identity = zframe_new (id, strlen (id));
+    eod_msg_t *m = eod_msg_new (EOD_MSG_RESULT);
+    eod_msg_set (&m->run_id, s_run_id);
+    eod_msg_set (&m->task_id, task_id);
+    eod_msg_set (&m->market, "kr");
+    eod_msg_set (&m->code, task_id);
+    eod_msg_set (&m->status, status);
+    eod_msg_set (&m->msg_cd, msg_cd);
+    eod_msg_set (&m->error, msg_cd ? "canned" : NULL);
+    m->count = 1;
+    m->sent_us = sent_us;
+    coordinator_dispatch_on_fetcher (env->d, identity, m);
+    eod_msg_destroy (&m);
+    zframe_destroy (&identity);
+}
+
+static bool
+s_ack (s_env_t *env, const char *task_id)
+{
+    eod_msg_t *m = eod_msg_new (EOD_MSG_ACK);
+    eod_msg_set (&m->run_id, s_run_id);
+    eod_msg_set (&m->task_id, task_id);
+    bool settled = coordinator_dispatch_on_ack (env->d, m);
+    eod_msg_destroy (&m);
+    return settled;
+}
+
+//  Which task goes to which fetcher, when: credit, CREDS, the key's pace.
+static void
+test_pace (void)
+{
+    s_env_t env;
+    s_env_up (&env, 1, S_RATE, true);
+    coordinator_counts_t *counts = coordinator_dispatch_counts (env.d);
+    coordinator_task_t *t1 = s_task (&env, "T1");
+    s_task (&env, "T2");
+    s_task (&env, "T3");
+    //  Tasks but no fetcher: nothing goes.
+    CHECK_INT (coordinator_dispatch_pass (env.d), COORDINATOR_POLL_MAX_MS);
+    CHECK_INT (s_nsent, 0);
+    //  A's READY: its CREDS, then T1.
+    s_from (&env, "A", EOD_MSG_READY, 1, 0);
+    CHECK_INT (coordinator_dispatch_pass (env.d), COORDINATOR_POLL_MAX_MS);
+    CHECK_INT (s_nsent, 2);
+    CHECK (s_sent[0].type == EOD_MSG_CREDS && strcmp (s_sent[0].to, "A") == 0);
+    CHECK (s_sent[1].type == EOD_MSG_TASK && strcmp (s_sent[1].to, "A") == 0);
+    CHECK_STR (s_sent[1].task_id, "T1");
+    CHECK_STR (s_sent[1].key_id, "key0");
+    CHECK_INT (s_sent[1].attempt, 1);
+    CHECK (t1->state == COORDINATOR_TASK_LEASED);
+    CHECK_INT (t1->deadline_ms, fake_ms () + S_LEASE_MS);
+    CHECK_INT (counts->requests, 1);
+    //  B's READY for two: the key's pace holds T2 back, to half a spacing
+    //  after T1 (the key was idle), then T3 to a whole second after T1.
+    fake_advance_ms (100);
+    s_from (&env, "B", EOD_MSG_READY, 2, 0);
+    int64_t wait = coordinator_dispatch_pass (env.d);
+    CHECK_INT (wait, S_T_MS / 2 - 100);
+    CHECK_INT (s_nsent, 2);
+    fake_advance_ms (wait);
+    wait = coordinator_dispatch_pass (env.d);
+    CHECK_INT (wait, 1000 - S_T_MS / 2);
+    CHECK_INT (s_count (2, "B", EOD_MSG_CREDS), 1);
+    CHECK (s_last ()->type == EOD_MSG_TASK && strcmp (s_last ()->to, "B") == 0);
+    CHECK_STR (s_last ()->task_id, "T2");
+    //  A RESULT stands for a READY: A has credit again and, heard of before
+    //  B, it is served first.
+    s_result (&env, "A", "T1", "ok", NULL, 0);
+    CHECK (t1->state == COORDINATOR_TASK_WRITING);
+    CHECK (s_last ()->type == EOD_MSG_RESULT && strcmp (s_last ()->to, "writer") == 0);
+    CHECK_STR (s_last ()->task_id, "T1");
+    fake_advance_ms (1);
+    s_from (&env, "B", EOD_MSG_HEARTBEAT, 0, 0);
+    fake_advance_ms (wait - 1);
+    int from = s_nsent;
+    coordinator_dispatch_pass (env.d);
+    CHECK_INT (s_count (from, "A", EOD_MSG_TASK), 1);
+    CHECK_STR (s_last ()->task_id, "T3");
+    CHECK_INT (s_count (from, "A", EOD_MSG_CREDS), 0);   //  A holds the key's CREDS
+    CHECK_INT (counts->requests, 3);
+    //  The writer's ACK settles T1.
+    CHECK (s_ack (&env, "T1"));
+    CHECK (t1->state == COORDINATOR_TASK_DONE && t1->kind == COORDINATOR_KIND_OK);
+    CHECK (!s_ack (&env, "T1"));
+    CHECK_INT (counts->acks, 2);
+    s_env_down (&env);
+}
+
+//  What becomes of a RESULT: retries and their backoff, failure, no data,
+//  unknown symbols; late and duplicate ones. A key without a log: its pace
+//  lets a task go each millisecond.
+static void
+test_results (void)
+{
+    s_env_t env;
+    s_env_up (&env, 1, COORDINATOR_PACER_LOG_MAX + 1, true);
+    coordinator_counts_t *counts = coordinator_dispatch_counts (env.d);
+    coordinator_task_t *t2 = s_task (&env, "T2");
+    s_from (&env, "B", EOD_MSG_READY, 1, 0);
+    coordinator_dispatch_pass (env.d);
+    CHECK (t2->state == COORDINATOR_TASK_LEASED);
+    //  Retryable: again after 200 ms, then 400 ms, then failed.
+    s_result (&env, "B", "T2", "retryable", "EGW00001", 0);
+    CHECK (t2->state == COORDINATOR_TASK_QUEUED);
+    CHECK_INT (t2->not_before_ms, fake_ms () + 200);
+    CHECK_INT (counts->retries, 1);
+    fake_advance_ms (199);
+    coordinator_dispatch_pass (env.d);
+    CHECK (t2->state == COORDINATOR_TASK_QUEUED);
+    fake_advance_ms (1);
+    coordinator_dispatch_pass (env.d);
+    CHECK (t2->state == COORDINATOR_TASK_LEASED);
+    CHECK_INT (s_last ()->attempt, 2);
+    s_result (&env, "B", "T2", "retryable", "EGW00001", 0);
+    CHECK_INT (t2->not_before_ms, fake_ms () + 400);
+    fake_advance_ms (400);
+    coordinator_dispatch_pass (env.d);
+    CHECK_INT (s_last ()->attempt, 3);
+    s_result (&env, "B", "T2", "retryable", "EGW00001", 0);
+    CHECK (t2->state == COORDINATOR_TASK_FAILED && t2->kind == COORDINATOR_KIND_FAILED);
+    CHECK_STR (t2->outcome, "T2 retryable after 3 attempt(s): EGW00001 canned");
+    CHECK_INT (counts->retries, 2);
+    //  No data and unknown symbols are settled as they are.
+    coordinator_task_t *t3 = s_task (&env, "T3"), *t4 = s_task (&env, "T4");
+    fake_advance_ms (1);
+    coordinator_dispatch_pass (env.d);
+    s_result (&env, "B", "T3", "nodata", NULL, 0);
+    CHECK (t3->state == COORDINATOR_TASK_DONE && t3->kind == COORDINATOR_KIND_NODATA);
+    CHECK_STR (t3->outcome, "T3 no data");
+    fake_advance_ms (1);
+    coordinator_dispatch_pass (env.d);
+    s_result (&env, "B", "T4", "unknown", NULL, 0);
+    CHECK (t4->state == COORDINATOR_TASK_DONE && t4->kind == COORDINATOR_KIND_UNKNOWN);
+    //  Late or duplicate RESULTs change nothing; nor does what a fetcher
+    //  has no business sending.
+    int from = s_nsent;
+    s_result (&env, "B", "T4", "ok", NULL, 0);
+    s_result (&env, "B", "T9", "ok", NULL, 0);
+    s_from (&env, "B", EOD_MSG_ACK, 0, 0);
+    CHECK (t4->state == COORDINATOR_TASK_DONE && t4->kind == COORDINATOR_KIND_UNKNOWN);
+    CHECK_INT (s_nsent, from);
+    CHECK_INT (coordinator_tasks_unsettled (env.tasks), 0);
+    s_env_down (&env);
+}
+
+//  The key's answers: EGW00201, a rejected token, unpublished sessions.
+static void
+test_key_codes (void)
+{
+    s_env_t env;
+    s_env_up (&env, 1, S_RATE, true);
+    coordinator_counts_t *counts = coordinator_dispatch_counts (env.d);
+    coordinator_key_t *key = coordinator_tokens_key (env.tokens, 0);
+    coordinator_task_t *t1 = s_task (&env, "T1");
+    s_from (&env, "A", EOD_MSG_READY, 4, 0);
+    coordinator_dispatch_pass (env.d);
+    s_result (&env, "A", "T1", "retryable", "EGW00201", 0);
+    CHECK_INT (counts->rate_limited, 1);
+    CHECK_INT (key->rate_limited, 1);
+    CHECK_INT (key->paused_until_ms, fake_ms () + 1000);
+    CHECK_INT (coordinator_dispatch_pass (env.d), 1000);   //  the pause, past the backoff
+    fake_advance_ms (1000);
+    coordinator_dispatch_pass (env.d);
+    CHECK (t1->state == COORDINATOR_TASK_LEASED);
+    //  The token rejected, a minute after it was issued: a new one, new
+    //  CREDS with the next TASK.
+    fake_advance_ms (61 * 1000);
+    fake_answer_token ("TOKEN-TWO", fake_wall () + 86400);
+    s_result (&env, "A", "T1", "retryable", "EGW00123", 0);
+    CHECK_STR (key->token, "TOKEN-TWO");
+    CHECK_INT (key->generation, 2);
+    int from = s_nsent;
+    fake_advance_ms (1000);
+    coordinator_dispatch_pass (env.d);
+    CHECK_INT (s_count (from, "A", EOD_MSG_CREDS), 1);
+    CHECK_INT (s_count (from, "A", EOD_MSG_TASK), 1);
+    //  Rejected again, but the token it went with is the new one: this time
+    //  the key pauses for the rest of the minute, and its task waits.
+    fake_advance_ms (1000);
+    s_result (&env, "A", "T1", "failed", "EGW00121", 0);
+    CHECK (key->token == NULL);
+    CHECK_INT (key->paused_until_ms, fake_ms () + 59 * 1000);
+    CHECK (t1->state == COORDINATOR_TASK_FAILED);   //  failed is not retried
+    //  Unpublished: asked again later without spending attempts, until the
+    //  deadline from the run's start; then reported missing.
+    coordinator_task_t *t2 = s_task (&env, "T2");
+    fake_advance_ms (59 * 1000);
+    fake_answer_token ("TOKEN-THREE", fake_wall () + 86400);
+    coordinator_dispatch_pass (env.d);
+    CHECK (t2->state == COORDINATOR_TASK_LEASED && t2->attempt == 1);
+    counts->started_ms = fake_ms ();
+    s_result (&env, "A", "T2", "retryable", EOD_UNPUBLISHED, 0);
+    CHECK (t2->state == COORDINATOR_TASK_QUEUED && t2->attempt == 0);
+    CHECK_INT (t2->not_before_ms, fake_ms () + S_UNPUBLISHED_RETRY_MS);
+    fake_advance_ms (S_UNPUBLISHED_DEADLINE_MS);
+    coordinator_dispatch_pass (env.d);
+    s_result (&env, "A", "T2", "retryable", EOD_UNPUBLISHED, 0);
+    CHECK (t2->state == COORDINATOR_TASK_DONE && t2->kind == COORDINATOR_KIND_NODATA);
+    CHECK_STR (t2->outcome, "T2 session not published by the deadline");
+    s_env_down (&env);
+}
+
+//  Leases and writes past their deadlines, dead and vanished fetchers,
+//  heartbeats, holds.
+static void
+test_leases (void)
+{
+    s_env_t env;
+    s_env_up (&env, 1, S_RATE, true);
+    coordinator_task_t *t1 = s_task (&env, "T1"), *t2 = s_task (&env, "T2");
+    coordinator_dispatch_hold (env.d, fake_ms () + 700);
+    s_from (&env, "A", EOD_MSG_READY, 1, 0);
+    CHECK_INT (coordinator_dispatch_pass (env.d), 700);
+    CHECK_INT (s_nsent, 0);
+    fake_advance_ms (700);
+    coordinator_dispatch_pass (env.d);
+    CHECK (t1->state == COORDINATOR_TASK_LEASED);
+    //  No RESULT within the lease (A keeps its heartbeats): leased again.
+    for (int i = 0; i < S_LEASE_MS / S_HEARTBEAT_MS; i++) {
+        fake_advance_ms (S_HEARTBEAT_MS);
+        s_from (&env, "A", EOD_MSG_HEARTBEAT, 0, 0);
+        coordinator_dispatch_housekeeping (env.d, true);
+    }
+    CHECK (t1->state == COORDINATOR_TASK_LEASED);
+    CHECK_INT (s_count (0, "A", EOD_MSG_HEARTBEAT), S_LEASE_MS / S_HEARTBEAT_MS);
+    fake_advance_ms (S_HEARTBEAT_MS);
+    s_from (&env, "A", EOD_MSG_HEARTBEAT, 0, 0);
+    coordinator_dispatch_housekeeping (env.d, false);   //  no heartbeats this time
+    CHECK (t1->state == COORDINATOR_TASK_QUEUED);
+    CHECK_INT (s_count (0, "A", EOD_MSG_HEARTBEAT), S_LEASE_MS / S_HEARTBEAT_MS);
+    //  A fetcher met by its heartbeat, idle: its credit back. Vanished when
+    //  sent its TASK, it is forgotten and the task goes to the next.
+    s_from (&env, "C", EOD_MSG_HEARTBEAT, 1, 0);
+    fake_advance_ms (1);
+    s_from (&env, "B", EOD_MSG_READY, 1, 0);
+    snprintf (s_vanished, sizeof s_vanished, "C");
+    fake_advance_ms (coordinator_dispatch_pass (env.d));
+    s_vanished[0] = '\0';
+    CHECK (t2->state == COORDINATOR_TASK_QUEUED);   //  the first in the queue: T1 was queued again after it
+    CHECK_INT (t2->attempt, 0);
+    CHECK_INT (coordinator_workers_size (coordinator_dispatch_workers (env.d)), 2);
+    coordinator_dispatch_pass (env.d);
+    CHECK (t2->state == COORDINATOR_TASK_LEASED);
+    CHECK_STR (s_last ()->to, "B");
+    CHECK_STR (s_last ()->task_id, "T2");
+    CHECK_INT (t2->attempt, 1);
+    //  B dies: once it missed liveness heartbeats, its lease goes back.
+    s_from (&env, "B", EOD_MSG_HEARTBEAT, 0, 0);
+    fake_advance_ms (S_HEARTBEAT_MS * S_LIVENESS);
+    s_from (&env, "A", EOD_MSG_HEARTBEAT, 0, 0);
+    coordinator_dispatch_housekeeping (env.d, true);
+    CHECK_INT (coordinator_workers_size (coordinator_dispatch_workers (env.d)), 2);
+    fake_advance_ms (1);
+    s_from (&env, "A", EOD_MSG_HEARTBEAT, 0, 0);
+    coordinator_dispatch_housekeeping (env.d, true);
+    CHECK_INT (coordinator_workers_size (coordinator_dispatch_workers (env.d)), 1);
+    CHECK (t2->state == COORDINATOR_TASK_QUEUED);
+    //  Rows the writer did not acknowledge in time: sent to it again, kept
+    //  waiting while its queue is full, fetched again when the send fails.
+    s_from (&env, "A", EOD_MSG_READY, 2, 0);
+    for (int i = 0; i < 4 && coordinator_tasks_queued (env.tasks); i++)
+        fake_advance_ms (coordinator_dispatch_pass (env.d));
+    CHECK (t1->state == COORDINATOR_TASK_LEASED && t2->state == COORDINATOR_TASK_LEASED);
+    s_result (&env, "A", "T1", "ok", NULL, 0);
+    s_result (&env, "A", "T2", "ok", NULL, 0);
+    CHECK (t1->state == COORDINATOR_TASK_WRITING && t2->state == COORDINATOR_TASK_WRITING);
+    fake_advance_ms (S_ACK_MS + 1);
+    s_from (&env, "A", EOD_MSG_HEARTBEAT, 0, 0);
+    coordinator_dispatch_housekeeping (env.d, false);
+    CHECK_INT (s_agains, 2);
+    CHECK_INT (t1->deadline_ms, fake_ms () + S_ACK_MS);
+    s_again_errno = EAGAIN;
+    fake_advance_ms (S_ACK_MS + 1);
+    s_from (&env, "A", EOD_MSG_HEARTBEAT, 0, 0);
+    coordinator_dispatch_housekeeping (env.d, false);
+    CHECK_INT (s_agains, 4);
+    CHECK (t1->state == COORDINATOR_TASK_WRITING);
+    s_again_errno = EPIPE;
+    fake_advance_ms (S_ACK_MS + 1);
+    s_from (&env, "A", EOD_MSG_HEARTBEAT, 0, 0);
+    coordinator_dispatch_housekeeping (env.d, false);
+    CHECK (t1->state == COORDINATOR_TASK_QUEUED && t2->state == COORDINATOR_TASK_QUEUED);
+    CHECK_INT (coordinator_tasks_writing (env.tasks), 0);
+    s_again_errno = 0;
+    //  A writer that takes nothing: the task goes back to the queue.
+    s_writer_down = true;
+    coordinator_task_t *sent = NULL;
+    for (int i = 0; i < 4 && !sent; i++) {
+        int from = s_nsent;
+        int64_t wait = coordinator_dispatch_pass (env.d);
+        if (s_count (from, "A", EOD_MSG_TASK))
+            sent = coordinator_tasks_find (env.tasks, s_last ()->task_id);
+        else
+            fake_advance_ms (wait);
+    }
+    coordinator_task_t *other = sent == t1 ? t2 : t1;
+    CHECK (sent && sent->state == COORDINATOR_TASK_LEASED);
+    s_result (&env, "A", s_last ()->task_id, "ok", NULL, 0);
+    s_writer_down = false;
+    CHECK (sent && sent->state == COORDINATOR_TASK_QUEUED);
+    //  A queued task's rows from an earlier lease are as good as new.
+    CHECK (other->state == COORDINATOR_TASK_QUEUED);
+    s_result (&env, "A", coordinator_task_id (other), "ok", NULL, 0);
+    CHECK (other->state == COORDINATOR_TASK_WRITING);
+    //  The END goes to every fetcher.
+    eod_msg_t *end = eod_msg_new (EOD_MSG_END);
+    int from = s_nsent;
+    coordinator_dispatch_broadcast (env.d, end);
+    CHECK_INT (s_count (from, NULL, EOD_MSG_END), 1);
+    eod_msg_destroy (&end);
+    s_env_down (&env);
+}
+
+//  Two keys in turn; requests that left late; the writer's bound; CREDS
+//  never in clear text.
+static void
+test_keys_and_bounds (void)
+{
+    s_env_t env;
+    s_env_up (&env, 2, S_RATE, false);
+    for (int i = 0; i < 4; i++) {
+        char id[8];
+        snprintf (id, sizeof id, "T%d", i);
+        s_task (&env, id);
+    }
+    //  A's clock is 5 s ahead; the way here is 1 ms.
+    int64_t ahead = INT64_C (5000000);
+    s_from (&env, "A", EOD_MSG_READY, 4, fake_now_us () + ahead - 1000);
+    coordinator_dispatch_pass (env.d);
+    CHECK_INT (s_nsent, 2);   //  both keys due: two TASKs, and no CREDS
+    CHECK_INT (s_count (0, NULL, EOD_MSG_CREDS), 0);
+    CHECK_STR (s_sent[0].key_id, "key0");
+    CHECK_STR (s_sent[1].key_id, "key1");
+    //  T0 left 30 ms after its dispatch: key0's pacer hears of it.
+    coordinator_task_t *t0 = coordinator_tasks_find (env.tasks, "T0");
+    coordinator_key_t *key0 = coordinator_tokens_key (env.tokens, 0);
+    fake_advance_ms (50);
+    s_result (&env, "A", "T0", "nodata", NULL, t0->dispatched_us + ahead + 30000);
+    CHECK_INT (key0->pacer.late_since, 1);
+    CHECK_INT (coordinator_workers_first (coordinator_dispatch_workers (env.d))->late, 1);
+    s_env_down (&env);
+
+    //  A pace without a log (a high rate): dispatch stops at the writer's bound.
+    s_env_up (&env, 1, COORDINATOR_PACER_LOG_MAX + 1, true);
+    enum { S_MANY = COORDINATOR_WRITING_MAX + 8 };
+    for (int i = 0; i < S_MANY; i++) {
+        char id[16];
+        snprintf (id, sizeof id, "M%d", i);
+        s_task (&env, id);
+    }
+    s_from (&env, "A", EOD_MSG_READY, S_MANY, 0);
+    int64_t wait = 0;
+    for (int i = 0; i < 2 * S_MANY && wait != 5; i++) {
+        fake_advance_ms (1);
+        int from = s_nsent;
+        wait = coordinator_dispatch_pass (env.d);
+        for (int j = from; j < s_nsent; j++)
+            if (s_sent[j].type == EOD_MSG_TASK) {
+                char task_id[64];
+                snprintf (task_id, sizeof task_id, "%s", s_sent[j].task_id);
+                s_result (&env, "A", task_id, "ok", NULL, 0);
+            }
+    }
+    CHECK_INT (wait, 5);
+    CHECK_INT (coordinator_tasks_writing (env.tasks), COORDINATOR_WRITING_MAX);
+    CHECK_INT (s_count (0, "A", EOD_MSG_TASK), COORDINATOR_WRITING_MAX);
+    CHECK (s_ack (&env, "M0"));
+    fake_advance_ms (1);
+    coordinator_dispatch_pass (env.d);
+    CHECK_INT (s_count (0, "A", EOD_MSG_TASK), COORDINATOR_WRITING_MAX + 1);
+    s_env_down (&env);
+}
+
+int
+main (void)
+{
+    fake_wall0 = time (NULL);
+    test_pace ();
+    test_results ();
+    test_key_codes ();
+    test_leases ();
+    test_keys_and_bounds ();
+    return EOD_TEST_DONE ();
+}
