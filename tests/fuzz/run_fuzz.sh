@@ -8,7 +8,7 @@
 #    proto  eod_msg_decode and a re-encode round trip      (proto/eod_proto.c)
 #    mst    eod_master_parse, KOSPI and KOSDAQ layouts      (common/sources/eod_master.c)
 #    cod    eod_cod_parse, US .cod masters                  (common/sources/eod_master.c)
-#    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/kis/eod_kis.c)
+#    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/kis/kis_*.c)
 #    wiki   eod_wiki_constituents                           (common/sources/eod_wiki.c)
 #  The targets link tests/fuzz/fuzz_log.c instead of common/core/eod_log.c (quiet,
 #  stateless; FUZZ_LOG=1 prints the lines when reproducing a crash).
@@ -49,7 +49,9 @@ sources() {
     case $1 in
         proto) echo proto/eod_proto.c proto/eod_fields.c ;;
         mst|cod) echo common/sources/eod_master.c ;;
-        kis) echo common/kis/eod_kis.c common/http/eod_http_response.c proto/eod_fields.c ;;
+        kis) echo common/kis/kis_chart.c common/kis/kis_overseas.c common/kis/kis_token.c \
+                  common/kis/kis_holiday.c common/kis/kis_error.c common/kis/kis_json.c \
+                  common/core/eod_util.c proto/eod_fields.c ;;
         wiki) echo common/sources/eod_wiki.c common/core/eod_util.c ;;
     esac
 }
@@ -57,7 +59,7 @@ packages() {
     case $1 in
         proto) echo msgpack jansson ;;
         mst|cod) echo libzip ;;
-        kis) echo jansson ;;
+        kis) echo jansson libcrypto ;;
         wiki) echo libxml-2.0 libcrypto ;;
     esac
 }
