@@ -1,5 +1,6 @@
 /*  eod_util — see eod_util.h. */
 #include "eod_util.h"
+#include "eod_log.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,6 +24,24 @@ eod_trim (char *s)
     if (start)
         memmove (s, s + start, len - start + 1);
     return s;
+}
+
+void
+eod_vset_error (char *err, size_t errlen, const char *format, va_list args)
+{
+    if (!err || errlen == 0)
+        return;
+    vsnprintf (err, errlen, format, args);
+    eod_log_redact (err);
+}
+
+void
+eod_set_error (char *err, size_t errlen, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    eod_vset_error (err, errlen, format, args);
+    va_end (args);
 }
 
 int

@@ -2,6 +2,7 @@
 #ifndef EOD_UTIL_H
 #define EOD_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +10,16 @@
 
 //  Trims ASCII white space at both ends, in place; returns s.
 char *eod_trim (char *s);
+
+//  Writes a formatted message into the caller's error buffer err[errlen]
+//  (cut to fit, always terminated), then replaces every secret registered
+//  with eod_log_secret, so an error text is as safe to log or send on as a
+//  log line. Does nothing when err is NULL or errlen is 0: a function whose
+//  err argument is optional passes it straight through.
+void eod_set_error (char *err, size_t errlen, const char *format, ...) __attribute__ ((format (printf, 3, 4)));
+//  The same with the arguments as a va_list (for a wrapper that adds to it).
+void eod_vset_error (char *err, size_t errlen, const char *format, va_list args)
+    __attribute__ ((format (printf, 3, 0)));
 
 //  Creates every missing directory of path's parent (mode 0700 for state).
 //  0 or -1.

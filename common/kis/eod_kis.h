@@ -10,7 +10,12 @@
     errors as JSON with HTTP 200, 403 or 500, so every body is parsed whatever
     the status. The parsers are public so stored bodies are tested without a
     server. The app secret and the access token are registered with
-    eod_log_secret and never appear in a reply's error text. */
+    eod_log_secret and never appear in a reply's error text.
+
+    The client's files: kis_request.c (URLs, headers, the one request per
+    call), a parser per endpoint (kis_chart.c, kis_overseas.c, kis_token.c,
+    kis_holiday.c), kis_error.c (what a reply means) and kis_json.c (JSON
+    values as text); kis_internal.h is what they share. */
 #ifndef EOD_KIS_H
 #define EOD_KIS_H
 

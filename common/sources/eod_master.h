@@ -15,7 +15,12 @@
     chunks of any size, carries a record split between two chunks, and so
     holds one line at a time; eod_master_unzip_parse feeds it from a zip
     archive on disk, inflating a chunk at a time. Both ways give the same
-    records, stats and log lines. */
+    records, stats and log lines.
+
+    The reader's files: master_zip.c (the one zip reader), master_reader.c
+    (bytes into lines), master_mst.c (KR records), master_cod.c (US records
+    and ticker spelling), master_text.c (fields, CP949); master_internal.h
+    is what they share. */
 #ifndef EOD_MASTER_H
 #define EOD_MASTER_H
 

@@ -481,34 +481,29 @@ eod_wiki_constituents (const char *html, size_t len, const char *source,
         err [0] = '\0';
 
     if (!html || len == 0 || len > INT_MAX) {
-        if (err)
-            snprintf (err, errlen, "%s: empty or oversized page (%zu bytes)", source, len);
+        eod_set_error (err, errlen, "%s: empty or oversized page (%zu bytes)", source, len);
         goto out;
     }
     doc = htmlReadMemory (html, (int) len, NULL, S_PAGE_ENCODING, S_PARSE_OPTIONS);
     xmlNode *root = doc ? xmlDocGetRootElement (doc) : NULL;
     if (!root) {
-        if (err)
-            snprintf (err, errlen, "%s: not an HTML page", source);
+        eod_set_error (err, errlen, "%s: not an HTML page", source);
         goto out;
     }
     s_columns_t cols;
     int found = s_find_table (root, &rows, &cols);
     if (found == -1) {
-        if (err)
-            snprintf (err, errlen, "%s: out of memory", source);
+        eod_set_error (err, errlen, "%s: out of memory", source);
         goto out;
     }
     if (found == 0) {
-        if (err)
-            snprintf (err, errlen,
-                      "no table with a Symbol/Ticker and a Security/Company header in %s", source);
+        eod_set_error (err, errlen,
+                       "no table with a Symbol/Ticker and a Security/Company header in %s", source);
         goto out;
     }
     //  s_find_table left the winning table's rows in rows.
     if (s_take_rows (&rows, &cols, source, out)) {
-        if (err)
-            snprintf (err, errlen, "%s: out of memory", source);
+        eod_set_error (err, errlen, "%s: out of memory", source);
         eod_wiki_table_clear (out);
         goto out;
     }

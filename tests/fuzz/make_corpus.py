@@ -74,7 +74,7 @@ def mst():
     samsung, krmotors = kospi[0], kospi[1]
     ecopro, spac, negative = kosdaq[0], kosdaq[3], kosdaq[4]
     assert len(samsung) == 288 and len(ecopro) == 282
-    # KOSPI layout offsets (eod_master.c): listing date 166, revenue 224,
+    # KOSPI layout offsets (common/sources/master_mst.c): listing date 166, revenue 224,
     # operating profit 233, net income 251, ROE 256, base date 265, market cap 273.
     blanks = samsung
     for offset, width in ((166, 8), (224, 9), (233, 9), (251, 5), (256, 9), (265, 8), (273, 9)):

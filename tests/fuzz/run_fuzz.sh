@@ -6,9 +6,9 @@
 #
 #  Targets (each fuzz_X.c here, seeds in corpus/X/):
 #    proto  eod_msg_decode and a re-encode round trip      (proto/eod_proto.c)
-#    mst    eod_master_parse, KOSPI and KOSDAQ layouts      (common/sources/eod_master.c)
-#    cod    eod_cod_parse, US .cod masters                  (common/sources/eod_master.c)
-#    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/kis/eod_kis.c)
+#    mst    eod_master_parse, KOSPI and KOSDAQ layouts      (common/sources/master_*.c)
+#    cod    eod_cod_parse, US .cod masters                  (common/sources/master_*.c)
+#    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/kis/kis_*.c)
 #    wiki   eod_wiki_constituents                           (common/sources/eod_wiki.c)
 #  The targets link tests/fuzz/fuzz_log.c instead of common/core/eod_log.c (quiet,
 #  stateless; FUZZ_LOG=1 prints the lines when reproducing a crash).
@@ -48,16 +48,19 @@ esac
 sources() {
     case $1 in
         proto) echo proto/eod_proto.c proto/eod_fields.c ;;
-        mst|cod) echo common/sources/eod_master.c ;;
-        kis) echo common/kis/eod_kis.c common/http/eod_http_response.c proto/eod_fields.c ;;
+        mst|cod) echo common/sources/master_reader.c common/sources/master_mst.c \
+                      common/sources/master_cod.c common/sources/master_text.c ;;
+        kis) echo common/kis/kis_chart.c common/kis/kis_overseas.c common/kis/kis_token.c \
+                  common/kis/kis_holiday.c common/kis/kis_error.c common/kis/kis_json.c \
+                  common/core/eod_util.c proto/eod_fields.c ;;
         wiki) echo common/sources/eod_wiki.c common/core/eod_util.c ;;
     esac
 }
 packages() {
     case $1 in
         proto) echo msgpack jansson ;;
-        mst|cod) echo libzip ;;
-        kis) echo jansson ;;
+        mst|cod) ;;   #  iconv is in the C library
+        kis) echo jansson libcrypto ;;
         wiki) echo libxml-2.0 libcrypto ;;
     esac
 }
@@ -122,10 +125,11 @@ throttle() {
 #  Builds target $1 into $BUILD/fuzz_$1; the outcome goes to $BUILD/$1.built.
 build() {
     local t=$1 log=$BUILD/fuzz_$1.build.log
-    local srcs=() libs
+    local srcs=() libs= pkgs
     for s in $(sources "$t"); do srcs+=("$ROOT/$s"); done
-    # shellcheck disable=SC2046  # one word per package
-    if ! libs=$(pkg-config --cflags --libs $(packages "$t") 2>"$log"); then
+    pkgs=$(packages "$t")
+    # shellcheck disable=SC2086  # one word per package
+    if [ -n "$pkgs" ] && ! libs=$(pkg-config --cflags --libs $pkgs 2>"$log"); then
         echo "cannot find libraries: $(head -n1 "$log")" >"$BUILD/$t.built"
         return
     fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the master-file fixtures of tests/unit/test_master.c (run from this directory).
+"""Writes the master-file fixtures of tests/unit/test_lister_universe.c (run from this directory).
 
 kospi_code.mst  - CP949, LF: the real 삼성전자 record (kis-open-api.md §6.2); 000040 KR모터스
                   built from its quoted head and flags (관리종목 Y, 영업이익 -00000002) on the
