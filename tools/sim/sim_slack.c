@@ -1,8 +1,10 @@
 /*  sim_slack — the Slack double eod-notifier posts to: chat.postMessage with
     its token, channel and text checks and its one-message-per-second-per-channel
     limit (429 + Retry-After), incoming webhooks (plain "ok"), and
-    GET /_sim/slack, the list of every accepted message body for assertions. */
-#include "sim.h"
+    GET /_sim/slack, the list of every accepted message body for assertions.
+    See sim_slack.h. */
+#include "sim_slack.h"
+#include "sim_stats.h"
 
 #include "eod_log.h"
 

@@ -1,0 +1,69 @@
+/*  sim_config — eod-sim's options: what the command line sets (port, seed,
+    accepted app keys and Slack credentials, token and limiter timings,
+    latency, the calendars, universe tweaks and fault rates) and their
+    defaults. sim_main parses them once at start; every handler reads them
+    through sim_t.config and none changes them. */
+#ifndef SIM_CONFIG_H
+#define SIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_PORT_DEFAULT 18080
+#define SIM_RATE_DEFAULT 20                  //  KIS real-host limit per app key per second
+#define SIM_TOKEN_REUSE_S_DEFAULT 21600      //  "6시간 이내는 기존 발급키로 응답"
+#define SIM_TOKEN_TTL_S_DEFAULT 86400        //  24 h token lifetime
+#define SIM_TOKEN_THROTTLE_S_DEFAULT 60      //  one issuance per minute per app key
+#define SIM_FAULT_SLOW_MS_DEFAULT 2000       //  how long a --fault-slow answer waits
+#define SIM_APPS_MAX 16
+#define SIM_CHANNELS_MAX 16
+
+//  One app key/secret pair the KIS double accepts.
+typedef struct {
+    char *key;
+    char *secret;
+} sim_app_t;
+
+typedef struct {
+    int port;
+    uint64_t seed;
+    sim_app_t apps[SIM_APPS_MAX];
+    size_t napps;
+    char *slack_token;
+    char *slack_channels[SIM_CHANNELS_MAX];
+    size_t nchannels;
+    long token_reuse_s;
+    long token_ttl_s;
+    long token_throttle_s;
+    int rate;
+    long arrival_jitter_ms;
+    long latency_ms;
+    long jitter_ms;
+    char *calendar_dir;
+    bool no_future_check;
+    char *warm_until;                        //  YYYYMMDD: walks precomputed through it at start
+    int kosdaq_extra;                        //  extra selected KOSDAQ stocks (--kosdaq-extra)
+    int unknown_codes;
+    int us_unknown;                          //  first N US universe symbols answer unknown
+    int master_garble;
+    double fault_nonjson500;
+    double fault_badjson;
+    double fault_reset;
+    double fault_slow;
+    long fault_slow_ms;
+    double fault_egw00201;
+    double fault_master503;
+    double fault_slack429;
+    double fault_slack500;
+    long fault_token_expire_after;           //  0: never
+} sim_config_t;
+
+//  Fills config (zeroed by the caller) from argv, then the defaults of what
+//  was not given. 0 ok, 1 when --help or --version was answered on stdout,
+//  -1 on a usage error (reported on stderr). The strings config holds are
+//  its own: sim_config_free releases them, whatever the result.
+int sim_config_parse (sim_config_t *config, int argc, char *argv[]);
+void sim_config_free (sim_config_t *config);
+
+#endif
