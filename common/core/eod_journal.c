@@ -98,7 +98,18 @@ s_scan (int fd, const char *path, const s_reader_t *reader, long *records, bool 
         off_t at = good;
         good += (off_t) (sizeof be + len);
         char err[256];
-        eod_msg_t *msg = eod_msg_decode (buf, len, err, sizeof err);
+        eod_msg_t *msg = eod_msg_decode_stored (buf, len, err, sizeof err);
+        int version = msg ? msg->version : eod_msg_frame_version (buf, len);
+        if (!msg && version >= 0 && (version < EOD_PROTO_VERSION_STORED_MIN || version > EOD_PROTO_VERSION)) {
+            //  Another eod's file: its records cannot be read as ours, and
+            //  skipping them would lose what they hold. Nothing is cut.
+            eod_log_error ("%s: record %ld was written with protocol version %d and this eod reads versions %d "
+                           "to %d: the file is left as it is; finish its run with the eod that wrote it, or "
+                           "move it aside to start the run again",
+                           path, record, version, EOD_PROTO_VERSION_STORED_MIN, EOD_PROTO_VERSION);
+            good = -1;
+            break;
+        }
         if (!msg) {
             eod_log_error ("%s: record %ld: %s: skipped", path, record, err);
             continue;
@@ -303,7 +314,7 @@ eod_journal_record (int fd, int64_t offset, const char *path)
     got = pread (fd, buf, len, (off_t) offset + (off_t) sizeof be);
     if (got == (ssize_t) len) {
         char err[256];
-        msg = eod_msg_decode (buf, len, err, sizeof err);
+        msg = eod_msg_decode_stored (buf, len, err, sizeof err);
         if (!msg)
             eod_log_error ("%s: byte %lld: %s", path, (long long) offset, err);
     }

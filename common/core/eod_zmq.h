@@ -24,6 +24,16 @@
 #include "eod_config.h"
 #include "eod_proto.h"
 
+#define EOD_ZMQ_HWM 1000             //  per peer on a PUB; task links are credit-based anyway
+#define EOD_STAGE_LINKS_MAX 16       //  sockets of one stage at a time
+#define EOD_STAGE_ENDPOINT_MAX 16    //  the longest [endpoints] key, and its NUL
+
+//  A socket of the stage and the [endpoints] key it was made for.
+typedef struct {
+    zsock_t *sock;
+    char endpoint[EOD_STAGE_ENDPOINT_MAX];
+} eod_stage_link_t;
+
 typedef struct {
     const char *name;         //  "coordinator", ...
     eod_config_t *config;     //  owned
@@ -31,6 +41,8 @@ typedef struct {
     zsock_t *events;          //  PUSH to the notifier, or NULL
     bool log_messages;        //  [pipeline] trace
     int linger_ms;
+    bool checked;             //  a pipeline stage: its messages are checked against the table
+    eod_stage_link_t links[EOD_STAGE_LINKS_MAX];   //  a NULL sock is a free slot
 } eod_stage_t;
 
 //  Loads config (path may be NULL), sets up logging and the trace socket.
@@ -43,15 +55,43 @@ void eod_stage_destroy (eod_stage_t **self_p);
 int eod_stage_connect_events (eod_stage_t *self);
 
 //  Makes a socket on the endpoint named by config key ("endpoints:writer"),
-//  binding when bind is true. Creates the directory of an ipc:// path.
+//  binding when bind is true. Creates the directory of an ipc:// path. The
+//  socket is linked to that endpoint (eod_stage_link).
 zsock_t *eod_stage_socket (eod_stage_t *self, int type, const char *config_key, bool bind);
 
 //  Same, with the send and receive high-water marks set to hwm messages
 //  before the bind or connect (0: unbounded; < 0: libzmq's default).
 zsock_t *eod_stage_socket_hwm (eod_stage_t *self, int type, const char *config_key, bool bind, int hwm);
 
-//  Same, with an explicit endpoint.
+//  Same, with an explicit endpoint, for no stage (nothing is linked).
 zsock_t *eod_socket_new (int type, const char *endpoint, bool bind, int linger_ms);
+zsock_t *eod_socket_new_hwm (int type, const char *endpoint, bool bind, int linger_ms, int hwm);
+
+//  Says which [endpoints] key ("fetchers", "coordinator", ...) a socket the
+//  stage made itself (eod_socket_new, a --connect endpoint) stands for: what
+//  it sends and receives is checked against the message table for that
+//  endpoint. Sockets of eod_stage_socket are linked already. A pipeline
+//  stage's eod_stage_send and eod_stage_recv refuse a socket not linked.
+//  0, or -1 (logged) when the stage has EOD_STAGE_LINKS_MAX sockets already.
+int eod_stage_link (eod_stage_t *self, zsock_t *sock, const char *endpoint);
+
+//  Destroys a socket of the stage and frees its link: for sockets a stage
+//  makes again and again (a REQ per question). Safe on NULL.
+void eod_stage_socket_destroy (eod_stage_t *self, zsock_t **sock_p);
+
+//  The [endpoints] key sock is linked to, or NULL.
+const char *eod_stage_endpoint (const eod_stage_t *self, const zsock_t *sock);
+
+//  mkdir -p of the directory an ipc:// endpoint's socket file goes in.
+void eod_endpoint_prepare (const char *endpoint);
+
+//  True for network endpoints: everything but ipc:// and inproc://.
+bool eod_endpoint_is_network (const char *endpoint);
+
+//  The config the process's sockets read [security] from (eod_stage_new
+//  sets it), and the end of the security actors (eod_stage_destroy).
+void eod_zmq_set_config (const eod_config_t *config);
+void eod_zmq_shutdown (const eod_config_t *config);
 
 //  True when what goes through sock cannot be read on a network: its endpoint
 //  is ipc:// or inproc://, or its security mechanism is CURVE. False for a
@@ -68,7 +108,10 @@ bool eod_socket_secure (zsock_t *sock);
 int eod_curve_keygen (const char *dir, const char *name);
 
 //  Sends one message (ROUTER: identity is the peer's routing frame, else NULL).
-//  Traces it on the stage's PUB unless it is CREDS. 0 or -1 (logged).
+//  Traces it on the stage's PUB unless it is CREDS. 0 or -1 (logged). A
+//  pipeline stage sends only what the message table lists for it on the
+//  socket's endpoint: anything else is refused (-1, logged as "the message
+//  table does not list it").
 int eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg);
 
 //  Same, and when sent hands over the encoded frame in *data and *len (the
@@ -82,13 +125,16 @@ int eod_stage_send_keep (eod_stage_t *self, zsock_t *sock, zframe_t *identity, c
 //  peer is not reading), or another errno (logged).
 int eod_stage_send_again (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const char *data, size_t len);
 
-//  Publishes msg on the stage's trace PUB only (counters for eod-status and
-//  eod-tap); nothing when the stage has no trace socket. Never blocks.
+//  Publishes msg on the stage's trace PUB only (STATS for eod-status and
+//  eod-tap; the table must list it on "trace"); nothing when the stage has no
+//  trace socket. Never blocks.
 void eod_stage_publish (eod_stage_t *self, const eod_msg_t *msg);
 
 //  Receives one message; on a ROUTER socket the routing frame is returned in
-//  *identity (caller destroys). A malformed frame is logged with where it came
-//  from and NULL is returned (the caller just goes on).
+//  *identity (caller destroys). A malformed frame, or for a pipeline stage a
+//  type the message table does not list for it on the socket's endpoint, is
+//  logged with where it came from and NULL is returned (the caller just goes
+//  on).
 eod_msg_t *eod_stage_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity);
 
 //  Same, never waiting: *taken is false when no message was waiting, true

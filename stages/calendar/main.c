@@ -36,10 +36,8 @@ s_ask_holidays (eod_stage_t *stage, eod_cal_t *cal, eod_date_t date)
     zsock_set_linger (req, 0);
     char day[11];
     eod_date_format (date, day, sizeof day);
-    eod_msg_t *ask = eod_msg_new (EOD_MSG_JOB);
-    eod_msg_set (&ask->run_id, "chk-holiday");
+    eod_msg_t *ask = eod_msg_new (EOD_MSG_HOLIDAY_ASK);
     eod_msg_set (&ask->market, "kr");
-    eod_msg_set (&ask->mode, "chk-holiday");
     eod_msg_set (&ask->date_from, day);
     eod_msg_set (&ask->date_to, day);
     eod_stage_send (stage, req, NULL, ask);
@@ -47,23 +45,24 @@ s_ask_holidays (eod_stage_t *stage, eod_cal_t *cal, eod_date_t date)
     zpoller_t *poller = zpoller_new (req, NULL);
     if (zpoller_wait (poller, S_SERVICE_TIMEOUT_MS)) {
         eod_msg_t *answer = eod_stage_recv (stage, req, NULL);
-        if (answer && answer->type == EOD_MSG_EVENT && strcmp (answer->level, "error") != 0) {
-            for (size_t i = 0; i < answer->fields.count; i++) {
+        if (answer && answer->type == EOD_MSG_HOLIDAYS && strcmp (answer->status, "ok") == 0) {
+            for (size_t i = 0; i < answer->days.count; i++) {
                 eod_date_t d;
-                if (eod_date_parse (answer->fields.items[i].key, &d) == 0)
-                    eod_cal_add_kr_status (cal, d, strcmp (answer->fields.items[i].value, "Y") == 0);
+                if (eod_date_parse (answer->days.items[i].key, &d) == 0)
+                    eod_cal_add_kr_status (cal, d, strcmp (answer->days.items[i].value, "Y") == 0);
             }
-            eod_log_info ("chk-holiday: %zu day(s) from KIS", answer->fields.count);
+            eod_log_info ("chk-holiday: %zu day(s) from KIS", answer->days.count);
         }
         else
-            eod_log_warn ("chk-holiday: %s: the calendar table decides", answer ? answer->text : "bad answer");
+            eod_log_warn ("chk-holiday: %s: the calendar table decides",
+                          answer && answer->error ? answer->error : "bad answer");
         eod_msg_destroy (&answer);
     }
     else
         eod_log_warn ("chk-holiday: no answer from the coordinator in %d s: the calendar table decides",
                       S_SERVICE_TIMEOUT_MS / 1000);
     zpoller_destroy (&poller);
-    zsock_destroy (&req);
+    eod_stage_socket_destroy (stage, &req);
 }
 
 static int

@@ -31,7 +31,7 @@ struct _coordinator_t {
     zsock_t *input;                   //  PULL: lister and writer
     zsock_t *fetchers;                //  ROUTER
     zsock_t *writer;                  //  PUSH
-    zsock_t *service;                 //  REP: chk-holiday for the calendar gate, listing-status for the lister
+    zsock_t *service;                 //  REP: HOLIDAY_ASK of the calendar gate, LISTING_ASK of the lister
     zpoller_t *poller;
     coordinator_tokens_t *tokens;
     coordinator_tasks_t *tasks;
@@ -335,10 +335,10 @@ s_open_run (coordinator_t *self, const char *run_id)
         return;
     //  Results the writer made durable but whose ACK the ledger missed.
     coordinator_task_t *any = coordinator_tasks_first (self->tasks);
-    eod_msg_t *job = eod_msg_new (EOD_MSG_JOB);
+    eod_msg_t *job = eod_msg_new (EOD_MSG_RECONCILE);
     eod_msg_set (&job->run_id, run_id);
     eod_msg_set (&job->market, self->listed ? self->listed->market : any->run->market);
-    eod_msg_set (&job->mode, "reconcile");
+    eod_msg_set (&job->mode, self->listed ? self->listed->mode : any->run->mode);
     eod_msg_set (&job->date_from,
                  self->listed ? self->listed->date_from : coordinator_task_field (any, COORDINATOR_TASK_FROM));
     eod_msg_set (&job->date_to,
@@ -510,17 +510,13 @@ s_stats (coordinator_t *self)
     long counts[COORDINATOR_TASK_STATES];
     coordinator_tasks_count (self->tasks, counts);
     const coordinator_counts_t *run = self->counts;
-    eod_msg_t *msg = eod_msg_new (EOD_MSG_EVENT);
+    eod_msg_t *msg = eod_msg_new (EOD_MSG_STATS);
     eod_msg_set (&msg->stage, "coordinator");
-    eod_msg_set (&msg->level, "info");
-    eod_msg_set (&msg->text, "stats");
     char v[32];
 #define S_FIELD(name, value) \
     do { snprintf (v, sizeof v, "%ld", (long) (value)); eod_fields_set (&msg->fields, name, v); } while (0)
-    eod_fields_set (&msg->fields, "kind", "stats");
     bool running = self->run_id[0] && !self->done_sent;
     if (running) {
-        eod_msg_set (&msg->run_id, self->run_id);
         eod_fields_set (&msg->fields, "run_id", self->run_id);
         if (self->listed && self->listed->market)
             eod_fields_set (&msg->fields, "market", self->listed->market);

@@ -8,8 +8,8 @@
     task, requeues the tasks of fetchers that miss their heartbeats, retries
     what can be retried, and forwards results to the writer. When every
     listed task is settled it sends the writer RUN_DONE and END. A REP
-    socket answers the calendar gate (chk-holiday) and the lister
-    (listing-status).
+    socket answers the calendar gate (HOLIDAY_ASK: KIS chk-holiday) and the
+    lister (LISTING_ASK).
 
     This class only wires the modules that do the work to its sockets, and
     runs the run: pacer.c (the pace of a key), tokens.c (keys and tokens),
@@ -19,8 +19,8 @@
     read.
 
     Every second it publishes its counters on its trace PUB (eod-status and
-    eod-tap read them): an EVENT, stage "coordinator", text "stats", whose
-    fields are kind=stats, and during a run run_id, market, tasks, done,
+    eod-tap read them): a STATS, stage "coordinator", whose fields are,
+    during a run, run_id, market, tasks, done,
     failed, queued, in_flight, requests, rejected (EGW00201), retries, eta_s;
     always fetchers, keys, budget (requests/s of all keys), req_1s (requests
     over the last interval) and uptime_s. Values are decimal text. */

@@ -42,40 +42,31 @@ coordinator_service_destroy (coordinator_service_t **self_p)
     *self_p = NULL;
 }
 
-//  The kinds of request, as they are told apart.
-typedef enum { S_REFUSED, S_LISTING_STATUS, S_CHK_HOLIDAY } s_kind_t;
-
-static s_kind_t
-s_kind (const eod_msg_t *req)
+//  A REFUSED with why.
+static eod_msg_t *
+s_refused (const char *why)
 {
-    if (!req || req->type != EOD_MSG_JOB || !req->mode)
-        return S_REFUSED;
-    if (strcmp (req->mode, "listing-status") == 0)
-        return S_LISTING_STATUS;
-    if (strcmp (req->mode, "chk-holiday") == 0)
-        return S_CHK_HOLIDAY;
-    return S_REFUSED;
-}
-
-static void
-s_fail (eod_msg_t *rep, const char *text)
-{
-    eod_msg_set (&rep->level, "error");
-    eod_msg_set (&rep->text, text);
+    eod_msg_t *rep = eod_msg_new (EOD_MSG_REFUSED);
+    if (rep)
+        eod_msg_set (&rep->error, why);
+    return rep;
 }
 
 //  The lister checks that its whole listing arrived (every hop is
 //  acknowledged or reconcilable): tasks of the run, LISTED, END.
-static void
-s_listing_status (coordinator_service_t *self, const eod_msg_t *req, eod_msg_t *rep)
+static eod_msg_t *
+s_listing (coordinator_service_t *self, const eod_msg_t *req)
 {
     coordinator_listing_t listing = {0};
     self->conf.listing (req->run_id, &listing, self->conf.listing_arg);
-    char text[32];
-    snprintf (text, sizeof text, "%ld", listing.tasks);
-    eod_fields_set (&rep->fields, "tasks", text);
-    eod_fields_set (&rep->fields, "listed", listing.listed ? "1" : "0");
-    eod_fields_set (&rep->fields, "ended", listing.ended ? "1" : "0");
+    eod_msg_t *rep = eod_msg_new (EOD_MSG_LISTING);
+    if (!rep)
+        return NULL;
+    eod_msg_set (&rep->run_id, req->run_id);
+    rep->count = listing.tasks;
+    rep->listed = listing.listed;
+    rep->ended = listing.ended;
+    return rep;
 }
 
 static void
@@ -145,16 +136,19 @@ s_ask_holidays (coordinator_service_t *self, const char *from, const char *to, j
 
 //  The calendar gate: opnd_yn per day of [date_from, date_to], from KIS
 //  chk-holiday, asked at most once a day (the cache is kept under state/).
-static void
-s_chk_holiday (coordinator_service_t *self, const eod_msg_t *req, eod_msg_t *rep, long *requests)
+static eod_msg_t *
+s_holidays (coordinator_service_t *self, const eod_msg_t *req, long *requests)
 {
     eod_date_t d_from, d_to;
     if (eod_date_parse (req->date_from, &d_from) || eod_date_parse (req->date_to, &d_to)
         || strlen (req->date_from) != S_ISO_DATE_LEN || strlen (req->date_to) != S_ISO_DATE_LEN) {
-        s_fail (rep, "chk-holiday: date_from and date_to must be YYYY-MM-DD");
         eod_log_warn ("service: chk-holiday with dates that are not YYYY-MM-DD: refused");
-        return;
+        return s_refused ("chk-holiday: date_from and date_to must be YYYY-MM-DD");
     }
+    eod_msg_t *rep = eod_msg_new (EOD_MSG_HOLIDAYS);
+    if (!rep)
+        return NULL;
+    eod_msg_set (&rep->status, "ok");
     char path[1100], from[9], to[9], today[16];
     snprintf (path, sizeof path, "%s/kis_holidays.json", self->state_dir);
     snprintf (from, sizeof from, "%.4s%.2s%.2s", req->date_from, req->date_from + 5, req->date_from + 8);
@@ -180,7 +174,8 @@ s_chk_holiday (coordinator_service_t *self, const eod_msg_t *req, eod_msg_t *rep
             char text[400];
             snprintf (text, sizeof text, "chk-holiday failed: %s %s %s", eod_kis_status_name (status), r.msg_cd,
                       r.error);
-            s_fail (rep, text);
+            eod_msg_set (&rep->status, "failed");
+            eod_msg_set (&rep->error, text);
             eod_log_warn ("%s", text);
         }
         else {
@@ -195,21 +190,17 @@ s_chk_holiday (coordinator_service_t *self, const eod_msg_t *req, eod_msg_t *rep
     json_t *v;
     json_object_foreach (days, k, v)
         if (strcmp (k, from) >= 0 && strcmp (k, to) <= 0 && json_is_string (v))
-            eod_fields_set (&rep->fields, k, json_string_value (v));
+            eod_fields_set (&rep->days, k, json_string_value (v));
     json_decref (cache);
+    return rep;
 }
 
 eod_msg_t *
 coordinator_service_answer (coordinator_service_t *self, const eod_msg_t *req, long *requests)
 {
-    eod_msg_t *rep = eod_msg_new (EOD_MSG_EVENT);
-    eod_msg_set (&rep->stage, "coordinator");
-    eod_msg_set (&rep->text, "chk-holiday");
-    eod_msg_set (&rep->level, "info");
-    switch (s_kind (req)) {
-    case S_LISTING_STATUS: s_listing_status (self, req, rep); break;
-    case S_CHK_HOLIDAY: s_chk_holiday (self, req, rep, requests); break;
-    default: s_fail (rep, "the service answers JOB mode chk-holiday only");
-    }
-    return rep;
+    if (req && req->type == EOD_MSG_LISTING_ASK)
+        return s_listing (self, req);
+    if (req && req->type == EOD_MSG_HOLIDAY_ASK)
+        return s_holidays (self, req, requests);
+    return s_refused ("the service answers HOLIDAY_ASK and LISTING_ASK only");
 }

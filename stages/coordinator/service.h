@@ -2,18 +2,18 @@
 
     Two stages ask the coordinator something and wait for the answer:
     - the calendar gate asks whether the market is open on the days of a
-      range (JOB mode chk-holiday, date_from and date_to YYYY-MM-DD): KIS
-      chk-holiday answers, under the first app key's budget and token, at
-      most once a day; the answer is cached at STATE/kis_holidays.json. The
-      reply is an EVENT whose fields map each day YYYYMMDD to "Y" (open) or
-      "N";
-    - the lister asks whether its whole listing arrived (JOB mode
-      listing-status, run_id): the reply's fields say how many of the run's
-      tasks are held (tasks), whether its LISTED came (listed, "1"/"0") and
-      whether its END came or the run is over (ended). What it is told
-      arrived is on disk first (the listing callback makes it so).
-    Anything else is refused with an EVENT of level error. Each request kind
-    is recognised, and answered, in a function of its own here. */
+      range (HOLIDAY_ASK, date_from and date_to YYYY-MM-DD): KIS chk-holiday
+      answers, under the first app key's budget and token, at most once a
+      day; the answer is cached at STATE/kis_holidays.json. The reply is a
+      HOLIDAYS whose days map each day YYYYMMDD to "Y" (open) or "N", with
+      status "failed" and the error when KIS could not tell;
+    - the lister asks whether its whole listing arrived (LISTING_ASK,
+      run_id): the reply, a LISTING, says how many of the run's tasks are
+      held (count), whether its LISTED came (listed) and whether its END came
+      or the run is over (ended). What it is told arrived is on disk first
+      (the listing callback makes it so).
+    Anything else, and a HOLIDAY_ASK whose dates are not dates, is answered
+    with a REFUSED that says why. */
 #ifndef COORDINATOR_SERVICE_H
 #define COORDINATOR_SERVICE_H
 

@@ -170,9 +170,11 @@ static int
 s_connect (fetcher_t *self)
 {
     eod_http_set_watch (-1, 0, NULL, NULL);
-    zsock_destroy (&self->dealer);
+    eod_stage_socket_destroy (self->stage, &self->dealer);
     self->dealer = eod_socket_new (ZMQ_DEALER, self->endpoint, false, self->stage->linger_ms);
     if (!self->dealer)
+        return -1;
+    if (eod_stage_link (self->stage, self->dealer, "fetchers"))
         return -1;
     //  ZMQ_IMMEDIATE: with no coordinator connected a send would wait for
     //  one forever. It waits as long as a silent coordinator is waited for.

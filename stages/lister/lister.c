@@ -165,19 +165,9 @@ lister_new (eod_stage_t *stage, bool once)
     //  lister exits right after its END: the linger lets the tail still in
     //  the pipe go out, and the confirmation (lister_send_confirm) sends
     //  again what the coordinator lacks.
-    char endpoint[1024];
-    eod_config_path_value (stage->config, "endpoints:coordinator", endpoint, sizeof endpoint);
-    self->coordinator = zsock_new (ZMQ_PUSH);
-    if (self->coordinator) {
-        zsock_set_sndhwm (self->coordinator, S_COORDINATOR_HWM);
+    self->coordinator = eod_stage_socket_hwm (stage, ZMQ_PUSH, "endpoints:coordinator", false, S_COORDINATOR_HWM);
+    if (self->coordinator)
         zsock_set_sndtimeo (self->coordinator, LISTER_SEND_TIMEOUT_MS);
-        zsock_set_linger (self->coordinator, stage->linger_ms);
-        zsock_set_maxmsgsize (self->coordinator, EOD_PROTO_FRAME_MAX);
-        if (zsock_connect (self->coordinator, "%s", endpoint)) {
-            eod_log_error ("cannot connect %s", endpoint);
-            zsock_destroy (&self->coordinator);
-        }
-    }
     if (!self->input || !self->coordinator) {
         lister_destroy (&self);
         return NULL;

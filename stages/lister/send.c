@@ -50,17 +50,9 @@ lister_send_tasks (lister_listing_t *listing, lister_send_fn *send, void *arg)
     return rc < 0 ? -1 : 0;
 }
 
-//  Copies an answer's field into out ("?" when missing).
-static void
-s_answer_field (const eod_msg_t *answer, const char *key, char *out, size_t outsize)
-{
-    const char *value = eod_fields_get (&answer->fields, key);
-    snprintf (out, outsize, "%s", value ? value : "?");
-}
-
-//  The one place that knows how the question is asked and answered: a JOB
-//  of mode "listing-status" naming the run, answered with the fields tasks,
-//  listed and ended.
+//  The one place that knows how the question is asked and answered: a
+//  LISTING_ASK naming the run, answered with a LISTING (tasks held, LISTED
+//  and END received) or a REFUSED.
 int
 lister_send_ask (eod_stage_t *stage, const eod_msg_t *listed, lister_status_t *status)
 {
@@ -68,25 +60,28 @@ lister_send_ask (eod_stage_t *stage, const eod_msg_t *listed, lister_status_t *s
     if (!req)
         return -1;
     zsock_set_linger (req, 0);
-    eod_msg_t *ask = eod_msg_new (EOD_MSG_JOB);
+    eod_msg_t *ask = eod_msg_new (EOD_MSG_LISTING_ASK);
     eod_msg_set (&ask->run_id, listed->run_id);
     eod_msg_set (&ask->market, listed->market);
-    eod_msg_set (&ask->mode, "listing-status");
-    eod_msg_set (&ask->date_from, listed->date_from);
-    eod_msg_set (&ask->date_to, listed->date_to);
     eod_stage_send (stage, req, NULL, ask);
     eod_msg_destroy (&ask);
     zpoller_t *poller = zpoller_new (req, NULL);
     eod_msg_t *answer = zpoller_wait (poller, S_CONFIRM_TIMEOUT_MS) ? eod_stage_recv (stage, req, NULL) : NULL;
     zpoller_destroy (&poller);
-    zsock_destroy (&req);
+    eod_stage_socket_destroy (stage, &req);
     if (!answer) {
         eod_log_info ("the coordinator does not answer: its run is over");
         return -1;
     }
-    s_answer_field (answer, "tasks", status->tasks, sizeof status->tasks);
-    s_answer_field (answer, "listed", status->listed, sizeof status->listed);
-    s_answer_field (answer, "ended", status->ended, sizeof status->ended);
+    if (answer->type != EOD_MSG_LISTING) {
+        eod_log_warn ("the coordinator refused the question about the listing: %s",
+                      answer->error ? answer->error : eod_msg_type_name (answer->type));
+        eod_msg_destroy (&answer);
+        return -1;
+    }
+    snprintf (status->tasks, sizeof status->tasks, "%lld", (long long) answer->count);
+    snprintf (status->listed, sizeof status->listed, "%s", answer->listed ? "1" : "0");
+    snprintf (status->ended, sizeof status->ended, "%s", answer->ended ? "1" : "0");
     eod_msg_destroy (&answer);
     return 0;
 }

@@ -9,7 +9,7 @@
 
     The confirmation: after its END, a lister run with --once asks the
     coordinator's REQ/REP service whether the whole listing and END arrived
-    ("listing-status", lister_send_ask) and sends again what it lacks: task
+    (LISTING_ASK, lister_send_ask) and sends again what it lacks: task
     ids are deterministic, so a TASK sent twice is a no-op there. */
 #ifndef LISTER_SEND_H
 #define LISTER_SEND_H
@@ -30,7 +30,7 @@
 typedef int (lister_send_fn) (void *arg, const eod_msg_t *msg);
 
 //  What the coordinator holds of a listing, as it answered: TASKs it has,
-//  whether LISTED and END came ("1" or "0"); "?" where it said nothing.
+//  whether LISTED and END came ("1" or "0").
 typedef struct {
     char tasks[LISTER_STATUS_FIELD_MAX];
     char listed[LISTER_STATUS_FIELD_MAX];
@@ -56,7 +56,7 @@ int lister_send_tasks (lister_listing_t *listing, lister_send_fn *send, void *ar
 void lister_send_confirm (lister_listing_t *listing, const eod_msg_t *end, lister_ask_fn *ask,
                           lister_send_fn *send, void *arg);
 
-//  The lister_ask_fn of a running lister: the "listing-status" request on
+//  The lister_ask_fn of a running lister: a LISTING_ASK on
 //  the coordinator's service endpoint (endpoints:service), a REQ socket made
 //  for the one question. Logs when no answer comes in time.
 int lister_send_ask (eod_stage_t *stage, const eod_msg_t *listed, lister_status_t *status);

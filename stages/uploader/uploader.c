@@ -19,7 +19,7 @@ struct _uploader_t {
     bool once;
     zsock_t *input;        //  PULL: FILE and END from the writer
     zsock_t *notifier;     //  PUSH: END (never dropped, unlike EVENTs)
-    zsock_t *writer;       //  PUSH: an ACK per FILE and END once journaled (the writer resends the rest)
+    zsock_t *writer;       //  PUSH: a FILE_ACK or END_ACK once journaled (the writer resends the rest)
     eod_s3_config_t s3;
     bool enabled;
     long uploaded, skipped, failed;
@@ -84,8 +84,9 @@ s_msg_free (void **item)
     eod_msg_destroy ((eod_msg_t **) item);
 }
 
-//  The journal: a FILE record when one arrives, an ACK (task_id = the path,
-//  run_id = the md5) when it is settled.
+//  The journal: a FILE record when one arrives, an UPLOADED (path, md5) when
+//  it is settled. A journal of protocol version 1 wrote the latter as an ACK
+//  with the path in task_id and the md5 in run_id: read the same.
 static int
 s_replay (eod_msg_t **msg_p, long record, void *arg)
 {
@@ -101,9 +102,11 @@ s_replay (eod_msg_t **msg_p, long record, void *arg)
         self->end = msg;
         *msg_p = NULL;
     }
-    else if (msg->type == EOD_MSG_ACK) {
+    else if (msg->type == EOD_MSG_UPLOADED || (msg->type == EOD_MSG_ACK && msg->version == 1)) {
+        const char *path = msg->type == EOD_MSG_UPLOADED ? msg->path : msg->task_id;
+        const char *md5 = msg->type == EOD_MSG_UPLOADED ? msg->md5 : msg->run_id;
         for (eod_msg_t *f = zlistx_first (self->pending); f; f = zlistx_next (self->pending))
-            if (strcmp (f->path, msg->task_id) == 0 && strcmp (f->md5, msg->run_id) == 0) {
+            if (strcmp (f->path, path) == 0 && strcmp (f->md5, md5) == 0) {
                 zlistx_delete (self->pending, zlistx_cursor (self->pending));
                 break;
             }
@@ -252,10 +255,10 @@ s_upload (uploader_t *self, const eod_msg_t *file)
 static void
 s_ack_writer (uploader_t *self, const eod_msg_t *msg)
 {
-    eod_msg_t *ack = eod_msg_new (EOD_MSG_ACK);
-    eod_msg_set (&ack->stage, "uploader");
+    eod_msg_t *ack = eod_msg_new (msg->type == EOD_MSG_END ? EOD_MSG_END_ACK : EOD_MSG_FILE_ACK);
     eod_msg_set (&ack->run_id, msg->run_id ? msg->run_id : "");
-    eod_msg_set (&ack->task_id, msg->type == EOD_MSG_END ? "END" : msg->path);
+    if (msg->type == EOD_MSG_FILE)
+        eod_msg_set (&ack->path, msg->path);
     eod_stage_send (self->stage, self->writer, NULL, ack);
     eod_msg_destroy (&ack);
 }
@@ -339,9 +342,9 @@ s_drain (uploader_t *self)
     while (zlistx_first (self->pending) && !zsys_interrupted) {
         eod_msg_t *file = zlistx_detach (self->pending, NULL);
         s_upload (self, file);
-        eod_msg_t *ack = eod_msg_new (EOD_MSG_ACK);
-        eod_msg_set (&ack->run_id, file->md5);
-        eod_msg_set (&ack->task_id, file->path);
+        eod_msg_t *ack = eod_msg_new (EOD_MSG_UPLOADED);
+        eod_msg_set (&ack->md5, file->md5);
+        eod_msg_set (&ack->path, file->path);
         if (self->journal && eod_journal_append (self->journal, ack))
             eod_log_error ("%s: cannot record %s as uploaded", self->journal_path, file->path);
         eod_msg_destroy (&ack);

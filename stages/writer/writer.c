@@ -164,8 +164,8 @@ s_on_result (writer_t *self, const eod_msg_t *msg, eod_msg_t **acks, size_t *nac
     return ack != NULL;
 }
 
-//  JOB mode "reconcile": the coordinator restarted the run and asks which of
-//  its tasks are durable here. Every task id of the journal is ACKed.
+//  RECONCILE: the coordinator restarted the run and asks which of its tasks
+//  are durable here. Every task id of the journal is ACKed.
 static void
 s_on_reconcile (writer_t *self, const eod_msg_t *job)
 {
@@ -186,16 +186,14 @@ s_on_reconcile (writer_t *self, const eod_msg_t *job)
     eod_log_info ("%s: reconcile: %ld journalled task(s) acknowledged", job->run_id, sent);
 }
 
-//  The uploader's ACK: task_id the FILE's path, or "END" with the run id.
+//  The uploader's FILE_ACK (the FILE's path) or END_ACK (the run id).
 static void
 s_on_uploader_ack (writer_t *self, const eod_msg_t *ack)
 {
-    if (!ack->task_id)
-        return;
-    if (strcmp (ack->task_id, "END") == 0)
+    if (ack->type == EOD_MSG_END_ACK)
         writer_finish_end_acked (self->finish, ack->run_id);
     else
-        writer_finish_file_acked (self->finish, ack->task_id);
+        writer_finish_file_acked (self->finish, ack->path);
 }
 
 static void
@@ -348,11 +346,11 @@ writer_run (writer_t *self)
                 continue;
             if (msg->type == EOD_MSG_RESULT)
                 nresults += s_on_result (self, msg, acks, &nacks);
-            else if (msg->type == EOD_MSG_JOB && msg->mode && strcmp (msg->mode, "reconcile") == 0)
+            else if (msg->type == EOD_MSG_RECONCILE)
                 s_on_reconcile (self, msg);
             else if (msg->type == EOD_MSG_RUN_DONE)
                 s_on_run_done (self, &msg);
-            else if (msg->type == EOD_MSG_ACK && msg->stage && strcmp (msg->stage, "uploader") == 0)
+            else if (msg->type == EOD_MSG_FILE_ACK || msg->type == EOD_MSG_END_ACK)
                 s_on_uploader_ack (self, msg);
             else if (msg->type == EOD_MSG_END) {
                 s_forward_end (self, msg);

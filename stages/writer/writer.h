@@ -3,9 +3,9 @@
     RESULTs arrive from the coordinator. Each batch is appended to the run's
     journal (replay.c: state/writer/RUN.journal) and fsynced before its ACKs
     go back, so an acknowledged row is on disk. A RESULT of a task the journal
-    already holds is ACKed again without being appended; a JOB of mode
-    "reconcile" (a restarted coordinator) is answered with an ACK for every task
-    the run's journal holds. When the coordinator says RUN_DONE, the journal is
+    already holds is ACKed again without being appended; a RECONCILE (a
+    restarted coordinator) is answered with an ACK for every task the run's
+    journal holds. When the coordinator says RUN_DONE, the journal is
     folded into the final files: rows keyed by (market, code, trade date) so a
     redelivered task changes nothing, one CSV per session, sorted, in the
     reference pipeline's columns (writer_csv.c), written to a temp name and
@@ -14,7 +14,7 @@
     its memory does not grow with the date range and grows slowly with the
     codes. Each file goes to the uploader as a FILE, and so does every file of
     the run's range the fold did not touch; END carries the run's summary on,
-    once the uploader has acknowledged every FILE (finish.c).
+    once the uploader has acknowledged every FILE with a FILE_ACK (finish.c).
 
     This class only wires: the socket loop, the batching of ACKs to the
     coordinator, and the messages that start each part's work. */

@@ -19,6 +19,7 @@ set -uo pipefail
 [ -n "${1:-}" ] && BUILD=$1
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 INJECT=$BUILD/tests/tools/eod-inject
+UNLISTED_EXPECTED=1   #  this suite sends what the message table does not list, on purpose
 DATE=2024-09-02
 TMP=$(mktemp -d /tmp/eod-hostile.XXXXXX)
 STAGE_PIDS=""
@@ -119,14 +120,43 @@ hostile() {
     fi
 }
 
+unlisted() { echo "dropped a $1 on endpoint $2: the message table does not list it"; }
 echo "# hostile frames, stage by stage"
-hostile writer writer push valid-heartbeat "unexpected HEARTBEAT: ignored"
-hostile uploader uploader push valid-heartbeat "unexpected HEARTBEAT: ignored"
+hostile writer writer push valid-heartbeat "$(unlisted HEARTBEAT writer)"
+hostile uploader uploader push valid-heartbeat "$(unlisted HEARTBEAT uploader)"
 hostile notifier notifier push valid-event "event from hostile \(info\): hostile probe"
-hostile lister lister push valid-heartbeat "unexpected HEARTBEAT: ignored"
-hostile coordinator coordinator push valid-heartbeat "unexpected HEARTBEAT on the input: ignored"
+hostile lister lister push valid-heartbeat "$(unlisted HEARTBEAT lister)"
+hostile coordinator coordinator push valid-heartbeat "$(unlisted HEARTBEAT coordinator)"
 hostile coordinator fetchers dealer valid-heartbeat '"t":"HEARTBEAT"'
-hostile coordinator service req valid-status '"tasks":"0"' 
+hostile coordinator service req valid-status '"t":"LISTING"'
+
+#  Every type the message table (proto/eod_proto_table.c) does not list for
+#  a stage on an endpoint, well formed, sent there: dropped with a line that
+#  names it, and the stage goes on.
+echo "# the message table: what a stage may not take, it drops"
+table() {   # table STAGE ENDPOINT SOCKET-TYPE
+    local stage=$1 ep=$2 type=$3 t n=0 missing="" opts=()
+    [ "$type" = req ] && opts=(--expect-reply)
+    [ "$type" = dealer ] && opts=(--wait-ms 50)
+    for t in $("$INJECT" --unlisted "$stage" "$ep"); do
+        local before
+        before=$(grep -c "$(unlisted "$t" "$ep")" "$LOGS/$stage.log")
+        "$INJECT" --endpoint "ipc://$SOCK/$ep" --type "$type" --kind "type:$t" "${opts[@]}" \
+            >"$TMP/table-$ep-$t.out" 2>&1
+        wait_log "$stage" "$(unlisted "$t" "$ep")" $((before + 1)) 3 || missing="$missing $t"
+        n=$((n + 1))
+    done
+    check "$stage dropped each of the $n types the table does not list for it on $ep${missing:+ (not:$missing)}" \
+        [ -z "$missing" -a "$n" -gt 10 ]
+    check "$stage is alive after them" alive "$stage"
+}
+table writer writer push
+table uploader uploader push
+table notifier notifier push
+table lister lister push
+table coordinator coordinator push
+table coordinator fetchers dealer
+table coordinator service req
 
 echo "# a DEALER that sends a REQ-style empty delimiter first is accepted"
 before=$(grep -c "fetcher hostile joined" "$LOGS/coordinator.log")
@@ -136,7 +166,7 @@ check "the coordinator is alive after delimited garbage" alive coordinator
 
 #  A frame may hold 16 MB of such keys: the cost must grow with the size, not
 #  its square (a linear decoder takes milliseconds for this one).
-echo "# decode cost: a legal JOB whose meta holds 20000 distinct keys (a 200 KB frame)"
+echo "# decode cost: a HOLIDAYS whose days map holds 20000 distinct keys (a 200 KB frame)"
 t0=$(date +%s%N)
 "$INJECT" --endpoint "ipc://$SOCK/service" --type req --kind bigmap --keys 20000 --wait-ms 60000 --expect-reply \
     >"$TMP/bigmap.out" 2>&1
@@ -155,7 +185,7 @@ h1=$(hwm notifier)
 echo "#   notifier peak RSS $((h0 / 1024)) MB -> $((h1 / 1024)) MB for one 4 MB frame"
 check "the notifier dropped the wide frame and is alive" alive notifier
 
-echo "# the service given JOB chk-holiday with dates too short to be dates"
+echo "# the service given a HOLIDAY_ASK with dates too short to be dates"
 rc=0
 "$INJECT" --endpoint "ipc://$SOCK/service" --type req --kind baddates --count 2 --wait-ms 10000 --expect-reply \
     >"$TMP/baddates.out" 2>&1 || rc=$?

@@ -23,6 +23,7 @@ free_port() {
 #  sets SIM_PORT SIM S3_PORT S3 CFG (a 0600 config) and registers clean-up.
 env_up() {
     ENV_DIR=$1; shift
+    ENV_DIRS="${ENV_DIRS:-} $ENV_DIR"
     RUN_OUT=""
     mkdir -p "$ENV_DIR"
     SIM_PORT=$(free_port)
@@ -75,7 +76,15 @@ open(path, "w").write("\n".join(out) + "\n")
 PY
 }
 
+#  Ends a suite: no stage of any of its environments sent or took a message
+#  the message table does not list for it (a suite that sends such messages
+#  on purpose sets UNLISTED_EXPECTED=1), then "N passed, N failed".
 summary() {
+    if [ -z "${UNLISTED_EXPECTED:-}" ] && [ -n "${ENV_DIRS:-}" ]; then
+        local where
+        where=$(grep -rls "the message table does not list it" $ENV_DIRS 2>/dev/null | head -n 3)
+        check "every message of every stage was one the table lists for it${where:+ (not in: $where)}" [ -z "$where" ]
+    fi
     echo "$(basename "$0"): $passed passed, $failed failed"
     [ "$failed" = 0 ]
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #  test_tap.sh — the operator tools eod-tap and eod-status against trace PUB
-#  sockets on ipc:// in a temp state dir: the test publisher eod-pub (a stats
-#  EVENT and a frame that does not decode), a real coordinator and notifier in
+#  sockets on ipc:// in a temp state dir: the test publisher eod-pub (a STATS
+#  message and a frame that does not decode), a real coordinator and notifier in
 #  service mode, and nothing at all. Ends with "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -107,15 +107,15 @@ timeout 10 "$BIN/eod-tap" --config "$CFG" --stage coordinator --count 6 --timeou
 check "eod-tap --count 6 exits 0 with 6 lines" test "$rc" = 0 -a "$(wc -l <"$DIR/tap.out")" = 6
 json_get "$DIR/tap.out" "len(lines)" >/dev/null 2>&1
 check "eod-tap: every line is one JSON object" test $? = 0
-check "eod-tap prints the stats EVENT with \"kind\":\"stats\" and its endpoint" \
+check "eod-tap prints the STATS with its endpoint" \
     test "$(json_get "$DIR/tap.out" \
-        '[(l["endpoint"], l["t"], l["fields"]["kind"], l["fields"]["done"]) for l in lines if "t" in l][0]')" \
-        = "('ipc://$SOCK/trace-coordinator', 'EVENT', 'stats', '40')"
+        '[(l["endpoint"], l["t"], l["stage"], l["fields"]["done"]) for l in lines if "t" in l][0]')" \
+        = "('ipc://$SOCK/trace-coordinator', 'STATS', 'coordinator', '40')"
 check "eod-tap reports the garbage frame as an error line with its size" \
     test "$(json_get "$DIR/tap.out" '[(l["bytes"], "version" in l["error"]) for l in lines if "error" in l][0]')" \
         = "(10, True)"
-grep -q '"kind":"stats"' "$DIR/tap.out"
-check "eod-tap output holds \"kind\":\"stats\" verbatim" test $? = 0
+grep -q '"t":"STATS"' "$DIR/tap.out"
+check "eod-tap output holds \"t\":\"STATS\" verbatim" test $? = 0
 timeout 10 "$BIN/eod-tap" --count 2 --timeout-ms 3000 "ipc://$SOCK/trace-coordinator" >"$DIR/tap2.out" 2>&1; rc=$?
 check "eod-tap ENDPOINT (no config) reads the same publisher" \
     test "$rc" = 0 -a "$(grep -c '"endpoint":"ipc://' "$DIR/tap2.out")" = 2
@@ -197,8 +197,8 @@ check "eod-status --json: fetchers, keys and budget are numbers; no run, so done
     test "$(json_get "$DIR/status.json" '[type(j["stats"][k]).__name__ for k in ("fetchers", "keys", "budget", "done", "tasks")]')" \
     = "['int', 'int', 'int', 'NoneType', 'NoneType']"
 timeout 10 "$BIN/eod-tap" --config "$CFG" --stage coordinator --count 1 --timeout-ms 3000 >"$DIR/tap.out" 2>&1
-check "eod-tap: the real coordinator's stats EVENT" \
-    test "$(json_get "$DIR/tap.out" 'j["t"], j["fields"]["kind"], j["fields"]["keys"]')" = "('EVENT', 'stats', '1')"
+check "eod-tap: the real coordinator's STATS" \
+    test "$(json_get "$DIR/tap.out" 'j["t"], j["stage"], j["fields"]["keys"]')" = "('STATS', 'coordinator', '1')"
 
 echo "test_tap.sh: $passed passed, $failed failed"
 [ "$failed" = 0 ]

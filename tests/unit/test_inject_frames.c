@@ -38,7 +38,7 @@ s_test_valid (void)
     } valid[] = {
         {"valid-heartbeat", EOD_MSG_HEARTBEAT}, {"valid-ready", EOD_MSG_READY},
         {"valid-event", EOD_MSG_EVENT},         {"valid-ack", EOD_MSG_ACK},
-        {"valid-status", EOD_MSG_JOB},          {"valid-task", EOD_MSG_TASK},
+        {"valid-status", EOD_MSG_LISTING_ASK},  {"valid-task", EOD_MSG_TASK},
         {"valid-result", EOD_MSG_RESULT},       {"valid-end", EOD_MSG_END},
     };
     inject_frame_t f;
@@ -122,10 +122,34 @@ s_test_hostile (void)
     inject_frame_reset (&f);
     inject_frame_reset (&f2);
 
-    eod_msg_t *job = s_decode ("bigmap", 0, &f);
-    CHECK (job && job->type == EOD_MSG_JOB);
-    CHECK (job && job->meta.count == 16);
-    eod_msg_destroy (&job);
+    eod_msg_t *big = s_decode ("bigmap", 0, &f);
+    CHECK (big && big->type == EOD_MSG_HOLIDAYS);
+    CHECK (big && big->days.count == 16);
+    eod_msg_destroy (&big);
+    inject_frame_reset (&f);
+
+    //  type:NAME: every type of the table, every field of its table set.
+    for (int t = EOD_MSG_INVALID + 1; t < EOD_MSG_TYPES; t++) {
+        char kind[64];
+        snprintf (kind, sizeof kind, "type:%s", eod_msg_type_name ((eod_msg_type_t) t));
+        eod_msg_t *m = s_decode (kind, 0, &f);
+        CHECK (m && m->type == (eod_msg_type_t) t);
+        //  Every field but the integers (left out at zero) is on the wire.
+        char *json = m ? eod_msg_to_json (m) : NULL;
+        const char *name, *fkind;
+        bool required;
+        for (size_t i = 0; json && eod_msg_type_field ((eod_msg_type_t) t, i, &name, &fkind, &required); i++) {
+            char key[64];
+            snprintf (key, sizeof key, "\"%s\":", name);
+            if (strcmp (fkind, "int") != 0)
+                CHECK (strstr (json, key) != NULL);
+        }
+        CHECK (json != NULL);
+        free (json);
+        eod_msg_destroy (&m);
+        inject_frame_reset (&f);
+    }
+    CHECK (inject_build ("type:NOPE", 0, 0, 0, &f, &f2, &two) == -1);
     inject_frame_reset (&f);
 }
 

@@ -53,23 +53,25 @@ s_answer_page (const char *first, int days)
     fake_answer (200, body);
 }
 
+//  A request of the type: a HOLIDAY_ASK, a LISTING_ASK of run-1, or a
+//  type the service does not answer.
 static eod_msg_t *
-s_job (const char *mode, const char *from, const char *to)
+s_req (eod_msg_type_t type, const char *from, const char *to)
 {
-    eod_msg_t *req = eod_msg_new (EOD_MSG_JOB);
+    eod_msg_t *req = eod_msg_new (type);
     eod_msg_set (&req->run_id, "run-1");
     eod_msg_set (&req->market, "kr");
-    eod_msg_set (&req->mode, mode);
+    eod_msg_set (&req->mode, "daily");
     eod_msg_set (&req->date_from, from);
     eod_msg_set (&req->date_to, to);
     return req;
 }
 
-//  The answer to a chk-holiday of [from, to]; requests made into *requests.
+//  The answer to a HOLIDAY_ASK of [from, to]; requests made into *requests.
 static eod_msg_t *
 s_ask (coordinator_service_t *service, const char *from, const char *to, long *requests)
 {
-    eod_msg_t *req = s_job ("chk-holiday", from, to);
+    eod_msg_t *req = s_req (EOD_MSG_HOLIDAY_ASK, from, to);
     eod_msg_t *rep = coordinator_service_answer (service, req, requests);
     eod_msg_destroy (&req);
     return rep;
@@ -79,38 +81,36 @@ static void
 test_listing_and_refusals (coordinator_service_t *service)
 {
     long requests = 0;
-    eod_msg_t *req = s_job ("listing-status", "2024-09-02", "2024-09-02");
+    eod_msg_t *req = s_req (EOD_MSG_LISTING_ASK, "2024-09-02", "2024-09-02");
     eod_msg_t *rep = coordinator_service_answer (service, req, &requests);
     CHECK_STR (s_asked_run, "run-1");
-    CHECK (rep->type == EOD_MSG_EVENT);
-    CHECK_STR (rep->stage, "coordinator");
-    CHECK_STR (rep->level, "info");
-    CHECK_STR (eod_fields_get (&rep->fields, "tasks"), "3");
-    CHECK_STR (eod_fields_get (&rep->fields, "listed"), "1");
-    CHECK_STR (eod_fields_get (&rep->fields, "ended"), "0");
+    CHECK (rep->type == EOD_MSG_LISTING);
+    CHECK_STR (rep->run_id, "run-1");
+    CHECK_INT (rep->count, 3);
+    CHECK_INT (rep->listed, 1);
+    CHECK_INT (rep->ended, 0);
     eod_msg_destroy (&rep);
     eod_msg_destroy (&req);
 
-    //  Anything else is refused.
-    const char *refused = "the service answers JOB mode chk-holiday only";
+    //  Anything else is refused, with why.
+    const char *refused = "the service answers HOLIDAY_ASK and LISTING_ASK only";
     rep = coordinator_service_answer (service, NULL, &requests);
-    CHECK_STR (rep->level, "error");
-    CHECK_STR (rep->text, refused);
+    CHECK (rep->type == EOD_MSG_REFUSED);
+    CHECK_STR (rep->error, refused);
     eod_msg_destroy (&rep);
-    req = s_job ("reconcile", "2024-09-02", "2024-09-02");
-    rep = coordinator_service_answer (service, req, &requests);
-    CHECK_STR (rep->text, refused);
-    eod_msg_destroy (&rep);
-    eod_msg_destroy (&req);
-    req = eod_msg_new (EOD_MSG_ACK);
-    rep = coordinator_service_answer (service, req, &requests);
-    CHECK_STR (rep->text, refused);
-    eod_msg_destroy (&rep);
-    eod_msg_destroy (&req);
+    const eod_msg_type_t others[] = {EOD_MSG_JOB, EOD_MSG_RECONCILE, EOD_MSG_ACK, EOD_MSG_HOLIDAYS, EOD_MSG_LISTING};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        req = s_req (others[i], "2024-09-02", "2024-09-02");
+        rep = coordinator_service_answer (service, req, &requests);
+        CHECK (rep->type == EOD_MSG_REFUSED);
+        CHECK_STR (rep->error, refused);
+        eod_msg_destroy (&rep);
+        eod_msg_destroy (&req);
+    }
     //  Dates that are not YYYY-MM-DD.
     rep = s_ask (service, "2026-1-5", "2026-01-20", &requests);
-    CHECK_STR (rep->level, "error");
-    CHECK_STR (rep->text, "chk-holiday: date_from and date_to must be YYYY-MM-DD");
+    CHECK (rep->type == EOD_MSG_REFUSED);
+    CHECK_STR (rep->error, "chk-holiday: date_from and date_to must be YYYY-MM-DD");
     eod_msg_destroy (&rep);
     CHECK_INT (requests, 0);
     CHECK_INT (fake_served, 0);
@@ -123,14 +123,16 @@ test_chk_holiday (coordinator_service_t *service, coordinator_key_t *key)
     long requests = 0;
     s_answer_page ("20260105", 24);
     eod_msg_t *rep = s_ask (service, "2026-01-05", "2026-01-20", &requests);
-    CHECK_STR (rep->level, "info");
+    CHECK (rep->type == EOD_MSG_HOLIDAYS);
+    CHECK_STR (rep->status, "ok");
+    CHECK (rep->error == NULL);
     CHECK_INT (requests, 1);
     CHECK_INT (key->requests, 1);
     CHECK (strstr (fake_last_url, "BASS_DT=20260105") != NULL);
-    CHECK_INT (rep->fields.count, 16);
-    CHECK_STR (eod_fields_get (&rep->fields, "20260105"), "Y");   //  a Monday
-    CHECK_STR (eod_fields_get (&rep->fields, "20260110"), "N");   //  a Saturday
-    CHECK (eod_fields_get (&rep->fields, "20260121") == NULL);
+    CHECK_INT (rep->days.count, 16);
+    CHECK_STR (eod_fields_get (&rep->days, "20260105"), "Y");   //  a Monday
+    CHECK_STR (eod_fields_get (&rep->days, "20260110"), "N");   //  a Saturday
+    CHECK (eod_fields_get (&rep->days, "20260121") == NULL);
     eod_msg_destroy (&rep);
     char path[S_PATH_MAX + 32];
     snprintf (path, sizeof path, "%s/kis_holidays.json", s_state);
@@ -141,7 +143,7 @@ test_chk_holiday (coordinator_service_t *service, coordinator_key_t *key)
     rep = s_ask (service, "2026-01-06", "2026-01-28", &requests);
     CHECK_INT (requests, 1);
     CHECK_INT (fake_served, 1);
-    CHECK_INT (rep->fields.count, 23);
+    CHECK_INT (rep->days.count, 23);
     eod_msg_destroy (&rep);
 
     //  The next day: asked again, two pages this time, the second from the
@@ -155,17 +157,18 @@ test_chk_holiday (coordinator_service_t *service, coordinator_key_t *key)
     CHECK_INT (fake_served, 3);
     CHECK (strstr (fake_last_url, "BASS_DT=20260111") != NULL);
     CHECK (fake_slept_ms > 0);
-    CHECK_INT (rep->fields.count, 16);
-    CHECK_STR (eod_fields_get (&rep->fields, "20260111"), "N");
-    CHECK_STR (eod_fields_get (&rep->fields, "20260112"), "Y");
+    CHECK_INT (rep->days.count, 16);
+    CHECK_STR (eod_fields_get (&rep->days, "20260111"), "N");
+    CHECK_STR (eod_fields_get (&rep->days, "20260112"), "Y");
     eod_msg_destroy (&rep);
 
     //  KIS fails: an error, and the cache stays as it was.
     off_t cached = stat (path, &st) == 0 ? st.st_size : -1;
     rep = s_ask (service, "2026-03-02", "2026-03-05", &requests);   //  no answer canned
-    CHECK_STR (rep->level, "error");
-    CHECK (strncmp (rep->text, "chk-holiday failed: retryable", 29) == 0);
-    CHECK_INT (rep->fields.count, 0);
+    CHECK (rep->type == EOD_MSG_HOLIDAYS);
+    CHECK_STR (rep->status, "failed");
+    CHECK (rep->error && strncmp (rep->error, "chk-holiday failed: retryable", 29) == 0);
+    CHECK_INT (rep->days.count, 0);
     eod_msg_destroy (&rep);
     CHECK (stat (path, &st) == 0 && st.st_size == cached);
 
@@ -176,7 +179,8 @@ test_chk_holiday (coordinator_service_t *service, coordinator_key_t *key)
     fake_answer (403, "{\"error_code\":\"EGW00103\",\"error_description\":\"bad AppKey\"}");
     int served = fake_served;
     rep = s_ask (service, "2026-01-05", "2026-01-20", &requests);
-    CHECK_STR (rep->text, "chk-holiday failed: permanent  no access token");
+    CHECK_STR (rep->status, "failed");
+    CHECK_STR (rep->error, "chk-holiday failed: permanent  no access token");
     CHECK_INT (fake_served, served + 1);   //  the token request alone
     eod_msg_destroy (&rep);
 }

@@ -172,8 +172,11 @@ s_usage (FILE *out)
              "Sends hostile frames to a stage's input socket and prints each one (and any reply).\n"
              "KIND: garbage truncated hugecount toobig oversize (hugecount, then toobig) version\n"
              "      wrongtype multipart empty bigmap (--keys) wide (--size) baddates\n"
-             "      valid-heartbeat valid-ready valid-event valid-ack valid-status valid-task valid-result\n"
-             "      valid-end (a closed day's END, without a run id)\n"
+             "      valid-heartbeat valid-ready valid-event valid-ack valid-status (a LISTING_ASK) valid-task\n"
+             "      valid-result valid-end (a closed day's END, without a run id)\n"
+             "      type:NAME (a message of type NAME with every field of its table set)\n"
+             "   or: eod-inject --unlisted STAGE ENDPOINT\n"
+             "prints the types the message table does not list for STAGE on ENDPOINT, one a line.\n"
              "--envelope   a DEALER sends an empty delimiter frame first (as a REQ does)\n"
              "--expect-reply  exit 1 unless every frame got a reply (dealer, req)\n"
              "Exit codes: 0 sent, 1 a reply missing, 2 usage, 3 a frame could not be sent.\n");
@@ -255,6 +258,12 @@ s_parse (int argc, char **argv, s_opts_t *o)
 int
 main (int argc, char **argv)
 {
+    if (argc == 4 && strcmp (argv[1], "--unlisted") == 0) {
+        for (int t = EOD_MSG_INVALID + 1; t < EOD_MSG_TYPES; t++)
+            if (!eod_msg_route_ok ((eod_msg_type_t) t, NULL, argv[2], argv[3]))
+                printf ("%s\n", eod_msg_type_name ((eod_msg_type_t) t));
+        return 0;
+    }
     s_opts_t o;
     if (s_parse (argc, argv, &o)) {
         s_usage (stderr);

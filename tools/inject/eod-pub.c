@@ -1,8 +1,8 @@
 /*  eod-pub — a stand-in for a stage's trace PUB socket (tests/ops).
 
     Binds a PUB socket at an endpoint, as eod_stage_new binds a stage's trace,
-    and publishes there, every interval, the coordinator's stats EVENT (stage
-    "coordinator", text "stats", fields kind=stats and the run's figures), and
+    and publishes there, every interval, the coordinator's STATS (stage
+    "coordinator", fields the run's figures), and
     with --garbage also a frame that is not a message (--multipart: a
     message of two frames), so eod-tap and
     eod-status are tested against a publisher whose every frame is known:
@@ -11,7 +11,7 @@
                 [--field KEY=VALUE]... [--drop KEY]...
 
     --field sets (or adds) a stats field, --drop removes one (an older
-    coordinator's EVENT). Runs until --count rounds are sent or SIGINT/SIGTERM.
+    coordinator's STATS). Runs until --count rounds are sent or SIGINT/SIGTERM.
     Exit codes: 0 done, 2 usage, 3 the endpoint could not be bound. */
 #include <czmq.h>
 #include <errno.h>
@@ -28,7 +28,7 @@
 
 //  What a coordinator in the middle of a run reports.
 static const char *s_defaults[][2] = {
-    {"kind", "stats"},  {"run_id", "20240902-kr-daily"}, {"market", "kr"},  {"tasks", "100"},
+    {"run_id", "20240902-kr-daily"}, {"market", "kr"},  {"tasks", "100"},
     {"done", "40"},     {"failed", "2"},    {"queued", "50"},   {"in_flight", "8"}, {"fetchers", "4"},
     {"keys", "1"},      {"budget", "20"},   {"req_1s", "18"},   {"requests", "420"}, {"rejected", "1"},
     {"retries", "3"},   {"eta_s", "3725"},  {"uptime_s", "21"}, {NULL, NULL}};
@@ -79,12 +79,10 @@ main (int argc, char **argv)
     if (!endpoint)
         goto usage;
 
-    eod_msg_t *msg = eod_msg_new (EOD_MSG_EVENT);
+    eod_msg_t *msg = eod_msg_new (EOD_MSG_STATS);
     if (!msg)
         return 3;
-    eod_msg_set (&msg->level, "info");
     eod_msg_set (&msg->stage, "coordinator");
-    eod_msg_set (&msg->text, "stats");
     eod_fields_t stats = EOD_FIELDS_INIT;
     for (int i = 0; s_defaults[i][0]; i++)
         eod_fields_set (&stats, s_defaults[i][0], s_defaults[i][1]);

@@ -93,6 +93,8 @@ s_task_body (inject_frame_t *f)
     s_kv (f, "date_to", "2024-09-02");
 }
 
+static int s_encode_msg (inject_frame_t *f, eod_msg_t **msg_p);
+
 //  A well-formed message of the given type through the real encoder, or -1.
 static int
 s_encode (inject_frame_t *f, eod_msg_type_t type, long index)
@@ -128,12 +130,9 @@ s_encode (inject_frame_t *f, eod_msg_type_t type, long index)
         eod_fields_set (&m->snapshot, "hts_kor_isnm", "Samsung");
         break;
     }
-    case EOD_MSG_JOB:
+    case EOD_MSG_LISTING_ASK:
         eod_msg_set (&m->run_id, "hostile-run");
         eod_msg_set (&m->market, "kr");
-        eod_msg_set (&m->mode, "listing-status");
-        eod_msg_set (&m->date_from, "2024-09-02");
-        eod_msg_set (&m->date_to, "2024-09-02");
         break;
     case EOD_MSG_EVENT:
         eod_msg_set (&m->level, "info");
@@ -162,6 +161,15 @@ s_encode (inject_frame_t *f, eod_msg_type_t type, long index)
         eod_msg_destroy (&m);
         return -1;
     }
+    return s_encode_msg (f, &m);
+}
+
+//  Encodes *msg_p (destroyed) into f through the real encoder. 0 or -1.
+static int
+s_encode_msg (inject_frame_t *f, eod_msg_t **msg_p)
+{
+    eod_msg_t *m = *msg_p;
+    *msg_p = NULL;
     char *data = NULL, err[256];
     size_t len = 0;
     int rc = eod_msg_encode (m, &data, &len, err, sizeof err);
@@ -177,7 +185,8 @@ s_encode (inject_frame_t *f, eod_msg_type_t type, long index)
 
 //  ---------------------------------------------------------------- kinds
 
-static const eod_msg_type_t s_truncated_types[] = {EOD_MSG_TASK, EOD_MSG_RESULT, EOD_MSG_JOB, EOD_MSG_EVENT};
+static const eod_msg_type_t s_truncated_types[] = {EOD_MSG_TASK, EOD_MSG_RESULT, EOD_MSG_LISTING_ASK,
+                                                    EOD_MSG_EVENT};
 #define S_NTRUNCATED (sizeof s_truncated_types / sizeof s_truncated_types[0])
 
 static int
@@ -429,17 +438,17 @@ s_build_wrongtype (inject_frame_t *f, long i)
     return 0;
 }
 
-//  A JOB listing-status (the REP service answers it) with a meta of many
-//  distinct keys: legal, under every limit, and a test of decode cost.
+//  A HOLIDAYS (the REP service refuses it: the table lists it only the other
+//  way) whose days map holds many distinct keys: legal, under every limit,
+//  and a test of decode cost.
 static int
 s_build_bigmap (inject_frame_t *f, long keys)
 {
-    msgpack_pack_map (&f->pk, 8);
+    msgpack_pack_map (&f->pk, 4);
     s_str (f, "v"); msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
-    s_kv (f, "t", "JOB");
-    s_kv (f, "run_id", "hostile-run"); s_kv (f, "market", "kr"); s_kv (f, "mode", "listing-status");
-    s_kv (f, "date_from", "2024-09-02"); s_kv (f, "date_to", "2024-09-02");
-    s_str (f, "meta");
+    s_kv (f, "t", "HOLIDAYS");
+    s_kv (f, "status", "ok");
+    s_str (f, "days");
     msgpack_pack_map (&f->pk, (size_t) keys);
     for (long k = 0; k < keys; k++) {
         char key[24];
@@ -447,7 +456,7 @@ s_build_bigmap (inject_frame_t *f, long keys)
         s_kv (f, key, "");
     }
     static char what[64];
-    snprintf (what, sizeof what, "JOB listing-status whose meta has %ld keys", keys);
+    snprintf (what, sizeof what, "HOLIDAYS whose days map has %ld keys", keys);
     f->what = what;
     return 0;
 }
@@ -472,18 +481,68 @@ s_build_wide (inject_frame_t *f, long size)
     return 0;
 }
 
-//  A well-formed JOB chk-holiday whose dates are too short to be dates.
+//  A well-formed HOLIDAY_ASK whose dates are too short to be dates.
 static int
 s_build_baddates (inject_frame_t *f, long i)
 {
-    msgpack_pack_map (&f->pk, 7);
+    msgpack_pack_map (&f->pk, 5);
     s_str (f, "v"); msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
-    s_kv (f, "t", "JOB");
-    s_kv (f, "run_id", "chk-holiday"); s_kv (f, "market", "kr"); s_kv (f, "mode", "chk-holiday");
+    s_kv (f, "t", "HOLIDAY_ASK");
+    s_kv (f, "market", "kr");
     const char *d = i % 2 ? "2024" : "";
     s_kv (f, "date_from", d); s_kv (f, "date_to", d);
-    f->what = i % 2 ? "JOB chk-holiday with dates \"2024\"" : "JOB chk-holiday with empty dates";
+    f->what = i % 2 ? "HOLIDAY_ASK with dates \"2024\"" : "HOLIDAY_ASK with empty dates";
     return 0;
+}
+
+//  A message of the named type with every field of its table set (the
+//  table says which: eod_msg_type_field), through the real encoder: what a
+//  stage must refuse when the table does not list the type for it.
+static int
+s_build_typed (inject_frame_t *f, const char *name)
+{
+    eod_msg_type_t type = eod_msg_type_parse (name);
+    eod_msg_t *m = type != EOD_MSG_INVALID ? eod_msg_new (type) : NULL;
+    if (!m) {
+        fprintf (stderr, "eod-inject: no message type %s\n", name);
+        return -1;
+    }
+    const char *field, *kind;
+    bool required;
+    for (size_t i = 0; eod_msg_type_field (type, i, &field, &kind, &required); i++) {
+        if (strcmp (kind, "int") == 0)
+            continue;   //  zero: an optional integer is left out, a required one goes as 0
+        if (strcmp (kind, "rows") == 0) {
+            eod_fields_t row = EOD_FIELDS_INIT;
+            eod_fields_set (&row, "stck_bsop_date", "20240902");
+            eod_msg_add_row (m, &row);
+            eod_fields_clear (&row);
+        }
+        else if (strcmp (kind, "list") == 0)
+            eod_msg_add_list (m, "hostile");
+        else if (strcmp (kind, "map") == 0) {
+            eod_fields_t *map = strcmp (field, "meta") == 0       ? &m->meta
+                                : strcmp (field, "snapshot") == 0 ? &m->snapshot
+                                : strcmp (field, "days") == 0     ? &m->days
+                                                                  : &m->fields;
+            eod_fields_set (map, "hostile", "1");
+        }
+    }
+    //  Every string a type may have, set: the encoder writes those its table names.
+    char **strings[] = {&m->run_id, &m->task_id, &m->code, &m->exchange, &m->name, &m->key_id,
+                        &m->error, &m->msg_cd, &m->worker, &m->path, &m->key, &m->md5, &m->text,
+                        &m->app_key, &m->app_secret, &m->token, &m->base_url};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        eod_msg_set (strings[i], "hostile");
+    eod_msg_set (&m->market, "kr");
+    eod_msg_set (&m->mode, "daily");
+    eod_msg_set (&m->status, "ok");
+    eod_msg_set (&m->level, "info");
+    eod_msg_set (&m->stage, "hostile");
+    eod_msg_set (&m->date_from, "2024-09-02");
+    eod_msg_set (&m->date_to, "2024-09-02");
+    f->what = eod_msg_type_name (type);
+    return s_encode_msg (f, &m);
 }
 
 static const struct {
@@ -491,7 +550,7 @@ static const struct {
     eod_msg_type_t type;
 } s_valid[] = {
     {"valid-heartbeat", EOD_MSG_HEARTBEAT}, {"valid-ready", EOD_MSG_READY}, {"valid-event", EOD_MSG_EVENT},
-    {"valid-ack", EOD_MSG_ACK},             {"valid-status", EOD_MSG_JOB},  {"valid-task", EOD_MSG_TASK},
+    {"valid-ack", EOD_MSG_ACK},             {"valid-status", EOD_MSG_LISTING_ASK}, {"valid-task", EOD_MSG_TASK},
     {"valid-result", EOD_MSG_RESULT},       {"valid-end", EOD_MSG_END},
 };
 #define S_NVALID (sizeof s_valid / sizeof s_valid[0])
@@ -533,6 +592,8 @@ inject_build (const char *kind, long keys, long size, long i, inject_frame_t *f,
         return s_build_wide (f, size);
     if (strcmp (k, "baddates") == 0)
         return s_build_baddates (f, i);
+    if (strncmp (k, "type:", 5) == 0)
+        return s_build_typed (f, k + 5);
     for (size_t v = 0; v < S_NVALID; v++)
         if (strcmp (k, s_valid[v].name) == 0) {
             f->what = s_valid[v].name + strlen ("valid-");

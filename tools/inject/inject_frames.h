@@ -3,8 +3,9 @@
     cut short, msgpack headers that declare huge counts, a frame one byte over
     EOD_PROTO_FRAME_MAX, wrong or missing versions, fields of the wrong type,
     an empty frame, two-frame messages, a meta of many keys, an array of
-    millions of nils, a JOB with dates too short to be dates, and well-formed
-    messages of every type through the real encoder (valid-*). Each kind has
+    millions of nils, a HOLIDAY_ASK with dates too short to be dates, and
+    well-formed messages through the real encoder (valid-*, and type:NAME for
+    any type of the table). Each kind has
     several variants; frame i is variant i modulo their number, so a run of
     --count frames covers them all. The random parts come from one
     reproducible stream (inject_seed). */

@@ -4,7 +4,7 @@
     runs, so a stage is up when a SUB socket can connect there: a socket
     monitor reports CONNECTED (up) or CONNECT_RETRIED (down, refused), and an
     ipc:// socket file that does not exist is down at once. The coordinator
-    publishes on its trace, once a second, an EVENT with fields kind=stats
+    publishes on its trace, once a second, a STATS message whose fields are
     (the run's progress and its request budget); eod-status waits for one and
     prints it. A field an older coordinator does not send prints as "-"
     (null in --json). The trace PUB binds without CurveZMQ even on tcp://, so
@@ -174,7 +174,7 @@ s_probe_event (s_probe_t *probe, int64_t now, int64_t *up_at)
     zmsg_destroy (&event);
 }
 
-//  A trace frame of the coordinator: the stats EVENT, or NULL (anything else).
+//  A trace frame of the coordinator: its STATS, or NULL (anything else).
 static eod_msg_t *
 s_stats_take (zsock_t *sub)
 {
@@ -183,8 +183,7 @@ s_stats_take (zsock_t *sub)
     char err[256];
     eod_msg_t *msg = frame ? eod_msg_decode (zframe_data (frame), zframe_size (frame), err, sizeof err) : NULL;
     zmsg_destroy (&zmsg);
-    const char *kind = msg && msg->type == EOD_MSG_EVENT ? eod_fields_get (&msg->fields, "kind") : NULL;
-    if (!kind || strcmp (kind, "stats") != 0)
+    if (msg && msg->type != EOD_MSG_STATS)
         eod_msg_destroy (&msg);
     //  Values go to a terminal: no control characters (escape sequences).
     for (size_t i = 0; msg && i < msg->fields.count; i++)
