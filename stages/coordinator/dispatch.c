@@ -181,7 +181,8 @@ s_on_page (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *msg)
 }
 
 //  A RESULT that is not rows, no data or an unknown symbol: asked again
-//  later, retried, or failed (at once when the run stopped).
+//  later, retried, or failed (at once, with its own reason, when the run
+//  stopped).
 static void
 s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *msg)
 {
@@ -205,12 +206,10 @@ s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *ms
                       coordinator_task_field (t, COORDINATOR_TASK_TO));
         return;
     }
-    if (halted) {
-        s_fail (self, t, S_NOT_ASKED);
-        return;
-    }
-    s_on_key_code (self, t, cd);
-    if (strcmp (status, "retryable") == 0 && t->attempt < self->conf.max_attempts) {
+    //  Once the run stopped, nothing is retried nor renewed.
+    if (!halted)
+        s_on_key_code (self, t, cd);
+    if (!halted && strcmp (status, "retryable") == 0 && t->attempt < self->conf.max_attempts) {
         self->counts.retries++;
         int64_t backoff = S_BACKOFF_BASE_MS
                           << (t->attempt > S_BACKOFF_DOUBLINGS_MAX ? S_BACKOFF_DOUBLINGS_MAX : t->attempt - 1);
@@ -225,8 +224,10 @@ s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *ms
     snprintf (reason, sizeof reason, "%s after %d attempt(s): %s%s%s", status, t->attempt, cd, *cd ? " " : "",
               msg->error ? msg->error : "");
     s_fail (self, t, reason);
-    eod_stage_event (self->conf.stage, "warn", self->conf.run_id, t->run->market, "%s: failed: %s",
-                     coordinator_task_code (t), reason);
+    //  A stopped run's failures were said once, by the stop.
+    if (!halted)
+        eod_stage_event (self->conf.stage, "warn", self->conf.run_id, t->run->market, "%s: failed: %s",
+                         coordinator_task_code (t), reason);
 }
 
 static void

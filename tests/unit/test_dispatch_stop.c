@@ -117,6 +117,8 @@ test_tls_stops_the_run (void)
     CHECK (s_last ()->type == EOD_MSG_RESULT && strcmp (s_last ()->to, "writer") == 0);
     s_answer (&env, "T3", "retryable", "EGW00002", "server error", 0, NULL);
     CHECK (s_find (&env, "T3")->state == COORDINATOR_TASK_FAILED);
+    CHECK (s_outcome_is (&env, "T3", "retryable after 1 attempt(s): EGW00002 server error"));
+    CHECK (s_outcome_is (&env, "T1", "permanent after 1 attempt(s): EOD-TLS"));
     CHECK_INT (coordinator_tasks_unsettled (env.tasks), 1);   //  T2, until the writer's ACK
     CHECK (s_ack (&env, "T2"));
     CHECK_INT (coordinator_tasks_unsettled (env.tasks), 0);

@@ -268,6 +268,21 @@ main (int argc, char *argv[])
         rc = 2;
         goto out;
     }
+    //  The certificate and key before anything is generated: a wrong path
+    //  fails at once.
+    if (config.tls_cert) {
+        if (!MHD_is_feature_supported (MHD_FEATURE_TLS)) {
+            eod_log_error ("--tls-cert: this libmicrohttpd has no TLS");
+            rc = 2;
+            goto out;
+        }
+        tls_cert = s_read_pem (config.tls_cert);
+        tls_key = s_read_pem (config.tls_key);
+        if (!tls_cert || !tls_key) {
+            rc = 2;
+            goto out;
+        }
+    }
     sim.config = &config;
     sim.rng_state = sim_hash (config.seed, 0x5eed, 0);
     sim.calendar = sim_calendar_new (config.calendar_dir);
@@ -302,20 +317,8 @@ main (int argc, char *argv[])
     addr.sin_port = htons ((uint16_t) config.port);
     addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
     unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
-    if (config.tls_cert) {
-        if (!MHD_is_feature_supported (MHD_FEATURE_TLS)) {
-            eod_log_error ("--tls-cert: this libmicrohttpd has no TLS");
-            rc = 2;
-            goto out;
-        }
-        tls_cert = s_read_pem (config.tls_cert);
-        tls_key = s_read_pem (config.tls_key);
-        if (!tls_cert || !tls_key) {
-            rc = 2;
-            goto out;
-        }
+    if (config.tls_cert)
         flags |= MHD_USE_TLS;
-    }
     //  The TLS options come last: without TLS the list ends before them.
     daemon = MHD_start_daemon (flags, (uint16_t) config.port, NULL, NULL, s_access, &sim,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
@@ -325,6 +328,14 @@ main (int argc, char *argv[])
                                tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert,
                                MHD_OPTION_HTTPS_MEM_KEY, tls_key,
                                MHD_OPTION_END);
+    if (!daemon && config.tls_cert) {
+        //  libmicrohttpd does not say which: the port, or what GnuTLS made
+        //  of the files (not PEM, a key that is not one).
+        eod_log_error ("cannot listen on 127.0.0.1:%d with https: the port is taken, or GnuTLS cannot use %s "
+                       "and %s", config.port, config.tls_cert, config.tls_key);
+        rc = 2;
+        goto out;
+    }
     if (!daemon) {
         eod_log_error ("cannot listen on 127.0.0.1:%d", config.port);
         rc = 3;
