@@ -10,6 +10,9 @@
 
 #define S_COORDINATOR_SILENCE_LIVENESS 3   //  heartbeats missed before reconnecting
 #define S_RECONNECT_MAX_MS 32000           //  Paranoid Pirate back-off ceiling
+#define S_RUN_ID_MAX 128
+#define S_INSECURE_WARNING "[kis] insecure is set: TLS certificates of the API host are not verified (never in " \
+                           "production)"
 
 struct _fetcher_t {
     eod_stage_t *stage;
@@ -22,6 +25,7 @@ struct _fetcher_t {
     bool over;                //  END came (one-shot): leave once the request in flight is answered
     bool credit_on_result;    //  the coordinator takes a RESULT's count as READY's
     fetcher_fetch_conf_t fetch;   //  [kis] adjusted, timeout_ms, insecure, ca_file
+    char run_id[S_RUN_ID_MAX];    //  the run of the last TASK ("": none yet)
     int64_t heartbeat_ms;
     int64_t last_heard_ms;
     int64_t last_sent_ms;
@@ -102,10 +106,10 @@ fetcher_new (eod_stage_t *stage, const char *endpoint, bool once)
     self->fetch.timeout_ms = (long) eod_config_int (cfg, "kis:timeout_ms");
     self->fetch.insecure = eod_config_bool (cfg, "kis:insecure");
     self->fetch.ca_file = eod_config_str (cfg, "kis:ca_file");
-    //  Said at every start, so every run's log has it.
+    //  Said at start and at each later run a long-lived fetcher serves, so
+    //  every run's log has it.
     if (self->fetch.insecure)
-        eod_log_warn ("[kis] insecure is set: TLS certificates of the API host are not verified (never in "
-                      "production)");
+        eod_log_warn (S_INSECURE_WARNING);
     self->heartbeat_ms = eod_config_int (stage->config, "pipeline:heartbeat_ms");
     self->reconnect_ms = 1000;
     self->creds = zhashx_new ();
@@ -205,6 +209,12 @@ s_watch (void *arg)
 static void
 s_fetch (fetcher_t *self, eod_msg_t **task_p, const eod_msg_t *creds)
 {
+    const char *run_id = (*task_p)->run_id ? (*task_p)->run_id : "";
+    if (strcmp (run_id, self->run_id) != 0) {
+        if (self->fetch.insecure && *self->run_id)
+            eod_log_warn (S_INSECURE_WARNING);
+        snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
+    }
     self->busy = true;
     //  A copy of the credentials: CREDS may be replaced during the request.
     eod_msg_t *mine = eod_msg_dup (creds);

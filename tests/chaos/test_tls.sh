@@ -119,12 +119,16 @@ check "no insecure warning when verification is on" bash -c "! grep -q 'insecure
 set_key kis holiday_check false
 echo "# 2. the master-file host's certificate refused: the lister stops, a configuration error"
 set_key master url "${API}/common/master" master ca_file "$CERTS/other-ca.pem"
+slack0=$(slack_count)
 run master-refused
 check "the run exits 2 (got $RC)" [ "$RC" = 2 ]
 check "the lister names the host and [master] ca_file" \
     grep -qE "TLS to 127\.0\.0\.1:[0-9]+ failed.*\[master\] ca_file" "$LOGS/lister.log"
 attempts=$(grep -c "master file: attempt" "$LOGS/lister.log")
 check "the download was not retried (attempts: $attempts)" [ "$attempts" = 1 ]
+slack_since "$slack0" >"$TMP/slack-2.json"
+check "the Slack alert names the host and [master] ca_file" \
+    grep -qE "TLS to 127\.0\.0\.1:[0-9]+ failed.*\[master\] ca_file" "$TMP/slack-2.json"
 set_key master url "${PLAIN}/common/master"
 
 
@@ -143,18 +147,22 @@ check "the stop names the host, why, and the key to check" \
     grep -qE "TLS to 127\.0\.0\.1:[0-9]+ failed: SSL certificate problem: unable to get local issuer certificate.*\[kis\] ca_file" \
     "$LOGS/coordinator.log"
 check "no task was retried" bash -c "! grep -q 'retry in' '$LOGS/coordinator.log'"
-slack_since "$slack0" >"$TMP/slack-2.json"
+slack_since "$slack0" >"$TMP/slack-3.json"
 check "the Slack alert names the host and the certificate" \
-    grep -qE "TLS to 127\.0\.0\.1:[0-9]+ failed.*unable to get local issuer" "$TMP/slack-2.json"
-check "the run's summary in Slack says failed" grep -q "failed" "$TMP/slack-2.json"
+    grep -qE "TLS to 127\.0\.0\.1:[0-9]+ failed.*unable to get local issuer" "$TMP/slack-3.json"
+check "the run's summary in Slack says failed" grep -q "failed" "$TMP/slack-3.json"
 
 echo "# 4. another CA, no token cached: eod-http's token request is refused, once"
 rm -f "$ENV_DIR"/state/kis_token.*
+slack0=$(slack_count)
 run token-refused
 stopped_fast "token, untrusted CA"
 refusals=$(grep -c "no access token: POST /oauth2/tokenP: TLS to 127\.0\.0\.1:[0-9]* failed" "$LOGS/coordinator.log")
 check "the refusal is said once, naming the host (got $refusals)" [ "$refusals" = 1 ]
 check "the token request was not tried again" bash -c "! grep -q 'token issue failed' '$LOGS/coordinator.log'"
+slack_since "$slack0" >"$TMP/slack-4.json"
+check "the Slack alert names the host and the key to check" \
+    grep -qE "no access token: POST /oauth2/tokenP: TLS to 127\.0\.0\.1:[0-9]+ failed.*\[kis\] ca_file" "$TMP/slack-4.json"
 check "every task failed unasked" grep -q "settled: 0 ok, 0 no data, 0 unknown, $NCODES failed; 0 requests" \
     "$LOGS/coordinator.log"
 
