@@ -120,11 +120,3 @@ lister_codes_claim (lister_codes_t *self, const char *code)
     *word |= bit;
     return 1;
 }
-
-void
-lister_codes_unclaim (lister_codes_t *self)
-{
-    assert (self);
-    free (self->claimed);
-    self->claimed = NULL;
-}

@@ -49,7 +49,4 @@ bool lister_codes_contains (const lister_codes_t *self, const char *code);
 //  was claimed before, -1 when it is not in the set (or memory ran out).
 int lister_codes_claim (lister_codes_t *self, const char *code);
 
-//  Clears every claim (for a second pass in listing order).
-void lister_codes_unclaim (lister_codes_t *self);
-
 #endif
