@@ -2,6 +2,7 @@
 #include "fetch.h"
 #include "eod_http.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -41,7 +42,7 @@ s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t
         if (sink) {
             rewind (sink);
             if (ftruncate (fileno (sink), 0)) {
-                snprintf (err, errlen, "cannot empty the download file: %s", strerror (errno));
+                eod_set_error (err, errlen, "cannot empty the download file: %s", strerror (errno));
                 return -1;
             }
             req.body_file = sink;
@@ -59,12 +60,12 @@ s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t
         char logurl[512];
         eod_http_url_for_log (url, logurl, sizeof logurl);
         if (resp.status)
-            snprintf (err, errlen, "GET %s: HTTP %ld", logurl, resp.status);
+            eod_set_error (err, errlen, "GET %s: HTTP %ld", logurl, resp.status);
         else if (resp.tls_refused)
-            snprintf (err, errlen, "GET %s: %s (check [master] ca_file or the host's certificate)", logurl,
-                      resp.error);
+            eod_set_error (err, errlen, "GET %s: %s (check [master] ca_file or the host's certificate)", logurl,
+                           resp.error);
         else
-            snprintf (err, errlen, "%s", resp.error);
+            eod_set_error (err, errlen, "%s", resp.error);
         *refused = resp.tls_refused;
         bool retry = !*refused && (resp.status == 0 || resp.status >= 500 || resp.status == 429);
         eod_http_response_free (&resp);
@@ -101,7 +102,7 @@ lister_download_file (const eod_config_t *cfg, const char *url, const char *path
     int fd = open (part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     FILE *sink = fd >= 0 ? fdopen (fd, "wb") : NULL;
     if (!sink) {
-        snprintf (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
+        eod_set_error (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
         if (fd >= 0)
             close (fd);
         return -1;
@@ -115,9 +116,9 @@ lister_download_file (const eod_config_t *cfg, const char *url, const char *path
         return -1;
     }
     if (fflush (sink) || fsync (fileno (sink)))
-        snprintf (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
+        eod_set_error (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
     else if (rename (part, path))
-        snprintf (err, errlen, "%s: cannot be renamed to %s: %s", part, path, strerror (errno));
+        eod_set_error (err, errlen, "%s: cannot be renamed to %s: %s", part, path, strerror (errno));
     else
         rc = 0;
     fclose (sink);
