@@ -5,7 +5,7 @@
 #  (default 20) on a copy of its committed seed corpus.
 #
 #  Targets (each fuzz_X.c here, seeds in corpus/X/):
-#    proto  eod_msg_decode and a re-encode round trip      (proto/eod_proto.c)
+#    proto  eod_msg_decode and a re-encode round trip      (proto/*.c)
 #    mst    eod_master_parse, KOSPI and KOSDAQ layouts      (common/sources/master_*.c)
 #    cod    eod_cod_parse, US .cod masters                  (common/sources/master_*.c)
 #    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/kis/kis_*.c)
@@ -47,12 +47,12 @@ esac
 #  Sources, libraries (pkg-config names) and longest input of each target.
 sources() {
     case $1 in
-        proto) echo proto/eod_proto.c proto/eod_fields.c ;;
+        proto) (cd "$ROOT" && echo proto/*.c) ;;   #  the whole eodproto library
         mst|cod) echo common/sources/master_reader.c common/sources/master_mst.c \
                       common/sources/master_cod.c common/sources/master_text.c ;;
         kis) echo common/kis/kis_chart.c common/kis/kis_overseas.c common/kis/kis_token.c \
                   common/kis/kis_holiday.c common/kis/kis_error.c common/kis/kis_json.c \
-                  common/core/eod_util.c proto/eod_fields.c ;;
+                  common/core/eod_util.c common/core/eod_date.c proto/eod_fields.c ;;
         wiki) echo common/sources/eod_wiki.c common/core/eod_util.c ;;
     esac
 }
