@@ -46,7 +46,7 @@ T0=$(date +%s)
 SNAP=$TMP/root
 mkdir -p "$SNAP/launch"
 for f in "$ROOT"/*; do [ "$(basename "$f")" = launch ] || ln -s "$f" "$SNAP/"; done
-cp -p "$ROOT"/launch/* "$SNAP/launch/"
+cp -pR "$ROOT"/launch/. "$SNAP/launch/"
 LAUNCH=$SNAP/launch/eod
 
 readonly SEED=${CHAOS_SEED:-5}
