@@ -99,13 +99,14 @@ cmd_run() {
 }
 
 #  The supervisor's call for a stage it did not restart: a stage of the
-#  chain that failed starts the count to the run's end.
+#  chain that failed starts the count to the run's end; one that ended
+#  partial is named (the run's verdict says partial, this says who).
 s_run_on_end() {   # NAME STATUS WHY
     local name=$1 status=$2
-    [[ $name == fetcher-* ]] && return 0
     [[ " $RUN_CHAIN " == *" $name "* ]] || return 0
     [ "$RUN_FAILED_AT" = 0 ] || return 0
-    if [ "$status" -ge 2 ]; then RUN_FAILED_AT=$EPOCHSECONDS; say "$name exited with $status"; fi
+    if [ "$status" -ge 2 ]; then RUN_FAILED_AT=$EPOCHSECONDS; say "$name exited with $status"
+    elif [ "$status" = 1 ]; then say "$name exited with 1"; fi
 }
 
 #  Progress: the coordinator's latest line, redrawn on a terminal, every 10 s

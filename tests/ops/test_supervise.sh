@@ -132,6 +132,7 @@ plan uploader "exit 1"
 run
 check "an uploader's exit 1 makes the run partial (got $RC)" [ "$RC" = 1 ]
 check "partial is named" has "$OUT" "^eod: run kr: partial"
+check "and the stage that ended partial" has "$OUT" "^eod: uploader exited with 1$"
 scenario config
 plan coordinator "exit 2"
 plan notifier "hang"
