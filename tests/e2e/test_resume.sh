@@ -10,6 +10,9 @@
 #    4. the whole pipeline killed mid-run (a power cut), then the same
 #       command again;
 #    5. the same command once more: nothing is asked, nothing changes.
+#  Each backfill lists the first SHORT_CODES codes of the simulator's KR
+#  universe (a third: the same kills, resumes and checks, a third of the
+#  work); with EOD_TEST_FULL=1 (launch/eod test --full) the whole universe.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TMP=$(mktemp -d /tmp/eod-resume.XXXXXX)
@@ -17,6 +20,8 @@ trap 'env_down; [ -n "${EOD_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
 MONTH=202408
 FETCHERS=4
 RATE=200
+SHORT_CODES=400
+CODES=()                #  --codes FILE of every backfill (none: the whole universe)
 
 stats() {   # stats PYTHON-EXPR: evaluates EXPR over the simulator's stats as s
     curl -s "$SIM/_sim/stats" | /usr/bin/python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
@@ -27,7 +32,7 @@ chunks_twice() { stats 'sum(n - 1 for n in s["chunks"].values() if n > 1)'; }
 backfill() {   # backfill NAME: the month's backfill in the foreground; sets RC
     RC=0
     EOD_LOG_DIR=$ENV_DIR/logs-$1 EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
-        --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/$1.out" 2>&1 || RC=$?
+        --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/$1.out" 2>&1 || RC=$?
 }
 
 wait_chunks() {   # wait_chunks N: until the simulator has served N chunks (at most 60 s)
@@ -56,9 +61,14 @@ env_up_fast() {
 
 echo "# 1. the reference: an uninterrupted one-month backfill"
 env_up_fast "$TMP/ref-env"
+if [ "$TEST_FULL" = 1 ]; then
+    NCODES=$(sim_codes 0 "$TMP/codes.txt")
+else
+    NCODES=$(sim_codes $SHORT_CODES "$TMP/codes.txt")
+    CODES=(--codes "$TMP/codes.txt")
+fi
 backfill ref
 check "the reference backfill exits 0 (got $RC)" [ "$RC" = 0 ]
-NCODES=$(curl -s "$SIM/_sim/universe/kr" | /usr/bin/python3 -c 'import json,sys; u=json.load(sys.stdin); print(len(u["kospi"]) + len(u["kosdaq"]))')
 check "one chunk per code ($NCODES codes, $(chunks_total) chunks)" [ "$(chunks_total)" = "$NCODES" ]
 cp -r "$ENV_DIR/data/market=kr" "$TMP/ref"
 check "21 session files in the reference" [ "$(ls "$TMP/ref" | wc -l)" = 21 ]
@@ -100,7 +110,7 @@ kill_case() {   # kill_case NUM STAGE [uploads|chunks [BOUND]]: kill -9 STAGE on
     env_up_fast "$TMP/kill-$stage"
     local bf_rc=0
     EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr \
-        --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/kill.out" 2>&1 &
+        --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/kill.out" 2>&1 &
     local run=$!
     if [ "$when" = uploads ]; then wait_log "$ENV_DIR/logs-kill/uploader.log" "uploaded "
     else wait_chunks $((NCODES / 3)); fi
@@ -137,7 +147,7 @@ echo "# 3e. the uploader stopped mid-run, killed after the writer handed it the 
 env_up_fast "$TMP/stop-uploader"
 bf_rc=0
 EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr \
-    --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/kill.out" 2>&1 &
+    --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/kill.out" 2>&1 &
 run=$!
 wait_chunks $((NCODES / 3))
 pid=$(stage_pid uploader)
@@ -165,7 +175,7 @@ kill_case 3d fetcher
 echo "# 4. the whole pipeline killed mid-run, then the same command again"
 env_up_fast "$TMP/cut"
 EOD_LOG_DIR=$ENV_DIR/logs-cut EOD_RUN_TIMEOUT=300 setsid "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
-    --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/cut.out" 2>&1 &
+    --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/cut.out" 2>&1 &
 RUN=$!
 wait_chunks $((NCODES / 2))
 before=$(chunks_total)
