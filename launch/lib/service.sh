@@ -19,6 +19,7 @@ cmd_service() {
     cfg=$(checked_config service "$config" calendar) || exit 2
     [ -n "$fetchers" ] || fetchers=$(config_fetchers "$cfg")
     [[ $fetchers =~ ^[0-9]+$ ]] || die "service: --fetchers N"
+    [[ ${EOD_SERVICE_RESTART_S:-0} =~ ^[0-9]+$ ]] || die "service: EOD_SERVICE_RESTART_S is whole seconds"
     local logs=${EOD_LOG_DIR:-$ROOT/state/logs/service-$(date -u +%Y%m%dT%H%M%SZ)-$$}
     mkdir -p "$logs"
     say "service: logs in $logs; stop with Ctrl-C or SIGTERM"

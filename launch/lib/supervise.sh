@@ -17,7 +17,7 @@
 
 declare -a SV_NAMES=()
 declare -A SV_PID=() SV_STATUS=() SV_STOPPED=() SV_ARGS=() SV_DUE=() SV_STARTS=()
-SV_MODE="" SV_LOGS="" SV_CFG="" SV_ON_END="" SV_PREFIX=""
+SV_MODE="" SV_LOGS="" SV_CFG="" SV_ON_END="" SV_PREFIX="" SV_NOW_MS=0
 SV_POLL_S=0.2          #  how often ended stages are looked for
 
 #  sv_init MODE LOG_DIR CONFIG ON_END: a supervisor with no stage yet (one
@@ -33,8 +33,9 @@ sv_init() {
     return 0
 }
 
-#  Milliseconds of the wall clock, without a process (the loop asks often).
-sv_now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+#  SV_NOW_MS: milliseconds of the wall clock, set without starting a process
+#  (the loop asks five times a second).
+s_sv_clock() { SV_NOW_MS=${EPOCHREALTIME/[.,]/}; SV_NOW_MS=$((SV_NOW_MS / 1000)); }
 
 #  sv_start NAME [ARGS...]: starts the stage with the mode's options, the
 #  config and ARGS; ARGS are kept for its restarts. EOD_STAGE_WRAP (the
@@ -74,10 +75,10 @@ sv_running() { [ "${SV_PID[$1]:-0}" != 0 ] || [ -n "${SV_DUE[$1]:-}" ]; }
 #  ended: it is started again (now, or after the policy's delay) or retired
 #  (and the ON_END of sv_init called).
 sv_step() {
-    local name pid status now
-    now=$(sv_now_ms)
+    local name pid status
+    s_sv_clock
     for name in "${!SV_DUE[@]}"; do
-        [ "${SV_DUE[$name]}" -gt "$now" ] || s_sv_respawn "$name"
+        [ "${SV_DUE[$name]}" -gt "$SV_NOW_MS" ] || s_sv_respawn "$name"
     done
     for name in "${SV_NAMES[@]}"; do
         pid=${SV_PID[$name]:-0}
@@ -119,7 +120,8 @@ s_sv_restart() {   # NAME STATUS
     if [ "$delay" = 0 ]; then
         s_sv_respawn "$name"
     else
-        SV_DUE[$name]=$(( $(sv_now_ms) + delay * 1000 ))
+        s_sv_clock
+        SV_DUE[$name]=$((SV_NOW_MS + delay * 1000))
     fi
     return 0
 }
@@ -140,9 +142,10 @@ s_sv_respawn() {   # NAME
 #  Restarts not yet due are dropped.
 sv_stop() {
     local until name pid status left
-    until=$(( $(sv_now_ms) + $1 ))
+    s_sv_clock
+    until=$((SV_NOW_MS + $1))
     for name in "${!SV_DUE[@]}"; do unset "SV_DUE[$name]"; done
-    while [ "$(sv_now_ms)" -lt "$until" ]; do
+    while s_sv_clock && [ "$SV_NOW_MS" -lt "$until" ]; do
         left=0
         for name in "${SV_NAMES[@]}"; do
             pid=${SV_PID[$name]:-0}
