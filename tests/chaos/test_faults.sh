@@ -93,7 +93,9 @@ fi
 #  stays at 5%: the notifier makes 4 attempts, not configurable.
 readonly FAULT_MASTER=0.2 FAULT_S3=0.1 FAULT_SLACK=0.3
 readonly SERVICE_ATTEMPTS=10
-readonly RUN_TIMEOUT=200
+#  A bound on a run that hangs, not on its speed: suites run side by side
+#  (tests/run_all.sh), and on a busy machine a faulted run takes minutes.
+readonly RUN_TIMEOUT=400
 #  A secret of the local S3 that appears nowhere else, so a leak is visible.
 readonly S3_KEY=EODCHAOSACCESS S3_SECRET=chaosS3Secret-4f1d9a77
 readonly SECRETS='simDemoSecret|xoxb-sim-demo-token|eyJ|chaosS3Secret'

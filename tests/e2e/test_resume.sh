@@ -21,6 +21,9 @@ MONTH=202408
 FETCHERS=4
 RATE=200
 SHORT_CODES=400
+#  A bound on a backfill that hangs, not on its speed: suites run side by
+#  side (tests/run_all.sh), and a busy machine makes a 10-s backfill slow.
+RUN_TIMEOUT=300
 CODES=()                #  --codes FILE of every backfill (none: the whole universe)
 
 stats() {   # stats PYTHON-EXPR: evaluates EXPR over the simulator's stats as s
@@ -31,7 +34,7 @@ chunks_twice() { stats 'sum(n - 1 for n in s["chunks"].values() if n > 1)'; }
 
 backfill() {   # backfill NAME: the month's backfill in the foreground; sets RC
     RC=0
-    EOD_LOG_DIR=$ENV_DIR/logs-$1 EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
+    EOD_LOG_DIR=$ENV_DIR/logs-$1 EOD_RUN_TIMEOUT=$RUN_TIMEOUT "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
         --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/$1.out" 2>&1 || RC=$?
 }
 
@@ -109,7 +112,7 @@ kill_case() {   # kill_case NUM STAGE [uploads|chunks [BOUND]]: kill -9 STAGE on
     echo "# $num. kill -9 of the $stage mid-run: restarted, the run resumes and completes"
     env_up_fast "$TMP/kill-$stage"
     local bf_rc=0
-    EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr \
+    EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=$RUN_TIMEOUT "$ROOT/launch/eod" backfill --market kr \
         --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/kill.out" 2>&1 &
     local run=$!
     if [ "$when" = uploads ]; then wait_log "$ENV_DIR/logs-kill/uploader.log" "uploaded "
@@ -146,7 +149,7 @@ kill_case 3b uploader uploads
 echo "# 3e. the uploader stopped mid-run, killed after the writer handed it the run: the writer sends again"
 env_up_fast "$TMP/stop-uploader"
 bf_rc=0
-EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr \
+EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=$RUN_TIMEOUT "$ROOT/launch/eod" backfill --market kr \
     --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/kill.out" 2>&1 &
 run=$!
 wait_chunks $((NCODES / 3))
@@ -174,7 +177,7 @@ kill_case 3d fetcher
 
 echo "# 4. the whole pipeline killed mid-run, then the same command again"
 env_up_fast "$TMP/cut"
-EOD_LOG_DIR=$ENV_DIR/logs-cut EOD_RUN_TIMEOUT=300 setsid "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
+EOD_LOG_DIR=$ENV_DIR/logs-cut EOD_RUN_TIMEOUT=$RUN_TIMEOUT setsid "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
     --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/cut.out" 2>&1 &
 RUN=$!
 wait_chunks $((NCODES / 2))
