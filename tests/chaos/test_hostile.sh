@@ -63,6 +63,15 @@ for s in notifier uploader writer coordinator lister; do
 done
 
 drops() { grep -cE "dropped a (malformed )?message" "$LOGS/$1.log"; }
+#  wait_new_line STAGE LINES PATTERN: true once a line after the first LINES
+#  of the stage's log matches PATTERN (case aside), at most 5 s.
+wait_new_line() {
+    for _ in $(seq 1 50); do
+        tail -n +$(($2 + 1)) "$LOGS/$1.log" | grep -qiE "$3" && return 0
+        sleep 0.1
+    done
+    return 1
+}
 alive() { kill -0 "${PID[$1]}" 2>/dev/null; }
 #  wait_log STAGE PATTERN MIN [SECONDS]: true once PATTERN has MIN lines.
 wait_log() {
@@ -102,9 +111,8 @@ hostile() {
     out=$TMP/inject-$ep-toobig.out
     "$INJECT" --endpoint "ipc://$SOCK/$ep" --type "$type" --kind toobig --wait-ms 500 >"$out" 2>&1
     check "$label cut the link of a frame over the size limit" grep -q "the peer closed the connection" "$out"
-    sleep 0.3
-    check "$label logged the oversize frame it refused" bash -c \
-        "tail -n +$((lines + 1)) '$LOGS/$stage.log' | grep -qiE 'oversize|too large|size limit|maxmsgsize|disconnect'"
+    check "$label logged the oversize frame it refused" wait_new_line "$stage" "$lines" 'oversize|too large|size limit|maxmsgsize|disconnect'
+
     check "$label is alive after the oversize frame" alive "$stage"
     #  Still working: a valid message is acted on (its log line, or for a
     #  REQ/DEALER the reply's content).
@@ -165,14 +173,23 @@ check "garbage after a delimiter is logged and dropped" wait_log coordinator "dr
 check "the coordinator is alive after delimited garbage" alive coordinator
 
 #  A frame may hold 16 MB of such keys: the cost must grow with the size, not
-#  its square (a linear decoder takes milliseconds for this one).
+#  its square (a linear decoder takes milliseconds for this one). The cost is
+#  the coordinator's CPU time for the frame, which other work on the machine
+#  (the suites that run beside this one) does not lengthen as it does the
+#  wall time, printed too.
 echo "# decode cost: a HOLIDAYS whose days map holds 20000 distinct keys (a 200 KB frame)"
+cpu_ms() {   # cpu_ms PID: the process's user and system CPU time so far, in ms
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
+}
+c0=$(cpu_ms "${PID[coordinator]}")
 t0=$(date +%s%N)
 "$INJECT" --endpoint "ipc://$SOCK/service" --type req --kind bigmap --keys 20000 --wait-ms 60000 --expect-reply \
     >"$TMP/bigmap.out" 2>&1
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-echo "#   the service answered after $ms ms"
-check "the service answers a 20000-key map within 1 s (took $ms ms)" [ "$ms" -lt 1000 ]
+cpu=$(( $(cpu_ms "${PID[coordinator]}") - c0 ))
+echo "#   the service answered after $ms ms, $cpu ms of the coordinator's CPU"
+check "the service answered the 20000-key map" grep -qE "^reply frame [0-9]+: " "$TMP/bigmap.out"
+check "the coordinator decodes and answers a 20000-key map in under 1 s of CPU (took $cpu ms)" [ "$cpu" -lt 1000 ]
 check "the coordinator is alive after the large map" alive coordinator
 
 echo "# decode memory: a 4 MB frame of one-byte nils to the notifier"

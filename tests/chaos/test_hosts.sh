@@ -168,7 +168,9 @@ for h in A B; do
     tcpdump -i veth$h -U -s 0 -w "$TMP/veth$h.pcap" >"$TMP/tcpdump$h.log" 2>&1 &
     DUMPS="${DUMPS:-} $!"
 done
-sleep 1
+for h in A B; do
+    for _ in $(seq 1 50); do grep -q "listening on" "$TMP/tcpdump$h.log" 2>/dev/null && break; sleep 0.1; done
+done
 
 echo "# 1. a KR daily run, fetchers only on the test hosts"
 LOGS=$TMP/logs

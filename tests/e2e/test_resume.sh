@@ -10,6 +10,9 @@
 #    4. the whole pipeline killed mid-run (a power cut), then the same
 #       command again;
 #    5. the same command once more: nothing is asked, nothing changes.
+#  Each backfill lists the first SHORT_CODES codes of the simulator's KR
+#  universe (a third: the same kills, resumes and checks, a third of the
+#  work); with EOD_TEST_FULL=1 (launch/eod test --full) the whole universe.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TMP=$(mktemp -d /tmp/eod-resume.XXXXXX)
@@ -17,6 +20,11 @@ trap 'env_down; [ -n "${EOD_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
 MONTH=202408
 FETCHERS=4
 RATE=200
+SHORT_CODES=400
+#  A bound on a backfill that hangs, not on its speed: suites run side by
+#  side (tests/run_all.sh), and a busy machine makes a 10-s backfill slow.
+RUN_TIMEOUT=300
+CODES=()                #  --codes FILE of every backfill (none: the whole universe)
 
 stats() {   # stats PYTHON-EXPR: evaluates EXPR over the simulator's stats as s
     curl -s "$SIM/_sim/stats" | /usr/bin/python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
@@ -26,8 +34,8 @@ chunks_twice() { stats 'sum(n - 1 for n in s["chunks"].values() if n > 1)'; }
 
 backfill() {   # backfill NAME: the month's backfill in the foreground; sets RC
     RC=0
-    EOD_LOG_DIR=$ENV_DIR/logs-$1 EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
-        --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/$1.out" 2>&1 || RC=$?
+    EOD_LOG_DIR=$ENV_DIR/logs-$1 EOD_RUN_TIMEOUT=$RUN_TIMEOUT "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
+        --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/$1.out" 2>&1 || RC=$?
 }
 
 wait_chunks() {   # wait_chunks N: until the simulator has served N chunks (at most 60 s)
@@ -56,9 +64,14 @@ env_up_fast() {
 
 echo "# 1. the reference: an uninterrupted one-month backfill"
 env_up_fast "$TMP/ref-env"
+if [ "$TEST_FULL" = 1 ]; then
+    NCODES=$(sim_codes 0 "$TMP/codes.txt")
+else
+    NCODES=$(sim_codes $SHORT_CODES "$TMP/codes.txt")
+    CODES=(--codes "$TMP/codes.txt")
+fi
 backfill ref
 check "the reference backfill exits 0 (got $RC)" [ "$RC" = 0 ]
-NCODES=$(curl -s "$SIM/_sim/universe/kr" | /usr/bin/python3 -c 'import json,sys; u=json.load(sys.stdin); print(len(u["kospi"]) + len(u["kosdaq"]))')
 check "one chunk per code ($NCODES codes, $(chunks_total) chunks)" [ "$(chunks_total)" = "$NCODES" ]
 cp -r "$ENV_DIR/data/market=kr" "$TMP/ref"
 check "21 session files in the reference" [ "$(ls "$TMP/ref" | wc -l)" = 21 ]
@@ -99,8 +112,8 @@ kill_case() {   # kill_case NUM STAGE [uploads|chunks [BOUND]]: kill -9 STAGE on
     echo "# $num. kill -9 of the $stage mid-run: restarted, the run resumes and completes"
     env_up_fast "$TMP/kill-$stage"
     local bf_rc=0
-    EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr \
-        --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/kill.out" 2>&1 &
+    EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=$RUN_TIMEOUT "$ROOT/launch/eod" backfill --market kr \
+        --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/kill.out" 2>&1 &
     local run=$!
     if [ "$when" = uploads ]; then wait_log "$ENV_DIR/logs-kill/uploader.log" "uploaded "
     else wait_chunks $((NCODES / 3)); fi
@@ -136,8 +149,8 @@ kill_case 3b uploader uploads
 echo "# 3e. the uploader stopped mid-run, killed after the writer handed it the run: the writer sends again"
 env_up_fast "$TMP/stop-uploader"
 bf_rc=0
-EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" backfill --market kr \
-    --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/kill.out" 2>&1 &
+EOD_LOG_DIR=$ENV_DIR/logs-kill EOD_RUN_TIMEOUT=$RUN_TIMEOUT "$ROOT/launch/eod" backfill --market kr \
+    --months $MONTH $MONTH --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/kill.out" 2>&1 &
 run=$!
 wait_chunks $((NCODES / 3))
 pid=$(stage_pid uploader)
@@ -164,8 +177,8 @@ kill_case 3d fetcher
 
 echo "# 4. the whole pipeline killed mid-run, then the same command again"
 env_up_fast "$TMP/cut"
-EOD_LOG_DIR=$ENV_DIR/logs-cut EOD_RUN_TIMEOUT=300 setsid "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
-    --config "$CFG" --fetchers $FETCHERS >"$ENV_DIR/cut.out" 2>&1 &
+EOD_LOG_DIR=$ENV_DIR/logs-cut EOD_RUN_TIMEOUT=$RUN_TIMEOUT setsid "$ROOT/launch/eod" backfill --market kr --months $MONTH $MONTH \
+    --config "$CFG" --fetchers $FETCHERS "${CODES[@]+"${CODES[@]}"}" >"$ENV_DIR/cut.out" 2>&1 &
 RUN=$!
 wait_chunks $((NCODES / 2))
 before=$(chunks_total)

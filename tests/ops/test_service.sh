@@ -75,7 +75,8 @@ count() { grep -cE "$2" "$1" 2>/dev/null || true; }
 #  ------------------------------------------------------------ Saturday morning
 clock 2024-08-31T07:29:50+09:00
 start_service 1
-sleep 2
+#  Its first look at the schedule reports the two weekdays missed.
+wait_for "$LOGS/calendar.log" "was due .* while the service was down" >/dev/null
 check "the service started and gated nothing before 07:30" \
     test "$(count "$LOGS/calendar.log" 'gating it')" = 0
 check "KR 2024-08-30, due 13.5 h before the start, is reported missed, not run" \
@@ -106,8 +107,13 @@ clock 2024-09-02T18:30:00+09:00
 missed_before=$(count "$LOGS/calendar.log" 'while the service was down')
 stop_service
 check "the service stopped" test -z "$(pgrep -f "$DIR/eod.ini" || true)"
+next_lines=$(count "$LOGS/calendar.log" ': next weekday ')
 start_service 2
-sleep 3
+#  The restarted calendar's first look at the schedule: each market's next weekday.
+for _ in $(seq 1 $((WAIT_S * 5))); do
+    [ "$(count "$LOGS/calendar.log" ': next weekday ')" -ge $((next_lines + 2)) ] && break
+    sleep 0.2
+done
 check "after the restart nothing is gated again" test "$(count "$LOGS/calendar.log" 'gating it')" = 2
 check "the restarted service reports no weekday missed (both were run)" \
     test "$(count "$LOGS/calendar.log" 'while the service was down')" = "$missed_before"
@@ -122,7 +128,8 @@ check "at 18:00 Seoul the KR run of 2024-09-03 ends" \
 check "the KR 2024-09-03 run is right (rows, S3 object, Slack summary, no EGW00201)" \
     "$ROOT/tests/e2e/check_run.sh" --market kr --sim "$SIM" --s3 "$S3" --data "$DIR/data" --date 2024-09-03 \
         --tokens 1
-sleep 1
+#  The notifier rewrites the metrics after the run's summary.
+wait_for "$STATE/metrics/eod.prom" "^eod_last_success_session_timestamp_seconds\{market=\"kr\"\} $(date -u -d 2024-09-03 +%s)" >/dev/null
 stop_service
 
 #  ------------------------------------------------------------ exactly once

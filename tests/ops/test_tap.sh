@@ -4,14 +4,9 @@
 #  message and a frame that does not decode), a real coordinator and notifier in
 #  service mode, and nothing at all. Ends with "N passed, N failed".
 set -uo pipefail
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD=${BUILD:-$ROOT/build-tap}
-BIN=$BUILD/bin
+#  check, ok, bad, sim_up and BUILD (default ROOT/build) of the e2e helpers.
+source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 PUB=$BUILD/tests/tools/eod-pub
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
 for p in "$BIN/eod-tap" "$BIN/eod-status" "$BIN/eod-coordinator" "$BIN/eod-notifier" "$PUB"; do
     if [ ! -x "$p" ]; then echo "FAIL $p is not built"; echo "test_tap.sh: 0 passed, 1 failed"; exit 1; fi
@@ -30,10 +25,9 @@ SOCK=$STATE/sock
 mkdir -p "$SOCK"
 chmod 700 "$STATE"
 #  A private simulator for KIS: the coordinator gets its token and idles.
-KIS_PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$BIN/eod-sim" --port "$KIS_PORT" >"$DIR/sim.out" 2>"$DIR/sim.log" &
-PIDS="${PIDS:-} $!"
-for _ in $(seq 1 100); do grep -q listening "$DIR/sim.out" 2>/dev/null && break; sleep 0.1; done
+sim_up "$DIR"
+PIDS="${PIDS:-} $SIM_PID"
+KIS_PORT=$SIM_PORT
 CFG=$DIR/eod.ini
 sed -e "s#^\[pipeline\]#[pipeline]\ndata_dir = $DIR/data\nstate_dir = $STATE#" \
     -e "s#http://127.0.0.1:18080#http://127.0.0.1:$KIS_PORT#g" "$ROOT/config/demo.ini" >"$CFG"
@@ -171,16 +165,26 @@ check "eod-status: a stale socket file is down, exit 3" \
     test "$rc" = 3 -a "$(json_get "$DIR/status.json" 'j["stages"][2]["up"]')" = False
 
 #  ---------------------------------------------------------------- signals
-"$BIN/eod-tap" --config "$CFG" >"$DIR/tap.out" 2>&1 &
-TAP_PID=$!
-sleep 0.3
-kill -TERM "$TAP_PID"; wait "$TAP_PID"; rc=$?
-check "eod-tap exits 0 on SIGTERM" test "$rc" = 0
-"$BIN/eod-tap" --config "$CFG" >"$DIR/tap.out" 2>&1 &
-TAP_PID=$!
-sleep 0.3
-kill -INT "$TAP_PID"; wait "$TAP_PID"; rc=$?
-check "eod-tap exits 0 on SIGINT" test "$rc" = 0
+#  The signal goes once eod-tap has its own handlers (/proc/PID/status
+#  SigCgt: SIGINT is bit 1, SIGTERM bit 14); a signal before that would test
+#  the shell's defaults (a background job ignores SIGINT). A tap that does
+#  not end within 10 s is killed and fails.
+catches() {
+    local mask
+    mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+    [ -n "$mask" ] && (( (16#$mask >> 1) & (16#$mask >> 14) & 1 ))
+}
+for sig in TERM INT; do
+    "$BIN/eod-tap" --config "$CFG" >"$DIR/tap.out" 2>&1 &
+    TAP_PID=$!
+    for _ in $(seq 1 100); do catches "$TAP_PID" && break; sleep 0.1; done
+    kill -"$sig" "$TAP_PID"
+    for _ in $(seq 1 100); do kill -0 "$TAP_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$TAP_PID" 2>/dev/null && kill -KILL "$TAP_PID"
+    rc=0
+    wait "$TAP_PID" || rc=$?
+    check "eod-tap exits 0 on SIG$sig (got $rc)" test "$rc" = 0
+done
 
 #  ---------------------------------------------------------------- real stages
 "$BIN/eod-coordinator" --config "$CFG" >"$DIR/coordinator.log" 2>&1 &

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #  test_units.sh [BUILD_DIR] — the operations files: the systemd units in
 #  launch/systemd/ (systemd-analyze verify against the built programs, the
-#  hardening every unit must keep, one unit per stage), the Airflow DAG in
+#  hardening every unit must keep, one unit per stage, restart lines that are
+#  the restart policy of launch/lib/policy.sh), the Airflow DAG in
 #  launch/airflow/ (compiles; its helpers and DAG definitions run against a
 #  stand-in for Airflow) and the Athena DDL in config/athena/ (its columns are
 #  the writer's header). Prints "ok   ..." / "FAIL ..." lines and ends with
@@ -54,21 +55,21 @@ done
 
 #  ---------------------------------------------------------------- hardening
 REQUIRED=(
-    "User=eod" "Group=eod" "Restart=on-failure" "RestartPreventExitStatus=2" "PartOf=eod.target"
+    "User=eod" "Group=eod" "PartOf=eod.target"
     "WorkingDirectory=/var/lib/eod" "StateDirectory=eod" "ConfigurationDirectory=eod"
     "Environment=EOD_ROOT=/var/lib/eod" "StandardError=journal" "UMask=0077"
     "NoNewPrivileges=yes" "PrivateTmp=yes" "PrivateDevices=yes" "ProtectSystem=strict" "ProtectHome=yes"
     "ReadWritePaths=/var/lib/eod" "ProtectKernelTunables=yes" "ProtectKernelModules=yes"
     "ProtectControlGroups=yes" "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK"
     "LockPersonality=yes" "RestrictRealtime=yes" "SystemCallArchitectures=native" "WantedBy=eod.target")
-REQUIRED_RE=("^RestartSec=[0-9]+" "^StartLimitIntervalSec=[0-9]+" "^StartLimitBurst=[0-9]+" "^MemoryMax=[0-9]+[KMG]$")
+REQUIRED_RE=("^MemoryMax=[0-9]+[KMG]$")
 for f in "${FILES[@]}"; do
     u=$UNITS/$f
     [ -f "$u" ] || continue
     missing=()
     for line in "${REQUIRED[@]}"; do grep -qxF "$line" "$u" || missing+=("$line"); done
     for re in "${REQUIRED_RE[@]}"; do grep -qE "$re" "$u" || missing+=("$re"); done
-    if [ ${#missing[@]} = 0 ]; then ok "$f has every hardening and restart line"
+    if [ ${#missing[@]} = 0 ]; then ok "$f has every hardening line"
     else fail "$f lacks: ${missing[*]}"; fi
     #  Service mode: the installed program, the installed config, no --once.
     name=${f%.service}; name=${name%@}
@@ -81,6 +82,69 @@ for f in "${FILES[@]}"; do
     esac
     if grep -q -- '--once' <<<"$exec_line"; then fail "$f runs --once (one-shot), not service mode"; fi
 done
+#  ---------------------------------------------------------------- restart policy
+#  The units restart as `launch/eod service` does: the lines policy.sh
+#  derives from its table, and no other restart setting. Then the derivation
+#  itself: systemd's documented rules, applied to each unit's lines, restart
+#  exactly the endings the policy restarts.
+# shellcheck source=../../launch/lib/policy.sh
+source "$ROOT/launch/lib/policy.sh"
+mapfile -t POLICY_LINES < <(policy_systemd_lines)
+if [ ${#POLICY_LINES[@]} -ge 4 ]; then ok "policy.sh derives the units' restart lines: ${POLICY_LINES[*]}"
+else fail "policy.sh derives no restart lines for the units (${POLICY_LINES[*]})"; fi
+RESTART_KEYS='^(Restart|RestartSec|RestartPreventExitStatus|RestartForceExitStatus|SuccessExitStatus|StartLimitIntervalSec|StartLimitBurst|StartLimitAction)='
+#  systemd_restarts UNIT STATUS: would systemd start the unit again after
+#  its process ended with STATUS (128 + N: killed by signal N)?
+systemd_restarts() {
+    local unit=$1 status=$2 restart prevent clean=0 sig=""
+    restart=$(sed -n 's/^Restart=//p' "$unit" | tail -n1)
+    prevent=" $(sed -n 's/^RestartPreventExitStatus=//p' "$unit" | tr '\n' ' ') "
+    if [ "$status" -gt 128 ]; then
+        sig=$((status - 128))
+        #  SIGHUP, SIGINT, SIGTERM and SIGPIPE are clean deaths (systemd.service(5)).
+        case $sig in 1|2|13|15) clean=1 ;; esac
+        local name
+        name=$(kill -l "$sig")
+        [[ $prevent == *" $name "* || $prevent == *" SIG$name "* ]] && return 1
+    else
+        [ "$status" = 0 ] && clean=1
+        [[ $prevent == *" $status "* ]] && return 1
+    fi
+    case $restart in
+        always) return 0 ;;
+        on-success) [ "$clean" = 1 ] ;;
+        on-failure) [ "$clean" = 0 ] ;;
+        on-abnormal|on-abort) [ -n "$sig" ] && [ "$clean" = 0 ] ;;
+        *) return 1 ;;
+    esac
+}
+for f in "${FILES[@]}"; do
+    u=$UNITS/$f
+    [ -f "$u" ] || continue
+    stage=${f#eod-}; stage=${stage%.service}; stage=${stage%@}
+    missing=()
+    for line in "${POLICY_LINES[@]}"; do grep -qxF "$line" "$u" || missing+=("$line"); done
+    extra=$(grep -E "$RESTART_KEYS" "$u" | grep -vxF -f <(printf '%s\n' "${POLICY_LINES[@]}") | tr '\n' ' ')
+    if [ ${#missing[@]} = 0 ] && [ -z "$extra" ]; then ok "$f restarts by the policy's lines alone"
+    else fail "$f: restart lines differ from the policy's: missing ${missing[*]:-none}; other ${extra:-none}"; fi
+    differ=()
+    for status in 0 1 2 3 4 $((128 + 1)) $((128 + 6)) $((128 + 9)) $((128 + 11)) $((128 + 13)) $((128 + 15)); do
+        a=no b=no
+        policy_restarts service "$stage" "$status" && a=yes
+        systemd_restarts "$u" "$status" && b=yes
+        [ "$a" = "$b" ] || differ+=("$status: policy $a, systemd $b")
+    done
+    if [ ${#differ[@]} = 0 ]; then ok "$f: systemd restarts after exactly the endings the service policy restarts"
+    else fail "$f: systemd and the service policy differ on ${differ[*]}"; fi
+done
+#  The model above catches a unit that drifts (its restart lines changed by hand).
+sed 's/^RestartPreventExitStatus=2$/RestartPreventExitStatus=3/' "$UNITS/eod-writer.service" >"$TMP/drift.service"
+if ! systemd_restarts "$TMP/drift.service" 3 && systemd_restarts "$TMP/drift.service" 2; then
+    ok "a unit whose RestartPreventExitStatus drifted is told apart from the policy"
+else
+    fail "the systemd model does not see a changed RestartPreventExitStatus"
+fi
+
 #  Binders before connectors: the calendar after the lister and the
 #  coordinator, fetchers after the coordinator, everyone after the notifier.
 after_has() { grep -E '^After=' "$UNITS/$1" | tr ' =' '\n\n' | grep -qxF "$2"; }

@@ -65,7 +65,9 @@ wait_for_http () {
 }
 
 s3rver_log="$log_dir/s3rver-$s3rver_port.$$.log"
-node "$S3RVER_JS" -d "$data_dir" -a 127.0.0.1 -p "$s3rver_port" \
+#  tests/s3/node_modules may be a link to a shared copy: s3rver's own modules
+#  are then found beside the link, not beside what it points to.
+node --preserve-symlinks --preserve-symlinks-main "$S3RVER_JS" -d "$data_dir" -a 127.0.0.1 -p "$s3rver_port" \
     --configure-bucket "$bucket" --no-vhost-buckets --service-endpoint localhost >"$s3rver_log" 2>&1 </dev/null &
 s3rver_pid=$!
 if ! s3rver_port="$(wait_for_port "$s3rver_log" "$s3rver_pid")" \

@@ -1,0 +1,194 @@
+# shellcheck shell=bash
+#  run.sh — `launch/eod run` and `launch/eod backfill`: every stage one-shot
+#  (--once) under the supervisor (supervise.sh, mode "once"), the run over
+#  when the notifier, the last stage, has reported it; the stages' exit codes
+#  made into the launcher's: 0 complete, 1 partial, 2 usage or config error,
+#  3 an outside service unreachable, 4 internal error (a stage killed by a
+#  signal it was not restarted from, a run that timed out). Sourced by
+#  launch/eod.
+
+#  Seconds the run goes on after a stage failed (it may have left the chain
+#  without its END); milliseconds the stages get to end on their own once the
+#  notifier has (their last messages' linger, a sanitized build's leak check).
+RUN_FAILED_GRACE_S=10
+RUN_END_GRACE_MS=3000
+#  Stages whose failure ends the run (the notifier ends it anyway; a fetcher
+#  that ends leaves its tasks to the others).
+RUN_CHAIN="calendar lister coordinator writer uploader"
+
+#  cmd_run [--market kr|us|all] [--date D] [--from D --to D] [--codes FILE]
+#  [--config F] [--fetchers N]: one run; returns its exit code.
+cmd_run() {
+    local market=kr date="" config=${EOD_CONFIG:-} fetchers="" from="" to="" codes=""
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --codes) codes=$2; shift 2 ;;
+            --market) market=$2; shift 2 ;;
+            --date) date=$2; shift 2 ;;
+            --config) config=$2; shift 2 ;;
+            --fetchers) fetchers=$2; shift 2 ;;
+            --from) from=$2; shift 2 ;;
+            --to) to=$2; shift 2 ;;
+            *) die "run: unknown option $1 (see launch/eod --help)" ;;
+        esac
+    done
+    case $market in
+        kr|us) ;;
+        all)
+            #  One run per market, KR first; the worse exit code wins.
+            local rc_all=0 m
+            for m in kr us; do
+                local args=(--market "$m" --config "${config:-$ROOT/config/config.ini}")
+                [ -n "$date" ] && args+=(--date "$date")
+                [ -n "$fetchers" ] && args+=(--fetchers "$fetchers")
+                local r=0
+                EOD_LOG_DIR='' cmd_run "${args[@]}" || r=$?
+                [ "$r" -gt "$rc_all" ] && rc_all=$r
+            done
+            return "$rc_all" ;;
+        *) die "run: --market must be kr, us or all" ;;
+    esac
+    local cfg
+    cfg=$(checked_config run "$config" coordinator \
+          "copy config/config.ini.example, or use --config config/demo.ini") || exit 2
+    [ -n "$fetchers" ] || fetchers=$(config_fetchers "$cfg")
+    local logs=${EOD_LOG_DIR:-}
+    [ -n "$logs" ] || logs=$ROOT/state/logs/$(date -u +%Y%m%dT%H%M%SZ)-$market-$$
+    mkdir -p "$logs"
+    local gate_args=(--market "$market")
+    [ -n "$date" ] && gate_args+=(--date "$date")
+    [ -n "$from" ] && gate_args+=(--from "$from" --to "$to")
+    [ -n "$codes" ] && gate_args+=(--codes "$(realpath "$codes")")
+    say "run $market: logs in $logs"
+    #  Stages that bind start before those that connect to them.
+    sv_init once "$logs" "$cfg" s_run_on_end
+    sv_start notifier
+    sv_start uploader
+    sv_start writer
+    sv_start coordinator
+    local i
+    for i in $(seq 1 "$fetchers"); do sv_start "fetcher-$i"; done
+    sv_start lister
+    sv_start calendar "${gate_args[@]}"
+    # shellcheck disable=SC2154   # p: the trap's own loop variable
+    trap 'for p in "${SV_PID[@]}"; do [ "$p" = 0 ] || kill "$p" 2>/dev/null || true; done' INT TERM
+    RUN_RC=0 RUN_FAILED_AT=0
+    local deadline=$((EPOCHSECONDS + ${EOD_RUN_TIMEOUT:-7200})) shown="" tick=0
+    while sv_running notifier; do
+        sleep "$SV_POLL_S"
+        sv_step
+        tick=$((tick + 1))
+        s_run_progress
+        if [ "$RUN_FAILED_AT" != 0 ] && [ $((EPOCHSECONDS - RUN_FAILED_AT)) -ge "$RUN_FAILED_GRACE_S" ]; then
+            say "the run did not end after a stage failed: stopping it"; break
+        fi
+        if [ "$EPOCHSECONDS" -ge "$deadline" ]; then say "run timed out"; RUN_RC=4; break; fi
+    done
+    #  One-shot fetchers leave on END; the others are named if stopped.
+    sv_stop "$RUN_END_GRACE_MS"
+    local name code
+    for name in "${SV_NAMES[@]}"; do
+        [[ $name == fetcher-* ]] && continue
+        [ -n "${SV_STOPPED[$name]:-}" ] && say "$name had not ended: stopped it (exit ${SV_STATUS[$name]})"
+        code=$(policy_exit_code "${SV_STATUS[$name]:-0}")
+        [ "$code" -gt "$RUN_RC" ] && RUN_RC=$code
+    done
+    [ -t 2 ] && [ -n "$shown" ] && printf '\n' >&2
+    s_run_report "$market" "$logs"
+    return "$RUN_RC"
+}
+
+#  The supervisor's call for a stage it did not restart: a stage of the
+#  chain that failed starts the count to the run's end; one that ended
+#  partial is named (the run's verdict says partial, this says who).
+s_run_on_end() {   # NAME STATUS WHY
+    local name=$1 status=$2
+    [[ " $RUN_CHAIN " == *" $name "* ]] || return 0
+    [ "$RUN_FAILED_AT" = 0 ] || return 0
+    if [ "$status" -ge 2 ]; then RUN_FAILED_AT=$EPOCHSECONDS; say "$name exited with $status"
+    elif [ "$status" = 1 ]; then say "$name exited with 1"; fi
+}
+
+#  Progress: the coordinator's latest line, redrawn on a terminal, every 10 s
+#  as a plain line otherwise (uses tick and shown of cmd_run).
+s_run_progress() {
+    [ $((tick % 5)) = 0 ] || return 0
+    local line
+    line=$(grep -h "progress:" "$SV_LOGS/coordinator.log" 2>/dev/null | tail -n1 | sed 's/^.*progress: //' || true)
+    [ -n "$line" ] && [ "$line" != "$shown" ] || return 0
+    if [ -t 2 ]; then printf '\reod: %s\033[K' "$line" >&2
+    elif [ $((tick % 50)) = 0 ]; then say "$line"; fi
+    shown=$line
+}
+
+#  The run's summary, a closed market, the restarts, and the verdict.
+s_run_report() {   # MARKET LOGS
+    local market=$1 logs=$2
+    grep -h "run .* rows, .* tasks" "$logs/notifier.log" 2>/dev/null | sed 's/^.*: run /eod: run /' >&2 || true
+    grep -h "market closed" "$logs/calendar.log" 2>/dev/null | sed 's/^.*: /eod: /' >&2 || true
+    [ -s "$logs/restarts.log" ] && cat "$logs/restarts.log" >&2
+    case $RUN_RC in
+        0) say "run $market: complete" ;;
+        1) say "run $market: partial: some codes or uploads failed after retries (see the summary)" ;;
+        2) say "run $market: usage or config error (see $logs)" ;;
+        3) say "run $market: an outside service was unreachable; retry later (see $logs)" ;;
+        *) say "run $market: internal error (see $logs)" ;;
+    esac
+}
+
+#  backfill: the same stages over a range of sessions, 100 sessions a request.
+cmd_backfill() {
+    local market=kr from="" to="" months=() args=() gaps=0
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --market) market=$2; shift 2 ;;
+            --from) from=$2; shift 2 ;;
+            --to) to=$2; shift 2 ;;
+            --months) months=("$2" "$3"); shift 3 ;;
+            --gaps) gaps=1; shift ;;
+            --config|--fetchers|--codes) args+=("$1" "$2"); shift 2 ;;
+            *) die "backfill: unknown option $1 (see launch/eod --help)" ;;
+        esac
+    done
+    if [ "$gaps" = 1 ]; then
+        backfill_gaps "$market" "${args[@]+"${args[@]}"}"
+        return
+    fi
+    if [ ${#months[@]} = 2 ]; then
+        [[ ${months[0]} =~ ^[0-9]{6}$ && ${months[1]} =~ ^[0-9]{6}$ ]] || die "backfill: --months YYYYMM YYYYMM"
+        from="${months[0]:0:4}-${months[0]:4:2}-01"
+        to=$(date -u -d "${months[1]:0:4}-${months[1]:4:2}-01 +1 month -1 day" +%Y-%m-%d)
+    fi
+    [ -n "$from" ] && [ -n "$to" ] || die "backfill: --from D --to D, or --months YYYYMM YYYYMM, or --gaps"
+    cmd_run --market "$market" --from "$from" --to "$to" "${args[@]+"${args[@]}"}"
+}
+
+#  Refills what earlier runs recorded under state/gaps/: one backfill per
+#  recorded date range, of the codes that failed in it; a gap file whose refill completed is removed (a new one
+#  records what failed again).
+backfill_gaps() {
+    local market=$1; shift
+    local config=$ROOT/config/config.ini a prev=""
+    for a in "$@"; do [ "$prev" = --config ] && config=$a; prev=$a; done
+    [ -x "$BIN/eod-coordinator" ] || build
+    local state
+    state=$("$BIN/eod-coordinator" --config "$(private_config "$config")" --get pipeline:state_dir) || exit 2
+    local dir=$state/gaps rc=0 found=0 f
+    for f in "$dir/$market"-*.tsv; do
+        [ -f "$f" ] || continue
+        found=1
+        while IFS=$'\t' read -r from to; do
+            local codes
+            codes=$(mktemp)
+            awk -F'\t' -v a="$from" -v b="$to" '$3 == a && $4 == b { print $2 }' "$f" | sort -u >"$codes"
+            say "refilling $(wc -l <"$codes") code(s) of $market for $from..$to from $(basename "$f")"
+            local r=0
+            cmd_run --market "$market" --from "$from" --to "$to" --codes "$codes" "$@" || r=$?
+            rm -f "$codes"
+            [ "$r" -gt "$rc" ] && rc=$r
+        done < <(cut -f3,4 "$f" | sort -u)
+        [ "$rc" = 0 ] && rm -f "$f"
+    done
+    [ "$found" = 1 ] || say "no gaps recorded for $market"
+    return "$rc"
+}
