@@ -6,6 +6,7 @@
     the example file and the secrets. */
 #include "eod_config_internal.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -251,18 +252,18 @@ eod_config_set (eod_config_t *self, const char *name, const char *value, char *e
 {
     int i = eod_config_key_find (name);
     if (i < 0) {
-        snprintf (err, errlen, "unknown config key '%s'", name);
+        eod_set_error (err, errlen, "unknown config key '%s'", name);
         return -1;
     }
     char why[300];
     if (!eod_config_check_value ((size_t) i, value, why, sizeof why)) {
         const char *colon = strchr (name, ':');
-        snprintf (err, errlen, "[%.*s] %s: %s", (int) (colon - name), name, colon + 1, why);
+        eod_set_error (err, errlen, "[%.*s] %s: %s", (int) (colon - name), name, colon + 1, why);
         return -1;
     }
     char *copy = strdup (value);
     if (!copy) {
-        snprintf (err, errlen, "out of memory");
+        eod_set_error (err, errlen, "out of memory");
         return -1;
     }
     free (self->values[i]);

@@ -52,6 +52,8 @@ const eod_config_key_t eod_config_keys[] = {
     {"kis:margin_ms", INT, "5", 0, 1000, NULL, NULL, 0, "what the pacer's window adds for delays it is not told of: the link or the server taking a request in more than jitter_ms late, a fetcher's delays under 1 ms (a request that leaves its fetcher later, on a busy host, is counted from when it left)"},
     {"kis:timeout_ms", INT, "10000", 100, 600000, NULL, NULL, 0, "timeout of one API request"},
     {"kis:max_attempts", INT, "5", 1, 100, NULL, NULL, 0, "attempts per task before it is reported failed"},
+    {"kis:unknown_code_stop", INT, "10", 0, 100000, NULL, NULL, 0, "a run stops asking once this many answers in a row carried the same error code eod does not know (a key used on the wrong host fails every request so); 0: never"},
+    {"kis:max_pages", INT, "10", 1, 100, NULL, NULL, 0, "pages one task's answer may come in (overseas daily prices follow tr_cont); an answer that goes on past them fails the task"},
     {"kis:token_cache", PATH, "${state_dir}/kis_token", 0, 0, NULL, NULL, 0, "file (mode 0600) where the access token is cached with its expiry"},
     {"kis:token_refresh_s", INT, "3600", 0, 86400, NULL, NULL, 0, "issue a new token this long before the cached one expires"},
     {"kis:holiday_check", BOOL, "false", 0, 0, NULL, NULL, 0, "ask KIS chk-holiday (real host only, once a day) besides the shipped XKRX table"},

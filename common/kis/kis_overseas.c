@@ -4,8 +4,14 @@
 
     output1 holds rsym, zdiv and nrec; nrec is the number of bars to keep
     (the rows past it are dropped), and an empty nrec is how KIS says the
-    symbol is unknown on that exchange. */
+    symbol is unknown on that exchange.
+
+    The answer may come in pages: its tr_cont header is M or F while more
+    follows (D or E on the last). eod_kis_overseas_more says whether a range
+    needs the next page and from which BYMD; each page is a request of its
+    own, so the caller (the coordinator, through its fetchers) paces it. */
 #include "kis_internal.h"
+#include "eod_date.h"
 #include "eod_log.h"
 
 #include <errno.h>
@@ -13,19 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-kis_parse_overseas (long http_status, const char *body, size_t len, const char *what, eod_fields_t *output1,
-                    eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
+//  output1 and the bars of a reply the envelope accepted (kis_price_body_fn).
+static int
+s_overseas_body (const json_t *root, const char *what, eod_fields_t *output1, eod_fields_t **rows,
+                 size_t *nrows, eod_kis_reply_t *r)
 {
-    eod_kis_reply_t local;
-    if (!r)
-        r = &local;
-    kis_price_begin (r, http_status, output1, rows, nrows);
-    json_t *root = kis_load (http_status, body, len, what, r);
-    if (!root || !kis_envelope_ok (http_status, root, what, true, r))
-        goto out;
     if (kis_parse_output1 (root, what, output1))
-        goto nomem;
+        return -1;
     //  nrec is the row count (the documentation calls it 전일종가); blank
     //  means the symbol is unknown.
     size_t limit = SIZE_MAX;
@@ -33,7 +33,7 @@ kis_parse_overseas (long http_status, const char *body, size_t len, const char *
     if (nrec && kis_is_blank (nrec)) {
         r->status = EOD_KIS_UNKNOWN_SYMBOL;
         kis_set_error (r, "%s: unknown symbol (empty nrec)", what);
-        goto out;
+        return 0;
     }
     if (nrec) {
         char text[KIS_TEXT_MAX], *end;
@@ -48,14 +48,16 @@ kis_parse_overseas (long http_status, const char *body, size_t len, const char *
     size_t rejected;
     char why[KIS_WHY_MAX];
     if (kis_parse_rows (root, "output2", "xymd", limit, what, rows, nrows, &rejected, why, sizeof why))
-        goto nomem;
+        return -1;
     kis_rows_status (r, what, *nrows, rejected, why);
-    goto out;
-nomem:
-    r->status = EOD_KIS_RETRYABLE;
-    kis_set_error (r, "%s: out of memory", what);
-out:
-    return kis_price_end (r, root, rows, nrows);
+    return 0;
+}
+
+int
+kis_parse_overseas (long http_status, const char *body, size_t len, const char *what, eod_fields_t *output1,
+                    eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
+{
+    return kis_price_parse (http_status, body, len, what, output1, rows, nrows, r, s_overseas_body);
 }
 
 int
@@ -63,4 +65,26 @@ eod_kis_parse_overseas (long http_status, const char *body, size_t len, eod_fiel
                         eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
 {
     return kis_parse_overseas (http_status, body, len, KIS_TR_OVERSEAS, output1, rows, nrows, r);
+}
+
+bool
+eod_kis_overseas_more (const eod_kis_reply_t *r, const eod_fields_t *rows, size_t nrows, const char *from,
+                       char next_bymd[9])
+{
+    next_bymd[0] = '\0';
+    if (!r || r->status != EOD_KIS_OK || nrows == 0 || !from)
+        return false;
+    if (strcmp (r->tr_cont, "M") != 0 && strcmp (r->tr_cont, "F") != 0)
+        return false;
+    //  Newest first, but not trusted to be: the oldest bar is looked for.
+    const char *oldest = NULL;
+    for (size_t i = 0; i < nrows; i++) {
+        const char *d = eod_fields_get (&rows[i], "xymd");
+        if (d && kis_is_date (d) && (!oldest || strcmp (d, oldest) < 0))
+            oldest = d;
+    }
+    eod_date_t day;
+    if (!oldest || strcmp (oldest, from) <= 0 || eod_date_parse (oldest, &day))
+        return false;
+    return eod_date_format_compact (eod_date_add_days (day, -1), next_bymd, 9) != NULL;
 }

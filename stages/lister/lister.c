@@ -46,7 +46,7 @@ struct _lister_t {
     zsock_t *input;        //  PULL: JOB and END from the calendar gate
     zsock_t *coordinator;  //  PUSH: TASK, LISTED, END
     bool failed;
-    bool unreachable;
+    lister_fetch_fail_t fail;  //  the worst download failure: the exit code
     char dir[1024];        //  state_dir/lister: master zips and spools
     //  The last listing, kept until the coordinator confirms it: one draft
     //  TASK per code in a spool file and the run's chunks of sessions, from
@@ -97,25 +97,24 @@ s_on_job (lister_t *self, eod_msg_t *job)
     char path[1200];
     snprintf (path, sizeof path, "%s/%s", self->dir, S_RAW_SPOOL);
     if (!kr && !us) {
-        snprintf (err, sizeof err, "market '%s' is not listed by this lister yet", job->market);
+        eod_set_error (err, sizeof err, "market '%s' is not listed by this lister yet", job->market);
         goto failed;
     }
     if (eod_mkdirs (self->dir, 0700)) {
-        snprintf (err, sizeof err, "%s: cannot be made: %s", self->dir, strerror (errno));
+        eod_set_error (err, sizeof err, "%s: cannot be made: %s", self->dir, strerror (errno));
         goto failed;
     }
     raw = lister_spool_new (path);
     codes = lister_codes_new (width);
     drafts = raw && codes ? lister_drafts_new (job, raw, codes) : NULL;
     if (!drafts) {
-        snprintf (err, sizeof err, "the listing cannot be kept in %s (see the log)", self->dir);
+        eod_set_error (err, sizeof err, "the listing cannot be kept in %s (see the log)", self->dir);
         goto failed;
     }
     lister_sources_t src = {.stage = self->stage, .dir = self->dir, .drafts = drafts, .summary = &summary,
                             .absent = absent};
     int rc = kr ? lister_sources_kr (&src, err, sizeof err) : lister_sources_us (&src, err, sizeof err);
-    if (src.unreachable)
-        self->unreachable = true;
+    lister_fetch_note (&self->fail, src.fail);
     if (rc)
         goto failed;
     lister_drafts_destroy (&drafts);
@@ -127,7 +126,7 @@ s_on_job (lister_t *self, eod_msg_t *job)
     lister_send_tasks (self->listing, s_to_coordinator, self);
     const eod_msg_t *listed = lister_listing_make_listed (self->listing, job, &summary, absent);
     if (!listed) {
-        snprintf (err, sizeof err, "out of memory");
+        eod_set_error (err, sizeof err, "out of memory");
         goto failed;
     }
     s_to_coordinator (self, listed);
@@ -220,7 +219,11 @@ lister_run (lister_t *self)
         eod_msg_destroy (&msg);
     }
     zpoller_destroy (&poller);
-    if (self->unreachable)
+    //  A refused certificate is the configuration's (2), a server that
+    //  could not be had the outside's (3).
+    if (self->fail == LISTER_FETCH_REFUSED)
+        return 2;
+    if (self->fail == LISTER_FETCH_UNREACHABLE)
         return 3;
     return self->failed ? 4 : 0;
 }

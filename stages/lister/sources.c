@@ -76,16 +76,16 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char url[S_URL_MAX], path[1200];
         if (eod_path_format (url, sizeof url, "%s/%s", eod_config_str (cfg, "master:url"), files[i].zip)) {
-            snprintf (err, errlen, "[master] url: too long for %s", files[i].zip);
+            eod_set_error (err, errlen, "[master] url: too long for %s", files[i].zip);
             return -1;
         }
-        if (lister_fetch_file (cfg, src->dir, url, files[i].zip, path, sizeof path, &src->unreachable, err, errlen))
+        if (lister_fetch_file (cfg, src->dir, url, files[i].zip, path, sizeof path, &src->fail, err, errlen))
             return -1;
         s_collect_t c = {.kind = files[i].kind, .drafts = src->drafts};
         s_filter_from_config (cfg, &c.filter);
         eod_master_reader_t *reader = eod_master_reader_new (files[i].kind, files[i].entry, s_collect, &c);
         if (!reader) {
-            snprintf (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", files[i].entry);
+            eod_set_error (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", files[i].entry);
             return -1;
         }
         char uerr[400];
@@ -94,10 +94,10 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
         eod_master_reader_destroy (&reader);
         if (rc) {
             if (lister_drafts_failed (src->drafts))
-                snprintf (err, errlen, "%s: the listing cannot be kept in %s (see the log)", files[i].entry,
-                          src->dir);
+                eod_set_error (err, errlen, "%s: the listing cannot be kept in %s (see the log)", files[i].entry,
+                               src->dir);
             else
-                snprintf (err, errlen, "%s: %s", files[i].zip, uerr);
+                eod_set_error (err, errlen, "%s: %s", files[i].zip, uerr);
             return -1;
         }
         char text[64], key[64];
@@ -118,7 +118,7 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
                              "%s: %zu garbled record(s) skipped (see the lister's log for file:line)",
                              files[i].entry, stats.garbled);
         if (stats.records == 0) {
-            snprintf (err, errlen, "%s: no record could be read", files[i].entry);
+            eod_set_error (err, errlen, "%s: no record could be read", files[i].entry);
             return -1;
         }
     }
@@ -145,7 +145,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
                  {"us:dow30_url", US_UNIVERSE_DOW30}};
     us_universe_t *u = us_universe_new ();
     if (!u) {
-        snprintf (err, errlen, "out of memory");
+        eod_set_error (err, errlen, "out of memory");
         return -1;
     }
     int rc = -1;
@@ -153,17 +153,15 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
     for (size_t i = 0; i < 3; i++) {
         const char *url = eod_config_str (cfg, pages[i].key);
         size_t len = 0;
-        char *html = lister_download (cfg, url, &len, err, errlen);
-        if (!html) {
-            src->unreachable = true;
+        char *html = lister_download (cfg, url, &len, &src->fail, err, errlen);
+        if (!html)
             goto out;
-        }
         eod_wiki_table_t table = {0};
         char werr[300];
         int wrc = eod_wiki_constituents (html, len, url, &table, werr, sizeof werr);
         free (html);
         if (wrc) {
-            snprintf (err, errlen, "%s", werr);
+            eod_set_error (err, errlen, "%s", werr);
             goto out;
         }
         us_universe_add_index (u, pages[i].which, &table);
@@ -181,15 +179,15 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
     for (size_t i = 0; i < 3; i++) {
         char url[S_URL_MAX], name[64], path[1200];
         if (eod_path_format (url, sizeof url, "%s/%s.zip", eod_config_str (cfg, "master:url"), masters[i])) {
-            snprintf (err, errlen, "[master] url: too long for %s.zip", masters[i]);
+            eod_set_error (err, errlen, "[master] url: too long for %s.zip", masters[i]);
             goto out;
         }
         snprintf (name, sizeof name, "%s.zip", masters[i]);
-        if (lister_fetch_file (cfg, src->dir, url, name, path, sizeof path, &src->unreachable, err, errlen))
+        if (lister_fetch_file (cfg, src->dir, url, name, path, sizeof path, &src->fail, err, errlen))
             goto out;
         eod_master_reader_t *reader = eod_cod_reader_new (masters[i], s_feed_master, u);
         if (!reader) {
-            snprintf (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", masters[i]);
+            eod_set_error (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", masters[i]);
             goto out;
         }
         char uerr[400];
@@ -197,7 +195,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         eod_master_stats_t stats = *eod_master_reader_stats (reader);
         eod_master_reader_destroy (&reader);
         if (urc) {
-            snprintf (err, errlen, "%s: %s", name, uerr);
+            eod_set_error (err, errlen, "%s: %s", name, uerr);
             goto out;
         }
         eod_log_info ("%s: %zu records, %zu garbled", masters[i], stats.records, stats.garbled);
@@ -230,7 +228,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         eod_fields_set (&t->meta, "GICS Sub-Industry", in->sub_industry);
         eod_fields_set (&t->meta, "Company", in->company);
         if (lister_drafts_add (src->drafts) < 0) {
-            snprintf (err, errlen, "%s: the listing cannot be kept in %s (see the log)", in->symbol, src->dir);
+            eod_set_error (err, errlen, "%s: the listing cannot be kept in %s (see the log)", in->symbol, src->dir);
             goto out;
         }
     }

@@ -2,7 +2,6 @@
 #include "finish.h"
 #include "eod_grammar.h"
 #include "eod_log.h"
-#include "eod_s3.h"
 #include "eod_util.h"
 #include "eod_zmq.h"
 
