@@ -113,7 +113,9 @@ eod_msg_dup (const eod_msg_t *src)
     char err[128];
     if (eod_msg_encode (src, &data, &len, err, sizeof err))
         return NULL;
-    eod_msg_t *copy = eod_msg_decode (data, len, err, sizeof err);
+    //  A copy is what the stage has, checked or not: it was checked when it
+    //  came in, or the stage made it.
+    eod_msg_t *copy = eod_proto_decode (data, len, EOD_PROTO_VERSION, false, err, sizeof err);
     free (data);
     return copy;
 }
@@ -180,6 +182,57 @@ eod_msg_route_ok (eod_msg_type_t type, const char *from, const char *to, const c
     return false;
 }
 
+//  True when field f of type t is the first of the table with its name and
+//  grammar (a list is named with its type: lists differ from type to type).
+static bool
+s_first_of_its_name (int t, const eod_proto_field_t *f)
+{
+    for (int u = EOD_MSG_INVALID + 1; u <= t; u++)
+        for (const eod_proto_field_t *g = eod_proto_types[u].fields; g->name && g != f; g++)
+            if (g->kind == f->kind && g->grammar == f->grammar && strcmp (g->name, f->name) == 0
+                && (f->kind != EOD_K_LIST || u == t))
+                return false;
+    return true;
+}
+
+//  True when the first field of the table named like f has another grammar:
+//  f is then written with its type.
+static bool
+s_grammar_differs (const eod_proto_field_t *f)
+{
+    for (int u = EOD_MSG_INVALID + 1; u < EOD_MSG_TYPES; u++)
+        for (const eod_proto_field_t *g = eod_proto_types[u].fields; g->name; g++)
+            if (strcmp (g->name, f->name) == 0)
+                return g->grammar != f->grammar;
+    return false;
+}
+
+//  The grammar of every string and list field (eod_grammar.h).
+static void
+s_write_grammars (FILE *out)
+{
+    fprintf (out, "\n| grammar | what it takes | string fields (lists: each entry) |\n|---|---|---|\n");
+    for (int g = 0; g < EOD_G_COUNT; g++) {
+        bool any = false;
+        for (int t = EOD_MSG_INVALID + 1; t < EOD_MSG_TYPES; t++)
+            for (const eod_proto_field_t *f = eod_proto_types[t].fields; f->name; f++) {
+                if ((f->kind != EOD_K_STR && f->kind != EOD_K_LIST) || (int) f->grammar != g
+                    || !s_first_of_its_name (t, f))
+                    continue;
+                if (!any)
+                    fprintf (out, "| %s | %s | ", eod_grammar_name ((eod_grammar_t) g),
+                             eod_grammar_about ((eod_grammar_t) g));
+                if (f->kind == EOD_K_LIST || s_grammar_differs (f))
+                    fprintf (out, "%s%s `%s`", any ? ", " : "", eod_proto_types[t].name, f->name);
+                else
+                    fprintf (out, "%s`%s`", any ? ", " : "", f->name);
+                any = true;
+            }
+        if (any)
+            fprintf (out, " |\n");
+    }
+}
+
 void
 eod_proto_write_markdown (FILE *out)
 {
@@ -197,4 +250,5 @@ eod_proto_write_markdown (FILE *out)
             fprintf (out, "—");
         fprintf (out, " | %s |\n", type->stored ? type->stored : "—");
     }
+    s_write_grammars (out);
 }

@@ -15,7 +15,11 @@
     bytes left before msgpack-c sees them (msgpack-c pre-allocates from
     declared counts), then wrong version, unknown type, missing or mistyped
     fields, oversize strings and trailing bytes are errors with a message,
-    never a crash.
+    never a crash. Then every field is checked against its grammar
+    (eod_grammar.h: ids, markets, codes per market, real dates, paths, S3
+    keys, MD5s, URLs; UTF-8 for all text) and date_from is not after
+    date_to: a frame that fails is refused with an error naming the field,
+    so no stage ever builds a path, key or URL from an unchecked value.
 
     Journals and ledgers hold the same encoded messages. Version 1 (eod 0.1
     before typed requests) stored the types that version 2 still has with
@@ -168,20 +172,30 @@ int eod_msg_add_list (eod_msg_t *self, const char *entry);
 //  is missing: err says which).
 int eod_msg_encode (const eod_msg_t *self, char **data, size_t *len, char *err, size_t errlen);
 
-//  Decodes one frame strictly. Returns a new message, or NULL with the reason
-//  in err (the caller logs it with where the frame came from).
+//  Decodes one frame strictly, grammars included (eod_msg_check). Returns a
+//  new message, or NULL with the reason in err, which names the field (the
+//  caller logs it with where the frame came from).
 eod_msg_t *eod_msg_decode (const void *data, size_t len, char *err, size_t errlen);
 
 //  Decodes one journal or ledger record: like eod_msg_decode, and also a
 //  record of an earlier version down to EOD_PROTO_VERSION_STORED_MIN, whose
 //  types and fields this version reads the same; msg->version says which.
-//  Any other version is refused with err naming it.
+//  Any other version is refused with err naming it. The grammars are not
+//  checked again: a record is what the stage took in (checked then) or made
+//  itself, and a version-1 uploader journal kept a path in an ACK's task_id.
 eod_msg_t *eod_msg_decode_stored (const void *data, size_t len, char *err, size_t errlen);
 
 //  The protocol version a well-formed frame declares ("v"), or -1 when it
 //  declares none or is not a msgpack map: what to tell a reader of a journal
 //  that eod_msg_decode_stored refused.
 int eod_msg_frame_version (const void *data, size_t len);
+
+//  Checks every field of self against its grammar in the message table and
+//  the rules between fields (a code of the message's market, a task id of
+//  its market and code, date_from not after date_to). 0, or -1 with err
+//  naming the type and field ("TASK: field 'run_id' (id) holds '/'"); the
+//  reason never quotes the value.
+int eod_msg_check (const eod_msg_t *self, char *err, size_t errlen);
 
 //  Deep copy. NULL on no memory.
 eod_msg_t *eod_msg_dup (const eod_msg_t *self);

@@ -310,9 +310,8 @@ s_decode_field (eod_msg_t *self, const eod_proto_field_t *f, const msgpack_objec
     return -1;
 }
 
-//  Decodes one frame of a version from min_version to EOD_PROTO_VERSION.
-static eod_msg_t *
-s_decode (const void *data, size_t len, int min_version, char *err, size_t errlen)
+eod_msg_t *
+eod_proto_decode (const void *data, size_t len, int min_version, bool check, char *err, size_t errlen)
 {
     eod_msg_t *self = NULL;
     msgpack_unpacked result;
@@ -425,6 +424,8 @@ s_decode (const void *data, size_t len, int min_version, char *err, size_t errle
             snprintf (err, errlen, "%s: required field '%s' is missing", tname, table[k].name);
             goto fail;
         }
+    if (check && eod_msg_check (self, err, errlen))
+        goto fail;
     msgpack_unpacked_destroy (&result);
     return self;
 fail:
@@ -436,13 +437,13 @@ fail:
 eod_msg_t *
 eod_msg_decode (const void *data, size_t len, char *err, size_t errlen)
 {
-    return s_decode (data, len, EOD_PROTO_VERSION, err, errlen);
+    return eod_proto_decode (data, len, EOD_PROTO_VERSION, true, err, errlen);
 }
 
 eod_msg_t *
 eod_msg_decode_stored (const void *data, size_t len, char *err, size_t errlen)
 {
-    return s_decode (data, len, EOD_PROTO_VERSION_STORED_MIN, err, errlen);
+    return eod_proto_decode (data, len, EOD_PROTO_VERSION_STORED_MIN, false, err, errlen);
 }
 
 int

@@ -4,6 +4,7 @@
 #ifndef EOD_PROTO_INTERNAL_H
 #define EOD_PROTO_INTERNAL_H
 
+#include "eod_grammar.h"
 #include "eod_proto.h"
 
 #include <stdbool.h>
@@ -17,6 +18,7 @@ typedef struct {
     size_t offset;           //  into eod_msg_t
     bool required;
     bool secret;             //  never written to a trace, a log or JSON
+    eod_grammar_t grammar;   //  a string's, or each entry of a list's (maps: text)
 } eod_proto_field_t;
 
 //  One link a type travels: sender stage, receiver stage ("*" for every
@@ -50,6 +52,10 @@ extern const size_t eod_proto_nstrings;
 #define EOD_PROTO_STR(msg, off) ((char **) ((char *) (msg) + (off)))
 #define EOD_PROTO_INT(msg, off) ((int64_t *) ((char *) (msg) + (off)))
 #define EOD_PROTO_FIELDS(msg, off) ((eod_fields_t *) ((char *) (msg) + (off)))
+
+//  Decodes one frame of a version from min_version to EOD_PROTO_VERSION;
+//  with check, the fields' grammars too (eod_msg_check).
+eod_msg_t *eod_proto_decode (const void *data, size_t len, int min_version, bool check, char *err, size_t errlen);
 
 //  True when the field is present in self (and so encoded).
 bool eod_proto_present (const eod_msg_t *self, const eod_proto_field_t *f);

@@ -24,60 +24,80 @@
 #define REQ true, false
 #define OPT false, false
 #define SECRET true, true
-#define S_END {NULL, EOD_K_STR, 0, false, false}
+#define S_END {NULL, EOD_K_STR, 0, false, false, EOD_G_TEXT}
+
+//  The grammar of each string (eod_grammar.h): what reaches a path, an S3
+//  key or a URL is checked by the decoder before any stage sees it; free
+//  text is valid UTF-8 at least.
+#define ID EOD_G_ID
+#define TASK_ID EOD_G_TASK_ID
+#define MARKET EOD_G_MARKET
+#define MODE EOD_G_MODE
+#define CODE EOD_G_CODE
+#define DATE EOD_G_DATE
+#define WORD EOD_G_WORD
+#define LINE EOD_G_LINE
+#define TEXT EOD_G_TEXT
 
 static const eod_proto_field_t s_job[] = {
-    {S_ (run_id), REQ}, {S_ (market), REQ}, {S_ (mode), REQ}, {S_ (date_from), REQ},
-    {S_ (date_to), REQ}, {F_ (meta), OPT}, S_END};
+    {S_ (run_id), REQ, ID}, {S_ (market), REQ, MARKET}, {S_ (mode), REQ, MODE}, {S_ (date_from), REQ, DATE},
+    {S_ (date_to), REQ, DATE}, {F_ (meta), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_task[] = {
-    {S_ (run_id), REQ}, {S_ (task_id), REQ}, {S_ (market), REQ}, {S_ (mode), REQ},
-    {S_ (code), REQ}, {S_ (exchange), OPT}, {S_ (name), OPT}, {S_ (date_from), REQ},
-    {S_ (date_to), REQ}, {S_ (key_id), OPT}, {I_ (attempt), OPT}, {F_ (meta), OPT}, S_END};
+    {S_ (run_id), REQ, ID}, {S_ (task_id), REQ, TASK_ID}, {S_ (market), REQ, MARKET}, {S_ (mode), REQ, MODE},
+    {S_ (code), REQ, CODE}, {S_ (exchange), OPT, LINE}, {S_ (name), OPT, TEXT}, {S_ (date_from), REQ, DATE},
+    {S_ (date_to), REQ, DATE}, {S_ (key_id), OPT, ID}, {I_ (attempt), OPT, TEXT}, {F_ (meta), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_listed[] = {
-    {S_ (run_id), REQ}, {S_ (market), REQ}, {S_ (mode), REQ}, {S_ (date_from), REQ},
-    {S_ (date_to), REQ}, {I_ (count), REQ}, {F_ (meta), OPT}, {LIST_, OPT}, S_END};
-static const eod_proto_field_t s_ready[] = {{S_ (worker), REQ}, {I_ (count), OPT}, {I_ (sent_us), OPT}, S_END};
+    {S_ (run_id), REQ, ID}, {S_ (market), REQ, MARKET}, {S_ (mode), REQ, MODE}, {S_ (date_from), REQ, DATE},
+    {S_ (date_to), REQ, DATE}, {I_ (count), REQ, TEXT}, {F_ (meta), OPT, TEXT}, {LIST_, OPT, TEXT}, S_END};
+static const eod_proto_field_t s_ready[] = {
+    {S_ (worker), REQ, LINE}, {I_ (count), OPT, TEXT}, {I_ (sent_us), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_heartbeat[] = {
-    {S_ (worker), REQ}, {I_ (count), OPT}, {I_ (sent_us), OPT}, S_END};
+    {S_ (worker), REQ, LINE}, {I_ (count), OPT, TEXT}, {I_ (sent_us), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_result[] = {
-    {S_ (run_id), REQ}, {S_ (task_id), REQ}, {S_ (market), REQ}, {S_ (code), REQ},
-    {S_ (status), REQ}, {S_ (mode), OPT}, {S_ (date_from), OPT}, {S_ (date_to), OPT},
-    {S_ (error), OPT}, {S_ (msg_cd), OPT}, {I_ (attempt), OPT}, {I_ (requests), OPT},
-    {I_ (count), OPT}, {I_ (sent_us), OPT}, {ROWS_, OPT}, {F_ (snapshot), OPT}, {F_ (meta), OPT}, S_END};
-static const eod_proto_field_t s_ack[] = {{S_ (run_id), REQ}, {S_ (task_id), REQ}, {LIST_, OPT}, S_END};
+    {S_ (run_id), REQ, ID}, {S_ (task_id), REQ, TASK_ID}, {S_ (market), REQ, MARKET}, {S_ (code), REQ, CODE},
+    {S_ (status), REQ, WORD}, {S_ (mode), OPT, MODE}, {S_ (date_from), OPT, DATE}, {S_ (date_to), OPT, DATE},
+    {S_ (error), OPT, TEXT}, {S_ (msg_cd), OPT, LINE}, {I_ (attempt), OPT, TEXT}, {I_ (requests), OPT, TEXT},
+    {I_ (count), OPT, TEXT}, {I_ (sent_us), OPT, TEXT}, {ROWS_, OPT, TEXT}, {F_ (snapshot), OPT, TEXT},
+    {F_ (meta), OPT, TEXT}, S_END};
+static const eod_proto_field_t s_ack[] = {
+    {S_ (run_id), REQ, ID}, {S_ (task_id), REQ, TASK_ID}, {LIST_, OPT, TASK_ID}, S_END};
 static const eod_proto_field_t s_run_done[] = {
-    {S_ (run_id), REQ}, {S_ (market), REQ}, {S_ (mode), REQ}, {S_ (date_from), REQ},
-    {S_ (date_to), REQ}, {I_ (count), REQ}, {I_ (ok), REQ}, {I_ (nodata), REQ},
-    {I_ (unknown), REQ}, {I_ (failed), REQ}, {I_ (requests), OPT}, {I_ (rate_limited), OPT},
-    {I_ (retries), OPT}, {I_ (duration_ms), OPT}, {LIST_, OPT}, {F_ (meta), OPT}, S_END};
+    {S_ (run_id), REQ, ID}, {S_ (market), REQ, MARKET}, {S_ (mode), REQ, MODE}, {S_ (date_from), REQ, DATE},
+    {S_ (date_to), REQ, DATE}, {I_ (count), REQ, TEXT}, {I_ (ok), REQ, TEXT}, {I_ (nodata), REQ, TEXT},
+    {I_ (unknown), REQ, TEXT}, {I_ (failed), REQ, TEXT}, {I_ (requests), OPT, TEXT},
+    {I_ (rate_limited), OPT, TEXT}, {I_ (retries), OPT, TEXT}, {I_ (duration_ms), OPT, TEXT}, {LIST_, OPT, TEXT},
+    {F_ (meta), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_file[] = {
-    {S_ (run_id), REQ}, {S_ (market), REQ}, {S_ (date_from), REQ}, {S_ (path), REQ},
-    {S_ (key), REQ}, {S_ (md5), REQ}, {I_ (count), REQ}, S_END};
+    {S_ (run_id), REQ, ID}, {S_ (market), REQ, MARKET}, {S_ (date_from), REQ, DATE},
+    {S_ (path), REQ, EOD_G_PATH}, {S_ (key), REQ, EOD_G_KEY}, {S_ (md5), REQ, EOD_G_MD5},
+    {I_ (count), REQ, TEXT}, S_END};
 static const eod_proto_field_t s_event[] = {
-    {S_ (level), REQ}, {S_ (stage), REQ}, {S_ (text), REQ}, {S_ (run_id), OPT},
-    {S_ (market), OPT}, {S_ (date_from), OPT}, {F_ (fields), OPT}, S_END};
+    {S_ (level), REQ, WORD}, {S_ (stage), REQ, WORD}, {S_ (text), REQ, TEXT}, {S_ (run_id), OPT, ID},
+    {S_ (market), OPT, MARKET}, {S_ (date_from), OPT, DATE}, {F_ (fields), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_end[] = {
-    {S_ (stage), REQ}, {S_ (run_id), OPT}, {S_ (status), OPT}, {S_ (market), OPT},
-    {S_ (mode), OPT}, {S_ (date_from), OPT}, {S_ (date_to), OPT}, {S_ (error), OPT},
-    {F_ (meta), OPT}, {LIST_, OPT}, S_END};
+    {S_ (stage), REQ, WORD}, {S_ (run_id), OPT, ID}, {S_ (status), OPT, WORD}, {S_ (market), OPT, MARKET},
+    {S_ (mode), OPT, MODE}, {S_ (date_from), OPT, DATE}, {S_ (date_to), OPT, DATE}, {S_ (error), OPT, TEXT},
+    {F_ (meta), OPT, TEXT}, {LIST_, OPT, TEXT}, S_END};
 static const eod_proto_field_t s_creds[] = {
-    {S_ (key_id), REQ}, {S_ (app_key), SECRET}, {S_ (app_secret), SECRET}, {S_ (token), SECRET},
-    {I_ (expires), REQ}, {S_ (base_url), OPT}, {I_ (count), OPT}, S_END};
+    {S_ (key_id), REQ, ID}, {S_ (app_key), SECRET, EOD_G_TOKEN}, {S_ (app_secret), SECRET, EOD_G_TOKEN},
+    {S_ (token), SECRET, EOD_G_TOKEN}, {I_ (expires), REQ, TEXT}, {S_ (base_url), OPT, EOD_G_URL},
+    {I_ (count), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_holiday_ask[] = {
-    {S_ (market), REQ}, {S_ (date_from), REQ}, {S_ (date_to), REQ}, S_END};
+    {S_ (market), REQ, MARKET}, {S_ (date_from), REQ, DATE}, {S_ (date_to), REQ, DATE}, S_END};
 static const eod_proto_field_t s_holidays[] = {
-    {S_ (status), REQ}, {S_ (error), OPT}, {F_ (days), OPT}, S_END};
-static const eod_proto_field_t s_listing_ask[] = {{S_ (run_id), REQ}, {S_ (market), REQ}, S_END};
+    {S_ (status), REQ, WORD}, {S_ (error), OPT, TEXT}, {F_ (days), OPT, TEXT}, S_END};
+static const eod_proto_field_t s_listing_ask[] = {{S_ (run_id), REQ, ID}, {S_ (market), REQ, MARKET}, S_END};
 static const eod_proto_field_t s_listing[] = {
-    {S_ (run_id), REQ}, {I_ (count), REQ}, {I_ (listed), REQ}, {I_ (ended), REQ}, S_END};
-static const eod_proto_field_t s_refused[] = {{S_ (error), REQ}, S_END};
+    {S_ (run_id), REQ, ID}, {I_ (count), REQ, TEXT}, {I_ (listed), REQ, TEXT}, {I_ (ended), REQ, TEXT}, S_END};
+static const eod_proto_field_t s_refused[] = {{S_ (error), REQ, TEXT}, S_END};
 static const eod_proto_field_t s_reconcile[] = {
-    {S_ (run_id), REQ}, {S_ (market), REQ}, {S_ (mode), REQ}, {S_ (date_from), REQ},
-    {S_ (date_to), REQ}, S_END};
-static const eod_proto_field_t s_file_ack[] = {{S_ (run_id), REQ}, {S_ (path), REQ}, S_END};
-static const eod_proto_field_t s_end_ack[] = {{S_ (run_id), REQ}, S_END};
-static const eod_proto_field_t s_stats[] = {{S_ (stage), REQ}, {F_ (fields), REQ}, S_END};
-static const eod_proto_field_t s_uploaded[] = {{S_ (path), REQ}, {S_ (md5), REQ}, S_END};
+    {S_ (run_id), REQ, ID}, {S_ (market), REQ, MARKET}, {S_ (mode), REQ, MODE}, {S_ (date_from), REQ, DATE},
+    {S_ (date_to), REQ, DATE}, S_END};
+static const eod_proto_field_t s_file_ack[] = {{S_ (run_id), REQ, ID}, {S_ (path), REQ, EOD_G_PATH}, S_END};
+//  An END without a run id (a closed day's) is acknowledged with an empty one.
+static const eod_proto_field_t s_end_ack[] = {{S_ (run_id), REQ, EOD_G_ID_OR_NONE}, S_END};
+static const eod_proto_field_t s_stats[] = {{S_ (stage), REQ, WORD}, {F_ (fields), REQ, TEXT}, S_END};
+static const eod_proto_field_t s_uploaded[] = {{S_ (path), REQ, EOD_G_PATH}, {S_ (md5), REQ, EOD_G_MD5}, S_END};
 
 //  Sender, receiver, endpoint.
 #define R_(from, to, endpoint) {from, to, endpoint}

@@ -32,11 +32,11 @@ const char *eod_main_config_env (void);
 
 //  Parses argv. Returns -1 to go on, or an exit code to return at once (help,
 //  version: 0; usage error: 2). The config defaults to $EOD_CONFIG.
+//  --check-config is answered here, before the stage makes anything: the
+//  config is loaded strictly (unknown sections and keys are errors), every
+//  error is printed ("FILE:LINE: [section] key: why"), and the exit code is
+//  0 or 2; with --get the value is printed instead of "config OK".
 int eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod_main_opts_t *opts);
-
-//  For --check-config: says the config is valid, destroys the stage, returns 0.
-//  With --get it prints that value instead (2 for an unknown key).
-int eod_main_config_ok (eod_stage_t **stage_p, const eod_main_opts_t *opts);
 
 //  The stage's run ended with exit code rc: from here on SIGINT and SIGTERM end
 //  the process at once with rc. czmq's shutdown at exit puts the default

@@ -379,3 +379,17 @@ eod_monotonic_us (void)
     clock_gettime (CLOCK_MONOTONIC, &ts);
     return (int64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
+
+int
+eod_path_format (char *out, size_t size, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    int n = vsnprintf (out, size, format, args);
+    va_end (args);
+    if (n >= 0 && (size_t) n < size)
+        return 0;
+    if (size)
+        out[0] = '\0';
+    return -1;
+}

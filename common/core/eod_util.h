@@ -27,6 +27,11 @@ void eod_vset_error (char *err, size_t errlen, const char *format, va_list args)
 int eod_mkdirs_for (const char *path);
 int eod_mkdirs (const char *dir, int mode);
 
+//  Writes a path (or key, or URL) into out as printf would: 0, or -1 when it
+//  does not fit (out is then "", never a cut path that names something
+//  else).
+int eod_path_format (char *out, size_t size, const char *format, ...) __attribute__ ((format (printf, 3, 4)));
+
 //  Hex SHA-256 of text, first 32 hex digits: a fingerprint that identifies a
 //  secret without revealing it.
 void eod_fingerprint (const char *text, char out[33]);

@@ -14,6 +14,7 @@
 
 #define EOD_ZMQ_EVENT_HWM 100     //  events are best effort: drop rather than block
 #define S_ENDPOINT_PREFIX "endpoints:"
+#define S_CONFIG_ERR_MAX 8192     //  the errors of a config, one a line
 
 int64_t
 eod_clock_ms (void)
@@ -31,10 +32,14 @@ eod_stage_new (const char *name, const char *config_path)
     //  interrupting us on the first Ctrl-C in the middle of a send.
     zsys_init ();
     zsys_set_logstream (NULL);
-    char err[1024];
+    char err[S_CONFIG_ERR_MAX];
     eod_config_t *config = eod_config_load (config_path, err, sizeof err);
     if (!config) {
-        eod_log_error ("config: %s", err);
+        //  One log line per error.
+        for (char *line = err, *end; *line; line = *end ? end + 1 : end) {
+            end = line + strcspn (line, "\n");
+            eod_log_error ("config: %.*s", (int) (end - line), line);
+        }
         return NULL;
     }
     eod_config_register_secrets (config);
@@ -408,8 +413,9 @@ s_event_send (eod_stage_t *self, const char *level, const char *run_id, const ch
     eod_msg_set (&msg->level, level);
     eod_msg_set (&msg->stage, self->name);
     eod_msg_set (&msg->text, text);
-    eod_msg_set (&msg->run_id, run_id);
-    eod_msg_set (&msg->market, market);
+    //  "" is no run or market yet (a stage between runs): left out.
+    eod_msg_set (&msg->run_id, run_id && *run_id ? run_id : NULL);
+    eod_msg_set (&msg->market, market && *market ? market : NULL);
     if (incident)
         eod_fields_set (&msg->fields, "kind", "incident");
     eod_stage_send (self, self->events, NULL, msg);

@@ -9,6 +9,7 @@
     that the generic wrapper does not expose; the global init is shared. */
 #include "eod_s3.h"
 
+#include "eod_grammar.h"
 #include "eod_http.h"
 #include "eod_log.h"
 #include "eod_util.h"
@@ -483,6 +484,13 @@ s_request (const eod_s3_config_t *cfg, const s_op_t *op, s_response_t *resp,
     eod_log_secret (cfg->secret_key);
     if (cfg->session_token)
         eod_log_secret (cfg->session_token);
+    //  '.' and '..' segments go to the URL unencoded (RFC 3986 keeps them)
+    //  and curl collapses them: "../x" would reach another bucket.
+    char why [128];
+    if (!eod_grammar_ok (EOD_G_KEY, op->key, why, sizeof why)) {
+        eod_set_error (err, errlen, "s3 key refused: it %s", why);
+        goto out;
+    }
     if (!*op->key || strlen (op->key) > EOD_S3_KEY_MAX
     ||  eod_s3_encode_key (op->key, encoded, sizeof encoded) != 0) {
         eod_set_error (err, errlen, "s3 key empty or longer than %d bytes", EOD_S3_KEY_MAX);

@@ -334,8 +334,6 @@ main (int argc, char **argv)
     eod_stage_t *stage = eod_stage_new ("calendar", opts.config);
     if (!stage)
         return 2;
-    if (opts.check_config)
-        return eod_main_config_ok (&stage, &opts);
     char dir[1024];
     eod_config_path_value (stage->config, "pipeline:calendar_dir", dir, sizeof dir);
     eod_cal_t *cal = eod_cal_new (dir);

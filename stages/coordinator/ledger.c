@@ -1,5 +1,6 @@
 /*  coordinator ledger — see ledger.h. */
 #include "ledger.h"
+#include "eod_grammar.h"
 #include "eod_journal.h"
 #include "eod_log.h"
 #include "eod_util.h"
@@ -32,6 +33,13 @@ typedef struct {
 char *
 coordinator_ledger_path (const char *dir, const char *run_id)
 {
+    //  The decoder took only run ids of this grammar; a file name is made
+    //  of nothing else (no '/', never '.' or '..').
+    char why[128];
+    if (!eod_grammar_ok (EOD_G_ID, run_id, why, sizeof why)) {
+        eod_log_error ("%s: a run id that %s has no ledger", dir, why);
+        return NULL;
+    }
     size_t n = strlen (dir) + strlen (run_id) + sizeof "/" S_SUFFIX;
     char *path = malloc (n);
     if (path)
@@ -163,8 +171,13 @@ coordinator_ledger_write_gaps (const char *state_dir, const char *market, const 
 {
     if (len == 0)
         return 0;
-    char path[S_PATH_MAX];
-    snprintf (path, sizeof path, "%s/gaps/%s-%s.tsv", state_dir, market, run_id);
+    char path[S_PATH_MAX], why[128] = "";
+    if (!eod_grammar_ok (EOD_G_MARKET, market, why, sizeof why) || !eod_grammar_ok (EOD_G_ID, run_id, why, sizeof why)
+        || eod_path_format (path, sizeof path, "%s/gaps/%s-%s.tsv", state_dir, market, run_id)) {
+        eod_log_error ("%s: no gaps file for run %.64s of %.8s: %s", state_dir, run_id, market,
+                       *why ? why : "the path is too long");
+        return -1;
+    }
     if (eod_mkdirs_for (path) || eod_write_file_atomic (path, text, len, 0600)) {
         eod_log_error ("%s: cannot record the gaps", path);
         return -1;

@@ -35,7 +35,7 @@ typedef struct _coordinator_ledger_t coordinator_ledger_t;
 typedef int (coordinator_ledger_fn) (eod_msg_t **msg_p, int64_t offset, void *arg);
 
 //  The path of run_id's ledger in dir, malloc'd (the caller frees), or NULL
-//  when out of memory.
+//  when run_id is not an id (eod_grammar EOD_G_ID: logged) or out of memory.
 char *coordinator_ledger_path (const char *dir, const char *run_id);
 
 //  Opens (creating it, mode 0600) the ledger of run_id in dir, replaying

@@ -1,5 +1,6 @@
 /*  coordinator tokens — see tokens.h. */
 #include "tokens.h"
+#include "eod_grammar.h"
 #include "eod_log.h"
 #include "eod_util.h"
 
@@ -123,17 +124,26 @@ coordinator_key_due (const coordinator_key_t *key)
     return key->paused_until_ms * 1000 > due ? key->paused_until_ms * 1000 : due;
 }
 
-static void
+//  The cache file of a key: the key's section name (an id, as the config
+//  loader checked it) after the base. 0, or -1 (logged).
+static int
 s_cache_path (coordinator_tokens_t *self, coordinator_key_t *key, char *out, size_t outsize)
 {
-    snprintf (out, outsize, "%s.%s", self->cache_base, key->id);
+    if (!eod_grammar_ok (EOD_G_ID, key->id, NULL, 0)
+        || eod_path_format (out, outsize, "%s.%s", self->cache_base, key->id)) {
+        eod_log_error ("%s: no token cache for app key %.64s (not an id, or the path is too long)", self->cache_base,
+                       key->id);
+        return -1;
+    }
+    return 0;
 }
 
 void
 coordinator_tokens_load (coordinator_tokens_t *self, coordinator_key_t *key)
 {
     char path[S_PATH_MAX];
-    s_cache_path (self, key, path, sizeof path);
+    if (s_cache_path (self, key, path, sizeof path))
+        return;
     struct stat st;
     if (stat (path, &st))
         return;
@@ -175,7 +185,8 @@ static void
 s_token_save (coordinator_tokens_t *self, coordinator_key_t *key)
 {
     char path[S_PATH_MAX], tmp[S_PATH_MAX + 100], fp[33];
-    s_cache_path (self, key, path, sizeof path);
+    if (s_cache_path (self, key, path, sizeof path))
+        return;
     snprintf (tmp, sizeof tmp, "%s.tmp", path);
     eod_mkdirs_for (path);
     eod_fingerprint (key->app_key, fp);

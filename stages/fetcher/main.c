@@ -17,8 +17,6 @@ main (int argc, char **argv)
     eod_stage_t *stage = eod_stage_new ("fetcher", opts.config);
     if (!stage)
         return 2;
-    if (opts.check_config)
-        return eod_main_config_ok (&stage, &opts);
     //  A fetcher of this machine's pipeline reports its incidents (a restart)
     //  to the notifier; one on another host (--connect) has no route to it.
     if (!opts.connect)

@@ -1,5 +1,6 @@
 /*  lister drafts — selected instruments to the raw spool (see drafts.h). */
 #include "drafts.h"
+#include "eod_grammar.h"
 #include "eod_log.h"
 
 #include <stdlib.h>
@@ -60,6 +61,13 @@ int
 lister_drafts_add (lister_drafts_t *self)
 {
     eod_msg_t *t = self->draft;
+    //  The coordinator refuses a TASK whose code is not one of its market's
+    //  (eod_grammar.h): such a code is not listed at all.
+    char why[128];
+    if (!t->code || !eod_grammar_code_ok (t->market, t->code, why, sizeof why)) {
+        eod_log_warn ("%s: a %s code that %s: not listed", lister_spool_path (self->spool), t->market, why);
+        return 1;
+    }
     eod_msg_set (&t->task_id, t->code);
     if (lister_codes_add (self->codes, t->code)) {
         eod_log_error ("%s: code '%s' cannot be kept (too long or out of memory)",

@@ -32,7 +32,9 @@ eod_msg_t *lister_drafts_next (lister_drafts_t *self);
 
 //  Keeps the draft filled since lister_drafts_next: spooled, its code added
 //  to the codes (its task id is its code until the listing names it).
-//  Returns 0, or -1 (logged) when it cannot be spooled or its code kept.
+//  Returns 0; 1 (logged) when its code is not a code of the job's market
+//  (eod_grammar_code_ok), which is not listed; -1 (logged) when it cannot be
+//  spooled or its code kept.
 int lister_drafts_add (lister_drafts_t *self);
 
 //  True once a draft could not be kept.

@@ -98,7 +98,10 @@ lister_download_file (const eod_config_t *cfg, const char *url, const char *path
     //  Straight to disk as it arrives: the zip is never in memory.
     int rc = -1;
     char part[1100];
-    snprintf (part, sizeof part, "%s.part", path);
+    if (eod_path_format (part, sizeof part, "%s.part", path)) {
+        eod_set_error (err, errlen, "%s: the path is too long", path);
+        return -1;
+    }
     int fd = open (part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     FILE *sink = fd >= 0 ? fdopen (fd, "wb") : NULL;
     if (!sink) {
@@ -133,7 +136,10 @@ int
 lister_fetch_file (const eod_config_t *cfg, const char *dir, const char *url, const char *name, char *path,
                    size_t pathsize, lister_fetch_fail_t *fail, char *err, size_t errlen)
 {
-    snprintf (path, pathsize, "%s/%s", dir, name);
+    if (eod_path_format (path, pathsize, "%s/%s", dir, name)) {
+        eod_set_error (err, errlen, "%s: the path of %s is too long", dir, name);
+        return -1;
+    }
     lister_fetch_fail_t why = LISTER_FETCH_OK;
     int rc = lister_download_file (cfg, url, path, &why, err, errlen);
     lister_fetch_note (fail, why);

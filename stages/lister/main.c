@@ -52,8 +52,6 @@ main (int argc, char **argv)
     eod_stage_t *stage = eod_stage_new ("lister", opts.config);
     if (!stage)
         return 2;
-    if (opts.check_config)
-        return eod_main_config_ok (&stage, &opts);
     eod_stage_connect_events (stage);
     lister_t *lister = lister_new (stage, opts.once);
     if (!lister) {

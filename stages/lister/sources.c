@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define S_URL_MAX 2100   //  [master] url (at most 2048) and a file name
+
 //  ---------------------------------------------------------------- KR
 
 typedef struct {
@@ -40,9 +42,11 @@ s_collect (const eod_master_record_t *rec, void *arg)
     eod_fields_set (&t->meta, "operating_profit", rec->operating_profit);
     eod_fields_set (&t->meta, "net_income", rec->net_income);
     eod_fields_set (&t->meta, "roe", rec->roe);
-    if (lister_drafts_add (c->drafts))
+    int rc = lister_drafts_add (c->drafts);
+    if (rc < 0)
         return -1;
-    c->selected++;
+    if (rc == 0)
+        c->selected++;
     return 0;
 }
 
@@ -70,8 +74,11 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
                  {EOD_MASTER_KOSDAQ, "kosdaq_code.mst.zip", "kosdaq_code.mst"}};
     const eod_config_t *cfg = src->stage->config;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char url[1024], path[1200];
-        snprintf (url, sizeof url, "%s/%s", eod_config_str (cfg, "master:url"), files[i].zip);
+        char url[S_URL_MAX], path[1200];
+        if (eod_path_format (url, sizeof url, "%s/%s", eod_config_str (cfg, "master:url"), files[i].zip)) {
+            eod_set_error (err, errlen, "[master] url: too long for %s", files[i].zip);
+            return -1;
+        }
         if (lister_fetch_file (cfg, src->dir, url, files[i].zip, path, sizeof path, &src->fail, err, errlen))
             return -1;
         s_collect_t c = {.kind = files[i].kind, .drafts = src->drafts};
@@ -170,8 +177,11 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         goto out;
     static const char *const masters[] = {"nasmst.cod", "nysmst.cod", "amsmst.cod"};
     for (size_t i = 0; i < 3; i++) {
-        char url[1024], name[64], path[1200];
-        snprintf (url, sizeof url, "%s/%s.zip", eod_config_str (cfg, "master:url"), masters[i]);
+        char url[S_URL_MAX], name[64], path[1200];
+        if (eod_path_format (url, sizeof url, "%s/%s.zip", eod_config_str (cfg, "master:url"), masters[i])) {
+            eod_set_error (err, errlen, "[master] url: too long for %s.zip", masters[i]);
+            goto out;
+        }
         snprintf (name, sizeof name, "%s.zip", masters[i]);
         if (lister_fetch_file (cfg, src->dir, url, name, path, sizeof path, &src->fail, err, errlen))
             goto out;
@@ -217,7 +227,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         eod_fields_set (&t->meta, "GICS Sector", in->sector);
         eod_fields_set (&t->meta, "GICS Sub-Industry", in->sub_industry);
         eod_fields_set (&t->meta, "Company", in->company);
-        if (lister_drafts_add (src->drafts)) {
+        if (lister_drafts_add (src->drafts) < 0) {
             eod_set_error (err, errlen, "%s: the listing cannot be kept in %s (see the log)", in->symbol, src->dir);
             goto out;
         }

@@ -187,8 +187,6 @@ main (int argc, char **argv)
     eod_stage_t *stage = eod_stage_new ("notifier", opts.config);
     if (!stage)
         return 2;
-    if (opts.check_config)
-        return eod_main_config_ok (&stage, &opts);
     const eod_config_t *cfg = stage->config;
     s_notifier_t self = {.stage = stage, .missing_cap = (long) eod_config_int (cfg, "slack:missing_cap")};
     const char *channel = eod_config_str (cfg, "slack:channel");

@@ -16,8 +16,6 @@ main (int argc, char **argv)
     eod_stage_t *stage = eod_stage_new ("uploader", opts.config);
     if (!stage)
         return 2;
-    if (opts.check_config)
-        return eod_main_config_ok (&stage, &opts);
     eod_stage_connect_events (stage);
     uploader_t *uploader = uploader_new (stage, opts.once);
     if (!uploader) {

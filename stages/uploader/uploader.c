@@ -1,5 +1,6 @@
 /*  uploader — see uploader.h. */
 #include "uploader.h"
+#include "object_key.h"
 #include "eod_journal.h"
 #include "eod_log.h"
 #include "eod_s3.h"
@@ -36,47 +37,6 @@ struct _uploader_t {
     char done_runs[S_DONE_RUNS][128];   //  s_end_key of the ENDs passed on (a ring)
     size_t next_done;
 };
-
-int
-uploader_object_key (const char *template, const char *prefix, const char *market, const char *date,
-                     const char *file, char *out, size_t outsize)
-{
-    char yyyy[5], mm[3], dd[3], compact[9];
-    snprintf (yyyy, sizeof yyyy, "%.4s", date);
-    snprintf (mm, sizeof mm, "%.2s", date + 5);
-    snprintf (dd, sizeof dd, "%.2s", date + 8);
-    snprintf (compact, sizeof compact, "%s%s%s", yyyy, mm, dd);
-    char deftpl[512];
-    if (!template || !*template) {
-        snprintf (deftpl, sizeof deftpl, "%s%smarket={market}/dt={yyyy}-{mm}-{dd}/{file}", prefix ? prefix : "",
-                  prefix && *prefix && prefix[strlen (prefix) - 1] != '/' ? "/" : "");
-        template = deftpl;
-    }
-    size_t o = 0;
-    for (const char *p = template; *p;) {
-        const char *value = NULL;
-        size_t skip = 0;
-        static const char *names[] = {"{market}", "{yyyy}", "{mm}", "{dd}", "{yyyymmdd}", "{file}"};
-        const char *values[] = {market, yyyy, mm, dd, compact, file};
-        for (size_t i = 0; i < 6; i++)
-            if (strncmp (p, names[i], strlen (names[i])) == 0) {
-                value = values[i];
-                skip = strlen (names[i]);
-            }
-        if (!value) {
-            value = p;
-            skip = 1;
-        }
-        size_t n = value == p ? 1 : strlen (value);
-        if (o + n + 1 > outsize)
-            return -1;
-        memcpy (out + o, value, n);
-        o += n;
-        p += skip;
-    }
-    out[o] = '\0';
-    return 0;
-}
 
 static void
 s_msg_free (void **item)
@@ -209,18 +169,19 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         return;
     if (!s_in_data_dir (self, file->path)) {
         eod_stage_event (self->stage, "error", file->run_id, file->market,
-                         "uploader: %s is not a file under the data directory: not uploaded", file->path);
+                         "uploader: FILE field 'path' %s is not a file under the data directory: not uploaded",
+                         file->path);
         self->failed++;
         return;
     }
     const eod_config_t *cfg = self->stage->config;
     const char *base = strrchr (file->path, '/');
     base = base ? base + 1 : file->path;
-    char key[1024];
+    char key[1024], why[200];
     if (uploader_object_key (eod_config_str (cfg, "s3:key_template"), eod_config_str (cfg, "s3:prefix"),
-                             file->market, file->date_from, base, key, sizeof key)) {
-        eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: key for %s is too long",
-                         file->path);
+                             file->market, file->date_from, base, key, sizeof key, why, sizeof why)) {
+        eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: no object key for %s: %s",
+                         file->path, why);
         self->failed++;
         return;
     }

@@ -1,7 +1,8 @@
 /*  uploader — puts each finished file in S3 (SigV4 through libcurl) under the
     Athena layout PREFIX/market=M/dt=D/FILE (or a configured template), skips
     objects whose MD5 already matches, and passes END on to the notifier with
-    what it uploaded. */
+    what it uploaded. A FILE names a file under [pipeline] data_dir (anything
+    else is refused) and the key is built by object_key.h. */
 #ifndef UPLOADER_H
 #define UPLOADER_H
 
@@ -14,11 +15,5 @@ typedef struct _uploader_t uploader_t;
 uploader_t *uploader_new (eod_stage_t *stage, bool once);
 void uploader_destroy (uploader_t **self_p);
 int uploader_run (uploader_t *self);
-
-//  Builds the object key of a file: template with {market} {yyyy} {mm} {dd}
-//  {yyyymmdd} {file}, or PREFIX/market={market}/dt={yyyy}-{mm}-{dd}/{file}
-//  when the template is empty. date is YYYY-MM-DD. 0, or -1 when it does not fit.
-int uploader_object_key (const char *template, const char *prefix, const char *market, const char *date,
-                         const char *file, char *out, size_t outsize);
 
 #endif

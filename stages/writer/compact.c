@@ -396,8 +396,8 @@ writer_compact_month (const char *spool, const char *data_dir, const char *marke
             continue;
         char date[S_DATE_LEN + 1], rel[WRITER_REL_MAX], path[WRITER_PATH_MAX];
         s_date_text (m.items[i].date, date);
-        writer_finish_name (data_dir, market, date, rel, sizeof rel, path, sizeof path);
-        if (s_merge_existing (path, market, date, &m))
+        if (writer_finish_name (data_dir, market, date, rel, sizeof rel, path, sizeof path)
+            || s_merge_existing (path, market, date, &m))
             goto out;
     }
     if (m.append) {
@@ -422,8 +422,11 @@ writer_compact_month (const char *spool, const char *data_dir, const char *marke
             end++;
         char date[S_DATE_LEN + 1], rel[WRITER_REL_MAX], path[WRITER_PATH_MAX], dir[WRITER_PATH_MAX];
         s_date_text (m.items[start].date, date);
-        writer_finish_name (data_dir, market, date, rel, sizeof rel, path, sizeof path);
-        snprintf (dir, sizeof dir, "%s/market=%s/dt=%s", data_dir, market, date);
+        if (writer_finish_name (data_dir, market, date, rel, sizeof rel, path, sizeof path)
+            || eod_path_format (dir, sizeof dir, "%s/market=%s/dt=%s", data_dir, market, date)) {
+            written = -1;
+            break;
+        }
         if (eod_mkdirs (dir, 0755) || s_write_csv (path, market, &m, start, end, buf)) {
             eod_log_error ("%s: cannot write: %s", path, strerror (errno));
             written = -1;

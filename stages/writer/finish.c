@@ -1,5 +1,6 @@
 /*  writer finish — see finish.h. */
 #include "finish.h"
+#include "eod_grammar.h"
 #include "eod_log.h"
 #include "eod_util.h"
 #include "eod_zmq.h"
@@ -18,12 +19,21 @@
 #define S_MD5_B64 25              //  24 base64 characters and the NUL
 #define S_TMP_SUFFIX ".tmp"
 
-void
+int
 writer_finish_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size,
                     char *path, size_t path_size)
 {
-    snprintf (rel, rel_size, "market=%s/dt=%s/%s_%.4s%.2s%.2s.csv", market, date, market, date, date + 5, date + 8);
-    snprintf (path, path_size, "%s/%s", data_dir, rel);
+    //  Both name directories: checked here as the decoder checked them.
+    char why[128] = "";
+    if (!eod_grammar_ok (EOD_G_MARKET, market, why, sizeof why) || !eod_grammar_ok (EOD_G_DATE, date, why, sizeof why)
+        || eod_path_format (rel, rel_size, "market=%s/dt=%s/%s_%.4s%.2s%.2s.csv", market, date, market, date,
+                            date + 5, date + 8)
+        || eod_path_format (path, path_size, "%s/%s", data_dir, rel)) {
+        eod_log_error ("%s: no partition file for market %.8s and session %.16s: %s", data_dir, market, date,
+                       *why ? why : "the path is too long");
+        return -1;
+    }
+    return 0;
 }
 
 static void
@@ -113,7 +123,11 @@ writer_finish_existing (const char *data_dir, const char *market, const char *da
                         zhashx_t *skip, writer_file_fn *on_file, void *arg)
 {
     char mdir[WRITER_PATH_MAX];
-    snprintf (mdir, sizeof mdir, "%s/market=%s", data_dir, market);
+    if (!eod_grammar_ok (EOD_G_MARKET, market, NULL, 0)
+        || eod_path_format (mdir, sizeof mdir, "%s/market=%s", data_dir, market)) {
+        eod_log_error ("%s: no partitions of market %.8s", data_dir, market);
+        return -1;
+    }
     DIR *d = opendir (mdir);
     if (!d) {
         if (errno == ENOENT)
@@ -146,7 +160,8 @@ writer_finish_existing (const char *data_dir, const char *market, const char *da
     for (size_t i = 0; i < ndates; i++) {
         const char *date = dates[i];
         char rel[WRITER_REL_MAX], path[WRITER_PATH_MAX];
-        writer_finish_name (data_dir, market, date, rel, sizeof rel, path, sizeof path);
+        if (writer_finish_name (data_dir, market, date, rel, sizeof rel, path, sizeof path))
+            continue;
         struct stat st;
         if (stat (path, &st) || !S_ISREG (st.st_mode))
             continue;   //  a session directory without its file

@@ -31,8 +31,10 @@
 typedef void (writer_file_fn) (const char *path, const char *rel, const char *date, long rows, void *arg);
 
 //  The partition file of market's session date (YYYY-MM-DD): rel receives
-//  "market=M/dt=D/M_YYYYMMDD.csv", path "DATA_DIR/" and rel.
-void writer_finish_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size,
+//  "market=M/dt=D/M_YYYYMMDD.csv", path "DATA_DIR/" and rel. 0, or -1
+//  (logged) when market or date is out of its grammar (eod_grammar.h) or
+//  the path does not fit.
+int writer_finish_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size,
                          char *path, size_t path_size);
 
 //  Opens the temp name of the file at path ("PATH.tmp") for writing. The

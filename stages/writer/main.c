@@ -17,8 +17,6 @@ main (int argc, char **argv)
     eod_stage_t *stage = eod_stage_new ("writer", opts.config);
     if (!stage)
         return 2;
-    if (opts.check_config)
-        return eod_main_config_ok (&stage, &opts);
     eod_stage_connect_events (stage);
     writer_t *writer = writer_new (stage, opts.once);
     if (!writer) {

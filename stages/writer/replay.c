@@ -1,5 +1,6 @@
 /*  writer replay — see replay.h. */
 #include "replay.h"
+#include "eod_grammar.h"
 #include "eod_journal.h"
 #include "eod_log.h"
 #include "eod_strset.h"
@@ -62,13 +63,8 @@ writer_replay_destroy (writer_replay_t **self_p)
 bool
 writer_replay_run_id_ok (const char *run_id)
 {
-    size_t len = strlen (run_id);
-    if (len == 0 || len >= WRITER_RUN_ID_MAX || run_id[0] == '.')
-        return false;
-    for (const char *p = run_id; *p; p++)
-        if (!isalnum ((unsigned char) *p) && *p != '-' && *p != '_' && *p != '.')
-            return false;
-    return true;
+    //  The grammar the decoder checked run ids with: no '/', never '.' or '..'.
+    return strlen (run_id) < WRITER_RUN_ID_MAX && eod_grammar_ok (EOD_G_ID, run_id, NULL, 0);
 }
 
 void

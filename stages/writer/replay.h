@@ -29,8 +29,8 @@ writer_replay_t *writer_replay_new (const char *dir);
 //  Syncs and closes the open journal; nulls *self_p. Safe on NULL and twice.
 void writer_replay_destroy (writer_replay_t **self_p);
 
-//  True when run_id can name a journal file: letters, digits, '-', '_' and
-//  '.', not first, shorter than WRITER_RUN_ID_MAX.
+//  True when run_id can name a journal file: an id of proto/eod_grammar.h
+//  (a letter or digit, then letters, digits, '.', '_', '-'; no '/').
 bool writer_replay_run_id_ok (const char *run_id);
 
 //  The journal file of run_id: "DIR/RUN.journal", into path[size].

@@ -279,7 +279,7 @@ s_spool_result (eod_msg_t **msg_p, long record, void *arg)
         bool with_snapshot = daily && raw && strcmp (raw, compact_to) == 0;
         if (writer_csv_row_values (r->market, &r->rows[i], &r->snapshot, &r->meta, r->code, with_snapshot, values,
                                    date)) {
-            eod_log_warn ("%s: record %ld: %s %s row %zu: trade date \"%s\" is not YYYYMMDD: row skipped",
+            eod_log_warn ("%s: record %ld: %s %s row %zu: trade date \"%s\" is not a date YYYYMMDD: row skipped",
                           self->journal, record, r->market, r->code, i + 1, raw ? raw : "(none)");
             self->skipped++;
             continue;

@@ -1,5 +1,6 @@
 /*  writer csv — see writer_csv.h. */
 #include "writer_csv.h"
+#include "eod_grammar.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -63,6 +64,9 @@ writer_csv_row_values (const char *market, const eod_fields_t *row, const eod_fi
     if (!raw || strlen (raw) != 8 || strspn (raw, "0123456789") != 8)
         return -1;
     snprintf (date_buf, WRITER_CSV_DATE_SIZE, "%.4s-%.2s-%.2s", raw, raw + 4, raw + 6);
+    //  A real calendar date only: the date names the partition the row goes to.
+    if (!eod_grammar_ok (EOD_G_DATE, date_buf, NULL, 0))
+        return -1;
     const char *const *cols;
     size_t n = writer_csv_columns (market, &cols);
     size_t n2 = us ? S_US_OUTPUT2 : S_KR_OUTPUT2;

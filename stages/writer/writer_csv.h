@@ -29,7 +29,7 @@ size_t writer_csv_code_column (const char *market);
 //  Fills out[ncolumns] (borrowed pointers into row/snapshot/meta, or "") for
 //  one row of a RESULT: snapshot applies only to the session the snapshot is
 //  of (daily runs). date_buf receives the ISO trade date. Returns 0, or -1
-//  when the row has no valid trade date.
+//  when the row has no valid trade date (YYYYMMDD of a real calendar date).
 int writer_csv_row_values (const char *market, const eod_fields_t *row, const eod_fields_t *snapshot,
                            const eod_fields_t *meta, const char *code, bool with_snapshot, const char **out,
                            char date_buf[WRITER_CSV_DATE_SIZE]);

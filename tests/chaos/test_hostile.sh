@@ -9,9 +9,12 @@
 #  notifier, lister and coordinator PULLs, the coordinator's fetcher ROUTER (as
 #  a DEALER) and its REP service (as a REQ): garbage, truncated messages, lies
 #  about counts, wrong versions, wrong field types, two-frame and empty
-#  messages, a frame over ZMQ_MAXMSGSIZE. Then: a large legal map (decode
-#  cost), a wide array (decode memory), short dates to the service, and a
-#  daily run driven by the calendar gate and one-shot fetchers.
+#  messages, a frame over ZMQ_MAXMSGSIZE. Then every field with a grammar
+#  of each stage input (a fetcher's too, through a ROUTER stand-in) given
+#  '../', '/', NUL, over-long, empty and invalid UTF-8 values; a large legal
+#  map (decode cost), a wide array (decode memory), short dates to the
+#  service, and a daily run driven by the calendar gate and one-shot
+#  fetchers, whose objects must all be in the bucket under [s3] prefix.
 #
 #  usage: tests/chaos/test_hostile.sh [BUILD_DIR]   (or BUILD=...; default build)
 #  EOD_TEST_KEEP=1 keeps the temp dir (logs). Ends with "N passed, N failed".
@@ -43,6 +46,9 @@ for k in $KINDS; do BAD_FRAMES=$((BAD_FRAMES + COUNT[$k])); done
 env_up "$TMP/env" --rate 200
 set_key kis rate 200
 set_key kis jitter_ms 10
+#  Every object must land under this prefix of the configured bucket.
+PREFIX=hostile-prefix
+set_key s3 prefix $PREFIX
 LOGS=$ENV_DIR/logs
 SOCK=$ENV_DIR/state/sock
 mkdir -p "$LOGS"
@@ -166,6 +172,118 @@ table coordinator coordinator push
 table coordinator fetchers dealer
 table coordinator service req
 
+#  Every field a stage takes that reaches a path, an S3 key or a URL, and the
+#  other fields with a grammar, each given '../', '/', NUL, over-long, empty
+#  and invalid UTF-8 values in an otherwise valid message (eod-inject
+#  field:TYPE:NAME=HEX): each refused by the decoder with a line naming the
+#  stage and the field, and nothing written outside the state and data
+#  directories (the bucket and prefix are checked after the normal run).
+echo "# field grammars: ../ / NUL over-long empty invalid-UTF-8 in each field a stage takes"
+FIELD_CASES=6
+FIELD_OUT=$TMP/fields
+mkdir -p "$FIELD_OUT"
+hex() { printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n'; }
+LONG=$(hex "$(printf 'a%.0s' $(seq 1 5000))")   #  over every grammar's limit
+#  The six values of a kind of field, in hex, comma-separated. A path must be
+#  absolute and a token may hold '/' and '.', so theirs differ.
+declare -A VALUES
+hostile_values() {   # hostile_values KIND DOTS SLASH
+    VALUES[$1]="$(hex "$2"),$(hex "$3"),$(hex eod)00$(hex x),$LONG,,fffe$(hex eod)"
+}
+hostile_values path "/x/../../eod-escape-dots" "eod-escape-relative/x"
+hostile_values token $'a\r\nX-Injected: 1' "a b"
+hostile_values other "../../../eod-escape-dots" "$TMP/eod-escape-slash"
+refusal() { echo "$1: dropped a malformed message .*: $2: field '$3'"; }
+#  field_kinds TYPE FIELD...: the --kind options of eod-inject.
+field_kinds() {
+    local msg=$1 f kind; shift
+    for f in "$@"; do
+        case $f in path) kind=path ;; app_key|app_secret|token) kind=token ;; *) kind=other ;; esac
+        printf '%s\n' --kind "field:$msg:$f=${VALUES[$kind]}"
+    done
+}
+#  field_check STAGE TYPE BEFORE FIELD...: each field refused FIELD_CASES
+#  more times than the counts in BEFORE (one a field, in order).
+field_check() {
+    local stage=$1 msg=$2 before=($3) missing="" f i=0; shift 3
+    for f in "$@"; do
+        wait_log "$stage" "$(refusal "$stage" "$msg" "$f")" $((before[i] + FIELD_CASES)) 5 || missing="$missing $f"
+        i=$((i + 1))
+    done
+    check "$stage refused each hostile value of $msg $* with a line naming it${missing:+ (not:$missing)}" \
+        [ -z "$missing" ]
+}
+field_counts() {   # field_counts STAGE TYPE FIELD...: the refusals so far, one a field
+    local stage=$1 msg=$2 f; shift 2
+    for f in "$@"; do printf '%s ' "$(grep -cE "$(refusal "$stage" "$msg" "$f")" "$LOGS/$stage.log")"; done
+}
+#  field_cases STAGE ENDPOINT SOCKET-TYPE TYPE FIELD...
+field_cases() {
+    local stage=$1 ep=$2 type=$3 msg=$4; shift 4
+    local opts=() kinds before
+    [ "$type" = req ] && opts=(--expect-reply)
+    [ "$type" = dealer ] && opts=(--wait-ms 1)   #  a ROUTER answers nothing to a refused frame
+    mapfile -t kinds < <(field_kinds "$msg" "$@")
+    before=$(field_counts "$stage" "$msg" "$@")
+    "$INJECT" --endpoint "ipc://$SOCK/$ep" --type "$type" "${kinds[@]}" --count $FIELD_CASES \
+        "${opts[@]+"${opts[@]}"}" >"$FIELD_OUT/$stage-$msg.out" 2>&1 \
+        || bad "$stage ($ep): eod-inject failed: $(tail -n 2 "$FIELD_OUT/$stage-$msg.out")"
+    field_check "$stage" "$msg" "$before" "$@"
+}
+#  What is under TMP outside the state, data and S3 directories and the logs.
+outside() {
+    find "$TMP" \( -path "$ENV_DIR/state" -o -path "$ENV_DIR/data" -o -path "$ENV_DIR/s3data" -o -path "$LOGS" \
+        -o -path "$FIELD_OUT" \) -prune -o -print | sort
+}
+outside >"$FIELD_OUT/before.list"
+t0=$(date +%s%N)
+field_cases lister lister push JOB run_id market mode date_from date_to
+field_cases coordinator coordinator push TASK run_id task_id market mode code date_from date_to key_id
+field_cases coordinator coordinator push LISTED run_id market mode date_from date_to
+field_cases coordinator coordinator push ACK run_id task_id list
+field_cases coordinator coordinator push END stage run_id status market mode date_from date_to
+field_cases coordinator fetchers dealer RESULT run_id task_id market code status mode date_from date_to
+field_cases coordinator service req HOLIDAY_ASK market date_from date_to
+field_cases coordinator service req LISTING_ASK run_id market
+field_cases writer writer push RESULT run_id task_id market code status mode date_from date_to
+field_cases writer writer push RUN_DONE run_id market mode date_from date_to
+field_cases writer writer push RECONCILE run_id market mode date_from date_to
+field_cases writer writer push FILE_ACK run_id path
+field_cases uploader uploader push FILE run_id market date_from path key md5
+field_cases uploader uploader push END stage run_id status market mode date_from date_to
+field_cases notifier notifier push EVENT level stage run_id market date_from
+field_cases notifier notifier push END stage run_id status market mode date_from date_to
+#  A fetcher's input: its DEALER joins a ROUTER that stands in for the
+#  coordinator and sends it hostile TASKs and CREDS (the base URL of every
+#  request is a CREDS field).
+FETCHER_TASK="run_id task_id market mode code date_from date_to key_id"
+FETCHER_CREDS="key_id app_key app_secret token base_url"
+mapfile -t kinds < <(field_kinds TASK $FETCHER_TASK; field_kinds CREDS $FETCHER_CREDS)
+: >"$LOGS/fetcher.log"
+"$INJECT" --endpoint "ipc://$SOCK/hostile-router" --type router "${kinds[@]}" --count $FIELD_CASES --wait-ms 10000 \
+    >"$FIELD_OUT/fetcher.out" 2>&1 &
+INJECT_PID=$!
+sleep 0.3
+"$BIN/eod-fetcher" --config "$CFG" --connect "ipc://$SOCK/hostile-router" 2>>"$LOGS/fetcher.log" &
+PID[fetcher]=$!
+STAGE_PIDS="$STAGE_PIDS $!"
+wait $INJECT_PID || bad "the router stand-in: $(tail -n 2 "$FIELD_OUT/fetcher.out")"
+# shellcheck disable=SC2086  # one word per field
+field_check fetcher TASK "0 0 0 0 0 0 0 0" $FETCHER_TASK
+# shellcheck disable=SC2086
+field_check fetcher CREDS "0 0 0 0 0" $FETCHER_CREDS
+check "the fetcher is alive after them" alive fetcher
+kill "${PID[fetcher]}" 2>/dev/null
+echo "#   $((($(date +%s%N) - t0) / 1000000)) ms for the field cases"
+outside >"$FIELD_OUT/after.list"
+new=$(comm -13 "$FIELD_OUT/before.list" "$FIELD_OUT/after.list" | head -n 5)
+check "nothing was written outside the state and data directories${new:+ (new: $new)}" [ -z "$new" ]
+escaped=$(find "$TMP" /tmp / -maxdepth 3 -name 'eod-escape*' 2>/dev/null | head -n 3)
+check "no file named after a hostile value exists anywhere near${escaped:+ ($escaped)}" [ -z "$escaped" ]
+for s in notifier uploader writer coordinator lister; do
+    check "$s is alive after the field cases" alive "$s"
+done
+
 echo "# a DEALER that sends a REQ-style empty delimiter first is accepted"
 before=$(grep -c "fetcher hostile joined" "$LOGS/coordinator.log")
 "$INJECT" --endpoint "ipc://$SOCK/fetchers" --type dealer --envelope --kind garbage --count 2 >/dev/null 2>&1
@@ -230,12 +348,18 @@ rc=0
 "$BIN/eod-calendar" --once --market kr --date $DATE --config "$CFG" 2>>"$LOGS/calendar.log" || rc=$?
 check "the calendar gate sent the job (rc $rc)" [ "$rc" = 0 ]
 check "the notifier reported the run complete" wait_log notifier "run kr daily $DATE: complete" 1 60
-"$ROOT/tests/e2e/check_run.sh" --sim "$SIM" --s3 "$S3" --data "$ENV_DIR/data" --date $DATE >"$TMP/check_run.out" 2>&1 \
+"$ROOT/tests/e2e/check_run.sh" --sim "$SIM" --s3 "$S3" --data "$ENV_DIR/data" --date $DATE --prefix $PREFIX \
+    >"$TMP/check_run.out" 2>&1 \
     && ok "check_run: the run after the hostile phase is complete and correct" \
     || { bad "check_run failed after the hostile phase"; grep FAIL "$TMP/check_run.out" | head -n 10; }
 for s in notifier uploader writer coordinator lister; do
     check "$s is still running after the run" alive "$s"
 done
+#  s3rver keeps each object as BUCKET/KEY._S3rver_object (and its metadata).
+objects=$(cd "$ENV_DIR/s3data" && find . -type f | sed 's#^\./##' | sort)
+stray=$(grep -v "^eod-demo/$PREFIX/" <<<"$objects" | head -n 3)
+check "every S3 object is in the bucket under [s3] prefix ($(wc -l <<<"$objects") files)${stray:+ (not: $stray)}" \
+    bash -c "[ -n '$objects' ] && [ -z '$stray' ]"
 if [ "$failed" != 0 ]; then
     echo "# stage logs: $LOGS (EOD_TEST_KEEP=1 keeps them); warnings and errors:"
     grep -hE " [EW] eod-" "$LOGS"/*.log | grep -v "dropped a" | tail -n 15 | sed 's/^/#   /'

@@ -15,8 +15,11 @@
 #       the access token, nor the app secret, nor a stock code (the plain HTTP
 #       of the same capture, to the simulator, is the control that does).
 #  The simulator listens on 127.0.0.1 only: a small relay on 10.231.0.1 lets
-#  the test hosts reach it. Needs root, ip netns and tcpdump (installed when
-#  missing). Bounded: the run times out after 150 s.
+#  the test hosts reach it, through a relay on each host's own 127.0.0.1 at
+#  the simulator's port (eod takes http:// for KIS on loopback only, and
+#  every host must reach the one base URL the coordinator hands out). Needs
+#  root, ip netns and tcpdump (installed when missing). Bounded: the run
+#  times out after 150 s.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 DATE=2024-09-02
@@ -72,11 +75,13 @@ env_up "$TMP/env" --rate 200 --latency-ms 20
 set_key kis rate 200
 set_key kis jitter_ms 10
 
-#  The relay: the simulator binds 127.0.0.1 only.
+#  The relay: the simulator binds 127.0.0.1 only. relay.py HOST PORT
+#  TARGET_PORT [TARGET_HOST, default 127.0.0.1].
 RELAY_PORT=$(free_port)
 cat >"$TMP/relay.py" <<'PY'
 import socket, sys, threading
 host, port, target = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+target_host = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
 srv = socket.socket()
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind((host, port))
@@ -97,7 +102,7 @@ def pump(a, b):
         pass
 def serve(c):
     try:
-        u = socket.create_connection(("127.0.0.1", target))
+        u = socket.create_connection((target_host, target))
     except OSError:
         c.close()
         return
@@ -114,10 +119,13 @@ PY
 /usr/bin/python3 "$TMP/relay.py" $HUB "$RELAY_PORT" "$SIM_PORT" >"$TMP/relay.out" 2>&1 &
 PIDS="$PIDS $!"
 for _ in $(seq 1 50); do grep -q ready "$TMP/relay.out" 2>/dev/null && break; sleep 0.1; done
-set_key kis live_url "http://$HUB:$RELAY_PORT"
 for h in A B; do
-    check "host $h reaches the simulator through the relay" \
-        ip netns exec eod$h curl -s -o /dev/null --max-time 5 "http://$HUB:$RELAY_PORT/_sim/stats"
+    ip netns exec eod$h /usr/bin/python3 "$TMP/relay.py" 127.0.0.1 "$SIM_PORT" "$RELAY_PORT" $HUB \
+        >"$TMP/relay$h.out" 2>&1 &
+    PIDS="$PIDS $!"
+    for _ in $(seq 1 50); do grep -q ready "$TMP/relay$h.out" 2>/dev/null && break; sleep 0.1; done
+    check "host $h reaches the simulator at its own 127.0.0.1:$SIM_PORT through the relays" \
+        ip netns exec eod$h curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$SIM_PORT/_sim/stats"
 done
 
 echo "# keys: launch/keygen.sh for hostA, hostB and rogue (rogue then unlisted)"

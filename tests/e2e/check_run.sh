@@ -5,14 +5,15 @@
 #    matching MD5 and the same bytes (AWS CLI); the Slack simulator holds the
 #    summary; the API saw no EGW00201 and the expected number of tokens issued.
 #  usage: check_run.sh --sim URL --s3 URL --data DIR --date YYYY-MM-DD [--market kr|us] [--tokens N] [--bucket B]
+#         [--prefix P]   ([s3] prefix of the run)
 #  Prints "N passed, N failed"; exits 1 on any failure.
 set -uo pipefail
-sim="" s3="" data="" date="" tokens="" bucket=eod-demo market=kr
+sim="" s3="" data="" date="" tokens="" bucket=eod-demo market=kr prefix=""
 while [ $# -gt 0 ]; do
     case $1 in
         --sim) sim=$2; shift 2 ;; --s3) s3=$2; shift 2 ;; --data) data=$2; shift 2 ;;
         --date) date=$2; shift 2 ;; --tokens) tokens=$2; shift 2 ;; --bucket) bucket=$2; shift 2 ;;
-        --market) market=$2; shift 2 ;;
+        --market) market=$2; shift 2 ;; --prefix) prefix=$2/; shift 2 ;;
         *) echo "check_run: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -49,7 +50,7 @@ print(f"   universe {len(want)} codes ({len(unknown)} unknown to the API), CSV {
 sys.exit(0 if not missing and not extra and dups == 0 and dates == {sys.argv[3]} and len(rows) > 0 else 1)
 PY
 
-key="market=$market/dt=$date/${market}_$compact.csv"
+key="${prefix}market=$market/dt=$date/${market}_$compact.csv"
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
 unset AWS_CA_BUNDLE AWS_PROFILE
 if /usr/bin/aws --endpoint-url "$s3" s3 cp "s3://$bucket/$key" "$tmp/object.csv" >/dev/null 2>"$tmp/aws.err"; then

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of tests/fuzz/corpus/{mst,cod,kis,wiki} (run from anywhere).
+"""Writes the seed corpora of tests/fuzz/corpus/{mst,cod,kis,wiki,config} (run from anywhere).
 
 The seeds are cut from the unit tests' fixtures (tests/data/), which run_fuzz.sh
 adds to each corpus whole (so they are not copied here): single records
 where a fixture holds several, plus a few edge cases each: empty input, blank
 lines, CRLF, a missing final newline, blank optional fields, a name or line that
 is not CP949, a non-JSON gateway page, a truncated body, nested and spanning
-HTML tables. corpus/proto holds one encoded message per type, written by other
+HTML tables; config files (a first byte that picks the file's mode, then the
+file, then after a NUL a value for eod_config_set) with every kind of error the
+loader reports. corpus/proto holds one encoded message per type, written by other
 means; here only its edge_* seeds are (re)written: an empty frame, a wrong
 version, trailing and missing bytes, counts far beyond the frame. Every seed
 stays under 8 KiB and every corpus under 30 files.
@@ -161,9 +163,32 @@ def wiki():
     return seeds
 
 
+def config():
+    """Seeds of fuzz_config: byte 0 picks the mode (odd: 0644) and a key; a NUL ends the file."""
+    ok = (b"[kis]\nenv = live\nlive_url = https://openapi.koreainvestment.com:9443\nrate = 20\n"
+          b"keys = second\n[second]\nkey = k2\nsecret_key = s2\n[s3]\nbucket = eod-demo\nprefix = eod/\n"
+          b"key_template = {market}/{yyyy}/{mm}/{dd}/{file}\n[schedule]\nkr_time = 18:00\nmarkets = kr, us\n")
+    return {
+        "ok.ini": b"\x00" + ok + b"\x00eod/prices/",
+        "ok_open.ini": b"\x01" + ok,
+        "demo.ini": b"\x01[LIVE_APP]\nkey = PSsim\nsecret_key = sim\n[kis]\nlive_url = http://127.0.0.1:18080\n"
+                    b"[pipeline]\ndemo_keys = true\n",
+        "errors.ini": b"\x02[kis]\nrate = fast\n[pipelin]\nfetchers = 3\n[schedule]\nkr_time = 25:99\n"
+                      b"markets = xx\n[s3]\nprefix = ../x\nbucket = My_Bucket\nendpoint = http://s3.example.com\n"
+                      b"[slack]\nchannel = #eod\n[kis]\nrate = 30\n\x0018:61",
+        "syntax.ini": b"\x04key = early\n[open\nno equals\n[a]b]\n = empty key\nx = \"quoted ; value\"\n",
+        "continued.ini": b"\x06[us]\ndate = 2024-\\\n02-30\nsp500_url = https://en.wikipedia.org/wiki/%zz\n",
+        "paths.ini": b"\x08[pipeline]\nstate_dir = " + b"d" * 700 + b"\ndata_dir = ${state_dir}/../data\n",
+        "utf8.ini": b"\x0a[filter]\nkospi_name_pattern = \xc0\xaf|\xed\xa0\x80|\xff\n",
+        "empty.ini": b"\x00",
+        "comments.ini": b"\x00; nothing\n# at all\n",
+    }
+
+
 if __name__ == "__main__":
     proto_edges()
     write("mst", mst())
     write("cod", cod())
     write("kis", kis())
     write("wiki", wiki())
+    write("config", config())

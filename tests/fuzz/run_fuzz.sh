@@ -10,6 +10,7 @@
 #    cod    eod_cod_parse, US .cod masters                  (common/sources/master_*.c)
 #    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/kis/kis_*.c)
 #    wiki   eod_wiki_constituents                           (common/sources/eod_wiki.c)
+#    config eod_config_load, _load_strict, _set and reading  (common/core/eod_config*.c)
 #  The targets link tests/fuzz/fuzz_log.c instead of common/core/eod_log.c (quiet,
 #  stateless; FUZZ_LOG=1 prints the lines when reproducing a crash).
 #
@@ -31,14 +32,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SECONDS_PER_TARGET=${1:-20}
 BUILD=${FUZZ_BUILD:-/tmp/eod-fuzz-build}
-ALL_TARGETS="proto mst cod kis wiki"
+ALL_TARGETS="proto mst cod kis wiki config"
 TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
 RSS_LIMIT_MB=512
 TIMEOUT_S=10           #  one input taking longer is reported as a hang
 CFLAGS=(-g -O1 -fno-omit-frame-pointer '-fsanitize=fuzzer,address,undefined'
         -fno-sanitize-recover=undefined -std=gnu11 -Wall -Wextra
         -I"$ROOT/proto" -I"$ROOT/common/core" -I"$ROOT/common/http"
-        -I"$ROOT/common/kis" -I"$ROOT/common/sources")
+        -I"$ROOT/common/kis" -I"$ROOT/common/sources" -I/usr/include/iniparser)
 
 case $SECONDS_PER_TARGET in
     ''|*[!0-9]*|0) echo "usage: $0 [SECONDS_PER_TARGET > 0]" >&2; exit 2 ;;
@@ -54,6 +55,8 @@ sources() {
                   common/kis/kis_holiday.c common/kis/kis_error.c common/kis/kis_json.c \
                   common/core/eod_util.c common/core/eod_date.c proto/eod_fields.c ;;
         wiki) echo common/sources/eod_wiki.c common/core/eod_util.c ;;
+        config) echo common/core/eod_config.c common/core/eod_config_table.c common/core/eod_config_file.c \
+                     common/core/eod_config_check.c proto/eod_grammar.c proto/eod_grammar_url.c ;;
     esac
 }
 packages() {
@@ -62,11 +65,17 @@ packages() {
         mst|cod) ;;   #  iconv is in the C library
         kis) echo jansson libcrypto ;;
         wiki) echo libxml-2.0 libcrypto ;;
+        config) ;;   #  iniparser ships no pkg-config file: see extra_libs
+    esac
+}
+extra_libs() {
+    case $1 in
+        config) echo -liniparser ;;
     esac
 }
 max_len() {
     case $1 in
-        proto|mst|cod) echo 4096 ;;
+        proto|mst|cod|config) echo 4096 ;;
         kis|wiki) echo 8192 ;;
     esac
 }
@@ -134,7 +143,7 @@ build() {
         return
     fi
     # shellcheck disable=SC2086
-    if "$CC" "${CFLAGS[@]}" "$HERE/fuzz_$t.c" "$HERE/fuzz_log.c" "${srcs[@]}" $libs \
+    if "$CC" "${CFLAGS[@]}" "$HERE/fuzz_$t.c" "$HERE/fuzz_log.c" "${srcs[@]}" $libs $(extra_libs "$t") \
             -o "$BUILD/fuzz_$t" >>"$log" 2>&1; then
         echo ok >"$BUILD/$t.built"
     else
@@ -159,6 +168,7 @@ run() {
         cod) fixtures=("$ROOT"/tests/data/master/*.cod) ;;
         kis) fixtures=("$ROOT"/tests/data/kis/*.json) ;;
         wiki) fixtures=("$ROOT"/tests/data/wiki/*.html) ;;
+        config) fixtures=("$ROOT"/config/demo.ini "$ROOT"/config/config.ini.example) ;;
         *) fixtures=() ;;
     esac
     for f in "${fixtures[@]+"${fixtures[@]}"}"; do

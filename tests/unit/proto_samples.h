@@ -156,7 +156,7 @@ s_make_full (eod_msg_type_t type)
         break;
     case EOD_MSG_TASK:
         s_set (&m->run_id, "kr-backfill-20240101-20240502");
-        s_set (&m->task_id, "kr:005930:20240101");
+        s_set (&m->task_id, "kr-005930-20240101-20240502");
         s_set (&m->market, "kr");
         s_set (&m->mode, "backfill");
         s_set (&m->code, "005930");
@@ -192,7 +192,7 @@ s_make_full (eod_msg_type_t type)
         break;
     case EOD_MSG_RESULT:
         s_set (&m->run_id, "kr-daily-20240502-9f3a");
-        s_set (&m->task_id, "kr:005930:20240502");
+        s_set (&m->task_id, "kr-005930-20240502-20240502");
         s_set (&m->market, "kr");
         s_set (&m->code, "005930");
         s_set (&m->status, "ok");
@@ -225,10 +225,10 @@ s_make_full (eod_msg_type_t type)
         break;
     case EOD_MSG_ACK:
         s_set (&m->run_id, "kr-daily-20240502-9f3a");
-        s_set (&m->task_id, "kr:000660:20240502");
+        s_set (&m->task_id, "kr-000660-20240502-20240502");
         //  The writer acknowledges a batch in one ACK.
-        CHECK (eod_msg_add_list (m, "kr:005930:20240502") == 0);
-        CHECK (eod_msg_add_list (m, "kr:035720:20240502") == 0);
+        CHECK (eod_msg_add_list (m, "kr-005930-20240502-20240502") == 0);
+        CHECK (eod_msg_add_list (m, "us-BRK/B-20240502-20240502") == 0);
         break;
     case EOD_MSG_RUN_DONE:
         s_set (&m->run_id, "kr-daily-20240502-9f3a");
@@ -263,7 +263,7 @@ s_make_full (eod_msg_type_t type)
         s_set (&m->level, "warn");
         s_set (&m->stage, "fetcher");
         s_set (&m->text, "요청 한도 초과 — 재시도");
-        s_set (&m->run_id, "");
+        s_set (&m->run_id, "3f2a9c41d07be815");
         s_set (&m->market, "kr");
         s_set (&m->date_from, "2024-05-02");
         s_fields_add (&m->fields, "code", "005930");
@@ -324,7 +324,7 @@ s_make_full (eod_msg_type_t type)
         s_set (&m->date_to, "2024-05-02");
         break;
     case EOD_MSG_FILE_ACK:
-        s_set (&m->run_id, "");
+        s_set (&m->run_id, "kr-daily-20240502-9f3a");
         s_set (&m->path, "/var/lib/eod/data/market=kr/dt=2024-05-02/kr_20240502.csv");
         break;
     case EOD_MSG_END_ACK:
@@ -532,7 +532,7 @@ s_pk_ack_plus_one (s_frame_t *f)
     s_pk_str (f, "run_id");
     s_pk_str (f, "r");
     s_pk_str (f, "task_id");
-    s_pk_str (f, "t");
+    s_pk_str (f, "kr-005930-20240902-20240902");
 }
 
 //  A valid RESULT but for one more entry for the caller to add.
@@ -541,7 +541,8 @@ s_pk_result_plus_one (s_frame_t *f)
 {
     s_frame_init (f);
     s_pk_head (f, 8, EOD_PROTO_VERSION, "RESULT");
-    const char *kv[] = {"run_id", "r", "task_id", "t", "market", "kr", "code", "005930", "status", "ok"};
+    const char *kv[] = {"run_id",  "r",      "task_id", "kr-005930-20240902-20240902", "market", "kr",
+                        "code",    "005930", "status",  "ok"};
     for (size_t i = 0; i < S_COUNT (kv); i++)
         s_pk_str (f, kv[i]);
 }

@@ -3,9 +3,11 @@
     kinds do not decode (garbage of the promised lengths, messages cut short,
     huge declared counts, the frame one byte over the limit, wrong versions),
     bigmap and wide follow their parameters, a seed replays its frames and
-    another seed does not, and an unknown kind is refused. */
+    another seed does not, an unknown kind is refused, and field:TYPE:NAME=HEX
+    overrides one field with raw bytes that the decoder refuses naming it. */
 #include "eod_test.h"
 #include "eod_proto.h"
+#include "inject_fields.h"
 #include "inject_frames.h"
 
 #include <stdlib.h>
@@ -81,7 +83,7 @@ s_test_hostile (void)
     CHECK_INT (s_decoded ("hugecount"), 0);
     CHECK_INT (s_decoded ("version"), 0);
     CHECK_INT (s_decoded ("empty"), 0);
-    CHECK_INT (s_decoded ("baddates"), FRAMES);   //  well-formed: the stage must judge the dates
+    CHECK_INT (s_decoded ("baddates"), 0);   //  well-formed msgpack, refused by the date grammar
 
     inject_frame_t f, f2;
     inject_frame_init (&f);
@@ -153,6 +155,72 @@ s_test_hostile (void)
     inject_frame_reset (&f);
 }
 
+//  field:TYPE:NAME=HEX: the valid message with that field's bytes, refused
+//  by the decoder naming the field; a harmless value decodes.
+static void
+s_test_fields (void)
+{
+    static const struct {
+        const char *kind;
+        const char *refusal;   //  NULL: decodes
+    } cases[] = {
+        {"field:TASK:run_id=2e2e2f78", "TASK: field 'run_id'"},              //  ../x
+        {"field:TASK:run_id=612f62", "TASK: field 'run_id' (id) holds '/'"},  //  a/b
+        {"field:TASK:run_id=610062", "field 'run_id' holds a NUL byte"},
+        {"field:TASK:run_id=", "TASK: field 'run_id' (id) is empty"},
+        {"field:TASK:run_id=c328", "TASK: field 'run_id' (id) is not valid UTF-8"},
+        {"field:TASK:run_id=72756e2d32", NULL},                               //  run-2
+        {"field:TASK:code=4252412f42", "TASK: field 'code' (code of market kr)"},   //  BRK/B for kr
+        {"field:FILE:market=2e2e", "FILE: field 'market' (market)"},
+        {"field:FILE:path=2f746d702f2e2e2f78", "FILE: field 'path' (path) has a '..' segment"},
+        {"field:EVENT:run_id=2f", "EVENT: field 'run_id'"},                   //  optional, added
+        {"field:ACK:list=6b722d303035393330", "ACK: field 'list' (task id) entry 1"},
+        {"field:JOB:date_to=323032342d30392d3031", "JOB: field 'date_to' is before 'date_from'"},
+        {"field:CREDS:base_url=66696c653a2f2f2f", "CREDS: field 'base_url' (URL)"},   //  file:///
+    };
+    inject_frame_t f, f2;
+    inject_frame_init (&f);
+    inject_frame_init (&f2);
+    bool two;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        inject_frame_reset (&f);
+        CHECK (inject_build (cases[i].kind, 0, 0, 0, &f, &f2, &two) == 0);
+        char err[256] = "";
+        eod_msg_t *m = eod_msg_decode (f.buf.data, f.buf.size, err, sizeof err);
+        if (cases[i].refusal ? m || !strstr (err, cases[i].refusal) : !m)
+            fprintf (stderr, "  %s: \"%s\"\n", cases[i].kind, err);
+        CHECK (cases[i].refusal ? !m && strstr (err, cases[i].refusal) : m != NULL);
+        eod_msg_destroy (&m);
+    }
+    //  Every type of the table, filled, decodes: the probes are valid.
+    for (int t = EOD_MSG_INVALID + 1; t < EOD_MSG_TYPES; t++) {
+        eod_msg_t *m = eod_msg_new ((eod_msg_type_t) t);
+        char err[256] = "";
+        CHECK (inject_fields_fill (m) == 0);
+        if (eod_msg_check (m, err, sizeof err))
+            fprintf (stderr, "  %s: %s\n", eod_msg_type_name ((eod_msg_type_t) t), err);
+        CHECK (eod_msg_check (m, err, sizeof err) == 0);
+        eod_msg_destroy (&m);
+    }
+    //  Several values: frame i holds value i modulo their number.
+    const char *runs[] = {"run-1", "run-2", "run-1"};
+    for (long i = 0; i < 3; i++) {
+        inject_frame_reset (&f);
+        CHECK (inject_build ("field:TASK:run_id=72756e2d31,72756e2d32", 0, 0, i, &f, &f2, &two) == 0);
+        eod_msg_t *m = eod_msg_decode (f.buf.data, f.buf.size, (char[64]) {0}, 64);
+        CHECK_STR (m ? m->run_id : NULL, runs[i]);
+        eod_msg_destroy (&m);
+    }
+    const char *bad[] = {"field:TASK:run_id=2", "field:TASK:run_id=zz", "field:NOPE:x=00", "field:TASK:nope=00",
+                         "field:TASK:attempt=00", "field:TASK"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        inject_frame_reset (&f);
+        CHECK (inject_build (bad[i], 0, 0, 0, &f, &f2, &two) == -1);
+    }
+    inject_frame_reset (&f);
+    inject_frame_reset (&f2);
+}
+
 //  The bytes of the first FRAMES garbage frames from seed, concatenated.
 static char *
 s_garbage (uint64_t seed, size_t *len)
@@ -201,6 +269,7 @@ main (void)
 {
     s_test_valid ();
     s_test_hostile ();
+    s_test_fields ();
     s_test_seed ();
     return EOD_TEST_DONE ();
 }

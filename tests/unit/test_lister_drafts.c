@@ -58,9 +58,18 @@ test_drafts (const char *dir)
     CHECK_INT (lister_drafts_add (drafts), 0);
     CHECK (!lister_drafts_failed (drafts));
 
+    //  Codes that are not KR codes: not listed, not a failure.
+    const char *not_kr[] = {"BRK/B", "../x", "00593", "005930/", "0059\x30", "005930000X", ""};
+    for (size_t i = 0; i < sizeof not_kr / sizeof not_kr[0]; i++) {
+        t = lister_drafts_next (drafts);
+        eod_msg_set (&t->code, not_kr[i]);
+        CHECK_INT (lister_drafts_add (drafts), 1);
+    }
+    CHECK (!lister_drafts_failed (drafts));
+
     //  A code the set has no room for: refused, not spooled, remembered.
     t = lister_drafts_next (drafts);
-    eod_msg_set (&t->code, "TOOLONGCODE");
+    eod_msg_set (&t->code, "TOOLONGCO");
     CHECK_INT (lister_drafts_add (drafts), -1);
     CHECK (lister_drafts_failed (drafts));
     CHECK_INT (lister_spool_count (spool), 2);

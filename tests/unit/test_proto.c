@@ -73,7 +73,7 @@ s_test_round_trip_minimal (void)
 {
     eod_msg_t *m = eod_msg_new (EOD_MSG_TASK);
     s_set (&m->run_id, "r");
-    s_set (&m->task_id, "t");
+    s_set (&m->task_id, "kr-005930-20240502-20240502");
     s_set (&m->market, "kr");
     s_set (&m->mode, "daily");
     s_set (&m->code, "005930");

@@ -61,12 +61,12 @@ s_test_decode_hand_built_ok (void)
     for (size_t i = 0; text && i < S_COUNT (str_lens); i++) {
         memset (text, 'a' + (int) i, str_lens[i]);
         s_frame_init (&f);
-        s_pk_head (&f, 3, EOD_PROTO_VERSION, "HEARTBEAT");
-        s_pk_str (&f, "worker");
+        s_pk_head (&f, 3, EOD_PROTO_VERSION, "REFUSED");
+        s_pk_str (&f, "error");
         s_pk_strn (&f, text, str_lens[i]);
         m = s_expect_ok (&f);
-        CHECK (m && m->worker && strlen (m->worker) == str_lens[i]
-               && memcmp (m->worker, text, str_lens[i]) == 0);
+        CHECK (m && m->error && strlen (m->error) == str_lens[i]
+               && memcmp (m->error, text, str_lens[i]) == 0);
         eod_msg_destroy (&m);
     }
     free (text);

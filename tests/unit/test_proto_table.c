@@ -194,7 +194,7 @@ s_test_stored_versions (void)
 {
     //  A version-1 ledger's TASK and an uploader journal's ACK: read as
     //  records, with their version; refused on the wire.
-    const char *task[] = {"run_id", "r", "task_id", "kr:005930:20240902", "market", "kr", "mode", "daily",
+    const char *task[] = {"run_id", "r", "task_id", "kr-005930-20240902-20240902", "market", "kr", "mode", "daily",
                           "code", "005930", "date_from", "2024-09-02", "date_to", "2024-09-02"};
     const char *ack[] = {"run_id", "d41d8cd98f00b204e9800998ecf8427e", "task_id", "/data/kr_20240902.csv"};
     struct {

@@ -147,6 +147,18 @@ s_test_offline_errors (const char *dir)
     cfg.secret_key = "";
     CHECK_INT (eod_s3_put_file (&cfg, TEST_HIVE_KEY, path, err, sizeof err), EOD_S3_FAILED);
 
+    //  Keys with dot or empty segments are refused before any request: curl
+    //  would collapse "../" and reach another bucket.
+    static const char *const dotted [] = {"../other-bucket/x", "a/../../x", "./x", "a//b", "/abs"};
+    cfg = s_config ("http://127.0.0.1:9");
+    for (size_t i = 0; i < sizeof dotted / sizeof dotted [0]; i++) {
+        CHECK_INT (eod_s3_put_file (&cfg, dotted [i], path, err, sizeof err), EOD_S3_FAILED);
+        CHECK (strstr (err, "s3 key refused") != NULL);
+    }
+    char etag_dotted [EOD_S3_ETAG_MAX];
+    CHECK_INT (eod_s3_head (&cfg, "../x", etag_dotted, sizeof etag_dotted, err, sizeof err), -1);
+    CHECK (strstr (err, "s3 key refused") != NULL);
+
     cfg = s_config ("not a url");
     CHECK_INT (eod_s3_put_file (&cfg, TEST_HIVE_KEY, path, err, sizeof err), EOD_S3_FAILED);
     CHECK (strstr (err, "endpoint") != NULL);

@@ -6,6 +6,7 @@
     a bad run id leaves it open; a torn tail is cut off on open, a later
     RESULT is appended after the whole records and the fold reads it. */
 #include "compact.h"
+#include "eod_grammar.h"
 #include "replay.h"
 #include "writer_fixture.h"
 
@@ -38,13 +39,16 @@ s_test_run_ids (void)
     CHECK (!writer_replay_run_id_ok (".hidden"));
     CHECK (!writer_replay_run_id_ok ("a/b"));
     CHECK (!writer_replay_run_id_ok ("a b"));
-    char id[WRITER_RUN_ID_MAX + 1];
+    CHECK (!writer_replay_run_id_ok (".."));
+    //  The id grammar's length (eod_grammar.h), which fits the journal's.
+    char id[EOD_GRAMMAR_ID_MAX + 2];
     memset (id, 'x', sizeof id);
-    id[WRITER_RUN_ID_MAX - 1] = '\0';
+    id[EOD_GRAMMAR_ID_MAX] = '\0';
     CHECK (writer_replay_run_id_ok (id));
-    id[WRITER_RUN_ID_MAX - 1] = 'x';
-    id[WRITER_RUN_ID_MAX] = '\0';
+    id[EOD_GRAMMAR_ID_MAX] = 'x';
+    id[EOD_GRAMMAR_ID_MAX + 1] = '\0';
     CHECK (!writer_replay_run_id_ok (id));
+    CHECK (EOD_GRAMMAR_ID_MAX < WRITER_RUN_ID_MAX);
 }
 
 //  Each task id is journalled once, also after a reopen; the ids come back in

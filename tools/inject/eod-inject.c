@@ -3,13 +3,16 @@
     Every stage receives msgpack frames (proto/eod_proto.h) on a socket named
     in the config's [endpoints]; the design promises that garbage, truncated,
     oversize and wrong-version frames are logged and dropped, never a crash.
-    This tool connects a PUSH, DEALER or REQ socket to such an endpoint and
-    sends frames of one kind:
+    This tool connects a PUSH, DEALER or REQ socket to such an endpoint (or
+    binds a ROUTER a fetcher connects to, standing in for the coordinator)
+    and sends frames of one kind:
 
-        eod-inject --endpoint EP --type push|dealer|req --kind KIND [--count N]
+        eod-inject --endpoint EP --type push|dealer|req|router --kind KIND [--count N]
                    [--seed S] [--wait-ms MS] [--keys N] [--size BYTES]
                    [--envelope] [--expect-reply]
 
+    field:TYPE:NAME=HEX sends a valid TYPE with the bytes of one field
+    replaced (inject_fields), so NUL and invalid UTF-8 travel as they are.
     Each kind has several variants (inject_frames builds them); frame i is
     variant i modulo their number, so --count covers them all. This file
     wires the sockets: every frame sent is printed (length and hex).
@@ -35,6 +38,8 @@
 #define S_LINGER_MS 2000               //  time to deliver what is queued at exit
 #define S_WAIT_REQ_MS 2000             //  default wait for a REP's answer
 #define S_WAIT_DEALER_MS 300           //  default wait for a ROUTER's messages
+#define S_WAIT_ROUTER_MS 5000          //  default wait for a peer to join our ROUTER
+#define S_KINDS_MAX 64                 //  --kind options of one run
 #define S_SETTLE_MS 300                //  before/after a frame that kills the link
 #define S_BIGMAP_KEYS 20000            //  default keys of a bigmap frame
 #define S_WIDE_BYTES (8 * 1024 * 1024) //  default size of a wide frame
@@ -43,7 +48,8 @@ typedef struct {
     const char *endpoint;
     int type;
     const char *type_name;
-    const char *kind;
+    const char *kinds[S_KINDS_MAX];    //  --kind, repeatable: each sends --count frames
+    int nkinds;
     long count;
     uint64_t seed;
     int wait_ms;
@@ -81,12 +87,33 @@ s_connect (const s_opts_t *o, zactor_t **monitor)
         zstr_sendx (*monitor, "START", NULL);
         zsock_wait (*monitor);
     }
-    if (zsock_connect (sock, "%s", o->endpoint)) {
-        fprintf (stderr, "eod-inject: cannot connect %s: %s\n", o->endpoint, zmq_strerror (zmq_errno ()));
+    //  A ROUTER stands in for the coordinator: it binds, and a fetcher
+    //  started with --connect to it joins.
+    int rc = o->type == ZMQ_ROUTER ? zsock_bind (sock, "%s", o->endpoint) : zsock_connect (sock, "%s", o->endpoint);
+    if (rc == -1) {
+        fprintf (stderr, "eod-inject: cannot %s %s: %s\n", o->type == ZMQ_ROUTER ? "bind" : "connect", o->endpoint,
+                 zmq_strerror (zmq_errno ()));
         zactor_destroy (monitor);
         zsock_destroy (&sock);
     }
     return sock;
+}
+
+//  A ROUTER's peer: the routing id of the first message that arrives within
+//  wait_ms (a fetcher's READY), or NULL.
+static zframe_t *
+s_router_peer (const s_opts_t *o, zsock_t *sock)
+{
+    zsock_set_rcvtimeo (sock, o->wait_ms);
+    zmsg_t *first = zmsg_recv (sock);
+    zframe_t *peer = first ? zmsg_pop (first) : NULL;
+    zmsg_destroy (&first);
+    zsock_set_rcvtimeo (sock, -1);
+    if (peer)
+        printf ("a peer joined the router (%zu-byte routing id)\n", zframe_size (peer));
+    else
+        printf ("no peer joined the router in %d ms\n", o->wait_ms);
+    return peer;
 }
 
 //  Prints the connection drops the monitor saw; returns how many.
@@ -167,7 +194,7 @@ static void
 s_usage (FILE *out)
 {
     fprintf (out,
-             "usage: eod-inject --endpoint EP --type push|dealer|req --kind KIND [--count N] [--seed S]\n"
+             "usage: eod-inject --endpoint EP --type push|dealer|req|router --kind KIND... [--count N] [--seed S]\n"
              "                  [--wait-ms MS] [--keys N] [--size BYTES] [--envelope] [--expect-reply]\n\n"
              "Sends hostile frames to a stage's input socket and prints each one (and any reply).\n"
              "KIND: garbage truncated hugecount toobig oversize (hugecount, then toobig) version\n"
@@ -175,8 +202,12 @@ s_usage (FILE *out)
              "      valid-heartbeat valid-ready valid-event valid-ack valid-status (a LISTING_ASK) valid-task\n"
              "      valid-result valid-end (a closed day's END, without a run id)\n"
              "      type:NAME (a message of type NAME with every field of its table set)\n"
+             "      field:TYPE:NAME=HEX (a valid TYPE whose field NAME holds the bytes HEX spells)\n"
              "   or: eod-inject --unlisted STAGE ENDPOINT\n"
              "prints the types the message table does not list for STAGE on ENDPOINT, one a line.\n"
+             "--kind may be given up to 64 times: --count frames of each, in order\n"
+             "--type router  binds EP, waits --wait-ms (default 5000) for a peer (a fetcher --connect EP)\n"
+             "             and sends it the frames\n"
              "--envelope   a DEALER sends an empty delimiter frame first (as a REQ does)\n"
              "--expect-reply  exit 1 unless every frame got a reply (dealer, req)\n"
              "Exit codes: 0 sent, 1 a reply missing, 2 usage, 3 a frame could not be sent.\n");
@@ -217,8 +248,8 @@ s_parse (int argc, char **argv, s_opts_t *o)
             o->endpoint = v;
         else if (strcmp (a, "--type") == 0)
             o->type_name = v;
-        else if (strcmp (a, "--kind") == 0)
-            o->kind = v;
+        else if (strcmp (a, "--kind") == 0 && o->nkinds < S_KINDS_MAX)
+            o->kinds[o->nkinds++] = v;
         else if (strcmp (a, "--count") == 0 && numeric && n >= 1)
             o->count = (long) n;
         else if (strcmp (a, "--seed") == 0 && numeric)
@@ -234,7 +265,7 @@ s_parse (int argc, char **argv, s_opts_t *o)
             return -1;
         }
     }
-    if (!o->endpoint || !o->type_name || !o->kind) {
+    if (!o->endpoint || !o->type_name || !o->nkinds) {
         fprintf (stderr, "eod-inject: --endpoint, --type and --kind are required\n");
         return -1;
     }
@@ -244,12 +275,16 @@ s_parse (int argc, char **argv, s_opts_t *o)
         o->type = ZMQ_DEALER;
     else if (strcmp (o->type_name, "req") == 0)
         o->type = ZMQ_REQ;
+    else if (strcmp (o->type_name, "router") == 0)
+        o->type = ZMQ_ROUTER;
     else {
-        fprintf (stderr, "eod-inject: --type must be push, dealer or req\n");
+        fprintf (stderr, "eod-inject: --type must be push, dealer, req or router\n");
         return -1;
     }
     if (o->wait_ms < 0)
-        o->wait_ms = o->type == ZMQ_REQ ? S_WAIT_REQ_MS : S_WAIT_DEALER_MS;
+        o->wait_ms = o->type == ZMQ_REQ      ? S_WAIT_REQ_MS
+                     : o->type == ZMQ_ROUTER ? S_WAIT_ROUTER_MS
+                                             : S_WAIT_DEALER_MS;
     if (o->seed == 0)
         o->seed = 1;   //  xorshift's one fixed point
     return 0;
@@ -272,7 +307,8 @@ main (int argc, char **argv)
     zsys_init ();
     zsys_set_logstream (NULL);
     inject_seed (o.seed);
-    printf ("eod-inject: %s %s, kind %s, %ld frame(s), seed %llu\n", o.type_name, o.endpoint, o.kind, o.count,
+    printf ("eod-inject: %s %s, kind %s%s, %ld frame(s) each, seed %llu\n", o.type_name, o.endpoint, o.kinds[0],
+            o.nkinds > 1 ? " and more" : "", o.count,
             (unsigned long long) o.seed);
     zactor_t *monitor = NULL;
     zsock_t *sock = s_connect (&o, &monitor);
@@ -281,43 +317,52 @@ main (int argc, char **argv)
     int rc = 0;
     long sent = 0, answered = 0;
     int drops = 0;
+    zframe_t *peer = o.type == ZMQ_ROUTER ? s_router_peer (&o, sock) : NULL;
+    if (o.type == ZMQ_ROUTER && !peer) {
+        zactor_destroy (&monitor);
+        zsock_destroy (&sock);
+        return 3;
+    }
     inject_frame_t f, f2;
     inject_frame_init (&f);
     inject_frame_init (&f2);
-    for (long i = 0; i < o.count && !zsys_interrupted; i++) {
+    for (long n = 0; n < o.count * o.nkinds && !zsys_interrupted; n++) {
+        long i = n % o.count;
         inject_frame_reset (&f);
         inject_frame_reset (&f2);
         bool two = false;
-        if (inject_build (o.kind, o.keys, o.size, i, &f, &f2, &two)) {
+        if (inject_build (o.kinds[n / o.count], o.keys, o.size, i, &f, &f2, &two)) {
             rc = 2;
             break;
         }
         if (f.kills_link)
             zclock_sleep (S_SETTLE_MS);   //  what went before is delivered first
         char label[160];
-        snprintf (label, sizeof label, "sent %ld (%s):", i, f.what);
+        snprintf (label, sizeof label, "sent %ld (%s):", n, f.what);
         s_print_hex (label, (const uint8_t *) f.buf.data, f.buf.size);
         if (two)
             s_print_hex ("  second frame:", (const uint8_t *) f2.buf.data, f2.buf.size);
         int err = 0;
-        if (o.envelope && o.type == ZMQ_DEALER)
+        if (peer)
+            err = s_send_frame (sock, zframe_data (peer), zframe_size (peer), true);
+        if (!err && o.envelope && o.type == ZMQ_DEALER)
             err = s_send_frame (sock, "", 0, true);
         if (!err)
             err = s_send_frame (sock, f.buf.data, f.buf.size, two);
         if (!err && two)
             err = s_send_frame (sock, f2.buf.data, f2.buf.size, false);
         if (err) {
-            printf ("send %ld failed: %s\n", i, zmq_strerror (zmq_errno ()));
+            printf ("send %ld failed: %s\n", n, zmq_strerror (zmq_errno ()));
             rc = 3;
             break;
         }
         sent++;
         bool replied = false;
-        if (o.type != ZMQ_PUSH) {
+        if (o.type != ZMQ_PUSH && o.type != ZMQ_ROUTER) {
             replied = s_replies (&o, sock) > 0;
             answered += replied;
             if (!replied)
-                printf ("no reply to %ld in %d ms\n", i, o.wait_ms);
+                printf ("no reply to %ld in %d ms\n", n, o.wait_ms);
         }
         if (f.kills_link)
             zclock_sleep (S_SETTLE_MS);
@@ -337,8 +382,9 @@ main (int argc, char **argv)
     }
     inject_frame_reset (&f);
     inject_frame_reset (&f2);
-    if (o.type == ZMQ_PUSH)
+    if (o.type == ZMQ_PUSH || o.type == ZMQ_ROUTER)
         zclock_sleep (S_SETTLE_MS / 3);
+    zframe_destroy (&peer);
     drops += s_drain_monitor (monitor);
     printf ("eod-inject: sent %ld frame(s), %ld answered, %d connection drop(s)\n", sent, answered, drops);
     if (rc == 0 && o.expect_reply && o.type != ZMQ_PUSH && answered < sent)

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "eod_proto.h"
+#include "inject_fields.h"
 
+#define S_HOSTILE_TASK "kr-005930-20240902-20240902"   //  a task id of code 005930
 #define S_GARBAGE_LEN_MAX 300          //  random frames are 1..this long
 #define S_DEEP_LEVELS 100              //  nesting beyond EOD_PROTO_DEPTH_MAX
 #define S_XORSHIFT_MUL 2685821657736338717ULL   //  xorshift64*'s multiplier
@@ -85,7 +87,7 @@ static void
 s_task_body (inject_frame_t *f)
 {
     s_kv (f, "run_id", "hostile-run");
-    s_kv (f, "task_id", "hostile-task");
+    s_kv (f, "task_id", S_HOSTILE_TASK);
     s_kv (f, "market", "kr");
     s_kv (f, "mode", "daily");
     s_kv (f, "code", "005930");
@@ -107,7 +109,7 @@ s_encode (inject_frame_t *f, eod_msg_type_t type, long index)
     switch (type) {
     case EOD_MSG_TASK:
         eod_msg_set (&m->run_id, "hostile-run");
-        eod_msg_set (&m->task_id, "hostile-task");
+        eod_msg_set (&m->task_id, S_HOSTILE_TASK);
         eod_msg_set (&m->market, "kr");
         eod_msg_set (&m->mode, "daily");
         eod_msg_set (&m->code, "005930");
@@ -118,7 +120,7 @@ s_encode (inject_frame_t *f, eod_msg_type_t type, long index)
         break;
     case EOD_MSG_RESULT: {
         eod_msg_set (&m->run_id, "hostile-run");
-        eod_msg_set (&m->task_id, "hostile-task");
+        eod_msg_set (&m->task_id, S_HOSTILE_TASK);
         eod_msg_set (&m->market, "kr");
         eod_msg_set (&m->code, "005930");
         eod_msg_set (&m->status, "ok");
@@ -151,7 +153,7 @@ s_encode (inject_frame_t *f, eod_msg_type_t type, long index)
         break;
     case EOD_MSG_ACK:
         eod_msg_set (&m->run_id, "hostile-run");
-        eod_msg_set (&m->task_id, "hostile-task");
+        eod_msg_set (&m->task_id, S_HOSTILE_TASK);
         break;
     case EOD_MSG_READY:
     case EOD_MSG_HEARTBEAT:
@@ -359,7 +361,7 @@ s_build_wrongtype (inject_frame_t *f, long i)
             return 0;
         }
         s_kv (f, "t", "RESULT");
-        s_kv (f, "run_id", "hostile-run"); s_kv (f, "task_id", "hostile-task"); s_kv (f, "market", "kr");
+        s_kv (f, "run_id", "hostile-run"); s_kv (f, "task_id", S_HOSTILE_TASK); s_kv (f, "market", "kr");
         s_kv (f, "code", "005930"); s_kv (f, "status", "ok");
         s_str (f, "rows");
         if (w == S_WT_ROWS_MAP) {
@@ -386,7 +388,7 @@ s_build_wrongtype (inject_frame_t *f, long i)
         s_str (f, "TASK");
     if (w == S_WT_MISSING) {
         //  The body without its code.
-        s_kv (f, "run_id", "hostile-run"); s_kv (f, "task_id", "hostile-task"); s_kv (f, "market", "kr");
+        s_kv (f, "run_id", "hostile-run"); s_kv (f, "task_id", S_HOSTILE_TASK); s_kv (f, "market", "kr");
         s_kv (f, "mode", "daily"); s_kv (f, "date_from", "2024-09-02"); s_kv (f, "date_to", "2024-09-02");
         f->what = "TASK without its required code";
         return 0;
@@ -495,8 +497,8 @@ s_build_baddates (inject_frame_t *f, long i)
     return 0;
 }
 
-//  A message of the named type with every field of its table set (the
-//  table says which: eod_msg_type_field), through the real encoder: what a
+//  A message of the named type with every field of its table set to a value
+//  its grammar takes (inject_fields_fill), through the real encoder: what a
 //  stage must refuse when the table does not list the type for it.
 static int
 s_build_typed (inject_frame_t *f, const char *name)
@@ -507,42 +509,44 @@ s_build_typed (inject_frame_t *f, const char *name)
         fprintf (stderr, "eod-inject: no message type %s\n", name);
         return -1;
     }
-    const char *field, *kind;
-    bool required;
-    for (size_t i = 0; eod_msg_type_field (type, i, &field, &kind, &required); i++) {
-        if (strcmp (kind, "int") == 0)
-            continue;   //  zero: an optional integer is left out, a required one goes as 0
-        if (strcmp (kind, "rows") == 0) {
-            eod_fields_t row = EOD_FIELDS_INIT;
-            eod_fields_set (&row, "stck_bsop_date", "20240902");
-            eod_msg_add_row (m, &row);
-            eod_fields_clear (&row);
-        }
-        else if (strcmp (kind, "list") == 0)
-            eod_msg_add_list (m, "hostile");
-        else if (strcmp (kind, "map") == 0) {
-            eod_fields_t *map = strcmp (field, "meta") == 0       ? &m->meta
-                                : strcmp (field, "snapshot") == 0 ? &m->snapshot
-                                : strcmp (field, "days") == 0     ? &m->days
-                                                                  : &m->fields;
-            eod_fields_set (map, "hostile", "1");
-        }
+    if (inject_fields_fill (m)) {
+        eod_msg_destroy (&m);
+        return -1;
     }
-    //  Every string a type may have, set: the encoder writes those its table names.
-    char **strings[] = {&m->run_id, &m->task_id, &m->code, &m->exchange, &m->name, &m->key_id,
-                        &m->error, &m->msg_cd, &m->worker, &m->path, &m->key, &m->md5, &m->text,
-                        &m->app_key, &m->app_secret, &m->token, &m->base_url};
-    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-        eod_msg_set (strings[i], "hostile");
-    eod_msg_set (&m->market, "kr");
-    eod_msg_set (&m->mode, "daily");
-    eod_msg_set (&m->status, "ok");
-    eod_msg_set (&m->level, "info");
-    eod_msg_set (&m->stage, "hostile");
-    eod_msg_set (&m->date_from, "2024-09-02");
-    eod_msg_set (&m->date_to, "2024-09-02");
     f->what = eod_msg_type_name (type);
     return s_encode_msg (f, &m);
+}
+
+//  field:TYPE:NAME=HEX[,HEX...]: frame i holds the i-th value (modulo their
+//  number) in field NAME of a valid TYPE.
+static int
+s_build_field (inject_frame_t *f, const char *spec, long i)
+{
+    static char what[160];
+    const char *eq = strchr (spec, '=');
+    size_t nvalues = 1;
+    for (const char *p = eq ? eq : ""; *p; p++)
+        nvalues += *p == ',';
+    const char *value = eq ? eq + 1 : "";
+    for (long k = i % (long) nvalues; k > 0; k--)
+        value = strchr (value, ',') + 1;
+    size_t len = strcspn (value, ",");
+    size_t head = eq ? (size_t) (eq - spec) + 1 : strlen (spec);
+    char *one = malloc (head + len + 1);
+    if (!one)
+        return -1;
+    memcpy (one, spec, head);
+    memcpy (one + head, value, len);
+    one[head + len] = '\0';
+    snprintf (what, sizeof what, "field %.*s value %ld of %zu", (int) (eq ? eq - spec : 0), spec,
+              i % (long) nvalues + 1, nvalues);
+    f->what = what;
+    char err[256];
+    int rc = inject_fields_override (one, &f->buf, err, sizeof err);
+    if (rc)
+        fprintf (stderr, "eod-inject: %s\n", err);
+    free (one);
+    return rc;
 }
 
 static const struct {
@@ -594,6 +598,8 @@ inject_build (const char *kind, long keys, long size, long i, inject_frame_t *f,
         return s_build_baddates (f, i);
     if (strncmp (k, "type:", 5) == 0)
         return s_build_typed (f, k + 5);
+    if (strncmp (k, "field:", 6) == 0)
+        return s_build_field (f, k + 6, i);
     for (size_t v = 0; v < S_NVALID; v++)
         if (strcmp (k, s_valid[v].name) == 0) {
             f->what = s_valid[v].name + strlen ("valid-");

@@ -5,7 +5,8 @@
     an empty frame, two-frame messages, a meta of many keys, an array of
     millions of nils, a HOLIDAY_ASK with dates too short to be dates, and
     well-formed messages through the real encoder (valid-*, and type:NAME for
-    any type of the table). Each kind has
+    any type of the table), and field:TYPE:NAME=HEX[,HEX...] (a valid TYPE
+    whose field NAME holds raw bytes, inject_fields.h). Each kind has
     several variants; frame i is variant i modulo their number, so a run of
     --count frames covers them all. The random parts come from one
     reproducible stream (inject_seed). */
