@@ -56,7 +56,8 @@ sources() {
                   common/core/eod_util.c common/core/eod_date.c proto/eod_fields.c ;;
         wiki) echo common/sources/eod_wiki.c common/core/eod_util.c ;;
         config) echo common/core/eod_config.c common/core/eod_config_table.c common/core/eod_config_file.c \
-                     common/core/eod_config_check.c proto/eod_grammar.c proto/eod_grammar_url.c ;;
+                     common/core/eod_config_check.c common/core/eod_util.c proto/eod_grammar.c \
+                     proto/eod_grammar_url.c ;;
     esac
 }
 packages() {
@@ -65,7 +66,7 @@ packages() {
         mst|cod) ;;   #  iconv is in the C library
         kis) echo jansson libcrypto ;;
         wiki) echo libxml-2.0 libcrypto ;;
-        config) ;;   #  iniparser ships no pkg-config file: see extra_libs
+        config) echo libcrypto ;;   #  iniparser ships no pkg-config file: see extra_libs
     esac
 }
 extra_libs() {
@@ -135,6 +136,7 @@ throttle() {
 build() {
     local t=$1 log=$BUILD/fuzz_$1.build.log
     local srcs=() libs= pkgs
+    : >"$log"
     for s in $(sources "$t"); do srcs+=("$ROOT/$s"); done
     pkgs=$(packages "$t")
     # shellcheck disable=SC2086  # one word per package
