@@ -43,7 +43,8 @@ static const eod_proto_field_t s_result[] = {
     {S_ (run_id), REQ}, {S_ (task_id), REQ}, {S_ (market), REQ}, {S_ (code), REQ},
     {S_ (status), REQ}, {S_ (mode), OPT}, {S_ (date_from), OPT}, {S_ (date_to), OPT},
     {S_ (error), OPT}, {S_ (msg_cd), OPT}, {I_ (attempt), OPT}, {I_ (requests), OPT},
-    {I_ (count), OPT}, {I_ (sent_us), OPT}, {ROWS_, OPT}, {F_ (snapshot), OPT}, {F_ (meta), OPT}, S_END};
+    {I_ (count), OPT}, {I_ (sent_us), OPT}, {ROWS_, OPT}, {F_ (snapshot), OPT}, {F_ (meta), OPT},
+    {I_ (asked_at), OPT}, S_END};
 static const eod_proto_field_t s_ack[] = {{S_ (run_id), REQ}, {S_ (task_id), REQ}, {LIST_, OPT}, S_END};
 static const eod_proto_field_t s_run_done[] = {
     {S_ (run_id), REQ}, {S_ (market), REQ}, {S_ (mode), REQ}, {S_ (date_from), REQ},

@@ -82,6 +82,7 @@ static const s_key_t s_keys[] = {
     {"pipeline:ack_timeout_ms", T_INT, "30000", 100, 3600000, NULL, NULL, "a result the writer has not acknowledged by then is leased again"},
     {"pipeline:ledger_keep_days", T_INT, "30", 1, 3650, NULL, NULL, "finished runs' ledgers under state/coordinator are kept this many days (a re-run within them requests only what is missing)"},
     {"pipeline:trace", T_BOOL, "false", 0, 0, NULL, NULL, "log every message sent and received (secrets excluded)"},
+    {"pipeline:unpublished_pct", T_INT, "5", 0, 100, NULL, NULL, "a daily run whose codes answer without a row for the session, more than this percent of them when the run settles, ends incomplete (exit 5); those codes go to state/gaps either way"},
     {"pipeline:linger_ms", T_INT, "60000", 0, 3600000, NULL, NULL, "how long a stage that ends may go on delivering its last messages (a listing of thousands of tasks, the run's END)"},
     //  Endpoints: stable stages bind, workers connect
     {"endpoints:lister", T_STR, SOCK ("lister"), 0, 0, NULL, NULL, "lister input (JOB from the calendar gate)"},
@@ -135,7 +136,7 @@ static const s_key_t s_keys[] = {
     {"us:date", T_STR, "", 0, 0, NULL, NULL, "pin the US session date (YYYY-MM-DD) when a run gives none; empty: [pipeline] date, else the latest closed session"},
     {"us:extra_tickers", T_STR, "config/us_extra_tickers.txt", 0, 0, NULL, NULL, "extra tickers, one a line"},
     {"us:unpublished_retry_s", T_INT, "300", 1, 86400, NULL, NULL, "a session whose row is not out yet is asked again after this long"},
-    {"us:unpublished_deadline_s", T_INT, "7200", 0, 86400, NULL, NULL, "after this long into a run, such a symbol is reported missing"},
+    {"us:unpublished_deadline_s", T_INT, "7200", 0, 86400, NULL, NULL, "after this long into a run, such a symbol is given up on: reported missing and recorded in state/gaps"},
     {NULL, T_STR, NULL, 0, 0, NULL, NULL, NULL}};
 
 #define S_NKEYS (sizeof s_keys / sizeof s_keys[0] - 1)

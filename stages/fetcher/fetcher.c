@@ -1,5 +1,6 @@
 /*  fetcher — see fetcher.h. */
 #include "fetcher.h"
+#include "eod_date.h"
 #include "eod_http.h"
 #include "eod_kis.h"
 #include "eod_log.h"
@@ -77,6 +78,10 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, lon
     memset (&r, 0, sizeof r);
     const char *date_key;
     int status;
+    //  When the request was made, on the wall clock: the quote an answer
+    //  carries (output1) is of that moment, whatever dates the request names,
+    //  and the writer needs the moment to tell which session it describes.
+    result->asked_at = (int64_t) eod_now ();
     if (strcmp (task->market, "us") == 0) {
         date_key = "xymd";
         status = eod_kis_overseas_daily (&c, creds->token, task->exchange ? task->exchange : "", task->code, to,
@@ -108,10 +113,13 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, lon
         if (kept == 0)
             status = EOD_KIS_NODATA;
     }
-    //  A daily US run asks for BYMD = D: when the newest row is older, the
-    //  session is not published yet. Never take yesterday's row for D.
-    bool unpublished = status == EOD_KIS_NODATA && strcmp (task->market, "us") == 0 && task->mode
-                       && strcmp (task->mode, "daily") == 0 && newest[0] && strcmp (newest, to) < 0;
+    //  A task of one session D (a daily run, or a refill of its gaps): an
+    //  answer whose newest row is older has no row for D yet (not published,
+    //  or the code did not trade). Never take an earlier row for D; the
+    //  coordinator asks again (US), records the code in the gaps and counts
+    //  it against [pipeline] unpublished_pct.
+    bool one_session = (task->mode && strcmp (task->mode, "daily") == 0) || strcmp (from, to) == 0;
+    bool unpublished = status == EOD_KIS_NODATA && one_session && newest[0] && strcmp (newest, to) < 0;
     eod_msg_set (&result->status, unpublished ? "retryable" : s_status_of (status));
     if (unpublished)
         eod_msg_set (&result->msg_cd, EOD_UNPUBLISHED);

@@ -39,6 +39,8 @@ static const char *s_usage =
     "                           last months only)\n"
     "  --unknown-codes N        first N selected KOSDAQ codes answer as unknown\n"
     "  --us-unknown N           first N US universe symbols answer as unknown on dailyprice\n"
+    "  --us-publish-lag-s S     a US session's dailyprice rows come out over S seconds after\n"
+    "                           its close, each symbol at its own moment (default 0: at the close)\n"
     "  --master-garble N        append N garbled records to the KOSDAQ master\n"
     "  --fault-nonjson500 R     rate of HTTP 500 with an HTML body\n"
     "  --fault-badjson R        rate of HTTP 200 with truncated JSON\n"
@@ -50,7 +52,8 @@ static const char *s_usage =
     "  --fault-slack500 R       rate of Slack 500\n"
     "  --fault-token-expire-after N  expire an app key's token after its N-th data request\n"
     "  --help, --version\n"
-    "Environment: EOD_NOW=YYYY-MM-DDTHH:MM:SS+09:00 fixes the clock at start.\n"
+    "Environment: EOD_NOW=YYYY-MM-DDTHH:MM:SS+09:00 fixes the clock at start; the chart's\n"
+    "  output1 is the quote at that clock (the live bar during a session), as KIS answers it.\n"
     "Sim endpoints: GET /_sim/stats, POST /_sim/reset, GET /_sim/universe/kr,\n"
     "  GET /_sim/universe/us, GET /_sim/slack\n";
 
@@ -59,7 +62,8 @@ enum {
     OPT_TOKEN_TTL, OPT_TOKEN_THROTTLE, OPT_RATE, OPT_ARRIVAL_JITTER, OPT_LATENCY, OPT_JITTER,
     OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_WARM, OPT_EXTRA, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
     OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
-    OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_HELP, OPT_VERSION
+    OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_HELP, OPT_VERSION,
+    OPT_US_PUBLISH_LAG
 };
 
 static const struct option s_options[] = {
@@ -81,6 +85,7 @@ static const struct option s_options[] = {
     {"kosdaq-extra", required_argument, NULL, OPT_EXTRA},
     {"unknown-codes", required_argument, NULL, OPT_UNKNOWN},
     {"us-unknown", required_argument, NULL, OPT_US_UNKNOWN},
+    {"us-publish-lag-s", required_argument, NULL, OPT_US_PUBLISH_LAG},
     {"master-garble", required_argument, NULL, OPT_GARBLE},
     {"fault-nonjson500", required_argument, NULL, OPT_F_NONJSON},
     {"fault-badjson", required_argument, NULL, OPT_F_BADJSON},
@@ -267,6 +272,10 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
             if (s_parse_long (name, optarg, 0, 100000, &value))
                 return -1;
             config->us_unknown = (int) value;
+            break;
+        case OPT_US_PUBLISH_LAG:
+            if (s_parse_long (name, optarg, 0, 86400, &config->us_publish_lag_s))
+                return -1;
             break;
         case OPT_GARBLE:
             if (s_parse_long (name, optarg, 0, 100000, &value))

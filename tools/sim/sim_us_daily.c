@@ -1,13 +1,15 @@
 /*  sim_us_daily — the overseas daily price HHDFS76240000 (dailyprice) once
     sim_kis_gate let the request through: validates EXCD, SYMB, GUBN, BYMD
     and MODP as KIS does, then answers up to 100 daily bars ending at BYMD
-    (today in New York when empty, never after it unless --no-future-check).
+    (today in New York when empty), never after the latest session whose
+    row is out (sim_quote.h: --us-publish-lag-s) unless --no-future-check.
     Prices come from a deterministic walk per (seed, symbol) over the XNYS
     sessions from 2000-01-03 on, so any date answers the same in every
     request and diff, rate and sign agree with the previous session's close.
     A symbol no exchange lists, listed elsewhere, or marked --us-unknown
     answers with no rows. See sim_us.h. */
 #include "sim_kis.h"
+#include "sim_quote.h"
 #include "sim_us.h"
 
 #include "eod_date.h"
@@ -175,9 +177,9 @@ sim_us_daily (sim_t *self, sim_request_t *req, sim_response_t *resp)
         json_object_set_new (output1, "nrec", json_string (""));
     }
     else {
-        int today = s_today_new_york ();
-        if (!self->config->no_future_check && end > today)
-            end = today;
+        int out = sim_quote_us_out (self, symb, sim_clock_now (), self->config->us_publish_lag_s);
+        if (!self->config->no_future_check && end > out)
+            end = out;
         s_walk_t walk;
         s_walk (us, listing, sim_days_from_ymd (end), &walk);
         uint64_t h = sim_hash (sim_us_seed (us), sim_hash_str (listing->symbol), 0xb1d);
