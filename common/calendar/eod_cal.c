@@ -231,6 +231,18 @@ out:
     return rc;
 }
 
+//  The first field of a table line, which must be a whole YYYY-MM-DD date.
+//  Returns 0, or -1 (logged with path:lineno).
+static int
+s_line_date (const char *path, size_t lineno, const char *field, eod_date_t *date)
+{
+    if (eod_date_parse (field, date) || strlen (field) != EOD_DATE_ISO_SIZE - 1) {
+        eod_log_error ("%s:%zu: \"%s\" is not a date YYYY-MM-DD", path, lineno, field);
+        return -1;
+    }
+    return 0;
+}
+
 //  A "YYYY-MM-DD,reason" line into a list (XKRX_closed, XNYS_closures).
 static int
 s_closed_line (eod_cal_t *self, const char *path, size_t lineno, char **fields, int count,
@@ -238,10 +250,8 @@ s_closed_line (eod_cal_t *self, const char *path, size_t lineno, char **fields, 
 {
     s_closed_list_t *list = (s_closed_list_t *) arg;
     eod_date_t date;
-    if (eod_date_parse (fields [0], &date) || strlen (fields [0]) != EOD_DATE_ISO_SIZE - 1) {
-        eod_log_error ("%s:%zu: \"%s\" is not a date YYYY-MM-DD", path, lineno, fields [0]);
+    if (s_line_date (path, lineno, fields [0], &date))
         return -1;
-    }
     if (count < 2 || *fields [1] == 0) {
         eod_log_error ("%s:%zu: %s: expected YYYY-MM-DD,reason", path, lineno, fields [0]);
         return -1;
@@ -290,10 +300,8 @@ s_special_line (eod_cal_t *self, const char *path, size_t lineno, char **fields,
 {
     size_t *alloc = (size_t *) arg;
     eod_date_t date;
-    if (eod_date_parse (fields [0], &date) || strlen (fields [0]) != EOD_DATE_ISO_SIZE - 1) {
-        eod_log_error ("%s:%zu: \"%s\" is not a date YYYY-MM-DD", path, lineno, fields [0]);
+    if (s_line_date (path, lineno, fields [0], &date))
         return -1;
-    }
     int open_min, close_min;
     if (count < 4 || *fields [3] == 0
     ||  s_parse_hm (fields [1], &open_min) || s_parse_hm (fields [2], &close_min)) {

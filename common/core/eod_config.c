@@ -1,6 +1,7 @@
 /*  eod_config — see eod_config.h. The table below is every key there is. */
 #include "eod_config.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -210,11 +211,11 @@ s_validate (eod_config_t *self, size_t i, const char *value, char *err, size_t e
         errno = 0;
         long long v = strtoll (value, &end, 10);
         if (errno || end == value || *end) {
-            snprintf (err, errlen, "%s: '%s' is not a whole number", where, value);
+            eod_set_error (err, errlen, "%s: '%s' is not a whole number", where, value);
             return -1;
         }
         if (v < k->min || v > k->max) {
-            snprintf (err, errlen, "%s: %lld is outside %lld..%lld", where, v, k->min, k->max);
+            eod_set_error (err, errlen, "%s: %lld is outside %lld..%lld", where, v, k->min, k->max);
             return -1;
         }
         self->ints[i] = v;
@@ -225,7 +226,7 @@ s_validate (eod_config_t *self, size_t i, const char *value, char *err, size_t e
         else if (strcasecmp (value, "false") == 0 || strcasecmp (value, "no") == 0 || strcmp (value, "0") == 0)
             self->ints[i] = 0;
         else {
-            snprintf (err, errlen, "%s: '%s' is not true or false", where, value);
+            eod_set_error (err, errlen, "%s: '%s' is not true or false", where, value);
             return -1;
         }
     }
@@ -240,13 +241,13 @@ s_validate (eod_config_t *self, size_t i, const char *value, char *err, size_t e
             c += n + (c[n] == '|');
         }
         if (!ok) {
-            snprintf (err, errlen, "%s: '%s' is not one of %s", where, value, k->choices);
+            eod_set_error (err, errlen, "%s: '%s' is not one of %s", where, value, k->choices);
             return -1;
         }
     }
     char *copy = strdup (value);
     if (!copy) {
-        snprintf (err, errlen, "out of memory");
+        eod_set_error (err, errlen, "out of memory");
         return -1;
     }
     free (self->values[i]);
@@ -278,7 +279,7 @@ eod_config_load (const char *path, char *err, size_t errlen)
 {
     eod_config_t *self = calloc (1, sizeof *self);
     if (!self) {
-        snprintf (err, errlen, "out of memory");
+        eod_set_error (err, errlen, "out of memory");
         return NULL;
     }
     bool file_has_secret = false;
@@ -286,12 +287,12 @@ eod_config_load (const char *path, char *err, size_t errlen)
         self->path = strdup (path);
         struct stat st;
         if (stat (path, &st)) {
-            snprintf (err, errlen, "%s: cannot read: %s", path, strerror (errno));
+            eod_set_error (err, errlen, "%s: cannot read: %s", path, strerror (errno));
             goto fail;
         }
         self->dict = iniparser_load (path);
         if (!self->dict) {
-            snprintf (err, errlen, "%s: not a valid INI file", path);
+            eod_set_error (err, errlen, "%s: not a valid INI file", path);
             goto fail;
         }
         //  Unknown keys in our own sections.
@@ -308,8 +309,8 @@ eod_config_load (const char *path, char *err, size_t errlen)
             for (int k = 0; k < nkeys; k++)
                 if (s_find (keys[k]) < 0) {
                     int line = s_line_of (path, keys[k]);
-                    snprintf (err, errlen, "%s:%d: [%s] %s: unknown key (see config/config.ini.example)", path,
-                              line, sec, strchr (keys[k], ':') + 1);
+                    eod_set_error (err, errlen, "%s:%d: [%s] %s: unknown key (see config/config.ini.example)", path,
+                                   line, sec, strchr (keys[k], ':') + 1);
                     free (keys);
                     goto fail;
                 }
@@ -322,9 +323,9 @@ eod_config_load (const char *path, char *err, size_t errlen)
                     file_has_secret = true;
             }
         if (file_has_secret && (st.st_mode & 077)) {
-            snprintf (err, errlen,
-                      "%s: holds secrets and is readable by group or others (mode %04o); run chmod 600 %s",
-                      path, (unsigned) (st.st_mode & 07777), path);
+            eod_set_error (err, errlen,
+                           "%s: holds secrets and is readable by group or others (mode %04o); run chmod 600 %s",
+                           path, (unsigned) (st.st_mode & 07777), path);
             goto fail;
         }
     }
@@ -408,7 +409,7 @@ eod_config_set (eod_config_t *self, const char *name, const char *value, char *e
 {
     int i = s_find (name);
     if (i < 0) {
-        snprintf (err, errlen, "unknown config key '%s'", name);
+        eod_set_error (err, errlen, "unknown config key '%s'", name);
         return -1;
     }
     return s_validate (self, (size_t) i, value, err, errlen);

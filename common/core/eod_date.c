@@ -349,12 +349,6 @@ eod_tz_epoch (eod_tz_t tz, eod_date_t date, int minute_of_day, time_t *out)
     return 0;
 }
 
-const char *
-eod_tz_name (eod_tz_t tz)
-{
-    return tz == EOD_TZ_SEOUL ? "Asia/Seoul" : "America/New_York";
-}
-
 int
 eod_instant_parse (const char *text, time_t *out)
 {

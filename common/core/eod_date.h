@@ -98,9 +98,6 @@ void eod_tz_local (eod_tz_t tz, time_t instant, eod_date_t *date, int *minute_of
 //  invalid date or minute.
 int eod_tz_epoch (eod_tz_t tz, eod_date_t date, int minute_of_day, time_t *out);
 
-//  Short zone name for messages: "Asia/Seoul", "America/New_York".
-const char *eod_tz_name (eod_tz_t tz);
-
 //  Parses an instant "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "+HH:MM"/"-HH:MM"
 //  (the EOD_NOW format). Returns 0, or -1 when malformed.
 int eod_instant_parse (const char *text, time_t *out);

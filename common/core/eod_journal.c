@@ -266,12 +266,6 @@ eod_journal_sync (eod_journal_t *self)
     return 0;
 }
 
-const char *
-eod_journal_path (eod_journal_t *self)
-{
-    return self->path;
-}
-
 long
 eod_journal_read (const char *path, eod_journal_fn *on_msg, void *arg)
 {

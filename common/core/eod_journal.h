@@ -45,8 +45,6 @@ int64_t eod_journal_append_at (eod_journal_t *self, const eod_msg_t *msg);
 //  Makes every appended record durable (fdatasync). 0 or -1 (logged).
 int eod_journal_sync (eod_journal_t *self);
 
-const char *eod_journal_path (eod_journal_t *self);
-
 //  Reads the whole records of path without changing it. Returns the number of
 //  records read, 0 when the file does not exist, -1 when it cannot be read or
 //  is damaged (the records before the damage were passed to on_msg).

@@ -346,7 +346,7 @@ s_load (s_state_t *self, char *err, size_t errlen)
                           S_FILE_MAX);
             return 0;
         }
-        snprintf (err, errlen, "%s: %s", self->path, strerror (errno));
+        eod_set_error (err, errlen, "%s: %s", self->path, strerror (errno));
         return -1;
     }
     long lineno = 0;
@@ -459,16 +459,16 @@ static int
 s_check_run (const eod_metrics_run_t *run, const char *mode, char *err, size_t errlen)
 {
     if (!run->market || !*run->market || strlen (run->market) >= S_LABEL_MAX)
-        snprintf (err, errlen, "the run's market is missing or longer than %d bytes", S_LABEL_MAX - 1);
+        eod_set_error (err, errlen, "the run's market is missing or longer than %d bytes", S_LABEL_MAX - 1);
     else if (!*mode || strlen (mode) >= S_LABEL_MAX)
-        snprintf (err, errlen, "the run's mode is empty or longer than %d bytes", S_LABEL_MAX - 1);
+        eod_set_error (err, errlen, "the run's mode is empty or longer than %d bytes", S_LABEL_MAX - 1);
     else if (!eod_date_valid (run->session.y, run->session.m, run->session.d))
-        snprintf (err, errlen, "the run's session %04d-%02d-%02d is not a date", run->session.y, run->session.m,
-                  run->session.d);
+        eod_set_error (err, errlen, "the run's session %04d-%02d-%02d is not a date", run->session.y, run->session.m,
+                       run->session.d);
     else if ((int) run->status < 0 || run->status >= EOD_METRICS_STATUS_COUNT)
-        snprintf (err, errlen, "the run's status %d is out of range", (int) run->status);
+        eod_set_error (err, errlen, "the run's status %d is out of range", (int) run->status);
     else if (!isfinite (run->duration_s))
-        snprintf (err, errlen, "the run's duration is not a number");
+        eod_set_error (err, errlen, "the run's duration is not a number");
     else
         return 0;
     return -1;
@@ -478,7 +478,7 @@ int
 eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, size_t errlen)
 {
     if (!path || !*path || !run) {
-        snprintf (err, errlen, "no metrics path or run");
+        eod_set_error (err, errlen, "no metrics path or run");
         return -1;
     }
     const char *mode = run->mode ? run->mode : S_DEFAULT_MODE;
@@ -491,13 +491,13 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
     FILE *out = NULL;
     s_state_t *self = calloc (1, sizeof *self);
     if (!self) {
-        snprintf (err, errlen, "%s: out of memory", path);
+        eod_set_error (err, errlen, "%s: out of memory", path);
         goto out;
     }
     self->path = path;
     char dir[4096];
     if (snprintf (dir, sizeof dir, "%s", path) >= (int) sizeof dir) {
-        snprintf (err, errlen, "%s: %s", path, strerror (ENAMETOOLONG));
+        eod_set_error (err, errlen, "%s: %s", path, strerror (ENAMETOOLONG));
         goto out;
     }
     char *slash = strrchr (dir, '/');
@@ -508,7 +508,7 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
     else
         *slash = 0;
     if (eod_mkdirs (dir, S_DIR_MODE)) {
-        snprintf (err, errlen, "%s: cannot create the directory: %s", dir, strerror (errno));
+        eod_set_error (err, errlen, "%s: cannot create the directory: %s", dir, strerror (errno));
         goto out;
     }
     //  Two pipelines (kr and us) may end at once: the read-change-write of
@@ -516,7 +516,7 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
     //  other's run.
     dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0 || flock (dirfd, LOCK_EX)) {
-        snprintf (err, errlen, "%s: cannot lock the directory: %s", dir, strerror (errno));
+        eod_set_error (err, errlen, "%s: cannot lock the directory: %s", dir, strerror (errno));
         goto out;
     }
     if (s_load (self, err, errlen))
@@ -524,7 +524,7 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
 
     s_series_t *s = s_series_get (self, run->market, mode);
     if (!s) {
-        snprintf (err, errlen, "%s: more than %d market/mode series", path, S_SERIES_MAX);
+        eod_set_error (err, errlen, "%s: more than %d market/mode series", path, S_SERIES_MAX);
         goto out;
     }
     const double figures[S_F_COUNT] = {
@@ -553,18 +553,18 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
 
     out = open_memstream (&text, &len);
     if (!out) {
-        snprintf (err, errlen, "%s: %s", path, strerror (errno));
+        eod_set_error (err, errlen, "%s: %s", path, strerror (errno));
         goto out;
     }
     s_render (self, out);
     if (fclose (out)) {
         out = NULL;
-        snprintf (err, errlen, "%s: %s", path, strerror (errno));
+        eod_set_error (err, errlen, "%s: %s", path, strerror (errno));
         goto out;
     }
     out = NULL;
     if (eod_write_file_atomic (path, text, len, S_FILE_MODE)) {
-        snprintf (err, errlen, "%s: %s", path, strerror (errno));
+        eod_set_error (err, errlen, "%s: %s", path, strerror (errno));
         goto out;
     }
     rc = 0;

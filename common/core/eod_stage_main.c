@@ -32,13 +32,18 @@ s_usage (FILE *out, const char *stage, const char *about)
              stage, about);
 }
 
+const char *
+eod_main_config_env (void)
+{
+    const char *path = getenv ("EOD_CONFIG");
+    return path && *path ? path : NULL;
+}
+
 int
 eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod_main_opts_t *opts)
 {
     memset (opts, 0, sizeof *opts);
-    opts->config = getenv ("EOD_CONFIG");
-    if (opts->config && !*opts->config)
-        opts->config = NULL;
+    opts->config = eod_main_config_env ();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **target = NULL;

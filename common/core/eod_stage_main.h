@@ -25,6 +25,11 @@ typedef struct {
     char *rest[EOD_MAIN_REST_MAX];
 } eod_main_opts_t;
 
+//  The config file a program reads when it is given no --config: $EOD_CONFIG,
+//  or NULL (the built-in defaults) when that is unset or empty. The string
+//  belongs to the environment.
+const char *eod_main_config_env (void);
+
 //  Parses argv. Returns -1 to go on, or an exit code to return at once (help,
 //  version: 0; usage error: 2). The config defaults to $EOD_CONFIG.
 int eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod_main_opts_t *opts);

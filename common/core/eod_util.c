@@ -2,6 +2,7 @@
 #include "eod_util.h"
 #include "eod_log.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -77,14 +78,18 @@ eod_mkdirs_for (const char *path)
 }
 
 #define S_SHA256_BYTES 32   //  a SHA-256 digest; 64 hex digits
+#define S_MD5_BYTES 16      //  an MD5 digest; 32 hex digits
+#define S_MD5_B64_LEN 24    //  base64 of an MD5 digest
+#define S_FILE_CHUNK 65536  //  bytes read at a time while hashing a file
 
-//  Writes the first S_SHA256_BYTES of digest (dlen long) as hex into out.
+//  Writes the dlen bytes of digest as lowercase hex into out (2 * dlen + 1
+//  bytes with the NUL).
 static void
-s_hex (const unsigned char *digest, unsigned int dlen, char out[65])
+s_hex (const unsigned char *digest, unsigned int dlen, char *out)
 {
-    for (unsigned int i = 0; i < dlen && i < S_SHA256_BYTES; i++)
+    for (unsigned int i = 0; i < dlen; i++)
         snprintf (out + 2 * i, 3, "%02x", digest[i]);
-    out[2 * S_SHA256_BYTES] = '\0';
+    out[2 * dlen] = '\0';
 }
 
 void
@@ -138,6 +143,67 @@ eod_sha256_final_hex (eod_sha256_t *self, char out[65])
         return -1;
     s_hex (digest, dlen, out);
     return 0;
+}
+
+int
+eod_file_digests (const char *path, char md5_hex[33], char md5_b64[25], char *sha256_hex)
+{
+    int rc = -1;
+    FILE *file = NULL;
+    EVP_MD_CTX *md5 = EVP_MD_CTX_new ();
+    eod_sha256_t *sha = sha256_hex ? eod_sha256_new () : NULL;
+    unsigned char *chunk = malloc (S_FILE_CHUNK);
+    if (!md5 || (sha256_hex && !sha) || !chunk) {
+        eod_log_error ("out of memory hashing %s", path);
+        goto out;
+    }
+    file = fopen (path, "rb");
+    if (!file) {
+        eod_log_error ("cannot open %s: %s", path, strerror (errno));
+        goto out;
+    }
+    if (EVP_DigestInit_ex (md5, EVP_md5 (), NULL) != 1) {
+        eod_log_error ("digest init failed for %s", path);
+        goto out;
+    }
+    size_t got;
+    while ((got = fread (chunk, 1, S_FILE_CHUNK, file)) > 0)
+        if (EVP_DigestUpdate (md5, chunk, got) != 1 || (sha && eod_sha256_update (sha, chunk, got))) {
+            eod_log_error ("digest update failed for %s", path);
+            goto out;
+        }
+    if (ferror (file)) {
+        eod_log_error ("cannot read %s: %s", path, strerror (errno));
+        goto out;
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    if (EVP_DigestFinal_ex (md5, digest, &dlen) != 1 || dlen != S_MD5_BYTES) {
+        eod_log_error ("md5 final failed for %s", path);
+        goto out;
+    }
+    s_hex (digest, dlen, md5_hex);
+    if (EVP_EncodeBlock ((unsigned char *) md5_b64, digest, (int) dlen) != S_MD5_B64_LEN)
+        goto out;
+    if (sha && eod_sha256_final_hex (sha, sha256_hex)) {
+        eod_log_error ("sha256 final failed for %s", path);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (file)
+        fclose (file);
+    free (chunk);
+    EVP_MD_CTX_free (md5);
+    eod_sha256_destroy (&sha);
+    return rc;
+}
+
+int
+eod_md5_file (const char *path, char hex[33], char b64[25])
+{
+    assert (path && hex && b64);
+    return eod_file_digests (path, hex, b64, NULL);
 }
 
 void

@@ -1,4 +1,5 @@
-/*  eod_util — small helpers several stages share: strings, files, hashes. */
+/*  eod_util — small helpers several stages share: strings, files, hashes
+    (SHA-256 and MD5 through OpenSSL's EVP interface, in this file only). */
 #ifndef EOD_UTIL_H
 #define EOD_UTIL_H
 
@@ -50,6 +51,18 @@ int eod_sha256_update (eod_sha256_t *self, const void *data, size_t len);
 //  Writes the hex SHA-256 of everything added into out (65 with NUL). 0 or
 //  -1 (out then holds ""). The digest takes nothing more after it.
 int eod_sha256_final_hex (eod_sha256_t *self, char out[65]);
+
+//  Hex MD5 (32 digits, lowercase) and base64 MD5 (24 characters) of the file
+//  at path, each NUL-terminated: the checksum of a FILE message, the
+//  Content-MD5 of an S3 PUT. Returns 0, or -1 when the file cannot be read
+//  (logged with the path and errno text).
+int eod_md5_file (const char *path, char hex[33], char b64[25]);
+
+//  One pass over the file at path: its hex and base64 MD5 and, when
+//  sha256_hex is not NULL, its hex SHA-256 (65 bytes with the NUL; the
+//  payload hash of an S3 PUT). Returns 0, or -1 when the file cannot be read
+//  (logged with the path).
+int eod_file_digests (const char *path, char md5_hex[33], char md5_b64[25], char *sha256_hex);
 
 //  Wall-clock seconds (real time: token expiry and S3 signing never use a
 //  fake clock).

@@ -382,36 +382,17 @@ eod_stage_try_recv (eod_stage_t *self, zsock_t *sock, zframe_t **identity, bool 
     return s_recv (self, sock, identity, ZMQ_DONTWAIT, taken);
 }
 
-static void s_event_send (eod_stage_t *self, const char *level, const char *run_id, const char *market,
-                          bool incident, char *text);
+//  The longest event text kept; a longer one is cut (events are one line).
+#define S_EVENT_TEXT_MAX 1024
 
-void
-eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market,
-                 const char *format, ...)
-{
-    char text[1024];
-    va_list args;
-    va_start (args, format);
-    vsnprintf (text, sizeof text, format, args);
-    va_end (args);
-    s_event_send (self, level, run_id, market, false, text);
-}
-
-void
-eod_stage_incident (eod_stage_t *self, const char *run_id, const char *market, const char *format, ...)
-{
-    char text[1024];
-    va_list args;
-    va_start (args, format);
-    vsnprintf (text, sizeof text, format, args);
-    va_end (args);
-    s_event_send (self, "warn", run_id, market, true, text);
-}
-
-static void
+//  Logs the event at its level and, when the stage has an events socket, sends
+//  it on as an EVENT message (with kind=incident for an incident).
+static void __attribute__ ((format (printf, 6, 0)))
 s_event_send (eod_stage_t *self, const char *level, const char *run_id, const char *market, bool incident,
-              char *text)
+              const char *format, va_list args)
 {
+    char text[S_EVENT_TEXT_MAX];
+    vsnprintf (text, sizeof text, format, args);
     eod_log_redact (text);
     if (strcmp (level, "error") == 0)
         eod_log_error ("%s", text);
@@ -433,5 +414,24 @@ s_event_send (eod_stage_t *self, const char *level, const char *run_id, const ch
         eod_fields_set (&msg->fields, "kind", "incident");
     eod_stage_send (self, self->events, NULL, msg);
     eod_msg_destroy (&msg);
+}
+
+void
+eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market,
+                 const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    s_event_send (self, level, run_id, market, false, format, args);
+    va_end (args);
+}
+
+void
+eod_stage_incident (eod_stage_t *self, const char *run_id, const char *market, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    s_event_send (self, "warn", run_id, market, true, format, args);
+    va_end (args);
 }
 

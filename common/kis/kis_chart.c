@@ -11,26 +11,17 @@
 #include <stdint.h>
 #include <string.h>
 
-int
-kis_parse_chart (long http_status, const char *body, size_t len, const char *what, eod_fields_t *output1,
-                 eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
+//  The snapshot and the bars of a reply the envelope accepted (kis_price_body_fn).
+static int
+s_chart_body (const json_t *root, const char *what, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
+              eod_kis_reply_t *r)
 {
-    eod_kis_reply_t local;
-    if (!r)
-        r = &local;
-    kis_price_begin (r, http_status, output1, rows, nrows);
-    json_t *root = kis_load (http_status, body, len, what, r);
-    if (!root || !kis_envelope_ok (http_status, root, what, true, r))
-        goto out;
     size_t rejected;
     char why[KIS_WHY_MAX];
     if (kis_parse_output1 (root, what, output1)
         || kis_parse_rows (root, "output2", "stck_bsop_date", SIZE_MAX, what, rows, nrows, &rejected, why,
-                           sizeof why)) {
-        r->status = EOD_KIS_RETRYABLE;
-        kis_set_error (r, "%s: out of memory", what);
-        goto out;
-    }
+                           sizeof why))
+        return -1;
     kis_rows_status (r, what, *nrows, rejected, why);
     if (*nrows == 0 && !rejected) {
         //  An unknown code answers rt_cd "0" with a zeroed snapshot.
@@ -40,8 +31,14 @@ kis_parse_chart (long http_status, const char *body, size_t len, const char *wha
             kis_set_error (r, "%s: unknown symbol (stck_prpr \"0\" and no rows)", what);
         }
     }
-out:
-    return kis_price_end (r, root, rows, nrows);
+    return 0;
+}
+
+int
+kis_parse_chart (long http_status, const char *body, size_t len, const char *what, eod_fields_t *output1,
+                 eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
+{
+    return kis_price_parse (http_status, body, len, what, output1, rows, nrows, r, s_chart_body);
 }
 
 int

@@ -7,8 +7,9 @@
     (rate limited, token expired, ...), an unknown one is retryable on 5xx
     and permanent otherwise, and a body that is not JSON (a gateway page, a
     cut transfer) is permanent on 4xx and retryable otherwise. The parsers
-    of each endpoint start with kis_load and kis_envelope_ok and end a price
-    reply with kis_rows_status; the coordinator acts on the status. Error
+    of each endpoint start with kis_load and kis_envelope_ok (a price reply's
+    through kis_price_parse, which also ends it) and set a price reply's
+    status with kis_rows_status; the coordinator acts on the status. Error
     texts are one line and never hold a registered secret. */
 #include "kis_internal.h"
 #include "eod_util.h"
@@ -108,8 +109,19 @@ kis_price_begin (eod_kis_reply_t *r, long http_status, eod_fields_t *output1, eo
 }
 
 int
-kis_price_end (eod_kis_reply_t *r, json_t *root, eod_fields_t **rows, size_t *nrows)
+kis_price_parse (long http_status, const char *body, size_t len, const char *what, eod_fields_t *output1,
+                 eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r, kis_price_body_fn *read_body)
 {
+    eod_kis_reply_t local;
+    if (!r)
+        r = &local;
+    kis_price_begin (r, http_status, output1, rows, nrows);
+    json_t *root = kis_load (http_status, body, len, what, r);
+    if (root && kis_envelope_ok (http_status, root, what, true, r)
+        && read_body (root, what, output1, rows, nrows, r)) {
+        r->status = EOD_KIS_RETRYABLE;
+        kis_set_error (r, "%s: out of memory", what);
+    }
     json_decref (root);
     if (r->status != EOD_KIS_OK) {
         eod_fields_array_free (rows, *nrows);

@@ -73,9 +73,17 @@ void kis_reply_begin (eod_kis_reply_t *r, long http_status);
 void kis_price_begin (eod_kis_reply_t *r, long http_status, eod_fields_t *output1, eod_fields_t **rows,
                       size_t *nrows);
 
-//  Ends a price reply: releases root (may be NULL) and, unless the status is
-//  EOD_KIS_OK, the rows. Returns r->status.
-int kis_price_end (eod_kis_reply_t *r, json_t *root, eod_fields_t **rows, size_t *nrows);
+//  What a price parser reads from a reply whose envelope said success:
+//  output1 and the rows into *rows/*nrows, the status into r. Returns 0, or
+//  -1 when out of memory (kis_price_parse then makes the reply retryable).
+typedef int (kis_price_body_fn) (const json_t *root, const char *what, eod_fields_t *output1, eod_fields_t **rows,
+                                 size_t *nrows, eod_kis_reply_t *r);
+
+//  A price reply (chart, overseas) from start to end: kis_price_begin,
+//  kis_load and kis_envelope_ok, then read_body; unless the status is then
+//  EOD_KIS_OK the rows are freed. r may be NULL. Returns the status.
+int kis_price_parse (long http_status, const char *body, size_t len, const char *what, eod_fields_t *output1,
+                     eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r, kis_price_body_fn *read_body);
 
 //  Formats r->error (eod_set_error: cut to fit, secrets redacted), then
 //  keeps it one line.

@@ -13,19 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-kis_parse_overseas (long http_status, const char *body, size_t len, const char *what, eod_fields_t *output1,
-                    eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
+//  output1 and the bars of a reply the envelope accepted (kis_price_body_fn).
+static int
+s_overseas_body (const json_t *root, const char *what, eod_fields_t *output1, eod_fields_t **rows,
+                 size_t *nrows, eod_kis_reply_t *r)
 {
-    eod_kis_reply_t local;
-    if (!r)
-        r = &local;
-    kis_price_begin (r, http_status, output1, rows, nrows);
-    json_t *root = kis_load (http_status, body, len, what, r);
-    if (!root || !kis_envelope_ok (http_status, root, what, true, r))
-        goto out;
     if (kis_parse_output1 (root, what, output1))
-        goto nomem;
+        return -1;
     //  nrec is the row count (the documentation calls it 전일종가); blank
     //  means the symbol is unknown.
     size_t limit = SIZE_MAX;
@@ -33,7 +27,7 @@ kis_parse_overseas (long http_status, const char *body, size_t len, const char *
     if (nrec && kis_is_blank (nrec)) {
         r->status = EOD_KIS_UNKNOWN_SYMBOL;
         kis_set_error (r, "%s: unknown symbol (empty nrec)", what);
-        goto out;
+        return 0;
     }
     if (nrec) {
         char text[KIS_TEXT_MAX], *end;
@@ -48,14 +42,16 @@ kis_parse_overseas (long http_status, const char *body, size_t len, const char *
     size_t rejected;
     char why[KIS_WHY_MAX];
     if (kis_parse_rows (root, "output2", "xymd", limit, what, rows, nrows, &rejected, why, sizeof why))
-        goto nomem;
+        return -1;
     kis_rows_status (r, what, *nrows, rejected, why);
-    goto out;
-nomem:
-    r->status = EOD_KIS_RETRYABLE;
-    kis_set_error (r, "%s: out of memory", what);
-out:
-    return kis_price_end (r, root, rows, nrows);
+    return 0;
+}
+
+int
+kis_parse_overseas (long http_status, const char *body, size_t len, const char *what, eod_fields_t *output1,
+                    eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
+{
+    return kis_price_parse (http_status, body, len, what, output1, rows, nrows, r, s_overseas_body);
 }
 
 int

@@ -11,13 +11,12 @@
 
 #include "eod_http.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <assert.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,22 +69,6 @@ typedef struct {
 } s_op_t;
 
 static __thread uint64_t s_rng_state;
-
-static void
-s_set_err (char *err, size_t errlen, const char *format, ...)
-    __attribute__ ((format (printf, 3, 4)));
-
-static void
-s_set_err (char *err, size_t errlen, const char *format, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list args;
-    va_start (args, format);
-    vsnprintf (err, errlen, format, args);
-    va_end (args);
-    eod_log_redact (err);
-}
 
 const char *
 eod_s3_strerror (eod_s3_status_t status)
@@ -379,16 +362,16 @@ static bool
 s_config_ok (const eod_s3_config_t *cfg, char *err, size_t errlen)
 {
     if (!s_region_ok (cfg->region)) {
-        s_set_err (err, errlen, "s3 config: region missing or invalid");
+        eod_set_error (err, errlen, "s3 config: region missing or invalid");
         return false;
     }
     if (!s_bucket_ok (cfg->bucket)) {
-        s_set_err (err, errlen, "s3 config: bucket missing or invalid");
+        eod_set_error (err, errlen, "s3 config: bucket missing or invalid");
         return false;
     }
     if (!cfg->access_key || !*cfg->access_key || strchr (cfg->access_key, ':')
     ||  !cfg->secret_key || !*cfg->secret_key) {
-        s_set_err (err, errlen, "s3 config: access key or secret key missing");
+        eod_set_error (err, errlen, "s3 config: access key or secret key missing");
         return false;
     }
     return true;
@@ -412,7 +395,7 @@ s_attempt (const eod_s3_config_t *cfg, const s_op_t *op, const char *url,
 
     CURL *curl = curl_easy_init ();
     if (!curl) {
-        s_set_err (err, errlen, "curl_easy_init failed");
+        eod_set_error (err, errlen, "curl_easy_init failed");
         goto out;
     }
     snprintf (provider, sizeof provider, "aws:amz:%s:s3", cfg->region);
@@ -440,7 +423,7 @@ s_attempt (const eod_s3_config_t *cfg, const s_op_t *op, const char *url,
         curl_easy_setopt (curl, CURLOPT_CAINFO, cfg->ca_file);
     if (op->file) {
         if (fseeko (op->file, 0, SEEK_SET) != 0) {
-            s_set_err (err, errlen, "cannot rewind upload file: %s", strerror (errno));
+            eod_set_error (err, errlen, "cannot rewind upload file: %s", strerror (errno));
             goto out;
         }
         curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
@@ -455,7 +438,7 @@ s_attempt (const eod_s3_config_t *cfg, const s_op_t *op, const char *url,
 
     CURLcode code = curl_easy_perform (curl);
     if (code != CURLE_OK) {
-        s_set_err (err, errlen, "curl: %s%s%s", curl_easy_strerror (code),
+        eod_set_error (err, errlen, "curl: %s%s%s", curl_easy_strerror (code),
                    curl_error [0] ? ": " : "", curl_error);
         status = s_curl_retryable (code) ? EOD_S3_RETRYABLE : EOD_S3_FAILED;
         goto out;
@@ -467,9 +450,9 @@ s_attempt (const eod_s3_config_t *cfg, const s_op_t *op, const char *url,
     status = s_classify (*http_status, s3_code);
     if (status != EOD_S3_OK) {
         if (*s3_code)
-            s_set_err (err, errlen, "%ld %s: %s", *http_status, s3_code, s3_message);
+            eod_set_error (err, errlen, "%ld %s: %s", *http_status, s3_code, s3_message);
         else
-            s_set_err (err, errlen, "%ld (no S3 error body)", *http_status);
+            eod_set_error (err, errlen, "%ld (no S3 error body)", *http_status);
     }
 out:
     if (curl)
@@ -492,7 +475,7 @@ s_request (const eod_s3_config_t *cfg, const s_op_t *op, s_response_t *resp,
     *http_status = 0;
 
     if (eod_http_global_init () != 0) {
-        s_set_err (err, errlen, "curl global init failed");
+        eod_set_error (err, errlen, "curl global init failed");
         goto out;
     }
     if (!s_config_ok (cfg, err, errlen))
@@ -502,11 +485,11 @@ s_request (const eod_s3_config_t *cfg, const s_op_t *op, s_response_t *resp,
         eod_log_secret (cfg->session_token);
     if (!*op->key || strlen (op->key) > EOD_S3_KEY_MAX
     ||  eod_s3_encode_key (op->key, encoded, sizeof encoded) != 0) {
-        s_set_err (err, errlen, "s3 key empty or longer than %d bytes", EOD_S3_KEY_MAX);
+        eod_set_error (err, errlen, "s3 key empty or longer than %d bytes", EOD_S3_KEY_MAX);
         goto out;
     }
     if (s_build_url (cfg, encoded, url, sizeof url) != 0) {
-        s_set_err (err, errlen, "s3: cannot build a URL from endpoint '%s'",
+        eod_set_error (err, errlen, "s3: cannot build a URL from endpoint '%s'",
                    cfg->endpoint ? cfg->endpoint : "(default)");
         goto out;
     }
@@ -524,12 +507,12 @@ s_request (const eod_s3_config_t *cfg, const s_op_t *op, s_response_t *resp,
             continue;
         int n = snprintf (line, sizeof line, "%s: %s", wanted [i].name, wanted [i].value);
         if (n < 0 || (size_t) n >= sizeof line) {
-            s_set_err (err, errlen, "s3: header %s too long", wanted [i].name);
+            eod_set_error (err, errlen, "s3: header %s too long", wanted [i].name);
             goto out;
         }
         struct curl_slist *grown = curl_slist_append (headers, line);
         if (!grown) {
-            s_set_err (err, errlen, "s3: out of memory");
+            eod_set_error (err, errlen, "s3: out of memory");
             goto out;
         }
         headers = grown;
@@ -606,18 +589,18 @@ eod_s3_put_file (const eod_s3_config_t *cfg, const char *key, const char *path,
     err [0] = '\0';
 
     if (eod_file_digests (path, md5_hex, md5_b64, sha256_hex) != 0) {
-        s_set_err (err, errlen, "cannot read %s", path);
+        eod_set_error (err, errlen, "cannot read %s", path);
         goto out;
     }
     file = fopen (path, "rb");
     struct stat st;
     if (!file || fstat (fileno (file), &st) != 0) {
-        s_set_err (err, errlen, "cannot open %s: %s", path, strerror (errno));
+        eod_set_error (err, errlen, "cannot open %s: %s", path, strerror (errno));
         goto out;
     }
     resp = s_response_new ();
     if (!resp) {
-        s_set_err (err, errlen, "s3: out of memory");
+        eod_set_error (err, errlen, "s3: out of memory");
         goto out;
     }
     s_op_t op = {
@@ -656,7 +639,7 @@ eod_s3_head (const eod_s3_config_t *cfg, const char *key, char *etag, size_t eta
         etag [0] = '\0';
     s_response_t *resp = s_response_new ();
     if (!resp) {
-        s_set_err (err, errlen, "s3: out of memory");
+        eod_set_error (err, errlen, "s3: out of memory");
         goto out;
     }
     s_op_t op = { .method = "HEAD", .key = key };
@@ -668,7 +651,7 @@ eod_s3_head (const eod_s3_config_t *cfg, const char *key, char *etag, size_t eta
     }
     else
     if (http_status == S3_HTTP_NOT_FOUND) {
-        s_set_err (err, errlen, "404 NoSuchKey: %s", key);
+        eod_set_error (err, errlen, "404 NoSuchKey: %s", key);
         rc = 1;
     }
 out:

@@ -69,16 +69,6 @@ int eod_s3_head (const eod_s3_config_t *cfg, const char *key, char *etag, size_t
 //  Returns 0, or -1 when out is too small (out then holds "").
 int eod_s3_encode_key (const char *key, char *out, size_t outsize);
 
-//  Hex MD5 (32 digits, lowercase) and base64 MD5 (24 chars) of the file at
-//  path, each NUL-terminated. Returns 0, or -1 when the file cannot be read
-//  (logged with the path and errno text).
-int eod_md5_file (const char *path, char hex[33], char b64[25]);
-
-//  One pass over the file at path: its hex and base64 MD5 and, when
-//  sha256_hex is not NULL, its hex SHA-256 (65 bytes with the NUL). Returns 0,
-//  or -1 when the file cannot be read (logged with the path).
-int eod_file_digests (const char *path, char md5_hex[33], char md5_b64[25], char *sha256_hex);
-
 //  Short name of a status ("ok", "retryable", "denied", "failed").
 const char *eod_s3_strerror (eod_s3_status_t status);
 

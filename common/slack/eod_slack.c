@@ -11,7 +11,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,21 +70,6 @@ s_sleep_ms (int64_t ms)
     struct timespec ts = {.tv_sec = (time_t) (ms / 1000), .tv_nsec = (long) (ms % 1000) * 1000000L};
     while (nanosleep (&ts, &ts) == -1 && errno == EINTR)
         ;
-}
-
-static void
-s_set_reason (char *err, size_t errlen, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-
-static void
-s_set_reason (char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list args;
-    va_start (args, fmt);
-    vsnprintf (err, errlen, fmt, args);
-    va_end (args);
-    eod_log_redact (err);
 }
 
 static char *
@@ -312,14 +296,14 @@ s_body_channel (const eod_slack_t *self, const char *json_body, char *channel, s
     json_t *root = json_loads (json_body, 0, &jerr);
     int rc = -1;
     if (!root || !json_is_object (root)) {
-        s_set_reason (err, errlen, "message body is not a JSON object (line %d: %s)", jerr.line, jerr.text);
+        eod_set_error (err, errlen, "message body is not a JSON object (line %d: %s)", jerr.line, jerr.text);
         goto out;
     }
     const char *value = json_string_value (json_object_get (root, "channel"));
     if (self->webhook)
         value = "";
     else if (!value || !*value) {
-        s_set_reason (err, errlen, "message body has no channel");
+        eod_set_error (err, errlen, "message body has no channel");
         goto out;
     }
     if (value[0] == '#')
@@ -399,7 +383,7 @@ eod_slack_post (eod_slack_t *self, const char *json_body, char *err, size_t errl
             goto out;
         }
         if (outcome == S_ATTEMPT_FATAL) {
-            s_set_reason (err, errlen, "%s", reason);
+            eod_set_error (err, errlen, "%s", reason);
             goto out;
         }
         eod_log_redact (reason);
@@ -415,7 +399,7 @@ eod_slack_post (eod_slack_t *self, const char *json_body, char *err, size_t errl
         s_sleep_ms (wait_ms);
         backoff_ms = backoff_ms * 2 > EOD_SLACK_BACKOFF_MAX_MS ? EOD_SLACK_BACKOFF_MAX_MS : backoff_ms * 2;
     }
-    s_set_reason (err, errlen, "%s (gave up after %d attempt%s)", reason, self->last_attempts,
+    eod_set_error (err, errlen, "%s (gave up after %d attempt%s)", reason, self->last_attempts,
                   self->last_attempts == 1 ? "" : "s");
 out:
     if (rc != 0)

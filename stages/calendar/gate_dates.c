@@ -5,6 +5,13 @@
 
 #define S_MINUTES_PER_HOUR 60
 
+//  The zone of a market's session dates and hours, as people write it.
+static const char *
+s_zone (eod_market_t market)
+{
+    return market == EOD_MARKET_KR ? "Asia/Seoul" : "America/New_York";
+}
+
 int
 gate_daily_ok (eod_cal_t *cal, eod_market_t market, eod_date_t date, time_t now, char *why, size_t whylen)
 {
@@ -16,7 +23,7 @@ gate_daily_ok (eod_cal_t *cal, eod_market_t market, eod_date_t date, time_t now,
     eod_date_format (today, now_day, sizeof now_day);
     if (eod_date_compare (date, today) > 0) {
         snprintf (why, whylen, "%s %s is a future day (today is %s in %s): a session is fetched once it has closed",
-                  eod_market_name (market), day, now_day, eod_tz_name (tz));
+                  eod_market_name (market), day, now_day, s_zone (market));
         return -1;
     }
     int close_min;
@@ -28,7 +35,7 @@ gate_daily_ok (eod_cal_t *cal, eod_market_t market, eod_date_t date, time_t now,
                   "%s %s: the session has not closed yet (it closes at %02d:%02d %s); during it KIS answers a live "
                   "bar, not the close",
                   eod_market_name (market), day, close_min / S_MINUTES_PER_HOUR, close_min % S_MINUTES_PER_HOUR,
-                  eod_tz_name (tz));
+                  s_zone (market));
         return -1;
     }
     return 0;

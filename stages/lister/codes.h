@@ -3,10 +3,11 @@
     The lister keeps no per-instrument message in memory (its TASK drafts
     wait in a spool file, see spool.h); what it must hold is the codes: all
     of the listing's, sorted, for the run id (a hash over the sorted codes)
-    and to drop a code met twice, and the codes of a --codes file. Each code
-    takes a fixed slot of `width` bytes in one array (10 bytes for a KR short
-    code), so 50,000 codes are half a megabyte, where a hash of strings
-    costs ten times that.
+    and to drop a code met twice, and the codes of a --codes file. They are
+    kept in an eod_strset: a code costs its characters, its NUL and four
+    bytes once sorted (about 11 bytes for a KR short code), where a hash of
+    strings costs ten times that. `width` bounds a code's length: a longer
+    one is no code of the market.
 
     Use: add every code, sort once, then look codes up (contains) or claim
     them in listing order (claim says whether a code was met before). */
@@ -34,10 +35,10 @@ int lister_codes_add (lister_codes_t *self, const char *code);
 //  repeats were dropped. Adding after it is a programmer error.
 size_t lister_codes_sort (lister_codes_t *self);
 
-//  Number of codes (after the sort: distinct codes).
+//  Number of codes added, repeats included; after the sort, distinct codes.
 size_t lister_codes_count (const lister_codes_t *self);
 
-//  The i-th code (in sorted order after the sort), borrowed while the set
+//  After the sort: the i-th code in sorted order, borrowed while the set
 //  lives; NULL when i >= count.
 const char *lister_codes_at (const lister_codes_t *self, size_t i);
 
@@ -47,8 +48,5 @@ bool lister_codes_contains (const lister_codes_t *self, const char *code);
 //  After the sort: marks code as met. Returns 1 the first time, 0 when it
 //  was claimed before, -1 when it is not in the set (or memory ran out).
 int lister_codes_claim (lister_codes_t *self, const char *code);
-
-//  Clears every claim (for a second pass in listing order).
-void lister_codes_unclaim (lister_codes_t *self);
 
 #endif

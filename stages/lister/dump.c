@@ -132,17 +132,40 @@ s_stream_file (const char *path, eod_master_reader_t *reader)
     return rc;
 }
 
+//  Writes the header, then streams the file at path through reader into the
+//  CSV; returns the dump's exit code. Takes the reader (NULL: it could not be
+//  made).
+static int
+s_dump (const char *path, s_dump_t *dump, const char *const *header, size_t count, eod_master_reader_t *reader)
+{
+    int rc = LISTER_DUMP_NOFILE;
+    eod_master_stats_t stats;
+    memset (&stats, 0, sizeof (stats));
+    if (access (path, R_OK)) {
+        eod_log_error ("%s: cannot open: %s", path, strerror (errno));
+        goto out;
+    }
+    int parse_rc = s_row (dump->out, header, count);
+    if (parse_rc)
+        dump->write_error = true;
+    else {
+        parse_rc = reader ? s_stream_file (path, reader) : -1;
+        if (reader)
+            stats = *eod_master_reader_stats (reader);
+    }
+    if (dump->write_error)
+        memset (&stats, 0, sizeof (stats));
+    rc = s_result (path, parse_rc, dump, &stats);
+out:
+    eod_master_reader_destroy (&reader);
+    return rc;
+}
+
 int
 lister_dump_master (eod_master_kind_t kind, const char *path, FILE *out)
 {
     assert (path && out);
-    if (access (path, R_OK)) {
-        eod_log_error ("%s: cannot open: %s", path, strerror (errno));
-        return LISTER_DUMP_NOFILE;
-    }
     s_dump_t dump = { .out = out };
-    eod_master_stats_t stats;
-    memset (&stats, 0, sizeof (stats));
     const char *kospi_header [] = {
         "short_code", "standard_code", "name", "group_code", "market_cap", "krx300",
         "spac", "suspended", "listing_date", "revenue", "operating_profit", "net_income", "roe"
@@ -152,48 +175,19 @@ lister_dump_master (eod_master_kind_t kind, const char *path, FILE *out)
         "kosdaq150", "spac", "suspended", "listing_date", "revenue", "operating_profit",
         "net_income", "roe"
     };
-    int rc = kind == EOD_MASTER_KOSDAQ ? s_row (out, kosdaq_header, S_COUNT (kosdaq_header))
-                                       : s_row (out, kospi_header, S_COUNT (kospi_header));
-    if (rc)
-        dump.write_error = true;
-    else {
-        eod_master_reader_t *reader = eod_master_reader_new (kind, path, s_master_row, &dump);
-        rc = reader ? s_stream_file (path, reader) : -1;
-        if (reader)
-            stats = *eod_master_reader_stats (reader);
-        eod_master_reader_destroy (&reader);
-    }
-    if (dump.write_error)
-        memset (&stats, 0, sizeof (stats));
-    return s_result (path, rc, &dump, &stats);
+    eod_master_reader_t *reader = eod_master_reader_new (kind, path, s_master_row, &dump);
+    return kind == EOD_MASTER_KOSDAQ ? s_dump (path, &dump, kosdaq_header, S_COUNT (kosdaq_header), reader)
+                                     : s_dump (path, &dump, kospi_header, S_COUNT (kospi_header), reader);
 }
 
 int
 lister_dump_cod (const char *path, FILE *out)
 {
     assert (path && out);
-    if (access (path, R_OK)) {
-        eod_log_error ("%s: cannot open: %s", path, strerror (errno));
-        return LISTER_DUMP_NOFILE;
-    }
     s_dump_t dump = { .out = out };
-    eod_master_stats_t stats;
-    memset (&stats, 0, sizeof (stats));
     const char *header [] = {
         "symbol", "exchange_code", "exchange_id", "exchange_name", "korea_name",
         "english_name", "security_type", "currency"
     };
-    int rc = s_row (out, header, S_COUNT (header));
-    if (rc)
-        dump.write_error = true;
-    else {
-        eod_master_reader_t *reader = eod_cod_reader_new (path, s_cod_row, &dump);
-        rc = reader ? s_stream_file (path, reader) : -1;
-        if (reader)
-            stats = *eod_master_reader_stats (reader);
-        eod_master_reader_destroy (&reader);
-    }
-    if (dump.write_error)
-        memset (&stats, 0, sizeof (stats));
-    return s_result (path, rc, &dump, &stats);
+    return s_dump (path, &dump, header, S_COUNT (header), eod_cod_reader_new (path, s_cod_row, &dump));
 }

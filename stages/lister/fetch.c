@@ -2,6 +2,7 @@
 #include "fetch.h"
 #include "eod_http.h"
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -32,7 +33,7 @@ s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t
         if (sink) {
             rewind (sink);
             if (ftruncate (fileno (sink), 0)) {
-                snprintf (err, errlen, "cannot empty the download file: %s", strerror (errno));
+                eod_set_error (err, errlen, "cannot empty the download file: %s", strerror (errno));
                 return -1;
             }
             req.body_file = sink;
@@ -50,9 +51,9 @@ s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t
         char logurl[512];
         eod_http_url_for_log (url, logurl, sizeof logurl);
         if (resp.status)
-            snprintf (err, errlen, "GET %s: HTTP %ld", logurl, resp.status);
+            eod_set_error (err, errlen, "GET %s: HTTP %ld", logurl, resp.status);
         else
-            snprintf (err, errlen, "%s", resp.error);
+            eod_set_error (err, errlen, "%s", resp.error);
         bool retry = resp.status == 0 || resp.status >= 500 || resp.status == 429;
         eod_http_response_free (&resp);
         eod_log_warn ("master file: attempt %d of %d: %s", attempt, attempts, err);
@@ -83,7 +84,7 @@ lister_download_file (const eod_config_t *cfg, const char *url, const char *path
     int fd = open (part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     FILE *sink = fd >= 0 ? fdopen (fd, "wb") : NULL;
     if (!sink) {
-        snprintf (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
+        eod_set_error (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
         if (fd >= 0)
             close (fd);
         return -1;
@@ -96,9 +97,9 @@ lister_download_file (const eod_config_t *cfg, const char *url, const char *path
         return -1;
     }
     if (fflush (sink) || fsync (fileno (sink)))
-        snprintf (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
+        eod_set_error (err, errlen, "%s: cannot be written: %s", part, strerror (errno));
     else if (rename (part, path))
-        snprintf (err, errlen, "%s: cannot be renamed to %s: %s", part, path, strerror (errno));
+        eod_set_error (err, errlen, "%s: cannot be renamed to %s: %s", part, path, strerror (errno));
     else
         rc = 0;
     fclose (sink);

@@ -97,18 +97,18 @@ s_on_job (lister_t *self, eod_msg_t *job)
     char path[1200];
     snprintf (path, sizeof path, "%s/%s", self->dir, S_RAW_SPOOL);
     if (!kr && !us) {
-        snprintf (err, sizeof err, "market '%s' is not listed by this lister yet", job->market);
+        eod_set_error (err, sizeof err, "market '%s' is not listed by this lister yet", job->market);
         goto failed;
     }
     if (eod_mkdirs (self->dir, 0700)) {
-        snprintf (err, sizeof err, "%s: cannot be made: %s", self->dir, strerror (errno));
+        eod_set_error (err, sizeof err, "%s: cannot be made: %s", self->dir, strerror (errno));
         goto failed;
     }
     raw = lister_spool_new (path);
     codes = lister_codes_new (width);
     drafts = raw && codes ? lister_drafts_new (job, raw, codes) : NULL;
     if (!drafts) {
-        snprintf (err, sizeof err, "the listing cannot be kept in %s (see the log)", self->dir);
+        eod_set_error (err, sizeof err, "the listing cannot be kept in %s (see the log)", self->dir);
         goto failed;
     }
     lister_sources_t src = {.stage = self->stage, .dir = self->dir, .drafts = drafts, .summary = &summary,
@@ -127,7 +127,7 @@ s_on_job (lister_t *self, eod_msg_t *job)
     lister_send_tasks (self->listing, s_to_coordinator, self);
     const eod_msg_t *listed = lister_listing_make_listed (self->listing, job, &summary, absent);
     if (!listed) {
-        snprintf (err, sizeof err, "out of memory");
+        eod_set_error (err, sizeof err, "out of memory");
         goto failed;
     }
     s_to_coordinator (self, listed);

@@ -148,7 +148,7 @@ s_keep_drafts (lister_listing_t *self, const char *dir, const eod_msg_t *job, li
     snprintf (path, sizeof path, "%s/%s", dir, S_LIST_SPOOL);
     self->drafts = lister_spool_new (path);
     if (!self->drafts || lister_spool_rewind (raw)) {
-        snprintf (err, errlen, "the listing cannot be kept in %s (see the log)", dir);
+        eod_set_error (err, errlen, "the listing cannot be kept in %s (see the log)", dir);
         goto out;
     }
     int next;
@@ -156,8 +156,8 @@ s_keep_drafts (lister_listing_t *self, const char *dir, const eod_msg_t *job, li
         //  The same code can sit in both files only by a data error: keep the first.
         int first = lister_codes_claim (codes, t->code);
         if (first < 0) {
-            snprintf (err, errlen, "%s: code %s lost from the listing (out of memory?)", lister_spool_path (raw),
-                      t->code);
+            eod_set_error (err, errlen, "%s: code %s lost from the listing (out of memory?)", lister_spool_path (raw),
+                           t->code);
             goto out;
         }
         if (first == 0)
@@ -167,14 +167,14 @@ s_keep_drafts (lister_listing_t *self, const char *dir, const eod_msg_t *job, li
             eod_msg_set (&t->market, job->market);
             eod_msg_set (&t->mode, job->mode);
             if (lister_spool_append (self->drafts, t)) {
-                snprintf (err, errlen, "the listing cannot be kept in %s (see the log)", dir);
+                eod_set_error (err, errlen, "the listing cannot be kept in %s (see the log)", dir);
                 goto out;
             }
         }
         eod_msg_destroy (&t);
     }
     if (next < 0) {
-        snprintf (err, errlen, "%s cannot be read back (see the log)", lister_spool_path (raw));
+        eod_set_error (err, errlen, "%s cannot be read back (see the log)", lister_spool_path (raw));
         goto out;
     }
     rc = 0;
@@ -189,12 +189,12 @@ lister_listing_new (const eod_config_t *cfg, const char *dir, const eod_msg_t *j
 {
     lister_listing_t *self = calloc (1, sizeof *self);
     if (!self) {
-        snprintf (err, errlen, "out of memory");
+        eod_set_error (err, errlen, "out of memory");
         return NULL;
     }
     lister_codes_sort (codes);
     if (lister_run_id_codes (job->market, job->mode, job->date_from, job->date_to, codes, self->run_id)) {
-        snprintf (err, errlen, "the run id cannot be made (see the log)");
+        eod_set_error (err, errlen, "the run id cannot be made (see the log)");
         lister_listing_destroy (&self);
         return NULL;
     }

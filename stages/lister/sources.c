@@ -3,6 +3,7 @@
 #include "sources.h"
 #include "eod_log.h"
 #include "eod_master.h"
+#include "eod_util.h"
 #include "eod_wiki.h"
 #include "fetch.h"
 #include "universe.h"
@@ -77,7 +78,7 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
         s_filter_from_config (cfg, &c.filter);
         eod_master_reader_t *reader = eod_master_reader_new (files[i].kind, files[i].entry, s_collect, &c);
         if (!reader) {
-            snprintf (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", files[i].entry);
+            eod_set_error (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", files[i].entry);
             return -1;
         }
         char uerr[400];
@@ -86,10 +87,10 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
         eod_master_reader_destroy (&reader);
         if (rc) {
             if (lister_drafts_failed (src->drafts))
-                snprintf (err, errlen, "%s: the listing cannot be kept in %s (see the log)", files[i].entry,
-                          src->dir);
+                eod_set_error (err, errlen, "%s: the listing cannot be kept in %s (see the log)", files[i].entry,
+                               src->dir);
             else
-                snprintf (err, errlen, "%s: %s", files[i].zip, uerr);
+                eod_set_error (err, errlen, "%s: %s", files[i].zip, uerr);
             return -1;
         }
         char text[64], key[64];
@@ -110,7 +111,7 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
                              "%s: %zu garbled record(s) skipped (see the lister's log for file:line)",
                              files[i].entry, stats.garbled);
         if (stats.records == 0) {
-            snprintf (err, errlen, "%s: no record could be read", files[i].entry);
+            eod_set_error (err, errlen, "%s: no record could be read", files[i].entry);
             return -1;
         }
     }
@@ -137,7 +138,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
                  {"us:dow30_url", US_UNIVERSE_DOW30}};
     us_universe_t *u = us_universe_new ();
     if (!u) {
-        snprintf (err, errlen, "out of memory");
+        eod_set_error (err, errlen, "out of memory");
         return -1;
     }
     int rc = -1;
@@ -155,7 +156,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         int wrc = eod_wiki_constituents (html, len, url, &table, werr, sizeof werr);
         free (html);
         if (wrc) {
-            snprintf (err, errlen, "%s", werr);
+            eod_set_error (err, errlen, "%s", werr);
             goto out;
         }
         us_universe_add_index (u, pages[i].which, &table);
@@ -178,7 +179,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
             goto out;
         eod_master_reader_t *reader = eod_cod_reader_new (masters[i], s_feed_master, u);
         if (!reader) {
-            snprintf (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", masters[i]);
+            eod_set_error (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", masters[i]);
             goto out;
         }
         char uerr[400];
@@ -186,7 +187,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         eod_master_stats_t stats = *eod_master_reader_stats (reader);
         eod_master_reader_destroy (&reader);
         if (urc) {
-            snprintf (err, errlen, "%s: %s", name, uerr);
+            eod_set_error (err, errlen, "%s: %s", name, uerr);
             goto out;
         }
         eod_log_info ("%s: %zu records, %zu garbled", masters[i], stats.records, stats.garbled);
@@ -219,7 +220,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         eod_fields_set (&t->meta, "GICS Sub-Industry", in->sub_industry);
         eod_fields_set (&t->meta, "Company", in->company);
         if (lister_drafts_add (src->drafts)) {
-            snprintf (err, errlen, "%s: the listing cannot be kept in %s (see the log)", in->symbol, src->dir);
+            eod_set_error (err, errlen, "%s: the listing cannot be kept in %s (see the log)", in->symbol, src->dir);
             goto out;
         }
     }

@@ -4,6 +4,7 @@
 #include "us_universe.h"
 
 #include "eod_log.h"
+#include "eod_util.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -263,7 +264,7 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
     FILE *file = fopen (path, "r");
     if (!file) {
         if (err)
-            snprintf (err, errlen, "%s: %s", path, strerror (errno));
+            eod_set_error (err, errlen, "%s: %s", path, strerror (errno));
         goto out;
     }
     size_t lineno = 0;
@@ -272,7 +273,7 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
         lineno++;
         if (memchr (line, '\0', (size_t) got)) {
             if (err)
-                snprintf (err, errlen, "%s:%zu: NUL byte in line", path, lineno);
+                eod_set_error (err, errlen, "%s:%zu: NUL byte in line", path, lineno);
             goto out;
         }
         char *ticker = s_extras_ticker (line);
@@ -286,7 +287,7 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
             char (*grown) [US_SYMBOL_MAX] = realloc (tickers, ncap * sizeof (*grown));
             if (!grown) {
                 if (err)
-                    snprintf (err, errlen, "%s: out of memory", path);
+                    eod_set_error (err, errlen, "%s: out of memory", path);
                 goto out;
             }
             tickers = grown;
@@ -294,22 +295,22 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
         }
         if (why || s_symbol_kis (ticker, tickers [ntickers], &why)) {
             if (err)
-                snprintf (err, errlen, "%s:%zu: bad ticker \"%.*s\" (%s)", path, lineno,
-                          S_QUOTE_MAX, ticker, why);
+                eod_set_error (err, errlen, "%s:%zu: bad ticker \"%.*s\" (%s)", path, lineno,
+                               S_QUOTE_MAX, ticker, why);
             goto out;
         }
         ntickers++;
     }
     if (ferror (file)) {
         if (err)
-            snprintf (err, errlen, "%s: read error after line %zu", path, lineno);
+            eod_set_error (err, errlen, "%s: read error after line %zu", path, lineno);
         goto out;
     }
     for (size_t i = 0; i < ntickers; i++) {
         s_entry_t *entry = s_upsert (self, tickers [i]);
         if (!entry) {
             if (err)
-                snprintf (err, errlen, "%s: out of memory", path);
+                eod_set_error (err, errlen, "%s: out of memory", path);
             goto out;
         }
         entry->pub.extra = true;

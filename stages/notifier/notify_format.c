@@ -20,6 +20,7 @@
 #define NOTIFY_HEADER_MAX   150    //  header block plain_text
 #define NOTIFY_FIELD_MAX    2000   //  one section field
 #define NOTIFY_SECTION_MAX  3000   //  section text
+#define NOTIFY_FIELDS_MAX   10     //  fields in one section
 #define NOTIFY_TEXT_MAX     3000   //  our cap for the fallback text (Slack allows far more)
 #define NOTIFY_MISSING_ITEM_MAX 200  //  one missing "CODE (reason)" line
 #define NOTIFY_MORE_RESERVE 64     //  room kept for the "… and N more" line
@@ -172,42 +173,37 @@ s_block_section (const char *mrkdwn)
     return json_pack ("{s:s, s:{s:s, s:s}}", "type", "section", "text", "type", "mrkdwn", "text", mrkdwn);
 }
 
-//  A section of mrkdwn fields (Slack shows them in two columns; at most 10).
+//  A block of type `type` whose member `member` lists n mrkdwn texts: a
+//  section's fields (Slack shows them in two columns; at most 10) or a
+//  context's elements (small grey text).
 static json_t *
-s_block_fields (const char *const *fields, size_t n)
+s_block_list (const char *type, const char *member, const char *const *texts, size_t n)
 {
     json_t *array = json_array ();
     json_t *block = NULL;
     if (!array)
         goto out;
     for (size_t i = 0; i < n; i++) {
-        json_t *field = json_pack ("{s:s, s:s}", "type", "mrkdwn", "text", fields[i]);
-        if (!field || json_array_append_new (array, field))
+        json_t *item = json_pack ("{s:s, s:s}", "type", "mrkdwn", "text", texts[i]);
+        if (!item || json_array_append_new (array, item))
             goto out;
     }
-    block = json_pack ("{s:s, s:O}", "type", "section", "fields", array);
+    block = json_pack ("{s:s, s:O}", "type", type, member, array);
 out:
     json_decref (array);
     return block;
 }
 
-//  A context block (small grey text) of mrkdwn elements.
+static json_t *
+s_block_fields (const char *const *fields, size_t n)
+{
+    return s_block_list ("section", "fields", fields, n);
+}
+
 static json_t *
 s_block_context (const char *const *elements, size_t n)
 {
-    json_t *array = json_array ();
-    json_t *block = NULL;
-    if (!array)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        json_t *element = json_pack ("{s:s, s:s}", "type", "mrkdwn", "text", elements[i]);
-        if (!element || json_array_append_new (array, element))
-            goto out;
-    }
-    block = json_pack ("{s:s, s:O}", "type", "context", "elements", array);
-out:
-    json_decref (array);
-    return block;
+    return s_block_list ("context", "elements", elements, n);
 }
 
 //  Appends a block (a new reference, possibly NULL) to blocks. 0 or -1.
@@ -217,6 +213,33 @@ s_blocks_add (json_t *blocks, json_t *block)
     if (!block)
         return -1;
     return json_array_append_new (blocks, block);
+}
+
+//  Appends a header block of the plain text in line, cut to what a header
+//  holds. 0, or -1 when line or the cut copy failed.
+static int
+s_blocks_add_header (json_t *blocks, const s_buf_t *line)
+{
+    if (line->failed)
+        return -1;
+    s_buf_t cut = {0};
+    s_buf_text (&cut, line->data, false, NOTIFY_HEADER_MAX);
+    int rc = cut.failed ? -1 : s_blocks_add (blocks, s_block_header (cut.data));
+    free (cut.data);
+    return rc;
+}
+
+//  Points texts[0..n) at the data of bufs[0..n). 0, or -1 when one of them failed.
+static int
+s_buf_texts (const s_buf_t *bufs, size_t n, const char **texts)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (bufs[i].failed)
+            rc = -1;
+        texts[i] = bufs[i].data;
+    }
+    return rc;
 }
 
 //  Wraps channel, text and blocks (stolen) into the message and serialises
@@ -242,6 +265,30 @@ s_message (const char *channel, const char *text, json_t *blocks)
 out:
     json_decref (blocks);
     json_decref (root);
+    return json;
+}
+
+//  A message of a header block (plain text), a section of nfields fields
+//  when there are any, and a section (mrkdwn), with text as its fallback.
+//  The buffers stay the caller's. Returns the malloc'd JSON, or NULL when a
+//  buffer failed or out of memory.
+static char *
+s_message_parts (const char *channel, const s_buf_t *text, const s_buf_t *header, const s_buf_t *fields,
+                 size_t nfields, const s_buf_t *section)
+{
+    assert (nfields <= NOTIFY_FIELDS_MAX);
+    char *json = NULL;
+    const char *field_texts[NOTIFY_FIELDS_MAX];
+    json_t *blocks = json_array ();
+    if (!blocks || text->failed || section->failed || s_buf_texts (fields, nfields, field_texts)
+        || s_blocks_add_header (blocks, header)
+        || (nfields && s_blocks_add (blocks, s_block_fields (field_texts, nfields)))
+        || s_blocks_add (blocks, s_block_section (section->data)))
+        goto out;
+    json = s_message (channel, text->data, blocks);
+    blocks = NULL;
+out:
+    json_decref (blocks);
     return json;
 }
 
@@ -356,13 +403,8 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
     s_buf_run_name (&line, s->market, s->session, s->mode, false);
     s_buf_puts (&line, ": ");
     s_buf_text (&line, s->status, false, NOTIFY_FIELD_MAX / 8);
-    s_buf_t header = {0};
-    s_buf_text (&header, line.data, false, NOTIFY_HEADER_MAX);
-    if (header.failed || line.failed || s_blocks_add (blocks, s_block_header (header.data))) {
-        free (header.data);
+    if (s_blocks_add_header (blocks, &line))
         goto out;
-    }
-    free (header.data);
 
     //  The figures.
     s_buf_puts (&fields[0], "*Mode*\n");
@@ -378,12 +420,7 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
     s_buf_printf (&fields[6], "*Requests*\n%ld at %.1f req/s", s->requests, s->requests_per_s);
     s_buf_printf (&fields[7], "*Rate limited / retries*\n%ld / %ld", s->rate_limited, s->retries);
     const char *field_texts[8];
-    for (size_t i = 0; i < nfields; i++) {
-        if (fields[i].failed)
-            goto out;
-        field_texts[i] = fields[i].data;
-    }
-    if (s_blocks_add (blocks, s_block_fields (field_texts, nfields)))
+    if (s_buf_texts (fields, nfields, field_texts) || s_blocks_add (blocks, s_block_fields (field_texts, nfields)))
         goto out;
 
     //  Where the data went and which run it was.
@@ -400,12 +437,7 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
         s_buf_text (&ctx[nctx], s->run_id, true, NOTIFY_FIELD_MAX / 2);
         nctx++;
     }
-    int ctx_rc = 0;
-    for (size_t i = 0; i < nctx; i++) {
-        if (ctx[i].failed)
-            ctx_rc = -1;
-        ctx_texts[i] = ctx[i].data;
-    }
+    int ctx_rc = s_buf_texts (ctx, nctx, ctx_texts);
     if (nctx && !ctx_rc)
         ctx_rc = s_blocks_add (blocks, s_block_context (ctx_texts, nctx));
     for (size_t i = 0; i < nctx; i++)
@@ -455,12 +487,7 @@ out:
 char *
 notify_format_closed (const char *market, const char *date, const char *reason, const char *channel)
 {
-    char *json = NULL;
     s_buf_t text = {0}, header = {0}, section = {0};
-    json_t *blocks = json_array ();
-    if (!blocks)
-        goto out;
-
     s_buf_run_name (&text, market, date, NULL, true);
     s_buf_puts (&text, ": market closed");
     if (reason && *reason) {
@@ -483,18 +510,7 @@ notify_format_closed (const char *market, const char *date, const char *reason, 
         s_buf_puts (&section, "\n*Reason*: ");
         s_buf_text (&section, reason, true, NOTIFY_SECTION_MAX / 2);
     }
-    if (text.failed || header.failed || section.failed)
-        goto out;
-    s_buf_t cut = {0};
-    s_buf_text (&cut, header.data, false, NOTIFY_HEADER_MAX);
-    int rc = cut.failed ? -1 : s_blocks_add (blocks, s_block_header (cut.data));
-    free (cut.data);
-    if (rc || s_blocks_add (blocks, s_block_section (section.data)))
-        goto out;
-    json = s_message (channel, text.data, blocks);
-    blocks = NULL;
-out:
-    json_decref (blocks);
+    char *json = s_message_parts (channel, &text, &header, NULL, 0, &section);
     free (text.data);
     free (header.data);
     free (section.data);
@@ -505,15 +521,9 @@ char *
 notify_format_failure (const char *stage, const char *reason, const char *market, const char *date,
                        const char *channel)
 {
-    char *json = NULL;
     s_buf_t text = {0}, header = {0}, section = {0};
     s_buf_t fields[3] = {{0}};
-    const char *field_texts[3];
     size_t nfields = 0;
-    json_t *blocks = json_array ();
-    if (!blocks)
-        goto out;
-
     //  "eod kr 2024-09-02: writer failed: disk full", or "eod: writer failed: …"
     //  when the failure is not tied to one run.
     if (market && date)
@@ -547,24 +557,7 @@ notify_format_failure (const char *stage, const char *reason, const char *market
     s_buf_puts (&section, "*Reason*\n");
     s_buf_text (&section, reason, true, NOTIFY_SECTION_MAX - 16);
 
-    if (text.failed || header.failed || section.failed)
-        goto out;
-    for (size_t i = 0; i < nfields; i++) {
-        if (fields[i].failed)
-            goto out;
-        field_texts[i] = fields[i].data;
-    }
-    s_buf_t cut = {0};
-    s_buf_text (&cut, header.data, false, NOTIFY_HEADER_MAX);
-    int rc = cut.failed ? -1 : s_blocks_add (blocks, s_block_header (cut.data));
-    free (cut.data);
-    if (rc || s_blocks_add (blocks, s_block_fields (field_texts, nfields))
-        || s_blocks_add (blocks, s_block_section (section.data)))
-        goto out;
-    json = s_message (channel, text.data, blocks);
-    blocks = NULL;
-out:
-    json_decref (blocks);
+    char *json = s_message_parts (channel, &text, &header, fields, nfields, &section);
     free (text.data);
     free (header.data);
     free (section.data);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE   //  qsort_r
 #include "compact.h"
 #include "eod_log.h"
+#include "eod_strset.h"
 #include "eod_util.h"
 #include "spool.h"
 #include "writer_csv.h"
@@ -19,13 +20,12 @@
 #define S_READ_CHUNK 65536           //  bytes of a partition file parsed at a time
 #define S_DATE_LEN WRITER_SPOOL_DATE_LEN
 #define S_ITEMS_MIN 1024             //  first capacity of a month's index, in rows
-#define S_CODES_MIN 4096             //  first capacity of its code arena, in bytes
 
 //  ---------------------------------------------------------------- one month
 //
 //  Pass 2 holds an index of the month, never its rows: for each row its
-//  session, its code and where its CSV line is in the spool file, 16 bytes and
-//  the code's characters. Rows are deduped by sorting the index, not hashing:
+//  session, its code and where its CSV line is in the spool file: 16 bytes,
+//  and each code once in a compact set. Rows are deduped by sorting the index, not hashing:
 //  a sorted array is the smallest structure that finds duplicates. Each file
 //  is written by reading its lines back from the spool (pread). The rows a
 //  partition file already holds are appended to the same spool file, after
@@ -33,7 +33,7 @@
 
 typedef struct {
     uint32_t date;           //  the session, YYYYMMDD
-    uint32_t code;           //  offset of the code (with its NUL) in the month's code arena
+    uint32_t code;           //  the code's handle in the month's set of codes
     uint32_t offset;         //  of the CSV line in the spool file: also the row's arrival order
     uint32_t len;            //  of the line, its '\n' included
 } s_entry_t;
@@ -48,10 +48,7 @@ typedef struct {
     size_t count;
     size_t cap;
     size_t journal;          //  items[0..journal) are the journal's rows, sorted and unique
-    char *codes;             //  the code arena
-    size_t codes_len;
-    size_t codes_cap;
-    uint32_t last_code;      //  the code added last: consecutive rows of one code share it
+    eod_strset_t *codes;     //  the codes of the rows, each once
     uint32_t line_max;       //  the longest line indexed
 } s_month_t;
 
@@ -81,7 +78,8 @@ s_date_text (uint32_t number, char date[S_DATE_LEN + 1])
 }
 
 //  Indexes the line at offset (len bytes) of session date and code. 0, or -1
-//  (errno ENOMEM, or EFBIG when the spool outgrows 32-bit offsets).
+//  (errno ENOMEM, or EFBIG when the spool outgrows 32-bit offsets; the set
+//  of codes, no bigger than the spool, fits them too).
 static int
 s_month_add (s_month_t *m, uint32_t date, const char *code, uint64_t offset, size_t len)
 {
@@ -97,25 +95,11 @@ s_month_add (s_month_t *m, uint32_t date, const char *code, uint64_t offset, siz
         m->items = bigger;
         m->cap = cap;
     }
-    if (m->codes_len == 0 || strcmp (m->codes + m->last_code, code) != 0) {
-        size_t clen = strlen (code) + 1;
-        if (m->codes_len + clen > m->codes_cap) {
-            size_t cap = m->codes_cap ? 2 * m->codes_cap : S_CODES_MIN;
-            while (cap < m->codes_len + clen)
-                cap *= 2;
-            char *bigger = realloc (m->codes, cap);
-            if (!bigger)
-                return -1;
-            m->codes = bigger;
-            m->codes_cap = cap;
-        }
-        //  The arena is no bigger than the spool, whose offsets fit 32 bits.
-        m->last_code = (uint32_t) m->codes_len;
-        memcpy (m->codes + m->codes_len, code, clen);
-        m->codes_len += clen;
-    }
+    uint32_t handle = eod_strset_add (m->codes, code, NULL);
+    if (handle == EOD_STRSET_NONE)
+        return -1;
     m->items[m->count++]
-        = (s_entry_t) {.date = date, .code = m->last_code, .offset = (uint32_t) offset, .len = (uint32_t) len};
+        = (s_entry_t) {.date = date, .code = handle, .offset = (uint32_t) offset, .len = (uint32_t) len};
     if (len > m->line_max)
         m->line_max = (uint32_t) len;
     return 0;
@@ -128,16 +112,17 @@ s_entry_cmp (const void *a, const void *b, void *codes)
     const s_entry_t *x = a, *y = b;
     if (x->date != y->date)
         return x->date < y->date ? -1 : 1;
-    int rc = x->code == y->code ? 0 : strcmp ((const char *) codes + x->code, (const char *) codes + y->code);
+    int rc = x->code == y->code ? 0 : strcmp (eod_strset_str (codes, x->code), eod_strset_str (codes, y->code));
     if (rc)
         return rc;
     return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
+//  The set holds each code once: one code, one handle.
 static bool
-s_entry_same_key (const s_month_t *m, const s_entry_t *x, const s_entry_t *y)
+s_entry_same_key (const s_entry_t *x, const s_entry_t *y)
 {
-    return x->date == y->date && (x->code == y->code || strcmp (m->codes + x->code, m->codes + y->code) == 0);
+    return x->date == y->date && x->code == y->code;
 }
 
 //  Sorts the rows by key and keeps the first arrival of each key.
@@ -148,7 +133,7 @@ s_month_dedupe (s_month_t *m)
         qsort_r (m->items, m->count, sizeof *m->items, s_entry_cmp, m->codes);
     size_t kept = 0;
     for (size_t i = 0; i < m->count; i++)
-        if (!kept || !s_entry_same_key (m, &m->items[kept - 1], &m->items[i]))
+        if (!kept || !s_entry_same_key (&m->items[kept - 1], &m->items[i]))
             m->items[kept++] = m->items[i];
     m->count = kept;
 }
@@ -161,7 +146,7 @@ s_month_in_journal (const s_month_t *m, uint32_t date, const char *code)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         s_entry_t *e = &m->items[mid];
-        int rc = date != e->date ? (date < e->date ? -1 : 1) : strcmp (code, m->codes + e->code);
+        int rc = date != e->date ? (date < e->date ? -1 : 1) : strcmp (code, eod_strset_str (m->codes, e->code));
         if (rc == 0)
             return e;
         if (rc < 0)
@@ -492,6 +477,11 @@ writer_compact_month (const char *spool, const char *data_dir, const char *marke
     long written = -1;
     s_month_t m = {.spool = spool, .snapshot = snapshot};
     char *buf = NULL;
+    m.codes = eod_strset_new ();
+    if (!m.codes) {
+        eod_log_error ("%s: out of memory", spool);
+        goto out;
+    }
     m.file = fopen (spool, "rb");
     if (!m.file) {
         eod_log_error ("%s: %s", spool, strerror (errno));
@@ -553,7 +543,7 @@ out:
     if (m.file)
         fclose (m.file);
     free (m.items);
-    free (m.codes);
+    eod_strset_destroy (&m.codes);
     free (buf);
     return written;
 }

@@ -1,7 +1,6 @@
 /*  writer finish — see finish.h. */
 #include "finish.h"
 #include "eod_log.h"
-#include "eod_s3.h"
 #include "eod_util.h"
 #include "eod_zmq.h"
 

@@ -2,6 +2,7 @@
 #include "replay.h"
 #include "eod_journal.h"
 #include "eod_log.h"
+#include "eod_strset.h"
 #include "eod_util.h"
 
 #include <assert.h>
@@ -15,104 +16,17 @@
 #define S_DIR_MAX 1024            //  the journals' directory
 #define S_PATH_MAX 1200           //  a journal file: the directory and "RUN.journal"
 
-//  ---------------------------------------------------------------- task ids
-//
-//  The task ids the open journal holds. A daily run has a task per code, tens
-//  of thousands of them, so the set is compact: the ids' characters in one
-//  arena and an open-addressing table of arena offsets, about 20 bytes a task
-//  and the id, where a zhashx costs an item and a key allocation per task.
-#define S_IDSET_SLOTS_MIN 1024    //  table size of the first id; it doubles at half full
-
-typedef struct {
-    char *chars;              //  the ids, each with its NUL, in arrival order
-    size_t len;
-    size_t cap;
-    uint32_t *slots;          //  1 + offset of an id in chars, 0 for a free slot
-    size_t nslots;            //  a power of two
-    size_t count;
-} s_idset_t;
-
-static uint64_t
-s_idset_hash (const char *id)
-{
-    //  FNV-1a, 64 bits.
-    uint64_t hash = 14695981039346656037ull;
-    for (const unsigned char *p = (const unsigned char *) id; *p; p++)
-        hash = (hash ^ *p) * 1099511628211ull;
-    return hash;
-}
-
-//  The slot holding id, or the free slot where it would go.
-static uint32_t *
-s_idset_slot (const s_idset_t *set, uint32_t *slots, size_t nslots, const char *id)
-{
-    size_t mask = nslots - 1;
-    for (size_t i = (size_t) s_idset_hash (id) & mask;; i = (i + 1) & mask)
-        if (!slots[i] || strcmp (set->chars + slots[i] - 1, id) == 0)
-            return &slots[i];
-}
-
-static bool
-s_idset_has (const s_idset_t *set, const char *id)
-{
-    return set->count && *s_idset_slot (set, set->slots, set->nslots, id) != 0;
-}
-
-//  Adds id (copied); an id already there is fine. 0, or -1 on no memory.
-static int
-s_idset_add (s_idset_t *set, const char *id)
-{
-    if ((set->count + 1) * 2 > set->nslots) {
-        size_t nslots = set->nslots ? 2 * set->nslots : S_IDSET_SLOTS_MIN;
-        uint32_t *slots = calloc (nslots, sizeof *slots);
-        if (!slots)
-            return -1;
-        for (size_t at = 0; at < set->len; at += strlen (set->chars + at) + 1)
-            *s_idset_slot (set, slots, nslots, set->chars + at) = (uint32_t) at + 1;
-        free (set->slots);
-        set->slots = slots;
-        set->nslots = nslots;
-    }
-    uint32_t *slot = s_idset_slot (set, set->slots, set->nslots, id);
-    if (*slot)
-        return 0;
-    size_t size = strlen (id) + 1;
-    if (set->len + size >= UINT32_MAX)
-        return -1;
-    if (set->len + size > set->cap) {
-        size_t cap = set->cap ? 2 * set->cap : 16 * S_IDSET_SLOTS_MIN;
-        while (cap < set->len + size)
-            cap *= 2;
-        char *bigger = realloc (set->chars, cap);
-        if (!bigger)
-            return -1;
-        set->chars = bigger;
-        set->cap = cap;
-    }
-    memcpy (set->chars + set->len, id, size);
-    *slot = (uint32_t) set->len + 1;
-    set->len += size;
-    set->count++;
-    return 0;
-}
-
-//  Forgets every id and frees the memory.
-static void
-s_idset_purge (s_idset_t *set)
-{
-    free (set->chars);
-    free (set->slots);
-    *set = (s_idset_t) {0};
-}
-
 //  ---------------------------------------------------------------- the journal
 
 struct _writer_replay_t {
     char dir[S_DIR_MAX];
     char run_id[WRITER_RUN_ID_MAX];   //  the run of the open journal
     eod_journal_t *journal;
-    s_idset_t tasks;                  //  task ids the open journal holds
-    size_t cursor;                    //  of writer_replay_first/next in tasks.chars
+    //  The task ids the open journal holds. A daily run has a task per code,
+    //  tens of thousands of them: a compact set, where a zhashx would cost an
+    //  item and a key allocation per task.
+    eod_strset_t *tasks;
+    uint32_t cursor;                  //  of writer_replay_first/next: a handle in tasks, or NONE
 };
 
 writer_replay_t *
@@ -122,7 +36,11 @@ writer_replay_new (const char *dir)
     if (!self)
         return NULL;
     snprintf (self->dir, sizeof self->dir, "%s", dir);
-    if (eod_mkdirs (self->dir, 0700)) {
+    self->cursor = EOD_STRSET_NONE;
+    self->tasks = eod_strset_new ();
+    if (!self->tasks)
+        writer_replay_destroy (&self);
+    else if (eod_mkdirs (self->dir, 0700)) {
         eod_log_error ("%s: %s", self->dir, strerror (errno));
         writer_replay_destroy (&self);
     }
@@ -136,6 +54,7 @@ writer_replay_destroy (writer_replay_t **self_p)
         return;
     writer_replay_t *self = *self_p;
     writer_replay_close (self);
+    eod_strset_destroy (&self->tasks);
     free (self);
     *self_p = NULL;
 }
@@ -165,7 +84,8 @@ s_collect_task (eod_msg_t **msg_p, long record, void *arg)
     writer_replay_t *self = arg;
     const eod_msg_t *msg = *msg_p;
     //  A task missing here is only journalled again if redelivered.
-    if (msg->type == EOD_MSG_RESULT && msg->task_id && s_idset_add (&self->tasks, msg->task_id))
+    if (msg->type == EOD_MSG_RESULT && msg->task_id
+        && eod_strset_add (self->tasks, msg->task_id, NULL) == EOD_STRSET_NONE)
         eod_log_warn ("journal record %ld: out of memory: task %s not remembered", record, msg->task_id);
     return 0;
 }
@@ -183,7 +103,9 @@ writer_replay_close (writer_replay_t *self)
     if (self->journal && eod_journal_sync (self->journal))
         rc = -1;
     eod_journal_destroy (&self->journal);
-    s_idset_purge (&self->tasks);
+    if (self->tasks)
+        eod_strset_clear (self->tasks);
+    self->cursor = EOD_STRSET_NONE;
     self->run_id[0] = '\0';
     return rc;
 }
@@ -203,12 +125,12 @@ writer_replay_open (writer_replay_t *self, const char *run_id, bool *sync_failed
     writer_replay_path (self, run_id, path, sizeof path);
     self->journal = eod_journal_open (path, s_collect_task, self);
     if (!self->journal) {
-        s_idset_purge (&self->tasks);
+        eod_strset_clear (self->tasks);
         return -1;
     }
     snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
-    if (self->tasks.count)
-        eod_log_info ("%s: %zu task(s) already journalled", path, self->tasks.count);
+    if (eod_strset_count (self->tasks))
+        eod_log_info ("%s: %zu task(s) already journalled", path, eod_strset_count (self->tasks));
     return 0;
 }
 
@@ -216,13 +138,13 @@ int
 writer_replay_record (writer_replay_t *self, const eod_msg_t *result)
 {
     assert (self->journal);
-    if (s_idset_has (&self->tasks, result->task_id)) {
+    if (eod_strset_find (self->tasks, result->task_id) != EOD_STRSET_NONE) {
         eod_log_debug ("%s %s: already journalled: acknowledged again", result->run_id, result->task_id);
         return 0;
     }
     if (eod_journal_append (self->journal, result))
         return -1;
-    if (s_idset_add (&self->tasks, result->task_id))
+    if (eod_strset_add (self->tasks, result->task_id, NULL) == EOD_STRSET_NONE)
         eod_log_warn ("%s %s: out of memory: the task is journalled again if redelivered", result->run_id,
                       result->task_id);
     return 0;
@@ -237,20 +159,20 @@ writer_replay_sync (writer_replay_t *self)
 size_t
 writer_replay_count (const writer_replay_t *self)
 {
-    return self->tasks.count;
+    return eod_strset_count (self->tasks);
 }
 
 const char *
 writer_replay_first (writer_replay_t *self)
 {
-    self->cursor = 0;
-    return self->cursor < self->tasks.len ? self->tasks.chars + self->cursor : NULL;
+    self->cursor = eod_strset_first (self->tasks);
+    return self->cursor == EOD_STRSET_NONE ? NULL : eod_strset_str (self->tasks, self->cursor);
 }
 
 const char *
 writer_replay_next (writer_replay_t *self)
 {
-    if (self->cursor < self->tasks.len)
-        self->cursor += strlen (self->tasks.chars + self->cursor) + 1;
-    return self->cursor < self->tasks.len ? self->tasks.chars + self->cursor : NULL;
+    if (self->cursor != EOD_STRSET_NONE)
+        self->cursor = eod_strset_next (self->tasks, self->cursor);
+    return self->cursor == EOD_STRSET_NONE ? NULL : eod_strset_str (self->tasks, self->cursor);
 }

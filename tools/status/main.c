@@ -11,6 +11,7 @@
     the probe connects in clear text too. */
 #include "eod_config.h"
 #include "eod_proto.h"
+#include "eod_stage_main.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -273,7 +274,7 @@ s_print_table (const eod_msg_t *stats, long timeout_ms)
 int
 main (int argc, char **argv)
 {
-    const char *config_path = getenv ("EOD_CONFIG");
+    const char *config_path = eod_main_config_env ();
     long timeout_ms = S_TIMEOUT_MS;
     bool json = false;
     for (int i = 1; i < argc; i++) {

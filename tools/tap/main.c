@@ -11,6 +11,7 @@
 #include "eod_config.h"
 #include "eod_log.h"
 #include "eod_proto.h"
+#include "eod_stage_main.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -94,9 +95,7 @@ static int
 s_parse (int argc, char **argv, s_opts_t *opts)
 {
     memset (opts, 0, sizeof *opts);
-    opts->config = getenv ("EOD_CONFIG");
-    if (opts->config && !*opts->config)
-        opts->config = NULL;
+    opts->config = eod_main_config_env ();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp (a, "--help") == 0 || strcmp (a, "-h") == 0) {
