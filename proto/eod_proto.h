@@ -46,6 +46,13 @@
 //  RESULT msg_cd of a fetcher for a session whose row is not published yet
 //  (the API's own codes are EGWxxxxx/OPSQxxxx, so this cannot collide).
 #define EOD_UNPUBLISHED "EOD-UNPUBLISHED"
+//  RESULT msg_cd of a fetcher for rows of one page of an answer that goes on
+//  (overseas tr_cont M/F): meta "bymd" is the BYMD of the next page, which
+//  the coordinator asks for as a request of its own.
+#define EOD_MORE "EOD-MORE"
+//  The meta key of that BYMD (YYYYMMDD), in the RESULT and in the TASK the
+//  coordinator sends for the next page.
+#define EOD_META_BYMD "bymd"
 
 //  The types; eod_proto_table.c says what each is for and where it goes.
 typedef enum {

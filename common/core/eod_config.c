@@ -52,6 +52,8 @@ static const s_key_t s_keys[] = {
     {"kis:margin_ms", T_INT, "5", 0, 1000, NULL, NULL, "what the pacer's window adds for delays it is not told of: the link or the server taking a request in more than jitter_ms late, a fetcher's delays under 1 ms (a request that leaves its fetcher later, on a busy host, is counted from when it left)"},
     {"kis:timeout_ms", T_INT, "10000", 100, 600000, NULL, NULL, "timeout of one API request"},
     {"kis:max_attempts", T_INT, "5", 1, 100, NULL, NULL, "attempts per task before it is reported failed"},
+    {"kis:unknown_code_stop", T_INT, "10", 0, 100000, NULL, NULL, "a run stops asking once this many answers in a row carried the same error code eod does not know (a key used on the wrong host fails every request so); 0: never"},
+    {"kis:max_pages", T_INT, "10", 1, 100, NULL, NULL, "pages one task's answer may come in (overseas daily prices follow tr_cont); an answer that goes on past them fails the task"},
     {"kis:token_cache", T_STR, "${state_dir}/kis_token", 0, 0, NULL, NULL, "file (mode 0600) where the access token is cached with its expiry"},
     {"kis:token_refresh_s", T_INT, "3600", 0, 86400, NULL, NULL, "issue a new token this long before the cached one expires"},
     {"kis:holiday_check", T_BOOL, "false", 0, 0, NULL, NULL, "ask KIS chk-holiday (real host only, once a day) besides the shipped XKRX table"},

@@ -184,6 +184,40 @@ s_on_header (char *ptr, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
+bool
+eod_http_code_is_tls (int curl_code)
+{
+    switch ((CURLcode) curl_code) {
+    case CURLE_PEER_FAILED_VERIFICATION:   //  untrusted, another host's name, expired, not yet valid
+    case CURLE_SSL_CACERT_BADFILE:         //  [...] ca_file missing or not PEM
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CERTPROBLEM:            //  a client certificate that cannot be used
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+        return true;
+    default:
+        //  CURLE_SSL_CONNECT_ERROR is left out: a connection cut during the
+        //  handshake gives it too, and that one a retry may mend.
+        return false;
+    }
+}
+
+//  resp->error for a TLS failure no retry mends: the host and libcurl's
+//  reason (the caller names its request).
+static void
+s_tls_error (eod_http_response_t *resp, const char *url, CURLcode code, const char *detail)
+{
+    char host[256];
+    eod_http_url_host (url, host, sizeof host);
+    resp->tls_refused = true;
+    snprintf (resp->error, sizeof resp->error, "TLS to %s failed: %s", host, *detail ? detail : curl_easy_strerror (code));
+}
+
 int
 eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
 {
@@ -200,6 +234,7 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
     eod_http_url_for_log (req->url, logurl, sizeof logurl);
     char agent[64];
     snprintf (agent, sizeof agent, "eod/%s", EOD_VERSION);
+    char detail[CURL_ERROR_SIZE] = "";
 
     if (s_curl)
         curl_easy_reset (s_curl);
@@ -231,6 +266,7 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
     curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, s_on_header);
     curl_easy_setopt (curl, CURLOPT_HEADERDATA, &head);
     curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, detail);
     curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, req->insecure ? 0L : 1L);
     curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, req->insecure ? 0L : 2L);
     if (req->ca_file && *req->ca_file)
@@ -258,6 +294,8 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
         else if (body.file_errno)
             snprintf (resp->error, sizeof resp->error, "%s %s: the body cannot be written: %s", method, logurl,
                       strerror (body.file_errno));
+        else if (eod_http_code_is_tls ((int) code))
+            s_tls_error (resp, req->url, code, detail);
         else
             snprintf (resp->error, sizeof resp->error, "%s %s: %s", method, logurl, curl_easy_strerror (code));
         goto out;
@@ -284,6 +322,7 @@ out:
         curl_easy_setopt (curl, CURLOPT_HTTPHEADER, NULL);
         curl_easy_setopt (curl, CURLOPT_WRITEDATA, NULL);
         curl_easy_setopt (curl, CURLOPT_HEADERDATA, NULL);
+        curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, NULL);
     }
     curl_slist_free_all (headers);
     return rc;

@@ -2,7 +2,10 @@
 
     Timeouts always, a size cap on every response body, TLS verification on
     unless the caller says otherwise, errors logged with the URL (query strings
-    and secrets removed) and curl_easy_strerror. S3 signing lives in eod_s3,
+    and secrets removed) and libcurl's own explanation. A certificate the
+    client refuses (untrusted, of another host, expired; a CA file that
+    cannot be read) is told apart from a network failure (tls_refused): it is
+    a configuration error that no retry mends. S3 signing lives in eod_s3,
     which uses the same global init. */
 #ifndef EOD_HTTP_H
 #define EOD_HTTP_H
@@ -39,6 +42,11 @@ typedef struct {
     char *headers;                    //  raw response headers of the last response, owned
     char error[256];                  //  transport error text when perform failed
     bool timed_out;
+    bool tls_refused;                 //  the TLS set-up failed for a reason a retry cannot mend:
+                                      //  the peer's certificate (untrusted, another host's,
+                                      //  expired) or the CA file; a configuration error, and
+                                      //  error names the host and why
+
     int64_t sent_us;                  //  eod_monotonic_us () when the request went out (libcurl's
                                       //  pretransfer instant, after any connect and TLS handshake);
                                       //  0 when it never did, and from eod_http_child_perform
@@ -79,6 +87,13 @@ int eod_http_response_header (const eod_http_response_t *resp, const char *name,
 
 //  Writes url without its query string and userinfo into out, for log lines.
 void eod_http_url_for_log (const char *url, char *out, size_t outsize);
+
+//  Writes the host (and port) of url into out: "host", "host:port", "[v6]:port".
+void eod_http_url_host (const char *url, char *out, size_t outsize);
+
+//  True when libcurl's result code (a CURLcode) is a TLS failure a retry
+//  cannot mend (eod_http_response_t.tls_refused).
+bool eod_http_code_is_tls (int curl_code);
 
 //  A way to perform a request: eod_http_perform (libcurl, in this process) or
 //  eod_http_child_perform (in a child process).

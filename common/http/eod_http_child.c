@@ -8,13 +8,13 @@
     so a child that died makes a failed send (MSG_NOSIGNAL), not a SIGPIPE in
     the caller.
 
-    Wire format, both ways: the magic "EODHTTP1", then fields in a fixed
+    Wire format, both ways: the magic "EODHTTP2", then fields in a fixed
     order. A string is a 4-byte big-endian length, its bytes and a NUL (so a
     decoded string can be used in place); length 0xFFFFFFFF is NULL. A number
     is 8 bytes big-endian.
       request:  method url body ca_file user_agent nheaders header... timeout_ms
                 connect_timeout_ms max_body insecure
-      response: rc status timed_out error headers body */
+      response: rc status timed_out tls_refused error headers body */
 #include "eod_http.h"
 #include "eod_log.h"
 #include "eod_util.h"
@@ -36,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define S_MAGIC "EODHTTP1"
+#define S_MAGIC "EODHTTP2"                  //  2: the response carries tls_refused
 #define S_MAGIC_LEN 8
 #define S_NULL_LEN 0xFFFFFFFFu
 #define S_HEADERS_MAX 256                  //  request headers a request may carry
@@ -149,6 +149,7 @@ eod_http_child_encode_response (int rc, const eod_http_response_t *resp, char **
     s_put_u64 (&b, rc == 0 ? 0 : 1);
     s_put_u64 (&b, (uint64_t) (resp->status > 0 ? resp->status : 0));
     s_put_u64 (&b, resp->timed_out ? 1 : 0);
+    s_put_u64 (&b, resp->tls_refused ? 1 : 0);
     s_put_str (&b, resp->error, strlen (resp->error));
     s_put_str (&b, resp->headers, resp->headers ? strlen (resp->headers) : 0);
     s_put_str (&b, resp->body, resp->body ? resp->body_len : 0);
@@ -260,6 +261,7 @@ eod_http_child_decode_response (const char *buf, size_t len, int *rc, eod_http_r
     *rc = s_get_u64 (&r) == 0 ? 0 : -1;
     resp->status = (long) s_get_u64 (&r);
     resp->timed_out = s_get_u64 (&r) != 0;
+    resp->tls_refused = s_get_u64 (&r) != 0;
     size_t elen, hlen, blen;
     const char *error = s_get_str (&r, &elen);
     const char *head = s_get_str (&r, &hlen);

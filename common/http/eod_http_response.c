@@ -30,6 +30,16 @@ eod_http_url_for_log (const char *url, char *out, size_t outsize)
 }
 
 void
+eod_http_url_host (const char *url, char *out, size_t outsize)
+{
+    char bare[512];
+    eod_http_url_for_log (url, bare, sizeof bare);
+    const char *scheme_end = strstr (bare, "://");
+    const char *host = scheme_end ? scheme_end + 3 : bare;
+    snprintf (out, outsize, "%.*s", (int) strcspn (host, "/"), host);
+}
+
+void
 eod_http_response_free (eod_http_response_t *resp)
 {
     if (!resp)

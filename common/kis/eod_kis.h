@@ -46,9 +46,28 @@ typedef enum {
     EOD_KIS_RATE_LIMITED,     //  EGW00201, whatever the HTTP status
     EOD_KIS_TOKEN_EXPIRED,    //  EGW00121 / EGW00122 / EGW00123: the token must be re-issued
     EOD_KIS_TOKEN_THROTTLED,  //  tokenP EGW00133 (1 issue per minute)
-    EOD_KIS_RETRYABLE,        //  transport error, timeout, malformed JSON, non-JSON 5xx, EGW00001/00002/00202/00203/00300, other 5xx
-    EOD_KIS_PERMANENT         //  bad credentials, EGW00206/00207/00213, OPSQ*, other rt_cd != "0" on 2xx/4xx, non-JSON 4xx
+    EOD_KIS_RETRYABLE,        //  transport error, timeout, malformed JSON, non-JSON 5xx, EGW00001/00002/00202/00203/00300,
+                              //  an unknown code with rt_cd "1" (or none) on 5xx
+    EOD_KIS_PERMANENT         //  bad credentials, EGW00206/00207/00213/02004, OPSQ*, a TLS failure (msg_cd EOD-TLS),
+                              //  an unknown code on 2xx/4xx or with another rt_cd, non-JSON 4xx
 } eod_kis_status_t;
+
+//  The msg_cd of a reply whose request failed in TLS for a reason no retry
+//  mends (eod_http_response_t.tls_refused): the host's certificate is not
+//  trusted, is another host's, has expired, or the CA file cannot be used.
+//  KIS's own codes are EGWxxxxx/OPSQxxxxx, so it cannot collide.
+#define EOD_KIS_CODE_TLS "EOD-TLS"
+
+//  What an error code says beyond the request it answered, for the
+//  coordinator's rule of when a run stops asking (kis_error.c holds the
+//  table).
+typedef enum {
+    EOD_KIS_SCOPE_REQUEST = 0,    //  about this request: no code (a transport error), rate limit, token,
+                                  //  a bad input field, a transient gateway error; known to this client
+    EOD_KIS_SCOPE_CONFIG,         //  every request of the run would fail the same: the app key or secret,
+                                  //  a key of the other host, a permission, the IP, the tr_id, TLS
+    EOD_KIS_SCOPE_UNKNOWN         //  a code this client does not know: classified by HTTP status and rt_cd
+} eod_kis_scope_t;
 
 typedef struct {
     eod_kis_status_t status;
@@ -75,6 +94,10 @@ typedef struct {
 //  Stable lower-case name of a status ("ok", "nodata", "unknown_symbol",
 //  "rate_limited", "token_expired", "token_throttled", "retryable", "permanent").
 const char *eod_kis_status_name (eod_kis_status_t s);
+
+//  The scope of an error code (msg_cd or error_code as a reply holds it;
+//  NULL and "" are EOD_KIS_SCOPE_REQUEST).
+eod_kis_scope_t eod_kis_code_scope (const char *code);
 
 //  POST /oauth2/tokenP. On EOD_KIS_OK sets *token (the caller frees it) and
 //  *expires_at (epoch seconds, from access_token_token_expired, which is KST,
@@ -103,6 +126,24 @@ int eod_kis_daily_chart (const eod_kis_conn_t *c, const char *token, const char 
 int eod_kis_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *excd, const char *symbol,
                             const char *bymd, bool adjusted, eod_fields_t *output1, eod_fields_t **rows,
                             size_t *nrows, eod_kis_reply_t *r);
+
+//  The same request as a continuation page (request header tr_cont N, as
+//  KIS asks after an answer whose tr_cont said more follows): bymd is the
+//  day before the oldest bar of the previous page (eod_kis_overseas_more),
+//  so the request means the same to a host that pages by tr_cont and to one
+//  that pages by BYMD.
+int eod_kis_overseas_daily_next (const eod_kis_conn_t *c, const char *token, const char *excd, const char *symbol,
+                                 const char *bymd, bool adjusted, eod_fields_t *output1, eod_fields_t **rows,
+                                 size_t *nrows, eod_kis_reply_t *r);
+
+//  After an HHDFS76240000 answer r with its rows (newest first): true when
+//  another page must be asked for the range that starts at from (YYYYMMDD):
+//  the answer's tr_cont says more follows (M or F) and its oldest bar is
+//  still after from. *next_bymd then receives the day before that bar, the
+//  BYMD of the next page (YYYYMMDD, 9 bytes). False on an error status, no
+//  rows, or a range already covered.
+bool eod_kis_overseas_more (const eod_kis_reply_t *r, const eod_fields_t *rows, size_t nrows, const char *from,
+                            char next_bymd[9]);
 
 //  CTCA0903R chk-holiday from `from` (YYYYMMDD), following ctx_area_fk/nk while
 //  the response header tr_cont is M or F, for at most max_pages pages (the

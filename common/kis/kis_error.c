@@ -1,15 +1,21 @@
 /*  kis_error — what a KIS reply means: the one place that maps the HTTP
-    status, rt_cd, msg_cd and error_code of a reply to an eod_kis_status_t.
+    status, rt_cd, msg_cd and error_code of a reply to an eod_kis_status_t,
+    and each known code to its scope (eod_kis_code_scope).
 
     Part of the KIS REST client (eod_kis.h). KIS signals success with rt_cd
     "0" whatever the HTTP status and sends its errors as JSON with HTTP 200,
     403 or 500, so the body decides: a known msg_cd has its own status
-    (rate limited, token expired, ...), an unknown one is retryable on 5xx
-    and permanent otherwise, and a body that is not JSON (a gateway page, a
-    cut transfer) is permanent on 4xx and retryable otherwise. The parsers
-    of each endpoint start with kis_load and kis_envelope_ok (a price reply's
-    through kis_price_parse, which also ends it) and set a price reply's
-    status with kis_rows_status; the coordinator acts on the status. Error
+    (rate limited, token expired, ...), an unknown one with rt_cd "1" is
+    retryable on 5xx and permanent otherwise (with another rt_cd always
+    permanent), and a body that is not JSON (a gateway page, a cut transfer)
+    is permanent on 4xx and retryable otherwise. A code that says every
+    request would fail the same (an app key of the other host, a missing
+    permission, a refused TLS certificate) has the config scope: the
+    coordinator stops the run at the first; an unknown code, at the
+    [kis] unknown_code_stop-th in a row. The parsers of each endpoint start
+    with kis_load and kis_envelope_ok (a price reply's through
+    kis_price_parse, which also ends it) and set a price reply's status with
+    kis_rows_status; the coordinator acts on the status. Error
     texts are one line and never hold a registered secret. */
 #include "kis_internal.h"
 #include "eod_util.h"
@@ -57,36 +63,82 @@ s_snippet (const char *body, size_t len, char *out, size_t outsize)
     out[n] = '\0';
 }
 
+//  The codes this client knows: what each means for its request, and
+//  whether every request of the run would meet it too (a key, host or
+//  permission problem: the run stops at the first, see eod_kis_code_scope).
 static const struct {
     const char *code;
     eod_kis_status_t status;
+    eod_kis_scope_t scope;
 } s_known_codes[] = {
-    {"EGW00201", EOD_KIS_RATE_LIMITED},     //  초당 거래건수를 초과하였습니다
-    {"EGW00121", EOD_KIS_TOKEN_EXPIRED},    //  유효하지 않은 token
-    {"EGW00122", EOD_KIS_TOKEN_EXPIRED},    //  token을 찾을 수 없습니다
-    {"EGW00123", EOD_KIS_TOKEN_EXPIRED},    //  기간이 만료된 token (or a token of the other host)
-    {"EGW00133", EOD_KIS_TOKEN_THROTTLED},  //  접근토큰 발급 1분당 1회
-    {"EGW00001", EOD_KIS_RETRYABLE},        //  일시적 오류
-    {"EGW00002", EOD_KIS_RETRYABLE},        //  서버 에러
-    {"EGW00202", EOD_KIS_RETRYABLE},        //  GW routing
-    {"EGW00203", EOD_KIS_RETRYABLE},        //  OPS routing
-    {"EGW00300", EOD_KIS_RETRYABLE},        //  OPS routing
-    {"EGW00103", EOD_KIS_PERMANENT},        //  invalid AppKey
-    {"EGW00105", EOD_KIS_PERMANENT},        //  invalid AppSecret
-    {"EGW00206", EOD_KIS_PERMANENT},        //  no permission for this API
-    {"EGW00207", EOD_KIS_PERMANENT},        //  IP not allowed
-    {"EGW00213", EOD_KIS_PERMANENT},        //  TR_ID not valid on this host
+    {"EGW00201", EOD_KIS_RATE_LIMITED, EOD_KIS_SCOPE_REQUEST},     //  초당 거래건수를 초과하였습니다
+    {"EGW00121", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},    //  유효하지 않은 token
+    {"EGW00122", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},    //  token을 찾을 수 없습니다
+    {"EGW00123", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},    //  기간이 만료된 token (or a token of the other host)
+    {"EGW00133", EOD_KIS_TOKEN_THROTTLED, EOD_KIS_SCOPE_REQUEST},  //  접근토큰 발급 1분당 1회
+    {"EGW00001", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  일시적 오류
+    {"EGW00002", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  서버 에러
+    {"EGW00202", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  GW routing
+    {"EGW00203", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  OPS routing
+    {"EGW00300", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  OPS routing
+    {"EGW00103", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  invalid AppKey
+    {"EGW00105", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  invalid AppSecret
+    {"EGW00205", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  credentials_type (Bearer) not valid
+    {"EGW00206", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  no permission for this API
+    {"EGW00207", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  IP not allowed
+    {"EGW00208", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  custtype not valid
+    {"EGW00213", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  TR_ID not valid on this host
+    {"EGW02004", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  a mock (모의투자) app key on the real host
+    {"OPSQ9999", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  no such tr_id
+    {EOD_KIS_CODE_TLS, EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},   //  this client's: the host's certificate refused
 };
+
+//  Index of code in s_known_codes, or -1.
+static int
+s_known (const char *code)
+{
+    for (size_t i = 0; code && i < sizeof s_known_codes / sizeof s_known_codes[0]; i++)
+        if (strcmp (code, s_known_codes[i].code) == 0)
+            return (int) i;
+    return -1;
+}
 
 eod_kis_status_t
 kis_status_for_code (const char *code, long http_status)
 {
-    for (size_t i = 0; i < sizeof s_known_codes / sizeof s_known_codes[0]; i++)
-        if (strcmp (code, s_known_codes[i].code) == 0)
-            return s_known_codes[i].status;
+    return kis_status_for_reply (code, http_status, NULL);
+}
+
+eod_kis_status_t
+kis_status_for_reply (const char *code, long http_status, const char *rt_cd)
+{
+    int known = s_known (code);
+    if (known >= 0)
+        return s_known_codes[known].status;
     if (strncmp (code, "OPSQ", 4) == 0)
         return EOD_KIS_PERMANENT;   //  back-end rejected the request itself
+    //  A code this client does not know. rt_cd "1" is the gateway's and the
+    //  back end's failure: on 5xx the server's trouble, maybe passing; on
+    //  2xx or 4xx the request's. Another rt_cd ("7" is said to mean no data)
+    //  is a family of answers not known here: not asked again blindly.
+    if (rt_cd && *rt_cd && strcmp (rt_cd, "1") != 0)
+        return EOD_KIS_PERMANENT;
     return http_status >= 500 ? EOD_KIS_RETRYABLE : EOD_KIS_PERMANENT;
+}
+
+eod_kis_scope_t
+eod_kis_code_scope (const char *code)
+{
+    if (!code || !*code)
+        return EOD_KIS_SCOPE_REQUEST;
+    int known = s_known (code);
+    if (known >= 0)
+        return s_known_codes[known].scope;
+    //  OPSQ* (the back end's verdict on one request's fields) and this
+    //  client's own codes (EOD-...) are known families.
+    if (strncmp (code, "OPSQ", 4) == 0 || strncmp (code, "EOD-", 4) == 0)
+        return EOD_KIS_SCOPE_REQUEST;
+    return EOD_KIS_SCOPE_UNKNOWN;
 }
 
 //  Starts a reply: everything empty, the HTTP status kept.
@@ -190,7 +242,7 @@ kis_envelope_ok (long http_status, const json_t *root, const char *what, bool re
 
     if (!*error_code && (has_rt_cd ? strcmp (rt_cd, "0") == 0 : !require_rt_cd))
         return true;
-    r->status = kis_status_for_code (r->msg_cd, http_status);
+    r->status = kis_status_for_reply (r->msg_cd, http_status, has_rt_cd ? rt_cd : NULL);
     if (has_rt_cd || *r->msg_cd)
         kis_set_error (r, "%s: HTTP %ld, rt_cd \"%s\", %s %s", what, http_status, rt_cd,
                        *r->msg_cd ? r->msg_cd : "(no msg_cd)", r->msg1);

@@ -94,6 +94,11 @@ void kis_set_error (eod_kis_reply_t *r, const char *format, ...) __attribute__ (
 //  permanent otherwise.
 eod_kis_status_t kis_status_for_code (const char *code, long http_status);
 
+//  The same with the reply's rt_cd (NULL: none, as tokenP answers): an
+//  unknown code with an rt_cd other than "1" is permanent whatever the
+//  HTTP status.
+eod_kis_status_t kis_status_for_reply (const char *code, long http_status, const char *rt_cd);
+
 //  Parses body (not NUL-terminated, a UTF-8 BOM skipped) as a JSON object;
 //  the caller json_decrefs it. On failure classifies the reply (non-JSON 4xx
 //  is permanent, anything else retryable: gateway pages and cut transfers

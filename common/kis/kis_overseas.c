@@ -4,8 +4,14 @@
 
     output1 holds rsym, zdiv and nrec; nrec is the number of bars to keep
     (the rows past it are dropped), and an empty nrec is how KIS says the
-    symbol is unknown on that exchange. */
+    symbol is unknown on that exchange.
+
+    The answer may come in pages: its tr_cont header is M or F while more
+    follows (D or E on the last). eod_kis_overseas_more says whether a range
+    needs the next page and from which BYMD; each page is a request of its
+    own, so the caller (the coordinator, through its fetchers) paces it. */
 #include "kis_internal.h"
+#include "eod_date.h"
 #include "eod_log.h"
 
 #include <errno.h>
@@ -59,4 +65,26 @@ eod_kis_parse_overseas (long http_status, const char *body, size_t len, eod_fiel
                         eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
 {
     return kis_parse_overseas (http_status, body, len, KIS_TR_OVERSEAS, output1, rows, nrows, r);
+}
+
+bool
+eod_kis_overseas_more (const eod_kis_reply_t *r, const eod_fields_t *rows, size_t nrows, const char *from,
+                       char next_bymd[9])
+{
+    next_bymd[0] = '\0';
+    if (!r || r->status != EOD_KIS_OK || nrows == 0 || !from)
+        return false;
+    if (strcmp (r->tr_cont, "M") != 0 && strcmp (r->tr_cont, "F") != 0)
+        return false;
+    //  Newest first, but not trusted to be: the oldest bar is looked for.
+    const char *oldest = NULL;
+    for (size_t i = 0; i < nrows; i++) {
+        const char *d = eod_fields_get (&rows[i], "xymd");
+        if (d && kis_is_date (d) && (!oldest || strcmp (d, oldest) < 0))
+            oldest = d;
+    }
+    eod_date_t day;
+    if (!oldest || strcmp (oldest, from) <= 0 || eod_date_parse (oldest, &day))
+        return false;
+    return eod_date_format_compact (eod_date_add_days (day, -1), next_bymd, 9) != NULL;
 }

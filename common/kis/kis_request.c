@@ -206,7 +206,8 @@ s_check_conn (const eod_kis_conn_t *c, const char *token, bool need_token, const
 }
 
 //  Performs one request. Returns 0 when a response arrived (resp to be freed
-//  by the caller), or -1 with r set to a retryable failure.
+//  by the caller), or -1 with r set: a retryable failure, or a permanent one
+//  with msg_cd EOD_KIS_CODE_TLS when TLS failed for a reason no retry mends.
 static int
 s_perform (const eod_kis_conn_t *c, const char *method, const char *url, const char *const *headers,
            const char *body, size_t body_len, const char *what, eod_http_response_t *resp, eod_kis_reply_t *r)
@@ -231,7 +232,9 @@ s_perform (const eod_kis_conn_t *c, const char *method, const char *url, const c
         return 0;
     kis_reply_begin (r, resp->status);
     r->sent_us = resp->sent_us;
-    r->status = EOD_KIS_RETRYABLE;
+    r->status = resp->tls_refused ? EOD_KIS_PERMANENT : EOD_KIS_RETRYABLE;
+    if (resp->tls_refused)
+        snprintf (r->msg_cd, sizeof r->msg_cd, "%s", EOD_KIS_CODE_TLS);
     kis_set_error (r, "%s: %s%s", what, resp->timed_out ? "timeout: " : "", resp->error);
     eod_http_response_free (resp);
     return -1;
@@ -320,12 +323,12 @@ typedef int (s_price_parser_fn) (long http_status, const char *body, size_t len,
 //  One GET of daily bars: performs it and hands the body to parse; the reply
 //  keeps when the request went out and its tr_cont. Returns the status.
 static int
-s_price_get (const eod_kis_conn_t *c, const char *token, const char *tr_id, const s_url_t *url, const char *what,
-             s_price_parser_fn *parse, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
+s_price_get (const eod_kis_conn_t *c, const char *token, const char *tr_id, bool next_page, const s_url_t *url,
+             const char *what, s_price_parser_fn *parse, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
              eod_kis_reply_t *r)
 {
     eod_http_response_t resp = {0};
-    if (s_uapi_get (c, token, tr_id, false, url, what, &resp, r))
+    if (s_uapi_get (c, token, tr_id, next_page, url, what, &resp, r))
         return (int) r->status;
     parse (resp.status, resp.body, resp.body_len, what, output1, rows, nrows, r);
     r->sent_us = resp.sent_us;
@@ -377,13 +380,14 @@ eod_kis_daily_chart (const eod_kis_conn_t *c, const char *token, const char *cod
     s_url_param (&url, "FID_PERIOD_DIV_CODE", "D");
     //  For this TR 0 means 수정주가 (adjusted) and 1 raw: the opposite of FHKST01010400.
     s_url_param (&url, "FID_ORG_ADJ_PRC", adjusted ? "0" : "1");
-    return s_price_get (c, token, KIS_TR_CHART, &url, what, kis_parse_chart, output1, rows, nrows, r);
+    return s_price_get (c, token, KIS_TR_CHART, false, &url, what, kis_parse_chart, output1, rows, nrows, r);
 }
 
-int
-eod_kis_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *excd, const char *symbol,
-                        const char *bymd, bool adjusted, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
-                        eod_kis_reply_t *r)
+//  HHDFS76240000, a first page or (next_page) a continuation.
+static int
+s_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *excd, const char *symbol, const char *bymd,
+                  bool adjusted, bool next_page, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
+                  eod_kis_reply_t *r)
 {
     eod_kis_reply_t local;
     if (!r)
@@ -392,11 +396,13 @@ eod_kis_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *
     if (!bymd)
         bymd = "";
     char what[160];
-    snprintf (what, sizeof what, "GET dailyprice %s %s:%s BYMD %s", KIS_TR_OVERSEAS, excd ? excd : "(null)",
-              symbol ? symbol : "(null)", *bymd ? bymd : "(today)");
+    snprintf (what, sizeof what, "GET dailyprice %s %s:%s BYMD %s%s", KIS_TR_OVERSEAS, excd ? excd : "(null)",
+              symbol ? symbol : "(null)", *bymd ? bymd : "(today)", next_page ? " (next page)" : "");
     if (s_check_conn (c, token, true, what, r))
         return (int) r->status;
-    if (!s_is_code (excd, S_EXCD_MAX) || !s_is_code (symbol, S_SYMBOL_MAX) || (*bymd && !kis_is_date (bymd))) {
+    //  A continuation names the day it goes on from: never "today".
+    if (!s_is_code (excd, S_EXCD_MAX) || !s_is_code (symbol, S_SYMBOL_MAX) || (*bymd && !kis_is_date (bymd))
+        || (next_page && !*bymd)) {
         r->status = EOD_KIS_PERMANENT;
         kis_set_error (r, "%s: bad exchange, symbol or date", what);
         return (int) r->status;
@@ -410,7 +416,24 @@ eod_kis_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *
     s_url_param (&url, "BYMD", bymd);
     s_url_param (&url, "MODP", adjusted ? "1" : "0");
     s_url_param (&url, "KEYB", "");
-    return s_price_get (c, token, KIS_TR_OVERSEAS, &url, what, kis_parse_overseas, output1, rows, nrows, r);
+    return s_price_get (c, token, KIS_TR_OVERSEAS, next_page, &url, what, kis_parse_overseas, output1, rows, nrows,
+                        r);
+}
+
+int
+eod_kis_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *excd, const char *symbol,
+                        const char *bymd, bool adjusted, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
+                        eod_kis_reply_t *r)
+{
+    return s_overseas_daily (c, token, excd, symbol, bymd, adjusted, false, output1, rows, nrows, r);
+}
+
+int
+eod_kis_overseas_daily_next (const eod_kis_conn_t *c, const char *token, const char *excd, const char *symbol,
+                             const char *bymd, bool adjusted, eod_fields_t *output1, eod_fields_t **rows,
+                             size_t *nrows, eod_kis_reply_t *r)
+{
+    return s_overseas_daily (c, token, excd, symbol, bymd, adjusted, true, output1, rows, nrows, r);
 }
 
 int

@@ -21,6 +21,7 @@
 #define S_RECONCILE_WAIT_MS 1000      //  a resumed run waits this long for the writer's ACKs
 #define S_INPUT_HWM 200               //  listing messages buffered here; the lister waits beyond
 #define S_WRITER_HWM COORDINATOR_WRITING_MAX   //  so a send to the writer never blocks
+#define S_EXIT_INCOMPLETE 5           //  the run's session was not (fully) published: run again later
 #define S_RUN_ID_MAX 128
 #define S_LEDGER_NAME_MAX 256         //  a ledger's file name, as readdir gives it
 #define S_PATH_MAX 1024
@@ -149,6 +150,16 @@ s_add_keys (coordinator_t *self, bool live)
 
 static void s_listing (const char *run_id, coordinator_listing_t *out, void *arg);
 
+//  [kis] insecure, said at start and at every run of a service, so every
+//  run's log has it.
+static void
+s_warn_insecure (const coordinator_t *self)
+{
+    if (eod_config_bool (self->stage->config, "kis:insecure"))
+        eod_log_warn ("[kis] insecure is set: TLS certificates of the API host (tokens, chk-holiday) are not "
+                      "verified (never in production)");
+}
+
 //  The modules that take the sockets' messages.
 static int
 s_wire (coordinator_t *self)
@@ -165,6 +176,8 @@ s_wire (coordinator_t *self)
         .jitter_ms = (long) eod_config_int (cfg, "kis:jitter_ms"),
         .unpublished_deadline_ms = eod_config_int (cfg, "us:unpublished_deadline_s") * 1000,
         .unpublished_retry_ms = eod_config_int (cfg, "us:unpublished_retry_s") * 1000,
+        .unknown_stop = (long) eod_config_int (cfg, "kis:unknown_code_stop"),
+        .max_pages = (int) eod_config_int (cfg, "kis:max_pages"),
         .run_id = self->run_id,
         .stage = self->stage,
         .port = {self, s_to_fetcher, s_to_writer, s_to_writer_again, eod_socket_secure (self->fetchers)},
@@ -212,6 +225,7 @@ coordinator_new (eod_stage_t *stage, bool once)
         .http = eod_http_child_perform,
         .stage = stage,
     };
+    s_warn_insecure (self);
     self->tokens = coordinator_tokens_new (&tokens);
     if (!self->tokens || s_add_keys (self, live))
         goto fail;
@@ -317,8 +331,11 @@ s_open_run (coordinator_t *self, const char *run_id)
     if (self->ledger && strcmp (self->run_id, run_id) == 0)
         return;
     coordinator_ledger_destroy (&self->ledger);
-    if (strcmp (self->run_id, run_id) != 0)
+    if (strcmp (self->run_id, run_id) != 0) {
         self->listing_live = self->end_live = false;
+        if (!self->once)
+            s_warn_insecure (self);
+    }
     snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
     self->replaying = true;
     self->counts->resumed = 0;
@@ -358,6 +375,7 @@ s_forget_run (coordinator_t *self)
     eod_msg_destroy (&self->listed);
     eod_msg_destroy (&self->end);
     coordinator_ledger_destroy (&self->ledger);
+    coordinator_dispatch_run_over (self->dispatch);
     self->counts->resumed = 0;
     self->listing_live = self->end_live = false;
     self->run_id[0] = '\0';
@@ -628,6 +646,10 @@ s_finish (coordinator_t *self)
     if (end && (!end->status || strcmp (end->status, "ok") == 0) && (failed || incomplete))
         eod_msg_set (&end->status, incomplete ? "incomplete" : "partial");
     self->incomplete = incomplete;
+    //  A run that stopped asking failed; its reason went out once, as the
+    //  EVENT of the stop.
+    if (end && coordinator_dispatch_halted (self->dispatch))
+        eod_msg_set (&end->status, "failed");
     coordinator_workers_report (coordinator_dispatch_workers (self->dispatch));
     if (end) {
         eod_msg_set (&end->stage, "coordinator");
@@ -646,8 +668,18 @@ coordinator_run (coordinator_t *self)
     for (size_t i = 0; i < coordinator_tokens_size (self->tokens); i++) {
         coordinator_key_t *key = coordinator_tokens_key (self->tokens, i);
         coordinator_tokens_load (self->tokens, key);
-        if (coordinator_tokens_ensure (self->tokens, key, false, true, self->run_id))
-            return coordinator_tokens_unreachable (self->tokens) ? 3 : 2;
+        if (coordinator_tokens_ensure (self->tokens, key, false, true, self->run_id) == 0)
+            continue;
+        const char *refusal = coordinator_tokens_refusal (self->tokens);
+        if (!refusal)
+            return COORDINATOR_EXIT_SERVICE;   //  unreachable
+        //  No request can go. A one-shot run still takes its listing and
+        //  ends it, failed, so the chain ends at once with its summary; a
+        //  service has no run yet and stops (the EVENT said why).
+        coordinator_dispatch_halt (self->dispatch, COORDINATOR_EXIT_CONFIG, refusal, false);
+        if (!self->once)
+            return COORDINATOR_EXIT_CONFIG;
+        break;
     }
     int64_t timeout = COORDINATOR_POLL_MAX_MS;
     int64_t ended_at = 0;
@@ -677,6 +709,10 @@ coordinator_run (coordinator_t *self)
         if (!self->done_sent && s_run_settled (self)) {
             s_finish (self);
             ended_at = eod_clock_ms ();
+            //  A service whose run stopped asking stops too: the next run
+            //  would meet the same (the launcher starts it again on exit 3).
+            if (!self->once && coordinator_dispatch_halted (self->dispatch))
+                break;
             if (!self->once) {
                 //  Service mode: forget the run, keep the fetchers and tokens.
                 s_forget_run (self);
@@ -694,9 +730,12 @@ coordinator_run (coordinator_t *self)
         eod_log_warn ("interrupted before the run was settled");
         return 4;
     }
+    const coordinator_halt_t *halt = coordinator_dispatch_halted (self->dispatch);
+    if (halt)
+        return halt->exit_code;
     if (coordinator_tokens_unreachable (self->tokens))
-        return 3;
+        return COORDINATOR_EXIT_SERVICE;
     if (self->incomplete)
-        return 5;
+        return S_EXIT_INCOMPLETE;
     return coordinator_tasks_count_kind (self->tasks, COORDINATOR_KIND_FAILED) ? 1 : 0;
 }

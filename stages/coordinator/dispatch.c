@@ -1,6 +1,7 @@
 /*  coordinator dispatch — see dispatch.h. */
 #include "dispatch.h"
 #include "eod_log.h"
+#include "pages.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #define S_LEASE_SCAN_MS 100           //  how often lease and ACK deadlines are checked
 #define S_RATE_WINDOW_MS 1000         //  EGW00201 pauses a key this + the jitter
 #define S_TOKEN_WAIT_MS 1000          //  a task whose key can have no token waits this long
+#define S_NOT_ASKED "not asked: the run stopped"
 
 struct _coordinator_dispatch_t {
     coordinator_dispatch_conf_t conf;
@@ -27,6 +29,8 @@ struct _coordinator_dispatch_t {
     int64_t last_heartbeat_ms;
     int64_t last_lease_scan_ms;
     bool creds_refused_logged;
+    coordinator_halt_t halt;          //  when the run stops asking (halt.h)
+    coordinator_pages_t *pages;       //  the rows of answers that come in pages
 };
 
 coordinator_dispatch_t *
@@ -41,7 +45,9 @@ coordinator_dispatch_new (const coordinator_dispatch_conf_t *conf, coordinator_t
     self->tokens = tokens;
     self->tasks = tasks;
     self->workers = coordinator_workers_new ();
-    if (!self->workers)
+    self->pages = coordinator_pages_new (conf->max_pages);
+    coordinator_halt_init (&self->halt, conf->unknown_stop);
+    if (!self->workers || !self->pages)
         coordinator_dispatch_destroy (&self);
     return self;
 }
@@ -52,6 +58,7 @@ coordinator_dispatch_destroy (coordinator_dispatch_t **self_p)
     if (!self_p || !*self_p)
         return;
     coordinator_workers_destroy (&(*self_p)->workers);
+    coordinator_pages_destroy (&(*self_p)->pages);
     free (*self_p);
     *self_p = NULL;
 }
@@ -128,14 +135,61 @@ s_on_key_code (coordinator_dispatch_t *self, coordinator_task_t *t, const char *
     }
 }
 
+//  The run stops: said once, as an error EVENT (logged, and the notifier's
+//  failure alert).
+static void
+s_halt_announce (coordinator_dispatch_t *self, const char *market)
+{
+    eod_stage_event (self->conf.stage, "error", self->conf.run_id, market, "%s", self->halt.reason);
+}
+
+//  t fails for good (reason becomes its outcome); the rows of its earlier
+//  pages go with it.
+static void
+s_fail (coordinator_dispatch_t *self, coordinator_task_t *t, const char *reason)
+{
+    size_t dropped = coordinator_pages_drop (self->pages, coordinator_task_id (t));
+    coordinator_tasks_settle (self->tasks, t, COORDINATOR_TASK_FAILED, COORDINATOR_KIND_FAILED, reason);
+    if (dropped)
+        eod_log_warn ("%s: the %zu row(s) of its earlier pages are dropped with it (a task is written whole)",
+                      coordinator_task_code (t), dropped);
+}
+
+//  A page of an answer that goes on: its rows are held, and the next page
+//  is asked before other tasks.
+static void
+s_on_page (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *msg)
+{
+    if (self->halt.halted) {
+        s_fail (self, t, S_NOT_ASKED);
+        return;
+    }
+    char why[200];
+    if (coordinator_pages_add (self->pages, coordinator_task_id (t), msg, why, sizeof why)) {
+        char reason[256];
+        snprintf (reason, sizeof reason, "permanent: %s", why);
+        s_fail (self, t, reason);
+        eod_stage_event (self->conf.stage, "warn", self->conf.run_id, t->run->market, "%s: failed: %s",
+                         coordinator_task_code (t), reason);
+        return;
+    }
+    eod_log_debug ("%s: a page of %zu row(s) held; the next from BYMD %s", coordinator_task_code (t), msg->nrows,
+                   coordinator_pages_next (self->pages, coordinator_task_id (t)));
+    //  Each page has its own attempts.
+    t->attempt = 0;
+    coordinator_tasks_requeue_first (self->tasks, t);
+}
+
 //  A RESULT that is not rows, no data or an unknown symbol: asked again
-//  later, retried, or failed.
+//  later, retried, or failed (at once, with its own reason, when the run
+//  stopped).
 static void
 s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *msg)
 {
     const char *status = msg->status;
     const char *cd = msg->msg_cd ? msg->msg_cd : "";
-    if (strcmp (cd, EOD_UNPUBLISHED) == 0) {
+    bool halted = self->halt.halted;
+    if (!halted && strcmp (cd, EOD_UNPUBLISHED) == 0) {
         //  The session's row is not out yet. US data lags the close: wait
         //  and ask again, without spending attempts, until the deadline. A
         //  KR session's rows are out as it trades, so a KR code without one
@@ -156,8 +210,10 @@ s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *ms
                       waits ? "not published by the deadline" : "answered without a row for the session");
         return;
     }
-    s_on_key_code (self, t, cd);
-    if (strcmp (status, "retryable") == 0 && t->attempt < self->conf.max_attempts) {
+    //  Once the run stopped, nothing is retried nor renewed.
+    if (!halted)
+        s_on_key_code (self, t, cd);
+    if (!halted && strcmp (status, "retryable") == 0 && t->attempt < self->conf.max_attempts) {
         self->counts.retries++;
         int64_t backoff = S_BACKOFF_BASE_MS
                           << (t->attempt > S_BACKOFF_DOUBLINGS_MAX ? S_BACKOFF_DOUBLINGS_MAX : t->attempt - 1);
@@ -171,9 +227,11 @@ s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *ms
     char reason[140];
     snprintf (reason, sizeof reason, "%s after %d attempt(s): %s%s%s", status, t->attempt, cd, *cd ? " " : "",
               msg->error ? msg->error : "");
-    coordinator_tasks_settle (self->tasks, t, COORDINATOR_TASK_FAILED, COORDINATOR_KIND_FAILED, reason);
-    eod_stage_event (self->conf.stage, "warn", self->conf.run_id, t->run->market, "%s: failed: %s",
-                     coordinator_task_code (t), reason);
+    s_fail (self, t, reason);
+    //  A stopped run's failures were said once, by the stop.
+    if (!halted)
+        eod_stage_event (self->conf.stage, "warn", self->conf.run_id, t->run->market, "%s: failed: %s",
+                         coordinator_task_code (t), reason);
 }
 
 static void
@@ -185,9 +243,11 @@ s_on_result (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
         w->credit += msg->count > 1 ? 1 : (int) msg->count;   //  the READY it stands for
     msg->count = 0;
     coordinator_task_t *t = coordinator_tasks_find (self->tasks, msg->task_id);
+    bool page = strcmp (msg->status, "ok") == 0 && msg->msg_cd && strcmp (msg->msg_cd, EOD_MORE) == 0;
     //  A queued task's rows from a lease of an earlier coordinator (a restart)
-    //  or of a fetcher given up too soon are as good as new ones.
-    bool queued_ok = t && t->state == COORDINATOR_TASK_QUEUED && strcmp (msg->status, "ok") == 0;
+    //  or of a fetcher given up too soon are as good as new ones; not a page,
+    //  which would be one the pages held have passed.
+    bool queued_ok = t && t->state == COORDINATOR_TASK_QUEUED && strcmp (msg->status, "ok") == 0 && !page;
     if (!t || (!queued_ok && (t->state != COORDINATOR_TASK_LEASED || (w && t->worker != w->seq)))) {
         eod_log_debug ("late or duplicate RESULT for %s ignored", msg->task_id);
         return;
@@ -197,7 +257,17 @@ s_on_result (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
         && coordinator_worker_on_sent (w, t->dispatched_us, msg->sent_us, self->clock->us (), &left_us))
         coordinator_pacer_late (&coordinator_tokens_key (self->tokens, t->key)->pacer, t->pace_n, left_us);
     msg->sent_us = 0;   //  this host's business, not the writer's
+    if (coordinator_halt_on_result (&self->halt, msg->status, msg->msg_cd, msg->error))
+        s_halt_announce (self, t->run->market);
+    if (page) {
+        s_on_page (self, t, msg);
+        return;
+    }
     const char *status = msg->status;
+    //  The last page of an answer that came in pages: all its rows.
+    if ((strcmp (status, "ok") == 0 || strcmp (status, "nodata") == 0 || strcmp (status, "unknown") == 0)
+        && coordinator_pages_finish (self->pages, coordinator_task_id (t), msg) != 0)
+        status = msg->status;
     if (strcmp (status, "ok") == 0)
         s_forward_to_writer (self, t, msg);
     else if (strcmp (status, "nodata") == 0)
@@ -297,9 +367,10 @@ s_send_creds (coordinator_dispatch_t *self, coordinator_worker_t *w, size_t k)
     eod_msg_destroy (&creds);
 }
 
-//  The TASK a fetcher is sent for t under key.
+//  The TASK a fetcher is sent for t under key: with the BYMD of the next
+//  page when its answer goes on.
 static eod_msg_t *
-s_task_msg (const coordinator_task_t *t, const coordinator_key_t *key)
+s_task_msg (coordinator_dispatch_t *self, const coordinator_task_t *t, const coordinator_key_t *key)
 {
     eod_msg_t *task = eod_msg_new (EOD_MSG_TASK);
     eod_msg_set (&task->run_id, t->run->run_id);
@@ -313,7 +384,19 @@ s_task_msg (const coordinator_task_t *t, const coordinator_key_t *key)
     eod_msg_set (&task->exchange, *exchange ? exchange : NULL);
     eod_msg_set (&task->key_id, key->id);
     task->attempt = t->attempt;
+    const char *bymd = coordinator_pages_next (self->pages, coordinator_task_id (t));
+    if (bymd)
+        eod_fields_set (&task->meta, EOD_META_BYMD, bymd);
     return task;
+}
+
+//  The run stopped: every task waiting fails at once, unasked.
+static void
+s_drain (coordinator_dispatch_t *self)
+{
+    coordinator_task_t *t;
+    while ((t = coordinator_tasks_next_due (self->tasks, INT64_MAX)))
+        s_fail (self, t, S_NOT_ASKED);
 }
 
 //  The key free first at now_us (round robin from next_key): its index, or
@@ -338,6 +421,10 @@ int64_t
 coordinator_dispatch_pass (coordinator_dispatch_t *self)
 {
     const coordinator_clock_t *clock = self->clock;
+    if (self->halt.halted) {
+        s_drain (self);
+        return COORDINATOR_POLL_MAX_MS;
+    }
     int64_t hold = self->hold_until_ms - clock->ms ();
     if (hold > 0)
         return hold;
@@ -363,6 +450,13 @@ coordinator_dispatch_pass (coordinator_dispatch_t *self)
             return COORDINATOR_POLL_MAX_MS;
         coordinator_key_t *key = coordinator_tokens_key (self->tokens, k);
         int token = coordinator_tokens_ensure (self->tokens, key, false, false, self->conf.run_id);
+        const char *refusal = token < 0 ? coordinator_tokens_refusal (self->tokens) : NULL;
+        if (refusal) {
+            //  No request of the run can go: the tokens said why (an EVENT).
+            coordinator_tasks_unqueue (self->tasks, t);
+            coordinator_dispatch_halt (self, COORDINATOR_EXIT_CONFIG, refusal, false);
+            return 0;
+        }
         if (token) {
             //  Not yet (the key is paused) or refused: the task waits.
             s_requeue (self, t, token > 0 ? 0 : S_TOKEN_WAIT_MS);
@@ -376,7 +470,7 @@ coordinator_dispatch_pass (coordinator_dispatch_t *self)
         t->attempt++;
         t->generation = key->generation;
         t->key = (uint8_t) k;
-        eod_msg_t *task = s_task_msg (t, key);
+        eod_msg_t *task = s_task_msg (self, t, key);
         int sent = self->conf.port.to_fetcher (self->conf.port.arg, w->identity, task);
         eod_msg_destroy (&task);
         if (sent) {
@@ -475,4 +569,30 @@ coordinator_dispatch_broadcast (coordinator_dispatch_t *self, const eod_msg_t *m
     coordinator_workers_t *workers = self->workers;
     for (coordinator_worker_t *w = coordinator_workers_first (workers); w; w = coordinator_workers_next (workers))
         self->conf.port.to_fetcher (self->conf.port.arg, w->identity, msg);
+}
+
+void
+coordinator_dispatch_halt (coordinator_dispatch_t *self, int exit_code, const char *reason, bool announce)
+{
+    if (self->halt.halted)
+        return;
+    coordinator_halt_now (&self->halt, exit_code, reason);
+    if (announce)
+        s_halt_announce (self, NULL);
+    else
+        eod_log_error ("the run stops asking: its tasks fail unasked (the error above says why)");
+}
+
+const coordinator_halt_t *
+coordinator_dispatch_halted (const coordinator_dispatch_t *self)
+{
+    return self->halt.halted ? &self->halt : NULL;
+}
+
+void
+coordinator_dispatch_run_over (coordinator_dispatch_t *self)
+{
+    coordinator_pages_forget (self->pages);
+    if (!self->halt.halted)
+        coordinator_halt_reset (&self->halt);
 }

@@ -12,10 +12,15 @@
     and is kept until the writer's ACK (sent again to a writer that lost it);
     a retryable failure is retried with a backoff up to [kis] max_attempts;
     a token the API rejected is replaced; EGW00201 pauses its key for a
-    window; an unpublished US session is asked again until its deadline.
-    When a request left its fetcher late (workers.c), its key's pacer is
-    told. Dispatch waits while the writer has COORDINATOR_WRITING_MAX RESULTs
-    to acknowledge, so the rows do not pile up here.
+    window; an unpublished US session is asked again until its deadline; an
+    answer that comes in pages has its next page asked as a request of its
+    own, first in the queue, and its rows held until the last (pages.h).
+    A failure that says every request would fail the same (halt.h) stops
+    the run: an error EVENT once, the tasks not asked yet fail at once
+    ("not asked"), no retry, and the run ends with the exit code halt.h
+    names. When a request left its fetcher late (workers.c), its key's pacer
+    is told. Dispatch waits while the writer has COORDINATOR_WRITING_MAX
+    RESULTs to acknowledge, so the rows do not pile up here.
 
     Everything comes in as plain calls on decoded messages, and goes out
     through the port (coordinator.c wires it to the sockets; a test records
@@ -24,6 +29,7 @@
 #define COORDINATOR_DISPATCH_H
 
 #include "clock.h"
+#include "halt.h"
 #include "tasks.h"
 #include "tokens.h"
 #include "workers.h"
@@ -57,6 +63,8 @@ typedef struct {
     long jitter_ms;                   //  [kis] jitter_ms: EGW00201 pauses a key 1 s + this
     int64_t unpublished_deadline_ms;  //  [us] unpublished_deadline_s, from the run's start
     int64_t unpublished_retry_ms;     //  [us] unpublished_retry_s
+    long unknown_stop;                //  [kis] unknown_code_stop (halt.h)
+    int max_pages;                    //  [kis] max_pages (pages.h); below 1: 1
     const char *run_id;               //  the caller's buffer of the current run's id ("" between runs)
     eod_stage_t *stage;               //  where EVENTs go (borrowed)
     const coordinator_clock_t *clock; //  borrowed; NULL: coordinator_clock_real
@@ -116,5 +124,17 @@ void coordinator_dispatch_housekeeping (coordinator_dispatch_t *self, bool heart
 
 //  Sends msg to every fetcher known.
 void coordinator_dispatch_broadcast (coordinator_dispatch_t *self, const eod_msg_t *msg);
+
+//  Stops the run for a reason found outside the RESULTs (an access token
+//  refused as no retry mends): as halt.h, with an error EVENT of reason when
+//  announce (false: the caller sent one). Nothing when stopped already.
+void coordinator_dispatch_halt (coordinator_dispatch_t *self, int exit_code, const char *reason, bool announce);
+
+//  The run's stop (reason, exit code), or NULL while it goes on.
+const coordinator_halt_t *coordinator_dispatch_halted (const coordinator_dispatch_t *self);
+
+//  The run is over (service mode goes on to the next): pages held are
+//  dropped and the count of unknown codes starts again.
+void coordinator_dispatch_run_over (coordinator_dispatch_t *self);
 
 #endif

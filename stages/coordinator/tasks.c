@@ -300,20 +300,34 @@ s_written (coordinator_tasks_t *self, coordinator_task_t *t)
     }
 }
 
-void
-coordinator_tasks_requeue (coordinator_tasks_t *self, coordinator_task_t *t, int64_t not_before_ms)
+//  t is queued again, due at not_before_ms (it goes into the queue apart).
+static void
+s_queued (coordinator_tasks_t *self, coordinator_task_t *t, int64_t not_before_ms)
 {
     if (t->state == COORDINATOR_TASK_WRITING)
         s_written (self, t);
     t->state = COORDINATOR_TASK_QUEUED;
     t->worker = 0;
     t->not_before_ms = not_before_ms;
+}
+
+void
+coordinator_tasks_requeue (coordinator_tasks_t *self, coordinator_task_t *t, int64_t not_before_ms)
+{
+    s_queued (self, t, not_before_ms);
     zlistx_add_end (self->queue, (void *) coordinator_task_id (t));
 }
 
 void
 coordinator_tasks_unqueue (coordinator_tasks_t *self, coordinator_task_t *t)
 {
+    zlistx_add_start (self->queue, (void *) coordinator_task_id (t));
+}
+
+void
+coordinator_tasks_requeue_first (coordinator_tasks_t *self, coordinator_task_t *t)
+{
+    s_queued (self, t, 0);
     zlistx_add_start (self->queue, (void *) coordinator_task_id (t));
 }
 

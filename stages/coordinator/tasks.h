@@ -133,6 +133,10 @@ void coordinator_tasks_requeue (coordinator_tasks_t *self, coordinator_task_t *t
 //  not happen).
 void coordinator_tasks_unqueue (coordinator_tasks_t *self, coordinator_task_t *t);
 
+//  Puts t back at the start of the queue, due now: the next page of an
+//  answer that goes on, asked before other tasks so the pages held stay few.
+void coordinator_tasks_requeue_first (coordinator_tasks_t *self, coordinator_task_t *t);
+
 //  Entries in the queue (some may be stale: settled or leased since).
 size_t coordinator_tasks_queued (const coordinator_tasks_t *self);
 

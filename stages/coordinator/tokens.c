@@ -17,6 +17,7 @@
 #define S_GAP_SLEEP_MS 100            //  the one-a-minute wait, in steps that notice an interrupt
 #define S_RETRY_PAUSE_MS 1000         //  a failed issue is tried again attempt x this later
 #define S_PATH_MAX 1100
+#define S_REFUSAL_MAX 512
 
 struct _coordinator_tokens_t {
     coordinator_key_t keys[COORDINATOR_KEYS_MAX];
@@ -31,6 +32,7 @@ struct _coordinator_tokens_t {
     eod_stage_t *stage;
     const coordinator_clock_t *clock;
     bool unreachable;
+    char refusal[S_REFUSAL_MAX];      //  why a token cannot be had ("": none yet)
 };
 
 coordinator_tokens_t *
@@ -106,6 +108,12 @@ bool
 coordinator_tokens_unreachable (const coordinator_tokens_t *self)
 {
     return self->unreachable;
+}
+
+const char *
+coordinator_tokens_refusal (const coordinator_tokens_t *self)
+{
+    return *self->refusal ? self->refusal : NULL;
 }
 
 int64_t
@@ -238,6 +246,8 @@ coordinator_tokens_ensure (coordinator_tokens_t *self, coordinator_key_t *key, b
     time_t now = clock->wall ();
     if (!force && key->token && now < key->refresh_at)
         return 0;
+    if (*self->refusal)
+        return -1;
     if (force && key->token) {
         free (key->token);
         key->token = NULL;
@@ -284,8 +294,15 @@ coordinator_tokens_ensure (coordinator_tokens_t *self, coordinator_key_t *key, b
             clock->sleep_ms (S_RETRY_PAUSE_MS * attempt);
             continue;
         }
-        eod_stage_event (self->stage, "error", run_id, NULL, "app key %s: token refused: %s %s %s", key->id,
-                         r.msg_cd, r.msg1, r.error);
+        //  No retry mends it: the key, its host, the host's certificate.
+        if (strcmp (r.msg_cd, EOD_KIS_CODE_TLS) == 0)
+            snprintf (self->refusal, sizeof self->refusal,
+                      "app key %s: no access token: %s (check [kis] ca_file or the host's certificate)", key->id,
+                      r.error);
+        else
+            snprintf (self->refusal, sizeof self->refusal, "app key %s: token refused: %s %s %s", key->id, r.msg_cd,
+                      r.msg1, r.error);
+        eod_stage_event (self->stage, "error", run_id, NULL, "%s", self->refusal);
         return -1;
     }
     self->unreachable = true;

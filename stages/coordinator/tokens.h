@@ -100,6 +100,12 @@ int coordinator_tokens_ensure (coordinator_tokens_t *self, coordinator_key_t *ke
 //  unreachable (exit code 3).
 bool coordinator_tokens_unreachable (const coordinator_tokens_t *self);
 
+//  Why a token was refused as no retry mends (bad credentials, a key of the
+//  other host, the host's TLS certificate), one line for the run's stop, or
+//  NULL. From then on coordinator_tokens_ensure asks no more and returns -1:
+//  every request of the run would meet the same.
+const char *coordinator_tokens_refusal (const coordinator_tokens_t *self);
+
 //  The connection for a request under key (its strings borrowed from self
 //  and key).
 void coordinator_tokens_conn (const coordinator_tokens_t *self, const coordinator_key_t *key, eod_kis_conn_t *c);

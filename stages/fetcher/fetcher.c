@@ -1,9 +1,8 @@
 /*  fetcher — see fetcher.h. */
 #include "fetcher.h"
-#include "eod_date.h"
 #include "eod_http.h"
-#include "eod_kis.h"
 #include "eod_log.h"
+#include "fetch.h"
 #include "eod_util.h"
 
 #include <string.h>
@@ -11,6 +10,9 @@
 
 #define S_COORDINATOR_SILENCE_LIVENESS 3   //  heartbeats missed before reconnecting
 #define S_RECONNECT_MAX_MS 32000           //  Paranoid Pirate back-off ceiling
+#define S_RUN_ID_MAX 128
+#define S_INSECURE_WARNING "[kis] insecure is set: TLS certificates of the API host are not verified (never in " \
+                           "production)"
 
 struct _fetcher_t {
     eod_stage_t *stage;
@@ -22,125 +24,13 @@ struct _fetcher_t {
     bool busy;                //  a request is in flight
     bool over;                //  END came (one-shot): leave once the request in flight is answered
     bool credit_on_result;    //  the coordinator takes a RESULT's count as READY's
-    bool adjusted;
-    long timeout_ms;
+    fetcher_fetch_conf_t fetch;   //  [kis] adjusted, timeout_ms, insecure, ca_file
+    char run_id[S_RUN_ID_MAX];    //  the run of the last TASK ("": none yet)
     int64_t heartbeat_ms;
     int64_t last_heard_ms;
     int64_t last_sent_ms;
     int64_t reconnect_ms;
 };
-
-//  Copies "YYYY-MM-DD" as "YYYYMMDD".
-static void
-s_compact (const char *date, char out[9])
-{
-    size_t j = 0;
-    for (size_t i = 0; date && date[i] && j < 8; i++)
-        if (date[i] != '-')
-            out[j++] = date[i];
-    out[j] = '\0';
-}
-
-static const char *
-s_status_of (int status)
-{
-    switch (status) {
-    case EOD_KIS_OK: return "ok";
-    case EOD_KIS_NODATA: return "nodata";
-    case EOD_KIS_UNKNOWN_SYMBOL: return "unknown";
-    case EOD_KIS_PERMANENT: return "permanent";
-    default: return "retryable";
-    }
-}
-
-eod_msg_t *
-fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, long timeout_ms)
-{
-    eod_msg_t *result = eod_msg_new (EOD_MSG_RESULT);
-    if (!result)
-        return NULL;
-    eod_msg_set (&result->run_id, task->run_id);
-    eod_msg_set (&result->task_id, task->task_id);
-    eod_msg_set (&result->market, task->market);
-    eod_msg_set (&result->code, task->code);
-    result->attempt = task->attempt;
-    result->requests = 1;
-    eod_kis_conn_t c = {
-        .base_url = creds->base_url, .app_key = creds->app_key, .app_secret = creds->app_secret,
-        .timeout_ms = timeout_ms, .http = eod_http_perform};
-    char from[9], to[9];
-    s_compact (task->date_from, from);
-    s_compact (task->date_to, to);
-    eod_fields_t output1 = EOD_FIELDS_INIT;
-    eod_fields_t *rows = NULL;
-    size_t nrows = 0;
-    eod_kis_reply_t r;
-    memset (&r, 0, sizeof r);
-    const char *date_key;
-    int status;
-    //  When the request was made, on the wall clock: the quote an answer
-    //  carries (output1) is of that moment, whatever dates the request names,
-    //  and the writer needs the moment to tell which session it describes.
-    result->asked_at = (int64_t) eod_now ();
-    if (strcmp (task->market, "us") == 0) {
-        date_key = "xymd";
-        status = eod_kis_overseas_daily (&c, creds->token, task->exchange ? task->exchange : "", task->code, to,
-                                         adjusted, &output1, &rows, &nrows, &r);
-    }
-    else {
-        date_key = "stck_bsop_date";
-        status = eod_kis_daily_chart (&c, creds->token, task->code, from, to, adjusted, &output1, &rows, &nrows, &r);
-    }
-    //  When the request left: the coordinator compares it with when it
-    //  dispatched the task, to see requests that reached the wire late.
-    result->sent_us = r.sent_us;
-    size_t kept = 0;
-    char newest[9] = "";
-    if (status == EOD_KIS_OK) {
-        //  Keep the rows of the task's range only (the overseas endpoint
-        //  returns 100 rows ending at BYMD whatever the start).
-        for (size_t i = 0; i < nrows; i++) {
-            const char *d = eod_fields_get (&rows[i], date_key);
-            if (!d)
-                continue;
-            if (!newest[0] || strcmp (d, newest) > 0)
-                snprintf (newest, sizeof newest, "%s", d);
-            if (strcmp (d, from) >= 0 && strcmp (d, to) <= 0) {
-                eod_msg_add_row (result, &rows[i]);
-                kept++;
-            }
-        }
-        if (kept == 0)
-            status = EOD_KIS_NODATA;
-    }
-    //  A task of one session D (a daily run, or a refill of its gaps): an
-    //  answer whose newest row is older has no row for D yet (not published,
-    //  or the code did not trade). Never take an earlier row for D; the
-    //  coordinator asks again (US), records the code in the gaps and counts
-    //  it against [pipeline] unpublished_pct.
-    bool one_session = (task->mode && strcmp (task->mode, "daily") == 0) || strcmp (from, to) == 0;
-    bool unpublished = status == EOD_KIS_NODATA && one_session && newest[0] && strcmp (newest, to) < 0;
-    eod_msg_set (&result->status, unpublished ? "retryable" : s_status_of (status));
-    if (unpublished)
-        eod_msg_set (&result->msg_cd, EOD_UNPUBLISHED);
-    if (status == EOD_KIS_OK)
-        eod_fields_merge (&result->snapshot, &output1);
-    else if (status == EOD_KIS_NODATA) {
-        char text[160];
-        if (newest[0])
-            snprintf (text, sizeof text, "no row in %s..%s (newest %s)", from, to, newest);
-        else
-            snprintf (text, sizeof text, "no row in %s..%s", from, to);
-        eod_msg_set (&result->error, text);
-    }
-    else {
-        eod_msg_set (&result->msg_cd, r.msg_cd);
-        eod_msg_set (&result->error, r.error[0] ? r.error : r.msg1);
-    }
-    eod_fields_clear (&output1);
-    eod_fields_array_free (&rows, nrows);
-    return result;
-}
 
 static void
 s_creds_free (void **item)
@@ -211,8 +101,15 @@ fetcher_new (eod_stage_t *stage, const char *endpoint, bool once)
     char host[64] = "host";
     gethostname (host, sizeof host - 1);
     snprintf (self->name, sizeof self->name, "%s-%d", host, (int) getpid ());
-    self->adjusted = eod_config_bool (stage->config, "kis:adjusted");
-    self->timeout_ms = (long) eod_config_int (stage->config, "kis:timeout_ms");
+    const eod_config_t *cfg = stage->config;
+    self->fetch.adjusted = eod_config_bool (cfg, "kis:adjusted");
+    self->fetch.timeout_ms = (long) eod_config_int (cfg, "kis:timeout_ms");
+    self->fetch.insecure = eod_config_bool (cfg, "kis:insecure");
+    self->fetch.ca_file = eod_config_str (cfg, "kis:ca_file");
+    //  Said at start and at each later run a long-lived fetcher serves, so
+    //  every run's log has it.
+    if (self->fetch.insecure)
+        eod_log_warn (S_INSECURE_WARNING);
     self->heartbeat_ms = eod_config_int (stage->config, "pipeline:heartbeat_ms");
     self->reconnect_ms = 1000;
     self->creds = zhashx_new ();
@@ -312,10 +209,16 @@ s_watch (void *arg)
 static void
 s_fetch (fetcher_t *self, eod_msg_t **task_p, const eod_msg_t *creds)
 {
+    const char *run_id = (*task_p)->run_id ? (*task_p)->run_id : "";
+    if (strcmp (run_id, self->run_id) != 0) {
+        if (self->fetch.insecure && *self->run_id)
+            eod_log_warn (S_INSECURE_WARNING);
+        snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
+    }
     self->busy = true;
     //  A copy of the credentials: CREDS may be replaced during the request.
     eod_msg_t *mine = eod_msg_dup (creds);
-    eod_msg_t *result = mine ? fetcher_fetch (*task_p, mine, self->adjusted, self->timeout_ms) : NULL;
+    eod_msg_t *result = mine ? fetcher_fetch (*task_p, mine, &self->fetch) : NULL;
     eod_msg_destroy (&mine);
     eod_msg_destroy (task_p);
     self->busy = false;

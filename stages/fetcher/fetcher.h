@@ -7,7 +7,7 @@
     went out (sent_us: the coordinator paces from it). One thread: while a
     request is in flight, eod_http's watch (curl multi and the DEALER's
     ZMQ_FD in one poll) keeps the heartbeats and the coordinator's messages
-    flowing. */
+    flowing. The request and its RESULT are fetch.c's. */
 #ifndef FETCHER_H
 #define FETCHER_H
 
@@ -21,9 +21,5 @@ void fetcher_destroy (fetcher_t **self_p);
 
 //  Runs until END (once) or interrupted. Returns the exit code.
 int fetcher_run (fetcher_t *self);
-
-//  Performs one task with creds and returns its RESULT (never NULL but on no
-//  memory). Public so it is tested against the simulator without sockets.
-eod_msg_t *fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, bool adjusted, long timeout_ms);
 
 #endif

@@ -14,13 +14,22 @@
 #define S_MASTER_MAX (64u * 1024 * 1024)   //  zipped master files are ~1 MiB
 #define S_BACKOFF_MS 1000                  //  pause before a retry, times the attempts made
 
+void
+lister_fetch_note (lister_fetch_fail_t *worst, lister_fetch_fail_t fail)
+{
+    if (worst && fail > *worst)
+        *worst = fail;
+}
+
 //  GET url with retries (master:max_attempts). The body goes to sink when
 //  it is not NULL (emptied before each attempt; needs eod_http's body_file),
-//  else into *body (the caller's). Returns 0 on HTTP 200, -1 with err set.
+//  else into *body (the caller's). Returns 0 on HTTP 200, or -1 with err
+//  set and *refused true when TLS refused the host (not retried).
 static int
-s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t *len, char *err,
+s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t *len, bool *refused, char *err,
        size_t errlen)
 {
+    *refused = false;
     int attempts = (int) eod_config_int (cfg, "master:max_attempts");
     bool insecure = eod_config_bool (cfg, "master:insecure");
     const char *ca = eod_config_str (cfg, "master:ca_file");
@@ -52,9 +61,13 @@ s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t
         eod_http_url_for_log (url, logurl, sizeof logurl);
         if (resp.status)
             eod_set_error (err, errlen, "GET %s: HTTP %ld", logurl, resp.status);
+        else if (resp.tls_refused)
+            eod_set_error (err, errlen, "GET %s: %s (check [master] ca_file or the host's certificate)", logurl,
+                           resp.error);
         else
             eod_set_error (err, errlen, "%s", resp.error);
-        bool retry = resp.status == 0 || resp.status >= 500 || resp.status == 429;
+        *refused = resp.tls_refused;
+        bool retry = !*refused && (resp.status == 0 || resp.status >= 500 || resp.status == 429);
         eod_http_response_free (&resp);
         eod_log_warn ("master file: attempt %d of %d: %s", attempt, attempts, err);
         if (!retry)
@@ -66,17 +79,22 @@ s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t
 }
 
 char *
-lister_download (const eod_config_t *cfg, const char *url, size_t *len, char *err, size_t errlen)
+lister_download (const eod_config_t *cfg, const char *url, size_t *len, lister_fetch_fail_t *fail, char *err,
+                 size_t errlen)
 {
     char *body = NULL;
-    return s_get (cfg, url, NULL, &body, len, err, errlen) ? NULL : body;
+    bool refused;
+    if (s_get (cfg, url, NULL, &body, len, &refused, err, errlen) == 0)
+        return body;
+    lister_fetch_note (fail, refused ? LISTER_FETCH_REFUSED : LISTER_FETCH_UNREACHABLE);
+    return NULL;
 }
 
 int
-lister_download_file (const eod_config_t *cfg, const char *url, const char *path, bool *unreachable, char *err,
-                      size_t errlen)
+lister_download_file (const eod_config_t *cfg, const char *url, const char *path, lister_fetch_fail_t *fail,
+                      char *err, size_t errlen)
 {
-    *unreachable = false;
+    *fail = LISTER_FETCH_LOCAL;
     //  Straight to disk as it arrives: the zip is never in memory.
     int rc = -1;
     char part[1100];
@@ -90,8 +108,9 @@ lister_download_file (const eod_config_t *cfg, const char *url, const char *path
         return -1;
     }
     size_t len = 0;
-    if (s_get (cfg, url, sink, NULL, &len, err, errlen)) {
-        *unreachable = true;
+    bool refused;
+    if (s_get (cfg, url, sink, NULL, &len, &refused, err, errlen)) {
+        *fail = refused ? LISTER_FETCH_REFUSED : LISTER_FETCH_UNREACHABLE;
         fclose (sink);
         unlink (part);
         return -1;
@@ -105,17 +124,18 @@ lister_download_file (const eod_config_t *cfg, const char *url, const char *path
     fclose (sink);
     if (rc)
         unlink (part);
+    else
+        *fail = LISTER_FETCH_OK;
     return rc;
 }
 
 int
 lister_fetch_file (const eod_config_t *cfg, const char *dir, const char *url, const char *name, char *path,
-                   size_t pathsize, bool *unreachable, char *err, size_t errlen)
+                   size_t pathsize, lister_fetch_fail_t *fail, char *err, size_t errlen)
 {
     snprintf (path, pathsize, "%s/%s", dir, name);
-    bool lost = false;
-    int rc = lister_download_file (cfg, url, path, &lost, err, errlen);
-    if (lost)
-        *unreachable = true;
+    lister_fetch_fail_t why = LISTER_FETCH_OK;
+    int rc = lister_download_file (cfg, url, path, &why, err, errlen);
+    lister_fetch_note (fail, why);
     return rc;
 }

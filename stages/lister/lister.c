@@ -46,7 +46,7 @@ struct _lister_t {
     zsock_t *input;        //  PULL: JOB and END from the calendar gate
     zsock_t *coordinator;  //  PUSH: TASK, LISTED, END
     bool failed;
-    bool unreachable;
+    lister_fetch_fail_t fail;  //  the worst download failure: the exit code
     char dir[1024];        //  state_dir/lister: master zips and spools
     //  The last listing, kept until the coordinator confirms it: one draft
     //  TASK per code in a spool file and the run's chunks of sessions, from
@@ -114,8 +114,7 @@ s_on_job (lister_t *self, eod_msg_t *job)
     lister_sources_t src = {.stage = self->stage, .dir = self->dir, .drafts = drafts, .summary = &summary,
                             .absent = absent};
     int rc = kr ? lister_sources_kr (&src, err, sizeof err) : lister_sources_us (&src, err, sizeof err);
-    if (src.unreachable)
-        self->unreachable = true;
+    lister_fetch_note (&self->fail, src.fail);
     if (rc)
         goto failed;
     lister_drafts_destroy (&drafts);
@@ -220,7 +219,11 @@ lister_run (lister_t *self)
         eod_msg_destroy (&msg);
     }
     zpoller_destroy (&poller);
-    if (self->unreachable)
+    //  A refused certificate is the configuration's (2), a server that
+    //  could not be had the outside's (3).
+    if (self->fail == LISTER_FETCH_REFUSED)
+        return 2;
+    if (self->fail == LISTER_FETCH_UNREACHABLE)
         return 3;
     return self->failed ? 4 : 0;
 }

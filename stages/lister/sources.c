@@ -72,7 +72,7 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char url[1024], path[1200];
         snprintf (url, sizeof url, "%s/%s", eod_config_str (cfg, "master:url"), files[i].zip);
-        if (lister_fetch_file (cfg, src->dir, url, files[i].zip, path, sizeof path, &src->unreachable, err, errlen))
+        if (lister_fetch_file (cfg, src->dir, url, files[i].zip, path, sizeof path, &src->fail, err, errlen))
             return -1;
         s_collect_t c = {.kind = files[i].kind, .drafts = src->drafts};
         s_filter_from_config (cfg, &c.filter);
@@ -146,11 +146,9 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
     for (size_t i = 0; i < 3; i++) {
         const char *url = eod_config_str (cfg, pages[i].key);
         size_t len = 0;
-        char *html = lister_download (cfg, url, &len, err, errlen);
-        if (!html) {
-            src->unreachable = true;
+        char *html = lister_download (cfg, url, &len, &src->fail, err, errlen);
+        if (!html)
             goto out;
-        }
         eod_wiki_table_t table = {0};
         char werr[300];
         int wrc = eod_wiki_constituents (html, len, url, &table, werr, sizeof werr);
@@ -175,7 +173,7 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         char url[1024], name[64], path[1200];
         snprintf (url, sizeof url, "%s/%s.zip", eod_config_str (cfg, "master:url"), masters[i]);
         snprintf (name, sizeof name, "%s.zip", masters[i]);
-        if (lister_fetch_file (cfg, src->dir, url, name, path, sizeof path, &src->unreachable, err, errlen))
+        if (lister_fetch_file (cfg, src->dir, url, name, path, sizeof path, &src->fail, err, errlen))
             goto out;
         eod_master_reader_t *reader = eod_cod_reader_new (masters[i], s_feed_master, u);
         if (!reader) {

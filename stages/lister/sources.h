@@ -15,6 +15,7 @@
 
 #include "drafts.h"
 #include "eod_zmq.h"
+#include "fetch.h"
 
 //  What a listing of sources reads with and writes to.
 typedef struct {
@@ -23,7 +24,7 @@ typedef struct {
     lister_drafts_t *drafts;   //  each selected instrument goes here
     eod_fields_t *summary;     //  counts added for LISTED's meta
     zlistx_t *absent;          //  US: "SYMBOL absent from the KIS master files" notes (strings added)
-    bool unreachable;          //  set true when a source could not be downloaded
+    lister_fetch_fail_t fail;  //  the worst of the downloads that failed (fetch.h)
 } lister_sources_t;
 
 //  Lists the KR universe into src->drafts. Returns 0, or -1 with err set

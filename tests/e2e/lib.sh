@@ -19,9 +19,9 @@ free_port() {
     /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-#  env_up DIR [sim options...]: starts eod-sim and the local S3 for one test;
-#  sets SIM_PORT SIM S3_PORT S3 CFG (a 0600 config) and registers clean-up.
-env_up() {
+#  The simulator of env_up and sim_up: eod-sim on a free port for the test
+#  of ENV_DIR; sets SIM_PORT SIM SIM_PID.
+s_sim_start() {
     ENV_DIR=$1; shift
     ENV_DIRS="${ENV_DIRS:-} $ENV_DIR"
     RUN_OUT=""
@@ -31,17 +31,38 @@ env_up() {
     SIM_PID=$!
     for _ in $(seq 1 100); do grep -q listening "$ENV_DIR/sim.out" 2>/dev/null && break; sleep 0.1; done
     SIM=http://127.0.0.1:$SIM_PORT
+}
+
+#  The config of env_up and sim_up: config/demo.ini on the simulator and the
+#  S3 at port $1, with the test's own data and state; sets CFG (mode 0600).
+s_cfg_write() {
+    CFG=$ENV_DIR/eod.ini
+    sed -e "s#127.0.0.1:18080#127.0.0.1:$SIM_PORT#g" -e "s#127.0.0.1:18081#127.0.0.1:$1#g" \
+        -e "s#^\[pipeline\]#[pipeline]\ndata_dir = $ENV_DIR/data\nstate_dir = $ENV_DIR/state#" \
+        "$ROOT/config/demo.ini" >"$CFG"
+    chmod 600 "$CFG"
+}
+
+#  env_up DIR [sim options...]: starts eod-sim and the local S3 for one test;
+#  sets SIM_PORT SIM S3_PORT S3 CFG (a 0600 config) and registers clean-up.
+env_up() {
+    s_sim_start "$@"
     local out
     out=$(EOD_S3_LOG_DIR=$ENV_DIR "$ROOT/tests/s3/start.sh" "$ENV_DIR/s3data" 0 0)
     eval "$out"
     S3_PORT=$VERIFY_PORT
     S3=http://127.0.0.1:$S3_PORT
-    CFG=$ENV_DIR/eod.ini
-    sed -e "s#127.0.0.1:18080#127.0.0.1:$SIM_PORT#g" -e "s#127.0.0.1:18081#127.0.0.1:$S3_PORT#g" \
-        -e "s#^\[pipeline\]#[pipeline]\ndata_dir = $ENV_DIR/data\nstate_dir = $ENV_DIR/state#" \
-        "$ROOT/config/demo.ini" >"$CFG"
-    chmod 600 "$CFG"
+    s_cfg_write "$S3_PORT"
     ENV_PIDS="$SIM_PID $S3RVER_PID $VERIFY_PID"
+}
+
+#  sim_up DIR [sim options...]: env_up without S3, for a test whose runs
+#  need none ([s3] enabled = false): quicker, as no local S3 starts.
+sim_up() {
+    s_sim_start "$@"
+    s_cfg_write 18081
+    set_key s3 enabled false
+    ENV_PIDS=$SIM_PID
 }
 
 env_down() {
@@ -50,29 +71,31 @@ env_down() {
     ENV_PIDS=""
 }
 
-#  set_key SECTION KEY VALUE: sets a key of $CFG (adds it under the section).
+#  set_key SECTION KEY VALUE [SECTION KEY VALUE...]: sets keys of $CFG (each
+#  added under its section when absent), in one go.
 set_key() {
-    local section=$1 key=$2 value=$3
-    /usr/bin/python3 - "$CFG" "$section" "$key" "$value" <<'PY'
+    /usr/bin/python3 - "$CFG" "$@" <<'PY'
 import re, sys
-path, section, key, value = sys.argv[1:]
+path, args = sys.argv[1], sys.argv[2:]
 lines = open(path).read().split("\n")
-out, cur, done = [], None, False
-for line in lines:
-    m = re.match(r"\s*\[([^\]]+)\]", line)
-    if m:
-        if cur and cur.lower() == section.lower() and not done:
-            out.append(f"{key} = {value}"); done = True
-        cur = m.group(1)
-    elif cur and cur.lower() == section.lower() and re.match(rf"\s*{re.escape(key)}\s*=", line):
-        line = f"{key} = {value}"; done = True
-    out.append(line)
-if not done:
-    if cur and cur.lower() == section.lower():
-        out.append(f"{key} = {value}")
-    else:
-        out += [f"[{section}]", f"{key} = {value}"]
-open(path, "w").write("\n".join(out) + "\n")
+for section, key, value in zip(args[0::3], args[1::3], args[2::3]):
+    out, cur, done = [], None, False
+    for line in lines:
+        m = re.match(r"\s*\[([^\]]+)\]", line)
+        if m:
+            if cur and cur.lower() == section.lower() and not done:
+                out.append(f"{key} = {value}"); done = True
+            cur = m.group(1)
+        elif cur and cur.lower() == section.lower() and re.match(rf"\s*{re.escape(key)}\s*=", line):
+            line = f"{key} = {value}"; done = True
+        out.append(line)
+    if not done:
+        if cur and cur.lower() == section.lower():
+            out.append(f"{key} = {value}")
+        else:
+            out += [f"[{section}]", f"{key} = {value}"]
+    lines = out
+open(path, "w").write("\n".join(lines) + "\n")
 PY
 }
 

@@ -3,8 +3,10 @@
 #  and Slack, over real HTTP on 127.0.0.1: tokens (issue, reuse, EGW00133),
 #  the daily chart (trading days, 100-row cap, unknown codes), the limiter,
 #  the master files (record lengths, the universe filter), chk-holiday, Slack,
-#  faults and the stats counters; the US side: the overseas daily price, the
-#  .cod master files, the three Wikipedia articles and the US universe.
+#  faults and the stats counters; the US side: the overseas daily price (in
+#  pages with --us-page-rows: tr_cont F, M, E, D), the .cod master files,
+#  the three Wikipedia articles and the US universe; an error code on every
+#  data request (--fault-code); https with certificates made at test time.
 #  Usage: tests/sim/test_sim.sh BUILD_DIR   (prints "N passed, N failed")
 set -u
 
@@ -326,13 +328,19 @@ check "the tightest 21 arrivals of the burst took under 1 s (tightest_span_ms)" 
 
 #  --- US: universe, .cod master files, Wikipedia articles, overseas daily price ----------
 DAILY=/uapi/overseas-price/v1/quotations/dailyprice
-#  daily URL TOKEN EXCD SYMB BYMD OUT [GUBN]: prints the HTTP status
+#  daily URL TOKEN EXCD SYMB BYMD OUT [GUBN]: prints the HTTP status; with
+#  TR_CONT set, sends it as the tr_cont header (a continuation page).
 daily () {
     curl -s -o "$6" -D "$6.hdr" -w '%{http_code}' -G "$1$DAILY" --data-urlencode "AUTH=" \
         --data-urlencode "EXCD=$3" --data-urlencode "SYMB=$4" --data-urlencode "GUBN=${7:-0}" \
         --data-urlencode "BYMD=$5" --data-urlencode "MODP=1" --data-urlencode "KEYB=" \
         -H "content-type: application/json; charset=utf-8" -H "authorization: Bearer $2" \
-        -H "appkey: $KEY" -H "appsecret: $SECRET" -H "tr_id: HHDFS76240000" -H "custtype: P"
+        -H "appkey: $KEY" -H "appsecret: $SECRET" -H "tr_id: HHDFS76240000" -H "custtype: P" \
+        ${TR_CONT:+-H} ${TR_CONT:+"tr_cont: $TR_CONT"}
+}
+#  tr_cont_of FILE: the tr_cont header daily saved beside FILE.
+tr_cont_of () {
+    sed -n 's/^tr_cont: *\([A-Z]*\).*$/\1/Ip' "$1.hdr" | tr -d '\r' | head -n1
 }
 start_sim us --us-unknown 1
 US=$URL
@@ -645,6 +653,75 @@ check "fault reset: transfers fail" [ "$resets" = 4 ]
 start_sim m503 --fault-master503 1 --fault-slack429 1
 check "fault master503" [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/common/master/kospi_code.mst.zip")" = 503 ]
 check "fault slack429" [ "$(slack "$URL" xoxb-sim-demo-token '{"channel":"#eod-demo","text":"x"}' "$WORK/s9.json")" = 429 ]
+
+#  --- dailyprice in pages -----------------------------------------------------------
+start_sim pages --us-page-rows 30
+token "$URL" "$KEY" "$SECRET" "$WORK/tp.json" >/dev/null
+TP=$(json_get "$WORK/tp.json" 'd["access_token"]')
+daily "$URL" "$TP" NAS AAPL 20240830 "$WORK/p1.json" >/dev/null
+check "pages: a first page of 30 rows, nrec 30, newest 20240830" json_true "$WORK/p1.json" \
+    'len(d["output2"]) == 30 and d["output1"]["nrec"] == "30" and d["output2"][0]["xymd"] == "20240830"'
+check "pages: tr_cont F on a first page with more" [ "$(tr_cont_of "$WORK/p1.json")" = F ]
+NEXT=$($PY -c 'import json,sys,datetime as t; d=json.load(open(sys.argv[1])); x=d["output2"][-1]["xymd"]
+print((t.date(int(x[:4]),int(x[4:6]),int(x[6:]))-t.timedelta(days=1)).strftime("%Y%m%d"))' "$WORK/p1.json")
+TR_CONT=N daily "$URL" "$TP" NAS AAPL "$NEXT" "$WORK/p2.json" >/dev/null
+check "pages: the next page goes on from the session before, tr_cont M" $PY -c '
+import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert len(b["output2"]) == 30 and b["output2"][0]["xymd"] < a["output2"][-1]["xymd"]
+assert not set(r["xymd"] for r in a["output2"]) & set(r["xymd"] for r in b["output2"])
+' "$WORK/p1.json" "$WORK/p2.json"
+check "pages: tr_cont M on a continuation with more" [ "$(tr_cont_of "$WORK/p2.json")" = M ]
+#  The walk starts on 2000-01-03: a page that reaches it is the last.
+TR_CONT=N daily "$URL" "$TP" NAS AAPL 20000120 "$WORK/p3.json" >/dev/null
+check "pages: the last continuation page says E, its rows end at the first session" \
+    bash -c "[ '$(tr_cont_of "$WORK/p3.json")' = E ] && grep -q '\"20000103\"' '$WORK/p3.json'"
+daily "$URL" "$TP" NAS AAPL 20000120 "$WORK/p4.json" >/dev/null
+check "pages: a first page that is also the last says D" [ "$(tr_cont_of "$WORK/p4.json")" = D ]
+curl -s "$URL/_sim/stats" >"$WORK/stats_pages.json"
+check "pages: continuation requests counted" json_true "$WORK/stats_pages.json" 'd["dailyprice_continued"] == 2'
+daily "$US" "$TUS" NAS AAPL 20240830 "$WORK/p5.json" >/dev/null
+check "no --us-page-rows: one answer of 100 rows, tr_cont D" \
+    bash -c "[ '$(tr_cont_of "$WORK/p5.json")' = D ] && [ \"\$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))[\"output2\"]))' '$WORK/p5.json')\" = 100 ]"
+check "--us-page-rows out of range refused" bash -c "! '$SIM' --us-page-rows 101 && ! '$SIM' --us-page-rows 0"
+
+#  --- an error code on every data request (--fault-code) ---------------------------------
+start_sim code --fault-code EGW02004
+token "$URL" "$KEY" "$SECRET" "$WORK/tc.json" >/dev/null
+TC=$(json_get "$WORK/tc.json" 'd["access_token"]')
+status=$(chart "$URL" "$TC" "$CODE" 20240901 20240930 "$WORK/c1.json")
+check "--fault-code: HTTP 500, rt_cd 1, the code" \
+    [ "$status:$(json_get "$WORK/c1.json" 'd["rt_cd"] + ":" + d["msg_cd"]')" = "500:1:EGW02004" ]
+status=$(daily "$URL" "$TC" NAS AAPL 20240830 "$WORK/c2.json")
+check "--fault-code: dailyprice too, the token still issued" \
+    [ "$status:$(json_get "$WORK/c2.json" 'd["msg_cd"]'):$(json_get "$WORK/tc.json" '"access_token" in d')" = "500:EGW02004:True" ]
+start_sim code403 --fault-code XYZ09999:403 --fault-code-rate 1
+token "$URL" "$KEY" "$SECRET" "$WORK/tc2.json" >/dev/null
+status=$(chart "$URL" "$(json_get "$WORK/tc2.json" 'd["access_token"]')" "$CODE" 20240901 20240930 "$WORK/c3.json")
+check "--fault-code CODE:STATUS" [ "$status:$(json_get "$WORK/c3.json" 'd["msg_cd"]')" = "403:XYZ09999" ]
+check "--fault-code refuses a bad code or status" \
+    bash -c "! '$SIM' --fault-code egw && ! '$SIM' --fault-code EGW00001:99 && ! '$SIM' --fault-code TOOLONGCODE"
+
+#  --- https (--tls-cert, --tls-key) --------------------------------------------------------
+if "$(dirname "$0")/../e2e/make_certs.sh" "$WORK/certs"; then
+    "$SIM" --port 0 --tls-cert "$WORK/certs/good.pem" --tls-key "$WORK/certs/good.key" >"$WORK/tls.out" 2>"$WORK/tls.err" &
+    PIDS+=("$!")
+    port=""
+    for _ in $(seq 100); do
+        port=$(sed -n 's/^eod-sim listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$WORK/tls.out")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    check "tls: the certificate checks out with its CA" \
+        [ "$(curl -s --cacert "$WORK/certs/ca.pem" -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/_sim/stats")" = 200 ]
+    check "tls: refused with another CA" bash -c "! curl -s --cacert '$WORK/certs/other-ca.pem' https://127.0.0.1:$port/_sim/stats"
+    check "tls: no plain http on it" bash -c "! curl -s -m 5 http://127.0.0.1:$port/_sim/stats | grep -q requests"
+    check "tls: the log says https" grep -q "https with" "$WORK/tls.err"
+else
+    check "openssl made the test certificates" false
+fi
+check "--tls-cert without --tls-key refused" bash -c "! '$SIM' --tls-cert '$WORK/certs/good.pem'"
+check "--tls-key of a missing file: exit 2" bash -c "'$SIM' --port 0 --tls-cert /nonexistent.pem --tls-key /nonexistent.key; [ \$? = 2 ]"
 
 #  --- clean stop ---------------------------------------------------------------------
 kill -TERM "$MAIN_PID"

@@ -1,16 +1,20 @@
 /*  test_http_child — requests made through the eod-http child process: the
     wire format both ways (NULL and empty strings, binary bodies, headers),
-    every truncation and a bad terminator refused without a crash, and the
-    real program: an answer from a local server, a refused connection, a
-    missing program. */
+    every truncation and a bad terminator refused without a crash, a TLS
+    refusal carried back; which libcurl results are TLS failures no retry
+    mends, a URL's host; and the real program: an answer from a local
+    server, a refused connection, a CA file it cannot use (TLS refused,
+    the host named), a missing program. */
 #include "eod_http.h"
 #include "eod_test.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -72,6 +76,8 @@ s_server_start (s_server_t *srv)
 int
 main (void)
 {
+    //  The one-shot server answers a client that may have hung up.
+    signal (SIGPIPE, SIG_IGN);
     //  The request, both ways.
     const char *headers[] = {"content-type: application/json", "appkey: PSkey", NULL};
     const char body[] = {'{', '\0', '}'};
@@ -149,8 +155,34 @@ main (void)
     CHECK_INT (eod_http_child_decode_response (wire, len, &rc, &got), 0);
     CHECK_INT (rc, -1);
     CHECK (got.timed_out && got.body == NULL && got.headers == NULL);
+    CHECK (!got.tls_refused);
     eod_http_response_free (&got);
     free (wire);
+    //  A refused certificate crosses too: the caller must not retry it.
+    eod_http_response_t tls = {.status = 0, .tls_refused = true};
+    snprintf (tls.error, sizeof tls.error, "TLS to kis.test:9443 failed: certificate has expired");
+    CHECK_INT (eod_http_child_encode_response (-1, &tls, &wire, &len), 0);
+    CHECK_INT (eod_http_child_decode_response (wire, len, &rc, &got), 0);
+    CHECK (got.tls_refused && !got.timed_out);
+    CHECK_STR (got.error, "TLS to kis.test:9443 failed: certificate has expired");
+    eod_http_response_free (&got);
+    free (wire);
+
+    //  Which libcurl results are a TLS failure no retry mends, and a URL's host.
+    CHECK (eod_http_code_is_tls (CURLE_PEER_FAILED_VERIFICATION));
+    CHECK (eod_http_code_is_tls (CURLE_SSL_CACERT_BADFILE));
+    CHECK (eod_http_code_is_tls (CURLE_SSL_ISSUER_ERROR));
+    CHECK (!eod_http_code_is_tls (CURLE_SSL_CONNECT_ERROR));
+    CHECK (!eod_http_code_is_tls (CURLE_COULDNT_CONNECT));
+    CHECK (!eod_http_code_is_tls (CURLE_OPERATION_TIMEDOUT));
+    CHECK (!eod_http_code_is_tls (CURLE_OK));
+    char host[64];
+    eod_http_url_host ("https://user:pw@openapi.example:9443/oauth2/tokenP?x=1", host, sizeof host);
+    CHECK_STR (host, "openapi.example:9443");
+    eod_http_url_host ("http://[::1]:8080/x", host, sizeof host);
+    CHECK_STR (host, "[::1]:8080");
+    eod_http_url_host ("kis.test", host, sizeof host);
+    CHECK_STR (host, "kis.test");
 
     //  The real program, beside this test's directory: bin/eod-http.
     char self[PATH_MAX], program[PATH_MAX + 32];
@@ -195,6 +227,21 @@ main (void)
     CHECK_INT (eod_http_child_perform (&get, &answer), -1);
     CHECK_INT ((int) answer.status, 0);
     CHECK (strstr (answer.error, "127.0.0.1") != NULL);
+    eod_http_response_free (&answer);
+
+    //  A CA file that cannot be read, through the child: refused as TLS,
+    //  naming the host, not a network failure.
+    CHECK_INT (s_server_start (&srv), 0);
+    pthread_create (&thread, NULL, s_serve, &srv);
+    snprintf (url, sizeof url, "https://127.0.0.1:%d/oauth2/tokenP", srv.port);
+    eod_http_request_t tls_get = {.method = "GET", .url = url, .timeout_ms = 5000, .ca_file = "/nonexistent/ca.pem"};
+    CHECK_INT (eod_http_child_perform (&tls_get, &answer), -1);
+    pthread_join (thread, NULL);
+    close (srv.listener);
+    CHECK (answer.tls_refused);
+    char named[64];
+    snprintf (named, sizeof named, "TLS to 127.0.0.1:%d failed", srv.port);
+    CHECK (strstr (answer.error, named) != NULL);
     eod_http_response_free (&answer);
 
     //  No such program: an error naming it, no crash.

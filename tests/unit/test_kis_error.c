@@ -2,8 +2,10 @@
     statuses of the error codes KIS sends with the HTTP statuses it really
     uses (stored bodies through the endpoint parsers), gateway pages and
     broken JSON, padded messages; and the classifier's parts on their own:
-    the code table, the body loader, the envelope, the row verdict, the
-    error text kept one line and free of secrets. */
+    the code table, unknown codes by HTTP status and rt_cd, the scope of
+    each code (config, unknown, the request's), the body loader, the
+    envelope, the row verdict, the error text kept one line and free of
+    secrets. */
 #include "eod_test.h"
 #include "eod_kis.h"
 #include "eod_log.h"
@@ -101,6 +103,44 @@ test_codes (void)
     CHECK_INT (kis_status_for_code ("", 502), EOD_KIS_RETRYABLE);
     CHECK_INT (kis_status_for_code ("", 404), EOD_KIS_PERMANENT);
     CHECK_INT (kis_status_for_code ("EGW0020", 200), EOD_KIS_PERMANENT);   //  a prefix is not the code
+
+    //  rt_cd: an unknown code with rt_cd "1" (or none) follows the HTTP
+    //  status; with another rt_cd it is permanent whatever the status.
+    CHECK_INT (kis_status_for_reply ("EGW09999", 500, "1"), EOD_KIS_RETRYABLE);
+    CHECK_INT (kis_status_for_reply ("EGW09999", 500, NULL), EOD_KIS_RETRYABLE);
+    CHECK_INT (kis_status_for_reply ("EGW09999", 200, "1"), EOD_KIS_PERMANENT);
+    CHECK_INT (kis_status_for_reply ("EGW09999", 500, "7"), EOD_KIS_PERMANENT);
+    CHECK_INT (kis_status_for_reply ("EGW00201", 500, "7"), EOD_KIS_RATE_LIMITED);
+    const char *seven = "{\"rt_cd\":\"7\",\"msg_cd\":\"KIOK0560\",\"msg1\":\"조회할 자료가 없습니다\"}";
+    eod_fields_t output1 = EOD_FIELDS_INIT;
+    eod_fields_t *rows = NULL;
+    size_t nrows = 0;
+    eod_kis_reply_t r;
+    CHECK_INT (eod_kis_parse_chart (500, seven, strlen (seven), &output1, &rows, &nrows, &r), EOD_KIS_PERMANENT);
+    CHECK (strstr (r.error, "rt_cd \"7\"") && strstr (r.error, "KIOK0560"));
+    //  A mock key on the real host: permanent on any status.
+    const char *mock = "{\"rt_cd\":\"1\",\"msg_cd\":\"EGW02004\",\"msg1\":\"실전투자 도메인은 모의투자 앱키로 호출하실 수 "
+                       "없습니다.\"}";
+    CHECK_INT (eod_kis_parse_chart (500, mock, strlen (mock), &output1, &rows, &nrows, &r), EOD_KIS_PERMANENT);
+    CHECK_INT (eod_kis_parse_overseas (500, mock, strlen (mock), &output1, &rows, &nrows, &r), EOD_KIS_PERMANENT);
+    CHECK_STR (r.msg_cd, "EGW02004");
+    eod_fields_clear (&output1);
+
+    //  The scope of a code: what it says beyond its request.
+    CHECK_INT (eod_kis_code_scope (NULL), EOD_KIS_SCOPE_REQUEST);
+    CHECK_INT (eod_kis_code_scope (""), EOD_KIS_SCOPE_REQUEST);
+    CHECK_INT (eod_kis_code_scope ("EGW00201"), EOD_KIS_SCOPE_REQUEST);
+    CHECK_INT (eod_kis_code_scope ("EGW00123"), EOD_KIS_SCOPE_REQUEST);
+    CHECK_INT (eod_kis_code_scope ("EGW00002"), EOD_KIS_SCOPE_REQUEST);
+    CHECK_INT (eod_kis_code_scope ("OPSQ2001"), EOD_KIS_SCOPE_REQUEST);
+    CHECK_INT (eod_kis_code_scope ("EOD-UNPUBLISHED"), EOD_KIS_SCOPE_REQUEST);
+    const char *config[] = {"EGW00103", "EGW00105", "EGW00205", "EGW00206", "EGW00207",
+                            "EGW00208", "EGW00213", "EGW02004", "OPSQ9999", EOD_KIS_CODE_TLS};
+    for (size_t i = 0; i < sizeof config / sizeof config[0]; i++)
+        CHECK_INT (eod_kis_code_scope (config[i]), EOD_KIS_SCOPE_CONFIG);
+    CHECK_INT (eod_kis_code_scope ("EGW09999"), EOD_KIS_SCOPE_UNKNOWN);
+    CHECK_INT (eod_kis_code_scope ("KIOK0560"), EOD_KIS_SCOPE_UNKNOWN);
+    CHECK_INT (eod_kis_code_scope ("EGW0020"), EOD_KIS_SCOPE_UNKNOWN);
 
     static const char *names[] = {"ok", "nodata", "unknown_symbol", "rate_limited", "token_expired",
                                   "token_throttled", "retryable", "permanent"};

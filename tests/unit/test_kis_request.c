@@ -2,83 +2,21 @@
     through a stand-in eod_http_fn that records each request and answers
     with a canned response, without sockets: the URL of each endpoint, the
     encoding of its parameters, the headers, the token body, arguments
-    refused before anything is sent, transport errors, URLs over the limit.
+    refused before anything is sent, transport errors, URLs over the limit,
+    the TLS settings passed on and a refused certificate classified, an
+    overseas continuation page (tr_cont N).
     test_kis_wire checks the same calls on a real socket. */
 #include "eod_test.h"
 #include "eod_http.h"
 #include "eod_kis.h"
 #include "eod_log.h"
+#include "kis_fake_http.h"
 #include "kis_fixtures.h"
 
 #include <stdlib.h>
 
 static const char *s_secret = "SECRET-appsecret-0123456789abcdefghijklmnopqrstuvwxyz";
 static const char *s_token = "TOKEN-eyJ0eXAiOiJKV1Qi.payload.signature";
-
-//  ---------------------------------------------------------------------------
-//  A stand-in transport: records each request and answers it with the next
-//  canned answer, without sockets.
-
-#define FAKE_MAX 4                //  requests one test makes at most
-#define FAKE_URL_MAX 2600         //  room for an overlong URL, to see it refused
-#define FAKE_TEXT_MAX 1024
-
-typedef struct {
-    long status;
-    const char *headers;          //  raw response header lines ("tr_cont: M\r\n"), or ""
-    const char *body;             //  NULL: a transport error
-} fake_answer_t;
-
-static struct {
-    const fake_answer_t *answers;
-    int count;
-    int made;
-    char method[FAKE_MAX][8];
-    char url[FAKE_MAX][FAKE_URL_MAX];
-    char headers[FAKE_MAX][FAKE_TEXT_MAX];   //  each request header line followed by "\n"
-    char body[FAKE_MAX][FAKE_TEXT_MAX];
-} s_fake;
-
-#define FAKE_SENT_US 42           //  the instant the stand-in says each request went out
-
-static void
-s_fake_begin (const fake_answer_t *answers, int count)
-{
-    memset (&s_fake, 0, sizeof s_fake);
-    s_fake.answers = answers;
-    s_fake.count = count;
-}
-
-static int
-s_fake_perform (const eod_http_request_t *req, eod_http_response_t *resp)
-{
-    memset (resp, 0, sizeof *resp);
-    if (s_fake.made >= s_fake.count || s_fake.made >= FAKE_MAX) {
-        snprintf (resp->error, sizeof resp->error, "no answer left");
-        return -1;
-    }
-    int i = s_fake.made++;
-    snprintf (s_fake.method[i], sizeof s_fake.method[i], "%s", req->method);
-    snprintf (s_fake.url[i], sizeof s_fake.url[i], "%s", req->url);
-    size_t at = 0;
-    for (const char *const *h = req->headers; h && *h && at < sizeof s_fake.headers[i]; h++) {
-        int n = snprintf (s_fake.headers[i] + at, sizeof s_fake.headers[i] - at, "%s\n", *h);
-        at += n > 0 ? (size_t) n : 0;
-    }
-    if (req->body)
-        snprintf (s_fake.body[i], sizeof s_fake.body[i], "%.*s", (int) req->body_len, req->body);
-    const fake_answer_t *a = &s_fake.answers[i];
-    if (!a->body) {
-        snprintf (resp->error, sizeof resp->error, "connection refused");
-        return -1;
-    }
-    resp->status = a->status;
-    resp->body = strdup (a->body);
-    resp->body_len = strlen (a->body);
-    resp->headers = strdup (a->headers);
-    resp->sent_us = FAKE_SENT_US;
-    return resp->body && resp->headers ? 0 : -1;
-}
 
 static void
 test_fake_transport (void)
@@ -94,7 +32,7 @@ test_fake_transport (void)
     //  KIS documents, every /uapi header once, the reply parsed.
     size_t len;
     char *portal = kis_fixture ("chart_portal.json", &len);
-    fake_answer_t chart[] = {{200, "tr_cont: D\r\n", portal}};
+    fake_answer_t chart[] = {{200, "tr_cont: D\r\n", portal, false}};
     s_fake_begin (chart, 1);
     CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows,
                                     &nrows, &r),
@@ -119,7 +57,7 @@ test_fake_transport (void)
 
     //  Overseas: a class share's slash is percent-encoded, no date is today.
     char *overseas = kis_fixture ("overseas_nrec2.json", &len);
-    fake_answer_t daily[] = {{200, "", overseas}};
+    fake_answer_t daily[] = {{200, "", overseas, false}};
     s_fake_begin (daily, 1);
     CHECK_INT (eod_kis_overseas_daily (&conn, s_token, "NYS", "BRK/B", NULL, false, &output1, &rows, &nrows, &r),
                EOD_KIS_OK);
@@ -146,7 +84,7 @@ test_fake_transport (void)
 
     //  Token: a POST with the credentials as JSON and no /uapi headers.
     char *token_body = kis_fixture ("token.json", &len);
-    fake_answer_t token_answer[] = {{200, "", token_body}};
+    fake_answer_t token_answer[] = {{200, "", token_body, false}};
     s_fake_begin (token_answer, 1);
     char *token = NULL;
     time_t expires = 0;
@@ -163,7 +101,7 @@ test_fake_transport (void)
     free (token_body);
 
     //  A transport error is retryable and says which call failed.
-    fake_answer_t refused[] = {{0, "", NULL}};
+    fake_answer_t refused[] = {{0, "", NULL, false}};
     s_fake_begin (refused, 1);
     CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows,
                                     &nrows, &r),
@@ -194,10 +132,83 @@ test_fake_transport (void)
     eod_fields_clear (&output1);
 }
 
+//  The connection's TLS settings reach the transport; a refused
+//  certificate is a permanent failure with its own code, named.
+static void
+test_tls (void)
+{
+    eod_kis_conn_t conn = {.http = s_fake_perform, .base_url = "https://kis.test:9443", .app_key = "PSappkey0123",
+                           .app_secret = s_secret, .insecure = true, .ca_file = "/etc/eod/kis-ca.pem"};
+    eod_fields_t output1 = EOD_FIELDS_INIT;
+    eod_fields_t *rows = NULL;
+    size_t nrows = 0;
+    eod_kis_reply_t r;
+    fake_answer_t tls[] = {{0, "", NULL, true}, {0, "", NULL, true}};
+    s_fake_begin (tls, 2);
+    CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20240902", "20240902", true, &output1, &rows, &nrows,
+                                    &r),
+               EOD_KIS_PERMANENT);
+    CHECK (s_fake.insecure[0]);
+    CHECK_STR (s_fake.ca_file[0], "/etc/eod/kis-ca.pem");
+    CHECK_STR (r.msg_cd, EOD_KIS_CODE_TLS);
+    CHECK (strstr (r.error, "inquire-daily-itemchartprice") && strstr (r.error, "TLS to kis.test:9443 failed"));
+    CHECK_INT (eod_kis_code_scope (r.msg_cd), EOD_KIS_SCOPE_CONFIG);
+    char *token = NULL;
+    time_t expires;
+    conn.insecure = false;
+    conn.ca_file = NULL;
+    CHECK_INT (eod_kis_issue_token (&conn, &token, &expires, &r), EOD_KIS_PERMANENT);
+    CHECK (!s_fake.insecure[1]);
+    CHECK_STR (s_fake.ca_file[1], "");
+    CHECK_STR (r.msg_cd, EOD_KIS_CODE_TLS);
+    CHECK (token == NULL);
+    eod_fields_clear (&output1);
+}
+
+//  An overseas continuation: tr_cont N, the BYMD given, never "today".
+static void
+test_overseas_next (void)
+{
+    eod_kis_conn_t conn = {.http = s_fake_perform, .base_url = "http://kis.test", .app_key = "PSappkey0123",
+                           .app_secret = s_secret};
+    eod_fields_t output1 = EOD_FIELDS_INIT;
+    eod_fields_t *rows = NULL;
+    size_t nrows = 0;
+    eod_kis_reply_t r;
+    const char *page = "{\"output1\":{\"rsym\":\"DNASAAPL\",\"zdiv\":\"4\",\"nrec\":\"1\"},"
+                       "\"output2\":[{\"xymd\":\"20240823\",\"clos\":\"226.8400\"}],"
+                       "\"rt_cd\":\"0\",\"msg_cd\":\"MCA00000\",\"msg1\":\"ok\"}";
+    fake_answer_t answers[] = {{200, "tr_cont: E\r\n", page, false}, {200, "tr_cont: F\r\n", page, false}};
+    s_fake_begin (answers, 2);
+    CHECK_INT (eod_kis_overseas_daily_next (&conn, s_token, "NAS", "AAPL", "20240823", true, &output1, &rows, &nrows,
+                                            &r),
+               EOD_KIS_OK);
+    CHECK (strstr (s_fake.headers[0], "\ntr_cont: N\n") != NULL);
+    CHECK (strstr (s_fake.url[0], "BYMD=20240823&") != NULL);
+    CHECK (strstr (r.error, "next page") == NULL);
+    CHECK_STR (r.tr_cont, "E");
+    eod_fields_array_free (&rows, nrows);
+    //  A first page sends no tr_cont at all.
+    CHECK_INT (eod_kis_overseas_daily (&conn, s_token, "NAS", "AAPL", "20240823", true, &output1, &rows, &nrows, &r),
+               EOD_KIS_OK);
+    CHECK (strstr (s_fake.headers[1], "tr_cont") == NULL);
+    CHECK_STR (r.tr_cont, "F");
+    eod_fields_array_free (&rows, nrows);
+    //  A continuation of "today" is refused before anything is sent.
+    s_fake_begin (answers, 2);
+    CHECK_INT (eod_kis_overseas_daily_next (&conn, s_token, "NAS", "AAPL", "", true, &output1, &rows, &nrows, &r),
+               EOD_KIS_PERMANENT);
+    CHECK (strstr (r.error, "(next page)") != NULL);
+    CHECK_INT (s_fake.made, 0);
+    eod_fields_clear (&output1);
+}
+
 int
 main (void)
 {
     eod_log_init ("test_kis_request");
     test_fake_transport ();
+    test_tls ();
+    test_overseas_next ();
     return EOD_TEST_DONE ();
 }

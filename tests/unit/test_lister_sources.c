@@ -150,7 +150,7 @@ test_kr (void)
     http_fixture_url (&server, "/kr", url, sizeof url);
     s_run (&r, "kr", url);
     CHECK_INT (r.rc, 0);
-    CHECK (!r.src.unreachable);
+    CHECK_INT (r.src.fail, LISTER_FETCH_OK);
     //  KOSPI: 005930 (KRX300) and 055550 (신한 in its name) of four records,
     //  two lines garbled; KOSDAQ: 247540 of three, one garbled.
     CHECK_STR (s_summary (&r, "kospi_records"), "4");
@@ -189,7 +189,7 @@ test_kr (void)
     http_fixture_url (&server, "/nokosdaq", url, sizeof url);
     s_run (&r, "kr", url);
     CHECK_INT (r.rc, -1);
-    CHECK (r.src.unreachable);
+    CHECK_INT (r.src.fail, LISTER_FETCH_UNREACHABLE);
     CHECK (strstr (r.err, "/nokosdaq/kosdaq_code.mst.zip: HTTP 404") != NULL);
     s_done (&r);
 
@@ -197,7 +197,7 @@ test_kr (void)
     http_fixture_url (&server, "/wrongentry", url, sizeof url);
     s_run (&r, "kr", url);
     CHECK_INT (r.rc, -1);
-    CHECK (!r.src.unreachable);
+    CHECK_INT (r.src.fail, LISTER_FETCH_OK);
     CHECK (strncmp (r.err, "kospi_code.mst.zip: ", 20) == 0);
     CHECK_INT (r.ngot, 0);
     s_done (&r);
@@ -225,7 +225,7 @@ test_us (void)
     http_fixture_url (&server, "/us", url, sizeof url);
     s_run (&r, "us", url);
     CHECK_INT (r.rc, 0);
-    CHECK (!r.src.unreachable);
+    CHECK_INT (r.src.fail, LISTER_FETCH_OK);
     CHECK_STR (s_summary (&r, "S&P500"), "8");
     CHECK_STR (s_summary (&r, "NAS100"), "5");
     CHECK_STR (s_summary (&r, "DOW30"), "6");
@@ -263,7 +263,7 @@ test_us (void)
     http_fixture_url (&server, "/us", url, sizeof url);
     s_run (&r, "us", url);
     CHECK_INT (r.rc, -1);
-    CHECK (r.src.unreachable);
+    CHECK_INT (r.src.fail, LISTER_FETCH_UNREACHABLE);
     CHECK (strstr (r.err, "HTTP 404") != NULL);
     CHECK_INT (r.ngot, 0);
     s_done (&r);

@@ -4,8 +4,9 @@
     fingerprint, the host) taken up by a new issuer but not by another key
     or host or when others may read it, a refresh when its time comes, the
     one-a-minute rule (a key paused in the run's loop, a wait at start-up),
-    throttled, failed and refused issues, the API unreachable after every
-    attempt, and a token whose expiry says the clocks disagree. */
+    throttled, failed and refused issues (a refusal kept: no request
+    after it), the API unreachable after every attempt, and a token whose
+    expiry says the clocks disagree. */
 #include "coordinator_fakes.h"
 #include "eod_test.h"
 #include "eod_util.h"
@@ -181,19 +182,33 @@ test_refresh_rules (void)
     CHECK_INT (coordinator_tokens_ensure (tokens, key, true, false, ""), 1);
     CHECK_INT (key->paused_until_ms, fake_ms () + 1000);
 
-    //  Refused (a bad app key): -1, but the API was reached.
+    //  Refused (a bad app key): -1, but the API was reached; the refusal
+    //  names the key and the code, and no request is made again.
     fake_advance_ms (120 * 1000);
     fake_answer (403, "{\"error_code\":\"EGW00103\",\"error_description\":\"bad AppKey\"}");
+    CHECK (coordinator_tokens_refusal (tokens) == NULL);
     CHECK_INT (coordinator_tokens_ensure (tokens, key, false, true, ""), -1);
     CHECK (!coordinator_tokens_unreachable (tokens));
+    const char *refusal = coordinator_tokens_refusal (tokens);
+    CHECK (refusal && strstr (refusal, "test_app") && strstr (refusal, "EGW00103"));
+    int served = fake_served;
+    fake_advance_ms (120 * 1000);
+    CHECK_INT (coordinator_tokens_ensure (tokens, key, true, false, ""), -1);
+    CHECK_INT (fake_served, served);
+    coordinator_tokens_destroy (&tokens);
 
     //  Every attempt failed: the API is unreachable.
+    tokens = s_issuer ("http://sim.test", "KEY-ONE");
+    if (!tokens)
+        return;
+    key = coordinator_tokens_key (tokens, 0);
     fake_slept_ms = 0;
-    int served = fake_served;
+    served = fake_served;
     CHECK_INT (coordinator_tokens_ensure (tokens, key, false, true, ""), -1);
     CHECK_INT (fake_served - served, 3);
     CHECK_INT (fake_slept_ms, 1000 + 2000 + 3000);
     CHECK (coordinator_tokens_unreachable (tokens));
+    CHECK (coordinator_tokens_refusal (tokens) == NULL);
     coordinator_tokens_destroy (&tokens);
     fake_answers_clear ();
 }

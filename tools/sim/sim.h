@@ -158,7 +158,8 @@ void sim_respond_bytes (sim_response_t *resp, const char *content_type,
                         const void *data, size_t len);
 //  Adds a header whose value is copied into the response (at most two).
 void sim_respond_header_copy (sim_response_t *resp, const char *name, const char *value);
-//  Adds a header whose name and value outlive the response (literals).
+//  Adds a header whose name and value outlive the response (literals), or
+//  gives the header of that name (any case) this value.
 void sim_respond_header (sim_response_t *resp, const char *name, const char *value);
 //  KIS error envelope {"rt_cd":"1","msg_cd":code,"msg1":msg}.
 void sim_respond_kis_error (sim_response_t *resp, unsigned int status,

@@ -51,6 +51,12 @@ static const char *s_usage =
     "  --fault-slack429 R       rate of Slack 429\n"
     "  --fault-slack500 R       rate of Slack 500\n"
     "  --fault-token-expire-after N  expire an app key's token after its N-th data request\n"
+    "  --fault-code CODE[:STATUS]  answer data requests with rt_cd 1 and msg_cd CODE, HTTP\n"
+    "                           STATUS (default 500), at --fault-code-rate R (default 1)\n"
+    "  --us-page-rows N         dailyprice answers N rows (1..100) a page, with tr_cont F or M\n"
+    "                           while older rows remain, D or E on the last page (default:\n"
+    "                           one answer of up to 100 rows, tr_cont D)\n"
+    "  --tls-cert FILE, --tls-key FILE  serve https with this PEM certificate (chain) and key\n"
     "  --help, --version\n"
     "Environment: EOD_NOW=YYYY-MM-DDTHH:MM:SS+09:00 fixes the clock at start; the chart's\n"
     "  output1 is the quote at that clock (the live bar during a session), as KIS answers it.\n"
@@ -62,8 +68,8 @@ enum {
     OPT_TOKEN_TTL, OPT_TOKEN_THROTTLE, OPT_RATE, OPT_ARRIVAL_JITTER, OPT_LATENCY, OPT_JITTER,
     OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_WARM, OPT_EXTRA, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
     OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
-    OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_HELP, OPT_VERSION,
-    OPT_US_PUBLISH_LAG
+    OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_F_CODE, OPT_F_CODE_RATE, OPT_US_PAGE_ROWS,
+    OPT_TLS_CERT, OPT_TLS_KEY, OPT_HELP, OPT_VERSION, OPT_US_PUBLISH_LAG
 };
 
 static const struct option s_options[] = {
@@ -97,6 +103,11 @@ static const struct option s_options[] = {
     {"fault-slack429", required_argument, NULL, OPT_F_SLACK429},
     {"fault-slack500", required_argument, NULL, OPT_F_SLACK500},
     {"fault-token-expire-after", required_argument, NULL, OPT_F_TOKEN_EXPIRE},
+    {"fault-code", required_argument, NULL, OPT_F_CODE},
+    {"fault-code-rate", required_argument, NULL, OPT_F_CODE_RATE},
+    {"us-page-rows", required_argument, NULL, OPT_US_PAGE_ROWS},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}
@@ -155,6 +166,32 @@ sim_config_free (sim_config_t *config)
         free (config->slack_channels[i]);
     free (config->slack_token);
     free (config->calendar_dir);
+    free (config->fault_code);
+    free (config->tls_cert);
+    free (config->tls_key);
+}
+
+//  --fault-code CODE[:STATUS]: a code KIS could send (letters and digits, at
+//  most 8 as msg_cd is) and an HTTP status.
+static int
+s_parse_fault_code (const char *text, sim_config_t *config)
+{
+    size_t n = strcspn (text, ":");
+    long status = SIM_FAULT_CODE_STATUS_DEFAULT;
+    bool ok = n > 0 && n <= 8;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (text[i] >= 'A' && text[i] <= 'Z') || (text[i] >= '0' && text[i] <= '9');
+    if (ok && text[n] == ':' && s_parse_long ("fault-code", text + n + 1, 200, 599, &status))
+        return -1;
+    if (!ok) {
+        fprintf (stderr, "eod-sim: --fault-code %s: expected CODE[:STATUS], CODE of 1 to 8 capitals and digits\n",
+                 text);
+        return -1;
+    }
+    free (config->fault_code);
+    config->fault_code = strndup (text, n);
+    config->fault_code_status = (int) status;
+    return config->fault_code ? 0 : -1;
 }
 
 int
@@ -167,6 +204,7 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
     config->token_throttle_s = SIM_TOKEN_THROTTLE_S_DEFAULT;
     config->rate = SIM_RATE_DEFAULT;
     config->fault_slow_ms = SIM_FAULT_SLOW_MS_DEFAULT;
+    config->fault_code_rate = 1;
     int opt;
     long value;
     while ((opt = getopt_long (argc, argv, "", s_options, NULL)) != -1) {
@@ -322,6 +360,26 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
             if (s_parse_long (name, optarg, 0, 100000000, &config->fault_token_expire_after))
                 return -1;
             break;
+        case OPT_F_CODE:
+            if (s_parse_fault_code (optarg, config))
+                return -1;
+            break;
+        case OPT_F_CODE_RATE:
+            if (s_parse_rate (name, optarg, &config->fault_code_rate))
+                return -1;
+            break;
+        case OPT_US_PAGE_ROWS:
+            if (s_parse_long (name, optarg, 1, SIM_US_PAGE_ROWS_MAX, &value))
+                return -1;
+            config->us_page_rows = (int) value;
+            break;
+        case OPT_TLS_CERT:
+        case OPT_TLS_KEY: {
+            char **path = opt == OPT_TLS_CERT ? &config->tls_cert : &config->tls_key;
+            free (*path);
+            *path = strdup (optarg);
+            break;
+        }
         case OPT_HELP:
             fputs (s_usage, stdout);
             return 1;
@@ -335,6 +393,10 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
     }
     if (optind < argc) {
         fprintf (stderr, "eod-sim: unexpected argument %s\n", argv[optind]);
+        return -1;
+    }
+    if (!config->tls_cert != !config->tls_key) {
+        fprintf (stderr, "eod-sim: --tls-cert and --tls-key go together\n");
         return -1;
     }
     if (config->napps == 0) {

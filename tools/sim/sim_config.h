@@ -16,6 +16,8 @@
 #define SIM_TOKEN_TTL_S_DEFAULT 86400        //  24 h token lifetime
 #define SIM_TOKEN_THROTTLE_S_DEFAULT 60      //  one issuance per minute per app key
 #define SIM_FAULT_SLOW_MS_DEFAULT 2000       //  how long a --fault-slow answer waits
+#define SIM_FAULT_CODE_STATUS_DEFAULT 500    //  the HTTP status of a --fault-code answer
+#define SIM_US_PAGE_ROWS_MAX 100             //  --us-page-rows: at most the rows of one dailyprice answer
 #define SIM_APPS_MAX 16
 #define SIM_CHANNELS_MAX 16
 
@@ -58,6 +60,12 @@ typedef struct {
     double fault_slack429;
     double fault_slack500;
     long fault_token_expire_after;           //  0: never
+    char *fault_code;                        //  --fault-code: every data request answers this msg_cd
+    int fault_code_status;
+    double fault_code_rate;
+    int us_page_rows;                        //  --us-page-rows: dailyprice answers in pages (0: one answer)
+    char *tls_cert;                          //  --tls-cert, --tls-key: PEM files; https instead of http
+    char *tls_key;
 } sim_config_t;
 
 //  Fills config (zeroed by the caller) from argv, then the defaults of what

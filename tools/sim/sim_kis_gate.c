@@ -1,7 +1,8 @@
 /*  sim_kis_gate — the path every KIS data request takes before its
     endpoint answers: the network's arrival jitter, the per-key limiter
     (EGW00201), the server's latency, the injected faults (connection
-    resets, HTML 500s, truncated JSON, spurious EGW00201, slow answers),
+    resets, HTML 500s, truncated JSON, spurious EGW00201, a --fault-code
+    error code, slow answers),
     then the app key, secret, token and tr_id checks, in the order a real
     request meets them. The chart and chk-holiday handlers and the overseas
     daily price (below) build their answers only when it lets them through.
@@ -22,6 +23,7 @@
 #define SIM_MSG_EXPIRED "기간이 만료된 token 입니다."
 #define SIM_MSG_INVALID_TOKEN "유효하지 않은 token 입니다"
 #define SIM_MSG_NO_TR "없는 서비스 코드 입니다"
+#define SIM_MSG_FAULT_CODE "모의투자 앱키로 실전투자 도메인을 호출할 수 없습니다 (sim --fault-code)"
 
 bool
 sim_kis_data_begin (sim_t *self, sim_request_t *req, sim_response_t *resp, const char *endpoint,
@@ -83,6 +85,13 @@ sim_kis_data_begin (sim_t *self, sim_request_t *req, sim_response_t *resp, const
     else if (sim_chance (self, config->fault_egw00201)) {
         sim_stats_fault (self, "egw00201");
         sim_respond_kis_error (resp, MHD_HTTP_INTERNAL_SERVER_ERROR, "EGW00201", SIM_MSG_RATE);
+        return false;
+    }
+    else if (config->fault_code && sim_chance (self, config->fault_code_rate)) {
+        //  A code the client may not know (a mock key on the real host
+        //  answers EGW02004 to every request), as the gateway sends it.
+        sim_stats_fault (self, "code");
+        sim_respond_kis_error (resp, (unsigned int) config->fault_code_status, config->fault_code, SIM_MSG_FAULT_CODE);
         return false;
     }
     if (sim_chance (self, config->fault_slow)) {

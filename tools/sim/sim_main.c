@@ -1,8 +1,11 @@
 /*  sim_main — eod-sim's entry point: reads the options (sim_config),
     generates the master files, starts the libmicrohttpd daemon on 127.0.0.1
     and routes each request to its module (sim_kis, sim_master, sim_us,
-    sim_wiki, sim_slack, the /_sim/ endpoints). It prints "eod-sim listening
-    on 127.0.0.1:PORT" once ready and stops cleanly on SIGINT or SIGTERM. */
+    sim_wiki, sim_slack, the /_sim/ endpoints). With --tls-cert and
+    --tls-key it speaks https only (GnuTLS, through libmicrohttpd), as the
+    real hosts do, so the tests can check eod's certificate handling. It
+    prints "eod-sim listening on 127.0.0.1:PORT" once ready and stops
+    cleanly on SIGINT or SIGTERM. */
 #include "sim.h"
 #include "sim_kis.h"
 #include "sim_kr_walk.h"
@@ -15,6 +18,7 @@
 #include "eod_log.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +27,7 @@
 #define SIM_CONNECTION_LIMIT 512             //  parallel fetchers and tests
 #define SIM_CONNECTION_TIMEOUT_S 60
 #define SIM_PARTIAL_BLOCK 4096
+#define SIM_PEM_MAX (1024 * 1024)            //  a certificate chain or key file
 
 #define SIM_PATH_TOKEN "/oauth2/tokenP"
 #define SIM_PATH_CHART "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice"
@@ -221,6 +226,26 @@ s_completed (void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
+//  The whole of a PEM file, NUL-terminated (the caller frees it), or NULL
+//  (logged).
+static char *
+s_read_pem (const char *path)
+{
+    FILE *file = fopen (path, "rb");
+    char *text = file ? malloc (SIM_PEM_MAX + 1) : NULL;
+    size_t n = text ? fread (text, 1, SIM_PEM_MAX + 1, file) : 0;
+    if (!text || n == 0 || n > SIM_PEM_MAX || ferror (file)) {
+        eod_log_error ("%s: %s", path, !file ? strerror (errno) : n > SIM_PEM_MAX ? "over 1 MiB" : "cannot be read");
+        free (text);
+        text = NULL;
+    }
+    else
+        text[n] = '\0';
+    if (file)
+        fclose (file);
+    return text;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -232,6 +257,7 @@ main (int argc, char *argv[])
     memset (&sim, 0, sizeof sim);
     pthread_mutex_init (&sim.lock, NULL);
     struct MHD_Daemon *daemon = NULL;
+    char *tls_cert = NULL, *tls_key = NULL;
 
     int parsed = sim_config_parse (&config, argc, argv);
     if (parsed != 0) {
@@ -241,6 +267,21 @@ main (int argc, char *argv[])
     if (sim_clock_init () != 0) {
         rc = 2;
         goto out;
+    }
+    //  The certificate and key before anything is generated: a wrong path
+    //  fails at once.
+    if (config.tls_cert) {
+        if (!MHD_is_feature_supported (MHD_FEATURE_TLS)) {
+            eod_log_error ("--tls-cert: this libmicrohttpd has no TLS");
+            rc = 2;
+            goto out;
+        }
+        tls_cert = s_read_pem (config.tls_cert);
+        tls_key = s_read_pem (config.tls_key);
+        if (!tls_cert || !tls_key) {
+            rc = 2;
+            goto out;
+        }
     }
     sim.config = &config;
     sim.rng_state = sim_hash (config.seed, 0x5eed, 0);
@@ -275,13 +316,26 @@ main (int argc, char *argv[])
     addr.sin_family = AF_INET;
     addr.sin_port = htons ((uint16_t) config.port);
     addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    daemon = MHD_start_daemon (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
-                               (uint16_t) config.port, NULL, NULL, s_access, &sim,
+    unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+    if (config.tls_cert)
+        flags |= MHD_USE_TLS;
+    //  The TLS options come last: without TLS the list ends before them.
+    daemon = MHD_start_daemon (flags, (uint16_t) config.port, NULL, NULL, s_access, &sim,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned int) SIM_CONNECTION_LIMIT,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) SIM_CONNECTION_TIMEOUT_S,
                                MHD_OPTION_NOTIFY_COMPLETED, s_completed, &sim,
+                               tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert,
+                               MHD_OPTION_HTTPS_MEM_KEY, tls_key,
                                MHD_OPTION_END);
+    if (!daemon && config.tls_cert) {
+        //  libmicrohttpd does not say which: the port, or what GnuTLS made
+        //  of the files (not PEM, a key that is not one).
+        eod_log_error ("cannot listen on 127.0.0.1:%d with https: the port is taken, or GnuTLS cannot use %s "
+                       "and %s", config.port, config.tls_cert, config.tls_key);
+        rc = 2;
+        goto out;
+    }
     if (!daemon) {
         eod_log_error ("cannot listen on 127.0.0.1:%d", config.port);
         rc = 3;
@@ -291,8 +345,9 @@ main (int argc, char *argv[])
     int port = info && info->port ? info->port : config.port;
     printf ("eod-sim listening on 127.0.0.1:%d\n", port);
     fflush (stdout);
-    eod_log_info ("seed %llu, rate %d/s per key, %zu app keys, today %d (KST)",
-                  (unsigned long long) config.seed, config.rate, config.napps, sim_today_kst ());
+    eod_log_info ("seed %llu, rate %d/s per key, %zu app keys, today %d (KST)%s%s",
+                  (unsigned long long) config.seed, config.rate, config.napps, sim_today_kst (),
+                  config.tls_cert ? ", https with " : "", config.tls_cert ? config.tls_cert : "");
 
     int signo = 0;
     sigwait (&stop, &signo);
@@ -310,5 +365,9 @@ out:
     sim_calendar_destroy (&sim.calendar);
     pthread_mutex_destroy (&sim.lock);
     sim_config_free (&config);
+    free (tls_cert);
+    if (tls_key)
+        explicit_bzero (tls_key, strlen (tls_key));
+    free (tls_key);
     return rc;
 }

@@ -23,7 +23,7 @@ struct sim_stats_t {
 };
 
 static const char *s_counter_names[] = {
-    "rate_limited", "tokens_issued", "token_requests", "chk_holiday_calls", NULL
+    "rate_limited", "tokens_issued", "token_requests", "chk_holiday_calls", "dailyprice_continued", NULL
 };
 
 static void
@@ -186,6 +186,7 @@ sim_stats_json (sim_t *self)
     json_object_set (json, "chk_holiday_calls",
                      json_object_get (stats->counters, "chk_holiday_calls"));
     json_object_set_new (json, "chk_holiday_calls_by_day", json_deep_copy (stats->chk_holiday_by_day));
+    json_object_set (json, "dailyprice_continued", json_object_get (stats->counters, "dailyprice_continued"));
     json_object_set_new (json, "max_in_window", json_deep_copy (stats->max_in_window));
     json_object_set_new (json, "tightest_span_ms", json_deep_copy (stats->tightest_span_ms));
     json_object_set_new (json, "first_at", json_deep_copy (stats->first_at));

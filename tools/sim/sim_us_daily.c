@@ -3,6 +3,10 @@
     and MODP as KIS does, then answers up to 100 daily bars ending at BYMD
     (today in New York when empty), never after the latest session whose
     row is out (sim_quote.h: --us-publish-lag-s) unless --no-future-check.
+    With --us-page-rows N it answers N bars a page and says in the tr_cont
+    header whether older bars remain: F (first page) or M (a continuation,
+    asked with tr_cont N) while they do, D or E on the last page; a client
+    asks for the next page with BYMD before the oldest bar it has.
     Prices come from a deterministic walk per (seed, symbol) over the XNYS
     sessions from 2000-01-03 on, so any date answers the same in every
     request and diff, rate and sign agree with the previous session's close.
@@ -10,6 +14,7 @@
     answers with no rows. See sim_us.h. */
 #include "sim_kis.h"
 #include "sim_quote.h"
+#include "sim_stats.h"
 #include "sim_us.h"
 
 #include "eod_date.h"
@@ -33,6 +38,7 @@ typedef struct {
 typedef struct {
     s_bar_t ring[SIM_US_ROWS_MAX];           //  the last bars up to the end date
     size_t count, next;
+    size_t total;                            //  every session walked
 } s_walk_t;
 
 static double
@@ -66,6 +72,7 @@ s_walk (const sim_us_t *self, const sim_us_listing_t *l, int32_t end_days, s_wal
         double volume = l->volume * exp (0.5 * sim_gauss (h ^ 11));
         bar->volume = volume < 1 ? 1 : llround (volume);
         prev = bar->close;
+        walk->total++;
         walk->next = (walk->next + 1) % SIM_US_ROWS_MAX;
         if (walk->count < SIM_US_ROWS_MAX)
             walk->count++;
@@ -133,6 +140,21 @@ s_today_new_york (void)
     return today.y * 10000 + today.m * 100 + today.d;
 }
 
+//  The tr_cont of a paged answer: more or last, on a first page or a
+//  continuation (the request's tr_cont N).
+static void
+s_set_tr_cont (sim_t *self, const sim_request_t *req, sim_response_t *resp, bool more)
+{
+    const char *asked = sim_request_header (req, "tr_cont");
+    bool next = asked && strcmp (asked, "N") == 0;
+    sim_respond_header (resp, "tr_cont", next ? (more ? "M" : "E") : (more ? "F" : "D"));
+    if (next) {
+        pthread_mutex_lock (&self->lock);
+        sim_stats_add_locked (self, "dailyprice_continued", 1);
+        pthread_mutex_unlock (&self->lock);
+    }
+}
+
 void
 sim_us_daily (sim_t *self, sim_request_t *req, sim_response_t *resp)
 {
@@ -183,12 +205,17 @@ sim_us_daily (sim_t *self, sim_request_t *req, sim_response_t *resp)
         s_walk_t walk;
         s_walk (us, listing, sim_days_from_ymd (end), &walk);
         uint64_t h = sim_hash (sim_us_seed (us), sim_hash_str (listing->symbol), 0xb1d);
-        for (size_t i = 0; i < walk.count; i++) {
+        size_t count = walk.count;
+        if (self->config->us_page_rows > 0 && count > (size_t) self->config->us_page_rows)
+            count = (size_t) self->config->us_page_rows;
+        for (size_t i = 0; i < count; i++) {
             const s_bar_t *bar = s_walk_bar (&walk, i);
             json_array_append_new (rows, s_row (bar, sim_hash (h, (uint64_t) bar->ymd, 0)));
         }
         json_object_set_new (output1, "zdiv", json_string ("4"));
-        sim_json_set_int (output1, "nrec", (long long) walk.count);
+        sim_json_set_int (output1, "nrec", (long long) count);
+        if (self->config->us_page_rows > 0)
+            s_set_tr_cont (self, req, resp, walk.total > count);
     }
     json_object_set_new (json, "output1", output1);
     json_object_set_new (json, "output2", rows);

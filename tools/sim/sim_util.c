@@ -381,6 +381,11 @@ sim_respond_text (sim_response_t *resp, unsigned int status, const char *content
 void
 sim_respond_header (sim_response_t *resp, const char *name, const char *value)
 {
+    for (size_t i = 0; i < resp->nheaders; i++)
+        if (strcasecmp (resp->headers[i][0], name) == 0) {
+            resp->headers[i][1] = value;
+            return;
+        }
     if (resp->nheaders < sizeof resp->headers / sizeof resp->headers[0]) {
         resp->headers[resp->nheaders][0] = name;
         resp->headers[resp->nheaders][1] = value;
