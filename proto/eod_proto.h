@@ -139,6 +139,9 @@ typedef struct {
                         //  monotonic clock in microseconds (0: no request went out); the
                         //  coordinator reads it and does not forward it. READY, HEARTBEAT: when
                         //  the fetcher sent it, on the same clock
+    int64_t asked_at;   //  RESULT: when its request was made, wall clock (eod_now, unix seconds); 0: not
+                        //  known. The writer decides from it whether the answer's quote (output1)
+                        //  describes a row's session
     //  Structured
     eod_fields_t meta;      //  TASK/RESULT: instrument metadata; END/LISTED: summary figures
     eod_fields_t snapshot;  //  RESULT: KIS output1 (the instrument's snapshot)

@@ -58,7 +58,7 @@ static const eod_proto_field_t s_result[] = {
     {S_ (status), REQ, WORD}, {S_ (mode), OPT, MODE}, {S_ (date_from), OPT, DATE}, {S_ (date_to), OPT, DATE},
     {S_ (error), OPT, TEXT}, {S_ (msg_cd), OPT, LINE}, {I_ (attempt), OPT, TEXT}, {I_ (requests), OPT, TEXT},
     {I_ (count), OPT, TEXT}, {I_ (sent_us), OPT, TEXT}, {ROWS_, OPT, TEXT}, {F_ (snapshot), OPT, TEXT},
-    {F_ (meta), OPT, TEXT}, S_END};
+    {F_ (meta), OPT, TEXT}, {I_ (asked_at), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_ack[] = {
     {S_ (run_id), REQ, ID}, {S_ (task_id), REQ, TASK_ID}, {LIST_, OPT, TASK_ID}, S_END};
 static const eod_proto_field_t s_run_done[] = {

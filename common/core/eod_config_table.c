@@ -86,6 +86,7 @@ const eod_config_key_t eod_config_keys[] = {
     {"pipeline:ledger_keep_days", INT, "30", 1, 3650, NULL, NULL, 0, "finished runs' ledgers under state/coordinator are kept this many days (a re-run within them requests only what is missing)"},
     {"pipeline:demo_keys", BOOL, "false", 0, 0, NULL, NULL, 0, "the keys, secrets and tokens of this file are the simulator's demo values (launch/eod sim), not secrets: the file may then be readable by others, and is refused unless the KIS host of [kis] env, [s3] endpoint, [slack] api_base and any webhook_url are all on loopback"},
     {"pipeline:trace", BOOL, "false", 0, 0, NULL, NULL, 0, "log every message sent and received (secrets excluded)"},
+    {"pipeline:unpublished_pct", INT, "5", 0, 100, NULL, NULL, 0, "a daily run whose codes answer without a row for the session, more than this percent of them when the run settles, ends incomplete (exit 5); those codes go to state/gaps either way"},
     {"pipeline:linger_ms", INT, "60000", 0, 3600000, NULL, NULL, 0, "how long a stage that ends may go on delivering its last messages (a listing of thousands of tasks, the run's END)"},
     //  Endpoints: stable stages bind, workers connect
     {"endpoints:lister", ENDPOINT, SOCK ("lister"), 0, 0, NULL, NULL, 0, "lister input (JOB from the calendar gate)"},
@@ -139,7 +140,7 @@ const eod_config_key_t eod_config_keys[] = {
     {"us:date", DATE, "", 0, 0, NULL, NULL, EMPTY_OK, "pin the US session date (YYYY-MM-DD) when a run gives none; empty: [pipeline] date, else the latest closed session"},
     {"us:extra_tickers", PATH, "config/us_extra_tickers.txt", 0, 0, NULL, NULL, EMPTY_OK, "extra tickers, one a line"},
     {"us:unpublished_retry_s", INT, "300", 1, 86400, NULL, NULL, 0, "a session whose row is not out yet is asked again after this long"},
-    {"us:unpublished_deadline_s", INT, "7200", 0, 86400, NULL, NULL, 0, "after this long into a run, such a symbol is reported missing"},
+    {"us:unpublished_deadline_s", INT, "7200", 0, 86400, NULL, NULL, 0, "after this long into a run, such a symbol is given up on: reported missing and recorded in state/gaps"},
 };
 
 const size_t eod_config_nkeys = sizeof eod_config_keys / sizeof eod_config_keys[0];

@@ -40,6 +40,8 @@ typedef enum {
     S_F_REQUESTS,
     S_F_REJECTIONS,
     S_F_RETRIES,
+    S_F_UNPUBLISHED,
+    S_F_WITHOUT_SNAPSHOT,
     S_F_DURATION,
     S_F_ENDED,
     S_F_SESSION,
@@ -58,6 +60,10 @@ static const struct {
     [S_F_REJECTIONS] = {"eod_run_rejections",
                         "Requests of the latest run refused by the rate limit (EGW00201).", true},
     [S_F_RETRIES] = {"eod_run_retries", "Requests of the latest run that were retried.", true},
+    [S_F_UNPUBLISHED] = {"eod_run_unpublished_codes",
+                         "Codes of the latest run that answered without a row for their session.", true},
+    [S_F_WITHOUT_SNAPSHOT] = {"eod_run_rows_without_snapshot",
+                              "Rows of the latest run written without the snapshot (quote, financial) columns.", true},
     [S_F_DURATION] = {"eod_run_duration_seconds", "Duration of the latest run.", false},
     [S_F_ENDED] = {"eod_run_timestamp_seconds", "When the latest run ended, unix time.", true},
     [S_F_SESSION] = {"eod_last_session_timestamp_seconds",
@@ -66,7 +72,7 @@ static const struct {
 
 static const char *const s_status_names[EOD_METRICS_STATUS_COUNT] = {
     [EOD_METRICS_OK] = "ok", [EOD_METRICS_PARTIAL] = "partial",
-    [EOD_METRICS_FAILED] = "failed", [EOD_METRICS_CLOSED] = "closed"};
+    [EOD_METRICS_FAILED] = "failed", [EOD_METRICS_CLOSED] = "closed", [EOD_METRICS_INCOMPLETE] = "incomplete"};
 
 typedef struct {
     char market[S_LABEL_MAX];
@@ -525,6 +531,8 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
         [S_F_ROWS] = (double) run->rows, [S_F_TASKS] = (double) run->tasks,
         [S_F_FAILED_CODES] = (double) run->failed_codes, [S_F_REQUESTS] = (double) run->requests,
         [S_F_REJECTIONS] = (double) run->rejections, [S_F_RETRIES] = (double) run->retries,
+        [S_F_UNPUBLISHED] = (double) run->unpublished_codes,
+        [S_F_WITHOUT_SNAPSHOT] = (double) run->rows_without_snapshot,
         [S_F_DURATION] = run->duration_s, [S_F_ENDED] = (double) run->ended_at,
         [S_F_SESSION] = (double) eod_date_to_days (run->session) * EOD_SECONDS_PER_DAY};
     for (int f = 0; f < S_F_COUNT; f++) {

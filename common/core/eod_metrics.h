@@ -10,10 +10,13 @@
         eod_run_rows{market="kr",mode="daily"} 1234
         eod_run_tasks, eod_run_failed_codes, eod_run_requests,
         eod_run_rejections (EGW00201), eod_run_retries,
+        eod_run_unpublished_codes (codes without a row for the session),
+        eod_run_rows_without_snapshot (rows written without the quote and
+        financial columns: not the session those describe),
         eod_run_duration_seconds, eod_run_timestamp_seconds (when it ended),
         eod_last_session_timestamp_seconds (its session, 00:00 UTC),
-        eod_run_status{market,mode,status="ok|partial|failed|closed"} 1 for
-        the latest status, 0 for the other three (an alert selects on it),
+        eod_run_status{market,mode,status="ok|partial|failed|closed|incomplete"}
+        1 for the latest status, 0 for the others (an alert selects on it),
 
     and per market eod_last_success_session_timestamp_seconds{market="kr"}:
     the newest session a daily run ended ok or partial for. A closed or failed
@@ -42,6 +45,7 @@ typedef enum {
     EOD_METRICS_PARTIAL,    //  ended, with codes missing after retries
     EOD_METRICS_FAILED,     //  a stage failed the run
     EOD_METRICS_CLOSED,     //  the market had no session: nothing fetched
+    EOD_METRICS_INCOMPLETE, //  the session was not (fully) published: run again later
     EOD_METRICS_STATUS_COUNT
 } eod_metrics_status_t;
 
@@ -56,6 +60,8 @@ typedef struct {
     long requests;          //  API requests
     long rejections;        //  requests refused by the rate limit (EGW00201)
     long retries;           //  requests retried
+    long unpublished_codes; //  codes that answered without a row for the session
+    long rows_without_snapshot;   //  rows written without the snapshot columns (quote, financial figures)
     double duration_s;      //  from the coordinator's start to the run's end
     time_t ended_at;        //  when the run ended (eod_now ())
 } eod_metrics_run_t;

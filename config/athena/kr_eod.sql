@@ -9,9 +9,12 @@
 -- named for Athena: lower case, '&' dropped, any other run of characters that
 -- is not a letter or digit turned into '_'. OpenCSVSerde maps them by position.
 -- Every column is STRING: OpenCSVSerde reads values as text, and the snapshot
--- columns (output1 and the master-file values) are empty on backfilled rows,
--- which a numeric column under this SerDe refuses (HIVE_BAD_DATA). The view
--- kr_eod_typed below casts them.
+-- columns (output1: the quote at the request, and the master files' financial
+-- figures) are empty on every row whose session was not the latest closed one
+-- when the run asked (a backfill's older sessions, a run for a past day, see
+-- README.md "What a run produces"), which a numeric column under this SerDe
+-- refuses (HIVE_BAD_DATA). group_code and the name are on every row, as of
+-- the run. The view kr_eod_typed below casts them.
 -- Partitions come from projection on dt: no crawler, no MSCK REPAIR TABLE.
 
 CREATE EXTERNAL TABLE IF NOT EXISTS kr_eod (
@@ -28,34 +31,34 @@ CREATE EXTERNAL TABLE IF NOT EXISTS kr_eod (
   prdy_vrss_sign           STRING,
   prdy_vrss                STRING,
   revl_issu_reas           STRING,
-  prdy_ctrt                STRING,
-  stck_prdy_clpr           STRING,
-  hts_kor_isnm             STRING,
-  stck_prpr                STRING,
+  prdy_ctrt                STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  stck_prdy_clpr           STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  hts_kor_isnm             STRING COMMENT 'name: the quote of the row session when it has one, else the master file of the run',
+  stck_prpr                STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
   stck_shrn_iscd           STRING,
-  prdy_vol                 STRING,
-  stck_mxpr                STRING,
-  stck_llam                STRING,
-  stck_prdy_oprc           STRING,
-  stck_prdy_hgpr           STRING,
-  stck_prdy_lwpr           STRING,
-  askp                     STRING,
-  bidp                     STRING,
-  prdy_vrss_vol            STRING,
-  vol_tnrt                 STRING,
-  stck_fcam                STRING,
-  lstn_stcn                STRING,
-  cpfn                     STRING,
-  hts_avls                 STRING,
-  per                      STRING,
-  eps                      STRING,
-  pbr                      STRING,
-  itewhol_loan_rmnd_ratem  STRING,
-  group_code               STRING,
-  revenue                  STRING,
-  operating_profit         STRING,
-  net_income               STRING,
-  roe                      STRING
+  prdy_vol                 STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  stck_mxpr                STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  stck_llam                STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  stck_prdy_oprc           STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  stck_prdy_hgpr           STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  stck_prdy_lwpr           STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  askp                     STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  bidp                     STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  prdy_vrss_vol            STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  vol_tnrt                 STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  stck_fcam                STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  lstn_stcn                STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  cpfn                     STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  hts_avls                 STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  per                      STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  eps                      STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  pbr                      STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  itewhol_loan_rmnd_ratem  STRING COMMENT 'quote at the request (KIS output1): empty unless the row session was the latest closed one when asked',
+  group_code               STRING COMMENT 'master file group code as of the run that wrote the row, on every row',
+  revenue                  STRING COMMENT 'master file figure: empty unless the row session was the latest closed one when the files were read',
+  operating_profit         STRING COMMENT 'master file figure: empty unless the row session was the latest closed one when the files were read',
+  net_income               STRING COMMENT 'master file figure: empty unless the row session was the latest closed one when the files were read',
+  roe                      STRING COMMENT 'master file figure: empty unless the row session was the latest closed one when the files were read'
 )
 PARTITIONED BY (dt STRING)
 ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'

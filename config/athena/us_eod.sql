@@ -12,8 +12,14 @@
 -- turned into '_' (S&P500 -> sp500, GICS Sub-Industry -> gics_sub_industry).
 -- OpenCSVSerde maps them by position; it is needed because GICS sub-industries
 -- and company names hold commas (quoted in the file). Every column is STRING
--- (that SerDe reads text; backfilled rows leave snapshot-only columns empty);
--- the view us_eod_typed below casts them.
+-- (that SerDe reads text; rsym, zdiv and nrec are empty on rows whose session
+-- was not the latest closed one when the run asked); the view us_eod_typed
+-- below casts them.
+-- The index flags (dow30, nas100, sp500), GICS and the names are those of the
+-- run that wrote the row, on every row, a backfill's included: a backfill's
+-- lists on its rows of 2015. A row written by its session's own run (the
+-- evening after the close) keeps them, and rsym/zdiv/nrec, when a later run
+-- writes that session again, so those rows show membership on their day.
 -- Partitions come from projection on dt: no crawler, no MSCK REPAIR TABLE.
 
 CREATE EXTERNAL TABLE IF NOT EXISTS us_eod (
@@ -31,21 +37,21 @@ CREATE EXTERNAL TABLE IF NOT EXISTS us_eod (
   vbid               STRING,
   pask               STRING,
   vask               STRING,
-  rsym               STRING,
-  zdiv               STRING,
-  nrec               STRING,
+  rsym               STRING COMMENT 'KIS output1 of the request: empty unless the row session was the latest closed one when asked',
+  zdiv               STRING COMMENT 'KIS output1 of the request: empty unless the row session was the latest closed one when asked',
+  nrec               STRING COMMENT 'KIS output1 of the request: empty unless the row session was the latest closed one when asked',
   symbol             STRING,
-  dow30              STRING,
-  nas100             STRING,
-  sp500              STRING,
-  korea_name         STRING,
-  english_name       STRING,
-  security_type      STRING,
-  exchange_code      STRING,
-  exchange_name      STRING,
-  gics_sector        STRING,
-  gics_sub_industry  STRING,
-  company            STRING
+  dow30              STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  nas100             STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  sp500              STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  korea_name         STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  english_name       STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  security_type      STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  exchange_code      STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  exchange_name      STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  gics_sector        STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  gics_sub_industry  STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session',
+  company            STRING COMMENT 'as of the run that wrote the row (its index lists and master files), not of the row session'
 )
 PARTITIONED BY (dt STRING)
 ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'

@@ -17,7 +17,9 @@
 #    stopped   exit 0, or killed by SIGHUP, SIGINT, SIGTERM or SIGPIPE:
 #              the stage ended its work or was told to (systemd's "clean")
 #    failed    exit 1 partial, 3 an outside service unreachable, 4 internal
-#    config    exit 2, usage or config error: a restart cannot help
+#    config    exit 2, usage or config error, or 5, incomplete (a session not
+#              published yet: its codes are in state/gaps/ and a later run
+#              fills them): a restart cannot help
 #    crashed   killed by any other signal (kill -9, a crash)
 #
 #  class      once                                service
@@ -54,6 +56,9 @@ POLICY_INTERVAL_service=600
 #  Arguments added when a stage is started again.
 POLICY_RESUME_ARGS_once_coordinator="--resume"
 
+#  Exit codes of the class "config": an immediate restart cannot help.
+POLICY_CONFIG_CODES="2 5"
+
 #  Signals that stop a stage on purpose: a death by one of them is "stopped".
 POLICY_CLEAN_SIGNALS="1 2 13 15"     #  SIGHUP SIGINT SIGPIPE SIGTERM
 POLICY_SIGNAL_BASE=128               #  the shell's status of a death by signal N: 128 + N
@@ -68,11 +73,13 @@ policy_class() {
         esac
         return
     fi
-    case $status in
-        0) echo stopped ;;
-        2) echo config ;;
-        *) echo failed ;;
-    esac
+    if [ "$status" = 0 ]; then
+        echo stopped
+    elif [[ " $POLICY_CONFIG_CODES " == *" $status "* ]]; then
+        echo config
+    else
+        echo failed
+    fi
 }
 
 #  policy_restarts MODE STAGE STATUS: true when the policy starts the stage
@@ -113,6 +120,17 @@ policy_exit_code() {
     if [ "$1" -gt "$POLICY_SIGNAL_BASE" ]; then echo 4; else echo "$1"; fi
 }
 
+#  policy_worse A B: the worse of two exit codes, for a run of several stages
+#  or markets: 4 internal, 3 unreachable, 2 usage, 5 incomplete (run again
+#  later), 1 partial, 0; a code that is none of these counts as internal.
+policy_worse() {
+    local r
+    for r in 4 3 2 5 1; do
+        if [ "$1" = "$r" ] || [ "$2" = "$r" ]; then echo "$r"; return; fi
+    done
+    if [ "$1" != 0 ] || [ "$2" != 0 ]; then echo 4; else echo 0; fi
+}
+
 #  policy_systemd_lines: the restart lines every unit of launch/systemd/ must
 #  hold, derived from the service mode's row. systemd's Restart=on-failure
 #  restarts on a non-zero exit and on a death by an unclean signal, which is
@@ -128,7 +146,7 @@ policy_systemd_lines() {
         return 1
     fi
     echo "Restart=$restart"
-    if [ "$restart" != on-abnormal ] && ! has config; then echo "RestartPreventExitStatus=2"; fi
+    if [ "$restart" != on-abnormal ] && ! has config; then echo "RestartPreventExitStatus=$POLICY_CONFIG_CODES"; fi
     echo "RestartSec=${POLICY_DELAY_service}s"
     if [ $((POLICY_INTERVAL_service % 60)) = 0 ]; then
         echo "StartLimitIntervalSec=$((POLICY_INTERVAL_service / 60))min"

@@ -43,7 +43,7 @@ cmd_run() {
                 [ -n "$fetchers" ] && args+=(--fetchers "$fetchers")
                 local r=0
                 EOD_LOG_DIR='' cmd_run "${args[@]}" || r=$?
-                [ "$r" -gt "$rc_all" ] && rc_all=$r
+                rc_all=$(policy_worse "$rc_all" "$r")
             done
             return "$rc_all" ;;
         *) die "run: --market must be kr, us or all" ;;
@@ -91,7 +91,7 @@ cmd_run() {
         [[ $name == fetcher-* ]] && continue
         [ -n "${SV_STOPPED[$name]:-}" ] && say "$name had not ended: stopped it (exit ${SV_STATUS[$name]})"
         code=$(policy_exit_code "${SV_STATUS[$name]:-0}")
-        [ "$code" -gt "$RUN_RC" ] && RUN_RC=$code
+        RUN_RC=$(policy_worse "$RUN_RC" "$code")
     done
     [ -t 2 ] && [ -n "$shown" ] && printf '\n' >&2
     s_run_report "$market" "$logs"
@@ -105,8 +105,8 @@ s_run_on_end() {   # NAME STATUS WHY
     local name=$1 status=$2
     [[ " $RUN_CHAIN " == *" $name "* ]] || return 0
     [ "$RUN_FAILED_AT" = 0 ] || return 0
-    if [ "$status" -ge 2 ]; then RUN_FAILED_AT=$EPOCHSECONDS; say "$name exited with $status"
-    elif [ "$status" = 1 ]; then say "$name exited with 1"; fi
+    if [ "$status" -ge 2 ] && [ "$status" != 5 ]; then RUN_FAILED_AT=$EPOCHSECONDS; say "$name exited with $status"
+    elif [ "$status" = 1 ] || [ "$status" = 5 ]; then say "$name exited with $status"; fi
 }
 
 #  Progress: the coordinator's latest line, redrawn on a terminal, every 10 s
@@ -132,6 +132,7 @@ s_run_report() {   # MARKET LOGS
         1) say "run $market: partial: some codes or uploads failed after retries (see the summary)" ;;
         2) say "run $market: usage or config error (see $logs)" ;;
         3) say "run $market: an outside service was unreachable; retry later (see $logs)" ;;
+        5) say "run $market: incomplete: the session was not published yet; its codes are in state/gaps: run the same command again later (see the summary)" ;;
         *) say "run $market: internal error (see $logs)" ;;
     esac
 }
@@ -185,7 +186,7 @@ backfill_gaps() {
             local r=0
             cmd_run --market "$market" --from "$from" --to "$to" --codes "$codes" "$@" || r=$?
             rm -f "$codes"
-            [ "$r" -gt "$rc" ] && rc=$r
+            rc=$(policy_worse "$rc" "$r")
         done < <(cut -f3,4 "$f" | sort -u)
         [ "$rc" = 0 ] && rm -f "$f"
     done

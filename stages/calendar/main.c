@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cal_cli.h"
+#include "gate_dates.h"
 #include "schedule.h"
 #include "eod_cal.h"
 #include "eod_date.h"
@@ -75,7 +76,11 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         return 2;
     }
     const char *mode = opts->from ? "backfill" : "daily";
-    eod_date_t from, to;
+    //  A usage error (a malformed date, a session that has not closed) ends
+    //  the run at once: END says why, to the run's summary line and Slack.
+    char refused[512] = "";
+    eod_date_t from = {0, 0, 0}, to = {0, 0, 0};
+    bool dated = false;
     const char *pinned = opts->date;
     if (!pinned && market == EOD_MARKET_US && *eod_config_str (stage->config, "us:date"))
         pinned = eod_config_str (stage->config, "us:date");
@@ -83,27 +88,39 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         pinned = eod_config_str (stage->config, "pipeline:date");
     if (opts->from || opts->to) {
         if (!opts->from || !opts->to || eod_date_parse (opts->from, &from) || eod_date_parse (opts->to, &to)
-            || eod_date_compare (from, to) > 0) {
-            eod_log_error ("--from and --to need two dates, FROM <= TO");
-            return 2;
-        }
+            || eod_date_compare (from, to) > 0)
+            snprintf (refused, sizeof refused, "--from and --to need two YYYY-MM-DD dates, FROM <= TO");
+        else
+            dated = true;
     }
     else if (*pinned) {
-        if (eod_date_parse (pinned, &from)) {
-            eod_log_error ("date '%s' is not a valid YYYY-MM-DD date", pinned);
-            return 2;
-        }
+        if (eod_date_parse (pinned, &from))
+            snprintf (refused, sizeof refused, "date '%.64s' is not a valid YYYY-MM-DD date", pinned);
+        else
+            dated = true;
         to = from;
     }
     else if (eod_cal_latest_closed_session (cal, market, eod_now (), &from)) {
         eod_log_error ("%s: the latest closed session is unknown (the calendar table does not reach today)", mname);
         return 3;
     }
-    else
+    else {
         to = from;
-    char dfrom[11], dto[11];
-    eod_date_format (from, dfrom, sizeof dfrom);
-    eod_date_format (to, dto, sizeof dto);
+        dated = true;
+    }
+    //  Only sessions that have closed: a backfill ends at the latest one, a
+    //  daily run of a later one is refused (below, once KIS has said whether
+    //  today is a session at all).
+    time_t now = eod_now ();
+    if (dated && opts->from && gate_backfill_range (cal, market, from, &to, now, refused, sizeof refused) > 0) {
+        eod_log_info ("%s", refused);
+        refused[0] = '\0';
+    }
+    char dfrom[11] = "", dto[11] = "";
+    if (dated) {
+        eod_date_format (from, dfrom, sizeof dfrom);
+        eod_date_format (to, dto, sizeof dto);
+    }
 
     zsock_t *lister = eod_stage_socket (stage, ZMQ_PUSH, "endpoints:lister", false);
     if (!lister)
@@ -112,12 +129,12 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
     eod_msg_set (&end->stage, "calendar");
     eod_msg_set (&end->market, mname);
     eod_msg_set (&end->mode, mode);
-    eod_msg_set (&end->date_from, dfrom);
-    eod_msg_set (&end->date_to, dto);
+    eod_msg_set (&end->date_from, dated ? dfrom : NULL);
+    eod_msg_set (&end->date_to, dated ? dto : NULL);
     int rc = 0;
     int status = EOD_CAL_OPEN;
     int sessions = 1;
-    if (strcmp (mode, "backfill") == 0) {
+    if (strcmp (mode, "backfill") == 0 && !*refused) {
         sessions = eod_cal_sessions (cal, market, from, to, s_count_session, NULL);
         if (sessions < 0)
             status = EOD_CAL_UNKNOWN;
@@ -126,11 +143,22 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         else
             eod_log_info ("%s backfill %s..%s: %d session(s)", mname, dfrom, dto, sessions);
     }
-    if (market == EOD_MARKET_KR && strcmp (mode, "daily") == 0 && eod_config_bool (stage->config, "kis:holiday_check"))
+    if (market == EOD_MARKET_KR && strcmp (mode, "daily") == 0 && !*refused
+        && eod_config_bool (stage->config, "kis:holiday_check"))
         s_ask_holidays (stage, cal, from);
-    if (strcmp (mode, "daily") == 0)
+    if (strcmp (mode, "daily") == 0 && !*refused) {
         status = eod_cal_status (cal, market, from);
-    if (status == EOD_CAL_UNKNOWN) {
+        gate_daily_ok (cal, market, from, now, refused, sizeof refused);
+    }
+    if (*refused) {
+        //  A usage error, said on the run's summary line and to Slack (a
+        //  scheduler set too early shows there), and nothing fetched.
+        eod_log_error ("refused: %s", refused);
+        eod_msg_set (&end->status, "failed");
+        eod_msg_set (&end->error, refused);
+        rc = 2;
+    }
+    else if (status == EOD_CAL_UNKNOWN) {
         eod_stage_event (stage, "error", NULL, mname,
                          "%s %s: unknown whether the exchange is open (outside the calendar table and no API answer)",
                          mname, dfrom);

@@ -21,6 +21,7 @@
 #define S_RECONCILE_WAIT_MS 1000      //  a resumed run waits this long for the writer's ACKs
 #define S_INPUT_HWM 200               //  listing messages buffered here; the lister waits beyond
 #define S_WRITER_HWM COORDINATOR_WRITING_MAX   //  so a send to the writer never blocks
+#define S_EXIT_INCOMPLETE 5           //  the run's session was not (fully) published: run again later
 #define S_RUN_ID_MAX 128
 #define S_LEDGER_NAME_MAX 256         //  a ledger's file name, as readdir gives it
 #define S_PATH_MAX 1024
@@ -57,6 +58,7 @@ struct _coordinator_t {
     coordinator_ledger_t *ledger;
     bool replaying;                   //  records come from the ledger: do not append them again
     bool finished_before;             //  the ledger holds a RUN_DONE
+    bool incomplete;                  //  the last run's session was not (fully) published: exit 5
 };
 
 //  ---------------------------------------------------------------- port
@@ -586,9 +588,11 @@ s_run_settled (coordinator_t *self)
 }
 
 //  The run's RUN_DONE, kept in the ledger and sent to the writer, and its
-//  gaps recorded. Returns the number of tasks that failed.
+//  gaps recorded. Returns the number of tasks that failed; *incomplete says
+//  whether more than [pipeline] unpublished_pct of them answered without a
+//  row for their session.
 static long
-s_run_done (coordinator_t *self)
+s_run_done (coordinator_t *self, bool *incomplete)
 {
     const coordinator_counts_t *run = self->counts;
     eod_msg_t *done = eod_msg_new (EOD_MSG_RUN_DONE);
@@ -597,7 +601,9 @@ s_run_done (coordinator_t *self)
     eod_msg_set (&done->mode, self->listed->mode);
     eod_msg_set (&done->date_from, self->listed->date_from);
     eod_msg_set (&done->date_to, self->listed->date_to);
-    coordinator_tasks_summarize (self->tasks, self->listed, done);
+    long unpublished = coordinator_tasks_summarize (self->tasks, self->listed, done);
+    double share = (double) eod_config_int (self->stage->config, "pipeline:unpublished_pct") / 100.0;
+    *incomplete = coordinator_run_incomplete (unpublished, (long) done->count, share);
     done->requests = run->requests;
     done->rate_limited = run->rate_limited;
     done->retries = run->retries;
@@ -616,10 +622,15 @@ s_run_done (coordinator_t *self)
     coordinator_ledger_write_gaps (self->state_dir, self->listed->market, self->listed->run_id,
                                    (const char *) zchunk_data (gaps), zchunk_size (gaps));
     zchunk_destroy (&gaps);
-    eod_log_info ("run %s settled: %ld ok, %ld no data, %ld unknown, %ld failed; %ld requests, %ld rejected "
-                  "by the rate limit, %ld retries; %ld ACK(s) from the writer",
+    eod_log_info ("run %s settled: %ld ok, %ld no data, %ld unknown, %ld failed, %ld without a row for the "
+                  "session; %ld requests, %ld rejected by the rate limit, %ld retries; %ld ACK(s) from the writer",
                   done->run_id, (long) done->ok, (long) done->nodata, (long) done->unknown, (long) done->failed,
-                  run->requests, run->rate_limited, run->retries, run->acks);
+                  unpublished, run->requests, run->rate_limited, run->retries, run->acks);
+    if (*incomplete)
+        eod_log_warn ("run %s: %s %s not published: %ld of %ld code(s) without a row for the session (more than "
+                      "%lld%%): incomplete; a later run asks for them again",
+                      done->run_id, done->market, done->date_to, unpublished, (long) done->count,
+                      eod_config_int (self->stage->config, "pipeline:unpublished_pct"));
     long failed = (long) done->failed;
     eod_msg_destroy (&done);
     return failed;
@@ -629,8 +640,12 @@ static void
 s_finish (coordinator_t *self)
 {
     eod_msg_t *end = eod_msg_dup (self->end);
-    if (self->listed && s_run_done (self) && end && (!end->status || strcmp (end->status, "ok") == 0))
-        eod_msg_set (&end->status, "partial");
+    bool incomplete = false;
+    long failed = self->listed ? s_run_done (self, &incomplete) : 0;
+    //  Incomplete says more than partial: run again later, and the gaps are refilled.
+    if (end && (!end->status || strcmp (end->status, "ok") == 0) && (failed || incomplete))
+        eod_msg_set (&end->status, incomplete ? "incomplete" : "partial");
+    self->incomplete = incomplete;
     //  A run that stopped asking failed; its reason went out once, as the
     //  EVENT of the stop.
     if (end && coordinator_dispatch_halted (self->dispatch))
@@ -702,6 +717,7 @@ coordinator_run (coordinator_t *self)
                 //  Service mode: forget the run, keep the fetchers and tokens.
                 s_forget_run (self);
                 self->done_sent = false;
+                self->incomplete = false;
                 memset (self->counts, 0, sizeof *self->counts);
                 self->stats_requests = 0;
                 self->counts->started_ms = eod_clock_ms ();
@@ -719,5 +735,7 @@ coordinator_run (coordinator_t *self)
         return halt->exit_code;
     if (coordinator_tokens_unreachable (self->tokens))
         return COORDINATOR_EXIT_SERVICE;
+    if (self->incomplete)
+        return S_EXIT_INCOMPLETE;
     return coordinator_tasks_count_kind (self->tasks, COORDINATOR_KIND_FAILED) ? 1 : 0;
 }

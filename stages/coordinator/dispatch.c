@@ -190,20 +190,24 @@ s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *ms
     const char *cd = msg->msg_cd ? msg->msg_cd : "";
     bool halted = self->halt.halted;
     if (!halted && strcmp (cd, EOD_UNPUBLISHED) == 0) {
-        //  The session's row is not out yet (US data lags the close): wait
-        //  and ask again, without spending attempts, until the deadline.
+        //  The session's row is not out yet. US data lags the close: wait
+        //  and ask again, without spending attempts, until the deadline. A
+        //  KR session's rows are out as it trades, so a KR code without one
+        //  did not trade: waiting would not bring it.
+        bool waits = strcmp (t->run->market, "us") == 0;
         int64_t waited = self->clock->ms () - self->counts.started_ms;
-        if (waited < self->conf.unpublished_deadline_ms) {
+        if (waits && waited < self->conf.unpublished_deadline_ms) {
             t->attempt--;
             s_requeue (self, t, self->conf.unpublished_retry_ms);
             eod_log_info ("%s: %s; asking again later", coordinator_task_code (t), msg->error ? msg->error : cd);
             return;
         }
-        coordinator_tasks_settle (self->tasks, t, COORDINATOR_TASK_DONE, COORDINATOR_KIND_NODATA,
-                                  "session not published by the deadline");
-        eod_log_warn ("%s: %s..%s not published by the deadline: reported missing", coordinator_task_code (t),
-                      coordinator_task_field (t, COORDINATOR_TASK_FROM),
-                      coordinator_task_field (t, COORDINATOR_TASK_TO));
+        //  Recorded in the gaps with the rest: a later run asks again.
+        coordinator_tasks_settle (self->tasks, t, COORDINATOR_TASK_DONE, COORDINATOR_KIND_UNPUBLISHED,
+                                  waits ? "session not published by the deadline" : "no row for the session");
+        eod_log_warn ("%s: %s..%s %s: reported missing", coordinator_task_code (t),
+                      coordinator_task_field (t, COORDINATOR_TASK_FROM), coordinator_task_field (t, COORDINATOR_TASK_TO),
+                      waits ? "not published by the deadline" : "answered without a row for the session");
         return;
     }
     //  Once the run stopped, nothing is retried nor renewed.

@@ -169,14 +169,18 @@ int
 coordinator_ledger_write_gaps (const char *state_dir, const char *market, const char *run_id, const char *text,
                                size_t len)
 {
-    if (len == 0)
-        return 0;
     char path[S_PATH_MAX], why[128] = "";
     if (!eod_grammar_ok (EOD_G_MARKET, market, why, sizeof why) || !eod_grammar_ok (EOD_G_ID, run_id, why, sizeof why)
         || eod_path_format (path, sizeof path, "%s/gaps/%s-%s.tsv", state_dir, market, run_id)) {
         eod_log_error ("%s: no gaps file for run %.64s of %.8s: %s", state_dir, run_id, market,
                        *why ? why : "the path is too long");
         return -1;
+    }
+    if (len == 0) {
+        //  A run again (the same id) that got everything: its gaps are filled.
+        if (unlink (path) == 0)
+            eod_log_info ("%s: every gap filled: removed", path);
+        return 0;
     }
     if (eod_mkdirs_for (path) || eod_write_file_atomic (path, text, len, 0600)) {
         eod_log_error ("%s: cannot record the gaps", path);

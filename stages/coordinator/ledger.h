@@ -72,8 +72,9 @@ int coordinator_ledger_newest (const char *dir, char *out, size_t outsize);
 void coordinator_ledger_prune (const char *dir, long keep_days, time_t now);
 
 //  Records a run's gaps, the lines of text (len bytes, one failed task a
-//  line), at state_dir/gaps/MARKET-RUN_ID.tsv, mode 0600. Nothing when len
-//  is 0. 0, or -1 (logged).
+//  line), at state_dir/gaps/MARKET-RUN_ID.tsv, mode 0600. When len is 0 the
+//  run has none: a file an earlier try of the same run left is removed. 0,
+//  or -1 (logged).
 int coordinator_ledger_write_gaps (const char *state_dir, const char *market, const char *run_id, const char *text,
                                    size_t len);
 

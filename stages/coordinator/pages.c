@@ -103,6 +103,7 @@ coordinator_pages_add (coordinator_pages_t *self, const char *task_id, const eod
             snprintf (why, whysize, "out of memory");
             return -1;
         }
+        t->held->asked_at = result->asked_at;
         zhashx_update (self->tasks, task_id, t);
     }
     if (s_append_rows (t->held, result)) {
@@ -141,6 +142,8 @@ coordinator_pages_finish (coordinator_pages_t *self, const char *task_id, eod_ms
         held->nrows = 0;
         eod_fields_clear (&result->snapshot);
         eod_fields_merge (&result->snapshot, &held->snapshot);
+        //  The snapshot is the first page's: so is the moment it describes.
+        result->asked_at = held->asked_at;
         if (eod_fields_get (&result->snapshot, S_NREC)) {
             char count[32];
             snprintf (count, sizeof count, "%zu", result->nrows);

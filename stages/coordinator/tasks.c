@@ -462,10 +462,11 @@ s_cmp_str (const void *a, const void *b)
     return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-void
+long
 coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *listed, eod_msg_t *done)
 {
     done->count = (int64_t) zhashx_size (self->tasks);
+    long unpublished = 0;
     zlistx_t *outcomes = zlistx_new ();
     for (coordinator_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
         if (t->kind == COORDINATOR_KIND_OK)
@@ -474,6 +475,8 @@ coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *listed,
             done->nodata++;
         else if (t->kind == COORDINATOR_KIND_UNKNOWN)
             done->unknown++;
+        else if (t->kind == COORDINATOR_KIND_UNPUBLISHED)
+            unpublished++;
         else
             done->failed++;
         if (t->kind && t->outcome)
@@ -493,6 +496,18 @@ coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *listed,
     }
     free (sorted);
     zlistx_destroy (&outcomes);
+    if (unpublished) {
+        char text[32];
+        snprintf (text, sizeof text, "%ld", unpublished);
+        eod_fields_set (&done->meta, "unpublished", text);
+    }
+    return unpublished;
+}
+
+bool
+coordinator_run_incomplete (long unpublished, long tasks, double share)
+{
+    return unpublished > 0 && (double) unpublished > share * (double) tasks;
 }
 
 zchunk_t *
@@ -500,7 +515,7 @@ coordinator_tasks_gaps (coordinator_tasks_t *self)
 {
     zchunk_t *text = zchunk_new (NULL, 0);
     for (coordinator_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
-        if (t->kind != COORDINATOR_KIND_FAILED)
+        if (t->kind != COORDINATOR_KIND_FAILED && t->kind != COORDINATOR_KIND_UNPUBLISHED)
             continue;
         char line[S_GAP_LINE_MAX];
         int n = snprintf (line, sizeof line, "%s\t%s\t%s\t%s\t%s\n", t->run->market, coordinator_task_code (t),

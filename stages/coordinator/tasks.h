@@ -38,7 +38,8 @@ typedef enum {
     COORDINATOR_KIND_OK,
     COORDINATOR_KIND_NODATA,
     COORDINATOR_KIND_UNKNOWN,
-    COORDINATOR_KIND_FAILED
+    COORDINATOR_KIND_FAILED,
+    COORDINATOR_KIND_UNPUBLISHED      //  a daily task answered without a row for its session
 } coordinator_task_kind_t;
 
 //  The fields of a task's text, in order (coordinator_task_field).
@@ -173,13 +174,19 @@ const char *coordinator_ack_id (const eod_msg_t *ack, size_t i);
 //  not done yet. Returns how many.
 long coordinator_tasks_replay_ack (coordinator_tasks_t *self, const eod_msg_t *ack);
 
-//  Fills a RUN_DONE's counts (count, ok, nodata, unknown, failed) and its
-//  list: the outcome of every task not ok and the listing's own (listed's
-//  list), sorted.
-void coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *listed, eod_msg_t *done);
+//  Fills a RUN_DONE's counts (count, ok, nodata, unknown, failed; the tasks
+//  without a row for their session in its meta "unpublished", when any) and
+//  its list: the outcome of every task not ok and the listing's own (listed's
+//  list), sorted. Returns the number of unpublished tasks.
+long coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *listed, eod_msg_t *done);
+
+//  True when a run of tasks tasks, unpublished of which answered without a
+//  row for their session, is incomplete: more than share (0..1, [pipeline]
+//  unpublished_share) of them.
+bool coordinator_run_incomplete (long unpublished, long tasks, double share);
 
 //  The lines of the gaps file: "market\tcode\tfrom\tto\toutcome" per failed
-//  task. The caller destroys the chunk.
+//  or unpublished task. The caller destroys the chunk.
 zchunk_t *coordinator_tasks_gaps (coordinator_tasks_t *self);
 
 //  Drops every task and run.

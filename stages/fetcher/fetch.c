@@ -1,5 +1,6 @@
 /*  fetcher fetch — see fetch.h. */
 #include "fetch.h"
+#include "eod_date.h"
 #include "eod_kis.h"
 
 #include <stdio.h>
@@ -73,6 +74,10 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetc
     memset (&r, 0, sizeof r);
     bool us = task->market && strcmp (task->market, "us") == 0;
     const char *date_key = us ? "xymd" : "stck_bsop_date";
+    //  When the request was made, on the wall clock: the quote an answer
+    //  carries (output1) is of that moment, whatever dates the request names,
+    //  and the writer needs the moment to tell which session it describes.
+    result->asked_at = (int64_t) eod_now ();
     int status = us ? s_overseas (&c, task, creds, to, conf->adjusted, &output1, &rows, &nrows, &r)
                     : eod_kis_daily_chart (&c, creds->token, task->code, from, to, conf->adjusted, &output1, &rows,
                                            &nrows, &r);
@@ -101,10 +106,15 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetc
         if (kept == 0 && !more)
             status = EOD_KIS_NODATA;
     }
-    //  A daily US run asks for BYMD = D: when the newest row is older, the
-    //  session is not published yet. Never take yesterday's row for D.
-    bool unpublished = status == EOD_KIS_NODATA && us && task->mode && strcmp (task->mode, "daily") == 0
-                       && newest[0] && strcmp (newest, to) < 0;
+    //  A task of one session D (a daily run, or a refill of its gaps): an
+    //  answer whose newest row is older has no row for D yet (not published,
+    //  or the code did not trade). Never take an earlier row for D; the
+    //  coordinator asks again (US), records the code in the gaps and counts
+    //  it against [pipeline] unpublished_pct. A continuation page is older
+    //  than its task's last date by design.
+    bool one_session = ((task->mode && strcmp (task->mode, "daily") == 0) || strcmp (from, to) == 0)
+                       && !eod_fields_get (&task->meta, EOD_META_BYMD);
+    bool unpublished = status == EOD_KIS_NODATA && one_session && newest[0] && strcmp (newest, to) < 0;
     eod_msg_set (&result->status, unpublished ? "retryable" : s_status_of (status));
     if (unpublished)
         eod_msg_set (&result->msg_cd, EOD_UNPUBLISHED);

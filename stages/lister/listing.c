@@ -134,6 +134,9 @@ s_codes_filter (const eod_msg_t *job, size_t width)
 
 //  Spools the drafts of raw into self->drafts with the run id: keeps the
 //  first of a code met twice and, when only is not NULL, the codes in it.
+//  Every draft keeps the master file's columns, of a backfill too: the
+//  writer puts the group code on every row and the financial figures on the
+//  row of the session they describe only (stages/writer/snapshot.h).
 //  Returns 0, or -1 with err set.
 static int
 s_keep_drafts (lister_listing_t *self, const char *dir, const eod_msg_t *job, lister_spool_t *raw,
@@ -141,9 +144,6 @@ s_keep_drafts (lister_listing_t *self, const char *dir, const eod_msg_t *job, li
 {
     int rc = -1;
     eod_msg_t *t = NULL;
-    //  A backfilled KR row carries no master-file value (they describe the
-    //  listing day), only the name: the drafts keep nothing else.
-    bool name_only = strcmp (job->market, "kr") == 0 && job->mode && strcmp (job->mode, "backfill") == 0;
     char path[1200];
     snprintf (path, sizeof path, "%s/%s", dir, S_LIST_SPOOL);
     self->drafts = lister_spool_new (path);
@@ -166,14 +166,6 @@ s_keep_drafts (lister_listing_t *self, const char *dir, const eod_msg_t *job, li
             eod_msg_set (&t->run_id, self->run_id);
             eod_msg_set (&t->market, job->market);
             eod_msg_set (&t->mode, job->mode);
-            if (name_only) {
-                eod_fields_t keep = EOD_FIELDS_INIT;
-                const char *name = eod_fields_get (&t->meta, "name");
-                if (name)
-                    eod_fields_set (&keep, "name", name);
-                eod_fields_clear (&t->meta);
-                t->meta = keep;
-            }
             if (lister_spool_append (self->drafts, t)) {
                 eod_set_error (err, errlen, "the listing cannot be kept in %s (see the log)", dir);
                 goto out;

@@ -16,6 +16,7 @@
 #include "eod_slack.h"
 #include "eod_stage_main.h"
 #include "notify_format.h"
+#include "run_notes.h"
 
 #define S_INCIDENTS_MAX 20          //  incidents listed in one run summary
 #define S_END_SETTLE_MS 300         //  EVENTs still taken after END before the summary
@@ -70,6 +71,7 @@ s_record_metrics (s_notifier_t *self, const eod_msg_t *end, eod_metrics_status_t
         .rows = s_meta_long (end, "rows"), .tasks = s_meta_long (end, "tasks"),
         .failed_codes = s_meta_long (end, "failed"), .requests = s_meta_long (end, "requests"),
         .rejections = s_meta_long (end, "rate_limited"), .retries = s_meta_long (end, "retries"),
+        .unpublished_codes = s_meta_long (end, "unpublished"), .rows_without_snapshot = s_meta_long (end, "unbound"),
         .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0, .ended_at = eod_now ()};
     char err[512];
     if (eod_date_parse (session, &run.session))
@@ -98,15 +100,26 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
         status = "failed";
         metrics_status = EOD_METRICS_FAILED;
     }
+    else if (end->status && strcmp (end->status, "incomplete") == 0) {
+        status = "incomplete";
+        metrics_status = EOD_METRICS_INCOMPLETE;
+    }
     else if ((end->status && strcmp (end->status, "partial") == 0) || s_meta_long (end, "failed") > 0) {
         status = "partial";
         metrics_status = EOD_METRICS_PARTIAL;
     }
     s_record_metrics (self, end, metrics_status);
+    char notes[RUN_NOTES_MAX][RUN_NOTE_SIZE];
+    const char *note_texts[RUN_NOTES_MAX];
+    size_t nnotes = run_notes (end, notes);
+    for (size_t i = 0; i < nnotes; i++) {
+        note_texts[i] = notes[i];
+        eod_log_info ("run %s: %s", end->run_id ? end->run_id : "?", notes[i]);
+    }
     //  Garbled master records are data the run could not use: listed with the missing.
     const char **missing = calloc (end->nlist + 4, sizeof *missing);
     size_t nmissing = 0;
-    char notes[2][128];
+    char garbled[2][128];
     static const char *const files[] = {"kospi", "kosdaq"};
     for (size_t i = 0; missing && i < end->nlist; i++)
         missing[nmissing++] = end->list[i];
@@ -115,8 +128,8 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
         snprintf (key, sizeof key, "%s_garbled", files[i]);
         long n = s_meta_long (end, key);
         if (n > 0) {
-            snprintf (notes[i], sizeof notes[i], "%s_code.mst: %ld garbled record(s) skipped", files[i], n);
-            missing[nmissing++] = notes[i];
+            snprintf (garbled[i], sizeof garbled[i], "%s_code.mst: %ld garbled record(s) skipped", files[i], n);
+            missing[nmissing++] = garbled[i];
         }
     }
     notify_summary_t s = {
@@ -132,7 +145,8 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
         .retries = s_meta_long (end, "retries"), .resumed = s_meta_long (end, "resumed"),
         .incidents = (const char *const *) self->incidents, .nincidents = self->nincidents,
         .incidents_more = self->incidents_dropped,
-        .object_uri = eod_fields_get (&end->meta, "object_uri"), .run_id = end->run_id};
+        .object_uri = eod_fields_get (&end->meta, "object_uri"), .run_id = end->run_id,
+        .notes = note_texts, .nnotes = nnotes};
     s.requests_per_s = s.duration_s > 0 ? (double) s.requests / s.duration_s : 0;
     eod_log_info ("run %s %s %s: %s, %ld rows, %ld tasks (%ld ok, %ld no data, %ld unknown, %ld failed), %ld "
                   "requests in %.1f s%s%s",

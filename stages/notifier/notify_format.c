@@ -300,7 +300,7 @@ s_status_emoji (const char *status)
         return ":grey_question:";
     if (strcmp (status, "complete") == 0)
         return ":white_check_mark:";
-    if (strcmp (status, "partial") == 0)
+    if (strcmp (status, "partial") == 0 || strcmp (status, "incomplete") == 0)
         return ":warning:";
     if (strcmp (status, "failed") == 0)
         return ":x:";
@@ -392,6 +392,10 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
     }
     if (s->incidents_more > 0)
         s_buf_printf (&text, "\n" NOTIFY_ELLIPSIS " and %ld more incident(s)", s->incidents_more);
+    for (size_t i = 0; i < s->nnotes; i++) {
+        s_buf_puts (&text, "\nnote: ");
+        s_buf_text (&text, s->notes[i], true, NOTIFY_SECTION_MAX / 4);
+    }
 
     //  Header: plain text, so no mrkdwn escaping.
     s_buf_puts (&line, s_status_emoji (s->status));
@@ -441,6 +445,12 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
     if (ctx_rc)
         goto out;
 
+    for (size_t i = 0; i < s->nnotes; i++) {
+        s_buf_reset (&line);
+        s_buf_text (&line, s->notes[i], true, NOTIFY_SECTION_MAX / 2);
+        if (line.failed || s_blocks_add (blocks, s_block_section (line.data)))
+            goto out;
+    }
     if (s->nmissing > 0) {
         s_buf_reset (&line);
         s_buf_missing (&line, s);

@@ -18,7 +18,7 @@ typedef struct {
     const char *market;        //  "kr" / "us"
     const char *session;       //  "2024-09-02" or "2024-08-01..2024-08-30"
     const char *mode;          //  "daily" / "backfill"
-    const char *status;        //  "complete" / "partial" / "failed"
+    const char *status;        //  "complete" / "partial" / "incomplete" / "failed"
     long rows, tasks_total, tasks_ok, tasks_nodata, tasks_unknown, tasks_failed;
     const char *const *missing;   //  "CODE (reason)" strings, borrowed
     size_t nmissing;
@@ -31,6 +31,8 @@ typedef struct {
     long incidents_more;       //  incidents not listed
     const char *object_uri;    //  s3://bucket/key or NULL
     const char *run_id;        //  or NULL
+    const char *const *notes;  //  lines about the data (run_notes.h), borrowed
+    size_t nnotes;
 } notify_summary_t;
 
 //  Every function below returns a malloc'd JSON object text the caller frees
@@ -39,7 +41,7 @@ typedef struct {
 //  arguments other than channel are shown as "?" (or left out where optional).
 
 //  The run summary: header with a status marker, a section of figures, the
-//  run id and object URI, and the missing codes (capped). Text fallback:
+//  run id and object URI, the notes, and the missing codes (capped). Text fallback:
 //  "eod kr 2024-09-02: complete, 1234 rows, 0 missing, 63.2 s, 19.0 req/s"
 //  plus a second line with the task counts.
 char *notify_format_summary (const notify_summary_t *s, const char *channel);

@@ -40,6 +40,7 @@ typedef struct {
 
 typedef struct {
     const char *spool;       //  the month's spool file
+    writer_snapshot_t *snapshot;   //  counts the rows that got a file's snapshot columns (may be NULL)
     FILE *file;              //  the spool, read: scanned once, then lines by pread
     FILE *append;            //  the spool, appended to: rows of partition files (NULL until one is kept)
     uint64_t size;           //  of the spool: where the next appended record starts
@@ -137,23 +138,23 @@ s_month_dedupe (s_month_t *m)
     m->count = kept;
 }
 
-//  True when the journal brings a row of (date, code).
-static bool
+//  The journal's row of (date, code), or NULL when the journal brings none.
+static s_entry_t *
 s_month_in_journal (const s_month_t *m, uint32_t date, const char *code)
 {
     size_t lo = 0, hi = m->journal;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const s_entry_t *e = &m->items[mid];
+        s_entry_t *e = &m->items[mid];
         int rc = date != e->date ? (date < e->date ? -1 : 1) : strcmp (code, eod_strset_str (m->codes, e->code));
         if (rc == 0)
-            return true;
+            return e;
         if (rc < 0)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return false;
+    return NULL;
 }
 
 //  Indexes the records of the month's spool, in file order. 0, or -1 (logged:
@@ -185,18 +186,34 @@ s_month_scan (s_month_t *m)
     return 0;
 }
 
-//  Appends a row of a partition file (key "YYYY-MM-DD\tCODE", its CSV line)
-//  to the spool and indexes it. 0 or -1 (errno set).
+//  Appends a record (key "YYYY-MM-DD\tCODE", a CSV line) to the spool: where
+//  its line starts into *line_at. 0 or -1 (errno set).
 static int
-s_month_append (s_month_t *m, uint32_t date, const char *key, const char *line, size_t len)
+s_month_put (s_month_t *m, const char *key, const char *line, size_t len, uint64_t *line_at)
 {
     if (!m->append) {
         m->append = fopen (m->spool, "ab");
         if (!m->append)
             return -1;
     }
+    uint64_t at = 0;
+    if (writer_spool_put (m->append, key, line, len, &m->size, &at))
+        return -1;
+    if (at > S_SPOOL_FILE_MAX || len > S_SPOOL_FILE_MAX - at) {
+        errno = EFBIG;
+        return -1;
+    }
+    *line_at = at;
+    return 0;
+}
+
+//  Appends a row of a partition file to the spool and indexes it. 0 or -1
+//  (errno set).
+static int
+s_month_append (s_month_t *m, uint32_t date, const char *key, const char *line, size_t len)
+{
     uint64_t line_at = 0;
-    if (writer_spool_put (m->append, key, line, len, &m->size, &line_at))
+    if (s_month_put (m, key, line, len, &line_at))
         return -1;
     return s_month_add (m, date, key + S_DATE_LEN + 1, line_at, len);
 }
@@ -208,6 +225,7 @@ s_month_append (s_month_t *m, uint32_t date, const char *key, const char *line, 
 //  spooled: only their index entries are held.
 typedef struct {
     s_month_t *month;
+    const char *market;
     const char *date;        //  the file's session
     uint32_t date_number;
     size_t ncols;
@@ -231,6 +249,87 @@ s_merge_field (void *data, size_t len, void *arg)
     m->nfields++;
 }
 
+//  True when one of the snapshot columns of fields (a row of market) holds a
+//  value.
+static bool
+s_has_snapshot (const char *market, char *const *fields, size_t ncols)
+{
+    for (size_t c = 0; c < ncols; c++)
+        if (writer_csv_session_bound (market, c) && *fields[c])
+            return true;
+    return false;
+}
+
+//  The columns a journal row without the snapshot takes from the file's.
+static bool
+s_carried (const char *market, size_t column)
+{
+    return writer_csv_session_bound (market, column) || writer_csv_run_bound (market, column);
+}
+
+//  The journal brings the row of the file's row at hand (key). A journal row
+//  without the snapshot columns (its quote was not of this session) takes
+//  those the file's row held for it, which were of this session when they
+//  were written: a backfill or a later re-run never blanks them. With them
+//  it takes that row's names and classes of the instrument, which are of
+//  the run of the session's own day. The row becomes a new spool record and
+//  the journal's entry points at it. 0, or -1 (logged).
+static int
+s_carry_snapshot (s_merge_t *m, s_entry_t *brought, const char *key)
+{
+    s_month_t *month = m->month;
+    if (!s_has_snapshot (m->market, m->fields, m->ncols))
+        return 0;
+    int rc = -1;
+    char *text = malloc (brought->len);
+    char **journal = calloc (m->ncols, sizeof *journal);
+    char *line = NULL;
+    size_t len = 0;
+    if (!text || !journal) {
+        eod_log_error ("%s: out of memory while merging", month->spool);
+        goto out;
+    }
+    if (pread (fileno (month->file), text, brought->len, (off_t) brought->offset) != (ssize_t) brought->len
+        || writer_csv_split (text, brought->len, journal, m->ncols)) {
+        eod_log_error ("%s: byte %lu: the row of %s cannot be read back", month->spool, (unsigned long) brought->offset,
+                       key);
+        goto out;
+    }
+    if (s_has_snapshot (m->market, journal, m->ncols)) {
+        rc = 0;
+        goto out;
+    }
+    for (size_t c = 0; c < m->ncols; c++)
+        if (s_carried (m->market, c)) {
+            free (journal[c]);
+            journal[c] = m->fields[c];   //  borrowed until the line is made
+        }
+    uint64_t line_at = 0;
+    int made = writer_csv_line ((const char *const *) journal, m->ncols, &line, &len);
+    for (size_t c = 0; c < m->ncols; c++)
+        if (s_carried (m->market, c))
+            journal[c] = NULL;
+    if (made || s_month_put (month, key, line, len, &line_at)) {
+        eod_log_error ("%s: the row of %s cannot be spooled: %s", month->spool, key, strerror (errno));
+        goto out;
+    }
+    brought->offset = (uint32_t) line_at;
+    brought->len = (uint32_t) len;
+    if (len > month->line_max)
+        month->line_max = (uint32_t) len;
+    if (month->snapshot)
+        writer_snapshot_carried (month->snapshot);
+    rc = 0;
+out:
+    if (journal)
+        for (size_t c = 0; c < m->ncols; c++)
+            free (journal[c]);
+    free (journal);
+    free (text);
+    free (line);
+    return rc;
+}
+
 static void
 s_merge_keep (s_merge_t *m)
 {
@@ -248,8 +347,12 @@ s_merge_keep (s_merge_t *m)
     }
     char key[WRITER_SPOOL_KEY_MAX];
     writer_spool_key (key, m->fields[0], m->fields[m->code_col]);
-    if (s_month_in_journal (m->month, m->date_number, key + S_DATE_LEN + 1))
+    s_entry_t *brought = s_month_in_journal (m->month, m->date_number, key + S_DATE_LEN + 1);
+    if (brought) {
+        if (s_carry_snapshot (m, brought, key))
+            m->rc = -1;
         return;
+    }
     char *line = NULL;
     size_t len = 0;
     if (writer_csv_line ((const char *const *) m->fields, m->ncols, &line, &len)
@@ -303,7 +406,7 @@ s_merge_existing (const char *path, const char *market, const char *date, s_mont
         return -1;
     }
     const char *const *cols;
-    s_merge_t m = {.month = month, .date = date, .date_number = s_date_number (date), .path = path};
+    s_merge_t m = {.month = month, .market = market, .date = date, .date_number = s_date_number (date), .path = path};
     m.ncols = writer_csv_columns (market, &cols);
     m.cols = cols;
     m.code_col = writer_csv_code_column (market);
@@ -368,11 +471,11 @@ s_write_csv (const char *path, const char *market, const s_month_t *m, size_t fr
 }
 
 long
-writer_compact_month (const char *spool, const char *data_dir, const char *market, writer_file_fn *on_file,
-                      void *arg)
+writer_compact_month (const char *spool, const char *data_dir, const char *market, writer_snapshot_t *snapshot,
+                      writer_file_fn *on_file, void *arg)
 {
     long written = -1;
-    s_month_t m = {.spool = spool};
+    s_month_t m = {.spool = spool, .snapshot = snapshot};
     char *buf = NULL;
     m.codes = eod_strset_new ();
     if (!m.codes) {
@@ -449,10 +552,10 @@ out:
 }
 
 long
-writer_compact_journal (const char *journal, const char *data_dir, const char *market, writer_file_fn *on_file,
-                        void *arg)
+writer_compact_journal (const char *journal, const char *data_dir, const char *market, writer_snapshot_t *snapshot,
+                        writer_file_fn *on_file, void *arg)
 {
-    writer_spool_t *spool = writer_spool_new (journal, market);
+    writer_spool_t *spool = writer_spool_new (journal, market, snapshot);
     if (!spool)
         return -1;
     long written = -1;
@@ -462,7 +565,7 @@ writer_compact_journal (const char *journal, const char *data_dir, const char *m
     for (size_t i = 0; i < writer_spool_months (spool); i++) {
         char path[WRITER_PATH_MAX];
         writer_spool_path (spool, i, path, sizeof path);
-        long rows = writer_compact_month (path, data_dir, market, on_file, arg);
+        long rows = writer_compact_month (path, data_dir, market, snapshot, on_file, arg);
         if (rows < 0) {
             written = -1;
             break;

@@ -9,24 +9,29 @@
     redelivered task changes nothing — and merged with what the partition
     files of the month's sessions already hold: a row of such a file stays
     unless the journal brings its (code, date), so a refill of a few codes,
-    or a re-run that got fewer rows, never loses what the file had. Each
+    or a re-run that got fewer rows, never loses what the file had; and a
+    journal row without the snapshot columns (snapshot.h) takes those the
+    file's row held, so a backfill or a late re-run never blanks them. Each
     session's file is then written sorted by code, its lines read back from
     the spool, and made durable (finish.c). */
 #ifndef WRITER_COMPACT_H
 #define WRITER_COMPACT_H
 
 #include "finish.h"
+#include "snapshot.h"
 
 //  Folds the journal at path into files under data_dir; for each file written
-//  calls on_file (may be NULL). Rows are spooled under the journal's name with
+//  calls on_file (may be NULL). snapshot (borrowed, may be NULL: no row keeps
+//  them) decides which rows keep the snapshot columns and counts them. Rows
+//  are spooled under the journal's name with
 //  ".spool" for ".journal" (a stale spool is removed first, the spool always
 //  afterwards). For each (date, code) the first row in journal order wins,
 //  then the rows the partition file already had for codes the journal does
 //  not bring (a row of that file whose date is not the file's session is
 //  reported and dropped). A missing journal writes nothing and returns 0.
 //  Returns the number of rows written, or -1 (logged).
-long writer_compact_journal (const char *journal, const char *data_dir, const char *market, writer_file_fn *on_file,
-                             void *arg);
+long writer_compact_journal (const char *journal, const char *data_dir, const char *market,
+                             writer_snapshot_t *snapshot, writer_file_fn *on_file, void *arg);
 
 //  Pass 2 of the fold for one month's spool file (writer_compact_journal
 //  calls it for each month; the spool is its own, made from the journal; see
@@ -36,7 +41,7 @@ long writer_compact_journal (const char *journal, const char *data_dir, const ch
 //  appended to the spool. Memory holds an index of the rows, not the rows.
 //  Returns the rows written, or -1 (logged; a damaged record with the byte
 //  offset where it starts, and then no file is written).
-long writer_compact_month (const char *spool, const char *data_dir, const char *market, writer_file_fn *on_file,
-                           void *arg);
+long writer_compact_month (const char *spool, const char *data_dir, const char *market, writer_snapshot_t *snapshot,
+                           writer_file_fn *on_file, void *arg);
 
 #endif

@@ -18,7 +18,6 @@
 #define S_SPOOL_OPEN_MAX 64       //  spool files open at once
 #define S_MONTHS_MIN 16           //  first capacity of the list of months
 #define S_MONTH_LEN 7             //  YYYY-MM
-#define S_COMPACT_DATE_SIZE 9     //  YYYYMMDD and its NUL
 #define S_PATH_MAX 4200
 
 void
@@ -100,6 +99,7 @@ struct _writer_spool_t {
     size_t cap;
     long rows;               //  rows spooled
     long skipped;            //  rows without a valid trade date
+    writer_snapshot_t *snapshot;   //  which rows keep the snapshot columns (borrowed; NULL: none)
     int rc;
 };
 
@@ -145,7 +145,7 @@ s_spool_remove (const char *dir)
 }
 
 writer_spool_t *
-writer_spool_new (const char *journal, const char *market)
+writer_spool_new (const char *journal, const char *market, writer_snapshot_t *snapshot)
 {
     writer_spool_t *self = calloc (1, sizeof *self);
     if (!self)
@@ -158,6 +158,7 @@ writer_spool_new (const char *journal, const char *market)
         return NULL;
     }
     self->market = strdup (market);
+    self->snapshot = snapshot;
     self->seen = zhashx_new ();
     if (!self->market || !self->seen)
         writer_spool_destroy (&self);
@@ -268,15 +269,16 @@ s_spool_result (eod_msg_t **msg_p, long record, void *arg)
     assert (n <= WRITER_CSV_VALUES_MAX);
     const char *values[WRITER_CSV_VALUES_MAX];
     bool us = strcmp (r->market, "us") == 0;
-    bool daily = !r->mode || strcmp (r->mode, "daily") == 0;
-    //  The snapshot (output1) describes the last session of a daily task.
-    char compact_to[S_COMPACT_DATE_SIZE] = "";
-    if (r->date_to && strlen (r->date_to) == WRITER_SPOOL_DATE_LEN)
-        snprintf (compact_to, sizeof compact_to, "%.4s%.2s%.2s", r->date_to, r->date_to + 5, r->date_to + 8);
     for (size_t i = 0; i < r->nrows; i++) {
         char date[WRITER_CSV_DATE_SIZE];
         const char *raw = eod_fields_get (&r->rows[i], us ? "xymd" : "stck_bsop_date");
-        bool with_snapshot = daily && raw && strcmp (raw, compact_to) == 0;
+        //  The snapshot (output1) is of the moment the request was made: it
+        //  goes on the row of the session it describes, if any (snapshot.h).
+        bool dated = raw && strlen (raw) == 8 && strspn (raw, "0123456789") == 8;
+        bool with_snapshot = self->snapshot && dated
+                             && writer_snapshot_judge (self->snapshot, r->market, &r->rows[i], &r->snapshot,
+                                                       r->asked_at)
+                                    == WRITER_SNAPSHOT_KEPT;
         if (writer_csv_row_values (r->market, &r->rows[i], &r->snapshot, &r->meta, r->code, with_snapshot, values,
                                    date)) {
             eod_log_warn ("%s: record %ld: %s %s row %zu: trade date \"%s\" is not a date YYYYMMDD: row skipped",

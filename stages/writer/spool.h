@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "snapshot.h"
+
 #define WRITER_SPOOL_KEY_MAX 96    //  "YYYY-MM-DD\tCODE" and its NUL
 #define WRITER_SPOOL_DATE_LEN 10   //  the key's YYYY-MM-DD
 
@@ -40,9 +42,11 @@ int writer_spool_get (FILE *f, uint64_t size, uint64_t *pos, char key[WRITER_SPO
 typedef struct _writer_spool_t writer_spool_t;
 
 //  The spool of the rows of market in the journal at path, empty: a spool
-//  left by a fold that crashed is removed (the journal is the truth). NULL
-//  (logged) when it cannot be removed, or on no memory.
-writer_spool_t *writer_spool_new (const char *journal, const char *market);
+//  left by a fold that crashed is removed (the journal is the truth). Each
+//  row keeps the snapshot columns when snapshot (borrowed, counts the
+//  answers; NULL: no row does) says they describe its session. NULL (logged)
+//  when it cannot be removed, or on no memory.
+writer_spool_t *writer_spool_new (const char *journal, const char *market, writer_snapshot_t *snapshot);
 
 //  Removes the spool's directory and files; nulls *self_p. Safe on NULL and
 //  twice.

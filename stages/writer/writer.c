@@ -1,6 +1,7 @@
 /*  writer — see writer.h. */
 #include "writer.h"
 #include "compact.h"
+#include "eod_cal.h"
 #include "eod_log.h"
 #include "finish.h"
 #include "replay.h"
@@ -18,6 +19,7 @@
 #define S_DIR_MAX 1024
 #define S_JOURNAL_PATH_MAX 1200   //  a journal file: the directory and "RUN.journal"
 #define S_FIGURE_MAX 32           //  a number of the END's summary, as text
+#define S_WHY_MAX 512             //  the reasons rows went without the snapshot columns, as text
 
 struct _writer_t {
     eod_stage_t *stage;
@@ -31,6 +33,8 @@ struct _writer_t {
     bool sync_failed;         //  in this batch: its ACKs are not sent
     eod_msg_t *run_done;
     zhashx_t *folded;         //  sessions (YYYY-MM-DD) the fold of run_done wrote
+    eod_cal_t *cal;           //  the exchange calendars: which session a quote describes
+    writer_snapshot_t *snapshot;   //  which rows keep the snapshot columns, and the counts of the fold
     long rows_written;
     long files;               //  files written by the fold
     long files_existing;      //  files of the range the fold did not touch, reported too
@@ -63,6 +67,17 @@ writer_new (eod_stage_t *stage, bool once)
     self->replay = writer_replay_new (journal_dir);
     if (!self->replay)
         goto fail;
+    //  Without the calendars no row can be shown to be of the session its
+    //  quote describes: the rows are written without the snapshot columns,
+    //  and the run's summary says why.
+    char calendars[S_DIR_MAX];
+    eod_config_path_value (stage->config, "pipeline:calendar_dir", calendars, sizeof calendars);
+    self->cal = eod_cal_new (calendars);
+    if (!self->cal)
+        eod_log_error ("%s: the calendars cannot be read: rows are written without the snapshot columns", calendars);
+    self->snapshot = writer_snapshot_new (self->cal, (long) eod_config_int (stage->config, "kis:timeout_ms"));
+    if (!self->snapshot)
+        goto fail;
     //  RESULTs the writer has not read yet wait in the coordinator, not here:
     //  libzmq's default of 1,000 a peer is a megabyte of RESULTs in this
     //  process when the journal's fsync or a busy CPU holds the writer back.
@@ -84,6 +99,8 @@ writer_destroy (writer_t **self_p)
         return;
     writer_t *self = *self_p;
     writer_replay_destroy (&self->replay);
+    writer_snapshot_destroy (&self->snapshot);
+    eod_cal_destroy (&self->cal);
     zhashx_destroy (&self->folded);
     writer_finish_destroy (&self->finish);
     eod_msg_destroy (&self->run_done);
@@ -234,7 +251,8 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
     self->files = 0;
     self->files_existing = 0;
     zhashx_purge (self->folded);
-    long rows = writer_compact_journal (journal, self->data_dir, d->market, s_on_file, self);
+    writer_snapshot_reset (self->snapshot);
+    long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, s_on_file, self);
     if (rows < 0) {
         self->failed = true;
         eod_stage_event (self->stage, "error", d->run_id, d->market, "writer: the files of run %s could not be written",
@@ -242,6 +260,9 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
         return;
     }
     self->rows_written = rows;
+    long without = writer_snapshot_without (self->snapshot);
+    if (without > 0)
+        eod_log_info ("%s: %ld of %ld row(s) written without the snapshot columns", d->run_id, without, rows);
     //  The range's other files go to the uploader too, which skips an object
     //  whose MD5 matches: a re-run that needed no request still reconciles.
     if (writer_finish_existing (self->data_dir, d->market, d->date_from, d->date_to, self->folded,
@@ -254,6 +275,37 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
     //  The CSVs are durable now; the journal has done its job.
     if (!self->failed)
         unlink (journal);
+}
+
+//  The rows written without the snapshot columns, and why, into END's
+//  meta: "unbound" (their number), "unbound_REASON" for each reason that
+//  left some, "unbound_why" (the reasons for people), "unbound_carried"
+//  (rows that took them from their file).
+static void
+s_snapshot_figures (writer_t *self, eod_msg_t *end)
+{
+    char key[64], text[S_FIGURE_MAX], why[S_WHY_MAX] = "";
+    snprintf (text, sizeof text, "%ld", writer_snapshot_without (self->snapshot));
+    eod_fields_set (&end->meta, "unbound", text);
+    size_t used = 0;
+    for (int r = WRITER_SNAPSHOT_KEPT + 1; r < WRITER_SNAPSHOT_REASONS; r++) {
+        long n = writer_snapshot_count (self->snapshot, (writer_snapshot_reason_t) r);
+        if (n == 0)
+            continue;
+        snprintf (key, sizeof key, "unbound_%s", writer_snapshot_reason_name ((writer_snapshot_reason_t) r));
+        snprintf (text, sizeof text, "%ld", n);
+        eod_fields_set (&end->meta, key, text);
+        if (used < sizeof why)
+            used += (size_t) snprintf (why + used, sizeof why - used, "%s%s (%ld)", used ? "; " : "",
+                                       writer_snapshot_reason_text ((writer_snapshot_reason_t) r), n);
+    }
+    if (*why)
+        eod_fields_set (&end->meta, "unbound_why", why);
+    long carried = writer_snapshot_carried_count (self->snapshot);
+    if (carried) {
+        snprintf (text, sizeof text, "%ld", carried);
+        eod_fields_set (&end->meta, "unbound_carried", text);
+    }
 }
 
 static void
@@ -283,6 +335,8 @@ s_forward_end (writer_t *self, eod_msg_t *end)
     }
     snprintf (text, sizeof text, "%ld", self->rows_written);
     eod_fields_set (&end->meta, "rows", text);
+    if (self->run_done)
+        s_snapshot_figures (self, end);
     snprintf (text, sizeof text, "%ld", self->files);
     eod_fields_set (&end->meta, "files", text);
     snprintf (text, sizeof text, "%ld", self->files_existing);

@@ -96,11 +96,76 @@ writer_csv_row_values (const char *market, const eod_fields_t *row, const eod_fi
                     v = eod_fields_get (snapshot, "itewhol_loan_rmnd_ratem name");
             }
         }
-        else if (us || with_snapshot)
-            //  US instrument columns identify the row; KR master values are
-            //  a snapshot of the listing day.
+        else if (us || with_snapshot || !writer_csv_session_bound (market, i))
+            //  US instrument columns and the KR group code classify the row
+            //  (as of the run); the KR financial figures are of the master
+            //  files' day, a snapshot like output1.
             v = us && strcmp (cols[i], "symbol") == 0 ? code : eod_fields_get (meta, cols[i]);
         out[i] = s_or_empty (v);
+    }
+    return 0;
+}
+
+bool
+writer_csv_session_bound (const char *market, size_t column)
+{
+    const char *const *cols;
+    size_t n = writer_csv_columns (market, &cols);
+    if (column >= n)
+        return false;
+    if (strcmp (market, "us") == 0)
+        return column >= S_US_OUTPUT2 && column < S_US_OUTPUT1_END;
+    if (column >= S_KR_OUTPUT2 && column < S_KR_OUTPUT1_END)
+        return strcmp (cols[column], "hts_kor_isnm") != 0 && strcmp (cols[column], "stck_shrn_iscd") != 0;
+    return column >= S_KR_OUTPUT1_END && strcmp (cols[column], "group_code") != 0;
+}
+
+bool
+writer_csv_run_bound (const char *market, size_t column)
+{
+    const char *const *cols;
+    size_t n = writer_csv_columns (market, &cols);
+    if (column >= n)
+        return false;
+    if (strcmp (market, "us") == 0)
+        return column > S_US_OUTPUT1_END;   //  the instrument's columns after its symbol
+    return strcmp (cols[column], "group_code") == 0 || strcmp (cols[column], "hts_kor_isnm") == 0;
+}
+
+//  libcsv's callbacks for writer_csv_split: each field into the next slot.
+typedef struct {
+    char **fields;
+    size_t n;
+    size_t got;
+    bool failed;
+} s_split_t;
+
+static void
+s_split_field (void *data, size_t len, void *arg)
+{
+    s_split_t *split = arg;
+    if (split->got < split->n && !(split->fields[split->got] = strndup (data ? (const char *) data : "", len)))
+        split->failed = true;
+    split->got++;
+}
+
+int
+writer_csv_split (const char *line, size_t len, char **fields, size_t n)
+{
+    memset (fields, 0, n * sizeof *fields);
+    s_split_t split = {.fields = fields, .n = n};
+    struct csv_parser parser;
+    if (csv_init (&parser, CSV_APPEND_NULL) != 0)
+        return -1;
+    int rc = csv_parse (&parser, line, len, s_split_field, NULL, &split) == len ? 0 : -1;
+    csv_fini (&parser, s_split_field, NULL, &split);
+    csv_free (&parser);
+    if (rc || split.failed || split.got != n) {
+        for (size_t c = 0; c < n; c++) {
+            free (fields[c]);
+            fields[c] = NULL;
+        }
+        return -1;
     }
     return 0;
 }

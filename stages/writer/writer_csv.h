@@ -27,12 +27,29 @@ size_t writer_csv_columns (const char *market, const char *const **columns);
 size_t writer_csv_code_column (const char *market);
 
 //  Fills out[ncolumns] (borrowed pointers into row/snapshot/meta, or "") for
-//  one row of a RESULT: snapshot applies only to the session the snapshot is
-//  of (daily runs). date_buf receives the ISO trade date. Returns 0, or -1
-//  when the row has no valid trade date (YYYYMMDD of a real calendar date).
+//  one row of a RESULT. with_snapshot: the row's session is the one the
+//  snapshot (output1) and the master files' figures describe (snapshot.h);
+//  without it those columns are empty, and the columns that identify or
+//  classify the instrument are filled all the same. date_buf receives the
+//  ISO trade date. Returns 0, or -1 when the row has no valid trade date.
 int writer_csv_row_values (const char *market, const eod_fields_t *row, const eod_fields_t *snapshot,
                            const eod_fields_t *meta, const char *code, bool with_snapshot, const char **out,
                            char date_buf[WRITER_CSV_DATE_SIZE]);
+
+//  True when column (an index into the market's columns) holds a value of
+//  one moment, not of the row's session (snapshot.h): KR output1 less the
+//  name and code, and the master files' financial figures; US output1.
+bool writer_csv_session_bound (const char *market, size_t column);
+
+//  True when column holds a value of the run that wrote the row rather than
+//  of its session: the names and classes of the instrument (KR group code
+//  and name; US index flags, names, type, exchange, GICS).
+bool writer_csv_run_bound (const char *market, size_t column);
+
+//  Splits one CSV line of len bytes (its '\n' included or not) into exactly n
+//  fields, each malloc'd into fields[0..n). 0, or -1 (nothing left to free)
+//  when it does not hold n fields or memory ran out.
+int writer_csv_split (const char *line, size_t len, char **fields, size_t n);
 
 //  Writes one CSV field: quoted (libcsv) only when it holds a comma, a quote
 //  or a line break. 0 or -1.

@@ -3,17 +3,23 @@
 #    every code the simulator's universe selects (less those it answers as
 #    unknown) has its row in the day's CSV; the object is in the bucket with a
 #    matching MD5 and the same bytes (AWS CLI); the Slack simulator holds the
-#    summary; the API saw no EGW00201 and the expected number of tokens issued.
+#    summary; the API saw no EGW00201 and the expected number of tokens issued;
+#    no row carries a quote of another session: a row has all its snapshot
+#    columns (quote, market cap, PER/PBR, KR financial figures) or none, a KR
+#    quote is the row's close, and the columns that classify the instrument
+#    (KR group_code and name, US index flags and exchange) are on every row.
+#    --snapshot filled|empty also says which the rows must be.
 #  usage: check_run.sh --sim URL --s3 URL --data DIR --date YYYY-MM-DD [--market kr|us] [--tokens N] [--bucket B]
-#         [--prefix P]   ([s3] prefix of the run)
+#         [--prefix P]   ([s3] prefix of the run) [--snapshot filled|empty]
 #  Prints "N passed, N failed"; exits 1 on any failure.
 set -uo pipefail
-sim="" s3="" data="" date="" tokens="" bucket=eod-demo market=kr prefix=""
+sim="" s3="" data="" date="" tokens="" bucket=eod-demo market=kr prefix="" snapshot=any
 while [ $# -gt 0 ]; do
     case $1 in
         --sim) sim=$2; shift 2 ;; --s3) s3=$2; shift 2 ;; --data) data=$2; shift 2 ;;
         --date) date=$2; shift 2 ;; --tokens) tokens=$2; shift 2 ;; --bucket) bucket=$2; shift 2 ;;
         --market) market=$2; shift 2 ;; --prefix) prefix=$2/; shift 2 ;;
+        --snapshot) snapshot=$2; shift 2 ;;
         *) echo "check_run: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -48,6 +54,29 @@ dates = {r["xymd" if us else "stck_bsop_date"] for r in rows}
 print(f"   universe {len(want)} codes ({len(unknown)} unknown to the API), CSV {len(rows)} rows, "
       f"missing {len(missing)} {missing[:5]}, extra {len(extra)} {extra[:5]}, duplicates {dups}, dates {sorted(dates)}")
 sys.exit(0 if not missing and not extra and dups == 0 and dates == {sys.argv[3]} and len(rows) > 0 else 1)
+PY
+
+/usr/bin/python3 - "$csv" "$market" "$snapshot" <<'PY' && ok "no row carries a quote of another session (snapshot columns: $snapshot)" || bad "snapshot columns wrong"
+import csv, sys
+path, market, want = sys.argv[1:4]
+rows = list(csv.DictReader(open(path, encoding="utf-8")))
+figures = []   # may be empty with a quote (a fund has no revenue), never without one
+if market == "us":
+    quote, classes = ["rsym", "zdiv", "nrec"], ["DOW30", "NAS100", "S&P500", "exchange_code"]
+else:
+    cols = next(csv.reader(open(path, encoding="utf-8")))
+    quote = [c for c in cols[13:35] if c not in ("hts_kor_isnm", "stck_shrn_iscd")]
+    figures = ["itewhol_loan_rmnd_ratem", "revenue", "operating_profit", "net_income", "roe"]
+    classes = ["group_code", "hts_kor_isnm"]
+filled = [r for r in rows if any(r[c] for c in quote)]
+bad = [r for r in filled if not all(r[c] for c in quote)]
+bad += [r for r in rows if r not in filled and any(r[c] for c in figures)]
+if market == "kr":
+    bad += [r for r in filled if r["stck_prpr"] != r["stck_clpr"]]
+bad += [r for r in rows if not all(r[c] for c in classes)]
+print(f"   {len(filled)} of {len(rows)} rows with the snapshot columns, {len(bad)} inconsistent")
+whole = want == "any" or (want == "filled" and len(filled) == len(rows)) or (want == "empty" and not filled)
+sys.exit(0 if rows and not bad and whole else 1)
 PY
 
 key="${prefix}market=$market/dt=$date/${market}_$compact.csv"

@@ -304,13 +304,37 @@ try:
     check("a naive data_interval_end is refused", False, "accepted")
 except ValueError:
     check("a naive data_interval_end is refused", True)
-check("US: no --date unless pinned", m.us_date_args({}) == "" and m.us_date_args(None) == "")
-check("US: a pinned date gives --date", m.us_date_args({"date": "2024-08-30"}) == "--date 2024-08-30")
+check("the DAG file says what exit 5 means", "5  incomplete (the session was not published yet)" in m.__doc__)
+check("US date: Sat 07:30 Seoul (Fri 22:30 UTC, EDT) is that Friday in New York",
+      m.us_session_date(dt.datetime(2024, 8, 30, 22, 30, tzinfo=utc)) == "2024-08-30")
+check("US date: Sat 07:30 Seoul in winter (Fri 22:30 UTC, EST) is that Friday",
+      m.us_session_date(dt.datetime(2024, 12, 6, 22, 30, tzinfo=utc)) == "2024-12-06")
+check("US date: the Tuesday run after Labor Day names the holiday (the gate's closed notice)",
+      m.us_session_date(dt.datetime(2024, 9, 2, 22, 30, tzinfo=utc)) == "2024-09-02")
+check("US date: a pinned conf date wins",
+      m.us_session_date(dt.datetime(2024, 8, 30, 22, 30, tzinfo=utc), {"date": "2024-08-29"}) == "2024-08-29")
+check("backfill: market and range from the run config",
+      m.backfill_args({"market": "us", "from": "2024-08-01", "to": "2024-08-31"})
+      == "--market us --from 2024-08-01 --to 2024-08-31")
+for bad in ({}, None, {"market": "jp", "from": "2024-08-01", "to": "2024-08-31"},
+            {"market": "kr", "from": "2024-08-31", "to": "2024-08-01"},
+            {"market": "kr", "from": "2024-08-01"}, {"market": "kr; reboot", "from": "2024-08-01", "to": "2024-08-02"},
+            {"market": "kr", "from": "2024-08-01", "to": "2024-08-01 --codes /etc/passwd"}):
+    try:
+        m.backfill_args(bad)
+        check("backfill conf %r refused" % (bad,), False, "accepted")
+    except ValueError:
+        check("backfill conf %r refused" % (bad,), True)
 
 # The DAGs, built against the stand-in
 import airflow
 dags = {d.dag_id: d for d in airflow.DAGS}
-check("two DAGs, eod_kr and eod_us", sorted(dags) == ["eod_kr", "eod_us"], sorted(dags))
+check("three DAGs, eod_backfill, eod_kr and eod_us", sorted(dags) == ["eod_backfill", "eod_kr", "eod_us"],
+      sorted(dags))
+b = dags.get("eod_backfill")
+check("eod_backfill runs when triggered, one at a time, 12 h",
+      b is not None and b.kw.get("schedule") is None and b.kw.get("max_active_runs") == 1
+      and b.kw["default_args"].get("execution_timeout") == dt.timedelta(hours=12) and len(b.tasks) == 1)
 want = {"eod_kr": "0 18 * * 1-5", "eod_us": "30 7 * * 2-6"}
 for name, cron in want.items():
     d = dags.get(name)
@@ -354,8 +378,15 @@ else:
     check("KR task runs launch/eod run --market kr --date 2024-09-02",
           rc == 0 and out == "ARGS run --market kr --date 2024-09-02", (rc, out, err))
     rc, out, err = run(render(dags["eod_us"], {}, {}, us_end), {"PATH": "/usr/bin:/bin", "EOD_HOME": home})
-    check("US task runs launch/eod run --market us (EOD_HOME from the environment)",
-          rc == 0 and out == "ARGS run --market us", (rc, out, err))
+    check("US task runs launch/eod run --market us --date 2024-08-30 (EOD_HOME from the environment)",
+          rc == 0 and out == "ARGS run --market us --date 2024-08-30", (rc, out, err))
+    rc, out, err = run(render(dags["eod_backfill"], {"EOD_HOME": home},
+                              {"market": "kr", "from": "2024-08-01", "to": "2024-08-31"}, us_end),
+                       {"PATH": "/usr/bin:/bin"})
+    check("the backfill task runs launch/eod backfill over the range",
+          rc == 0 and out == "ARGS backfill --market kr --from 2024-08-01 --to 2024-08-31", (rc, out, err))
+    check("the backfill task gives launch/eod its 12 h deadline",
+          "export EOD_RUN_TIMEOUT=43200" in dags["eod_backfill"].tasks[0].bash_command)
     rc, out, err = run(render(dags["eod_us"], {"EOD_HOME": home}, {"date": "2024-08-29"}, us_end),
                        {"PATH": "/usr/bin:/bin"})
     check("US task with a pinned date passes --date",
@@ -402,7 +433,16 @@ for market, array in (("kr", "s_kr_columns"), ("us", "s_us_columns")):
     if not cols or not t:
         print("FAIL %s: no header in writer_csv.c (%s) or no CREATE EXTERNAL TABLE in %s" % (market, array, path))
         continue
-    ddl = re.findall(r"^\s*([a-z0-9_]+)\s+STRING,?\s*$", t.group(1), re.M)
+    ddl = re.findall(r"^\s*([a-z0-9_]+)\s+STRING(?:\s+COMMENT\s+'[^'\\]*')?,?\s*$", t.group(1), re.M)
+    # The columns that are not of the row's session say so.
+    notes = dict(re.findall(r"^\s*([a-z0-9_]+)\s+STRING\s+COMMENT\s+'([^']*)'", t.group(1), re.M))
+    said = {"kr": {"hts_avls": "empty unless the row session was the latest closed one", "per": "empty unless",
+                   "revenue": "empty unless", "group_code": "as of the run"},
+            "us": {"nrec": "empty unless", "sp500": "as of the run", "gics_sector": "as of the run",
+                   "company": "as of the run"}}[market]
+    wrong = [c for c, w in said.items() if w not in notes.get(c, "")]
+    print(("ok   %s_eod.sql says which columns are not of the row's session" % market) if not wrong
+          else "FAIL %s_eod.sql: no comment saying so on %s" % (market, wrong))
     want = [athena(c) for c in cols]
     if ddl == want:
         print("ok   %s_eod.sql: %d columns = the writer's %s header" % (market, len(ddl), market.upper()))

@@ -170,6 +170,16 @@ assert "itewhol_loan_rmnd_ratem name" in o and len(o) == 30 and o["hts_kor_isnm"
 ' "$WORK/c1.json"
 chart "$MAIN" "$TOKEN" "$CODE" 20240901 20240930 "$WORK/c1b.json" >/dev/null
 check "chart deterministic" cmp "$WORK/c1.json" "$WORK/c1b.json"
+#  output1 is the quote at the sim's clock (2024-09-20 18:30: that day's
+#  close), whatever dates the request names; output2 answers those dates.
+chart "$MAIN" "$TOKEN" "$CODE" 20240902 20240902 "$WORK/c1p.json" >/dev/null
+check "chart of a past day: output2 that day, output1 the quote at the clock (2024-09-20)" $PY -c '
+import json, sys
+past, month = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert [r["stck_bsop_date"] for r in past["output2"]] == ["20240902"]
+assert past["output1"] == month["output1"]
+assert past["output1"]["stck_prpr"] == month["output2"][0]["stck_clpr"] != past["output2"][0]["stck_clpr"]
+' "$WORK/c1p.json" "$WORK/c1.json"
 chart "$MAIN" "$TOKEN" "$CODE" 20200101 20240919 "$WORK/c2.json" >/dev/null
 check "chart caps at 100 rows ending at DATE_2" json_true "$WORK/c2.json" \
     'len(d["output2"]) == 100 and d["output2"][0]["stck_bsop_date"] == "20240919"'
@@ -283,7 +293,7 @@ curl -s "$MAIN/_sim/stats" >"$WORK/stats.json"
 check "stats counters" $PY -c '
 import json, sys
 d = json.load(open(sys.argv[1])); key = sys.argv[2]
-assert d["requests"]["tokenP"][key] == 3 and d["requests"]["itemchartprice"][key] == 7
+assert d["requests"]["tokenP"][key] == 3 and d["requests"]["itemchartprice"][key] == 8
 assert d["requests"]["master"]["-"] == 3 and d["requests"]["chk-holiday"][key] == 2
 assert d["tokens_issued"] == 1 and d["token_requests"] == 4
 assert d["slack_messages"] == 2 and d["chk_holiday_calls"] == 2 and d["rate_limited"] == 0
@@ -497,11 +507,13 @@ assert b[0]["xymd"] == "20240703"
 same = {r["xymd"]: r for r in a}
 assert all(same[r["xymd"]] == r for r in b if r["xymd"] in same) and b[0]["xymd"] in same
 ' "$WORK/d1.json" "$WORK/d2.json"
+#  05:30 in New York on 2024-09-20: that session has not traded yet.
 daily "$US" "$TUS" NAS AAPL "" "$WORK/d3.json" >/dev/null
-check "dailyprice: blank BYMD = today in New York" json_true "$WORK/d3.json" 'd["output2"][0]["xymd"] == "20240920"'
+check "dailyprice: blank BYMD = today in New York, whose row is not out before the close" json_true \
+    "$WORK/d3.json" 'd["output2"][0]["xymd"] == "20240919"'
 daily "$US" "$TUS" NAS AAPL 20241231 "$WORK/d4.json" >/dev/null
-check "dailyprice: no rows after today" json_true "$WORK/d4.json" \
-    'd["output2"][0]["xymd"] == "20240920" and d["output1"]["nrec"] == "100"'
+check "dailyprice: no rows after the latest closed session" json_true "$WORK/d4.json" \
+    'd["output2"][0]["xymd"] == "20240919" and d["output1"]["nrec"] == "100"'
 daily "$US" "$TUS" NAS AAPL 20000110 "$WORK/d5.json" >/dev/null
 check "dailyprice: short history, nrec = rows" json_true "$WORK/d5.json" \
     'd["output1"]["nrec"] == "6" and [r["xymd"] for r in d["output2"]][-1] == "20000103"'
@@ -531,6 +543,74 @@ check "dailyprice: wrong tr_id OPSQ9999" [ "$status:$(json_get "$WORK/d13.json" 
 curl -s "$US/_sim/stats" >"$WORK/stats_us.json"
 check "dailyprice and .cod downloads counted" json_true "$WORK/stats_us.json" \
     "d['requests']['dailyprice']['$KEY'] == 13 and d['requests']['master']['-'] == 4 and d['requests']['wiki']['-'] == 6"
+
+#  --- the quote and the rows at the sim's clock -------------------------------------------
+#  During the session the chart answers the live bar (the day's row and the
+#  quote, whatever dates are asked); before the open the quote and the rows
+#  are the day before's.
+EOD_NOW=2024-09-20T10:00:00+09:00 start_sim live
+token "$URL" "$KEY" "$SECRET" "$WORK/tlive.json" >/dev/null
+TLIVE=$(json_get "$WORK/tlive.json" 'd["access_token"]')
+chart "$URL" "$TLIVE" "$CODE" 20240920 20240920 "$WORK/l1.json" >/dev/null
+chart "$URL" "$TLIVE" "$CODE" 20240902 20240902 "$WORK/l2.json" >/dev/null
+check "10:00 in a session: the live bar, in output2 and in the quote of any request" $PY -c '
+import json, sys
+live, past, evening = (json.load(open(p)) for p in sys.argv[1:4])
+row, final = live["output2"][0], evening["output2"][0]
+assert row["stck_bsop_date"] == final["stck_bsop_date"] == "20240920"
+assert row["stck_oprc"] == final["stck_oprc"] and int(row["acml_vol"]) < int(final["acml_vol"])
+assert live["output1"]["stck_prpr"] == row["stck_clpr"]
+prior = str(int(final["stck_clpr"]) - int(final["prdy_vrss"]))
+for q in (live["output1"], past["output1"]):   # a second apart: the same session, still trading
+    assert q["stck_prdy_clpr"] == prior and q["stck_oprc"] == row["stck_oprc"]
+    assert int(q["acml_vol"]) < int(final["acml_vol"])
+assert past["output2"][0]["stck_bsop_date"] == "20240902"
+' "$WORK/l1.json" "$WORK/l2.json" "$WORK/c1.json"
+EOD_NOW=2024-09-20T08:30:00+09:00 start_sim preopen
+token "$URL" "$KEY" "$SECRET" "$WORK/tpre.json" >/dev/null
+chart "$URL" "$(json_get "$WORK/tpre.json" 'd["access_token"]')" "$CODE" 20240901 20240930 "$WORK/l3.json" >/dev/null
+check "08:30 before the open: rows end the day before, the quote is its close" $PY -c '
+import json, sys
+pre, evening = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert pre["output2"] == evening["output2"][1:]
+assert pre["output1"]["stck_prpr"] == evening["output2"][1]["stck_clpr"]
+' "$WORK/l3.json" "$WORK/c1.json"
+#  --us-publish-lag-s: half an hour into an hour's window, some symbols'
+#  rows of the session are out and some not; all once the hour is over.
+us_rows () {   #  us_rows NOW OUT: the newest dailyprice row of 40 symbols at NOW, as JSON {symbol: xymd}
+    EOD_NOW=$1 start_sim "lag-$2" --us-publish-lag-s 3600 --rate 100000
+    token "$URL" "$KEY" "$SECRET" "$WORK/tlag.json" >/dev/null
+    $PY - "$URL" "$(json_get "$WORK/tlag.json" 'd["access_token"]')" "$KEY" "$SECRET" "$WORK/universe_us.json" \
+        >"$WORK/$2.json" <<'PY'
+import json, sys, urllib.parse, urllib.request
+url, token, key, secret, universe = sys.argv[1:6]
+u = json.load(open(universe))
+absent = set(u["absent"]) | set(u["unknown"])
+newest = {}
+for sym in [s for s in u["symbols"] if s not in absent][:40]:
+    for excd in ("NAS", "NYS", "AMS"):
+        q = urllib.parse.urlencode({"AUTH": "", "EXCD": excd, "SYMB": sym, "GUBN": "0", "BYMD": "20240919",
+                                    "MODP": "1", "KEYB": ""})
+        req = urllib.request.Request(url + "/uapi/overseas-price/v1/quotations/dailyprice?" + q, headers={
+            "authorization": "Bearer " + token, "appkey": key, "appsecret": secret, "tr_id": "HHDFS76240000",
+            "custtype": "P", "content-type": "application/json; charset=utf-8"})
+        d = json.load(urllib.request.urlopen(req))
+        if d["output1"]["nrec"]:
+            newest[sym] = d["output2"][0]["xymd"]
+            break
+print(json.dumps(newest))
+PY
+}
+us_rows 2024-09-19T16:30:00-04:00 half
+us_rows 2024-09-19T17:01:00-04:00 all
+check "--us-publish-lag-s: part of the session out half-way through the window, all of it after" $PY -c '
+import json, sys
+half, full = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+out = [s for s, d in half.items() if d == "20240919"]
+late = [s for s, d in half.items() if d == "20240918"]
+assert len(half) >= 30 and out and late and len(out) + len(late) == len(half), half
+assert set(full.values()) == {"20240919"}, full
+' "$WORK/half.json" "$WORK/all.json"
 
 #  --- token expiry and faults ----------------------------------------------------------
 start_sim expire --fault-token-expire-after 1 --token-throttle-s 0

@@ -164,13 +164,14 @@ s_env_down (s_env_t *env)
     fake_answers_clear ();
 }
 
+//  A daily task of 2024-09-02 of market in the run run_id.
 static inline coordinator_task_t *
-s_task (s_env_t *env, const char *task_id)
+s_task_of (s_env_t *env, const char *task_id, const char *run_id, const char *market)
 {
     eod_msg_t *m = eod_msg_new (EOD_MSG_TASK);
-    eod_msg_set (&m->run_id, s_run_id);
+    eod_msg_set (&m->run_id, run_id);
     eod_msg_set (&m->task_id, task_id);
-    eod_msg_set (&m->market, "kr");
+    eod_msg_set (&m->market, market);
     eod_msg_set (&m->mode, "daily");
     eod_msg_set (&m->code, task_id);
     eod_msg_set (&m->date_from, "2024-09-02");
@@ -178,6 +179,13 @@ s_task (s_env_t *env, const char *task_id)
     coordinator_task_t *t = coordinator_tasks_add (env->tasks, m, NULL, -1);
     eod_msg_destroy (&m);
     return t;
+}
+
+//  A daily KR task of 2024-09-02 in the run s_run_id.
+static inline coordinator_task_t *
+s_task (s_env_t *env, const char *task_id)
+{
+    return s_task_of (env, task_id, s_run_id, "kr");
 }
 
 //  A message from fetcher id: READY or HEARTBEAT with count and sent_us.

@@ -41,7 +41,7 @@ static const struct {
     S_FIELD (attempt),  S_FIELD (count),    S_FIELD (ok),           S_FIELD (nodata),
     S_FIELD (unknown),  S_FIELD (failed),   S_FIELD (requests),     S_FIELD (rate_limited),
     S_FIELD (retries),  S_FIELD (duration_ms), S_FIELD (expires), S_FIELD (sent_us),
-    S_FIELD (listed),   S_FIELD (ended),
+    S_FIELD (listed),   S_FIELD (ended),    S_FIELD (asked_at),
 };
 #define S_COUNT(a) (sizeof (a) / sizeof (a)[0])
 
@@ -205,6 +205,7 @@ s_make_full (eod_msg_type_t type)
         m->requests = 4294967296LL;   //  needs more than 32 bits
         m->count = 1;                 //  also the fetcher's next READY
         m->sent_us = 987654321012345LL;
+        m->asked_at = 1725269400;     //  2024-09-02 18:30 Seoul
         for (int i = 0; i < S_ROWS_IN_RESULT; i++) {
             eod_fields_t row = EOD_FIELDS_INIT;
             char date[16], close[16];
@@ -355,7 +356,8 @@ static const char *const s_wire_names[EOD_MSG_TYPES][20] = {
     [EOD_MSG_READY] = {"worker", "count", "sent_us"},
     [EOD_MSG_HEARTBEAT] = {"worker", "count", "sent_us"},
     [EOD_MSG_RESULT] = {"run_id", "task_id", "market", "code", "status", "mode", "date_from", "date_to",
-                        "error", "msg_cd", "attempt", "requests", "count", "sent_us", "rows", "snapshot", "meta"},
+                        "error", "msg_cd", "attempt", "requests", "count", "sent_us", "rows", "snapshot", "meta",
+                        "asked_at"},
     [EOD_MSG_ACK] = {"run_id", "task_id", "list"},
     [EOD_MSG_RUN_DONE] = {"run_id", "market", "mode", "date_from", "date_to", "count", "ok", "nodata",
                           "unknown", "failed", "requests", "rate_limited", "retries", "duration_ms", "list",

@@ -168,9 +168,9 @@ test_key_codes (void)
     CHECK (key->token == NULL);
     CHECK_INT (key->paused_until_ms, fake_ms () + 59 * 1000);
     CHECK (t1->state == COORDINATOR_TASK_FAILED);   //  failed is not retried
-    //  Unpublished: asked again later without spending attempts, until the
-    //  deadline from the run's start; then reported missing.
-    coordinator_task_t *t2 = s_task (&env, "T2");
+    //  Unpublished (US): asked again later without spending attempts, until
+    //  the deadline from the run's start; then reported missing.
+    coordinator_task_t *t2 = s_task_of (&env, "T2", "run-us", "us");
     fake_advance_ms (59 * 1000);
     fake_answer_token ("TOKEN-THREE", fake_wall () + 86400);
     coordinator_dispatch_pass (env.d);
@@ -182,8 +182,24 @@ test_key_codes (void)
     fake_advance_ms (S_UNPUBLISHED_DEADLINE_MS);
     coordinator_dispatch_pass (env.d);
     s_result (&env, "A", "T2", "retryable", EOD_UNPUBLISHED, 0);
-    CHECK (t2->state == COORDINATOR_TASK_DONE && t2->kind == COORDINATOR_KIND_NODATA);
+    CHECK (t2->state == COORDINATOR_TASK_DONE && t2->kind == COORDINATOR_KIND_UNPUBLISHED);
     CHECK_STR (t2->outcome, "T2 session not published by the deadline");
+    //  A KR code without a row for the session did not trade: not asked
+    //  again, reported missing at once; both go to the gaps.
+    coordinator_task_t *t3 = s_task (&env, "T3");
+    fake_advance_ms (S_UNPUBLISHED_RETRY_MS);
+    coordinator_dispatch_pass (env.d);
+    CHECK (t3->state == COORDINATOR_TASK_LEASED);
+    counts->started_ms = fake_ms ();
+    s_result (&env, "A", "T3", "retryable", EOD_UNPUBLISHED, 0);
+    CHECK (t3->state == COORDINATOR_TASK_DONE && t3->kind == COORDINATOR_KIND_UNPUBLISHED);
+    CHECK_STR (t3->outcome, "T3 no row for the session");
+    zchunk_t *gaps = coordinator_tasks_gaps (env.tasks);
+    char *text = gaps ? zchunk_strdup (gaps) : NULL;
+    CHECK (text && strstr (text, "us\tT2\t2024-09-02\t2024-09-02\tT2 session not published") != NULL);
+    CHECK (text && strstr (text, "kr\tT3\t2024-09-02\t2024-09-02\tT3 no row for the session") != NULL);
+    free (text);
+    zchunk_destroy (&gaps);
     s_env_down (&env);
 }
 

@@ -264,6 +264,10 @@ test_gaps (void)
     CHECK_INT (coordinator_ledger_write_gaps (s_dir, "kr", "run-b", "", 0), 0);
     snprintf (path, sizeof path, "%s/gaps/kr-run-b.tsv", s_dir);
     CHECK (access (path, F_OK) != 0);
+    //  The same run again, with every gap filled: its file is removed.
+    CHECK_INT (coordinator_ledger_write_gaps (s_dir, "kr", "run-a", "", 0), 0);
+    snprintf (path, sizeof path, "%s/gaps/kr-run-a.tsv", s_dir);
+    CHECK (access (path, F_OK) != 0);
     //  A state directory that cannot be written: -1.
     CHECK_INT (coordinator_ledger_write_gaps ("/proc/test_ledger", "kr", "run-a", lines, strlen (lines)), -1);
 }

@@ -1,6 +1,7 @@
 /*  test_metrics — the node_exporter textfile of run metrics: the exact lines
     of a KR run; another market's run keeping KR's lines; closed, failed,
-    backfill and older runs never advancing the last success session; a
+    incomplete, backfill and older runs never advancing the last success
+    session; a
     garbled previous file replaced with a warning naming PATH:LINE; no temp
     file left behind; label values escaped and read back; every sample under
     a # TYPE line; bad runs and unwritable paths refused without a crash. */
@@ -217,6 +218,13 @@ static const char *const s_kr_ok_text =
     "# HELP eod_run_retries Requests of the latest run that were retried.\n"
     "# TYPE eod_run_retries gauge\n"
     "eod_run_retries{market=\"kr\",mode=\"daily\"} 50\n"
+    "# HELP eod_run_unpublished_codes Codes of the latest run that answered without a row for their session.\n"
+    "# TYPE eod_run_unpublished_codes gauge\n"
+    "eod_run_unpublished_codes{market=\"kr\",mode=\"daily\"} 3\n"
+    "# HELP eod_run_rows_without_snapshot Rows of the latest run written without the snapshot (quote, financial) "
+    "columns.\n"
+    "# TYPE eod_run_rows_without_snapshot gauge\n"
+    "eod_run_rows_without_snapshot{market=\"kr\",mode=\"daily\"} 7\n"
     "# HELP eod_run_duration_seconds Duration of the latest run.\n"
     "# TYPE eod_run_duration_seconds gauge\n"
     "eod_run_duration_seconds{market=\"kr\",mode=\"daily\"} 147.250\n"
@@ -233,6 +241,7 @@ static const char *const s_kr_ok_text =
     "eod_run_status{market=\"kr\",mode=\"daily\",status=\"partial\"} 0\n"
     "eod_run_status{market=\"kr\",mode=\"daily\",status=\"failed\"} 0\n"
     "eod_run_status{market=\"kr\",mode=\"daily\",status=\"closed\"} 0\n"
+    "eod_run_status{market=\"kr\",mode=\"daily\",status=\"incomplete\"} 0\n"
     "# HELP eod_last_success_session_timestamp_seconds Newest session a daily run ended ok or partial for, "
     "00:00 UTC, unix time.\n"
     "# TYPE eod_last_success_session_timestamp_seconds gauge\n"
@@ -258,6 +267,8 @@ main (void)
     kr.requests = 2850;
     kr.rejections = 31;
     kr.retries = 50;
+    kr.unpublished_codes = 3;
+    kr.rows_without_snapshot = 7;
     kr.duration_s = 147.25;
     CHECK_INT (eod_metrics_record (s_path, &kr, err, sizeof err), 0);
     struct stat st;
@@ -265,7 +276,7 @@ main (void)
     CHECK (stat (s_path, &st) == 0 && (st.st_mode & 0777) == 0644);
     char *text = s_read (s_path);
     CHECK_STR (text, s_kr_ok_text);
-    CHECK_INT (s_check_format (text ? text : ""), 14);
+    CHECK_INT (s_check_format (text ? text : ""), 17);
     CHECK_INT (s_count_tmp_files (metrics_dir), 0);
     free (text);
 
@@ -301,7 +312,7 @@ main (void)
     CHECK_INT (s_count_lines (text, "eod_last_success_session_timestamp_seconds{"), 1);
     //  Series sorted by market: kr before us in every family.
     CHECK (strstr (text, "eod_run_rows{market=\"kr\"") < strstr (text, "eod_run_rows{market=\"us\""));
-    CHECK_INT (s_check_format (text), 27);
+    CHECK_INT (s_check_format (text), 33);
     free (text);
 
     //  A partial US run counts as a success; a failed one after it does not move it.
@@ -314,6 +325,18 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_status{market=\"us\",mode=\"daily\",status=\"failed\"} 1"));
     CHECK (text && s_has_line (text, "eod_run_status{market=\"us\",mode=\"daily\",status=\"partial\"} 0"));
     free (text);
+
+    //  An incomplete run (the session not published) does not move it either.
+    us = s_run ("us", "daily", "2024-09-04", EOD_METRICS_INCOMPLETE);
+    us.unpublished_codes = 260;
+    CHECK_INT (eod_metrics_record (s_path, &us, err, sizeof err), 0);
+    text = s_read (s_path);
+    CHECK (text && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"us\"} 1724976000"));
+    CHECK (text && s_has_line (text, "eod_run_status{market=\"us\",mode=\"daily\",status=\"incomplete\"} 1"));
+    CHECK (text && s_has_line (text, "eod_run_unpublished_codes{market=\"us\",mode=\"daily\"} 260"));
+    free (text);
+    us = s_run ("us", "daily", "2024-09-03", EOD_METRICS_FAILED);
+    CHECK_INT (eod_metrics_record (s_path, &us, err, sizeof err), 0);
 
     //  A failed KR run keeps KR's last success; its figures replace the old ones.
     kr = s_run ("kr", "daily", "2024-09-03", EOD_METRICS_FAILED);
@@ -340,7 +363,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"backfill\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"daily\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_last_session_timestamp_seconds{market=\"kr\",mode=\"daily\"} 1724976000"));
-    CHECK_INT (s_check_format (text ? text : ""), 41);
+    CHECK_INT (s_check_format (text ? text : ""), 50);
     free (text);
 
     //  A ok KR daily run of a newer session advances it.
@@ -360,7 +383,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_rows{market=\"x\\\"y\\\\z\\nw\",mode=\"daily\"} 0"));
     CHECK_INT (s_count_lines (text, "eod_run_rows{market=\"x"), 1);
     CHECK (text && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"x\\\"y\\\\z\\nw\"} 1725235200"));
-    CHECK_INT (s_check_format (text ? text : ""), 55);
+    CHECK_INT (s_check_format (text ? text : ""), 67);
     free (text);
     //  Invalid UTF-8 in a label value is repaired, never written as it is.
     eod_metrics_run_t bad_utf8 = s_run ("k\xff", "daily", "2024-09-02", EOD_METRICS_CLOSED);
@@ -409,7 +432,7 @@ main (void)
     CHECK (text && !strstr (text, "garbage"));
     CHECK (text && !strstr (text, "node_load1"));
     CHECK (text && !strstr (text, "maybe"));
-    CHECK_INT (s_check_format (text ? text : ""), 16);
+    CHECK_INT (s_check_format (text ? text : ""), 19);
     free (text);
     //  Pure binary, with NUL bytes.
     int fd = open (s_path, O_WRONLY | O_TRUNC);

@@ -8,6 +8,8 @@
 #include "pages.h"
 
 //  A RESULT with n rows dated from day down, and next as its next BYMD.
+#define S_ASKED_AT 1725000000         //  the moments the pages are asked at: this plus their day
+
 static eod_msg_t *
 s_page (int day, int n, const char *next)
 {
@@ -28,6 +30,7 @@ s_page (int day, int n, const char *next)
     eod_fields_set (&m->snapshot, "rsym", "DNASAAPL");
     if (next)
         eod_fields_set (&m->meta, EOD_META_BYMD, next);
+    m->asked_at = S_ASKED_AT + day;   //  each page asked at its own moment
     return m;
 }
 
@@ -54,6 +57,7 @@ test_pages (void)
     CHECK_STR (eod_fields_get (&m->rows[4], "xymd"), "20240826");
     CHECK_STR (eod_fields_get (&m->snapshot, "nrec"), "5");
     CHECK_STR (eod_fields_get (&m->snapshot, "rsym"), "DNASAAPL");
+    CHECK_INT (m->asked_at, S_ASKED_AT + 30);   //  the snapshot's moment, the first page's
     CHECK_STR (m->status, "ok");
     CHECK (m->msg_cd == NULL);
     eod_msg_destroy (&m);

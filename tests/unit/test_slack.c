@@ -130,6 +130,29 @@ s_test_summary (void)
     json_decref (root);
 }
 
+//  An incomplete run: its status marked, its notes (run_notes.h) in the
+//  text and as sections of their own, escaped.
+static void
+s_test_summary_notes (void)
+{
+    const char *notes[] = {"us 2024-08-30 was not published: 260 of 520 code(s) <later>",
+                           "12 of 260 row(s) written without the snapshot columns"};
+    notify_summary_t s = {.market = "us", .session = "2024-08-30", .mode = "daily", .status = "incomplete",
+                          .rows = 260, .tasks_total = 520, .tasks_ok = 260, .notes = notes, .nnotes = 2};
+    json_t *root = s_parse (notify_format_summary (&s, NULL));
+    if (!root)
+        return;
+    const char *text = json_string_value (json_object_get (root, "text"));
+    CHECK (text && strstr (text, "\nnote: us 2024-08-30 was not published: 260 of 520 code(s) &lt;later&gt;") != NULL);
+    CHECK (text && strstr (text, "\nnote: 12 of 260 row(s) written without the snapshot columns") != NULL);
+    char *all = s_blocks_text (root);
+    CHECK (strstr (all, ":warning: eod us 2024-08-30: incomplete") != NULL);
+    CHECK (strstr (all, "12 of 260 row(s) written without the snapshot columns") != NULL);
+    CHECK_INT (json_array_size (json_object_get (root, "blocks")), 2 + 2);   //  header, figures, two notes
+    free (all);
+    json_decref (root);
+}
+
 //  A run that was interrupted: the tasks written before it and the
 //  incidents (a restarted stage, a lost fetcher) are in the summary.
 static void
@@ -707,6 +730,7 @@ main (void)
         return 1;
     }
     s_test_summary ();
+    s_test_summary_notes ();
     s_test_summary_incidents ();
     s_test_summary_missing_capped ();
     s_test_closed_failure_text ();

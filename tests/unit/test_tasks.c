@@ -4,7 +4,8 @@
     kept while the writer writes them, the metadata a RESULT gets for the
     writer (from the run's ledger by the TASK's offset, or packed when there
     is no ledger, and none from an offset that holds another record), ACKs
-    replayed, the RUN_DONE summary and the gaps lines. */
+    replayed, the RUN_DONE summary (tasks without a row for their session
+    apart) and the gaps lines, and when a run is incomplete. */
 #include "coordinator_fakes.h"
 #include "eod_test.h"
 #include "tasks.h"
@@ -161,7 +162,30 @@ test_table (void)
         CHECK_STR (done->list[1], "035420 unknown symbol");
         CHECK_STR (done->list[2], "999999 not in the master file");
     }
+    CHECK (eod_fields_get (&done->meta, "unpublished") == NULL);
     eod_msg_destroy (&done);
+    //  A task answered without a row for its session: counted apart, in
+    //  the gaps too. The rule of an incomplete run: more than the share.
+    coordinator_tasks_settle (tasks, c, COORDINATOR_TASK_DONE, COORDINATOR_KIND_UNPUBLISHED,
+                              "no row for the session");
+    done = eod_msg_new (EOD_MSG_RUN_DONE);
+    CHECK_INT (coordinator_tasks_summarize (tasks, listed, done), 1);
+    CHECK_INT (done->unknown, 0);
+    CHECK_INT (done->ok + done->nodata + done->unknown + done->failed, 2);
+    CHECK_STR (eod_fields_get (&done->meta, "unpublished"), "1");
+    eod_msg_destroy (&done);
+    zchunk_t *both = coordinator_tasks_gaps (tasks);
+    char *text = zchunk_strdup (both);
+    CHECK (text && strstr (text, "kr\t035420\t2024-09-02\t2024-09-03\t035420 no row for the session\n") != NULL);
+    free (text);
+    zchunk_destroy (&both);
+    coordinator_tasks_settle (tasks, c, COORDINATOR_TASK_DONE, COORDINATOR_KIND_UNKNOWN, "unknown symbol");
+    CHECK (!coordinator_run_incomplete (0, 100, 0.0));
+    CHECK (coordinator_run_incomplete (1, 100, 0.0));
+    CHECK (!coordinator_run_incomplete (5, 100, 0.05));
+    CHECK (coordinator_run_incomplete (6, 100, 0.05));
+    CHECK (coordinator_run_incomplete (100, 100, 0.99));
+    CHECK (!coordinator_run_incomplete (100, 100, 1.0));
     eod_msg_destroy (&listed);
 
     //  The gaps: the failed task, a line.

@@ -2,8 +2,10 @@
     (stages/writer/writer_csv.c): the KR and US columns (count, order, the
     code column), a RESULT row's values (the trade date made ISO, the snapshot
     on its own session only, the name and code when the snapshot has none,
-    US close from clos and symbol from the code), fields quoted only when
-    they need it, and records byte for byte, to a stream and in memory. */
+    US close from clos and symbol from the code; the KR group code on every
+    row, its financial figures with the snapshot), which columns are of one
+    moment, fields quoted only when they need it and split back, and records
+    byte for byte, to a stream and in memory. */
 #include "eod_test.h"
 #include "writer_csv.h"
 
@@ -57,6 +59,8 @@ s_test_kr_values (void)
     eod_fields_set (&snapshot, "itewhol_loan_rmnd_ratem name", "0.12");
     eod_fields_set (&meta, "name", "Samsung");
     eod_fields_set (&meta, "group_code", "ST");
+    eod_fields_set (&meta, "revenue", "2589355");
+    eod_fields_set (&meta, "roe", "4.15");
     const char *v[WRITER_CSV_VALUES_MAX];
     char date[WRITER_CSV_DATE_SIZE];
     //  The snapshot's session: snapshot and master values; name and code
@@ -71,13 +75,18 @@ s_test_kr_values (void)
     CHECK_STR (v[s_col ("kr", "hts_kor_isnm")], "Samsung");
     CHECK_STR (v[s_col ("kr", "stck_shrn_iscd")], "005930");
     CHECK_STR (v[s_col ("kr", "group_code")], "ST");
-    //  Another session: identity only.
+    CHECK_STR (v[s_col ("kr", "revenue")], "2589355");
+    CHECK_STR (v[s_col ("kr", "roe")], "4.15");
+    //  Another session: the instrument's name, code and group (as of the
+    //  run), no quote and no financial figures.
     CHECK_INT (writer_csv_row_values ("kr", &row, &snapshot, &meta, "005930", false, v, date), 0);
     CHECK_STR (v[s_col ("kr", "stck_prpr")], "");
     CHECK_STR (v[s_col ("kr", "itewhol_loan_rmnd_ratem")], "");
     CHECK_STR (v[s_col ("kr", "hts_kor_isnm")], "Samsung");
     CHECK_STR (v[s_col ("kr", "stck_shrn_iscd")], "005930");
-    CHECK_STR (v[s_col ("kr", "group_code")], "");
+    CHECK_STR (v[s_col ("kr", "group_code")], "ST");
+    CHECK_STR (v[s_col ("kr", "revenue")], "");
+    CHECK_STR (v[s_col ("kr", "roe")], "");
     //  The snapshot's own name and code win on its session.
     eod_fields_set (&snapshot, "hts_kor_isnm", "SEC");
     eod_fields_set (&snapshot, "stck_shrn_iscd", "A005930");
@@ -120,6 +129,57 @@ s_test_us_values (void)
     eod_fields_clear (&row);
     eod_fields_clear (&snapshot);
     eod_fields_clear (&meta);
+}
+
+//  Which columns are of one moment (snapshot.h), and a line split back.
+static void
+s_test_session_bound (void)
+{
+    const char *kr_bound[] = {"prdy_ctrt", "stck_prpr", "hts_avls", "per", "pbr", "itewhol_loan_rmnd_ratem",
+                              "revenue", "operating_profit", "net_income", "roe"};
+    const char *kr_not[] = {"stck_bsop_date", "stck_clpr", "revl_issu_reas", "hts_kor_isnm", "stck_shrn_iscd",
+                            "group_code"};
+    for (size_t i = 0; i < sizeof kr_bound / sizeof kr_bound[0]; i++)
+        CHECK (writer_csv_session_bound ("kr", (size_t) s_col ("kr", kr_bound[i])));
+    for (size_t i = 0; i < sizeof kr_not / sizeof kr_not[0]; i++)
+        CHECK (!writer_csv_session_bound ("kr", (size_t) s_col ("kr", kr_not[i])));
+    const char *us_bound[] = {"rsym", "zdiv", "nrec"};
+    const char *us_not[] = {"xymd", "vask", "symbol", "S&P500", "GICS Sector", "Company", "exchange_code"};
+    for (size_t i = 0; i < sizeof us_bound / sizeof us_bound[0]; i++)
+        CHECK (writer_csv_session_bound ("us", (size_t) s_col ("us", us_bound[i])));
+    for (size_t i = 0; i < sizeof us_not / sizeof us_not[0]; i++)
+        CHECK (!writer_csv_session_bound ("us", (size_t) s_col ("us", us_not[i])));
+    //  The instrument's names and classes are of the run.
+    CHECK (writer_csv_run_bound ("kr", (size_t) s_col ("kr", "group_code")));
+    CHECK (writer_csv_run_bound ("kr", (size_t) s_col ("kr", "hts_kor_isnm")));
+    CHECK (!writer_csv_run_bound ("kr", (size_t) s_col ("kr", "stck_shrn_iscd")));
+    CHECK (!writer_csv_run_bound ("kr", (size_t) s_col ("kr", "revenue")));
+    CHECK (writer_csv_run_bound ("us", (size_t) s_col ("us", "S&P500")));
+    CHECK (writer_csv_run_bound ("us", (size_t) s_col ("us", "Company")));
+    CHECK (!writer_csv_run_bound ("us", (size_t) s_col ("us", "symbol")));
+    CHECK (!writer_csv_run_bound ("us", (size_t) s_col ("us", "nrec")));
+    size_t count = 0;
+    const char *const *cols;
+    size_t n = writer_csv_columns ("kr", &cols);
+    for (size_t c = 0; c < n; c++)
+        count += writer_csv_session_bound ("kr", c);
+    CHECK_INT (count, 21 + 4);   //  output1 less name and code, and the four financial figures
+    CHECK (!writer_csv_session_bound ("kr", n));
+    //  A line of this module's writing splits back into its fields.
+    const char *values[] = {"a", "", "x,y", "say \"hi\"", "two\nlines"};
+    char *line = NULL, *fields[6];
+    size_t len = 0;
+    CHECK_INT (writer_csv_line (values, 5, &line, &len), 0);
+    CHECK_INT (writer_csv_split (line, len, fields, 5), 0);
+    for (size_t i = 0; i < 5; i++) {
+        CHECK_STR (fields[i], values[i]);
+        free (fields[i]);
+    }
+    //  Too few or too many fields: refused, nothing left to free.
+    CHECK_INT (writer_csv_split (line, len, fields, 6), -1);
+    CHECK (fields[5] == NULL && fields[0] == NULL);
+    CHECK_INT (writer_csv_split (line, len, fields, 4), -1);
+    free (line);
 }
 
 //  What writer_csv_field writes for value.
@@ -193,6 +253,7 @@ main (void)
     s_test_columns ();
     s_test_kr_values ();
     s_test_us_values ();
+    s_test_session_bound ();
     s_test_fields ();
     s_test_records ();
     return EOD_TEST_DONE ();

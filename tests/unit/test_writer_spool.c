@@ -3,8 +3,8 @@
     refused; a journal spooled into one file per month next to it (a stale
     spool removed first, the spool removed at the end), months in ascending
     order, rows of another market left out, rows without a valid trade date
-    counted and skipped, each row's CSV line under its key, and a daily
-    task's snapshot on its last session only. */
+    counted and skipped, each row's CSV line under its key, and a
+    snapshot on the row of the session it describes only (snapshot.c). */
 #include "spool.h"
 #include "writer_csv.h"
 #include "writer_fixture.h"
@@ -131,15 +131,24 @@ static void
 s_test_fill (void)
 {
     const char *feb_jan[] = {"20240201", "20240131", "2024013"};
-    const char *mar[] = {"20240301"};
+    const char *mar[] = {"20240304"};
     eod_msg_t *msgs[3] = {fixture_result ("s1", "111111", "a", feb_jan, 3), fixture_result ("s2", "222222", "b", mar, 1),
                           fixture_result ("s3", "AAPL", "c", mar, 1)};
     eod_msg_set (&msgs[2]->market, "us");
-    //  s2 is a daily task of 2024-03-01: its snapshot is of that session.
+    //  s2 is a daily task of 2024-03-04 asked that evening: its snapshot is
+    //  of that session. s1's rows are of sessions before the one its
+    //  snapshot describes: not written.
+    time_t evening;
+    CHECK (eod_instant_parse ("2024-03-04T18:30:00+09:00", &evening) == 0);
     eod_msg_set (&msgs[1]->mode, "daily");
-    eod_msg_set (&msgs[1]->date_to, "2024-03-01");
+    eod_msg_set (&msgs[1]->date_to, "2024-03-04");
+    msgs[1]->asked_at = evening;
+    eod_fields_set (&msgs[1]->rows[0], "stck_clpr", "77");
+    eod_fields_set (&msgs[1]->rows[0], "prdy_vrss", "-1");
     eod_fields_set (&msgs[1]->snapshot, "stck_prpr", "77");
-    eod_fields_set (&msgs[0]->snapshot, "stck_prpr", "88");   //  a backfill's: not written
+    eod_fields_set (&msgs[1]->snapshot, "prdy_vrss", "-1");
+    eod_fields_set (&msgs[0]->snapshot, "stck_prpr", "88");
+    msgs[0]->asked_at = evening;
     size_t order[] = {2, 1, 0};
     fixture_write_journal ("fill.journal", msgs, order, 3);
     //  A spool a crashed fold left is removed first.
@@ -149,7 +158,10 @@ s_test_fill (void)
     fixture_path (stale, "fill.spool/2023-12.spool");
     CHECK (eod_write_file_atomic (stale, "junk", 4, 0600) == 0);
     fixture_path (journal, "fill.journal");
-    writer_spool_t *spool = writer_spool_new (journal, "kr");
+    eod_cal_t *cal = eod_cal_new (EOD_SOURCE_DIR "/config/calendars");
+    writer_snapshot_t *snapshot = writer_snapshot_new (cal, 10000);
+    CHECK (cal && snapshot);
+    writer_spool_t *spool = writer_spool_new (journal, "kr", snapshot);
     CHECK (spool != NULL);
     if (!spool)
         return;
@@ -170,10 +182,16 @@ s_test_fill (void)
     CHECK (strstr (text, ",\"Name, \"\"quoted\"\"\nline\",") != NULL);
     CHECK (strstr (text, ",88,") == NULL);
     s_spooled ("fill.spool/2024-03.spool", text, sizeof text);
-    CHECK (strncmp (text, "2024-03-01\t222222|2024-03-01,b-20240301,", 40) == 0);
+    CHECK (strncmp (text, "2024-03-04\t222222|2024-03-04,77,", 32) == 0);
     CHECK (strstr (text, ",77,222222,") != NULL);
     CHECK (strstr (text, "AAPL") == NULL);
+    //  s2's row kept its snapshot; s1's two dated rows are older sessions.
+    CHECK_INT (writer_snapshot_count (snapshot, WRITER_SNAPSHOT_KEPT), 1);
+    CHECK_INT (writer_snapshot_count (snapshot, WRITER_SNAPSHOT_OLDER), 2);
+    CHECK_INT (writer_snapshot_without (snapshot), 2);
     writer_spool_destroy (&spool);
+    writer_snapshot_destroy (&snapshot);
+    eod_cal_destroy (&cal);
     CHECK (spool == NULL);
     writer_spool_destroy (&spool);
     CHECK (!fixture_exists ("fill.spool"));
@@ -187,7 +205,7 @@ s_test_no_journal (void)
 {
     char journal[FIXTURE_PATH_MAX];
     fixture_path (journal, "none");
-    writer_spool_t *spool = writer_spool_new (journal, "kr");
+    writer_spool_t *spool = writer_spool_new (journal, "kr", NULL);
     CHECK (spool != NULL);
     if (!spool)
         return;
@@ -201,7 +219,7 @@ s_test_no_journal (void)
     CHECK (eod_mkdirs (stale, 0700) == 0);
     fixture_path (stale, "none.spool/sub");
     CHECK (eod_mkdirs (stale, 0700) == 0);
-    spool = writer_spool_new (journal, "kr");
+    spool = writer_spool_new (journal, "kr", NULL);
     CHECK (spool == NULL);
     CHECK (fixture_exists ("none.spool/sub"));
 }

@@ -39,6 +39,8 @@ static const char *s_usage =
     "                           last months only)\n"
     "  --unknown-codes N        first N selected KOSDAQ codes answer as unknown\n"
     "  --us-unknown N           first N US universe symbols answer as unknown on dailyprice\n"
+    "  --us-publish-lag-s S     a US session's dailyprice rows come out over S seconds after\n"
+    "                           its close, each symbol at its own moment (default 0: at the close)\n"
     "  --master-garble N        append N garbled records to the KOSDAQ master\n"
     "  --fault-nonjson500 R     rate of HTTP 500 with an HTML body\n"
     "  --fault-badjson R        rate of HTTP 200 with truncated JSON\n"
@@ -56,7 +58,8 @@ static const char *s_usage =
     "                           one answer of up to 100 rows, tr_cont D)\n"
     "  --tls-cert FILE, --tls-key FILE  serve https with this PEM certificate (chain) and key\n"
     "  --help, --version\n"
-    "Environment: EOD_NOW=YYYY-MM-DDTHH:MM:SS+09:00 fixes the clock at start.\n"
+    "Environment: EOD_NOW=YYYY-MM-DDTHH:MM:SS+09:00 fixes the clock at start; the chart's\n"
+    "  output1 is the quote at that clock (the live bar during a session), as KIS answers it.\n"
     "Sim endpoints: GET /_sim/stats, POST /_sim/reset, GET /_sim/universe/kr,\n"
     "  GET /_sim/universe/us, GET /_sim/slack\n";
 
@@ -66,7 +69,7 @@ enum {
     OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_WARM, OPT_EXTRA, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
     OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
     OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_F_CODE, OPT_F_CODE_RATE, OPT_US_PAGE_ROWS,
-    OPT_TLS_CERT, OPT_TLS_KEY, OPT_HELP, OPT_VERSION
+    OPT_TLS_CERT, OPT_TLS_KEY, OPT_HELP, OPT_VERSION, OPT_US_PUBLISH_LAG
 };
 
 static const struct option s_options[] = {
@@ -88,6 +91,7 @@ static const struct option s_options[] = {
     {"kosdaq-extra", required_argument, NULL, OPT_EXTRA},
     {"unknown-codes", required_argument, NULL, OPT_UNKNOWN},
     {"us-unknown", required_argument, NULL, OPT_US_UNKNOWN},
+    {"us-publish-lag-s", required_argument, NULL, OPT_US_PUBLISH_LAG},
     {"master-garble", required_argument, NULL, OPT_GARBLE},
     {"fault-nonjson500", required_argument, NULL, OPT_F_NONJSON},
     {"fault-badjson", required_argument, NULL, OPT_F_BADJSON},
@@ -306,6 +310,10 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
             if (s_parse_long (name, optarg, 0, 100000, &value))
                 return -1;
             config->us_unknown = (int) value;
+            break;
+        case OPT_US_PUBLISH_LAG:
+            if (s_parse_long (name, optarg, 0, 86400, &config->us_publish_lag_s))
+                return -1;
             break;
         case OPT_GARBLE:
             if (s_parse_long (name, optarg, 0, 100000, &value))

@@ -48,6 +48,7 @@ typedef struct {
     int kosdaq_extra;                        //  extra selected KOSDAQ stocks (--kosdaq-extra)
     int unknown_codes;
     int us_unknown;                          //  first N US universe symbols answer unknown
+    long us_publish_lag_s;                   //  a US session's rows come out over this long after its close
     int master_garble;
     double fault_nonjson500;
     double fault_badjson;

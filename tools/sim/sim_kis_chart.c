@@ -1,14 +1,19 @@
 /*  sim_kis_chart — the KIS daily chart double, inquire-daily-itemchartprice
     (FHKST03010100), after the common path of sim_kis_gate: validates the
-    query, then answers output1 (the snapshot of the last day: price,
-    change, limits, volume, shares, PER/EPS/PBR from the master data) and
-    output2 (up to 100 daily bars from sim_kr_walk, newest first). A code
-    the master files lack, or one --unknown-codes names, answers as KIS
-    answers an unknown code: rt_cd 0, every snapshot field zero, [{}].
-    Dates after today are not served unless --no-future-check. */
+    query, then answers output1 and output2 as KIS does. output1 is the quote
+    at the moment of the request on the sim's clock (EOD_NOW), whatever dates
+    the request names (sim_quote.h): price, change, limits, volume, shares,
+    PER/EPS/PBR from the master data, of the session that opened last, live
+    while it trades. output2 is up to 100 daily bars of the requested dates
+    from sim_kr_walk, newest first, ending at the session that opened last
+    (its live bar while it trades). A code the master files lack, or one
+    --unknown-codes names, answers as KIS answers an unknown code: rt_cd 0,
+    every snapshot field zero, [{}]. --no-future-check serves bars after the
+    clock too. */
 #include "sim_kis.h"
 #include "sim_kr_walk.h"
 #include "sim_master.h"
+#include "sim_quote.h"
 #include "sim_stats.h"
 
 #include <math.h>
@@ -37,8 +42,10 @@ s_set_ratio (json_t *obj, const char *key, double value)
 }
 
 static json_t *
-s_row (const sim_kr_bar_t *bar)
+s_row (const sim_kr_bar_t *full, int32_t quote_day, double fraction)
 {
+    sim_kr_bar_t live = full->ymd == sim_ymd_from_days (quote_day) ? sim_quote_kr_live (full, fraction) : *full;
+    const sim_kr_bar_t *bar = &live;
     json_t *row = json_object ();
     char date[16];
     snprintf (date, sizeof date, "%08d", bar->ymd);
@@ -138,6 +145,28 @@ s_output1 (sim_t *self, const sim_instrument_t *inst, const sim_kr_bar_t *bar,
     return out;
 }
 
+//  output1 at the sim's clock: the quote of quote_day, fraction of the way
+//  through it. walk (the answer's rows, through end) has its bars when they
+//  reach quote_day; else a walk of its own gives them.
+static json_t *
+s_quote (sim_t *self, const sim_instrument_t *inst, const sim_kr_walk_t *walk, int end, int32_t quote_day,
+         double fraction)
+{
+    if (quote_day == INT32_MIN)
+        return s_output1 (self, inst, NULL, NULL);
+    sim_kr_walk_t own;
+    const sim_kr_walk_t *w = walk;
+    if (end != sim_ymd_from_days (quote_day) || walk->count < 2) {
+        sim_kr_walk_fill (self, inst, quote_day, quote_day, &own);
+        w = &own;
+    }
+    const sim_kr_bar_t *bar = sim_kr_walk_bar (w, 0), *prior = sim_kr_walk_bar (w, 1);
+    if (!bar || bar->ymd != sim_ymd_from_days (quote_day))
+        return s_output1 (self, inst, bar, prior);
+    sim_kr_bar_t live = sim_quote_kr_live (bar, fraction);
+    return s_output1 (self, inst, &live, prior);
+}
+
 void
 sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp)
 {
@@ -181,20 +210,23 @@ sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp)
         json_object_set_new (json, "output2", rows);
     }
     else {
+        //  The quote is of the session that opened last on the sim's clock;
+        //  the rows end there too (a later day has no bar yet).
+        double fraction = 1.0;
+        int32_t quote_day = sim_quote_kr_day (self, sim_clock_now (), &fraction);
+        int quote_ymd = quote_day == INT32_MIN ? 0 : sim_ymd_from_days (quote_day);
         int end = ymd2;
-        int today = sim_today_kst ();
-        if (!self->config->no_future_check && end > today)
-            end = today;
+        if (!self->config->no_future_check && end > quote_ymd)
+            end = quote_ymd;
         sim_kr_walk_t walk;
         sim_kr_walk_fill (self, inst, sim_days_from_ymd (ymd1), sim_days_from_ymd (end), &walk);
-        json_object_set_new (json, "output1", s_output1 (self, inst, sim_kr_walk_bar (&walk, 0),
-                                                         sim_kr_walk_bar (&walk, 1)));
+        json_object_set_new (json, "output1", s_quote (self, inst, &walk, end, quote_day, fraction));
         json_t *rows = json_array ();
         for (size_t i = 0; i < SIM_CHART_ROWS_MAX; i++) {
             const sim_kr_bar_t *bar = sim_kr_walk_bar (&walk, i);
             if (!bar || bar->ymd < ymd1)
                 break;
-            json_array_append_new (rows, s_row (bar));
+            json_array_append_new (rows, s_row (bar, quote_day, fraction));
         }
         json_object_set_new (json, "output2", rows);
     }

@@ -1,7 +1,8 @@
 /*  sim_us_daily — the overseas daily price HHDFS76240000 (dailyprice) once
     sim_kis_gate let the request through: validates EXCD, SYMB, GUBN, BYMD
     and MODP as KIS does, then answers up to 100 daily bars ending at BYMD
-    (today in New York when empty, never after it unless --no-future-check).
+    (today in New York when empty), never after the latest session whose
+    row is out (sim_quote.h: --us-publish-lag-s) unless --no-future-check.
     With --us-page-rows N it answers N bars a page and says in the tr_cont
     header whether older bars remain: F (first page) or M (a continuation,
     asked with tr_cont N) while they do, D or E on the last page; a client
@@ -12,6 +13,7 @@
     A symbol no exchange lists, listed elsewhere, or marked --us-unknown
     answers with no rows. See sim_us.h. */
 #include "sim_kis.h"
+#include "sim_quote.h"
 #include "sim_stats.h"
 #include "sim_us.h"
 
@@ -197,9 +199,9 @@ sim_us_daily (sim_t *self, sim_request_t *req, sim_response_t *resp)
         json_object_set_new (output1, "nrec", json_string (""));
     }
     else {
-        int today = s_today_new_york ();
-        if (!self->config->no_future_check && end > today)
-            end = today;
+        int out = sim_quote_us_out (self, symb, sim_clock_now (), self->config->us_publish_lag_s);
+        if (!self->config->no_future_check && end > out)
+            end = out;
         s_walk_t walk;
         s_walk (us, listing, sim_days_from_ymd (end), &walk);
         uint64_t h = sim_hash (sim_us_seed (us), sim_hash_str (listing->symbol), 0xb1d);

@@ -1,0 +1,34 @@
+/*  gate_dates — the dates a run may ask for, at the moment it starts.
+
+    A session's rows are final only once it has closed: during the session
+    KIS answers the live bar as the day's row, and its quote (output1) is of
+    that moment. So a daily run for a session that has not closed yet (today
+    before the close, or a later day) is refused, with a line that says when
+    it closes; a backfill whose last date has not closed yet ends at the
+    latest closed session instead (a month's backfill in the middle of the
+    month is what people ask for). Closed days and dates the calendar does
+    not know are left to the gate, which says so. Pure logic: the calendar
+    and the clock are the caller's. */
+#ifndef GATE_DATES_H
+#define GATE_DATES_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "eod_cal.h"
+#include "eod_date.h"
+
+//  0 when a daily run may ask for session date of market at now; -1 with
+//  the reason in why (a whole sentence naming the date, the zone's today
+//  and, for today, the close) when the session has not closed yet.
+int gate_daily_ok (eod_cal_t *cal, eod_market_t market, eod_date_t date, time_t now, char *why, size_t whylen);
+
+//  A backfill's range at now: *to moved back to the latest closed session
+//  when it is later (then 1, with a note in why). 0 when the range stands;
+//  -1 with the reason in why when no day of it has closed yet. A calendar
+//  that does not know today leaves the range as it is (0): the gate reports
+//  what it does not know.
+int gate_backfill_range (eod_cal_t *cal, eod_market_t market, eod_date_t from, eod_date_t *to, time_t now, char *why,
+                         size_t whylen);
+
+#endif

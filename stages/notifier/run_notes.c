@@ -1,0 +1,46 @@
+/*  run_notes — see run_notes.h. */
+#include "run_notes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long
+s_figure (const eod_msg_t *end, const char *key)
+{
+    const char *v = eod_fields_get (&end->meta, key);
+    return v ? strtol (v, NULL, 10) : 0;
+}
+
+size_t
+run_notes (const eod_msg_t *end, char notes[RUN_NOTES_MAX][RUN_NOTE_SIZE])
+{
+    size_t n = 0;
+    const char *market = end->market ? end->market : "?";
+    const char *session = end->date_to ? end->date_to : end->date_from ? end->date_from : "?";
+    long tasks = s_figure (end, "tasks"), unpublished = s_figure (end, "unpublished");
+    bool incomplete = end->status && strcmp (end->status, "incomplete") == 0;
+    if (incomplete)
+        snprintf (notes[n++], RUN_NOTE_SIZE,
+                  "%s %s was not published: %ld of %ld code(s) answered without a row for the session by the "
+                  "deadline. They are recorded in state/gaps; run the same command again later (or `launch/eod "
+                  "backfill --market %s --gaps`) to fill them",
+                  market, session, unpublished, tasks, market);
+    else if (unpublished > 0)
+        snprintf (notes[n++], RUN_NOTE_SIZE,
+                  "%ld code(s) answered without a row for %s (listed with the missing, recorded in state/gaps)",
+                  unpublished, session);
+    long without = s_figure (end, "unbound"), rows = s_figure (end, "rows");
+    if (without > 0) {
+        const char *why = eod_fields_get (&end->meta, "unbound_why");
+        long carried = s_figure (end, "unbound_carried");
+        char kept[96] = "";
+        if (carried > 0)
+            snprintf (kept, sizeof kept, "; %ld more kept those their file held for the session", carried);
+        snprintf (notes[n++], RUN_NOTE_SIZE,
+                  "%ld of %ld row(s) written without the snapshot columns (quote, market cap, PER/PBR, financial "
+                  "figures: they are kept only on the session they describe): %s%s",
+                  without, rows, why ? why : "?", kept);
+    }
+    return n;
+}

@@ -1,0 +1,49 @@
+/*  test_run_notes — the lines a run's summary adds about its data
+    (stages/notifier/run_notes.c): an incomplete session, codes without a
+    row that did not make it incomplete, rows without the snapshot columns
+    with their reasons and those kept from the file, and a run with none. */
+#include "eod_test.h"
+#include "run_notes.h"
+
+static eod_msg_t *
+s_end (const char *status)
+{
+    eod_msg_t *end = eod_msg_new (EOD_MSG_END);
+    eod_msg_set (&end->stage, "uploader");
+    eod_msg_set (&end->market, "us");
+    eod_msg_set (&end->status, status);
+    eod_msg_set (&end->date_from, "2024-08-30");
+    eod_msg_set (&end->date_to, "2024-08-30");
+    eod_fields_set (&end->meta, "tasks", "520");
+    eod_fields_set (&end->meta, "rows", "260");
+    return end;
+}
+
+int
+main (void)
+{
+    char notes[RUN_NOTES_MAX][RUN_NOTE_SIZE];
+    eod_msg_t *end = s_end ("ok");
+    CHECK_INT (run_notes (end, notes), 0);
+    eod_msg_destroy (&end);
+
+    end = s_end ("incomplete");
+    eod_fields_set (&end->meta, "unpublished", "260");
+    CHECK_INT (run_notes (end, notes), 1);
+    CHECK (strstr (notes[0], "us 2024-08-30 was not published: 260 of 520 code(s)") != NULL);
+    CHECK (strstr (notes[0], "launch/eod backfill --market us --gaps") != NULL);
+    eod_msg_destroy (&end);
+
+    end = s_end ("ok");
+    eod_fields_set (&end->meta, "unpublished", "2");
+    eod_fields_set (&end->meta, "unbound", "3");
+    eod_fields_set (&end->meta, "unbound_why", "a later session had opened when the quote was taken (4)");
+    eod_fields_set (&end->meta, "unbound_carried", "1");
+    CHECK_INT (run_notes (end, notes), 2);
+    CHECK (strstr (notes[0], "2 code(s) answered without a row for 2024-08-30") != NULL);
+    CHECK (strstr (notes[1], "3 of 260 row(s) written without the snapshot columns") != NULL);
+    CHECK (strstr (notes[1], "a later session had opened when the quote was taken (4)") != NULL);
+    CHECK (strstr (notes[1], "1 more kept those their file held") != NULL);
+    eod_msg_destroy (&end);
+    return EOD_TEST_DONE ();
+}
