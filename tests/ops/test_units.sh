@@ -128,7 +128,7 @@ for f in "${FILES[@]}"; do
     if [ ${#missing[@]} = 0 ] && [ -z "$extra" ]; then ok "$f restarts by the policy's lines alone"
     else fail "$f: restart lines differ from the policy's: missing ${missing[*]:-none}; other ${extra:-none}"; fi
     differ=()
-    for status in 0 1 2 3 4 $((128 + 1)) $((128 + 6)) $((128 + 9)) $((128 + 11)) $((128 + 13)) $((128 + 15)); do
+    for status in 0 1 2 3 4 5 $((128 + 1)) $((128 + 6)) $((128 + 9)) $((128 + 11)) $((128 + 13)) $((128 + 15)); do
         a=no b=no
         policy_restarts service "$stage" "$status" && a=yes
         systemd_restarts "$u" "$status" && b=yes
@@ -138,7 +138,7 @@ for f in "${FILES[@]}"; do
     else fail "$f: systemd and the service policy differ on ${differ[*]}"; fi
 done
 #  The model above catches a unit that drifts (its restart lines changed by hand).
-sed 's/^RestartPreventExitStatus=2$/RestartPreventExitStatus=3/' "$UNITS/eod-writer.service" >"$TMP/drift.service"
+sed 's/^RestartPreventExitStatus=.*$/RestartPreventExitStatus=3/' "$UNITS/eod-writer.service" >"$TMP/drift.service"
 if ! systemd_restarts "$TMP/drift.service" 3 && systemd_restarts "$TMP/drift.service" 2; then
     ok "a unit whose RestartPreventExitStatus drifted is told apart from the policy"
 else
@@ -482,7 +482,7 @@ while IFS= read -r line; do
 done <"$TMP/ddl.out"
 [ "$ddl_rc" = 0 ] || fail "the Athena checks ended with exit $ddl_rc"
 #  The key layout the DDL assumes is the uploader's default.
-if grep -q 'market={market}/dt={yyyy}-{mm}-{dd}/{file}' "$ROOT/stages/uploader/uploader.c"; then
+if grep -rq 'market={market}/dt={yyyy}-{mm}-{dd}/{file}' "$ROOT/stages/uploader/"; then
     ok "Athena: the uploader's default key is PREFIX/market={market}/dt={yyyy}-{mm}-{dd}/{file}"
 else
     fail "Athena: the uploader's default key changed; config/athena/*.sql assume market=M/dt=YYYY-MM-DD/"
