@@ -7,7 +7,10 @@
         run asks for them again (they are in state/gaps);
       - rows written without the snapshot columns (quote, market cap,
         PER/PBR, the KR financial figures), how many and why: the writer
-        keeps them only on the row of the session they describe.
+        keeps them only on the row of the session they describe;
+      - the universe snapshot of the run (its lists went to S3 with the
+        prices): the codes that entered and left each index or filter
+        since the previous snapshot, or that it is the first.
 
     Pure: the notifier posts them in the Slack summary and logs them. */
 #ifndef RUN_NOTES_H
@@ -17,7 +20,7 @@
 
 #include "eod_proto.h"
 
-#define RUN_NOTES_MAX 2          //  notes one summary can have
+#define RUN_NOTES_MAX 3          //  notes one summary can have
 #define RUN_NOTE_SIZE 640        //  bytes of one note, NUL included
 
 //  The notes of end (an END that reached the notifier) into notes; returns
