@@ -10,7 +10,9 @@
         keeps them only on the row of the session they describe;
       - the universe snapshot of the run (its lists went to S3 with the
         prices): the codes that entered and left each index or filter
-        since the previous snapshot, or that it is the first.
+        since the previous snapshot, or that it is the first;
+      - what validation found in the rows (stages/writer/validate.h): how
+        many of each kind, the first few, and where the sidecars are.
 
     Pure: the notifier posts them in the Slack summary and logs them. */
 #ifndef RUN_NOTES_H
@@ -20,7 +22,7 @@
 
 #include "eod_proto.h"
 
-#define RUN_NOTES_MAX 3          //  notes one summary can have
+#define RUN_NOTES_MAX 4          //  notes one summary can have
 #define RUN_NOTE_SIZE 640        //  bytes of one note, NUL included
 
 //  The notes of end (an END that reached the notifier) into notes; returns

@@ -229,15 +229,15 @@ s_upload (uploader_t *self, const eod_msg_t *file)
     if (head == 0 && strcmp (etag, file->md5) == 0) {
         eod_log_info ("s3://%s/%s already holds this file (md5 %s): not uploaded again", s3.bucket, key, file->md5);
         self->skipped++;
-        if (set != UPLOADER_DS_CODES)
+        if (set == UPLOADER_DS_KR || set == UPLOADER_DS_US)
             snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", s3.bucket, key);
         return;
     }
     eod_s3_status_t status = eod_s3_put_file (&s3, key, file->path, err, sizeof err);
     if (status == EOD_S3_OK) {
         self->uploaded++;
-        //  The summary links a price file, not a list.
-        if (set != UPLOADER_DS_CODES)
+        //  The summary links a price file, not a list or a sidecar.
+        if (set == UPLOADER_DS_KR || set == UPLOADER_DS_US)
             snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", s3.bucket, key);
         eod_log_info ("uploaded %s to s3://%s/%s (md5 %s)", file->path, s3.bucket, key, file->md5);
         return;

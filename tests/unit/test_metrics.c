@@ -231,6 +231,9 @@ static const char *const s_kr_ok_text =
     "# HELP eod_run_universe_left Codes that left an index or filter since the previous universe snapshot.\n"
     "# TYPE eod_run_universe_left gauge\n"
     "eod_run_universe_left{market=\"kr\",mode=\"daily\"} 1\n"
+    "# HELP eod_run_anomalies Validation's findings in the rows of the latest run (anomalies/ sidecars).\n"
+    "# TYPE eod_run_anomalies gauge\n"
+    "eod_run_anomalies{market=\"kr\",mode=\"daily\"} 4\n"
     "# HELP eod_run_duration_seconds Duration of the latest run.\n"
     "# TYPE eod_run_duration_seconds gauge\n"
     "eod_run_duration_seconds{market=\"kr\",mode=\"daily\"} 147.250\n"
@@ -277,6 +280,7 @@ main (void)
     kr.rows_without_snapshot = 7;
     kr.universe_entered = 4;
     kr.universe_left = 1;
+    kr.anomalies = 4;
     kr.duration_s = 147.25;
     CHECK_INT (eod_metrics_record (s_path, &kr, err, sizeof err), 0);
     struct stat st;
@@ -284,7 +288,7 @@ main (void)
     CHECK (stat (s_path, &st) == 0 && (st.st_mode & 0777) == 0644);
     char *text = s_read (s_path);
     CHECK_STR (text, s_kr_ok_text);
-    CHECK_INT (s_check_format (text ? text : ""), 19);
+    CHECK_INT (s_check_format (text ? text : ""), 20);
     CHECK_INT (s_count_tmp_files (metrics_dir), 0);
     free (text);
 
@@ -320,7 +324,7 @@ main (void)
     CHECK_INT (s_count_lines (text, "eod_last_success_session_timestamp_seconds{"), 1);
     //  Series sorted by market: kr before us in every family.
     CHECK (strstr (text, "eod_run_rows{market=\"kr\"") < strstr (text, "eod_run_rows{market=\"us\""));
-    CHECK_INT (s_check_format (text), 37);
+    CHECK_INT (s_check_format (text), 39);
     free (text);
 
     //  A partial US run counts as a success; a failed one after it does not move it.
@@ -371,7 +375,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"backfill\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"daily\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_last_session_timestamp_seconds{market=\"kr\",mode=\"daily\"} 1724976000"));
-    CHECK_INT (s_check_format (text ? text : ""), 56);
+    CHECK_INT (s_check_format (text ? text : ""), 59);
     free (text);
 
     //  A ok KR daily run of a newer session advances it.
@@ -391,7 +395,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_rows{market=\"x\\\"y\\\\z\\nw\",mode=\"daily\"} 0"));
     CHECK_INT (s_count_lines (text, "eod_run_rows{market=\"x"), 1);
     CHECK (text && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"x\\\"y\\\\z\\nw\"} 1725235200"));
-    CHECK_INT (s_check_format (text ? text : ""), 75);
+    CHECK_INT (s_check_format (text ? text : ""), 79);
     free (text);
     //  Invalid UTF-8 in a label value is repaired, never written as it is.
     eod_metrics_run_t bad_utf8 = s_run ("k\xff", "daily", "2024-09-02", EOD_METRICS_CLOSED);
@@ -440,7 +444,7 @@ main (void)
     CHECK (text && !strstr (text, "garbage"));
     CHECK (text && !strstr (text, "node_load1"));
     CHECK (text && !strstr (text, "maybe"));
-    CHECK_INT (s_check_format (text ? text : ""), 21);
+    CHECK_INT (s_check_format (text ? text : ""), 22);
     free (text);
     //  Pure binary, with NUL bytes.
     int fd = open (s_path, O_WRONLY | O_TRUNC);
