@@ -23,6 +23,7 @@ struct _lister_codelists_t {
     bool write_failed;
     char *members;              //  "SET\tCODE\n" lines
     size_t len, cap;
+    char fields[S_COLUMNS_MAX][S_FIELD_MAX];   //  one KR record's tail, cut
 };
 
 int
@@ -159,7 +160,7 @@ lister_codelists_kr (lister_codelists_t *self, eod_master_kind_t kind, const eod
     lister_list_t list = kind == EOD_MASTER_KOSDAQ ? LISTER_LIST_KOSDAQ : LISTER_LIST_KOSPI;
     const lister_column_t *cols;
     size_t n = lister_list_columns (list, &cols);
-    static char fields[S_COLUMNS_MAX][S_FIELD_MAX];
+    char (*fields)[S_FIELD_MAX] = self->fields;
     const char *values[S_COLUMNS_MAX];
     values[0] = rec->short_code;
     values[1] = rec->standard_code;
