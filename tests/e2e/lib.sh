@@ -87,6 +87,17 @@ env_down() {
     ENV_PIDS=""
 }
 
+#  sim_at INSTANT [OPTIONS...]: the simulator again on its port, its clock at INSTANT
+#  (EOD_NOW), 1000 requests a second, after env_up.
+sim_at() {
+    local instant=$1; shift
+    kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null
+    EOD_NOW=$instant "$BIN/eod-sim" --port "$SIM_PORT" --rate 1000 "$@" >"$ENV_DIR/sim.out" 2>>"$ENV_DIR/sim.log" &
+    SIM_PID=$!
+    ENV_PIDS="$SIM_PID $S3RVER_PID $VERIFY_PID"
+    for _ in $(seq 1 100); do grep -q listening "$ENV_DIR/sim.out" 2>/dev/null && break; sleep 0.1; done
+}
+
 #  set_key SECTION KEY VALUE [SECTION KEY VALUE...]: sets keys of $CFG (each
 #  added under its section when absent), in one go.
 set_key() {
