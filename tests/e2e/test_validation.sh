@@ -48,6 +48,7 @@ check "the clean run exits 0 (got $RC)" [ "$RC" = 0 ]
 check "it wrote its 20 rows" [ "$(($(wc -l <"$DATA/$CSV") - 1))" = 20 ]
 check "no sidecar" [ ! -e "$DATA/$SIDECAR" ]
 check "the metrics count 0" grep -q '^eod_run_anomalies{market="kr",mode="daily"} 0$' "$ENV_DIR/clean/state/metrics/eod.prom"
+check "every kind is in the metrics, at 0" [ "$(grep -c '^eod_run_anomalies_by_kind{market="kr",mode="daily",kind="[a-z_]*"} 0$' "$ENV_DIR/clean/state/metrics/eod.prom")" = 6 ]
 check "the summary says nothing of validation" bash -c "! grep -q 'validation found' '$LOGS/notifier.log'"
 
 echo "# 2. one code per kind"
@@ -72,6 +73,7 @@ check "the sidecar holds each kind for its code and nothing else, the split not 
 check "the summary lists them" grep -q "validation found 6 anomalies" "$LOGS/notifier.log"
 check "so does Slack" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'validation found 6 anomalies'"
 check "the metrics count 6" grep -q '^eod_run_anomalies{market="kr",mode="daily"} 6$' "$ENV_DIR/faulty/state/metrics/eod.prom"
+check "and 1 of each kind" [ "$(grep -c '^eod_run_anomalies_by_kind{market="kr",mode="daily",kind="[a-z_]*"} 1$' "$ENV_DIR/faulty/state/metrics/eod.prom")" = 6 ]
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
 unset AWS_CA_BUNDLE AWS_PROFILE
 /usr/bin/aws --endpoint-url "$S3" s3 ls --recursive "s3://eod-demo/" >"$TMP/keys" 2>&1
