@@ -280,8 +280,8 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
     zhashx_purge (self->folded);
     writer_snapshot_reset (self->snapshot);
     writer_anomalies_reset (self->anomalies, "");
-    long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, self->anomalies, s_on_file,
-                                        self);
+    long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, self->anomalies,
+                                        eod_fields_get (&d->meta, EOD_META_WRONG_DATE_UNWRITTEN), s_on_file, self);
     if (rows < 0) {
         self->failed = true;
         eod_stage_event (self->stage, "error", d->run_id, d->market, "writer: the files of run %s could not be written",
