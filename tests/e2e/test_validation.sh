@@ -10,6 +10,8 @@
 #       every row written as sent; the sidecar uploaded under anomalies/, apart from
 #       the price table; the summary (log, Slack) lists them, the metrics
 #       count them;
+#    2b. the same run again, the sidecar's object deleted: the re-run offers
+#       the existing sidecars too, and the object is back;
 #    3. the same day with the writer killed (kill -9) mid-run: restarted, it
 #       resumes its journal; the sidecar and the file are byte-identical.
 set -uo pipefail
@@ -88,6 +90,16 @@ check "the sidecar is uploaded under anomalies/, apart from the price table" gre
 /usr/bin/aws --endpoint-url "$S3" s3 cp "s3://eod-demo/$SIDECAR" "$TMP/object.csv" >/dev/null 2>&1
 check "the object is the sidecar byte for byte" cmp -s "$TMP/object.csv" "$DATA/$SIDECAR"
 cp "$DATA/$SIDECAR" "$TMP/sidecar.csv"
+
+echo "# 2b. a re-run offers the sidecars again: one whose object is gone is uploaded again"
+/usr/bin/aws --endpoint-url "$S3" s3 rm "s3://eod-demo/$SIDECAR" >/dev/null 2>&1
+/usr/bin/aws --endpoint-url "$S3" s3 ls --recursive "s3://eod-demo/" >"$TMP/keys" 2>&1
+check "the sidecar's object is gone" bash -c "! grep -q ' $SIDECAR\$' '$TMP/keys'"
+run faulty
+check "the re-run exits 0 (got $RC)" [ "$RC" = 0 ]
+/usr/bin/aws --endpoint-url "$S3" s3 cp "s3://eod-demo/$SIDECAR" "$TMP/object2.csv" >/dev/null 2>&1
+check "it is back, the sidecar byte for byte" cmp -s "$TMP/object2.csv" "$DATA/$SIDECAR"
+check "the writer offered it as an existing file" grep -q "(1 of them anomaly sidecars)" "$LOGS/writer.log"
 
 echo "# 3. the writer killed mid-run: restarted, it resumes its journal and writes the same sidecar"
 set_key pipeline state_dir "$ENV_DIR/killed/state" pipeline data_dir "$ENV_DIR/killed/data" kis rate 4
