@@ -131,6 +131,7 @@ add units "$ROOT/tests/ops/test_units.sh"
 add s3 "$ROOT/tests/s3/run_tests.sh" "$RUN"
 add sim "$ROOT/tests/sim/test_sim.sh" "$RUN"
 add config "$ROOT/tests/stage/test_config.sh"
+add instance "$ROOT/tests/stage/test_instance.sh"
 add layout "$ROOT/tests/build/test_layout.sh" "$RUN"
 add docs "$ROOT/tests/build/test_docs.sh" "$RUN"
 

@@ -42,11 +42,14 @@ typedef struct {
     bool log_messages;        //  [pipeline] trace
     int linger_ms;
     bool checked;             //  a pipeline stage: its messages are checked against the table
+    int instance;             //  the state directory's lock of a stage that runs alone (eod_instance.h)
     eod_stage_link_t links[EOD_STAGE_LINKS_MAX];   //  a NULL sock is a free slot
 } eod_stage_t;
 
-//  Loads config (path may be NULL), sets up logging and the trace socket.
-//  Returns NULL with the error already printed.
+//  Loads config (path may be NULL), takes the state directory's lock of a
+//  stage that runs alone there (eod_instance.h: a second copy is refused),
+//  sets up logging and the trace socket. Returns NULL with the error already
+//  printed.
 eod_stage_t *eod_stage_new (const char *name, const char *config_path);
 void eod_stage_destroy (eod_stage_t **self_p);
 

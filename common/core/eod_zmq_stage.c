@@ -3,6 +3,7 @@
     messages on them, each checked against the message table of proto/
     (eod_msg_route_ok): a pipeline stage neither sends nor accepts a type the
     table does not list for it on that endpoint. */
+#include "eod_instance.h"
 #include "eod_log.h"
 #include "eod_util.h"
 #include "eod_zmq.h"
@@ -43,11 +44,26 @@ eod_stage_new (const char *name, const char *config_path)
         return NULL;
     }
     eod_config_register_secrets (config);
+    //  Before anything of the state directory is touched (a second copy's
+    //  bind would take over the first one's ipc:// sockets).
+    int instance = EOD_INSTANCE_NONE;
+    if (eod_instance_exclusive (name)) {
+        char state[1024];
+        eod_config_path_value (config, "pipeline:state_dir", state, sizeof state);
+        instance = eod_instance_lock (state, name, err, sizeof err);
+        if (instance == EOD_INSTANCE_NONE) {
+            eod_log_error ("%s", err);
+            eod_config_destroy (&config);
+            return NULL;
+        }
+    }
     eod_stage_t *self = calloc (1, sizeof *self);
     if (!self) {
+        eod_instance_unlock (&instance);
         eod_config_destroy (&config);
         return NULL;
     }
+    self->instance = instance;
     self->name = name;
     self->checked = eod_proto_is_stage (name);
     self->config = config;
@@ -105,6 +121,7 @@ eod_stage_destroy (eod_stage_t **self_p)
     zsock_destroy (&self->trace);
     eod_zmq_shutdown (self->config);
     eod_config_destroy (&self->config);
+    eod_instance_unlock (&self->instance);
     free (self);
     *self_p = NULL;
 }
