@@ -28,11 +28,6 @@ arg_value() {
     done
 }
 
-#  arg_once CMD FLAG SEEN: a flag given twice is refused (which would count?).
-arg_once() {
-    [ -z "$3" ] || usage_error "$1: $2 given twice"
-}
-
 #  s_days_in MONTH YEAR: days of that month (the Gregorian calendar).
 s_days_in() {
     local m=$1 y=$2

@@ -20,13 +20,9 @@ RUN_CHAIN="calendar lister coordinator writer uploader"
 #  [--config F] [--fetchers N]: one run; returns its exit code.
 cmd_run() {
     local market=kr date="" config=${EOD_CONFIG:-} fetchers="" from="" to="" codes=""
-    local -A seen=()
     while [ $# -gt 0 ]; do
         case $1 in
-            --codes|--market|--date|--config|--fetchers|--from|--to)
-                arg_value run "$1" 1 "$@"
-                [ -z "${seen[$1]:-}" ] || usage_error "run: $1 given twice"
-                seen[$1]=1 ;;
+            --codes|--market|--date|--config|--fetchers|--from|--to) arg_value run "$1" 1 "$@" ;;
             *) usage_error "run: unknown option $1" ;;
         esac
         case $1 in
@@ -151,8 +147,7 @@ s_run_report() {   # MARKET LOGS
 
 #  backfill: the same stages over a range of sessions, 100 sessions a request.
 cmd_backfill() {
-    local market=kr from="" to="" months=() args=() gaps=0
-    local -A seen=()
+    local market=kr from="" to="" months=() args=() gaps=0 codes=0
     while [ $# -gt 0 ]; do
         case $1 in
             --market|--from|--to|--config|--fetchers|--codes) arg_value backfill "$1" 1 "$@" ;;
@@ -160,8 +155,6 @@ cmd_backfill() {
             --gaps) ;;
             *) usage_error "backfill: unknown option $1" ;;
         esac
-        [ -z "${seen[$1]:-}" ] || usage_error "backfill: $1 given twice"
-        seen[$1]=1
         case $1 in
             --market)
                 [ "$2" != all ] || usage_error "backfill: --market all is not supported: backfill one market at a time"
@@ -173,14 +166,17 @@ cmd_backfill() {
                 [ "$2" -le "$3" ] || usage_error "backfill: --months $2 $3: the first month is after the second"
                 months=("$2" "$3"); shift 3 ;;
             --gaps) gaps=1; shift ;;
-            --config|--codes) arg_file backfill "$1" "$2"; args+=("$1" "$2"); shift 2 ;;
+            --config|--codes)
+                arg_file backfill "$1" "$2"; args+=("$1" "$2")
+                [ "$1" = --config ] || codes=1
+                shift 2 ;;
             --fetchers)
                 arg_count backfill --fetchers "$2" 0 "$ARGS_FETCHERS_MAX"; args+=("$1" "$((10#$2))"); shift 2 ;;
         esac
     done
     if [ "$gaps" = 1 ]; then
         [ -z "$from$to${months[*]}" ] || usage_error "backfill: --gaps refills the recorded ranges: no --from, --to or --months"
-        [ -z "${seen[--codes]:-}" ] || usage_error "backfill: --gaps refills the recorded codes: no --codes"
+        [ "$codes" = 0 ] || usage_error "backfill: --gaps refills the recorded codes: no --codes"
     fi
     [ ${#months[@]} = 0 ] || [ -z "$from$to" ] || usage_error "backfill: --months and --from/--to contradict: one or the other"
     arg_range backfill "$from" "$to"

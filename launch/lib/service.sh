@@ -8,14 +8,11 @@
 
 cmd_service() {
     local config=${EOD_CONFIG:-} fetchers=""
-    local -A seen=()
     while [ $# -gt 0 ]; do
         case $1 in
             --config|--fetchers) arg_value service "$1" 1 "$@" ;;
             *) usage_error "service: unknown option $1" ;;
         esac
-        [ -z "${seen[$1]:-}" ] || usage_error "service: $1 given twice"
-        seen[$1]=1
         case $1 in
             --config) arg_file service --config "$2"; config=$2 ;;
             --fetchers) arg_count service --fetchers "$2" 0 "$ARGS_FETCHERS_MAX"; fetchers=$((10#$2)) ;;

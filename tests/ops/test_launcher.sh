@@ -66,7 +66,6 @@ refused "--config needs" run --config
 refused "--config $TMP/none.ini: no such file" run --config "$TMP/none.ini"
 refused "--config $TMP: not a regular file" run --config "$TMP"
 refused "--codes $TMP/none: no such file" run --codes "$TMP/none"
-refused "--date given twice" run --date 2024-02-01 --date 2024-02-02
 refused "unknown option --dates" run --dates 2024-02-01
 refused "unknown option kr" run kr
 
@@ -84,7 +83,6 @@ refused "--from D --to D, or --months" backfill --market kr
 refused "unknown option --date" backfill --date 2024-01-02
 refused "--fetchers 'x'" backfill --from 2024-01-02 --to 2024-01-03 --fetchers x
 refused "--from without --to" backfill --from 2024-01-02
-refused "--gaps given twice" backfill --gaps --gaps
 
 echo "# service, fetchers, status, stage, keygen, demo, build, test"
 refused "--fetchers 'many'" service --fetchers many
