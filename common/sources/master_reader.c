@@ -7,6 +7,7 @@
     log lines. See eod_master.h. */
 #include "master_internal.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -23,10 +24,10 @@ master_garbled (eod_master_reader_t *self, size_t lineno, const char *why, const
 {
     self->stats.garbled++;
     if (self->cod)
-        eod_log_warn ("%s:%zu: garbled .cod record skipped: %s (symbol %s)", self->source, lineno,
+        eod_log_warn_capped ("garbled master record", "%s:%zu: garbled .cod record skipped: %s (symbol %s)", self->source, lineno,
                       why, *code ? code : MASTER_NO_CODE);
     else
-        eod_log_warn ("%s:%zu: garbled %s record skipped: %s (code %s)", self->source, lineno,
+        eod_log_warn_capped ("garbled master record", "%s:%zu: garbled %s record skipped: %s (code %s)", self->source, lineno,
                       eod_master_kind_name (self->kind), why, code);
 }
 
