@@ -131,6 +131,13 @@ eod_master_reader_feed (eod_master_reader_t *self, const void *bytes, size_t len
     assert (bytes || len == 0);
     if (self->stopped)
         return -1;
+    if (len > EOD_MASTER_SIZE_MAX - self->bytes) {
+        eod_log_error ("%s: more than %zu bytes: no master file is this big; reading stopped", self->source,
+                       EOD_MASTER_SIZE_MAX);
+        self->stopped = true;
+        return -1;
+    }
+    self->bytes += len;
     const char *p = bytes, *end = p + len;
     while (p < end) {
         const char *nl = memchr (p, '\n', (size_t) (end - p));
