@@ -13,8 +13,9 @@
     binding CURVE server checks every client key with ZAP (czmq zauth) against
     curve_clients_dir, and logs refused handshakes. Without those keys such an
     endpoint is refused unless [security] plain_tcp allows clear text, and the
-    fetchers endpoint is refused even then. ipc:// stays as it is: its sockets
-    live in the 0700 state directory. */
+    fetchers endpoint is refused even then. The trace PUBs are no exception
+    (eod_trace_endpoint: one port per stage on tcp://). ipc:// stays as it
+    is: its sockets live in the 0700 state directory. */
 #ifndef EOD_ZMQ_H
 #define EOD_ZMQ_H
 
@@ -84,6 +85,21 @@ void eod_stage_socket_destroy (eod_stage_t *self, zsock_t **sock_p);
 
 //  The [endpoints] key sock is linked to, or NULL.
 const char *eod_stage_endpoint (const eod_stage_t *self, const zsock_t *sock);
+
+//  The trace PUB endpoint of stage (a name of eod_proto_stages): [endpoints]
+//  trace with the name appended when it is ipc:// or inproc://; for a
+//  network prefix tcp://HOST:PORT, HOST at PORT plus the stage's place in
+//  eod_proto_stages (calendar PORT, lister PORT + 1, ..., notifier PORT + 6),
+//  since a name cannot follow a port. 0, or -1 when it does not fit, the
+//  stage is none or the prefix has no port (out is then "").
+int eod_trace_endpoint (const eod_config_t *config, const char *stage, char *out, size_t size);
+
+//  What eod_socket_new does to a socket on a network endpoint, for a socket
+//  a program makes itself (eod-tap's and eod-status's SUBs): a CurveZMQ
+//  server (bind) or client (connect) with the [security] keys of the config
+//  of eod_zmq_set_config, or clear text under plain_tcp. Nothing for ipc://
+//  and inproc://. 0, or -1 (logged).
+int eod_socket_secure_for (zsock_t *sock, const char *endpoint, bool bind);
 
 //  mkdir -p of the directory an ipc:// endpoint's socket file goes in.
 void eod_endpoint_prepare (const char *endpoint);

@@ -70,16 +70,23 @@ eod_stage_new (const char *name, const char *config_path)
     eod_zmq_set_config (config);
     self->log_messages = eod_config_bool (config, "pipeline:trace");
     self->linger_ms = (int) eod_config_int (config, "pipeline:linger_ms");
-    char prefix[1024], endpoint[1100];
-    eod_config_path_value (config, "endpoints:trace", prefix, sizeof prefix);
-    snprintf (endpoint, sizeof endpoint, "%s%s", prefix, name);
+    char endpoint[1100];
+    if (eod_trace_endpoint (config, name, endpoint, sizeof endpoint))
+        return self;   //  logged: the stage runs without a trace
     //  The trace is optional: a second copy of a stage (a fetcher) cannot bind
-    //  the same ipc path; it then traces nothing rather than failing.
+    //  the same endpoint; it then traces nothing rather than failing. On a
+    //  network endpoint it is CurveZMQ like every other socket, or nothing
+    //  starts.
     eod_endpoint_prepare (endpoint);
     self->trace = zsock_new (ZMQ_PUB);
+    if (self->trace && eod_socket_secure_for (self->trace, endpoint, true)) {
+        eod_stage_destroy (&self);
+        return NULL;
+    }
     if (self->trace) {
         zsock_set_linger (self->trace, 0);
         zsock_set_sndhwm (self->trace, EOD_ZMQ_HWM);
+        zsock_set_maxmsgsize (self->trace, EOD_PROTO_FRAME_MAX);
         if (zsock_bind (self->trace, "%s", endpoint) == -1) {
             eod_log_debug ("trace endpoint %s not bound: %s", endpoint, zmq_strerror (zmq_errno ()));
             zsock_destroy (&self->trace);
