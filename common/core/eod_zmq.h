@@ -40,6 +40,8 @@ typedef struct {
     eod_config_t *config;     //  owned
     zsock_t *trace;           //  PUB, or NULL when it could not bind
     zsock_t *events;          //  PUSH to the notifier, or NULL
+    bool events_borrowed;     //  events is another socket of the stage's (eod_stage_events_via)
+    bool restart_told;        //  the incident of a restart (EOD_RESTARTED) went out
     bool log_messages;        //  [pipeline] trace
     int linger_ms;
     bool checked;             //  a pipeline stage: its messages are checked against the table
@@ -57,6 +59,13 @@ void eod_stage_destroy (eod_stage_t **self_p);
 //  Connects the EVENT socket to the notifier endpoint (stages other than the
 //  notifier call it). 0 or -1.
 int eod_stage_connect_events (eod_stage_t *self);
+
+//  Sends the stage's EVENTs on sock, a socket of its own it keeps (NULL:
+//  none): a fetcher on another host has no route to the notifier and hands
+//  them to the coordinator on its DEALER, which passes them on. The first
+//  socket given also carries the incident of a restart, as
+//  eod_stage_connect_events does.
+void eod_stage_events_via (eod_stage_t *self, zsock_t *sock);
 
 //  Makes a socket on the endpoint named by config key ("endpoints:writer"),
 //  binding when bind is true. Creates the directory of an ipc:// path. The

@@ -95,6 +95,18 @@ eod_stage_new (const char *name, const char *config_path)
     return self;
 }
 
+//  Started again by its supervisor after a crash: the run summary says so,
+//  once, on the first route to the notifier.
+static void
+s_tell_restart (eod_stage_t *self)
+{
+    const char *why = getenv ("EOD_RESTARTED");
+    if (self->restart_told || !why || !*why)
+        return;
+    self->restart_told = true;
+    eod_stage_incident (self, NULL, NULL, "%s restarted after it died (%s)", self->name, why);
+}
+
 int
 eod_stage_connect_events (eod_stage_t *self)
 {
@@ -111,11 +123,19 @@ eod_stage_connect_events (eod_stage_t *self)
     zsock_set_sndtimeo (self->events, 0);
     //  Events are best effort: a stage never waits long at exit for them.
     zsock_set_linger (self->events, 2000);
-    //  Started again by its supervisor after a crash: the run summary says so.
-    const char *why = getenv ("EOD_RESTARTED");
-    if (why && *why)
-        eod_stage_incident (self, NULL, NULL, "%s restarted after it died (%s)", self->name, why);
+    s_tell_restart (self);
     return 0;
+}
+
+void
+eod_stage_events_via (eod_stage_t *self, zsock_t *sock)
+{
+    if (!self->events_borrowed)
+        zsock_destroy (&self->events);
+    self->events = sock;
+    self->events_borrowed = true;
+    if (sock)
+        s_tell_restart (self);
 }
 
 void
@@ -124,7 +144,8 @@ eod_stage_destroy (eod_stage_t **self_p)
     if (!self_p || !*self_p)
         return;
     eod_stage_t *self = *self_p;
-    zsock_destroy (&self->events);
+    if (!self->events_borrowed)
+        zsock_destroy (&self->events);
     zsock_destroy (&self->trace);
     eod_zmq_shutdown (self->config);
     eod_config_destroy (&self->config);
