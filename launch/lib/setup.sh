@@ -3,10 +3,12 @@
 #  packages and s3rver, the build, a private copy of a config that holds
 #  secrets. Sourced by launch/eod.
 
-#  Debian packages the build, the simulators and the tests need.
+#  Debian packages the build, the simulators and the tests need (prometheus
+#  for its promtool, which checks the metrics textfile).
 PACKAGES=(build-essential cmake pkg-config libzmq3-dev libczmq-dev libcurl4-openssl-dev libmsgpack-dev
           libcsv-dev libiniparser-dev libjansson-dev libzip-dev libxml2-dev libmicrohttpd-dev libssl-dev
-          python3-botocore awscli curl nodejs clang libclang-rt-14-dev tcpdump iproute2 time gnuplot-nox systemd)
+          python3-botocore awscli curl nodejs clang libclang-rt-14-dev tcpdump iproute2 time gnuplot-nox systemd
+          prometheus)
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
