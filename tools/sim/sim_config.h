@@ -20,6 +20,8 @@
 #define SIM_US_PAGE_ROWS_MAX 100             //  --us-page-rows: at most the rows of one dailyprice answer
 #define SIM_APPS_MAX 16
 #define SIM_CHANNELS_MAX 16
+#define SIM_ROW_FAULT_KINDS 7                //  --fault-price ... --fault-conflict (sim_row_faults.h)
+#define SIM_ROW_FAULTS_MAX 32                //  codes named by those options, all kinds together
 
 //  One app key/secret pair the KIS double accepts.
 typedef struct {
@@ -66,6 +68,11 @@ typedef struct {
     int us_page_rows;                        //  --us-page-rows: dailyprice answers in pages (0: one answer)
     char *tls_cert;                          //  --tls-cert, --tls-key: PEM files; https instead of http
     char *tls_key;
+    struct {
+        int kind;                            //  sim_row_faults.h
+        char *code;
+    } row_faults[SIM_ROW_FAULTS_MAX];
+    size_t nrow_faults;
 } sim_config_t;
 
 //  Fills config (zeroed by the caller) from argv, then the defaults of what
