@@ -65,8 +65,10 @@ eod_instance_lock (const char *state_dir, const char *stage, char *why, size_t s
             char holder[S_PID_MAX + 8] = "pid not written yet";
             if (pid)
                 snprintf (holder, sizeof holder, "pid %ld", pid);
-            eod_set_error (why, size, "another eod-%s (%s) holds the state directory %s (%s): one copy per state "
-                           "directory", stage, holder, state_dir, path);
+            eod_set_error (why, size,
+                           "another eod-%s (%s) holds the state directory %s (%s): one copy per state "
+                           "directory",
+                           stage, holder, state_dir, path);
         }
         else
             eod_set_error (why, size, "cannot lock %s: %s", path, strerror (err));

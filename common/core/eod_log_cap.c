@@ -43,7 +43,8 @@ eod_log_cap_take (const char *kind)
     pthread_mutex_unlock (&s_lock);
     if (count == EOD_LOG_CAP_FIRST + 1)
         eod_log_warn ("%s: more than %d warnings of this kind; the rest are counted, and summed up when the run "
-                      "ends", kind, EOD_LOG_CAP_FIRST);
+                      "ends",
+                      kind, EOD_LOG_CAP_FIRST);
     return !slot || count <= EOD_LOG_CAP_FIRST;
 }
 

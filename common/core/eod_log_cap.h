@@ -16,9 +16,9 @@
 
 #include "eod_log.h"
 
-#define EOD_LOG_CAP_FIRST 10     //  warnings of a kind logged in full per run
-#define EOD_LOG_CAP_KINDS 64     //  kinds kept apart
-#define EOD_LOG_CAP_KIND_MAX 64  //  bytes of a kind's name that count
+#define EOD_LOG_CAP_FIRST 10      //  warnings of a kind logged in full per run
+#define EOD_LOG_CAP_KINDS 64      //  kinds kept apart
+#define EOD_LOG_CAP_KIND_MAX 64   //  bytes of a kind's name that count
 
 //  Counts one warning of kind: true when it is to be logged (one of the
 //  first EOD_LOG_CAP_FIRST since the last flush). The one after the last
@@ -34,10 +34,10 @@ size_t eod_log_cap_count (const char *kind);
 void eod_log_cap_flush (void);
 
 //  A warning of kind, logged only when eod_log_cap_take says so.
-#define eod_log_warn_capped(kind, ...)                                        \
-    do {                                                                      \
-        if (eod_log_cap_take (kind) && eod_log_threshold >= EOD_LOG_WARN)     \
-            eod_log_emit (EOD_LOG_WARN, __VA_ARGS__);                         \
+#define eod_log_warn_capped(kind, ...)                                                                                 \
+    do {                                                                                                               \
+        if (eod_log_cap_take (kind) && eod_log_threshold >= EOD_LOG_WARN)                                              \
+            eod_log_emit (EOD_LOG_WARN, __VA_ARGS__);                                                                  \
     } while (0)
 
 #endif

@@ -156,8 +156,9 @@ kis_parse_output1 (const json_t *root, const char *what, eod_fields_t *output1)
         if (rc == -2)
             return -1;
         if (rc == -1)
-            eod_log_warn_capped ("kis output1 field not a string", "kis: %s: output1.%s is %s, not a string; field left out", what, key,
-                          kis_json_type_name (v));
+            eod_log_warn_capped ("kis output1 field not a string",
+                                 "kis: %s: output1.%s is %s, not a string; field left out", what, key,
+                                 kis_json_type_name (v));
     }
     return 0;
 }

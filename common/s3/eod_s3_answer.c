@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_FIELD_MAX 256          //  an S3 error Code, Message or Region we report
+#define S_FIELD_MAX 256   //  an S3 error Code, Message or Region we report
 #define S_HTTP_MOVED 301
 #define S_HTTP_REDIRECT 307
 #define S_HTTP_BAD_REQUEST 400
@@ -19,13 +19,14 @@
 typedef struct {
     const char *code;
     eod_s3_status_t status;
-    const char *hint;            //  what to check, for a configuration error
+    const char *hint;   //  what to check, for a configuration error
 } s_code_t;
 
 static const s_code_t s_codes[] = {
     //  The credentials and their rights. S3 may answer a bad signature with
     //  400 as well as 403, so the code decides before the status.
-    {"SignatureDoesNotMatch", EOD_S3_DENIED, "the secret key does not match the access key ([aws_config] aws_secret_access_key)"},
+    {"SignatureDoesNotMatch", EOD_S3_DENIED,
+     "the secret key does not match the access key ([aws_config] aws_secret_access_key)"},
     {"InvalidAccessKeyId", EOD_S3_DENIED, "S3 does not know the access key ([aws_config] aws_access_key)"},
     {"AccessDenied", EOD_S3_DENIED, "the credentials may not write to this bucket (its policy, or the key's)"},
     {"AllAccessDisabled", EOD_S3_DENIED, "all access to this bucket is disabled"},
@@ -39,16 +40,17 @@ static const s_code_t s_codes[] = {
     {"InvalidBucketName", EOD_S3_CONFIG, "S3 refuses the bucket name: check [s3] bucket"},
     {"AuthorizationHeaderMalformed", EOD_S3_CONFIG, "the request was signed for another region: check [s3] region"},
     {"IllegalLocationConstraintException", EOD_S3_CONFIG, "the bucket is in another region: check [s3] region"},
-    {"PermanentRedirect", EOD_S3_CONFIG, "the bucket must be addressed at another endpoint: check [s3] region and endpoint"},
-    {"TemporaryRedirect", EOD_S3_CONFIG, "the bucket must be addressed at another endpoint: check [s3] region and endpoint"},
+    {"PermanentRedirect", EOD_S3_CONFIG,
+     "the bucket must be addressed at another endpoint: check [s3] region and endpoint"},
+    {"TemporaryRedirect", EOD_S3_CONFIG,
+     "the bucket must be addressed at another endpoint: check [s3] region and endpoint"},
     //  A busy or ill store.
     {"SlowDown", EOD_S3_RETRYABLE, NULL},
     {"InternalError", EOD_S3_RETRYABLE, NULL},
     {"ServiceUnavailable", EOD_S3_RETRYABLE, NULL},
     {"RequestTimeout", EOD_S3_RETRYABLE, NULL},
     {"OperationAborted", EOD_S3_RETRYABLE, NULL},
-    {NULL, EOD_S3_FAILED, NULL}
-};
+    {NULL, EOD_S3_FAILED, NULL}};
 
 bool
 eod_s3_status_is_config (eod_s3_status_t status)

@@ -24,11 +24,11 @@ master_garbled (eod_master_reader_t *self, size_t lineno, const char *why, const
 {
     self->stats.garbled++;
     if (self->cod)
-        eod_log_warn_capped ("garbled master record", "%s:%zu: garbled .cod record skipped: %s (symbol %s)", self->source, lineno,
-                      why, *code ? code : MASTER_NO_CODE);
+        eod_log_warn_capped ("garbled master record", "%s:%zu: garbled .cod record skipped: %s (symbol %s)",
+                             self->source, lineno, why, *code ? code : MASTER_NO_CODE);
     else
-        eod_log_warn_capped ("garbled master record", "%s:%zu: garbled %s record skipped: %s (code %s)", self->source, lineno,
-                      eod_master_kind_name (self->kind), why, code);
+        eod_log_warn_capped ("garbled master record", "%s:%zu: garbled %s record skipped: %s (code %s)", self->source,
+                             lineno, eod_master_kind_name (self->kind), why, code);
 }
 
 //  One whole line without its LF: n bytes at line of len in all. Strips a

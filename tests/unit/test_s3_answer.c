@@ -28,20 +28,25 @@ s_body (const char *name)
 }
 
 typedef struct {
-    const char *file;          //  tests/data/s3/FILE.xml
+    const char *file;   //  tests/data/s3/FILE.xml
     long status;
     eod_s3_status_t want;
-    const char *says;          //  a part of the text written
+    const char *says;   //  a part of the text written
 } s_case_t;
 
 static void
 test_bodies (void)
 {
     static const s_case_t cases[] = {
-        {"404-NoSuchBucket", 404, EOD_S3_CONFIG, "404 NoSuchBucket: The specified bucket does not exist; no such bucket: check [s3] bucket"},
-        {"400-AuthorizationHeaderMalformed", 400, EOD_S3_CONFIG, "the region 'us-east-1' is wrong; expecting 'ap-northeast-2'; the request was signed for another region: check [s3] region (the bucket's region: ap-northeast-2)"},
-        {"301-PermanentRedirect", 301, EOD_S3_CONFIG, "check [s3] region and endpoint (S3 names the endpoint eod-demo.s3.us-west-2.amazonaws.com)"},
-        {"403-AccessDenied", 403, EOD_S3_DENIED, "403 AccessDenied: Access Denied; the credentials may not write to this bucket"},
+        {"404-NoSuchBucket", 404, EOD_S3_CONFIG,
+         "404 NoSuchBucket: The specified bucket does not exist; no such bucket: check [s3] bucket"},
+        {"400-AuthorizationHeaderMalformed", 400, EOD_S3_CONFIG,
+         "the region 'us-east-1' is wrong; expecting 'ap-northeast-2'; the request was signed for another region: "
+         "check [s3] region (the bucket's region: ap-northeast-2)"},
+        {"301-PermanentRedirect", 301, EOD_S3_CONFIG,
+         "check [s3] region and endpoint (S3 names the endpoint eod-demo.s3.us-west-2.amazonaws.com)"},
+        {"403-AccessDenied", 403, EOD_S3_DENIED,
+         "403 AccessDenied: Access Denied; the credentials may not write to this bucket"},
         {"403-SignatureDoesNotMatch", 403, EOD_S3_DENIED, "[aws_config] aws_secret_access_key"},
         {"403-InvalidAccessKeyId", 403, EOD_S3_DENIED, "[aws_config] aws_access_key"},
         {"503-SlowDown", 503, EOD_S3_RETRYABLE, "503 SlowDown: Please reduce your request rate."},
