@@ -164,10 +164,16 @@ eod_msg_type_field (eod_msg_type_t type, size_t i, const char **name, const char
 bool
 eod_proto_is_stage (const char *name)
 {
-    for (size_t i = 0; name && eod_proto_stages[i]; i++)
+    return eod_proto_stage_index (name) >= 0;
+}
+
+int
+eod_proto_stage_index (const char *name)
+{
+    for (int i = 0; name && eod_proto_stages[i]; i++)
         if (strcmp (eod_proto_stages[i], name) == 0)
-            return true;
-    return false;
+            return i;
+    return -1;
 }
 
 bool

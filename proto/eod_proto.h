@@ -232,6 +232,10 @@ bool eod_msg_route_ok (eod_msg_type_t type, const char *from, const char *to, co
 //  check applies to (tools and tests are not stages).
 bool eod_proto_is_stage (const char *name);
 
+//  The place of stage name in the pipeline's order (calendar 0, lister 1,
+//  coordinator 2, fetcher 3, writer 4, uploader 5, notifier 6), or -1.
+int eod_proto_stage_index (const char *name);
+
 //  What the type is for, one sentence; "?" for an unknown type.
 const char *eod_msg_type_purpose (eod_msg_type_t type);
 

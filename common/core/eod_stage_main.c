@@ -1,6 +1,7 @@
 /*  eod_stage_main — see eod_stage_main.h. */
 #include "eod_stage_main.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -149,6 +150,8 @@ void
 eod_main_settled (int rc)
 {
     s_settled_rc = rc;
+    //  What the cap held back, said before the process goes.
+    eod_log_cap_flush ();
     //  czmq puts its saved handlers back once: done now, its shutdown leaves
     //  ours in place.
     zsys_handler_reset ();

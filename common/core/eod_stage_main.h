@@ -38,7 +38,8 @@ const char *eod_main_config_env (void);
 //  0 or 2; with --get the value is printed instead of "config OK".
 int eod_main_parse (int argc, char **argv, const char *stage, const char *about, eod_main_opts_t *opts);
 
-//  The stage's run ended with exit code rc: from here on SIGINT and SIGTERM end
+//  The stage's run ended with exit code rc: the repeated warnings held back
+//  are summed up (eod_log_cap_flush), and from here on SIGINT and SIGTERM end
 //  the process at once with rc. czmq's shutdown at exit puts the default
 //  handlers back and the exit handlers after it (a sanitized build's leak
 //  check) take a while: a stop asked for then (the launcher's, at the end of

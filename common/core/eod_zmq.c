@@ -18,6 +18,7 @@
 #define S_SECRET_MODE 0600
 #define S_PUBLIC_MODE 0644
 #define S_KEYDIR_MODE 0700
+#define S_PORT_MAX 65535
 
 //  The config of the process's stage (one stage per process): eod_socket_new
 //  reads the [security] keys from it. NULL before eod_stage_new.
@@ -312,6 +313,34 @@ s_secure (zsock_t *sock, const char *endpoint, bool bind)
 out:
     zcert_destroy (&cert);
     return rc;
+}
+
+int
+eod_socket_secure_for (zsock_t *sock, const char *endpoint, bool bind)
+{
+    return eod_endpoint_is_network (endpoint) ? s_secure (sock, endpoint, bind) : 0;
+}
+
+int
+eod_trace_endpoint (const eod_config_t *config, const char *stage, char *out, size_t size)
+{
+    char prefix[1024];
+    eod_config_path_value (config, "endpoints:trace", prefix, sizeof prefix);
+    if (size)
+        out[0] = '\0';
+    if (!eod_endpoint_is_network (prefix))
+        return eod_path_format (out, size, "%s%s", prefix, stage);
+    int place = eod_proto_stage_index (stage);
+    char *colon = strrchr (prefix, ':');
+    char *end = NULL;
+    long port = colon ? strtol (colon + 1, &end, 10) : 0;
+    if (place < 0 || !colon || end == colon + 1 || *end || port <= 0 || port + place > S_PORT_MAX) {
+        eod_log_error ("[endpoints] trace = %s: a network trace endpoint is tcp://HOST:PORT, a port for each "
+                       "stage from PORT on", prefix);
+        return -1;
+    }
+    *colon = '\0';
+    return eod_path_format (out, size, "%s:%ld", prefix, port + (long) place);
 }
 
 bool

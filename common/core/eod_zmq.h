@@ -13,8 +13,9 @@
     binding CURVE server checks every client key with ZAP (czmq zauth) against
     curve_clients_dir, and logs refused handshakes. Without those keys such an
     endpoint is refused unless [security] plain_tcp allows clear text, and the
-    fetchers endpoint is refused even then. ipc:// stays as it is: its sockets
-    live in the 0700 state directory. */
+    fetchers endpoint is refused even then. The trace PUBs are no exception
+    (eod_trace_endpoint: one port per stage on tcp://). ipc:// stays as it
+    is: its sockets live in the 0700 state directory. */
 #ifndef EOD_ZMQ_H
 #define EOD_ZMQ_H
 
@@ -39,20 +40,32 @@ typedef struct {
     eod_config_t *config;     //  owned
     zsock_t *trace;           //  PUB, or NULL when it could not bind
     zsock_t *events;          //  PUSH to the notifier, or NULL
+    bool events_borrowed;     //  events is another socket of the stage's (eod_stage_events_via)
+    bool restart_told;        //  the incident of a restart (EOD_RESTARTED) went out
     bool log_messages;        //  [pipeline] trace
     int linger_ms;
     bool checked;             //  a pipeline stage: its messages are checked against the table
+    int instance;             //  the state directory's lock of a stage that runs alone (eod_instance.h)
     eod_stage_link_t links[EOD_STAGE_LINKS_MAX];   //  a NULL sock is a free slot
 } eod_stage_t;
 
-//  Loads config (path may be NULL), sets up logging and the trace socket.
-//  Returns NULL with the error already printed.
+//  Loads config (path may be NULL), takes the state directory's lock of a
+//  stage that runs alone there (eod_instance.h: a second copy is refused),
+//  sets up logging and the trace socket. Returns NULL with the error already
+//  printed.
 eod_stage_t *eod_stage_new (const char *name, const char *config_path);
 void eod_stage_destroy (eod_stage_t **self_p);
 
 //  Connects the EVENT socket to the notifier endpoint (stages other than the
 //  notifier call it). 0 or -1.
 int eod_stage_connect_events (eod_stage_t *self);
+
+//  Sends the stage's EVENTs on sock, a socket of its own it keeps (NULL:
+//  none): a fetcher on another host has no route to the notifier and hands
+//  them to the coordinator on its DEALER, which passes them on. The first
+//  socket given also carries the incident of a restart, as
+//  eod_stage_connect_events does.
+void eod_stage_events_via (eod_stage_t *self, zsock_t *sock);
 
 //  Makes a socket on the endpoint named by config key ("endpoints:writer"),
 //  binding when bind is true. Creates the directory of an ipc:// path. The
@@ -81,6 +94,21 @@ void eod_stage_socket_destroy (eod_stage_t *self, zsock_t **sock_p);
 
 //  The [endpoints] key sock is linked to, or NULL.
 const char *eod_stage_endpoint (const eod_stage_t *self, const zsock_t *sock);
+
+//  The trace PUB endpoint of stage (a name of eod_proto_stages): [endpoints]
+//  trace with the name appended when it is ipc:// or inproc://; for a
+//  network prefix tcp://HOST:PORT, HOST at PORT plus the stage's place in
+//  eod_proto_stages (calendar PORT, lister PORT + 1, ..., notifier PORT + 6),
+//  since a name cannot follow a port. 0, or -1 when it does not fit, the
+//  stage is none or the prefix has no port (out is then "").
+int eod_trace_endpoint (const eod_config_t *config, const char *stage, char *out, size_t size);
+
+//  What eod_socket_new does to a socket on a network endpoint, for a socket
+//  a program makes itself (eod-tap's and eod-status's SUBs): a CurveZMQ
+//  server (bind) or client (connect) with the [security] keys of the config
+//  of eod_zmq_set_config, or clear text under plain_tcp. Nothing for ipc://
+//  and inproc://. 0, or -1 (logged).
+int eod_socket_secure_for (zsock_t *sock, const char *endpoint, bool bind);
 
 //  mkdir -p of the directory an ipc:// endpoint's socket file goes in.
 void eod_endpoint_prepare (const char *endpoint);

@@ -3,6 +3,7 @@
     messages on them, each checked against the message table of proto/
     (eod_msg_route_ok): a pipeline stage neither sends nor accepts a type the
     table does not list for it on that endpoint. */
+#include "eod_instance.h"
 #include "eod_log.h"
 #include "eod_util.h"
 #include "eod_zmq.h"
@@ -43,33 +44,67 @@ eod_stage_new (const char *name, const char *config_path)
         return NULL;
     }
     eod_config_register_secrets (config);
+    //  Before anything of the state directory is touched (a second copy's
+    //  bind would take over the first one's ipc:// sockets).
+    int instance = EOD_INSTANCE_NONE;
+    if (eod_instance_exclusive (name)) {
+        char state[1024];
+        eod_config_path_value (config, "pipeline:state_dir", state, sizeof state);
+        instance = eod_instance_lock (state, name, err, sizeof err);
+        if (instance == EOD_INSTANCE_NONE) {
+            eod_log_error ("%s", err);
+            eod_config_destroy (&config);
+            return NULL;
+        }
+    }
     eod_stage_t *self = calloc (1, sizeof *self);
     if (!self) {
+        eod_instance_unlock (&instance);
         eod_config_destroy (&config);
         return NULL;
     }
+    self->instance = instance;
     self->name = name;
     self->checked = eod_proto_is_stage (name);
     self->config = config;
     eod_zmq_set_config (config);
     self->log_messages = eod_config_bool (config, "pipeline:trace");
     self->linger_ms = (int) eod_config_int (config, "pipeline:linger_ms");
-    char prefix[1024], endpoint[1100];
-    eod_config_path_value (config, "endpoints:trace", prefix, sizeof prefix);
-    snprintf (endpoint, sizeof endpoint, "%s%s", prefix, name);
+    char endpoint[1100];
+    if (eod_trace_endpoint (config, name, endpoint, sizeof endpoint))
+        return self;   //  logged: the stage runs without a trace
     //  The trace is optional: a second copy of a stage (a fetcher) cannot bind
-    //  the same ipc path; it then traces nothing rather than failing.
+    //  the same endpoint; it then traces nothing rather than failing. On a
+    //  network endpoint it is CurveZMQ like every other socket, or nothing
+    //  starts.
     eod_endpoint_prepare (endpoint);
     self->trace = zsock_new (ZMQ_PUB);
+    if (self->trace && eod_socket_secure_for (self->trace, endpoint, true)) {
+        eod_stage_destroy (&self);
+        return NULL;
+    }
     if (self->trace) {
         zsock_set_linger (self->trace, 0);
         zsock_set_sndhwm (self->trace, EOD_ZMQ_HWM);
+        zsock_set_maxmsgsize (self->trace, EOD_PROTO_FRAME_MAX);
         if (zsock_bind (self->trace, "%s", endpoint) == -1) {
             eod_log_debug ("trace endpoint %s not bound: %s", endpoint, zmq_strerror (zmq_errno ()));
             zsock_destroy (&self->trace);
         }
     }
     return self;
+}
+
+//  Started again by its supervisor after a crash: the run summary says so,
+//  once, on the first route to the notifier.
+static void
+s_tell_restart (eod_stage_t *self)
+{
+    const char *why = getenv ("EOD_RESTARTED");
+    if (self->restart_told || !why || !*why)
+        return;
+    self->restart_told = true;
+    eod_stage_incident (self, NULL, NULL, "%s restarted after it died (%s)", self->name, why);
 }
 
 int
@@ -88,11 +123,19 @@ eod_stage_connect_events (eod_stage_t *self)
     zsock_set_sndtimeo (self->events, 0);
     //  Events are best effort: a stage never waits long at exit for them.
     zsock_set_linger (self->events, 2000);
-    //  Started again by its supervisor after a crash: the run summary says so.
-    const char *why = getenv ("EOD_RESTARTED");
-    if (why && *why)
-        eod_stage_incident (self, NULL, NULL, "%s restarted after it died (%s)", self->name, why);
+    s_tell_restart (self);
     return 0;
+}
+
+void
+eod_stage_events_via (eod_stage_t *self, zsock_t *sock)
+{
+    if (!self->events_borrowed)
+        zsock_destroy (&self->events);
+    self->events = sock;
+    self->events_borrowed = true;
+    if (sock)
+        s_tell_restart (self);
 }
 
 void
@@ -101,10 +144,12 @@ eod_stage_destroy (eod_stage_t **self_p)
     if (!self_p || !*self_p)
         return;
     eod_stage_t *self = *self_p;
-    zsock_destroy (&self->events);
+    if (!self->events_borrowed)
+        zsock_destroy (&self->events);
     zsock_destroy (&self->trace);
     eod_zmq_shutdown (self->config);
     eod_config_destroy (&self->config);
+    eod_instance_unlock (&self->instance);
     free (self);
     *self_p = NULL;
 }

@@ -8,6 +8,7 @@
     reader is shared by the daily chart and the overseas daily price. */
 #include "kis_internal.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -155,8 +156,9 @@ kis_parse_output1 (const json_t *root, const char *what, eod_fields_t *output1)
         if (rc == -2)
             return -1;
         if (rc == -1)
-            eod_log_warn ("kis: %s: output1.%s is %s, not a string; field left out", what, key,
-                          kis_json_type_name (v));
+            eod_log_warn_capped ("kis output1 field not a string",
+                                 "kis: %s: output1.%s is %s, not a string; field left out", what, key,
+                                 kis_json_type_name (v));
     }
     return 0;
 }
@@ -228,7 +230,7 @@ kis_parse_rows (const json_t *root, const char *member, const char *date_key, si
         if (*reason) {
             eod_fields_clear (&rows[nrows]);
             (*rejected)++;
-            eod_log_warn ("kis: %s: %s[%zu] %s; row rejected", what, member, i, reason);
+            eod_log_warn_capped ("kis row rejected", "kis: %s: %s[%zu] %s; row rejected", what, member, i, reason);
             if (!*why)
                 snprintf (why, whysize, "%s[%zu] %s", member, i, reason);
             continue;

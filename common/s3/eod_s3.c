@@ -8,6 +8,7 @@
     streams the file through a read callback and signing needs curl options
     that the generic wrapper does not expose; the global init is shared. */
 #include "eod_s3.h"
+#include "eod_s3_answer.h"
 
 #include "eod_grammar.h"
 #include "eod_http.h"
@@ -36,15 +37,11 @@
 #define S3_HEADER_MAX          512             //  one request header line
 #define S3_CURL_ERROR_MAX      CURL_ERROR_SIZE
 #define S3_ERR_MAX             512             //  reason text when the caller passes no buffer
-#define S3_XML_FIELD_MAX       256             //  S3 error Code / Message we report
 #define S3_BACKOFF_BASE_MS     200             //  first retry delay (upper bound)
 #define S3_BACKOFF_MAX_MS      5000            //  no retry waits longer
 #define S3_CONNECT_TIMEOUT_MS  5000L
 #define S3_SHA256_HEX_LEN      64
 #define S3_HTTP_NOT_FOUND      404
-#define S3_HTTP_FORBIDDEN      403
-#define S3_HTTP_TOO_MANY       429
-#define S3_HTTP_SERVER_ERROR   500
 #define S3_MS_PER_S            1000L
 #define S3_NS_PER_MS           1000000L
 
@@ -79,6 +76,7 @@ eod_s3_strerror (eod_s3_status_t status)
         case EOD_S3_RETRYABLE: return "retryable";
         case EOD_S3_DENIED:    return "denied";
         case EOD_S3_FAILED:    return "failed";
+        case EOD_S3_CONFIG:    return "config";
     }
     return "unknown";
 }
@@ -226,48 +224,6 @@ s_seek_cb (void *user, curl_off_t offset, int origin)
     return fseeko (file, (off_t) offset, origin) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
 }
 
-//  Copies the text of the first <tag>…</tag> of an S3 error body into out,
-//  with the five XML entities decoded and control characters blanked.
-//  out is "" when the tag is absent.
-static void
-s_xml_field (const char *body, const char *tag, char *out, size_t outsize)
-{
-    char open [32], close [32];
-    out [0] = '\0';
-    if (!body)
-        return;
-    snprintf (open, sizeof open, "<%s>", tag);
-    snprintf (close, sizeof close, "</%s>", tag);
-    const char *start = strstr (body, open);
-    if (!start)
-        return;
-    start += strlen (open);
-    const char *end = strstr (start, close);
-    if (!end)
-        return;
-    static const struct { const char *entity; char c; } entities[] = {
-        { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' }
-    };
-    size_t used = 0;
-    const char *p = start;
-    while (p < end && used + 1 < outsize) {
-        char c = *p++;
-        if (c == '&') {
-            for (size_t i = 0; i < sizeof entities / sizeof entities [0]; i++) {
-                size_t elen = strlen (entities [i].entity);
-                if ((size_t) (end - (p - 1)) >= elen
-                &&  memcmp (p - 1, entities [i].entity, elen) == 0) {
-                    c = entities [i].c;
-                    p += elen - 1;
-                    break;
-                }
-            }
-        }
-        out [used++] = iscntrl ((unsigned char) c) ? ' ' : c;
-    }
-    out [used] = '\0';
-}
-
 //  Which transport errors are worth another attempt.
 static bool
 s_curl_retryable (CURLcode code)
@@ -289,35 +245,6 @@ s_curl_retryable (CURLcode code)
         default:
             return false;
     }
-}
-
-//  Sorts an HTTP answer into the four statuses. Authentication errors come
-//  first: S3 can answer a bad signature with 400 as well as 403.
-static eod_s3_status_t
-s_classify (long http_status, const char *code)
-{
-    static const char *denied[] = {
-        "SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "InvalidToken",
-        "ExpiredToken", "TokenRefreshRequired", "AccountProblem", "AllAccessDisabled",
-        "RequestTimeTooSkewed"
-    };
-    static const char *transient[] = {
-        "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout",
-        "OperationAborted"
-    };
-    if (http_status >= 200 && http_status < 300)
-        return EOD_S3_OK;
-    for (size_t i = 0; i < sizeof denied / sizeof denied [0]; i++)
-        if (strcmp (code, denied [i]) == 0)
-            return EOD_S3_DENIED;
-    if (http_status == S3_HTTP_FORBIDDEN)
-        return EOD_S3_DENIED;
-    for (size_t i = 0; i < sizeof transient / sizeof transient [0]; i++)
-        if (strcmp (code, transient [i]) == 0)
-            return EOD_S3_RETRYABLE;
-    if (http_status >= S3_HTTP_SERVER_ERROR || http_status == S3_HTTP_TOO_MANY)
-        return EOD_S3_RETRYABLE;
-    return EOD_S3_FAILED;
 }
 
 static uint64_t
@@ -445,16 +372,7 @@ s_attempt (const eod_s3_config_t *cfg, const s_op_t *op, const char *url,
         goto out;
     }
     curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, http_status);
-    char s3_code [S3_XML_FIELD_MAX], s3_message [S3_XML_FIELD_MAX];
-    s_xml_field (resp->body, "Code", s3_code, sizeof s3_code);
-    s_xml_field (resp->body, "Message", s3_message, sizeof s3_message);
-    status = s_classify (*http_status, s3_code);
-    if (status != EOD_S3_OK) {
-        if (*s3_code)
-            eod_set_error (err, errlen, "%ld %s: %s", *http_status, s3_code, s3_message);
-        else
-            eod_set_error (err, errlen, "%ld (no S3 error body)", *http_status);
-    }
+    status = eod_s3_classify (*http_status, resp->body, err, errlen);
 out:
     if (curl)
         curl_easy_cleanup (curl);

@@ -11,8 +11,10 @@
     (curl 7.88 would sign it although it is never sent).
 
     Every PUT carries Content-MD5, so S3 itself refuses a body damaged on the
-    way. Transient failures (network errors, 5xx, SlowDown) are retried with
-    exponential backoff and jitter; authentication failures never are. */
+    way. Transient failures (network errors, timeouts, 5xx, SlowDown) are
+    retried with exponential backoff and jitter; configuration errors (the
+    credentials, the bucket, its region or endpoint: eod_s3_answer.h) never
+    are. */
 #ifndef EOD_S3_H
 #define EOD_S3_H
 
@@ -43,14 +45,15 @@ typedef enum {
     EOD_S3_OK = 0,
     EOD_S3_RETRYABLE,           //  attempts exhausted on transient errors; try again later
     EOD_S3_DENIED,              //  credentials or permissions (403, bad signature, unknown key)
-    EOD_S3_FAILED               //  anything else: bad request, missing file, bad config
+    EOD_S3_FAILED,              //  anything else: bad request, missing file, bad config
+    EOD_S3_CONFIG               //  no such bucket, wrong region or endpoint (eod_s3_answer.h)
 } eod_s3_status_t;
 
 //  Uploads the file at path to key in cfg->bucket, with Content-Type text/csv,
 //  Content-MD5 and the hex SHA-256 of the file as x-amz-content-sha256. key is
 //  the plain key ("market=kr/dt=2024-09-02/kr_20240902.csv"); it is encoded here.
-//  Retries network errors, 5xx and SlowDown up to cfg->max_attempts times with
-//  backoff; never retries 403, SignatureDoesNotMatch or InvalidAccessKeyId.
+//  Retries network errors, timeouts, 5xx and SlowDown up to cfg->max_attempts
+//  times with backoff; never retries a configuration error (eod_s3_answer.h).
 //  On failure writes "<http status> <S3 error Code>: <Message>" or the curl
 //  error into err (always NUL-terminated when errlen > 0). Returns the status.
 //  The secret key is registered with eod_log_secret and never logged.
@@ -69,7 +72,7 @@ int eod_s3_head (const eod_s3_config_t *cfg, const char *key, char *etag, size_t
 //  Returns 0, or -1 when out is too small (out then holds "").
 int eod_s3_encode_key (const char *key, char *out, size_t outsize);
 
-//  Short name of a status ("ok", "retryable", "denied", "failed").
+//  Short name of a status ("ok", "retryable", "denied", "failed", "config").
 const char *eod_s3_strerror (eod_s3_status_t status);
 
 #endif

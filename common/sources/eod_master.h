@@ -27,9 +27,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-//  Largest uncompressed entry eod_master_unzip accepts (the real KR files are
-//  well under 1 MiB; a bigger one means a broken or hostile archive).
-#define EOD_MASTER_UNZIP_MAX ((size_t) 64 * 1024 * 1024)
+//  Largest master file read: the largest uncompressed entry eod_master_unzip
+//  accepts, and the most bytes a reader takes (the real KR files are well
+//  under 1 MiB, the .cod files a few; a bigger one means a broken or hostile
+//  archive, or a path like /dev/zero that never ends).
+#define EOD_MASTER_SIZE_MAX ((size_t) 64 * 1024 * 1024)
+#define EOD_MASTER_UNZIP_MAX EOD_MASTER_SIZE_MAX
 
 //  Longest line the streaming reader keeps: a longer one is garbled (the
 //  real records are under 300 bytes, a .cod line under 500).
@@ -162,8 +165,9 @@ void eod_master_reader_destroy (eod_master_reader_t **self_p);
 //  records go to the callback, garbled ones are counted and logged with
 //  their line number; a line over EOD_MASTER_LINE_MAX bytes is garbled (its
 //  length and code in the log) without being held whole. Returns 0, or -1
-//  when the callback stopped the parse or memory ran out; after -1 every
-//  feed and end returns -1 at once.
+//  when the callback stopped the parse, memory ran out or the bytes fed
+//  would pass EOD_MASTER_SIZE_MAX (logged: nothing of them is parsed); after
+//  -1 every feed and end returns -1 at once.
 int eod_master_reader_feed (eod_master_reader_t *self, const void *bytes, size_t len);
 
 //  Ends the file: a last line without a final newline is parsed now (so a

@@ -4,6 +4,7 @@
 #include "eod_util.h"
 
 #include "eod_log.h"
+#include "eod_log_cap.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -419,8 +420,9 @@ s_take_rows (const s_rows_t *r, const s_columns_t *cols, const char *source,
             goto out;
         if (*row.symbol == '\0') {
             out->skipped++;
-            eod_log_warn ("%s: table row %zu has no symbol (company \"%s\"), skipped", source,
-                          i + 1, row.company);
+            eod_log_warn_capped ("index table row without a symbol",
+                                 "%s: table row %zu has no symbol (company \"%s\"), skipped", source, i + 1,
+                                 row.company);
             s_row_free (&row);
             continue;
         }

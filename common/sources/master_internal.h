@@ -37,7 +37,8 @@ struct _eod_master_reader_t {
     eod_cod_cb *cod_cb;
     void *arg;
     eod_master_stats_t stats;
-    bool stopped;                  //  the callback stopped the parse
+    bool stopped;                  //  the callback stopped the parse, or the file was too big
+    size_t bytes;                  //  bytes fed so far (at most EOD_MASTER_SIZE_MAX)
     eod_master_record_t rec;       //  KR scratch record
     char *utf8;                    //  .cod: UTF-8 copy of the current line
     size_t utf8_size;

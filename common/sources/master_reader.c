@@ -7,6 +7,7 @@
     log lines. See eod_master.h. */
 #include "master_internal.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -23,11 +24,11 @@ master_garbled (eod_master_reader_t *self, size_t lineno, const char *why, const
 {
     self->stats.garbled++;
     if (self->cod)
-        eod_log_warn ("%s:%zu: garbled .cod record skipped: %s (symbol %s)", self->source, lineno,
-                      why, *code ? code : MASTER_NO_CODE);
+        eod_log_warn_capped ("garbled master record", "%s:%zu: garbled .cod record skipped: %s (symbol %s)",
+                             self->source, lineno, why, *code ? code : MASTER_NO_CODE);
     else
-        eod_log_warn ("%s:%zu: garbled %s record skipped: %s (code %s)", self->source, lineno,
-                      eod_master_kind_name (self->kind), why, code);
+        eod_log_warn_capped ("garbled master record", "%s:%zu: garbled %s record skipped: %s (code %s)", self->source,
+                             lineno, eod_master_kind_name (self->kind), why, code);
 }
 
 //  One whole line without its LF: n bytes at line of len in all. Strips a
@@ -130,6 +131,13 @@ eod_master_reader_feed (eod_master_reader_t *self, const void *bytes, size_t len
     assert (bytes || len == 0);
     if (self->stopped)
         return -1;
+    if (len > EOD_MASTER_SIZE_MAX - self->bytes) {
+        eod_log_error ("%s: more than %zu bytes: no master file is this big; reading stopped", self->source,
+                       EOD_MASTER_SIZE_MAX);
+        self->stopped = true;
+        return -1;
+    }
+    self->bytes += len;
     const char *p = bytes, *end = p + len;
     while (p < end) {
         const char *nl = memchr (p, '\n', (size_t) (end - p));

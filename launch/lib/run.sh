@@ -22,16 +22,23 @@ cmd_run() {
     local market=kr date="" config=${EOD_CONFIG:-} fetchers="" from="" to="" codes=""
     while [ $# -gt 0 ]; do
         case $1 in
-            --codes) codes=$2; shift 2 ;;
-            --market) market=$2; shift 2 ;;
-            --date) date=$2; shift 2 ;;
-            --config) config=$2; shift 2 ;;
-            --fetchers) fetchers=$2; shift 2 ;;
-            --from) from=$2; shift 2 ;;
-            --to) to=$2; shift 2 ;;
-            *) die "run: unknown option $1 (see launch/eod --help)" ;;
+            --codes|--market|--date|--config|--fetchers|--from|--to) arg_value run "$1" 1 "$@" ;;
+            *) usage_error "run: unknown option $1" ;;
         esac
+        case $1 in
+            --codes) arg_file run --codes "$2"; codes=$2 ;;
+            --market) arg_market run "$2" "kr us all"; market=$2 ;;
+            --date) arg_date run --date "$2"; date=$2 ;;
+            --config) arg_file run --config "$2"; config=$2 ;;
+            --fetchers) arg_count run --fetchers "$2" 0 "$ARGS_FETCHERS_MAX"; fetchers=$((10#$2)) ;;
+            --from) arg_date run --from "$2"; from=$2 ;;
+            --to) arg_date run --to "$2"; to=$2 ;;
+        esac
+        shift 2
     done
+    [ -z "$date" ] || [ -z "$from$to" ] \
+        || usage_error "run: --date and --from/--to contradict: one session, or a range (launch/eod backfill)"
+    arg_range run "$from" "$to"
     case $market in
         kr|us) ;;
         all)
@@ -40,16 +47,17 @@ cmd_run() {
             for m in kr us; do
                 local args=(--market "$m" --config "${config:-$ROOT/config/config.ini}")
                 [ -n "$date" ] && args+=(--date "$date")
+                [ -n "$from" ] && args+=(--from "$from" --to "$to")
+                [ -n "$codes" ] && args+=(--codes "$codes")
                 [ -n "$fetchers" ] && args+=(--fetchers "$fetchers")
                 local r=0
                 EOD_LOG_DIR='' cmd_run "${args[@]}" || r=$?
                 rc_all=$(policy_worse "$rc_all" "$r")
             done
             return "$rc_all" ;;
-        *) die "run: --market must be kr, us or all" ;;
     esac
     local cfg
-    cfg=$(checked_config run "$config" coordinator \
+    cfg=$(checked_config run "$config" coordinator "$fetchers" \
           "copy config/config.ini.example, or use --config config/demo.ini") || exit 2
     [ -n "$fetchers" ] || fetchers=$(config_fetchers "$cfg")
     local logs=${EOD_LOG_DIR:-}
@@ -139,28 +147,49 @@ s_run_report() {   # MARKET LOGS
 
 #  backfill: the same stages over a range of sessions, 100 sessions a request.
 cmd_backfill() {
-    local market=kr from="" to="" months=() args=() gaps=0
+    local market=kr from="" to="" months=() args=() gaps=0 codes=0
     while [ $# -gt 0 ]; do
         case $1 in
-            --market) market=$2; shift 2 ;;
-            --from) from=$2; shift 2 ;;
-            --to) to=$2; shift 2 ;;
-            --months) months=("$2" "$3"); shift 3 ;;
+            --market|--from|--to|--config|--fetchers|--codes) arg_value backfill "$1" 1 "$@" ;;
+            --months) arg_value backfill "$1" 2 "$@" ;;
+            --gaps) ;;
+            *) usage_error "backfill: unknown option $1" ;;
+        esac
+        case $1 in
+            --market)
+                [ "$2" != all ] || usage_error "backfill: --market all is not supported: backfill one market at a time"
+                arg_market backfill "$2" "kr us"; market=$2; shift 2 ;;
+            --from) arg_date backfill --from "$2"; from=$2; shift 2 ;;
+            --to) arg_date backfill --to "$2"; to=$2; shift 2 ;;
+            --months)
+                arg_month backfill --months "$2"; arg_month backfill --months "$3"
+                [ "$2" -le "$3" ] || usage_error "backfill: --months $2 $3: the first month is after the second"
+                months=("$2" "$3"); shift 3 ;;
             --gaps) gaps=1; shift ;;
-            --config|--fetchers|--codes) args+=("$1" "$2"); shift 2 ;;
-            *) die "backfill: unknown option $1 (see launch/eod --help)" ;;
+            --config|--codes)
+                arg_file backfill "$1" "$2"; args+=("$1" "$2")
+                [ "$1" = --config ] || codes=1
+                shift 2 ;;
+            --fetchers)
+                arg_count backfill --fetchers "$2" 0 "$ARGS_FETCHERS_MAX"; args+=("$1" "$((10#$2))"); shift 2 ;;
         esac
     done
+    if [ "$gaps" = 1 ]; then
+        [ -z "$from$to${months[*]}" ] || usage_error "backfill: --gaps refills the recorded ranges: no --from, --to or --months"
+        [ "$codes" = 0 ] || usage_error "backfill: --gaps refills the recorded codes: no --codes"
+    fi
+    [ ${#months[@]} = 0 ] || [ -z "$from$to" ] || usage_error "backfill: --months and --from/--to contradict: one or the other"
+    arg_range backfill "$from" "$to"
+    [ "$gaps" = 1 ] || [ -n "$from" ] || [ ${#months[@]} = 2 ] \
+        || usage_error "backfill: --from D --to D, or --months YYYYMM YYYYMM, or --gaps"
     if [ "$gaps" = 1 ]; then
         backfill_gaps "$market" "${args[@]+"${args[@]}"}"
         return
     fi
     if [ ${#months[@]} = 2 ]; then
-        [[ ${months[0]} =~ ^[0-9]{6}$ && ${months[1]} =~ ^[0-9]{6}$ ]] || die "backfill: --months YYYYMM YYYYMM"
         from="${months[0]:0:4}-${months[0]:4:2}-01"
         to=$(date -u -d "${months[1]:0:4}-${months[1]:4:2}-01 +1 month -1 day" +%Y-%m-%d)
     fi
-    [ -n "$from" ] && [ -n "$to" ] || die "backfill: --from D --to D, or --months YYYYMM YYYYMM, or --gaps"
     cmd_run --market "$market" --from "$from" --to "$to" "${args[@]+"${args[@]}"}"
 }
 

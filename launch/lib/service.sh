@@ -10,15 +10,18 @@ cmd_service() {
     local config=${EOD_CONFIG:-} fetchers=""
     while [ $# -gt 0 ]; do
         case $1 in
-            --config) config=$2; shift 2 ;;
-            --fetchers) fetchers=$2; shift 2 ;;
-            *) die "service: unknown option $1 (see launch/eod --help)" ;;
+            --config|--fetchers) arg_value service "$1" 1 "$@" ;;
+            *) usage_error "service: unknown option $1" ;;
         esac
+        case $1 in
+            --config) arg_file service --config "$2"; config=$2 ;;
+            --fetchers) arg_count service --fetchers "$2" 0 "$ARGS_FETCHERS_MAX"; fetchers=$((10#$2)) ;;
+        esac
+        shift 2
     done
     local cfg
-    cfg=$(checked_config service "$config" calendar) || exit 2
+    cfg=$(checked_config service "$config" calendar "$fetchers") || exit 2
     [ -n "$fetchers" ] || fetchers=$(config_fetchers "$cfg")
-    [[ $fetchers =~ ^[0-9]+$ ]] || die "service: --fetchers N"
     [[ ${EOD_SERVICE_RESTART_S:-0} =~ ^[0-9]+$ ]] || die "service: EOD_SERVICE_RESTART_S is whole seconds"
     local logs=${EOD_LOG_DIR:-$ROOT/state/logs/service-$(date -u +%Y%m%dT%H%M%SZ)-$$}
     mkdir -p "$logs"

@@ -3,10 +3,12 @@
 #  packages and s3rver, the build, a private copy of a config that holds
 #  secrets. Sourced by launch/eod.
 
-#  Debian packages the build, the simulators and the tests need.
+#  Debian packages the build, the simulators and the tests need (prometheus
+#  for its promtool, which checks the metrics textfile).
 PACKAGES=(build-essential cmake pkg-config libzmq3-dev libczmq-dev libcurl4-openssl-dev libmsgpack-dev
           libcsv-dev libiniparser-dev libjansson-dev libzip-dev libxml2-dev libmicrohttpd-dev libssl-dev
-          python3-botocore awscli curl nodejs clang libclang-rt-14-dev tcpdump iproute2 time gnuplot-nox systemd)
+          python3-botocore awscli curl nodejs clang libclang-rt-14-dev tcpdump iproute2 time gnuplot-nox systemd
+          prometheus)
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -70,18 +72,22 @@ private_config() {
     printf '%s\n' "$copy"
 }
 
-#  checked_config COMMAND CONFIG PROGRAM [HINT]: prints the config COMMAND
-#  runs with: CONFIG (config/config.ini when empty), which must exist (HINT
-#  says what to do if not), its private copy if need be, accepted by
-#  eod-PROGRAM --check-config; builds first when nothing is built. Exits 2
-#  otherwise (use as cfg=$(checked_config ...) || exit 2).
+#  checked_config COMMAND CONFIG PROGRAM FETCHERS [HINT]: prints the config
+#  COMMAND runs with: CONFIG (config/config.ini when empty), which must exist
+#  (HINT says what to do if not), accepted by eod-PROGRAM --check-config (the
+#  secret-file rule on the file itself) and by the --fetchers FETCHERS given
+#  (arg_fetchers_zero; empty: none given), then its private copy if need be:
+#  nothing is copied before every check passed. Builds first when nothing is
+#  built. Exits 2 otherwise (use as cfg=$(checked_config ...) || exit 2).
 checked_config() {
-    local command=$1 config=${2:-$ROOT/config/config.ini} program=$3 hint=${4:-} cfg
+    local command=$1 config=${2:-$ROOT/config/config.ini} program=$3 fetchers=$4 hint=${5:-}
     [ -f "$config" ] || die "$command: no config: $config${hint:+ ($hint)}"
     [ -x "$BIN/eod-coordinator" ] || build >&2
-    cfg=$(private_config "$config")
-    "$BIN/eod-$program" --config "$cfg" --check-config >/dev/null || exit 2
-    printf '%s\n' "$cfg"
+    #  The file as given, before a private copy could hide that others may
+    #  read the secrets it holds.
+    "$BIN/eod-$program" --config "$config" --check-config >/dev/null || exit 2
+    arg_fetchers_zero "$command" "$config" "$fetchers"
+    private_config "$config"
 }
 
 #  config_fetchers CONFIG: [pipeline] fetchers of the config, 4 when absent.

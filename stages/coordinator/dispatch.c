@@ -310,6 +310,14 @@ coordinator_dispatch_on_fetcher (coordinator_dispatch_t *self, zframe_t *identit
             w->results++;
         s_on_result (self, w, msg);
         break;
+    case EOD_MSG_EVENT:
+        //  A fetcher on another host has no route to the notifier but this
+        //  one: its incidents and alerts go on, naming it.
+        if (w)
+            eod_fields_set (&msg->fields, "worker", w->name);
+        if (self->conf.stage && self->conf.stage->events)
+            eod_stage_send (self->conf.stage, self->conf.stage->events, NULL, msg);
+        break;
     default:
         eod_log_warn ("fetcher %s sent an unexpected %s: ignored", w ? w->name : "?", eod_msg_type_name (msg->type));
     }

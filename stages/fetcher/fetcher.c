@@ -20,6 +20,7 @@ struct _fetcher_t {
     bool once;
     char name[128];
     zsock_t *dealer;
+    bool relay_events;        //  no route to the notifier (another host): EVENTs go on the dealer
     zhashx_t *creds;          //  key_id -> eod_msg_t CREDS
     bool busy;                //  a request is in flight
     bool over;                //  END came (one-shot): leave once the request in flight is answered
@@ -68,12 +69,18 @@ static int
 s_connect (fetcher_t *self)
 {
     eod_http_set_watch (-1, 0, NULL, NULL);
+    if (self->relay_events)
+        eod_stage_events_via (self->stage, NULL);
     eod_stage_socket_destroy (self->stage, &self->dealer);
     self->dealer = eod_socket_new (ZMQ_DEALER, self->endpoint, false, self->stage->linger_ms);
     if (!self->dealer)
         return -1;
     if (eod_stage_link (self->stage, self->dealer, "fetchers"))
         return -1;
+    //  A fetcher with no route to the notifier (on another host) hands its
+    //  EVENTs to the coordinator, which passes them on.
+    if (self->relay_events)
+        eod_stage_events_via (self->stage, self->dealer);
     //  ZMQ_IMMEDIATE: with no coordinator connected a send would wait for
     //  one forever. It waits as long as a silent coordinator is waited for.
     zsock_set_sndtimeo (self->dealer, (int) (self->heartbeat_ms * S_COORDINATOR_SILENCE_LIVENESS));
@@ -106,16 +113,17 @@ fetcher_new (eod_stage_t *stage, const char *endpoint, bool once)
     self->fetch.timeout_ms = (long) eod_config_int (cfg, "kis:timeout_ms");
     self->fetch.insecure = eod_config_bool (cfg, "kis:insecure");
     self->fetch.ca_file = eod_config_str (cfg, "kis:ca_file");
-    //  Said at start and at each later run a long-lived fetcher serves, so
-    //  every run's log has it.
-    if (self->fetch.insecure)
-        eod_log_warn (S_INSECURE_WARNING);
+    self->relay_events = !stage->events;
     self->heartbeat_ms = eod_config_int (stage->config, "pipeline:heartbeat_ms");
     self->reconnect_ms = 1000;
     self->creds = zhashx_new ();
     zhashx_set_destructor (self->creds, s_creds_free);
     if (s_connect (self))
         goto fail;
+    //  Said at start and at each later run a long-lived fetcher serves, so
+    //  every run's log and summary has it.
+    if (self->fetch.insecure)
+        eod_stage_event (self->stage, "warn", NULL, NULL, S_INSECURE_WARNING);
     return self;
 fail:
     fetcher_destroy (&self);
@@ -130,6 +138,8 @@ fetcher_destroy (fetcher_t **self_p)
     fetcher_t *self = *self_p;
     eod_http_set_watch (-1, 0, NULL, NULL);
     eod_http_thread_done ();
+    if (self->relay_events)
+        eod_stage_events_via (self->stage, NULL);
     zsock_destroy (&self->dealer);
     zhashx_destroy (&self->creds);
     free (self);
@@ -212,7 +222,7 @@ s_fetch (fetcher_t *self, eod_msg_t **task_p, const eod_msg_t *creds)
     const char *run_id = (*task_p)->run_id ? (*task_p)->run_id : "";
     if (strcmp (run_id, self->run_id) != 0) {
         if (self->fetch.insecure && *self->run_id)
-            eod_log_warn (S_INSECURE_WARNING);
+            eod_stage_event (self->stage, "warn", run_id, NULL, S_INSECURE_WARNING);
         snprintf (self->run_id, sizeof self->run_id, "%s", run_id);
     }
     self->busy = true;
@@ -246,9 +256,12 @@ fetcher_run (fetcher_t *self)
         int64_t now = eod_clock_ms ();
         if (now - self->last_heard_ms > self->heartbeat_ms * S_COORDINATOR_SILENCE_LIVENESS
                                             + self->reconnect_ms) {
-            eod_log_warn ("coordinator silent for %ld ms: reconnecting to %s", (long) (now - self->last_heard_ms),
-                          self->endpoint);
+            long silent = (long) (now - self->last_heard_ms);
             s_connect (self);
+            //  Told once the new link is up, so a fetcher on another host
+            //  gets it to the run's summary through the coordinator.
+            eod_stage_incident (self->stage, self->run_id, NULL, "fetcher %s: the coordinator was silent for %ld "
+                                "ms: reconnected to %s", self->name, silent, self->endpoint);
             self->reconnect_ms = self->reconnect_ms * 2 > S_RECONNECT_MAX_MS ? S_RECONNECT_MAX_MS
                                                                              : self->reconnect_ms * 2;
         }

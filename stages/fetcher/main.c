@@ -18,7 +18,8 @@ main (int argc, char **argv)
     if (!stage)
         return 2;
     //  A fetcher of this machine's pipeline reports its incidents (a restart)
-    //  to the notifier; one on another host (--connect) has no route to it.
+    //  to the notifier; one on another host (--connect) has no route to it
+    //  and hands them to the coordinator (fetcher_new).
     if (!opts.connect)
         eod_stage_connect_events (stage);
     char endpoint[1024];

@@ -2,6 +2,7 @@
 #include "drafts.h"
 #include "eod_grammar.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 
 #include <stdlib.h>
 
@@ -65,7 +66,8 @@ lister_drafts_add (lister_drafts_t *self)
     //  (eod_grammar.h): such a code is not listed at all.
     char why[128];
     if (!t->code || !eod_grammar_code_ok (t->market, t->code, why, sizeof why)) {
-        eod_log_warn ("%s: a %s code that %s: not listed", lister_spool_path (self->spool), t->market, why);
+        eod_log_warn_capped ("code refused by its grammar", "%s: a %s code that %s: not listed",
+                             lister_spool_path (self->spool), t->market, why);
         return 1;
     }
     eod_msg_set (&t->task_id, t->code);

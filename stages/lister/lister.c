@@ -19,6 +19,7 @@
 #include "eod_date.h"
 #include "drafts.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 #include "eod_master.h"
 #include "eod_util.h"
 #include "listing.h"
@@ -271,6 +272,7 @@ lister_run (lister_t *self)
                 eod_msg_set (&msg->error, "the universe could not be listed (master files)");
             }
             s_to_coordinator (self, msg);
+            eod_log_cap_flush ();   //  the run's repeated warnings, summed up
             if (self->once)
                 lister_send_confirm (self->listing, msg, s_ask_coordinator, s_to_coordinator, self);
             over = self->once;

@@ -3,6 +3,7 @@
 #include "eod_cal.h"
 #include "eod_date.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 #include "eod_util.h"
 #include "run_id.h"
 
@@ -161,7 +162,7 @@ s_keep_drafts (lister_listing_t *self, const char *dir, const eod_msg_t *job, li
             goto out;
         }
         if (first == 0)
-            eod_log_warn ("%s listed twice: the second is dropped", t->code);
+            eod_log_warn_capped ("code listed twice", "%s listed twice: the second is dropped", t->code);
         else if (self->chunks && (!only || lister_codes_contains (only, t->code))) {
             eod_msg_set (&t->run_id, self->run_id);
             eod_msg_set (&t->market, job->market);

@@ -4,6 +4,7 @@
 #include "us_universe.h"
 
 #include "eod_log.h"
+#include "eod_log_cap.h"
 #include "eod_util.h"
 
 #include <assert.h>
@@ -202,9 +203,8 @@ us_universe_add_index (us_universe_t *self, const char *which, const eod_wiki_ta
         char symbol [US_SYMBOL_MAX];
         const char *why = NULL;
         if (!row->symbol || s_symbol_kis (row->symbol, symbol, &why)) {
-            eod_log_warn ("us universe: %s row %zu: bad symbol \"%.*s\" (%s), skipped", which,
-                          i + 1, S_QUOTE_MAX, row->symbol ? row->symbol : "",
-                          why ? why : "missing");
+            eod_log_warn_capped ("us universe bad symbol", "us universe: %s row %zu: bad symbol \"%.*s\" (%s), skipped",
+                                 which, i + 1, S_QUOTE_MAX, row->symbol ? row->symbol : "", why ? why : "missing");
             skipped++;
             continue;
         }
@@ -355,15 +355,18 @@ us_universe_add_master (us_universe_t *self, const eod_cod_record_t *rec)
     us_instrument_t *pub = &self->entries [at].pub;
     const char *excd = rec->exchange_code ? rec->exchange_code : "";
     if (!s_valid_exchange (excd)) {
-        eod_log_warn ("us universe: .cod line %zu: bad exchange code \"%.*s\" (symbol %s), "
-                      "skipped", rec->line, S_QUOTE_MAX, excd, symbol);
+        eod_log_warn_capped ("us universe bad exchange code",
+                             "us universe: .cod line %zu: bad exchange code \"%.*s\" (symbol %s), "
+                             "skipped",
+                             rec->line, S_QUOTE_MAX, excd, symbol);
         return;
     }
     if (*pub->exchange_code) {
         if (strcmp (pub->exchange_code, excd) != 0)
-            eod_log_warn ("us universe: %s is in the %s and %s masters (.cod line %zu), "
-                          "keeping %s", symbol, pub->exchange_code, excd, rec->line,
-                          pub->exchange_code);
+            eod_log_warn_capped ("us universe symbol in two masters",
+                                 "us universe: %s is in the %s and %s masters (.cod line %zu), "
+                                 "keeping %s",
+                                 symbol, pub->exchange_code, excd, rec->line, pub->exchange_code);
         return;
     }
     s_copy_utf8 (pub->exchange_code, sizeof (pub->exchange_code), excd);

@@ -5,6 +5,7 @@
 #include "eod_journal.h"
 #include "eod_log.h"
 #include "eod_s3.h"
+#include "eod_s3_answer.h"
 #include "eod_util.h"
 
 #include <errno.h>
@@ -26,7 +27,9 @@ struct _uploader_t {
     uploader_datasets_t datasets;   //  bucket, prefix and keys of each data set
     bool enabled;
     long uploaded, skipped, failed;
-    bool denied, unreachable;
+    bool unreachable;
+    bool misconfigured;     //  S3 refused the configuration (credentials, bucket, region, endpoint)
+    char config_error[512]; //  that refusal, while the run lasts: its other files are not tried
     char last_uri[1024];
     //  FILEs received and not yet settled (uploaded, found in the bucket or
     //  failed for good), kept in state/uploader/pending.journal: an uploader
@@ -224,6 +227,12 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         self->failed++;
         return;
     }
+    if (self->config_error[0]) {
+        eod_log_warn ("%s not uploaded: S3 refused the configuration earlier in this run (%s)", file->path,
+                      self->config_error);
+        self->failed++;
+        return;
+    }
     char etag[128], err[512];
     int head = eod_s3_head (&s3, key, etag, sizeof etag, err, sizeof err);
     if (head == 0 && strcmp (etag, file->md5) == 0) {
@@ -243,12 +252,18 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         return;
     }
     self->failed++;
-    if (status == EOD_S3_DENIED)
-        self->denied = true;
-    else
-        self->unreachable = true;
-    eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: s3://%s/%s: %s: %s", s3.bucket, key,
-                     eod_s3_strerror (status), err);
+    if (eod_s3_status_is_config (status)) {
+        //  Asking again changes nothing: the run's other files are not tried.
+        self->misconfigured = true;
+        snprintf (self->config_error, sizeof self->config_error, "%s", err);
+        eod_stage_event (self->stage, "error", file->run_id, file->market,
+                         "uploader: S3 configuration error (not retried): s3://%s/%s: %s", s3.bucket, key,
+                         err);
+        return;
+    }
+    self->unreachable = true;
+    eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: s3://%s/%s: %s: %s",
+                     s3.bucket, key, eod_s3_strerror (status), err);
 }
 
 //  Uploads every pending FILE, oldest first, recording each as settled. A
@@ -385,9 +400,12 @@ s_forward_end (uploader_t *self, eod_msg_t *end)
         eod_fields_set (&end->meta, "object_uri", self->last_uri);
     if (self->failed) {
         eod_msg_set (&end->status, "failed");
-        eod_msg_set (&end->error, self->denied ? "S3 refused the upload (credentials or permissions)"
-                                               : "S3 upload failed after retries");
+        char why[sizeof self->config_error + 64];
+        snprintf (why, sizeof why, "S3 configuration error: %s", self->config_error);
+        eod_msg_set (&end->error, self->config_error[0] ? why : "S3 upload failed after retries");
     }
+    //  The next run asks S3 again (the configuration may have been mended).
+    self->config_error[0] = '\0';
     eod_stage_send (self->stage, self->notifier, NULL, end);
 }
 
@@ -414,7 +432,7 @@ uploader_run (uploader_t *self)
         s_take_input (self);
     }
     zpoller_destroy (&poller);
-    if (self->denied)
-        return 1;
-    return self->unreachable ? 3 : 0;
+    if (self->unreachable)
+        return 3;
+    return self->misconfigured ? 2 : 0;
 }

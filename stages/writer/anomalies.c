@@ -2,6 +2,7 @@
 #include "anomalies.h"
 #include "eod_grammar.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 #include "eod_util.h"
 #include "spool.h"
 #include "writer_csv.h"
@@ -270,8 +271,9 @@ s_read_existing (const char *path, const char *date, writer_brought_fn *brought,
         lineno++;
         size_t len = strlen (buf);
         if (len == 0 || buf[len - 1] != '\n') {
-            eod_log_warn ("%s:%ld: a line without its end or longer than %d bytes: dropped", path, lineno,
-                          S_SIDECAR_LINE_MAX - 1);
+            eod_log_warn_capped ("sidecar line dropped",
+                                 "%s:%ld: a line without its end or longer than %d bytes: dropped", path, lineno,
+                                 S_SIDECAR_LINE_MAX - 1);
             int c;
             while ((c = getc (f)) != EOF && c != '\n')
                 ;
@@ -281,7 +283,7 @@ s_read_existing (const char *path, const char *date, writer_brought_fn *brought,
             continue;
         char *fields[S_SIDECAR_COLUMNS];
         if (writer_csv_split (buf, len, fields, S_SIDECAR_COLUMNS)) {
-            eod_log_warn ("%s:%ld: not a line of a sidecar: dropped", path, lineno);
+            eod_log_warn_capped ("sidecar line dropped", "%s:%ld: not a line of a sidecar: dropped", path, lineno);
             continue;
         }
         bool keep = strcmp (fields[0], date) == 0 && !brought (date, fields[1], arg);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE   //  qsort_r
 #include "compact.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 #include "eod_strset.h"
 #include "eod_util.h"
 #include "spool.h"
@@ -362,8 +363,9 @@ s_merge_keep (s_merge_t *m)
         }
     //  A row of another session does not belong in this file.
     if (strcmp (m->fields[0], m->date) != 0) {
-        eod_log_warn ("%s:%ld: code %s: trade date \"%s\" is not the file's session: row dropped", m->path,
-                      m->row + 1, m->fields[m->code_col], m->fields[0]);
+        eod_log_warn_capped ("csv row of another session",
+                             "%s:%ld: code %s: trade date \"%s\" is not the file's session: row dropped", m->path,
+                             m->row + 1, m->fields[m->code_col], m->fields[0]);
         return;
     }
     char key[WRITER_SPOOL_KEY_MAX];
@@ -404,8 +406,9 @@ s_merge_row (int term, void *arg)
             s_merge_keep (m);
     }
     else if (m->header_ok)
-        eod_log_warn ("%s:%ld: %zu fields where %zu are expected: row dropped", m->path, m->row + 1, m->nfields,
-                      m->ncols);
+        eod_log_warn_capped ("csv row with a wrong field count",
+                             "%s:%ld: %zu fields where %zu are expected: row dropped", m->path, m->row + 1, m->nfields,
+                             m->ncols);
     for (size_t c = 0; c < m->ncols; c++) {
         free (m->fields[c]);
         m->fields[c] = NULL;

@@ -4,6 +4,7 @@
 #include "eod_grammar.h"
 #include "eod_journal.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 #include "writer_csv.h"
 
 #include <arpa/inet.h>
@@ -409,8 +410,9 @@ s_spool_result (eod_msg_t **msg_p, long record, void *arg)
                                     == WRITER_SNAPSHOT_KEPT;
         if (writer_csv_row_values (r->market, &r->rows[i], &r->snapshot, &r->meta, r->code, with_snapshot, values,
                                    date)) {
-            eod_log_warn ("%s: record %ld: %s %s row %zu: trade date \"%s\" is not a date YYYYMMDD: row skipped",
-                          self->journal, record, r->market, r->code, i + 1, raw ? raw : "(none)");
+            eod_log_warn_capped ("journal row without a trade date",
+                                 "%s: record %ld: %s %s row %zu: trade date \"%s\" is not a date YYYYMMDD: row skipped",
+                                 self->journal, record, r->market, r->code, i + 1, raw ? raw : "(none)");
             self->skipped++;
             char detail[WRITER_VALIDATE_DETAIL_MAX];
             snprintf (detail, sizeof detail, "a row whose trade date \"%.16s\" is not a date YYYYMMDD: not written",

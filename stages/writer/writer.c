@@ -4,6 +4,7 @@
 #include "compact.h"
 #include "eod_cal.h"
 #include "eod_log.h"
+#include "eod_log_cap.h"
 #include "finish.h"
 #include "replay.h"
 
@@ -488,6 +489,7 @@ writer_run (writer_t *self)
                 s_on_uploader_ack (self, msg);
             else if (msg->type == EOD_MSG_END) {
                 s_forward_end (self, msg);
+                eod_log_cap_flush ();   //  the run's repeated warnings, summed up
                 if (self->once)
                     ending_until = eod_clock_ms () + eod_config_int (self->stage->config, "pipeline:linger_ms");
                 eod_msg_destroy (&self->run_done);

@@ -14,8 +14,13 @@ or mismatching x-amz-content-sha256 (400), a signed header that is absent
 (403 AccessDenied), clock skew over 15 minutes (403 RequestTimeTooSkewed).
 Accepted PUT and HEAD requests of an object (not of a bucket, so creating
 the bucket at start-up never fails) may get an injected fault: --fault-500
-answers 500 InternalError, --fault-slowdown 503 SlowDown, drawn from an RNG
-seeded with --seed. Other accepted requests are forwarded to --upstream
+answers 500 InternalError, --fault-slowdown 503 SlowDown, --fault-stall
+holds the answer --stall-s seconds (a client's timeout), drawn from an RNG
+seeded with --seed. As S3 does, a request signed for another region than
+--region gets 400 AuthorizationHeaderMalformed naming the bucket's region,
+and one for a bucket of --moved-bucket (a bucket that lives behind another
+endpoint) 301 PermanentRedirect naming that endpoint; a bucket that does not
+exist gets s3rver's 404 NoSuchBucket. Other accepted requests are forwarded to --upstream
 without the Authorization header (s3rver lets anonymous requests through, so
 keys other than S3RVER work).
 
@@ -43,6 +48,7 @@ import shlex
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, unquote_to_bytes, urlsplit
@@ -108,15 +114,20 @@ class ClientSignedAuth(S3SigV4Auth):
 class Verifier:
     """Shared state: keys, upstream, fault injection and the counters."""
 
-    def __init__(self, keys, upstream, fault_500, fault_slowdown, seed):
+    def __init__(self, keys, upstream, fault_500, fault_slowdown, seed, fault_stall=0.0,
+                 region=None, moved=()):
         self.keys = keys
         self.upstream = urlsplit(upstream)
         self.fault_500 = fault_500
         self.fault_slowdown = fault_slowdown
+        self.fault_stall = fault_stall
+        self.region = region
+        self.moved = set(moved)
+        self.stall_s = 30.0
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
         self.stats = {"requests": 0, "accepted": 0, "rejected": {}, "rejected_total": 0,
-                      "faults": {"500": 0, "slowdown": 0}, "faults_by_method": {},
+                      "faults": {"500": 0, "slowdown": 0, "stall": 0}, "faults_by_method": {},
                       "fault_candidates": 0, "upstream_errors": 0, "by_method": {}}
 
     def count(self, field, sub=None):
@@ -132,10 +143,10 @@ class Verifier:
             self.stats["rejected_total"] += 1
 
     def draw_fault(self, method):
-        """The fault for one eligible request: "500", "slowdown" or None.
-        Draws nothing when no fault is configured, so the RNG sequence
+        """The fault for one eligible request: "500", "slowdown", "stall" or
+        None. Draws nothing when no fault is configured, so the RNG sequence
         depends only on the eligible requests."""
-        if self.fault_500 <= 0.0 and self.fault_slowdown <= 0.0:
+        if self.fault_500 <= 0.0 and self.fault_slowdown <= 0.0 and self.fault_stall <= 0.0:
             return None
         with self.lock:
             self.stats["fault_candidates"] += 1
@@ -145,6 +156,8 @@ class Verifier:
                 kind = "500"
             elif roll < self.fault_500 + self.fault_slowdown:
                 kind = "slowdown"
+            elif roll < self.fault_500 + self.fault_slowdown + self.fault_stall:
+                kind = "stall"
             if kind:
                 self.stats["faults"][kind] += 1
                 by_method = self.stats["faults_by_method"]
@@ -166,6 +179,15 @@ def is_object_request(host, path):
         return segments != ""
     bucket, sep, key = segments.partition("/")
     return bool(bucket and sep and key)
+
+
+def bucket_of(host, path):
+    """The bucket a request names: BUCKET.s3.HOST, or the first segment of
+    a path-style PATH; "" for the service."""
+    hostname = (host or "").split(":")[0].lower()
+    if ".s3." in hostname or hostname.endswith(".localhost"):
+        return hostname.split(".")[0]
+    return path.lstrip("/").partition("/")[0]
 
 
 def parse_authorization(value):
@@ -283,6 +305,16 @@ class Handler(BaseHTTPRequestHandler):
             raise Rejection(403, "AccessDenied", "Anonymous requests are refused")
         scope, signed, signature = parse_authorization(auth)
         access_key, scope_date, region, service = scope[0], scope[1], scope[2], scope[3]
+        bucket = bucket_of(self.headers.get("Host"), urlsplit(self.path).path)
+        if bucket and bucket in self.verifier.moved:
+            raise Rejection(301, "PermanentRedirect",
+                            "The bucket you are attempting to access must be addressed using the "
+                            "specified endpoint. Please send all future requests to this endpoint.",
+                            {"Endpoint": f"{bucket}.s3.us-west-2.amazonaws.com", "Bucket": bucket})
+        if self.verifier.region and region != self.verifier.region:
+            raise Rejection(400, "AuthorizationHeaderMalformed",
+                            f"The authorization header is malformed; the region '{region}' is wrong; "
+                            f"expecting '{self.verifier.region}'", {"Region": self.verifier.region})
         secret = self.verifier.keys.get(access_key)
         if secret is None:
             raise Rejection(403, "InvalidAccessKeyId",
@@ -447,6 +479,12 @@ class Handler(BaseHTTPRequestHandler):
                 self._log("FAULT 503 SlowDown")
                 self._send_error(503, "SlowDown", "Please reduce your request rate.")
                 return
+            if fault == "stall":
+                self._log(f"FAULT stall {verifier.stall_s} s")
+                time.sleep(verifier.stall_s)
+                self.close_connection = True
+                self._send_error(500, "InternalError", "stalled answer")
+                return
             try:
                 status = self._forward(body, length)
             except OSError as exc:
@@ -491,6 +529,15 @@ def main():
                         help="share of valid requests answered 500 InternalError")
     parser.add_argument("--fault-slowdown", type=_parse_rate, default=0.0,
                         help="share of valid requests answered 503 SlowDown")
+    parser.add_argument("--fault-stall", type=_parse_rate, default=0.0,
+                        help="share of valid requests whose answer is held --stall-s seconds")
+    parser.add_argument("--stall-s", type=float, default=30.0,
+                        help="seconds a stalled answer is held")
+    parser.add_argument("--region", default=None,
+                        help="the buckets' region: a request signed for another gets 400 "
+                             "AuthorizationHeaderMalformed (default: any)")
+    parser.add_argument("--moved-bucket", action="append", default=[],
+                        help="a bucket answered 301 PermanentRedirect (repeatable)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the fault draws")
     args = parser.parse_args(shlex.split(os.environ.get(ARGS_ENV, "")) + sys.argv[1:])
 
@@ -503,11 +550,12 @@ def main():
     upstream = urlsplit(args.upstream)
     if upstream.scheme != "http" or not upstream.hostname or not upstream.port:
         parser.error("--upstream must be http://HOST:PORT")
-    if args.fault_500 + args.fault_slowdown > 1.0:
+    if args.fault_500 + args.fault_slowdown + args.fault_stall > 1.0:
         parser.error("fault rates add up to more than 1")
 
     Handler.verifier = Verifier(keys, args.upstream, args.fault_500, args.fault_slowdown,
-                                args.seed)
+                                args.seed, args.fault_stall, args.region, args.moved_bucket)
+    Handler.verifier.stall_s = args.stall_s
     server = ThreadingHTTPServer(args.listen, Handler)
     server.daemon_threads = True
     host, port = server.server_address[:2]

@@ -76,4 +76,10 @@ check "eod-calendar --sessions shows the 2016 change of closing time" [ "$out" =
 check "a date past the table is 'unknown', not a guess (exit 3)" bash -c "[ $rc = 3 ] && grep -q unknown '$TMP/unknown.err'"
 out=$("$BIN/eod-lister" --dump-master kospi "$ROOT/tests/data/master/kospi_code.mst" | head -n1)
 check "eod-lister --dump-master prints a header line" grep -q "^short_code,standard_code,name,group_code,market_cap,krx300" <<<"$out"
+for dump in "--dump-master kospi" "--dump-master kosdaq" "--dump-cod"; do
+    # shellcheck disable=SC2086   # the dump's words
+    timeout 20 "$BIN/eod-lister" $dump /dev/zero >/dev/null 2>"$TMP/zero.err"; rc=$?
+    check "eod-lister $dump /dev/zero ends with an error at the size limit (exit $rc)" \
+        bash -c "[ $rc = 2 ] && grep -q '/dev/zero: more than .* bytes: no master file is this big' '$TMP/zero.err'"
+done
 summary

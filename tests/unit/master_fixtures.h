@@ -7,6 +7,7 @@
 #ifndef MASTER_FIXTURES_H
 #define MASTER_FIXTURES_H
 
+#include "eod_log_cap.h"
 #include "eod_master.h"
 #include "eod_util.h"
 
@@ -158,7 +159,9 @@ out:
     return bytes;
 }
 
-//  Captures what is written to stderr (the log) between begin and end.
+//  Captures what is written to stderr (the log) between begin and end. Each
+//  capture is a run of its own: the warnings a cap held back are summed up
+//  before it (eod_log_cap.h), so each begins with its first warnings logged.
 typedef struct {
     int saved;
     char path [64];
@@ -167,6 +170,7 @@ typedef struct {
 static inline void
 master_capture_begin (master_capture_t *c)
 {
+    eod_log_cap_flush ();
     snprintf (c->path, sizeof (c->path), "/tmp/test_master_log_XXXXXX");
     int fd = mkstemp (c->path);
     fflush (stderr);

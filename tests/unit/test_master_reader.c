@@ -202,6 +202,40 @@ test_stream_stop (void)
     CHECK (r == NULL);
 }
 
+//  A file that never ends (/dev/zero) stops at EOD_MASTER_SIZE_MAX bytes, with
+//  an error naming the source; nothing of the feed that passes it is parsed.
+static void
+test_size_limit (void)
+{
+    master_seen_t seen = { .count = 0 };
+    eod_master_reader_t *r = eod_master_reader_new (EOD_MASTER_KOSPI, "/dev/zero", master_collect, &seen);
+    CHECK (r != NULL);
+    if (!r)
+        return;
+    size_t chunk = 1024 * 1024;
+    char *zeros = calloc (1, chunk);
+    CHECK (zeros != NULL);
+    master_capture_t cap;
+    master_capture_begin (&cap);
+    size_t fed = 0;
+    int rc = 0;
+    while (zeros && rc == 0 && fed <= EOD_MASTER_SIZE_MAX) {
+        rc = eod_master_reader_feed (r, zeros, chunk);
+        if (rc == 0)
+            fed += chunk;
+    }
+    char *log = master_capture_end (&cap);
+    CHECK_INT (rc, -1);
+    CHECK_INT (fed, EOD_MASTER_SIZE_MAX);
+    CHECK (strstr (log, "/dev/zero: more than 67108864 bytes: no master file is this big") != NULL);
+    CHECK_INT (eod_master_reader_feed (r, "\n", 1), -1);
+    CHECK_INT (eod_master_reader_end (r), -1);
+    CHECK_INT (seen.count, 0);
+    free (log);
+    free (zeros);
+    eod_master_reader_destroy (&r);
+}
+
 int
 main (void)
 {
@@ -209,5 +243,6 @@ main (void)
     test_stream_splits ();
     test_stream_truncated_and_garbled ();
     test_stream_stop ();
+    test_size_limit ();
     return EOD_TEST_DONE ();
 }

@@ -7,11 +7,13 @@
     publishes on its trace, once a second, a STATS message whose fields are
     (the run's progress and its request budget); eod-status waits for one and
     prints it. A field an older coordinator does not send prints as "-"
-    (null in --json). The trace PUB binds without CurveZMQ even on tcp://, so
-    the probe connects in clear text too. */
+    (null in --json). A trace PUB on tcp:// is a CurveZMQ server like every
+    eod socket on a network, so the probe connects as a client with the
+    [security] keys of the config (eod_socket_secure_for). */
 #include "eod_config.h"
 #include "eod_proto.h"
 #include "eod_stage_main.h"
+#include "eod_zmq.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -142,6 +144,11 @@ s_probe_start (s_probe_t *probe, zpoller_t *poller)
                             ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED)
         || !(probe->monitor = zsock_new (ZMQ_PAIR)) || zsock_connect (probe->monitor, "%s", inproc))
         return -1;
+    if (eod_socket_secure_for (probe->sub, probe->endpoint, false)) {
+        probe->state = S_DOWN;
+        probe->why = "no CurveZMQ keys for a tcp:// trace";
+        return 0;
+    }
     if (zsock_connect (probe->sub, "%s", probe->endpoint) == -1) {
         probe->state = S_DOWN;
         probe->why = "not an endpoint";
@@ -315,15 +322,17 @@ main (int argc, char **argv)
     }
     zsys_init ();
     zsys_set_logstream (NULL);
-    char prefix[1024];
-    eod_config_path_value (config, "endpoints:trace", prefix, sizeof prefix);
-    eod_config_destroy (&config);
+    //  A tcp:// trace is CurveZMQ: the probes are clients with this host's keys.
+    eod_zmq_set_config (config);
 
     int rc = S_EXIT_DOWN;
     eod_msg_t *stats = NULL;
     zpoller_t *poller = zpoller_new (NULL);
     for (size_t i = 0; poller && i < S_NPROBES; i++) {
-        snprintf (s_probes[i].endpoint, sizeof s_probes[i].endpoint, "%s%s", prefix, s_probes[i].name);
+        if (eod_trace_endpoint (config, s_probes[i].name, s_probes[i].endpoint, sizeof s_probes[i].endpoint)) {
+            rc = S_EXIT_USAGE;
+            goto out;
+        }
         if (s_probe_start (&s_probes[i], poller)) {
             fprintf (stderr, "eod-status: cannot probe %s: %s\n", s_probes[i].endpoint, zmq_strerror (zmq_errno ()));
             rc = S_EXIT_USAGE;
@@ -377,5 +386,7 @@ out:
         zsock_destroy (&s_probes[i].sub);
     }
     eod_msg_destroy (&stats);
+    eod_zmq_set_config (NULL);
+    eod_config_destroy (&config);
     return rc;
 }

@@ -6,12 +6,14 @@
     per message (eod_stage_send). eod-tap is the read side: one SUB socket per
     endpoint, so each line says where it came from, and the strict decoder of
     proto/, so a frame that does not decode is reported as a line of its own,
-    never trusted. The trace PUB binds without CurveZMQ even on tcp:// (see
-    eod_stage_new), so eod-tap connects in clear text too. */
+    never trusted. A trace PUB on tcp:// is a CurveZMQ server like every eod
+    socket on a network (eod_stage_new), so eod-tap connects as a client with
+    the [security] keys of its config. */
 #include "eod_config.h"
 #include "eod_log.h"
 #include "eod_proto.h"
 #include "eod_stage_main.h"
+#include "eod_zmq.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -238,13 +240,14 @@ main (int argc, char **argv)
             goto out;
         }
     }
-    char prefix[1024] = "";
-    if (opts.nstages > 0)
-        eod_config_path_value (config, "endpoints:trace", prefix, sizeof prefix);
+    //  A tcp:// trace is CurveZMQ: the SUBs are clients with this host's keys.
+    eod_zmq_set_config (config);
     for (int i = 0; i < opts.nstages + opts.nendpoints; i++) {
         char *name = names[nsocks];
-        if (i < opts.nstages)
-            snprintf (name, S_ENDPOINT_LEN, "%s%s", prefix, opts.stages[i]);
+        if (i < opts.nstages) {
+            if (eod_trace_endpoint (config, opts.stages[i], name, S_ENDPOINT_LEN))
+                goto out;
+        }
         else
             snprintf (name, S_ENDPOINT_LEN, "%s", opts.endpoints[i - opts.nstages]);
         zsock_t *sock = zsock_new (ZMQ_SUB);
@@ -258,6 +261,8 @@ main (int argc, char **argv)
         zsock_set_maxmsgsize (sock, EOD_PROTO_FRAME_MAX);
         zsock_set_linger (sock, 0);
         zsock_set_subscribe (sock, "");
+        if (eod_socket_secure_for (sock, name, false))
+            goto out;
         //  A stage that is not up yet is fine: libzmq connects when it binds.
         if (zsock_connect (sock, "%s", name) == -1) {
             fprintf (stderr, "eod-tap: cannot connect to %s: %s\n", name, zmq_strerror (zmq_errno ()));
@@ -295,6 +300,7 @@ out:
     zpoller_destroy (&poller);
     for (int i = nsocks - 1; i >= 0; i--)
         zsock_destroy (&socks[i]);
+    eod_zmq_set_config (NULL);
     eod_config_destroy (&config);
     return rc;
 }
