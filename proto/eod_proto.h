@@ -58,6 +58,12 @@
 //  The meta key of that BYMD (YYYYMMDD), in the RESULT and in the TASK the
 //  coordinator sends for the next page.
 #define EOD_META_BYMD "bymd"
+//  RESULT meta keys of the rows a fetcher dropped because their date is
+//  outside the task's range: the first dates (YYYYMMDD, comma-separated)
+//  and how many rows in all. The writer reports them as anomalies.
+#define EOD_META_WRONG_DATE "wrong_date"
+#define EOD_META_WRONG_DATE_COUNT "wrong_date_count"
+#define EOD_WRONG_DATES_LISTED 8
 
 //  The types; eod_proto_table.c says what each is for and where it goes.
 typedef enum {

@@ -153,6 +153,9 @@ const eod_config_key_t eod_config_keys[] = {
     {"us:extra_tickers", PATH, "config/us_extra_tickers.txt", 0, 0, NULL, NULL, EMPTY_OK, "extra tickers, one a line"},
     {"us:unpublished_retry_s", INT, "300", 1, 86400, NULL, NULL, 0, "a session whose row is not out yet is asked again after this long"},
     {"us:unpublished_deadline_s", INT, "7200", 0, 86400, NULL, NULL, 0, "after this long into a run, such a symbol is given up on: reported missing and recorded in state/gaps"},
+    //  Validation of every row (stages/writer/validate.h): findings go to the anomalies/ sidecars, never drop a row
+    {"validate:kr_limit_pct", INT, "30", 1, 1000, NULL, NULL, 0, "KR: a change from the previous close (prdy_vrss) beyond this percent is flagged as a possible split or corporate action unless KIS marks the row (flng_cls_code, prtt_rate, revl_issu_reas) or it is the listing's first day; KRX's daily limit is 30 since 2015-06-15"},
+    {"validate:us_move_pct", INT, "50", 1, 100000, NULL, NULL, 0, "US: a change from the previous close (diff) beyond this percent is flagged as a possible split or corporate action (US markets have no daily limit)"},
 };
 
 const size_t eod_config_nkeys = sizeof eod_config_keys / sizeof eod_config_keys[0];

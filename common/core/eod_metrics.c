@@ -42,6 +42,7 @@ typedef enum {
     S_F_RETRIES,
     S_F_UNPUBLISHED,
     S_F_WITHOUT_SNAPSHOT,
+    S_F_ANOMALIES,
     S_F_DURATION,
     S_F_ENDED,
     S_F_SESSION,
@@ -64,6 +65,8 @@ static const struct {
                          "Codes of the latest run that answered without a row for their session.", true},
     [S_F_WITHOUT_SNAPSHOT] = {"eod_run_rows_without_snapshot",
                               "Rows of the latest run written without the snapshot (quote, financial) columns.", true},
+    [S_F_ANOMALIES] = {"eod_run_anomalies",
+                       "Validation's findings in the rows of the latest run (anomalies/ sidecars).", true},
     [S_F_DURATION] = {"eod_run_duration_seconds", "Duration of the latest run.", false},
     [S_F_ENDED] = {"eod_run_timestamp_seconds", "When the latest run ended, unix time.", true},
     [S_F_SESSION] = {"eod_last_session_timestamp_seconds",
@@ -533,6 +536,7 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
         [S_F_REJECTIONS] = (double) run->rejections, [S_F_RETRIES] = (double) run->retries,
         [S_F_UNPUBLISHED] = (double) run->unpublished_codes,
         [S_F_WITHOUT_SNAPSHOT] = (double) run->rows_without_snapshot,
+        [S_F_ANOMALIES] = (double) run->anomalies,
         [S_F_DURATION] = run->duration_s, [S_F_ENDED] = (double) run->ended_at,
         [S_F_SESSION] = (double) eod_date_to_days (run->session) * EOD_SECONDS_PER_DAY};
     for (int f = 0; f < S_F_COUNT; f++) {

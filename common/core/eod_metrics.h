@@ -13,6 +13,8 @@
         eod_run_unpublished_codes (codes without a row for the session),
         eod_run_rows_without_snapshot (rows written without the quote and
         financial columns: not the session those describe),
+        eod_run_anomalies (validation's findings in the rows written, as the
+        anomalies/ sidecars list them),
         eod_run_duration_seconds, eod_run_timestamp_seconds (when it ended),
         eod_last_session_timestamp_seconds (its session, 00:00 UTC),
         eod_run_status{market,mode,status="ok|partial|failed|closed|incomplete"}
@@ -62,6 +64,7 @@ typedef struct {
     long retries;           //  requests retried
     long unpublished_codes; //  codes that answered without a row for the session
     long rows_without_snapshot;   //  rows written without the snapshot columns (quote, financial figures)
+    long anomalies;         //  validation's findings in the rows written (the anomalies/ sidecars)
     double duration_s;      //  from the coordinator's start to the run's end
     time_t ended_at;        //  when the run ended (eod_now ())
 } eod_metrics_run_t;

@@ -104,6 +104,11 @@ coordinator_pages_add (coordinator_pages_t *self, const char *task_id, const eod
             return -1;
         }
         t->held->asked_at = result->asked_at;
+        //  Rows the first page held outside the request: the writer reports them.
+        const char *keys[] = {EOD_META_WRONG_DATE, EOD_META_WRONG_DATE_COUNT};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (eod_fields_get (&result->meta, keys[k]))
+                eod_fields_set (&t->held->meta, keys[k], eod_fields_get (&result->meta, keys[k]));
         zhashx_update (self->tasks, task_id, t);
     }
     if (s_append_rows (t->held, result)) {
@@ -144,6 +149,8 @@ coordinator_pages_finish (coordinator_pages_t *self, const char *task_id, eod_ms
         eod_fields_merge (&result->snapshot, &held->snapshot);
         //  The snapshot is the first page's: so is the moment it describes.
         result->asked_at = held->asked_at;
+        if (!eod_fields_get (&result->meta, EOD_META_WRONG_DATE))
+            eod_fields_merge (&result->meta, &held->meta);
         if (eod_fields_get (&result->snapshot, S_NREC)) {
             char count[32];
             snprintf (count, sizeof count, "%zu", result->nrows);

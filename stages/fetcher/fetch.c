@@ -19,6 +19,51 @@ s_compact (const char *date, char out[9])
     out[j] = '\0';
 }
 
+//  The rows an answer held outside the request, for the writer's report.
+typedef struct {
+    long count;
+    char dates[EOD_WRONG_DATES_LISTED * 10];   //  "YYYYMMDD,..." of the first
+    size_t used;
+} wrong_dates_t;
+
+//  Whether a row dated d (YYYYMMDD as sent) kept out of the task's range
+//  is one KIS should not have sent: the domestic chart answers
+//  the range asked, so any row outside it; the overseas endpoint answers
+//  the rows ending at BYMD (to, or a continuation's bymd) and going back
+//  whatever the start, so only a row after that day.
+static bool
+s_wrong_date (bool us, const char *d, const char *to, const char *bymd)
+{
+    if (!us)
+        return true;
+    return strcmp (d, bymd && *bymd ? bymd : to) > 0;
+}
+
+static void
+s_wrong_add (wrong_dates_t *w, const char *d)
+{
+    if (w->count++ >= EOD_WRONG_DATES_LISTED)
+        return;
+    //  The date is what KIS sent: only its first 8 printable bytes are kept.
+    char shown[9];
+    size_t n = 0;
+    for (; d[n] && n < 8; n++)
+        shown[n] = (d[n] >= '0' && d[n] <= '9') ? d[n] : '?';
+    shown[n] = '\0';
+    w->used += (size_t) snprintf (w->dates + w->used, sizeof w->dates - w->used, "%s%s", w->used ? "," : "", shown);
+}
+
+static void
+s_wrong_meta (const wrong_dates_t *w, eod_msg_t *result)
+{
+    if (!w->count)
+        return;
+    char count[32];
+    snprintf (count, sizeof count, "%ld", w->count);
+    eod_fields_set (&result->meta, EOD_META_WRONG_DATE, w->dates);
+    eod_fields_set (&result->meta, EOD_META_WRONG_DATE_COUNT, count);
+}
+
 const char *
 fetcher_fetch_status_name (int status)
 {
@@ -95,9 +140,11 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetc
     bool more = us && eod_kis_overseas_more (&r, rows, nrows, from, next_bymd);
     size_t kept = 0;
     char newest[9] = "";
+    wrong_dates_t wrong = {.count = 0};
     if (status == EOD_KIS_OK) {
         //  Keep the rows of the task's range only (the overseas endpoint
         //  returns 100 rows ending at BYMD whatever the start).
+        const char *bymd = eod_fields_get (&task->meta, EOD_META_BYMD);
         for (size_t i = 0; i < nrows; i++) {
             const char *d = eod_fields_get (&rows[i], date_key);
             if (!d)
@@ -108,10 +155,13 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetc
                 eod_msg_add_row (result, &rows[i]);
                 kept++;
             }
+            else if (s_wrong_date (us, d, to, bymd))
+                s_wrong_add (&wrong, d);
         }
         if (kept == 0 && !more)
             status = EOD_KIS_NODATA;
     }
+    s_wrong_meta (&wrong, result);
     //  A task of one session D (a daily run, or a refill of its gaps): an
     //  answer whose newest row is older has no row for D yet (not published,
     //  or the code did not trade). Never take an earlier row for D; the
@@ -133,10 +183,12 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetc
     }
     else if (status == EOD_KIS_NODATA) {
         char text[S_TEXT_MAX];
-        if (newest[0])
-            snprintf (text, sizeof text, "no row in %s..%s (newest %s)", from, to, newest);
-        else
-            snprintf (text, sizeof text, "no row in %s..%s", from, to);
+        int at = newest[0] ? snprintf (text, sizeof text, "no row in %s..%s (newest %s)", from, to, newest)
+                           : snprintf (text, sizeof text, "no row in %s..%s", from, to);
+        //  No row is written, so the writer cannot report them: the error says so.
+        if (wrong.count && at > 0 && (size_t) at < sizeof text)
+            snprintf (text + at, sizeof text - (size_t) at, "; %ld row(s) outside the request (%s)", wrong.count,
+                      wrong.dates);
         eod_msg_set (&result->error, text);
     }
     else {

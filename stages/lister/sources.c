@@ -42,6 +42,10 @@ s_collect (const eod_master_record_t *rec, void *arg)
     eod_fields_set (&t->meta, "operating_profit", rec->operating_profit);
     eod_fields_set (&t->meta, "net_income", rec->net_income);
     eod_fields_set (&t->meta, "roe", rec->roe);
+    //  The listing's first day: validation lets its move through (a new
+    //  listing's base is the offer price, its limits are wider).
+    if (*rec->listing_date)
+        eod_fields_set (&t->meta, "listing_date", rec->listing_date);
     int rc = lister_drafts_add (c->drafts);
     if (rc < 0)
         return -1;

@@ -42,5 +42,24 @@ run_notes (const eod_msg_t *end, char notes[RUN_NOTES_MAX][RUN_NOTE_SIZE])
                   "figures: they are kept only on the session they describe): %s%s",
                   without, rows, why ? why : "?", kept);
     }
+    long anomalies = s_figure (end, "anomalies");
+    if (anomalies > 0) {
+        static const char *const kinds[] = {"price", "range", "volume", "move", "wrong_date", "conflict"};
+        char counts[160] = "";
+        size_t used = 0;
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && used < sizeof counts; k++) {
+            char key[32];
+            snprintf (key, sizeof key, "anomalies_%s", kinds[k]);
+            long c = s_figure (end, key);
+            if (c > 0)
+                used += (size_t) snprintf (counts + used, sizeof counts - used, "%s%s %ld", used ? ", " : "",
+                                           kinds[k], c);
+        }
+        const char *first = eod_fields_get (&end->meta, "anomalies_first");
+        snprintf (notes[n++], RUN_NOTE_SIZE,
+                  "validation found %ld anomal%s in the rows (%s; rows are kept as sent, listed in the anomalies/ "
+                  "sidecar of each session): %s",
+                  anomalies, anomalies == 1 ? "y" : "ies", counts, first ? first : "?");
+    }
     return n;
 }

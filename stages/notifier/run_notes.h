@@ -7,7 +7,9 @@
         run asks for them again (they are in state/gaps);
       - rows written without the snapshot columns (quote, market cap,
         PER/PBR, the KR financial figures), how many and why: the writer
-        keeps them only on the row of the session they describe.
+        keeps them only on the row of the session they describe;
+      - what validation found in the rows (stages/writer/validate.h): how
+        many of each kind, the first few, and where the sidecars are.
 
     Pure: the notifier posts them in the Slack summary and logs them. */
 #ifndef RUN_NOTES_H
@@ -17,7 +19,7 @@
 
 #include "eod_proto.h"
 
-#define RUN_NOTES_MAX 2          //  notes one summary can have
+#define RUN_NOTES_MAX 3          //  notes one summary can have
 #define RUN_NOTE_SIZE 640        //  bytes of one note, NUL included
 
 //  The notes of end (an END that reached the notifier) into notes; returns

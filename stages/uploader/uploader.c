@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#define S_ANOMALIES_DIR "anomalies/"   //  the writer's key of a sidecar starts so
 #define S_INPUT_BATCH 256         //  FILEs made durable by one sync
 #define S_DONE_RUNS 16            //  runs whose END was passed on, remembered against resends
 
@@ -178,8 +179,22 @@ s_upload (uploader_t *self, const eod_msg_t *file)
     const char *base = strrchr (file->path, '/');
     base = base ? base + 1 : file->path;
     char key[1024], why[200];
-    if (uploader_object_key (eod_config_str (cfg, "s3:key_template"), eod_config_str (cfg, "s3:prefix"),
-                             file->market, file->date_from, base, key, sizeof key, why, sizeof why)) {
+    //  A sidecar of validation's findings (the writer's key starts
+    //  "anomalies/") goes under PREFIX/anomalies/ in the default layout,
+    //  apart from the price tables, whatever [s3] key_template says.
+    const char *prefix = eod_config_str (cfg, "s3:prefix");
+    const char *template = eod_config_str (cfg, "s3:key_template");
+    char sidecar_prefix[600];
+    bool sidecar = strncmp (file->key, S_ANOMALIES_DIR, strlen (S_ANOMALIES_DIR)) == 0;
+    if (sidecar) {
+        size_t n = strlen (prefix);
+        snprintf (sidecar_prefix, sizeof sidecar_prefix, "%s%s%.*s", prefix, n && prefix[n - 1] != '/' ? "/" : "",
+                  (int) strlen (S_ANOMALIES_DIR) - 1, S_ANOMALIES_DIR);
+        prefix = sidecar_prefix;
+        template = "";
+    }
+    if (uploader_object_key (template, prefix, file->market, file->date_from, base, key, sizeof key, why,
+                             sizeof why)) {
         eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: no object key for %s: %s",
                          file->path, why);
         self->failed++;
@@ -191,13 +206,15 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         eod_log_info ("s3://%s/%s already holds this file (md5 %s): not uploaded again", self->s3.bucket, key,
                       file->md5);
         self->skipped++;
-        snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", self->s3.bucket, key);
+        if (!sidecar)
+            snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", self->s3.bucket, key);
         return;
     }
     eod_s3_status_t status = eod_s3_put_file (&self->s3, key, file->path, err, sizeof err);
     if (status == EOD_S3_OK) {
         self->uploaded++;
-        snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", self->s3.bucket, key);
+        if (!sidecar)
+            snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", self->s3.bucket, key);
         eod_log_info ("uploaded %s to s3://%s/%s (md5 %s)", file->path, self->s3.bucket, key, file->md5);
         return;
     }

@@ -41,6 +41,8 @@ typedef struct {
 typedef struct {
     const char *spool;       //  the month's spool file
     writer_snapshot_t *snapshot;   //  counts the rows that got a file's snapshot columns (may be NULL)
+    writer_anomalies_t *anomalies; //  validation (may be NULL)
+    const char *market;
     FILE *file;              //  the spool, read: scanned once, then lines by pread
     FILE *append;            //  the spool, appended to: rows of partition files (NULL until one is kept)
     uint64_t size;           //  of the spool: where the next appended record starts
@@ -125,16 +127,35 @@ s_entry_same_key (const s_entry_t *x, const s_entry_t *y)
     return x->date == y->date && x->code == y->code;
 }
 
-//  Sorts the rows by key and keeps the first arrival of each key.
+//  A row of the journal that arrived again after the one kept: anomalies
+//  compares the two (a conflict when their values of the day differ).
 static void
-s_month_dedupe (s_month_t *m)
+s_month_pair (s_month_t *m, const s_entry_t *kept, const s_entry_t *other, char *a, char *b)
+{
+    int fd = fileno (m->file);
+    if (pread (fd, a, kept->len, (off_t) kept->offset) != (ssize_t) kept->len
+        || pread (fd, b, other->len, (off_t) other->offset) != (ssize_t) other->len)
+        return;
+    char date[S_DATE_LEN + 1];
+    s_date_text (kept->date, date);
+    writer_anomalies_pair (m->anomalies, m->market, date, eod_strset_str (m->codes, kept->code), a, kept->len, b,
+                           other->len);
+}
+
+//  Sorts the rows by key and keeps the first arrival of each key; with
+//  pairs (two buffers of line_max bytes), the others go to s_month_pair.
+static void
+s_month_dedupe (s_month_t *m, char *pairs[2])
 {
     if (m->count)
         qsort_r (m->items, m->count, sizeof *m->items, s_entry_cmp, m->codes);
     size_t kept = 0;
-    for (size_t i = 0; i < m->count; i++)
+    for (size_t i = 0; i < m->count; i++) {
         if (!kept || !s_entry_same_key (&m->items[kept - 1], &m->items[i]))
             m->items[kept++] = m->items[i];
+        else if (pairs)
+            s_month_pair (m, &m->items[kept - 1], &m->items[i], pairs[0], pairs[1]);
+    }
     m->count = kept;
 }
 
@@ -470,12 +491,58 @@ s_write_csv (const char *path, const char *market, const s_month_t *m, size_t fr
     return writer_finish_close (&f, path, rc == 0);
 }
 
+//  Whether the journal brings (date, code): the journal's rows are
+//  items[0..journal), sorted and unique.
+static bool
+s_brought (const char *date, const char *code, void *arg)
+{
+    const s_month_t *m = arg;
+    uint32_t number = s_date_number (date);
+    return number && s_month_in_journal (m, number, code) != NULL;
+}
+
+//  The month's validation: its findings loaded, the conflicts among the
+//  journal's rows, then each session's sidecar. The rows are deduped here.
+//  0 or -1 (logged).
+static int
+s_month_validate (s_month_t *m, const char *data_dir)
+{
+    //  The month is the spool file's name, YYYY-MM.spool.
+    const char *base = strrchr (m->spool, '/');
+    base = base ? base + 1 : m->spool;
+    char month[S_DATE_LEN + 1];
+    snprintf (month, sizeof month, "%.7s", base);
+    char *pairs[2] = {malloc (m->line_max + 1), malloc (m->line_max + 1)};
+    int rc = -1;
+    if (!pairs[0] || !pairs[1]) {
+        eod_log_error ("%s: out of memory", m->spool);
+        goto out;
+    }
+    if (writer_anomalies_month (m->anomalies, month))
+        goto out;
+    s_month_dedupe (m, pairs);
+    m->journal = m->count;
+    for (size_t i = 0; i < m->journal; i++) {
+        if (i && m->items[i].date == m->items[i - 1].date)
+            continue;
+        char date[S_DATE_LEN + 1];
+        s_date_text (m->items[i].date, date);
+        if (writer_anomalies_session (m->anomalies, data_dir, m->market, date, s_brought, m))
+            goto out;
+    }
+    rc = writer_anomalies_month_end (m->anomalies, data_dir, m->market, s_brought, m);
+out:
+    free (pairs[0]);
+    free (pairs[1]);
+    return rc;
+}
+
 long
 writer_compact_month (const char *spool, const char *data_dir, const char *market, writer_snapshot_t *snapshot,
-                      writer_file_fn *on_file, void *arg)
+                      writer_anomalies_t *anomalies, writer_file_fn *on_file, void *arg)
 {
     long written = -1;
-    s_month_t m = {.spool = spool, .snapshot = snapshot};
+    s_month_t m = {.spool = spool, .snapshot = snapshot, .anomalies = anomalies, .market = market};
     char *buf = NULL;
     m.codes = eod_strset_new ();
     if (!m.codes) {
@@ -490,7 +557,12 @@ writer_compact_month (const char *spool, const char *data_dir, const char *marke
     //  The spool holds rows in journal order: the first of a key wins.
     if (s_month_scan (&m))
         goto out;
-    s_month_dedupe (&m);
+    if (anomalies) {
+        if (s_month_validate (&m, data_dir))
+            goto out;
+    }
+    else
+        s_month_dedupe (&m, NULL);
     m.journal = m.count;
     //  Merge what the partitions of these sessions already hold; merging
     //  appends to items, so they are indexed, not pointed at.
@@ -510,7 +582,7 @@ writer_compact_month (const char *spool, const char *data_dir, const char *marke
             eod_log_error ("%s: cannot spool: %s", spool, strerror (errno));
             goto out;
         }
-        s_month_dedupe (&m);
+        s_month_dedupe (&m, NULL);
     }
     buf = malloc (m.line_max ? m.line_max : 1);
     if (!buf) {
@@ -553,9 +625,9 @@ out:
 
 long
 writer_compact_journal (const char *journal, const char *data_dir, const char *market, writer_snapshot_t *snapshot,
-                        writer_file_fn *on_file, void *arg)
+                        writer_anomalies_t *anomalies, writer_file_fn *on_file, void *arg)
 {
-    writer_spool_t *spool = writer_spool_new (journal, market, snapshot);
+    writer_spool_t *spool = writer_spool_new (journal, market, snapshot, anomalies);
     if (!spool)
         return -1;
     long written = -1;
@@ -565,7 +637,7 @@ writer_compact_journal (const char *journal, const char *data_dir, const char *m
     for (size_t i = 0; i < writer_spool_months (spool); i++) {
         char path[WRITER_PATH_MAX];
         writer_spool_path (spool, i, path, sizeof path);
-        long rows = writer_compact_month (path, data_dir, market, snapshot, on_file, arg);
+        long rows = writer_compact_month (path, data_dir, market, snapshot, anomalies, on_file, arg);
         if (rows < 0) {
             written = -1;
             break;

@@ -17,12 +17,15 @@
 #ifndef WRITER_COMPACT_H
 #define WRITER_COMPACT_H
 
+#include "anomalies.h"
 #include "finish.h"
 #include "snapshot.h"
 
 //  Folds the journal at path into files under data_dir; for each file written
 //  calls on_file (may be NULL). snapshot (borrowed, may be NULL: no row keeps
-//  them) decides which rows keep the snapshot columns and counts them. Rows
+//  them) decides which rows keep the snapshot columns and counts them;
+//  anomalies (borrowed, may be NULL: no validation) validates the rows the
+//  journal brings and writes each session's sidecar (anomalies.h). Rows
 //  are spooled under the journal's name with
 //  ".spool" for ".journal" (a stale spool is removed first, the spool always
 //  afterwards). For each (date, code) the first row in journal order wins,
@@ -31,7 +34,8 @@
 //  reported and dropped). A missing journal writes nothing and returns 0.
 //  Returns the number of rows written, or -1 (logged).
 long writer_compact_journal (const char *journal, const char *data_dir, const char *market,
-                             writer_snapshot_t *snapshot, writer_file_fn *on_file, void *arg);
+                             writer_snapshot_t *snapshot, writer_anomalies_t *anomalies, writer_file_fn *on_file,
+                             void *arg);
 
 //  Pass 2 of the fold for one month's spool file (writer_compact_journal
 //  calls it for each month; the spool is its own, made from the journal; see
@@ -42,6 +46,6 @@ long writer_compact_journal (const char *journal, const char *data_dir, const ch
 //  Returns the rows written, or -1 (logged; a damaged record with the byte
 //  offset where it starts, and then no file is written).
 long writer_compact_month (const char *spool, const char *data_dir, const char *market, writer_snapshot_t *snapshot,
-                           writer_file_fn *on_file, void *arg);
+                           writer_anomalies_t *anomalies, writer_file_fn *on_file, void *arg);
 
 #endif

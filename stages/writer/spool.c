@@ -100,6 +100,7 @@ struct _writer_spool_t {
     long rows;               //  rows spooled
     long skipped;            //  rows without a valid trade date
     writer_snapshot_t *snapshot;   //  which rows keep the snapshot columns (borrowed; NULL: none)
+    writer_anomalies_t *anomalies; //  validation of each row (borrowed; NULL: none)
     int rc;
 };
 
@@ -145,7 +146,8 @@ s_spool_remove (const char *dir)
 }
 
 writer_spool_t *
-writer_spool_new (const char *journal, const char *market, writer_snapshot_t *snapshot)
+writer_spool_new (const char *journal, const char *market, writer_snapshot_t *snapshot,
+                  writer_anomalies_t *anomalies)
 {
     writer_spool_t *self = calloc (1, sizeof *self);
     if (!self)
@@ -159,6 +161,9 @@ writer_spool_new (const char *journal, const char *market, writer_snapshot_t *sn
     }
     self->market = strdup (market);
     self->snapshot = snapshot;
+    self->anomalies = anomalies;
+    if (anomalies)
+        writer_anomalies_reset (anomalies, self->dir);
     self->seen = zhashx_new ();
     if (!self->market || !self->seen)
         writer_spool_destroy (&self);
@@ -255,8 +260,52 @@ out:
     return slot->file;
 }
 
+//  A finding of a row that is not written, under the session of its task
+//  (the RESULT's last date): its month is spooled (perhaps with no row), so
+//  pass 2 writes that session's sidecar. 0 or -1.
+static int
+s_note_dropped (writer_spool_t *self, const eod_msg_t *r, const char *detail)
+{
+    if (!self->anomalies || !r->date_to || strlen (r->date_to) != WRITER_SPOOL_DATE_LEN)
+        return 0;
+    char month[S_MONTH_LEN + 1];
+    snprintf (month, sizeof month, "%.*s", S_MONTH_LEN, r->date_to);
+    if (!s_spool_file (self, month))
+        return -1;
+    return writer_anomalies_note (self->anomalies, r->date_to, r->code, WRITER_VALIDATE_WRONG_DATE, detail);
+}
+
+//  The rows the fetcher dropped for a date outside its request (RESULT meta
+//  "wrong_date": the dates, "wrong_date_count": how many rows). 0 or -1.
+static int
+s_note_wrong_dates (writer_spool_t *self, const eod_msg_t *r)
+{
+    const char *dates = eod_fields_get (&r->meta, EOD_META_WRONG_DATE);
+    const char *count = eod_fields_get (&r->meta, EOD_META_WRONG_DATE_COUNT);
+    if (!dates || !*dates)
+        return 0;
+    char detail[WRITER_VALIDATE_DETAIL_MAX];
+    long listed = 0;
+    for (const char *p = dates; *p;) {
+        size_t len = strcspn (p, ",");
+        snprintf (detail, sizeof detail, "a row dated \"%.*s\" outside the request %s..%s: dropped by the fetcher",
+                  (int) (len < 16 ? len : 16), p, r->date_from ? r->date_from : "?", r->date_to);
+        if (s_note_dropped (self, r, detail))
+            return -1;
+        listed++;
+        p += len + (p[len] == ',');
+    }
+    long all = count ? strtol (count, NULL, 10) : listed;
+    if (all > listed) {
+        snprintf (detail, sizeof detail, "%ld more row(s) outside the request %s..%s: dropped by the fetcher",
+                  all - listed, r->date_from ? r->date_from : "?", r->date_to);
+        return s_note_dropped (self, r, detail);
+    }
+    return 0;
+}
+
 //  For each journal record: the rows of a RESULT of this market go to their
-//  months' spools, formatted.
+//  months' spools, formatted, and are validated.
 static int
 s_spool_result (eod_msg_t **msg_p, long record, void *arg)
 {
@@ -269,6 +318,11 @@ s_spool_result (eod_msg_t **msg_p, long record, void *arg)
     assert (n <= WRITER_CSV_VALUES_MAX);
     const char *values[WRITER_CSV_VALUES_MAX];
     bool us = strcmp (r->market, "us") == 0;
+    if (s_note_wrong_dates (self, r)) {
+        self->rc = -1;
+        return -1;
+    }
+    const char *listing_date = eod_fields_get (&r->meta, "listing_date");
     for (size_t i = 0; i < r->nrows; i++) {
         char date[WRITER_CSV_DATE_SIZE];
         const char *raw = eod_fields_get (&r->rows[i], us ? "xymd" : "stck_bsop_date");
@@ -284,6 +338,13 @@ s_spool_result (eod_msg_t **msg_p, long record, void *arg)
             eod_log_warn ("%s: record %ld: %s %s row %zu: trade date \"%s\" is not a date YYYYMMDD: row skipped",
                           self->journal, record, r->market, r->code, i + 1, raw ? raw : "(none)");
             self->skipped++;
+            char detail[WRITER_VALIDATE_DETAIL_MAX];
+            snprintf (detail, sizeof detail, "a row whose trade date \"%.16s\" is not a date YYYYMMDD: not written",
+                      raw ? raw : "(none)");
+            if (s_note_dropped (self, r, detail)) {
+                self->rc = -1;
+                return -1;
+            }
             continue;
         }
         char key[WRITER_SPOOL_KEY_MAX];
@@ -301,6 +362,11 @@ s_spool_result (eod_msg_t **msg_p, long record, void *arg)
             return -1;
         }
         free (line);
+        if (self->anomalies
+            && writer_anomalies_check (self->anomalies, r->market, values, n, date, r->code, listing_date)) {
+            self->rc = -1;
+            return -1;
+        }
         self->rows++;
     }
     return 0;
@@ -317,6 +383,8 @@ writer_spool_fill (writer_spool_t *self)
 {
     long records = eod_journal_read (self->journal, s_spool_result, self);
     if (s_spool_close_all (self))
+        self->rc = -1;
+    if (self->anomalies && writer_anomalies_spooled (self->anomalies))
         self->rc = -1;
     if (records < 0 || self->rc)
         return -1;

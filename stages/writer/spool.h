@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "anomalies.h"
 #include "snapshot.h"
 
 #define WRITER_SPOOL_KEY_MAX 96    //  "YYYY-MM-DD\tCODE" and its NUL
@@ -44,9 +45,12 @@ typedef struct _writer_spool_t writer_spool_t;
 //  The spool of the rows of market in the journal at path, empty: a spool
 //  left by a fold that crashed is removed (the journal is the truth). Each
 //  row keeps the snapshot columns when snapshot (borrowed, counts the
-//  answers; NULL: no row does) says they describe its session. NULL (logged)
-//  when it cannot be removed, or on no memory.
-writer_spool_t *writer_spool_new (const char *journal, const char *market, writer_snapshot_t *snapshot);
+//  answers; NULL: no row does) says they describe its session. Each row is
+//  validated as it is spooled when anomalies (borrowed, NULL: none) is
+//  given: its counts start again, its findings go to the spool directory.
+//  NULL (logged) when it cannot be removed, or on no memory.
+writer_spool_t *writer_spool_new (const char *journal, const char *market, writer_snapshot_t *snapshot,
+                                  writer_anomalies_t *anomalies);
 
 //  Removes the spool's directory and files; nulls *self_p. Safe on NULL and
 //  twice.

@@ -1,5 +1,6 @@
 /*  writer — see writer.h. */
 #include "writer.h"
+#include "anomalies.h"
 #include "compact.h"
 #include "eod_cal.h"
 #include "eod_log.h"
@@ -20,6 +21,7 @@
 #define S_JOURNAL_PATH_MAX 1200   //  a journal file: the directory and "RUN.journal"
 #define S_FIGURE_MAX 32           //  a number of the END's summary, as text
 #define S_WHY_MAX 512             //  the reasons rows went without the snapshot columns, as text
+#define S_FIRST_MAX 1600          //  the first anomalies of a run, as text
 
 struct _writer_t {
     eod_stage_t *stage;
@@ -35,6 +37,7 @@ struct _writer_t {
     zhashx_t *folded;         //  sessions (YYYY-MM-DD) the fold of run_done wrote
     eod_cal_t *cal;           //  the exchange calendars: which session a quote describes
     writer_snapshot_t *snapshot;   //  which rows keep the snapshot columns, and the counts of the fold
+    writer_anomalies_t *anomalies; //  validation of the fold's rows: sidecars and counts
     long rows_written;
     long files;               //  files written by the fold
     long files_existing;      //  files of the range the fold did not touch, reported too
@@ -46,6 +49,16 @@ s_send_uploader (const eod_msg_t *msg, void *arg)
 {
     writer_t *self = arg;
     return eod_stage_send (self->stage, self->uploader, NULL, msg);
+}
+
+//  A sidecar of validation's findings (anomalies.h): to the uploader, under
+//  its own key (its rel starts "anomalies/").
+static void
+s_on_sidecar (const char *path, const char *rel, const char *date, long rows, void *arg)
+{
+    writer_t *self = arg;
+    if (writer_finish_file (self->finish, self->run_done->run_id, self->run_done->market, path, rel, date, rows))
+        self->failed = true;
 }
 
 writer_t *
@@ -78,6 +91,11 @@ writer_new (eod_stage_t *stage, bool once)
     self->snapshot = writer_snapshot_new (self->cal, (long) eod_config_int (stage->config, "kis:timeout_ms"));
     if (!self->snapshot)
         goto fail;
+    writer_validate_conf_t rules = {.kr_limit_pct = (long) eod_config_int (stage->config, "validate:kr_limit_pct"),
+                                    .us_move_pct = (long) eod_config_int (stage->config, "validate:us_move_pct")};
+    self->anomalies = writer_anomalies_new (&rules, s_on_sidecar, self);
+    if (!self->anomalies)
+        goto fail;
     //  RESULTs the writer has not read yet wait in the coordinator, not here:
     //  libzmq's default of 1,000 a peer is a megabyte of RESULTs in this
     //  process when the journal's fsync or a busy CPU holds the writer back.
@@ -100,6 +118,7 @@ writer_destroy (writer_t **self_p)
     writer_t *self = *self_p;
     writer_replay_destroy (&self->replay);
     writer_snapshot_destroy (&self->snapshot);
+    writer_anomalies_destroy (&self->anomalies);
     eod_cal_destroy (&self->cal);
     zhashx_destroy (&self->folded);
     writer_finish_destroy (&self->finish);
@@ -252,7 +271,9 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
     self->files_existing = 0;
     zhashx_purge (self->folded);
     writer_snapshot_reset (self->snapshot);
-    long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, s_on_file, self);
+    writer_anomalies_reset (self->anomalies, "");
+    long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, self->anomalies, s_on_file,
+                                        self);
     if (rows < 0) {
         self->failed = true;
         eod_stage_event (self->stage, "error", d->run_id, d->market, "writer: the files of run %s could not be written",
@@ -263,6 +284,10 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
     long without = writer_snapshot_without (self->snapshot);
     if (without > 0)
         eod_log_info ("%s: %ld of %ld row(s) written without the snapshot columns", d->run_id, without, rows);
+    long anomalies = writer_anomalies_total (self->anomalies);
+    if (anomalies > 0)
+        eod_log_warn ("%s: validation found %ld anomal%s in the rows (%ld sidecar file(s) under anomalies/)", d->run_id,
+                      anomalies, anomalies == 1 ? "y" : "ies", writer_anomalies_files (self->anomalies));
     //  The range's other files go to the uploader too, which skips an object
     //  whose MD5 matches: a re-run that needed no request still reconciles.
     if (writer_finish_existing (self->data_dir, d->market, d->date_from, d->date_to, self->folded,
@@ -308,6 +333,33 @@ s_snapshot_figures (writer_t *self, eod_msg_t *end)
     }
 }
 
+//  What validation found, into END's meta: "anomalies" (how many),
+//  "anomalies_KIND" for each kind found, "anomalies_first" (the first few,
+//  "; "-separated), "anomaly_files" (sidecars written).
+static void
+s_anomaly_figures (writer_t *self, eod_msg_t *end)
+{
+    char key[64], text[S_FIGURE_MAX], first[S_FIRST_MAX] = "";
+    snprintf (text, sizeof text, "%ld", writer_anomalies_total (self->anomalies));
+    eod_fields_set (&end->meta, "anomalies", text);
+    for (int k = 0; k < WRITER_VALIDATE_KINDS; k++) {
+        long n = writer_anomalies_count (self->anomalies, (writer_validate_kind_t) k);
+        if (n == 0)
+            continue;
+        snprintf (key, sizeof key, "anomalies_%s", writer_validate_kind_name ((writer_validate_kind_t) k));
+        snprintf (text, sizeof text, "%ld", n);
+        eod_fields_set (&end->meta, key, text);
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < writer_anomalies_listed (self->anomalies) && used < sizeof first; i++)
+        used += (size_t) snprintf (first + used, sizeof first - used, "%s%s", i ? "; " : "",
+                                   writer_anomalies_first (self->anomalies, i));
+    if (*first)
+        eod_fields_set (&end->meta, "anomalies_first", first);
+    snprintf (text, sizeof text, "%ld", writer_anomalies_files (self->anomalies));
+    eod_fields_set (&end->meta, "anomaly_files", text);
+}
+
 static void
 s_forward_end (writer_t *self, eod_msg_t *end)
 {
@@ -335,8 +387,10 @@ s_forward_end (writer_t *self, eod_msg_t *end)
     }
     snprintf (text, sizeof text, "%ld", self->rows_written);
     eod_fields_set (&end->meta, "rows", text);
-    if (self->run_done)
+    if (self->run_done) {
         s_snapshot_figures (self, end);
+        s_anomaly_figures (self, end);
+    }
     snprintf (text, sizeof text, "%ld", self->files);
     eod_fields_set (&end->meta, "files", text);
     snprintf (text, sizeof text, "%ld", self->files_existing);

@@ -106,12 +106,20 @@ writer_csv_row_values (const char *market, const eod_fields_t *row, const eod_fi
     return 0;
 }
 
+//  The columns of market's file, or NULL when it has no column at index
+//  column.
+static const char *const *
+s_columns_with (const char *market, size_t column)
+{
+    const char *const *cols;
+    return column < writer_csv_columns (market, &cols) ? cols : NULL;
+}
+
 bool
 writer_csv_session_bound (const char *market, size_t column)
 {
-    const char *const *cols;
-    size_t n = writer_csv_columns (market, &cols);
-    if (column >= n)
+    const char *const *cols = s_columns_with (market, column);
+    if (!cols)
         return false;
     if (strcmp (market, "us") == 0)
         return column >= S_US_OUTPUT2 && column < S_US_OUTPUT1_END;
@@ -123,9 +131,8 @@ writer_csv_session_bound (const char *market, size_t column)
 bool
 writer_csv_run_bound (const char *market, size_t column)
 {
-    const char *const *cols;
-    size_t n = writer_csv_columns (market, &cols);
-    if (column >= n)
+    const char *const *cols = s_columns_with (market, column);
+    if (!cols)
         return false;
     if (strcmp (market, "us") == 0)
         return column > S_US_OUTPUT1_END;   //  the instrument's columns after its symbol

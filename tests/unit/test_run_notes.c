@@ -1,7 +1,8 @@
 /*  test_run_notes — the lines a run's summary adds about its data
     (stages/notifier/run_notes.c): an incomplete session, codes without a
     row that did not make it incomplete, rows without the snapshot columns
-    with their reasons and those kept from the file, and a run with none. */
+    with their reasons and those kept from the file, validation's findings,
+    and a run with none. */
 #include "eod_test.h"
 #include "run_notes.h"
 
@@ -44,6 +45,22 @@ main (void)
     CHECK (strstr (notes[1], "3 of 260 row(s) written without the snapshot columns") != NULL);
     CHECK (strstr (notes[1], "a later session had opened when the quote was taken (4)") != NULL);
     CHECK (strstr (notes[1], "1 more kept those their file held") != NULL);
+    eod_msg_destroy (&end);
+
+    //  Validation's findings: the kinds counted, the first listed.
+    end = s_end ("ok");
+    eod_fields_set (&end->meta, "anomalies", "3");
+    eod_fields_set (&end->meta, "anomalies_move", "2");
+    eod_fields_set (&end->meta, "anomalies_wrong_date", "1");
+    eod_fields_set (&end->meta, "anomalies_first", "2024-08-30 AAPL move: close +100.0%");
+    CHECK_INT (run_notes (end, notes), 1);
+    CHECK (strstr (notes[0], "validation found 3 anomalies") != NULL);
+    CHECK (strstr (notes[0], "move 2, wrong_date 1") != NULL);
+    CHECK (strstr (notes[0], "2024-08-30 AAPL move: close +100.0%") != NULL);
+    eod_msg_destroy (&end);
+    end = s_end ("ok");
+    eod_fields_set (&end->meta, "anomalies", "0");
+    CHECK_INT (run_notes (end, notes), 0);
     eod_msg_destroy (&end);
     return EOD_TEST_DONE ();
 }

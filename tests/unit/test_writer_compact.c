@@ -28,7 +28,7 @@ s_fold (const char *journal_rel, const char *data_rel, fixture_files_t *files)
     fixture_path (journal, journal_rel);
     fixture_path (data, data_rel);
     memset (files, 0, sizeof *files);
-    return writer_compact_journal (journal, data, "kr", NULL, fixture_on_file, files);
+    return writer_compact_journal (journal, data, "kr", NULL, NULL, fixture_on_file, files);
 }
 
 //  Offset of the start of data row n (1-based) of a file whose rows all

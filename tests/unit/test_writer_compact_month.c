@@ -20,7 +20,7 @@ s_fold_spool (const char *rel, const char *data_rel, fixture_files_t *files, cha
     fixture_path (data, data_rel);
     memset (files, 0, sizeof *files);
     int saved = fixture_capture_begin ();
-    long rc = writer_compact_month (spool, data, "kr", NULL, fixture_on_file, files);
+    long rc = writer_compact_month (spool, data, "kr", NULL, NULL, fixture_on_file, files);
     fixture_capture_end (saved, log);
     return rc;
 }

@@ -161,7 +161,7 @@ s_test_fill (void)
     eod_cal_t *cal = eod_cal_new (EOD_SOURCE_DIR "/config/calendars");
     writer_snapshot_t *snapshot = writer_snapshot_new (cal, 10000);
     CHECK (cal && snapshot);
-    writer_spool_t *spool = writer_spool_new (journal, "kr", snapshot);
+    writer_spool_t *spool = writer_spool_new (journal, "kr", snapshot, NULL);
     CHECK (spool != NULL);
     if (!spool)
         return;
@@ -205,7 +205,7 @@ s_test_no_journal (void)
 {
     char journal[FIXTURE_PATH_MAX];
     fixture_path (journal, "none");
-    writer_spool_t *spool = writer_spool_new (journal, "kr", NULL);
+    writer_spool_t *spool = writer_spool_new (journal, "kr", NULL, NULL);
     CHECK (spool != NULL);
     if (!spool)
         return;
@@ -219,7 +219,7 @@ s_test_no_journal (void)
     CHECK (eod_mkdirs (stale, 0700) == 0);
     fixture_path (stale, "none.spool/sub");
     CHECK (eod_mkdirs (stale, 0700) == 0);
-    spool = writer_spool_new (journal, "kr", NULL);
+    spool = writer_spool_new (journal, "kr", NULL, NULL);
     CHECK (spool == NULL);
     CHECK (fixture_exists ("none.spool/sub"));
 }

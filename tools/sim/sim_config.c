@@ -3,6 +3,7 @@
     calendars of the source tree), and --help / --version. sim_main calls
     sim_config_parse once before anything starts. */
 #include "sim_config.h"
+#include "sim_row_faults.h"
 
 #include "eod_log.h"
 
@@ -56,6 +57,13 @@ static const char *s_usage =
     "  --us-page-rows N         dailyprice answers N rows (1..100) a page, with tr_cont F or M\n"
     "                           while older rows remain, D or E on the last page (default:\n"
     "                           one answer of up to 100 rows, tr_cont D)\n"
+    "  --fault-price CODE       the newest row of CODE (repeatable, any option below) has open 0\n"
+    "  --fault-range CODE       ... its high and low swapped\n"
+    "  --fault-volume CODE      ... volume -1\n"
+    "  --fault-move CODE        ... a change of half its close (+100 %)\n"
+    "  --fault-split CODE       ... the same move marked as a split (KR prtt_rate, flng_cls_code)\n"
+    "  --fault-wrong-date CODE  ... one more row dated after the request\n"
+    "  --fault-conflict CODE    ... sent twice, the copy with another volume\n"
     "  --tls-cert FILE, --tls-key FILE  serve https with this PEM certificate (chain) and key\n"
     "  --mq-unknown zero|omit|reject  how the multi-quote (FHKST11300006) answers an unknown\n"
     "                           code: an entry of zeros (default), no entry, or an error\n"
@@ -79,7 +87,8 @@ enum {
     OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
     OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_F_CODE, OPT_F_CODE_RATE, OPT_US_PAGE_ROWS,
     OPT_TLS_CERT, OPT_TLS_KEY, OPT_HELP, OPT_VERSION, OPT_US_PUBLISH_LAG, OPT_MQ_UNKNOWN, OPT_MQ_SHUFFLE,
-    OPT_MQ_OBJECT, OPT_MQ_UNITS, OPT_MQ_DISAGREE
+    OPT_MQ_OBJECT, OPT_MQ_UNITS, OPT_MQ_DISAGREE,
+    OPT_ROW_FAULT   //  OPT_ROW_FAULT + kind: --fault-price ... --fault-conflict (sim_row_faults.h)
 };
 
 static const struct option s_options[] = {
@@ -123,6 +132,13 @@ static const struct option s_options[] = {
     {"mq-object", no_argument, NULL, OPT_MQ_OBJECT},
     {"mq-units", required_argument, NULL, OPT_MQ_UNITS},
     {"mq-disagree", required_argument, NULL, OPT_MQ_DISAGREE},
+    {"fault-price", required_argument, NULL, OPT_ROW_FAULT + 0},
+    {"fault-range", required_argument, NULL, OPT_ROW_FAULT + 1},
+    {"fault-volume", required_argument, NULL, OPT_ROW_FAULT + 2},
+    {"fault-move", required_argument, NULL, OPT_ROW_FAULT + 3},
+    {"fault-split", required_argument, NULL, OPT_ROW_FAULT + 4},
+    {"fault-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 5},
+    {"fault-conflict", required_argument, NULL, OPT_ROW_FAULT + 6},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}
@@ -182,6 +198,8 @@ sim_config_free (sim_config_t *config)
     free (config->slack_token);
     free (config->calendar_dir);
     free (config->fault_code);
+    for (size_t i = 0; i < config->nrow_faults; i++)
+        free (config->row_faults[i].code);
     free (config->tls_cert);
     free (config->tls_key);
 }
@@ -461,6 +479,20 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
             break;
         case OPT_MQ_DISAGREE:
             if (s_parse_mq_disagree (optarg, config))
+                return -1;
+            break;
+        case OPT_ROW_FAULT + 0:
+        case OPT_ROW_FAULT + 1:
+        case OPT_ROW_FAULT + 2:
+        case OPT_ROW_FAULT + 3:
+        case OPT_ROW_FAULT + 4:
+        case OPT_ROW_FAULT + 5:
+        case OPT_ROW_FAULT + 6:
+            if (!*optarg || strlen (optarg) > 16) {
+                fprintf (stderr, "eod-sim: --%s %s: expected a code\n", name, optarg);
+                return -1;
+            }
+            if (sim_row_fault_add (config, opt - OPT_ROW_FAULT, optarg))
                 return -1;
             break;
         case OPT_HELP:

@@ -22,6 +22,8 @@
 #define SIM_MQ_UNITS_MAX 30                  //  --mq-units: a batch counted as at most this many requests
 #define SIM_MQ_DISAGREE_MAX 32               //  --mq-disagree entries
 #define SIM_CHANNELS_MAX 16
+#define SIM_ROW_FAULT_KINDS 7                //  --fault-price ... --fault-conflict (sim_row_faults.h)
+#define SIM_ROW_FAULTS_MAX 32                //  codes named by those options, all kinds together
 
 //  How the multi-quote answers a code it does not know (--mq-unknown).
 typedef enum {
@@ -95,6 +97,11 @@ typedef struct {
     int mq_units;                            //  limiter arrivals one batch counts as (default 1)
     sim_mq_disagree_t mq_disagree[SIM_MQ_DISAGREE_MAX];
     size_t nmq_disagree;
+    struct {
+        int kind;                            //  sim_row_faults.h
+        char *code;
+    } row_faults[SIM_ROW_FAULTS_MAX];
+    size_t nrow_faults;
 } sim_config_t;
 
 //  Fills config (zeroed by the caller) from argv, then the defaults of what

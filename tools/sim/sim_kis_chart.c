@@ -14,6 +14,7 @@
 #include "sim_kr_walk.h"
 #include "sim_master.h"
 #include "sim_quote.h"
+#include "sim_row_faults.h"
 #include "sim_stats.h"
 
 #include <math.h>
@@ -218,6 +219,7 @@ sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp)
                 break;
             json_array_append_new (rows, s_row (bar, quote_day, fraction));
         }
+        sim_row_faults_apply (self->config, code, false, ymd2, rows);
         json_object_set_new (json, "output2", rows);
     }
     sim_respond_kis_ok (resp, json, "MCA00000", SIM_KIS_MSG_OK);

@@ -16,6 +16,7 @@
 #include "sim_quote.h"
 #include "sim_stats.h"
 #include "sim_us.h"
+#include "sim_row_faults.h"
 
 #include "eod_date.h"
 
@@ -186,6 +187,7 @@ sim_us_daily (sim_t *self, sim_request_t *req, sim_response_t *resp)
         sim_respond_kis_input_error (resp, "MODP");
         return;
     }
+    int asked_end = end;   //  the request's last day, before the clock cuts it
     const sim_us_t *us = self->us;
     const sim_us_listing_t *listing = sim_us_find (us, symb);
     char rsym[64];
@@ -212,6 +214,10 @@ sim_us_daily (sim_t *self, sim_request_t *req, sim_response_t *resp)
             const s_bar_t *bar = s_walk_bar (&walk, i);
             json_array_append_new (rows, s_row (bar, sim_hash (h, (uint64_t) bar->ymd, 0)));
         }
+        //  A first page only: a continuation is older than what was asked.
+        bool continued = sim_request_header (req, "tr_cont") && strcmp (sim_request_header (req, "tr_cont"), "N") == 0;
+        if (!continued)
+            sim_row_faults_apply (self->config, symb, true, asked_end, rows);
         json_object_set_new (output1, "zdiv", json_string ("4"));
         sim_json_set_int (output1, "nrec", (long long) count);
         if (self->config->us_page_rows > 0)

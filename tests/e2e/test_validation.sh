@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+#  test_validation.sh — every row of a run is validated before its file is
+#  closed (stages/writer/validate.h), against the simulator's row faults:
+#    1. a clean day: no anomaly, no sidecar; the summary and the metrics say 0;
+#    2. a day with one code per kind (--fault-price, -range, -volume, -move,
+#       -wrong-date, -conflict) and one split KIS marks (--fault-split): each
+#       kind caught for its code and no other, the split not; every row
+#       written as sent; the sidecar uploaded under anomalies/, apart from
+#       the price table; the summary (log, Slack) lists them, the metrics
+#       count them;
+#    3. the same day with the writer killed (kill -9) mid-run: restarted, it
+#       resumes its journal; the sidecar and the file are byte-identical.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+TMP=$(mktemp -d /tmp/eod-validation.XXXXXX)
+trap 'env_down; [ -n "${EOD_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
+D=2024-09-02
+NOW=2024-09-02T18:30:00+09:00
+CSV="market=kr/dt=$D/kr_20240902.csv"
+SIDECAR="anomalies/market=kr/dt=$D/kr_20240902_anomalies.csv"
+PY=/usr/bin/python3
+
+#  run NAME: the KR session's run at NOW, its state under NAME; sets RC, DATA, LOGS.
+run() {
+    set_key pipeline state_dir "$ENV_DIR/$1/state" pipeline data_dir "$ENV_DIR/$1/data"
+    DATA=$ENV_DIR/$1/data LOGS=$ENV_DIR/logs-$1 RUN_OUT=$ENV_DIR/$1.out RC=0
+    EOD_NOW=$NOW EOD_LOG_DIR=$LOGS EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" run --market kr --date $D \
+        --codes "$TMP/codes.txt" --config "$CFG" >"$RUN_OUT" 2>&1 || RC=$?
+}
+
+#  sim_with OPTIONS...: the simulator again on its port, at NOW, with OPTIONS.
+sim_with() {
+    kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null
+    EOD_NOW=$NOW "$BIN/eod-sim" --port "$SIM_PORT" --rate 1000 "$@" >"$ENV_DIR/sim.out" 2>>"$ENV_DIR/sim.log" &
+    SIM_PID=$!
+    ENV_PIDS="$SIM_PID $S3RVER_PID $VERIFY_PID"
+    for _ in $(seq 1 100); do grep -q listening "$ENV_DIR/sim.out" 2>/dev/null && break; sleep 0.1; done
+}
+
+EOD_NOW=$NOW env_up "$TMP/kr" --rate 1000
+set_key kis rate 500 kis jitter_ms 10
+curl -s "$SIM/_sim/universe/kr" | $PY -c 'import json,sys; u=json.load(sys.stdin); print("\n".join((u["kospi"] + u["kosdaq"])[:20]))' >"$TMP/codes.txt"
+mapfile -t C <"$TMP/codes.txt"
+
+echo "# 1. a clean day"
+run clean
+check "the clean run exits 0 (got $RC)" [ "$RC" = 0 ]
+check "it wrote its 20 rows" [ "$(($(wc -l <"$DATA/$CSV") - 1))" = 20 ]
+check "no sidecar" [ ! -e "$DATA/$SIDECAR" ]
+check "the metrics count 0" grep -q '^eod_run_anomalies{market="kr",mode="daily"} 0$' "$ENV_DIR/clean/state/metrics/eod.prom"
+check "the summary says nothing of validation" bash -c "! grep -q 'validation found' '$LOGS/notifier.log'"
+
+echo "# 2. one code per kind"
+FAULTS=(--fault-price "${C[0]}" --fault-range "${C[1]}" --fault-volume "${C[2]}" --fault-move "${C[3]}"
+        --fault-split "${C[4]}" --fault-wrong-date "${C[5]}" --fault-conflict "${C[6]}")
+sim_with "${FAULTS[@]}"
+run faulty
+check "the faulty run exits 0 (got $RC)" [ "$RC" = 0 ]
+check "every row is written as sent: 20 rows" [ "$(($(wc -l <"$DATA/$CSV") - 1))" = 20 ]
+$PY - "$DATA/$SIDECAR" "${C[@]:0:7}" >"$TMP/kinds.out" 2>&1 <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+c = sys.argv[2:]
+want = {(c[0], "price"), (c[1], "range"), (c[2], "volume"), (c[3], "move"), (c[5], "wrong_date"), (c[6], "conflict")}
+got = {(r["code"], r["kind"]) for r in rows}
+assert all(r["trade_date"] == "2024-09-02" for r in rows), rows
+assert got == want, (sorted(got), sorted(want))
+print("kinds ok", len(rows))
+PY
+check "the sidecar holds each kind for its code and nothing else, the split not ($(tail -n1 "$TMP/kinds.out"))" \
+    grep -q "^kinds ok 6$" "$TMP/kinds.out"
+check "the summary lists them" grep -q "validation found 6 anomalies" "$LOGS/notifier.log"
+check "so does Slack" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'validation found 6 anomalies'"
+check "the metrics count 6" grep -q '^eod_run_anomalies{market="kr",mode="daily"} 6$' "$ENV_DIR/faulty/state/metrics/eod.prom"
+export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+unset AWS_CA_BUNDLE AWS_PROFILE
+/usr/bin/aws --endpoint-url "$S3" s3 ls --recursive "s3://eod-demo/" >"$TMP/keys" 2>&1
+check "the sidecar is uploaded under anomalies/, apart from the price table" grep -q " $SIDECAR\$" "$TMP/keys"
+/usr/bin/aws --endpoint-url "$S3" s3 cp "s3://eod-demo/$SIDECAR" "$TMP/object.csv" >/dev/null 2>&1
+check "the object is the sidecar byte for byte" cmp -s "$TMP/object.csv" "$DATA/$SIDECAR"
+cp "$DATA/$SIDECAR" "$TMP/sidecar.csv"
+
+echo "# 3. the writer killed mid-run: restarted, it resumes its journal and writes the same sidecar"
+set_key pipeline state_dir "$ENV_DIR/killed/state" pipeline data_dir "$ENV_DIR/killed/data" kis rate 4
+sim_with "${FAULTS[@]}"
+LOGS=$ENV_DIR/logs-killed RUN_OUT=$ENV_DIR/killed.out
+EOD_NOW=$NOW EOD_LOG_DIR=$LOGS EOD_RUN_TIMEOUT=120 "$ROOT/launch/eod" run --market kr --date $D \
+    --codes "$TMP/codes.txt" --config "$CFG" >"$RUN_OUT" 2>&1 &
+LPID=$!
+for _ in $(seq 1 300); do [ "$(sim_requests)" -ge 8 ] && break; sleep 0.1; done
+pid=$(pgrep -f "eod-writer --once --config $CFG" | head -n1)
+[ -n "$pid" ] && kill -9 "$pid"
+RC=0; wait "$LPID" || RC=$?
+check "the run with the writer killed exits 0 (got $RC)" [ "$RC" = 0 ]
+check "the launcher restarted the writer" grep -q "writer[-0-9]* died (signal 9): restarted" "$LOGS/restarts.log"
+check "the sidecar is byte-identical" cmp -s "$ENV_DIR/killed/data/$SIDECAR" "$TMP/sidecar.csv"
+check "the file is byte-identical" cmp -s "$ENV_DIR/killed/data/$CSV" "$ENV_DIR/faulty/data/$CSV"
+summary
