@@ -42,7 +42,7 @@ bool kis_is_date (const char *s);
 //  cut at a UTF-8 character boundary when it does not fit. outsize > 0.
 void kis_copy_trimmed (char *out, size_t outsize, const char *text, size_t len);
 
-//  "an object", "a string", ... for error texts.
+//  "an object", "a string", ... for error texts; "missing" for NULL.
 const char *kis_json_type_name (const json_t *v);
 
 //  Trimmed text of member key of obj into out. Returns 0 when the member is

@@ -63,6 +63,8 @@ kis_copy_trimmed (char *out, size_t outsize, const char *text, size_t len)
 const char *
 kis_json_type_name (const json_t *v)
 {
+    if (!v)
+        return "missing";
     switch (json_typeof (v)) {
         case JSON_OBJECT: return "an object";
         case JSON_ARRAY: return "an array";

@@ -130,6 +130,9 @@ test_wrong_answers (void)
     //  output neither a list nor an object; a cut body; a rate limit.
     CHECK_INT (s_parse ("multiquote_output_string.json", s_three, 3, quotes, &r), EOD_KIS_RETRYABLE);
     CHECK (strstr (r.error, "not an array or an object") != NULL);
+    const char *bare = "{\"rt_cd\":\"0\",\"msg_cd\":\"MCA00000\",\"msg1\":\"ok\"}";
+    CHECK_INT (eod_kis_parse_multiquote (200, bare, strlen (bare), s_three, 3, quotes, &r), EOD_KIS_RETRYABLE);
+    CHECK (strstr (r.error, "output is missing") != NULL);
     size_t len;
     char *body = kis_fixture ("multiquote_3.json", &len);
     CHECK_INT (eod_kis_parse_multiquote (200, body, len / 2, s_three, 3, quotes, &r), EOD_KIS_RETRYABLE);
