@@ -114,6 +114,7 @@ add() { SUITES+=("$(printf '%q ' "$@")"); }
 add e2e "$ROOT/tests/e2e/test_pipeline.sh"
 add resume "$ROOT/tests/e2e/test_resume.sh"
 add sessions "$ROOT/tests/e2e/test_sessions.sh"
+add layouts "$ROOT/tests/e2e/test_layouts.sh"
 add validation "$ROOT/tests/e2e/test_validation.sh"
 add faults "$ROOT/tests/chaos/test_faults.sh"
 [ -n "$SAN" ] && add san-unit ctest_suites san- "$SAN"

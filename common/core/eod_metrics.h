@@ -64,6 +64,8 @@ typedef struct {
     long retries;           //  requests retried
     long unpublished_codes; //  codes that answered without a row for the session
     long rows_without_snapshot;   //  rows written without the snapshot columns (quote, financial figures)
+    long universe_entered;  //  memberships (code in an index or filter) new since the previous snapshot
+    long universe_left;     //  memberships gone since the previous snapshot
     long anomalies;         //  validation's findings in the rows written (the anomalies/ sidecars)
     double duration_s;      //  from the coordinator's start to the run's end
     time_t ended_at;        //  when the run ended (eod_now ())

@@ -72,6 +72,7 @@ s_record_metrics (s_notifier_t *self, const eod_msg_t *end, eod_metrics_status_t
         .failed_codes = s_meta_long (end, "failed"), .requests = s_meta_long (end, "requests"),
         .rejections = s_meta_long (end, "rate_limited"), .retries = s_meta_long (end, "retries"),
         .unpublished_codes = s_meta_long (end, "unpublished"), .rows_without_snapshot = s_meta_long (end, "unbound"),
+        .universe_entered = s_meta_long (end, "universe_entered"), .universe_left = s_meta_long (end, "universe_left"),
         .anomalies = s_meta_long (end, "anomalies"),
         .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0, .ended_at = eod_now ()};
     char err[512];

@@ -42,6 +42,11 @@ run_notes (const eod_msg_t *end, char notes[RUN_NOTES_MAX][RUN_NOTE_SIZE])
                   "figures: they are kept only on the session they describe): %s%s",
                   without, rows, why ? why : "?", kept);
     }
+    const char *day = eod_fields_get (&end->meta, "universe_day");
+    const char *changes = eod_fields_get (&end->meta, "universe_changes");
+    if (day && changes)
+        snprintf (notes[n++], RUN_NOTE_SIZE, "universe of %s (its code lists uploaded with the prices), %s", day,
+                  changes);
     long anomalies = s_figure (end, "anomalies");
     if (anomalies > 0) {
         static const char *const kinds[] = {"price", "range", "volume", "move", "wrong_date", "conflict"};

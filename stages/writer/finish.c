@@ -180,6 +180,45 @@ out:
     return files;
 }
 
+long
+writer_finish_codes (const char *data_dir, const char *market, const char *day, writer_file_fn *on_file, void *arg)
+{
+    char rdir[WRITER_REL_MAX], dir[WRITER_PATH_MAX];
+    if (!eod_grammar_ok (EOD_G_MARKET, market, NULL, 0) || !eod_grammar_ok (EOD_G_DATE, day, NULL, 0)
+        || eod_path_format (rdir, sizeof rdir, "codes/market=%s/dt=%s", market, day)
+        || eod_path_format (dir, sizeof dir, "%s/%s", data_dir, rdir)) {
+        eod_log_error ("%s: no universe snapshot of market %.8s and day %.16s", data_dir, market, day);
+        return -1;
+    }
+    DIR *d = opendir (dir);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        eod_log_error ("%s: %s", dir, strerror (errno));
+        return -1;
+    }
+    long files = 0;
+    struct dirent *e;
+    while ((e = readdir (d))) {
+        size_t n = strlen (e->d_name);
+        char rel[WRITER_REL_MAX], path[WRITER_PATH_MAX];
+        struct stat st;
+        if (n < 5 || strcmp (e->d_name + n - 4, ".csv") != 0 || !eod_grammar_ok (EOD_G_KEY, e->d_name, NULL, 0)
+            || eod_path_format (rel, sizeof rel, "%s/%s", rdir, e->d_name)
+            || eod_path_format (path, sizeof path, "%s/%s", data_dir, rel) || stat (path, &st) || !S_ISREG (st.st_mode))
+            continue;
+        long rows = s_count_rows (path);
+        if (rows < 0) {
+            eod_log_error ("%s: %s", path, strerror (errno));
+            continue;
+        }
+        on_file (path, rel, day, rows, arg);
+        files++;
+    }
+    closedir (d);
+    return files;
+}
+
 //  ---------------------------------------------------------------- the outbox
 
 struct _writer_finish_t {

@@ -56,6 +56,16 @@ int writer_finish_close (FILE **file_p, const char *path, bool ok);
 long writer_finish_existing (const char *data_dir, const char *market, const char *date_from, const char *date_to,
                              zhashx_t *skip, writer_file_fn *on_file, void *arg);
 
+//  Calls on_file for each list of a universe snapshot (lister's
+//  codelists.h): the *.csv files of DATA_DIR/codes/market=M/dt=DAY, their
+//  rel "codes/market=M/dt=DAY/NAME" (the uploader's code-list data set),
+//  date the day they were downloaded. A name that is not a plain file
+//  name is skipped. Returns the files reported, 0 when there is no such
+//  directory, -1 (logged) when market or day fails its grammar or the
+//  directory cannot be read.
+long writer_finish_codes (const char *data_dir, const char *market, const char *day, writer_file_fn *on_file,
+                          void *arg);
+
 //  ---------------------------------------------------------------- the outbox
 
 //  Sends msg (borrowed) to the uploader. 0 or -1; a message not sent stays

@@ -252,6 +252,14 @@ s_on_existing_file (const char *path, const char *rel, const char *date, long ro
 }
 
 static void
+s_on_list (const char *path, const char *rel, const char *date, long rows, void *arg)
+{
+    writer_t *self = arg;
+    if (writer_finish_file (self->finish, self->run_done->run_id, self->run_done->market, path, rel, date, rows))
+        self->failed = true;
+}
+
+static void
 s_on_run_done (writer_t *self, eod_msg_t **msg_p)
 {
     eod_msg_destroy (&self->run_done);
@@ -297,6 +305,13 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
     if (self->files_existing)
         eod_log_info ("%s: %ld existing file(s) of %s..%s handed to the uploader", d->run_id, self->files_existing,
                       d->date_from, d->date_to);
+    //  The lister's universe snapshot of the run, keyed by its own day.
+    const char *day = eod_fields_get (&d->meta, "universe_day");
+    long lists = day ? writer_finish_codes (self->data_dir, d->market, day, s_on_list, self) : 0;
+    if (lists < 0)
+        self->failed = true;
+    else if (lists)
+        eod_log_info ("%s: %ld list(s) of the universe of %s handed to the uploader", d->run_id, lists, day);
     //  The CSVs are durable now; the journal has done its job.
     if (!self->failed)
         unlink (journal);

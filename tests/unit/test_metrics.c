@@ -225,6 +225,12 @@ static const char *const s_kr_ok_text =
     "columns.\n"
     "# TYPE eod_run_rows_without_snapshot gauge\n"
     "eod_run_rows_without_snapshot{market=\"kr\",mode=\"daily\"} 7\n"
+    "# HELP eod_run_universe_entered Codes that entered an index or filter since the previous universe snapshot.\n"
+    "# TYPE eod_run_universe_entered gauge\n"
+    "eod_run_universe_entered{market=\"kr\",mode=\"daily\"} 4\n"
+    "# HELP eod_run_universe_left Codes that left an index or filter since the previous universe snapshot.\n"
+    "# TYPE eod_run_universe_left gauge\n"
+    "eod_run_universe_left{market=\"kr\",mode=\"daily\"} 1\n"
     "# HELP eod_run_anomalies Validation's findings in the rows of the latest run (anomalies/ sidecars).\n"
     "# TYPE eod_run_anomalies gauge\n"
     "eod_run_anomalies{market=\"kr\",mode=\"daily\"} 4\n"
@@ -272,6 +278,8 @@ main (void)
     kr.retries = 50;
     kr.unpublished_codes = 3;
     kr.rows_without_snapshot = 7;
+    kr.universe_entered = 4;
+    kr.universe_left = 1;
     kr.anomalies = 4;
     kr.duration_s = 147.25;
     CHECK_INT (eod_metrics_record (s_path, &kr, err, sizeof err), 0);
@@ -280,7 +288,7 @@ main (void)
     CHECK (stat (s_path, &st) == 0 && (st.st_mode & 0777) == 0644);
     char *text = s_read (s_path);
     CHECK_STR (text, s_kr_ok_text);
-    CHECK_INT (s_check_format (text ? text : ""), 18);
+    CHECK_INT (s_check_format (text ? text : ""), 20);
     CHECK_INT (s_count_tmp_files (metrics_dir), 0);
     free (text);
 
@@ -316,7 +324,7 @@ main (void)
     CHECK_INT (s_count_lines (text, "eod_last_success_session_timestamp_seconds{"), 1);
     //  Series sorted by market: kr before us in every family.
     CHECK (strstr (text, "eod_run_rows{market=\"kr\"") < strstr (text, "eod_run_rows{market=\"us\""));
-    CHECK_INT (s_check_format (text), 35);
+    CHECK_INT (s_check_format (text), 39);
     free (text);
 
     //  A partial US run counts as a success; a failed one after it does not move it.
@@ -367,7 +375,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"backfill\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"daily\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_last_session_timestamp_seconds{market=\"kr\",mode=\"daily\"} 1724976000"));
-    CHECK_INT (s_check_format (text ? text : ""), 53);
+    CHECK_INT (s_check_format (text ? text : ""), 59);
     free (text);
 
     //  A ok KR daily run of a newer session advances it.
@@ -387,7 +395,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_rows{market=\"x\\\"y\\\\z\\nw\",mode=\"daily\"} 0"));
     CHECK_INT (s_count_lines (text, "eod_run_rows{market=\"x"), 1);
     CHECK (text && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"x\\\"y\\\\z\\nw\"} 1725235200"));
-    CHECK_INT (s_check_format (text ? text : ""), 71);
+    CHECK_INT (s_check_format (text ? text : ""), 79);
     free (text);
     //  Invalid UTF-8 in a label value is repaired, never written as it is.
     eod_metrics_run_t bad_utf8 = s_run ("k\xff", "daily", "2024-09-02", EOD_METRICS_CLOSED);
@@ -436,7 +444,7 @@ main (void)
     CHECK (text && !strstr (text, "garbage"));
     CHECK (text && !strstr (text, "node_load1"));
     CHECK (text && !strstr (text, "maybe"));
-    CHECK_INT (s_check_format (text ? text : ""), 20);
+    CHECK_INT (s_check_format (text ? text : ""), 22);
     free (text);
     //  Pure binary, with NUL bytes.
     int fd = open (s_path, O_WRONLY | O_TRUNC);
