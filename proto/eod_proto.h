@@ -64,6 +64,12 @@
 #define EOD_META_WRONG_DATE "wrong_date"
 #define EOD_META_WRONG_DATE_COUNT "wrong_date_count"
 #define EOD_WRONG_DATES_LISTED 8
+//  RUN_DONE meta key of those rows in the answers of tasks that settled
+//  without rows (no data, no row for the session, failed): they never reach
+//  the writer's journal, so the coordinator hands them over with the run's
+//  end. Entries "CODE FROM TO COUNT DATES" (FROM, TO the task's YYYY-MM-DD,
+//  DATES as above), ";"-separated.
+#define EOD_META_WRONG_DATE_UNWRITTEN "wrong_date_unwritten"
 
 //  The types; eod_proto_table.c says what each is for and where it goes.
 typedef enum {

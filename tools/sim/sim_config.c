@@ -64,6 +64,7 @@ static const char *s_usage =
     "  --fault-split CODE       ... the same move marked as a split (KR prtt_rate, flng_cls_code)\n"
     "  --fault-wrong-date CODE  ... one more row dated after the request\n"
     "  --fault-conflict CODE    ... sent twice, the copy with another volume\n"
+    "  --fault-only-wrong-date CODE  the answer's only row is dated after the request\n"
     "  --tls-cert FILE, --tls-key FILE  serve https with this PEM certificate (chain) and key\n"
     "  --mq-unknown zero|omit|reject  how the multi-quote (FHKST11300006) answers an unknown\n"
     "                           code: an entry of zeros (default), no entry, or an error\n"
@@ -139,6 +140,7 @@ static const struct option s_options[] = {
     {"fault-split", required_argument, NULL, OPT_ROW_FAULT + 4},
     {"fault-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 5},
     {"fault-conflict", required_argument, NULL, OPT_ROW_FAULT + 6},
+    {"fault-only-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 7},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}
@@ -488,6 +490,7 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
         case OPT_ROW_FAULT + 4:
         case OPT_ROW_FAULT + 5:
         case OPT_ROW_FAULT + 6:
+        case OPT_ROW_FAULT + 7:
             if (!*optarg || strlen (optarg) > 16) {
                 fprintf (stderr, "eod-sim: --%s %s: expected a code\n", name, optarg);
                 return -1;
