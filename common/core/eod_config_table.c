@@ -60,6 +60,18 @@ const eod_config_key_t eod_config_keys[] = {
     {"kis:insecure", BOOL, "false", 0, 0, NULL, NULL, 0, "turn TLS verification off for the API host (never in production)"},
     {"kis:ca_file", PATH, "", 0, 0, NULL, NULL, EMPTY_OK, "CA bundle for the API host; empty: the system store"},
     {"kis:adjusted", BOOL, "true", 0, 0, NULL, NULL, 0, "request split/merger-adjusted prices"},
+    //  The multi-stock quote (KIS FHKST11300006, real host only): a second reading of a KR session
+    {"multiquote:cross_check", BOOL, "true", 0, 0, NULL, NULL, 0, "a daily KR run compares every row of the latest closed session with the multi-stock quote (one request per batch_size codes) and reports the differences"},
+    {"multiquote:batch_size", INT, "30", 1, 30, NULL, NULL, 0, "codes per multi-stock quote request (KIS takes up to 30)"},
+    {"multiquote:units_per_batch", INT, "1", 1, 30, NULL, NULL, 0, "requests of the app key's budget one batch spends (whether KIS counts a batch as one request is not published)"},
+    {"multiquote:window_start", TIME, "18:00", 0, 0, NULL, NULL, 0, "a batch is sent from this time (Asia/Seoul) of the session's day, and only once the session closed"},
+    {"multiquote:window_end", TIME, "08:00", 0, 0, NULL, NULL, 0, "until this time (Asia/Seoul) of the next session's day, and only while its answer comes before that session opens; outside: codes not cross-checked (window)"},
+    {"multiquote:tolerance_open", INT, "0", 0, 1000000000000000, NULL, NULL, 0, "largest difference in KRW between the two readings of the open that is not reported (0: exact)"},
+    {"multiquote:tolerance_high", INT, "0", 0, 1000000000000000, NULL, NULL, 0, "the same for the high (KRW)"},
+    {"multiquote:tolerance_low", INT, "0", 0, 1000000000000000, NULL, NULL, 0, "the same for the low (KRW)"},
+    {"multiquote:tolerance_close", INT, "0", 0, 1000000000000000, NULL, NULL, 0, "the same for the close (KRW)"},
+    {"multiquote:tolerance_volume", INT, "0", 0, 1000000000000000, NULL, NULL, 0, "the same for the volume (shares)"},
+    {"multiquote:tolerance_value", INT, "0", 0, 1000000000000000, NULL, NULL, 0, "the same for the traded value (KRW)"},
     //  Master files
     {"master:url", URL, "https://new.real.download.dws.co.kr/common/master", 0, 0, NULL, NULL, 0, "where kospi_code.mst.zip and the other master zips are"},
     {"master:insecure", BOOL, "false", 0, 0, NULL, NULL, 0, "turn TLS verification off for the master-file host (KIS's own samples do; logged as a warning)"},
