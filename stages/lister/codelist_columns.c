@@ -4,11 +4,76 @@
     reference-pipeline.md §3.1; its US lists their pandas names, §3.2);
     the identifiers are the KIS .h names (kis-open-api.md §6.2, §6.3),
     which the Athena DDL (config/athena/codes.sql) uses as column names.
-    One entry a line: tests/ops/test_units.sh reads these tables. */
+    One entry a line: tests/ops/test_units.sh reads these tables, the
+    S_ macros expanded. */
 #include "codelist_columns.h"
 
 //  The head of a KR record, shared by both files (the record's own fields).
 #define S_KR_HEAD {"단축코드", "mksc_shrn_iscd", 0}, {"표준코드", "stnd_iscd", 0}, {"한글종목명", "hts_kor_isnm", 0}
+
+//  The KRX sector flags both master files hold, in the same order.
+#define S_KR_SECTORS \
+    {"KRX자동차", "krx_car_yn", 1}, \
+    {"KRX반도체", "krx_smcn_yn", 1}, \
+    {"KRX바이오", "krx_bio_yn", 1}, \
+    {"KRX은행", "krx_bank_yn", 1}, \
+    {"SPAC", "etpr_undt_objt_co_yn", 1}, \
+    {"KRX에너지화학", "krx_enrg_chms_yn", 1}, \
+    {"KRX철강", "krx_stel_yn", 1}, \
+    {"단기과열", "short_over_cls_code", 1}, \
+    {"KRX미디어통신", "krx_medi_cmnc_yn", 1}, \
+    {"KRX건설", "krx_cnst_yn", 1}
+
+//  More sector flags, after a column each file has of its own.
+#define S_KR_SECTORS_MORE \
+    {"KRX증권", "krx_scrt_yn", 1}, \
+    {"KRX선박", "krx_ship_yn", 1}, \
+    {"KRX섹터_보험", "krx_insu_yn", 1}, \
+    {"KRX섹터_운송", "krx_trnp_yn", 1}
+
+//  Prices, trading units and statuses, the same in both files.
+#define S_KR_TRADING \
+    {"기준가", "stck_sdpr", 9}, \
+    {"매매수량단위", "frml_mrkt_deal_qty_unit", 5}, \
+    {"시간외수량단위", "ovtm_mrkt_deal_qty_unit", 5}, \
+    {"거래정지", "trht_yn", 1}, \
+    {"정리매매", "sltr_yn", 1}, \
+    {"관리종목", "mang_issu_yn", 1}, \
+    {"시장경고", "mrkt_alrm_cls_code", 2}, \
+    {"경고예고", "mrkt_alrm_risk_adnt_yn", 1}, \
+    {"불성실공시", "insn_pbnt_yn", 1}, \
+    {"우회상장", "byps_lstn_yn", 1}, \
+    {"락구분", "flng_cls_code", 2}, \
+    {"액면변경", "fcam_mod_cls_code", 2}, \
+    {"증자구분", "icic_cls_code", 2}, \
+    {"증거금비율", "marg_rate", 3}, \
+    {"신용가능", "crdt_able", 1}, \
+    {"신용기간", "crdt_days", 3}, \
+    {"전일거래량", "prdy_vol", 12}, \
+    {"액면가", "stck_fcam", 12}, \
+    {"상장일자", "stck_lstn_date", 8}, \
+    {"상장주수", "lstn_stcn", 15}, \
+    {"자본금", "cpfn", 21}, \
+    {"결산월", "stac_month", 2}, \
+    {"공모가", "po_prc", 7}, \
+    {"우선주", "prst_cls_code", 1}, \
+    {"공매도과열", "ssts_hot_yn", 1}, \
+    {"이상급등", "stange_runup_yn", 1}, \
+    {"KRX300", "krx300_issu_yn", 1}
+
+//  The financial figures and credit columns that end both files.
+#define S_KR_FIGURES \
+    {"매출액", "sale_account", 9}, \
+    {"영업이익", "bsop_prfi", 9}, \
+    {"경상이익", "op_prfi", 9}, \
+    {"당기순이익", "thtr_ntin", 5}, \
+    {"ROE", "roe", 9}, \
+    {"기준년월", "base_date", 8}, \
+    {"시가총액", "prdy_avls_scal", 9}, \
+    {"그룹사코드", "grp_code", 3}, \
+    {"회사신용한도초과", "co_crdt_limt_over_yn", 1}, \
+    {"담보대출가능", "secu_lend_able_yn", 1}, \
+    {"대주가능", "stln_able_yn", 1}
 
 static const lister_column_t s_kospi[] = {
     S_KR_HEAD,
@@ -27,61 +92,13 @@ static const lister_column_t s_kospi[] = {
     {"ETP", "etp_prod_cls_code", 1},
     {"ELW발행", "elw_pblc_yn", 1},
     {"KRX100", "krx100_issu_yn", 1},
-    {"KRX자동차", "krx_car_yn", 1},
-    {"KRX반도체", "krx_smcn_yn", 1},
-    {"KRX바이오", "krx_bio_yn", 1},
-    {"KRX은행", "krx_bank_yn", 1},
-    {"SPAC", "etpr_undt_objt_co_yn", 1},
-    {"KRX에너지화학", "krx_enrg_chms_yn", 1},
-    {"KRX철강", "krx_stel_yn", 1},
-    {"단기과열", "short_over_cls_code", 1},
-    {"KRX미디어통신", "krx_medi_cmnc_yn", 1},
-    {"KRX건설", "krx_cnst_yn", 1},
+    S_KR_SECTORS,
     {"Non1", "krx_fnnc_svc_yn", 1},
-    {"KRX증권", "krx_scrt_yn", 1},
-    {"KRX선박", "krx_ship_yn", 1},
-    {"KRX섹터_보험", "krx_insu_yn", 1},
-    {"KRX섹터_운송", "krx_trnp_yn", 1},
+    S_KR_SECTORS_MORE,
     {"SRI", "sri_nmix_yn", 1},
-    {"기준가", "stck_sdpr", 9},
-    {"매매수량단위", "frml_mrkt_deal_qty_unit", 5},
-    {"시간외수량단위", "ovtm_mrkt_deal_qty_unit", 5},
-    {"거래정지", "trht_yn", 1},
-    {"정리매매", "sltr_yn", 1},
-    {"관리종목", "mang_issu_yn", 1},
-    {"시장경고", "mrkt_alrm_cls_code", 2},
-    {"경고예고", "mrkt_alrm_risk_adnt_yn", 1},
-    {"불성실공시", "insn_pbnt_yn", 1},
-    {"우회상장", "byps_lstn_yn", 1},
-    {"락구분", "flng_cls_code", 2},
-    {"액면변경", "fcam_mod_cls_code", 2},
-    {"증자구분", "icic_cls_code", 2},
-    {"증거금비율", "marg_rate", 3},
-    {"신용가능", "crdt_able", 1},
-    {"신용기간", "crdt_days", 3},
-    {"전일거래량", "prdy_vol", 12},
-    {"액면가", "stck_fcam", 12},
-    {"상장일자", "stck_lstn_date", 8},
-    {"상장주수", "lstn_stcn", 15},
-    {"자본금", "cpfn", 21},
-    {"결산월", "stac_month", 2},
-    {"공모가", "po_prc", 7},
-    {"우선주", "prst_cls_code", 1},
-    {"공매도과열", "ssts_hot_yn", 1},
-    {"이상급등", "stange_runup_yn", 1},
-    {"KRX300", "krx300_issu_yn", 1},
+    S_KR_TRADING,
     {"KOSPI", "kospi_issu_yn", 1},
-    {"매출액", "sale_account", 9},
-    {"영업이익", "bsop_prfi", 9},
-    {"경상이익", "op_prfi", 9},
-    {"당기순이익", "thtr_ntin", 5},
-    {"ROE", "roe", 9},
-    {"기준년월", "base_date", 8},
-    {"시가총액", "prdy_avls_scal", 9},
-    {"그룹사코드", "grp_code", 3},
-    {"회사신용한도초과", "co_crdt_limt_over_yn", 1},
-    {"담보대출가능", "secu_lend_able_yn", 1},
-    {"대주가능", "stln_able_yn", 1},
+    S_KR_FIGURES,
 };
 
 static const lister_column_t s_kosdaq[] = {
@@ -96,60 +113,12 @@ static const lister_column_t s_kosdaq[] = {
     {"KRX종목여부", "krx_issu_yn", 1},
     {"ETP상품구분코드", "etp_prod_cls_code", 1},
     {"KRX100", "krx100_issu_yn", 1},
-    {"KRX자동차", "krx_car_yn", 1},
-    {"KRX반도체", "krx_smcn_yn", 1},
-    {"KRX바이오", "krx_bio_yn", 1},
-    {"KRX은행", "krx_bank_yn", 1},
-    {"SPAC", "etpr_undt_objt_co_yn", 1},
-    {"KRX에너지화학", "krx_enrg_chms_yn", 1},
-    {"KRX철강", "krx_stel_yn", 1},
-    {"단기과열", "short_over_cls_code", 1},
-    {"KRX미디어통신", "krx_medi_cmnc_yn", 1},
-    {"KRX건설", "krx_cnst_yn", 1},
+    S_KR_SECTORS,
     {"투자주의환기종목여부", "invt_alrm_yn", 1},
-    {"KRX증권", "krx_scrt_yn", 1},
-    {"KRX선박", "krx_ship_yn", 1},
-    {"KRX섹터_보험", "krx_insu_yn", 1},
-    {"KRX섹터_운송", "krx_trnp_yn", 1},
+    S_KR_SECTORS_MORE,
     {"KOSDAQ150지수여부", "ksq150_nmix_yn", 1},
-    {"기준가", "stck_sdpr", 9},
-    {"매매수량단위", "frml_mrkt_deal_qty_unit", 5},
-    {"시간외수량단위", "ovtm_mrkt_deal_qty_unit", 5},
-    {"거래정지", "trht_yn", 1},
-    {"정리매매", "sltr_yn", 1},
-    {"관리종목", "mang_issu_yn", 1},
-    {"시장경고", "mrkt_alrm_cls_code", 2},
-    {"경고예고", "mrkt_alrm_risk_adnt_yn", 1},
-    {"불성실공시", "insn_pbnt_yn", 1},
-    {"우회상장", "byps_lstn_yn", 1},
-    {"락구분", "flng_cls_code", 2},
-    {"액면변경", "fcam_mod_cls_code", 2},
-    {"증자구분", "icic_cls_code", 2},
-    {"증거금비율", "marg_rate", 3},
-    {"신용가능", "crdt_able", 1},
-    {"신용기간", "crdt_days", 3},
-    {"전일거래량", "prdy_vol", 12},
-    {"액면가", "stck_fcam", 12},
-    {"상장일자", "stck_lstn_date", 8},
-    {"상장주수", "lstn_stcn", 15},
-    {"자본금", "cpfn", 21},
-    {"결산월", "stac_month", 2},
-    {"공모가", "po_prc", 7},
-    {"우선주", "prst_cls_code", 1},
-    {"공매도과열", "ssts_hot_yn", 1},
-    {"이상급등", "stange_runup_yn", 1},
-    {"KRX300", "krx300_issu_yn", 1},
-    {"매출액", "sale_account", 9},
-    {"영업이익", "bsop_prfi", 9},
-    {"경상이익", "op_prfi", 9},
-    {"당기순이익", "thtr_ntin", 5},
-    {"ROE", "roe", 9},
-    {"기준년월", "base_date", 8},
-    {"시가총액", "prdy_avls_scal", 9},
-    {"그룹사코드", "grp_code", 3},
-    {"회사신용한도초과", "co_crdt_limt_over_yn", 1},
-    {"담보대출가능", "secu_lend_able_yn", 1},
-    {"대주가능", "stln_able_yn", 1},
+    S_KR_TRADING,
+    S_KR_FIGURES,
 };
 
 //  us_market_master: the .cod file's 24 columns, as the reference named them.
@@ -180,27 +149,21 @@ static const lister_column_t s_us_master[] = {
     {"Tick size type 상세", "ttyp_sb", 0},
 };
 
+//  The index pages' columns: a symbol, its names and its flags.
+#define S_US_INDEX \
+    {"Symbol", "symbol", 0}, {"Company", "company", 0}, {"GICS Sector", "gics_sector", 0}, \
+    {"GICS Sub-Industry", "gics_sub_industry", 0}, {"S&P500", "sp500", 0}, {"NASDAQ100", "nasdaq100", 0}, \
+    {"DOW30", "dow30", 0}
+
 //  us_market_index: the index pages' rows, one a symbol, and its flags.
 static const lister_column_t s_us_index[] = {
-    {"Symbol", "symbol", 0},
-    {"Company", "company", 0},
-    {"GICS Sector", "gics_sector", 0},
-    {"GICS Sub-Industry", "gics_sub_industry", 0},
-    {"S&P500", "sp500", 0},
-    {"NASDAQ100", "nasdaq100", 0},
-    {"DOW30", "dow30", 0},
+    S_US_INDEX,
 };
 
 //  us_market_stock: the index rows and the extra tickers, with the master's
 //  exchange and names (empty for a symbol no master file holds).
 static const lister_column_t s_us_stock[] = {
-    {"Symbol", "symbol", 0},
-    {"Company", "company", 0},
-    {"GICS Sector", "gics_sector", 0},
-    {"GICS Sub-Industry", "gics_sub_industry", 0},
-    {"S&P500", "sp500", 0},
-    {"NASDAQ100", "nasdaq100", 0},
-    {"DOW30", "dow30", 0},
+    S_US_INDEX,
     {"exchange_code", "exchange_code", 0},
     {"exchange_name", "exchange_name", 0},
     {"korea_name", "korea_name", 0},

@@ -30,6 +30,7 @@ struct _uploader_t {
     bool unreachable;
     bool misconfigured;     //  S3 refused the configuration (credentials, bucket, region, endpoint)
     char config_error[512]; //  that refusal, while the run lasts: its other files are not tried
+    char down_error[512];   //  S3 unreachable after every attempt, while the run lasts: the same
     char last_uri[1024];
     //  FILEs received and not yet settled (uploaded, found in the bucket or
     //  failed for good), kept in state/uploader/pending.journal: an uploader
@@ -227,9 +228,10 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         self->failed++;
         return;
     }
-    if (self->config_error[0]) {
-        eod_log_warn ("%s not uploaded: S3 refused the configuration earlier in this run (%s)", file->path,
-                      self->config_error);
+    if (self->config_error[0] || self->down_error[0]) {
+        eod_log_warn ("%s not uploaded: S3 %s earlier in this run (%s)", file->path,
+                      self->config_error[0] ? "refused the configuration" : "was unreachable after every attempt",
+                      self->config_error[0] ? self->config_error : self->down_error);
         self->failed++;
         return;
     }
@@ -261,7 +263,10 @@ s_upload (uploader_t *self, const eod_msg_t *file)
                          err);
         return;
     }
+    //  Every attempt with its backoff is spent: the run's other files would
+    //  only spend theirs too. They stay on disk for the next run (exit 3).
     self->unreachable = true;
+    snprintf (self->down_error, sizeof self->down_error, "%s", err);
     eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: s3://%s/%s: %s: %s",
                      s3.bucket, key, eod_s3_strerror (status), err);
 }
@@ -406,6 +411,7 @@ s_forward_end (uploader_t *self, eod_msg_t *end)
     }
     //  The next run asks S3 again (the configuration may have been mended).
     self->config_error[0] = '\0';
+    self->down_error[0] = '\0';
     eod_stage_send (self->stage, self->notifier, NULL, end);
 }
 

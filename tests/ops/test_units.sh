@@ -485,12 +485,14 @@ for market, array in (("kr", "s_kr_columns"), ("us", "s_us_columns")):
 # The code lists' tables: each list's columns, by their KIS identifiers (stages/lister/codelist_columns.c).
 lister_c = writer_c.replace("writer/writer_csv.c", "lister/codelist_columns.c")
 lsrc = open(lister_c, encoding="utf-8").read()
+# The tables share runs of columns through macros (S_KR_HEAD, S_KR_TRADING, ...): expand them, each once.
+for name, body in re.findall(r"^#define (S_[A-Z_]+) ((?:.*\\\n)*.*)$", lsrc, re.M):
+    lsrc = re.sub(r"^(\s*)" + name + r",?$", lambda m, b=body: b.replace("\\\n", "\n") + ",", lsrc, flags=re.M)
 csql = open("%s/codes.sql" % sql_dir, encoding="utf-8").read()
 for lst, arr in (("kospi_code", "s_kospi"), ("kosdaq_code", "s_kosdaq"), ("us_market_index", "s_us_index"),
                  ("us_market_master", "s_us_master"), ("us_market_stock", "s_us_stock")):
     m = re.search(r"static const lister_column_t " + arr + r"\[\] = \{(.*?)\n\};", lsrc, re.S)
-    idents = (["mksc_shrn_iscd", "stnd_iscd", "hts_kor_isnm"] if m and "S_KR_HEAD" in m.group(1) else []) + \
-        (re.findall(r'\{"[^"]*", "([a-z0-9_]+)", \d+\}', m.group(1)) if m else [])
+    idents = (re.findall(r'\{"[^"]*", "([a-z0-9_]+)", \d+\}', m.group(1)) if m else [])
     t = re.search(r"CREATE EXTERNAL TABLE IF NOT EXISTS %s \((.*?)\)\s*PARTITIONED BY \(dt STRING\)(.*?);" % lst, csql, re.S)
     cols = re.findall(r"^\s*([a-z0-9_]+)\s+STRING", t.group(1), re.M) if t else []
     loc = "'s3://YOUR_BUCKET/YOUR_PREFIX/codes/%s/dt=${dt}/'" % lst
