@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+//  The tables read as tables, a message or a link a line: clang-format leaves them as they are.
+// clang-format off
 #define S_(f) #f, EOD_K_STR, offsetof (eod_msg_t, f)
 #define I_(f) #f, EOD_K_INT, offsetof (eod_msg_t, f)
 #define F_(f) #f, EOD_K_FIELDS, offsetof (eod_msg_t, f)
@@ -196,3 +198,4 @@ const size_t eod_proto_string_offsets[] = {
     offsetof (eod_msg_t, app_secret), offsetof (eod_msg_t, token),     offsetof (eod_msg_t, base_url),
 };
 const size_t eod_proto_nstrings = sizeof eod_proto_string_offsets / sizeof eod_proto_string_offsets[0];
+// clang-format on

@@ -140,6 +140,7 @@ add config "$ROOT/tests/stage/test_config.sh"
 add instance "$ROOT/tests/stage/test_instance.sh"
 add layout "$ROOT/tests/build/test_layout.sh" "$RUN"
 add docs "$ROOT/tests/build/test_docs.sh" "$RUN"
+add format "$ROOT/tests/build/test_format.sh"
 
 #  Each suite runs in the background; its verdict goes to LOG/NAME.result
 #  ("PASSED FAILED SECONDS"), or, for san-unit, its report lines to

@@ -17,7 +17,7 @@
 #define S_US_CLOSURES_FILE   "XNYS_closures.csv"
 
 //  Minutes of the day of a clock time.
-#define S_HM(h, m)           ((h) * 60 + (m))
+#define S_HM(h, m)           (60 * (h) + (m))
 
 //  KRX regular hours: the close moved from 15:00 to 15:30 on 2016-08-01.
 #define S_KR_OPEN            S_HM (9, 0)

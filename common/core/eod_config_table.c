@@ -26,6 +26,8 @@
 #define EMPTY_OK EOD_CF_EMPTY_OK
 #define SOCK(n) "ipc://${state_dir}/sock/" n
 
+//  One key a line: clang-format leaves them as they are.
+// clang-format off
 const eod_config_key_t eod_config_keys[] = {
     //  The reference pipeline's sections
     {"live_app:key", STR, "", 0, 0, NULL, "EOD_KIS_APP_KEY", SECRET, "KIS app key for the real host (36 chars)"},
@@ -167,6 +169,7 @@ const eod_config_key_t eod_config_keys[] = {
     {"validate:kr_limit_pct", INT, "30", 1, 1000, NULL, NULL, 0, "KR: a change from the previous close (prdy_vrss) beyond this percent is flagged as a possible split or corporate action unless KIS marks the row (flng_cls_code, prtt_rate, revl_issu_reas) or it is the listing's first day; KRX's daily limit is 30 since 2015-06-15"},
     {"validate:us_move_pct", INT, "50", 1, 100000, NULL, NULL, 0, "US: a change from the previous close (diff) beyond this percent is flagged as a possible split or corporate action (US markets have no daily limit)"},
 };
+// clang-format on
 
 const size_t eod_config_nkeys = sizeof eod_config_keys / sizeof eod_config_keys[0];
 

@@ -7,7 +7,7 @@
 #  for its promtool, which checks the metrics textfile).
 PACKAGES=(build-essential cmake pkg-config libzmq3-dev libczmq-dev libcurl4-openssl-dev libmsgpack-dev
           libcsv-dev libiniparser-dev libjansson-dev libzip-dev libxml2-dev libmicrohttpd-dev libssl-dev
-          python3-botocore awscli curl nodejs clang libclang-rt-14-dev tcpdump iproute2 time gnuplot-nox systemd
+          python3-botocore awscli curl nodejs clang clang-format-14 libclang-rt-14-dev tcpdump iproute2 time gnuplot-nox systemd
           prometheus)
 
 as_root() {

@@ -8,6 +8,8 @@
     S_ macros expanded. */
 #include "codelist_columns.h"
 
+//  One column a line (tests/ops/test_units.sh reads these tables): clang-format leaves them as they are.
+// clang-format off
 //  The head of a KR record, shared by both files (the record's own fields).
 #define S_KR_HEAD {"단축코드", "mksc_shrn_iscd", 0}, {"표준코드", "stnd_iscd", 0}, {"한글종목명", "hts_kor_isnm", 0}
 
@@ -170,6 +172,7 @@ static const lister_column_t s_us_stock[] = {
     {"english_name", "english_name", 0},
     {"security_type", "security_type", 0},
 };
+// clang-format on
 
 #define S_COUNT(a) (sizeof (a) / sizeof ((a)[0]))
 

@@ -12,7 +12,7 @@
 #include "eod_test.h"
 
 #define S_CALENDAR_DIR EOD_SOURCE_DIR "/config/calendars"
-#define S_HM(h, m)     ((h) * 60 + (m))
+#define S_HM(h, m)     (60 * (h) + (m))
 
 static eod_date_t
 s_date (const char *text)
