@@ -20,7 +20,10 @@ typedef struct {
     size_t cap;
 } eod_fields_t;
 
-#define EOD_FIELDS_INIT {NULL, 0, 0}
+#define EOD_FIELDS_INIT                                                                                                \
+    {                                                                                                                  \
+        NULL, 0, 0                                                                                                     \
+    }
 
 //  Copies key and value; replaces the value when key exists. 0 or -1 (no memory).
 int eod_fields_set (eod_fields_t *self, const char *key, const char *value);

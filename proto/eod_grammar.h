@@ -52,7 +52,7 @@ typedef enum {
 #define EOD_GRAMMAR_KEY_MAX 1024     //  S3's limit, in UTF-8 bytes
 #define EOD_GRAMMAR_PREFIX_MAX 512   //  leaves room for market=/dt=/file
 #define EOD_GRAMMAR_URL_MAX 2048
-#define EOD_GRAMMAR_BATCH_DIGITS 5    //  kr-mq-YYYYMMDD-00001: 99,999 batches a session
+#define EOD_GRAMMAR_BATCH_DIGITS 5   //  kr-mq-YYYYMMDD-00001: 99,999 batches a session
 #define EOD_GRAMMAR_TOKEN_MAX 4096   //  a KIS access token is a JWT of ~350 bytes
 
 //  True when s (NUL-terminated) is in grammar g. Otherwise false, with why

@@ -134,7 +134,6 @@ eod_proto_present (const eod_msg_t *self, const eod_proto_field_t *f)
     return false;
 }
 
-
 const char *
 eod_msg_type_purpose (eod_msg_type_t type)
 {

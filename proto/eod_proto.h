@@ -45,8 +45,8 @@
 #define EOD_PROTO_ROWS_MAX 10000                 //  100 per request, pages merged by backfill
 #define EOD_PROTO_BATCH_MAX 30                   //  codes of a BATCH: FHKST11300006 takes 30
 #define EOD_PROTO_DEPTH_MAX 8
-#define EOD_PROTO_MAP_MAX 4096                   //  keys of one map (KIS output1 has ~80)
-#define EOD_PROTO_ELEMENTS_MAX (1 << 19)         //  array and map elements of one message
+#define EOD_PROTO_MAP_MAX 4096             //  keys of one map (KIS output1 has ~80)
+#define EOD_PROTO_ELEMENTS_MAX (1 << 19)   //  array and map elements of one message
 
 //  RESULT msg_cd of a fetcher for a session whose row is not published yet
 //  (the API's own codes are EGWxxxxx/OPSQxxxx, so this cannot collide).
@@ -74,50 +74,50 @@
 //  The types; eod_proto_table.c says what each is for and where it goes.
 typedef enum {
     EOD_MSG_INVALID = 0,
-    EOD_MSG_JOB,          //  calendar -> lister: a run to list
-    EOD_MSG_TASK,         //  lister -> coordinator -> fetcher: one instrument, one date range
-    EOD_MSG_LISTED,       //  lister -> coordinator: the universe is complete (task count)
-    EOD_MSG_READY,        //  fetcher -> coordinator: credit for one task
-    EOD_MSG_HEARTBEAT,    //  fetcher <-> coordinator: liveness
-    EOD_MSG_RESULT,       //  fetcher -> coordinator -> writer: rows or a classified error
-    EOD_MSG_ACK,          //  writer -> coordinator: the rows of tasks are durable
-    EOD_MSG_RUN_DONE,     //  coordinator -> writer: every task settled
-    EOD_MSG_FILE,         //  writer -> uploader: a finished partition file
-    EOD_MSG_EVENT,        //  any stage -> notifier: something people should know
-    EOD_MSG_END,          //  every stage -> downstream: the run is over here
-    EOD_MSG_CREDS,        //  coordinator -> fetcher only: app key, secret and token
-    EOD_MSG_HOLIDAY_ASK,  //  calendar -> coordinator service: is KRX open on these days?
-    EOD_MSG_HOLIDAYS,     //  coordinator service -> calendar: KIS chk-holiday's answer
-    EOD_MSG_LISTING_ASK,  //  lister -> coordinator service: what of my listing arrived?
-    EOD_MSG_LISTING,      //  coordinator service -> lister: tasks held, LISTED and END seen
-    EOD_MSG_REFUSED,      //  coordinator service -> asker: a request it cannot answer
-    EOD_MSG_RECONCILE,    //  coordinator -> writer: which tasks of a resumed run are durable?
-    EOD_MSG_FILE_ACK,     //  uploader -> writer: a FILE is in the uploader's journal
-    EOD_MSG_END_ACK,      //  uploader -> writer: an END is in the uploader's journal
-    EOD_MSG_STATS,        //  coordinator -> trace: its counters, every second (eod-status)
-    EOD_MSG_UPLOADED,     //  the uploader's journal only: a FILE is settled (uploaded or failed)
-    EOD_MSG_BATCH,        //  lister -> coordinator -> fetcher: 1..30 KR codes of one session, one multi-quote
-    EOD_MSG_QUOTES,       //  fetcher -> coordinator -> writer: a batch's quotes, or its error classified
+    EOD_MSG_JOB,           //  calendar -> lister: a run to list
+    EOD_MSG_TASK,          //  lister -> coordinator -> fetcher: one instrument, one date range
+    EOD_MSG_LISTED,        //  lister -> coordinator: the universe is complete (task count)
+    EOD_MSG_READY,         //  fetcher -> coordinator: credit for one task
+    EOD_MSG_HEARTBEAT,     //  fetcher <-> coordinator: liveness
+    EOD_MSG_RESULT,        //  fetcher -> coordinator -> writer: rows or a classified error
+    EOD_MSG_ACK,           //  writer -> coordinator: the rows of tasks are durable
+    EOD_MSG_RUN_DONE,      //  coordinator -> writer: every task settled
+    EOD_MSG_FILE,          //  writer -> uploader: a finished partition file
+    EOD_MSG_EVENT,         //  any stage -> notifier: something people should know
+    EOD_MSG_END,           //  every stage -> downstream: the run is over here
+    EOD_MSG_CREDS,         //  coordinator -> fetcher only: app key, secret and token
+    EOD_MSG_HOLIDAY_ASK,   //  calendar -> coordinator service: is KRX open on these days?
+    EOD_MSG_HOLIDAYS,      //  coordinator service -> calendar: KIS chk-holiday's answer
+    EOD_MSG_LISTING_ASK,   //  lister -> coordinator service: what of my listing arrived?
+    EOD_MSG_LISTING,       //  coordinator service -> lister: tasks held, LISTED and END seen
+    EOD_MSG_REFUSED,       //  coordinator service -> asker: a request it cannot answer
+    EOD_MSG_RECONCILE,     //  coordinator -> writer: which tasks of a resumed run are durable?
+    EOD_MSG_FILE_ACK,      //  uploader -> writer: a FILE is in the uploader's journal
+    EOD_MSG_END_ACK,       //  uploader -> writer: an END is in the uploader's journal
+    EOD_MSG_STATS,         //  coordinator -> trace: its counters, every second (eod-status)
+    EOD_MSG_UPLOADED,      //  the uploader's journal only: a FILE is settled (uploaded or failed)
+    EOD_MSG_BATCH,         //  lister -> coordinator -> fetcher: 1..30 KR codes of one session, one multi-quote
+    EOD_MSG_QUOTES,        //  fetcher -> coordinator -> writer: a batch's quotes, or its error classified
     EOD_MSG_TYPES
 } eod_msg_type_t;
 
 typedef struct {
     eod_msg_type_t type;
-    int version;        //  the version a decoded message was written with (eod_msg_decode_stored)
+    int version;   //  the version a decoded message was written with (eod_msg_decode_stored)
     //  Identity of the run and task
     char *run_id;
     char *task_id;
-    char *market;       //  "kr" | "us"
-    char *mode;         //  "daily" | "backfill"
-    char *date_from;    //  YYYY-MM-DD
-    char *date_to;      //  YYYY-MM-DD
+    char *market;      //  "kr" | "us"
+    char *mode;        //  "daily" | "backfill"
+    char *date_from;   //  YYYY-MM-DD
+    char *date_to;     //  YYYY-MM-DD
     //  Instrument (TASK, RESULT)
     char *code;
     char *exchange;
     char *name;
-    char *key_id;       //  which app key's budget a TASK is dispatched under
+    char *key_id;   //  which app key's budget a TASK is dispatched under
     //  Outcome (RESULT, END, EVENT, HOLIDAYS, REFUSED)
-    char *status;       //  RESULT: ok|nodata|unknown|retryable|permanent; END: complete|partial|failed|closed
+    char *status;   //  RESULT: ok|nodata|unknown|retryable|permanent; END: complete|partial|failed|closed
     char *error;
     char *msg_cd;
     //  Worker (READY, HEARTBEAT)
@@ -127,7 +127,7 @@ typedef struct {
     char *key;
     char *md5;
     //  EVENT
-    char *level;        //  "info" | "warn" | "error"
+    char *level;   //  "info" | "warn" | "error"
     char *stage;
     char *text;
     //  CREDS (never traced, tapped or logged)
@@ -137,8 +137,8 @@ typedef struct {
     char *base_url;
     //  Numbers
     int64_t attempt;
-    int64_t count;      //  LISTED, RUN_DONE: tasks; LISTING: tasks held; FILE: rows; READY: credit; RESULT from a fetcher:
-                        //  1 = also a READY (when the CREDS had count 1: the coordinator reads it)
+    int64_t count;   //  LISTED, RUN_DONE: tasks; LISTING: tasks held; FILE: rows; READY: credit; RESULT from a fetcher:
+                     //  1 = also a READY (when the CREDS had count 1: the coordinator reads it)
     int64_t ok;
     int64_t nodata;
     int64_t unknown;
@@ -158,14 +158,14 @@ typedef struct {
                         //  known. The writer decides from it whether the answer's quote (output1)
                         //  describes a row's session
     //  Structured
-    eod_fields_t meta;      //  TASK/RESULT: instrument metadata; END/LISTED: summary figures
-    eod_fields_t snapshot;  //  RESULT: KIS output1 (the instrument's snapshot)
-    eod_fields_t fields;    //  EVENT: extra fields; STATS: the counters
-    eod_fields_t days;      //  HOLIDAYS: YYYYMMDD -> "Y" (open) or "N"
-    eod_fields_t *rows;     //  RESULT: price rows (KIS output2), newest first
+    eod_fields_t meta;       //  TASK/RESULT: instrument metadata; END/LISTED: summary figures
+    eod_fields_t snapshot;   //  RESULT: KIS output1 (the instrument's snapshot)
+    eod_fields_t fields;     //  EVENT: extra fields; STATS: the counters
+    eod_fields_t days;       //  HOLIDAYS: YYYYMMDD -> "Y" (open) or "N"
+    eod_fields_t *rows;      //  RESULT: price rows (KIS output2), newest first
     size_t nrows;
-    char **list;            //  RUN_DONE: "CODE reason" per failed/missing task; ACK: more task ids; BATCH, QUOTES: the codes
-                            //  made durable with task_id
+    char **list;   //  RUN_DONE: "CODE reason" per failed/missing task; ACK: more task ids; BATCH, QUOTES: the codes
+                   //  made durable with task_id
     size_t nlist;
 } eod_msg_t;
 

@@ -103,9 +103,9 @@ s_prescan (const uint8_t *p, size_t len, size_t *pos, int depth, uint64_t *eleme
     }
     uint8_t b = p[(*pos)++];
     size_t left = len - *pos;
-    uint64_t count = 0;       //  elements of an array/map (maps count keys+values)
-    uint64_t skip = 0;        //  payload bytes
-    size_t width = 0;         //  bytes of the length prefix
+    uint64_t count = 0;   //  elements of an array/map (maps count keys+values)
+    uint64_t skip = 0;    //  payload bytes
+    size_t width = 0;     //  bytes of the length prefix
     if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
         return 0;
     else if (b >= 0x80 && b <= 0x8f)
@@ -116,26 +116,44 @@ s_prescan (const uint8_t *p, size_t len, size_t *pos, int depth, uint64_t *eleme
         skip = b & 0x1f;
     else {
         switch (b) {
-        case 0xcc: case 0xd0: skip = 1; break;
-        case 0xcd: case 0xd1: skip = 2; break;
-        case 0xca: case 0xce: case 0xd2: skip = 4; break;
-        case 0xcb: case 0xcf: case 0xd3: skip = 8; break;
+        case 0xcc:
+        case 0xd0: skip = 1; break;
+        case 0xcd:
+        case 0xd1: skip = 2; break;
+        case 0xca:
+        case 0xce:
+        case 0xd2: skip = 4; break;
+        case 0xcb:
+        case 0xcf:
+        case 0xd3: skip = 8; break;
         case 0xd4: skip = 2; break;
         case 0xd5: skip = 3; break;
         case 0xd6: skip = 5; break;
         case 0xd7: skip = 9; break;
         case 0xd8: skip = 17; break;
-        case 0xc4: case 0xd9: width = 1; break;
-        case 0xc5: case 0xda: width = 2; break;
-        case 0xc6: case 0xdb: width = 4; break;
-        case 0xc7: width = 1; skip = 1; break;
-        case 0xc8: width = 2; skip = 1; break;
-        case 0xc9: width = 4; skip = 1; break;
-        case 0xdc: case 0xde: width = 2; break;
-        case 0xdd: case 0xdf: width = 4; break;
-        default:
-            snprintf (err, errlen, "invalid msgpack byte 0x%02x at %zu", b, *pos - 1);
-            return -1;
+        case 0xc4:
+        case 0xd9: width = 1; break;
+        case 0xc5:
+        case 0xda: width = 2; break;
+        case 0xc6:
+        case 0xdb: width = 4; break;
+        case 0xc7:
+            width = 1;
+            skip = 1;
+            break;
+        case 0xc8:
+            width = 2;
+            skip = 1;
+            break;
+        case 0xc9:
+            width = 4;
+            skip = 1;
+            break;
+        case 0xdc:
+        case 0xde: width = 2; break;
+        case 0xdd:
+        case 0xdf: width = 4; break;
+        default: snprintf (err, errlen, "invalid msgpack byte 0x%02x at %zu", b, *pos - 1); return -1;
         }
         if (width) {
             if (left < width) {
@@ -157,8 +175,8 @@ s_prescan (const uint8_t *p, size_t len, size_t *pos, int depth, uint64_t *eleme
     }
     if (skip) {
         if (skip > left) {
-            snprintf (err, errlen, "declared %llu bytes with %zu left at byte %zu", (unsigned long long) skip,
-                      left, *pos);
+            snprintf (err, errlen, "declared %llu bytes with %zu left at byte %zu", (unsigned long long) skip, left,
+                      *pos);
             return -1;
         }
         *pos += skip;
@@ -167,8 +185,8 @@ s_prescan (const uint8_t *p, size_t len, size_t *pos, int depth, uint64_t *eleme
     //  Every element takes at least one byte: a count larger than what is left
     //  is a lie that would make msgpack-c allocate for it.
     if (count > left) {
-        snprintf (err, errlen, "declared %llu elements with %zu bytes left at byte %zu",
-                  (unsigned long long) count, left, *pos);
+        snprintf (err, errlen, "declared %llu elements with %zu bytes left at byte %zu", (unsigned long long) count,
+                  left, *pos);
         return -1;
     }
     //  msgpack-c spends about 24 bytes per element: a frame of one-byte

@@ -10,12 +10,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum { EOD_K_STR, EOD_K_INT, EOD_K_FIELDS, EOD_K_ROWS, EOD_K_LIST } eod_proto_kind_t;
+typedef enum {
+    EOD_K_STR,
+    EOD_K_INT,
+    EOD_K_FIELDS,
+    EOD_K_ROWS,
+    EOD_K_LIST
+} eod_proto_kind_t;
 
 typedef struct {
-    const char *name;        //  key on the wire
+    const char *name;   //  key on the wire
     eod_proto_kind_t kind;
-    size_t offset;           //  into eod_msg_t
+    size_t offset;   //  into eod_msg_t
     bool required;
     bool secret;             //  never written to a trace, a log or JSON
     eod_grammar_t grammar;   //  a string's, or each entry of a list's (maps: text)
@@ -32,11 +38,11 @@ typedef struct {
 #define EOD_PROTO_ROUTES_MAX 8
 
 typedef struct {
-    const char *name;                              //  "TASK"
-    const char *purpose;                           //  one sentence
-    const eod_proto_field_t *fields;               //  ends with a NULL name
-    eod_proto_route_t routes[EOD_PROTO_ROUTES_MAX]; //  ends with a NULL from
-    const char *stored;                            //  the journal that keeps it, or NULL
+    const char *name;                                 //  "TASK"
+    const char *purpose;                              //  one sentence
+    const eod_proto_field_t *fields;                  //  ends with a NULL name
+    eod_proto_route_t routes[EOD_PROTO_ROUTES_MAX];   //  ends with a NULL from
+    const char *stored;                               //  the journal that keeps it, or NULL
 } eod_proto_type_t;
 
 //  The table, indexed by eod_msg_type_t (entry 0 is EOD_MSG_INVALID).

@@ -50,10 +50,13 @@ eod_msg_to_json (const eod_msg_t *self)
             switch (f->kind) {
             case EOD_K_STR:
                 json_object_set_new (obj, f->name,
-                                     secret ? json_string ("[redacted]") : s_json_string (*EOD_PROTO_STR (self, f->offset)));
+                                     secret ? json_string ("[redacted]")
+                                            : s_json_string (*EOD_PROTO_STR (self, f->offset)));
                 break;
             case EOD_K_INT: json_object_set_new (obj, f->name, json_integer (*EOD_PROTO_INT (self, f->offset))); break;
-            case EOD_K_FIELDS: json_object_set_new (obj, f->name, s_fields_json (EOD_PROTO_FIELDS (self, f->offset))); break;
+            case EOD_K_FIELDS:
+                json_object_set_new (obj, f->name, s_fields_json (EOD_PROTO_FIELDS (self, f->offset)));
+                break;
             case EOD_K_ROWS: {
                 json_t *arr = json_array ();
                 for (size_t i = 0; i < self->nrows; i++)

@@ -30,8 +30,8 @@
 #include "eod_date.h"
 
 typedef enum {
-    EOD_MARKET_KR,      //  XKRX, Asia/Seoul
-    EOD_MARKET_US       //  XNYS, America/New_York
+    EOD_MARKET_KR,   //  XKRX, Asia/Seoul
+    EOD_MARKET_US    //  XNYS, America/New_York
 } eod_market_t;
 
 //  Status of a date. UNKNOWN is zero so that "nothing known" is the default.
@@ -83,13 +83,11 @@ const char *eod_cal_closed_reason (eod_cal_t *self, eod_market_t market, eod_dat
 
 //  The local open and close (minutes of the day) of a session. Returns 0, or
 //  -1 when the date is not a session (closed or unknown). Outputs may be NULL.
-int eod_cal_hours (eod_cal_t *self, eod_market_t market, eod_date_t date,
-                   int *open_min, int *close_min);
+int eod_cal_hours (eod_cal_t *self, eod_market_t market, eod_date_t date, int *open_min, int *close_min);
 
 //  The span of dates this calendar knows for a market without API answers
 //  (XKRX: the table's whole years; XNYS: 2000-01-01 to 2099-12-31).
-void eod_cal_known_range (eod_cal_t *self, eod_market_t market,
-                          eod_date_t *first, eod_date_t *last);
+void eod_cal_known_range (eod_cal_t *self, eod_market_t market, eod_date_t *first, eod_date_t *last);
 
 //  The last session strictly before / the first strictly after date. Returns
 //  0, or -1 when an UNKNOWN date is reached first.
@@ -100,14 +98,13 @@ int eod_cal_next_session (eod_cal_t *self, eod_market_t market, eod_date_t date,
 //  special hours included) is at or before now. Returns 0, or -1 when an
 //  UNKNOWN date is reached first (today's date in the exchange's zone
 //  included).
-int eod_cal_latest_closed_session (eod_cal_t *self, eod_market_t market, time_t now,
-                                   eod_date_t *out);
+int eod_cal_latest_closed_session (eod_cal_t *self, eod_market_t market, time_t now, eod_date_t *out);
 
 //  Calls fn for each session in [from, to] in order. Nothing is called when
 //  any date of the range is UNKNOWN. Returns the number of sessions (0 for an
 //  empty or reversed range), or -1 when the range reaches an UNKNOWN date or
 //  fn returned -1.
-int eod_cal_sessions (eod_cal_t *self, eod_market_t market, eod_date_t from, eod_date_t to,
-                      eod_cal_session_fn *fn, void *arg);
+int eod_cal_sessions (eod_cal_t *self, eod_market_t market, eod_date_t from, eod_date_t to, eod_cal_session_fn *fn,
+                      void *arg);
 
 #endif

@@ -29,32 +29,31 @@
 #define EOD_QUOTE_WINDOW_END_DEFAULT "08:00"
 
 typedef enum {
-    EOD_QUOTE_WINDOW_OPEN = 0,        //  D is the latest closed session and at is inside the window
-    EOD_QUOTE_WINDOW_EARLY,           //  D has not closed, or the window has not begun
-    EOD_QUOTE_WINDOW_LATE,            //  past the window's end, or N opened (or may have, by the answer)
-    EOD_QUOTE_WINDOW_MOCK,            //  the mock host (env = test) has no multi-quote
-    EOD_QUOTE_WINDOW_MARKET,          //  not KR
-    EOD_QUOTE_WINDOW_CALENDAR,        //  the calendar does not know D's hours or the next session
+    EOD_QUOTE_WINDOW_OPEN = 0,   //  D is the latest closed session and at is inside the window
+    EOD_QUOTE_WINDOW_EARLY,      //  D has not closed, or the window has not begun
+    EOD_QUOTE_WINDOW_LATE,       //  past the window's end, or N opened (or may have, by the answer)
+    EOD_QUOTE_WINDOW_MOCK,       //  the mock host (env = test) has no multi-quote
+    EOD_QUOTE_WINDOW_MARKET,     //  not KR
+    EOD_QUOTE_WINDOW_CALENDAR,   //  the calendar does not know D's hours or the next session
     EOD_QUOTE_WINDOW_VERDICTS
 } eod_quote_window_verdict_t;
 
 typedef struct {
-    int start_min;                    //  minute of D's day (KST) the window opens
-    int end_min;                      //  minute of N's day (KST) it closes
-    long life_s;                      //  a request's longest life: timeout, plus a second of clock resolution
-    bool mock;                        //  [kis] env = test
+    int start_min;   //  minute of D's day (KST) the window opens
+    int end_min;     //  minute of N's day (KST) it closes
+    long life_s;     //  a request's longest life: timeout, plus a second of clock resolution
+    bool mock;       //  [kis] env = test
 } eod_quote_window_t;
 
 //  The verdict for a quote of session (YYYY-MM-DD of market) asked at `at`
 //  (unix seconds; 0: not known, CALENDAR). cal is borrowed (NULL:
 //  CALENDAR).
-eod_quote_window_verdict_t eod_quote_window_check (const eod_quote_window_t *self, eod_cal_t *cal,
-                                                   eod_market_t market, eod_date_t session, time_t at);
+eod_quote_window_verdict_t eod_quote_window_check (const eod_quote_window_t *self, eod_cal_t *cal, eod_market_t market,
+                                                   eod_date_t session, time_t at);
 
 //  Fills *self from the settings' text ("HH:MM" each), a timeout in ms and
 //  the host. 0, or -1 when a time is not HH:MM.
-int eod_quote_window_init (eod_quote_window_t *self, const char *start, const char *end, long timeout_ms,
-                           bool mock);
+int eod_quote_window_init (eod_quote_window_t *self, const char *start, const char *end, long timeout_ms, bool mock);
 
 //  The reason a summary gives for codes not cross-checked: "window" (early
 //  or late), "mock host", "market", "calendar"; "" for OPEN.

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define S_LINE_MAX 1000   //  iniparser refuses lines of 1024 bytes and more
-#define S_NAME_MAX 64     //  a section or key name
+#define S_LINE_MAX 1000            //  iniparser refuses lines of 1024 bytes and more
+#define S_NAME_MAX 64              //  a section or key name
 #define S_FILE_MAX (1024 * 1024)   //  the example with every key is 20 KB
 
 //  iniparser prints its complaints on stderr itself; the scan below has

@@ -11,41 +11,39 @@
 
 #include "eod_log.h"
 
-#define S_MIN_YEAR           1
-#define S_MAX_YEAR           9999
+#define S_MIN_YEAR 1
+#define S_MAX_YEAR 9999
 #define S_SECONDS_PER_MINUTE 60
-#define S_MINUTES_PER_HOUR   60
-#define S_DAYS_PER_WEEK      7
-#define S_EPOCH_WEEKDAY      4          //  1970-01-01 was a Thursday
+#define S_MINUTES_PER_HOUR 60
+#define S_DAYS_PER_WEEK 7
+#define S_EPOCH_WEEKDAY 4   //  1970-01-01 was a Thursday
 
 //  Civil-from-days constants: a 400-year Gregorian era has 146097 days, and
 //  counting years from March 1 puts the leap day last; 719468 is the number of
 //  days from 0000-03-01 to 1970-01-01.
-#define S_DAYS_PER_ERA       146097
-#define S_YEARS_PER_ERA      400
-#define S_DAYS_0000_TO_1970  719468
+#define S_DAYS_PER_ERA 146097
+#define S_YEARS_PER_ERA 400
+#define S_DAYS_0000_TO_1970 719468
 
-#define S_SEOUL_OFFSET_MIN   (9 * S_MINUTES_PER_HOUR)
-#define S_NY_STANDARD_MIN    (-5 * S_MINUTES_PER_HOUR)
-#define S_NY_DAYLIGHT_MIN    (-4 * S_MINUTES_PER_HOUR)
-#define S_NY_SWITCH_MINUTE   (2 * S_MINUTES_PER_HOUR)   //  DST changes at 02:00 local
+#define S_SEOUL_OFFSET_MIN (9 * S_MINUTES_PER_HOUR)
+#define S_NY_STANDARD_MIN (-5 * S_MINUTES_PER_HOUR)
+#define S_NY_DAYLIGHT_MIN (-4 * S_MINUTES_PER_HOUR)
+#define S_NY_SWITCH_MINUTE (2 * S_MINUTES_PER_HOUR)   //  DST changes at 02:00 local
 
 //  Years of the US DST rules (Energy Policy Act of 2005 from 2007; Uniform Time
 //  Act amendment of 1986 from 1987; Uniform Time Act of 1966 before that).
-#define S_US_DST_2007_RULES  2007
-#define S_US_DST_1987_RULES  1987
-#define S_US_DST_1967_RULES  1967
+#define S_US_DST_2007_RULES 2007
+#define S_US_DST_1987_RULES 1987
+#define S_US_DST_1967_RULES 1967
 
 //  Length of "YYYY-MM-DDTHH:MM:SS" and of the two zone suffixes.
-#define S_INSTANT_BASE_LEN   19
-#define S_INSTANT_Z_LEN      (S_INSTANT_BASE_LEN + 1)
+#define S_INSTANT_BASE_LEN 19
+#define S_INSTANT_Z_LEN (S_INSTANT_BASE_LEN + 1)
 #define S_INSTANT_OFFSET_LEN (S_INSTANT_BASE_LEN + 6)
-#define S_MAX_OFFSET_HOURS   18
-#define S_NS_PER_S           1000000000L
+#define S_MAX_OFFSET_HOURS 18
+#define S_NS_PER_S 1000000000L
 
-static const int s_days_in_month [12] = {
-    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-};
+static const int s_days_in_month[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 bool
 eod_date_is_leap (int year)
@@ -60,7 +58,7 @@ eod_date_days_in_month (int year, int month)
         return 0;
     if (month == 2 && eod_date_is_leap (year))
         return 29;
-    return s_days_in_month [month - 1];
+    return s_days_in_month[month - 1];
 }
 
 bool
@@ -79,9 +77,9 @@ s_digits (const char *p, int n, int *out)
 {
     int value = 0;
     for (int i = 0; i < n; i++) {
-        if (p [i] < '0' || p [i] > '9')
+        if (p[i] < '0' || p[i] > '9')
             return -1;
-        value = value * 10 + (p [i] - '0');
+        value = value * 10 + (p[i] - '0');
     }
     *out = value;
     return 0;
@@ -112,13 +110,12 @@ eod_date_parse (const char *text, eod_date_t *out)
     size_t len = strlen (text);
     int y, m, d;
     if (len == EOD_DATE_ISO_SIZE - 1) {
-        if (text [4] != '-' || text [7] != '-')
+        if (text[4] != '-' || text[7] != '-')
             return -1;
         if (s_digits (text, 4, &y) || s_digits (text + 5, 2, &m) || s_digits (text + 8, 2, &d))
             return -1;
     }
-    else
-    if (len == EOD_DATE_COMPACT_SIZE - 1) {
+    else if (len == EOD_DATE_COMPACT_SIZE - 1) {
         if (s_digits (text, 4, &y) || s_digits (text + 4, 2, &m) || s_digits (text + 6, 2, &d))
             return -1;
     }
@@ -159,9 +156,9 @@ eod_date_to_days (eod_date_t date)
 {
     long y = date.y - (date.m <= 2 ? 1 : 0);
     long era = (y >= 0 ? y : y - (S_YEARS_PER_ERA - 1)) / S_YEARS_PER_ERA;
-    long year_of_era = y - era * S_YEARS_PER_ERA;                     //  0..399
-    long month_from_march = date.m > 2 ? date.m - 3 : date.m + 9;     //  0..11
-    long day_of_year = (153 * month_from_march + 2) / 5 + date.d - 1;  //  0..365
+    long year_of_era = y - era * S_YEARS_PER_ERA;                       //  0..399
+    long month_from_march = date.m > 2 ? date.m - 3 : date.m + 9;       //  0..11
+    long day_of_year = (153 * month_from_march + 2) / 5 + date.d - 1;   //  0..365
     long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     return era * S_DAYS_PER_ERA + day_of_era - S_DAYS_0000_TO_1970;
 }
@@ -171,11 +168,11 @@ eod_date_from_days (long days)
 {
     long z = days + S_DAYS_0000_TO_1970;
     long era = (z >= 0 ? z : z - (S_DAYS_PER_ERA - 1)) / S_DAYS_PER_ERA;
-    long day_of_era = z - era * S_DAYS_PER_ERA;                       //  0..146096
-    long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524
-                        - day_of_era / (S_DAYS_PER_ERA - 1)) / 365;   //  0..399
+    long day_of_era = z - era * S_DAYS_PER_ERA;   //  0..146096
+    long year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / (S_DAYS_PER_ERA - 1)) / 365;   //  0..399
     long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    long month_from_march = (5 * day_of_year + 2) / 153;              //  0..11
+    long month_from_march = (5 * day_of_year + 2) / 153;   //  0..11
     eod_date_t date;
     date.d = (int) (day_of_year - (153 * month_from_march + 2) / 5 + 1);
     date.m = (int) (month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
@@ -225,14 +222,14 @@ eod_date_nth_weekday (int year, int month, int weekday, int n, eod_date_t *out)
         return -1;
     eod_date_t day;
     if (n == -1) {
-        day = (eod_date_t) { year, month, last };
+        day = (eod_date_t){year, month, last};
         int back = (eod_date_weekday (day) - weekday + S_DAYS_PER_WEEK) % S_DAYS_PER_WEEK;
         day.d -= back;
     }
     else {
         if (n < 1)
             return -1;
-        day = (eod_date_t) { year, month, 1 };
+        day = (eod_date_t){year, month, 1};
         int ahead = (weekday - eod_date_weekday (day) + S_DAYS_PER_WEEK) % S_DAYS_PER_WEEK;
         day.d += ahead + (n - 1) * S_DAYS_PER_WEEK;
         if (day.d > last)
@@ -257,7 +254,7 @@ eod_date_easter (int year)
     int m = (a + 11 * h + 22 * l) / 451;
     int month = (h + l - 7 * m + 114) / 31;
     int day = (h + l - 7 * m + 114) % 31 + 1;
-    return (eod_date_t) { year, month, day };
+    return (eod_date_t){year, month, day};
 }
 
 static time_t
@@ -274,26 +271,23 @@ s_ny_dst_span (int year, time_t *start, time_t *end)
 {
     eod_date_t first, last;
     if (year >= S_US_DST_2007_RULES) {
-        eod_date_nth_weekday (year, 3, 0, 2, &first);      //  2nd Sunday of March
-        eod_date_nth_weekday (year, 11, 0, 1, &last);      //  1st Sunday of November
+        eod_date_nth_weekday (year, 3, 0, 2, &first);   //  2nd Sunday of March
+        eod_date_nth_weekday (year, 11, 0, 1, &last);   //  1st Sunday of November
     }
-    else
-    if (year >= S_US_DST_1987_RULES) {
-        eod_date_nth_weekday (year, 4, 0, 1, &first);      //  1st Sunday of April
-        eod_date_nth_weekday (year, 10, 0, -1, &last);     //  last Sunday of October
+    else if (year >= S_US_DST_1987_RULES) {
+        eod_date_nth_weekday (year, 4, 0, 1, &first);    //  1st Sunday of April
+        eod_date_nth_weekday (year, 10, 0, -1, &last);   //  last Sunday of October
     }
-    else
-    if (year >= S_US_DST_1967_RULES) {
-        eod_date_nth_weekday (year, 4, 0, -1, &first);     //  last Sunday of April
-        eod_date_nth_weekday (year, 10, 0, -1, &last);     //  last Sunday of October
+    else if (year >= S_US_DST_1967_RULES) {
+        eod_date_nth_weekday (year, 4, 0, -1, &first);   //  last Sunday of April
+        eod_date_nth_weekday (year, 10, 0, -1, &last);   //  last Sunday of October
     }
     else
         return false;
     //  02:00 local standard time starts it, 02:00 local daylight time ends it.
-    *start = s_days_to_time (eod_date_to_days (first))
-           + (S_NY_SWITCH_MINUTE - S_NY_STANDARD_MIN) * S_SECONDS_PER_MINUTE;
-    *end = s_days_to_time (eod_date_to_days (last))
-         + (S_NY_SWITCH_MINUTE - S_NY_DAYLIGHT_MIN) * S_SECONDS_PER_MINUTE;
+    *start =
+        s_days_to_time (eod_date_to_days (first)) + (S_NY_SWITCH_MINUTE - S_NY_STANDARD_MIN) * S_SECONDS_PER_MINUTE;
+    *end = s_days_to_time (eod_date_to_days (last)) + (S_NY_SWITCH_MINUTE - S_NY_DAYLIGHT_MIN) * S_SECONDS_PER_MINUTE;
     return true;
 }
 
@@ -322,8 +316,7 @@ eod_tz_offset_minutes (eod_tz_t tz, time_t instant)
     long days, seconds;
     s_split_instant (instant, &days, &seconds);
     time_t start, end;
-    if (s_ny_dst_span (eod_date_from_days (days).y, &start, &end)
-    &&  instant >= start && instant < end)
+    if (s_ny_dst_span (eod_date_from_days (days).y, &start, &end) && instant >= start && instant < end)
         return S_NY_DAYLIGHT_MIN;
     return S_NY_STANDARD_MIN;
 }
@@ -344,11 +337,9 @@ int
 eod_tz_epoch (eod_tz_t tz, eod_date_t date, int minute_of_day, time_t *out)
 {
     assert (out);
-    if (!eod_date_valid (date.y, date.m, date.d)
-    ||  minute_of_day < 0 || minute_of_day >= EOD_MINUTES_PER_DAY)
+    if (!eod_date_valid (date.y, date.m, date.d) || minute_of_day < 0 || minute_of_day >= EOD_MINUTES_PER_DAY)
         return -1;
-    time_t local = s_days_to_time (eod_date_to_days (date))
-                 + (time_t) minute_of_day * S_SECONDS_PER_MINUTE;
+    time_t local = s_days_to_time (eod_date_to_days (date)) + (time_t) minute_of_day * S_SECONDS_PER_MINUTE;
     if (tz == EOD_TZ_SEOUL) {
         *out = local - (time_t) S_SEOUL_OFFSET_MIN * S_SECONDS_PER_MINUTE;
         return 0;
@@ -374,39 +365,37 @@ eod_instant_parse (const char *text, time_t *out)
     size_t len = strlen (text);
     if (len != S_INSTANT_Z_LEN && len != S_INSTANT_OFFSET_LEN)
         return -1;
-    char date_text [EOD_DATE_ISO_SIZE];
+    char date_text[EOD_DATE_ISO_SIZE];
     memcpy (date_text, text, EOD_DATE_ISO_SIZE - 1);
-    date_text [EOD_DATE_ISO_SIZE - 1] = 0;
+    date_text[EOD_DATE_ISO_SIZE - 1] = 0;
     eod_date_t date;
-    if (eod_date_parse (date_text, &date) || date_text [4] != '-')
+    if (eod_date_parse (date_text, &date) || date_text[4] != '-')
         return -1;
-    const char *p = text + EOD_DATE_ISO_SIZE - 1;       //  at 'T'
+    const char *p = text + EOD_DATE_ISO_SIZE - 1;   //  at 'T'
     int hour, minute, second;
-    if (p [0] != 'T' || p [3] != ':' || p [6] != ':'
-    ||  s_digits (p + 1, 2, &hour) || s_digits (p + 4, 2, &minute) || s_digits (p + 7, 2, &second))
+    if (p[0] != 'T' || p[3] != ':' || p[6] != ':' || s_digits (p + 1, 2, &hour) || s_digits (p + 4, 2, &minute)
+        || s_digits (p + 7, 2, &second))
         return -1;
     if (hour > 23 || minute > 59 || second > 59)
         return -1;
     p = text + S_INSTANT_BASE_LEN;
     int offset_min = 0;
     if (len == S_INSTANT_Z_LEN) {
-        if (p [0] != 'Z')
+        if (p[0] != 'Z')
             return -1;
     }
     else {
         int off_h, off_m;
-        if ((p [0] != '+' && p [0] != '-') || p [3] != ':'
-        ||  s_digits (p + 1, 2, &off_h) || s_digits (p + 4, 2, &off_m))
+        if ((p[0] != '+' && p[0] != '-') || p[3] != ':' || s_digits (p + 1, 2, &off_h) || s_digits (p + 4, 2, &off_m))
             return -1;
         if (off_h > S_MAX_OFFSET_HOURS || off_m > 59)
             return -1;
         offset_min = off_h * S_MINUTES_PER_HOUR + off_m;
-        if (p [0] == '-')
+        if (p[0] == '-')
             offset_min = -offset_min;
     }
     *out = s_days_to_time (eod_date_to_days (date))
-         + ((time_t) hour * S_MINUTES_PER_HOUR + minute - offset_min) * S_SECONDS_PER_MINUTE
-         + second;
+           + ((time_t) hour * S_MINUTES_PER_HOUR + minute - offset_min) * S_SECONDS_PER_MINUTE + second;
     return 0;
 }
 
@@ -462,19 +451,19 @@ eod_now (void)
         s_now_pinned = false;
         const char *pinned = getenv ("EOD_NOW");
         if (pinned && *pinned) {
-            if (eod_instant_parse (pinned, &s_now_base) == 0
-            &&  clock_gettime (CLOCK_MONOTONIC, &s_now_started) == 0)
+            if (eod_instant_parse (pinned, &s_now_base) == 0 && clock_gettime (CLOCK_MONOTONIC, &s_now_started) == 0)
                 s_now_pinned = true;
             else
                 eod_log_error ("EOD_NOW=\"%s\" is not YYYY-MM-DDTHH:MM:SS followed by Z or "
-                               "+HH:MM; using the real time", pinned);
+                               "+HH:MM; using the real time",
+                               pinned);
         }
     }
     time_t now;
     struct timespec mono;
     if (s_now_pinned && clock_gettime (CLOCK_MONOTONIC, &mono) == 0) {
-        long long elapsed_ns = (long long) (mono.tv_sec - s_now_started.tv_sec) * S_NS_PER_S
-                             + (mono.tv_nsec - s_now_started.tv_nsec);
+        long long elapsed_ns =
+            (long long) (mono.tv_sec - s_now_started.tv_sec) * S_NS_PER_S + (mono.tv_nsec - s_now_started.tv_nsec);
         now = s_now_base + (time_t) (elapsed_ns / S_NS_PER_S);
     }
     else

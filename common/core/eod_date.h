@@ -25,16 +25,16 @@ typedef struct {
 } eod_date_t;
 
 typedef enum {
-    EOD_TZ_SEOUL,       //  UTC+9, no DST since 1988
-    EOD_TZ_NEW_YORK     //  UTC-5, US DST rules
+    EOD_TZ_SEOUL,     //  UTC+9, no DST since 1988
+    EOD_TZ_NEW_YORK   //  UTC-5, US DST rules
 } eod_tz_t;
 
 //  Buffer sizes for the two spellings, terminating NUL included.
-#define EOD_DATE_ISO_SIZE     11    //  "YYYY-MM-DD"
-#define EOD_DATE_COMPACT_SIZE 9     //  "YYYYMMDD"
+#define EOD_DATE_ISO_SIZE 11      //  "YYYY-MM-DD"
+#define EOD_DATE_COMPACT_SIZE 9   //  "YYYYMMDD"
 
-#define EOD_MINUTES_PER_DAY   1440
-#define EOD_SECONDS_PER_DAY   86400
+#define EOD_MINUTES_PER_DAY 1440
+#define EOD_SECONDS_PER_DAY 86400
 
 //  True for a leap year in the Gregorian calendar.
 bool eod_date_is_leap (int year);

@@ -16,7 +16,7 @@
 struct _eod_journal_t {
     char *path;
     int fd;
-    off_t size;          //  end of the last whole record
+    off_t size;   //  end of the last whole record
 };
 
 //  True when f holds only zero bytes from where it is to its end: what a
@@ -70,14 +70,14 @@ s_scan (int fd, const char *path, const s_reader_t *reader, long *records, bool 
         }
         if (len == 0 || len > EOD_PROTO_FRAME_MAX) {
             if (len == 0 && s_zeros_to_end (f)) {
-                eod_log_warn ("%s: record %ld: zeros to the end of the file (a crash while writing): cut off",
-                              path, record);
+                eod_log_warn ("%s: record %ld: zeros to the end of the file (a crash while writing): cut off", path,
+                              record);
                 break;
             }
             //  Not a torn write (those leave a prefix of one record): the
             //  file is damaged. Nothing is cut, so nothing kept is lost.
-            eod_log_error ("%s: record %ld: bad length %u: the file is damaged; move it aside to go on", path,
-                           record, len);
+            eod_log_error ("%s: record %ld: bad length %u: the file is damaged; move it aside to go on", path, record,
+                           len);
             good = -1;
             break;
         }
@@ -172,8 +172,7 @@ s_open (const char *path, const s_reader_t *reader)
             eod_log_error ("%s: cannot cut off the torn tail: %s", path, strerror (errno));
             goto fail;
         }
-        eod_log_warn ("%s: %lld byte(s) of a torn last record removed", path,
-                      (long long) (st.st_size - self->size));
+        eod_log_warn ("%s: %lld byte(s) of a torn last record removed", path, (long long) (st.st_size - self->size));
     }
     if (lseek (self->fd, self->size, SEEK_SET) < 0) {
         eod_log_error ("%s: %s", path, strerror (errno));

@@ -9,10 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EOD_LOG_LINE_MAX 2048   //  longer events are cut; a log line is not a data channel
-#define EOD_LOG_SECRETS_MAX 64  //  app keys, secrets, tokens, AWS and Slack secrets
-#define EOD_LOG_SECRETS_PINNED 32  //  the first ones (config) stay; later ones (tokens) rotate
-#define EOD_LOG_SECRET_MIN 6    //  shorter strings are too common to redact safely
+#define EOD_LOG_LINE_MAX 2048       //  longer events are cut; a log line is not a data channel
+#define EOD_LOG_SECRETS_MAX 64      //  app keys, secrets, tokens, AWS and Slack secrets
+#define EOD_LOG_SECRETS_PINNED 32   //  the first ones (config) stay; later ones (tokens) rotate
+#define EOD_LOG_SECRET_MIN 6        //  shorter strings are too common to redact safely
 
 eod_log_level_t eod_log_threshold = EOD_LOG_INFO;
 
@@ -105,6 +105,6 @@ eod_log_emit (eod_log_level_t level, const char *format, ...)
     gmtime_r (&now.tv_sec, &utc);
     char stamp[32];
     strftime (stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
-    fprintf (stderr, "%s.%03dZ %c %s[%d]: %s\n", stamp, (int) (now.tv_usec / 1000),
-             letters[level], s_program, (int) getpid (), text);
+    fprintf (stderr, "%s.%03dZ %c %s[%d]: %s\n", stamp, (int) (now.tv_usec / 1000), letters[level], s_program,
+             (int) getpid (), text);
 }

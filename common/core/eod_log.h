@@ -34,16 +34,27 @@ void eod_log_secret (const char *secret);
 //  Replaces every registered secret in text (in place, same length or shorter).
 void eod_log_redact (char *text);
 
-void eod_log_emit (eod_log_level_t level, const char *format, ...)
-    __attribute__ ((format (printf, 2, 3)));
+void eod_log_emit (eod_log_level_t level, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 
-#define eod_log_error(...) \
-    do { if (eod_log_threshold >= EOD_LOG_ERROR) eod_log_emit (EOD_LOG_ERROR, __VA_ARGS__); } while (0)
-#define eod_log_warn(...) \
-    do { if (eod_log_threshold >= EOD_LOG_WARN) eod_log_emit (EOD_LOG_WARN, __VA_ARGS__); } while (0)
-#define eod_log_info(...) \
-    do { if (eod_log_threshold >= EOD_LOG_INFO) eod_log_emit (EOD_LOG_INFO, __VA_ARGS__); } while (0)
-#define eod_log_debug(...) \
-    do { if (eod_log_threshold >= EOD_LOG_DEBUG) eod_log_emit (EOD_LOG_DEBUG, __VA_ARGS__); } while (0)
+#define eod_log_error(...)                                                                                             \
+    do {                                                                                                               \
+        if (eod_log_threshold >= EOD_LOG_ERROR)                                                                        \
+            eod_log_emit (EOD_LOG_ERROR, __VA_ARGS__);                                                                 \
+    } while (0)
+#define eod_log_warn(...)                                                                                              \
+    do {                                                                                                               \
+        if (eod_log_threshold >= EOD_LOG_WARN)                                                                         \
+            eod_log_emit (EOD_LOG_WARN, __VA_ARGS__);                                                                  \
+    } while (0)
+#define eod_log_info(...)                                                                                              \
+    do {                                                                                                               \
+        if (eod_log_threshold >= EOD_LOG_INFO)                                                                         \
+            eod_log_emit (EOD_LOG_INFO, __VA_ARGS__);                                                                  \
+    } while (0)
+#define eod_log_debug(...)                                                                                             \
+    do {                                                                                                               \
+        if (eod_log_threshold >= EOD_LOG_DEBUG)                                                                        \
+            eod_log_emit (EOD_LOG_DEBUG, __VA_ARGS__);                                                                 \
+    } while (0)
 
 #endif

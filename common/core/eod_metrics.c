@@ -20,18 +20,18 @@
 #include "eod_metrics.h"
 #include "eod_util.h"
 
-#define S_SERIES_MAX     32         //  (market, mode) pairs kept: far more than the pipeline's 2 x 2
-#define S_LABEL_MAX      64         //  bytes of a label value, NUL included
-#define S_NAME_MAX       128        //  bytes of a metric name, NUL included
-#define S_FILE_MAX       (1 << 20)  //  a previous file larger than this is not read (it is not ours)
-#define S_GARBLED_LOGGED 5          //  garbled lines logged one by one; the rest are counted
-#define S_FILE_MODE      0644       //  node_exporter runs as another user
-#define S_DIR_MODE       0755
-#define S_DEFAULT_MODE   "daily"
+#define S_SERIES_MAX 32        //  (market, mode) pairs kept: far more than the pipeline's 2 x 2
+#define S_LABEL_MAX 64         //  bytes of a label value, NUL included
+#define S_NAME_MAX 128         //  bytes of a metric name, NUL included
+#define S_FILE_MAX (1 << 20)   //  a previous file larger than this is not read (it is not ours)
+#define S_GARBLED_LOGGED 5     //  garbled lines logged one by one; the rest are counted
+#define S_FILE_MODE 0644       //  node_exporter runs as another user
+#define S_DIR_MODE 0755
+#define S_DEFAULT_MODE "daily"
 
-#define S_STATUS_METRIC  "eod_run_status"
+#define S_STATUS_METRIC "eod_run_status"
 #define S_SUCCESS_METRIC "eod_last_success_session_timestamp_seconds"
-#define S_KINDS_METRIC   "eod_run_anomalies_by_kind"
+#define S_KINDS_METRIC "eod_run_anomalies_by_kind"
 
 //  The figures of one run, each a gauge labelled {market, mode}.
 typedef enum {
@@ -61,8 +61,7 @@ static const struct {
     [S_F_TASKS] = {"eod_run_tasks", "Tasks (codes) listed by the latest run.", true},
     [S_F_FAILED_CODES] = {"eod_run_failed_codes", "Codes still missing after retries in the latest run.", true},
     [S_F_REQUESTS] = {"eod_run_requests", "KIS API requests of the latest run.", true},
-    [S_F_REJECTIONS] = {"eod_run_rejections",
-                        "Requests of the latest run refused by the rate limit (EGW00201).", true},
+    [S_F_REJECTIONS] = {"eod_run_rejections", "Requests of the latest run refused by the rate limit (EGW00201).", true},
     [S_F_RETRIES] = {"eod_run_retries", "Requests of the latest run that were retried.", true},
     [S_F_UNPUBLISHED] = {"eod_run_unpublished_codes",
                          "Codes of the latest run that answered without a row for their session.", true},
@@ -80,21 +79,23 @@ static const struct {
                      "Session date of the latest run (a backfill's last date), 00:00 UTC, unix time.", true},
 };
 
-static const char *const s_kind_names[EOD_METRICS_ANOMALY_KINDS] = {"price", "range", "volume", "move",
-                                                                   "wrong_date", "conflict"};
+static const char *const s_kind_names[EOD_METRICS_ANOMALY_KINDS] = {"price", "range",      "volume",
+                                                                    "move",  "wrong_date", "conflict"};
 
-static const char *const s_status_names[EOD_METRICS_STATUS_COUNT] = {
-    [EOD_METRICS_OK] = "ok", [EOD_METRICS_PARTIAL] = "partial",
-    [EOD_METRICS_FAILED] = "failed", [EOD_METRICS_CLOSED] = "closed", [EOD_METRICS_INCOMPLETE] = "incomplete"};
+static const char *const s_status_names[EOD_METRICS_STATUS_COUNT] = {[EOD_METRICS_OK] = "ok",
+                                                                     [EOD_METRICS_PARTIAL] = "partial",
+                                                                     [EOD_METRICS_FAILED] = "failed",
+                                                                     [EOD_METRICS_CLOSED] = "closed",
+                                                                     [EOD_METRICS_INCOMPLETE] = "incomplete"};
 
 typedef struct {
     char market[S_LABEL_MAX];
     char mode[S_LABEL_MAX];
     double value[S_F_COUNT];
-    bool known[S_F_COUNT];   //  a series read back may lack some figures
-    double kinds[EOD_METRICS_ANOMALY_KINDS];      //  eod_run_anomalies_by_kind
+    bool known[S_F_COUNT];                     //  a series read back may lack some figures
+    double kinds[EOD_METRICS_ANOMALY_KINDS];   //  eod_run_anomalies_by_kind
     bool kind_known[EOD_METRICS_ANOMALY_KINDS];
-    int status;              //  eod_metrics_status_t, or -1 when not known
+    int status;   //  eod_metrics_status_t, or -1 when not known
 } s_series_t;
 
 typedef struct {
@@ -109,7 +110,7 @@ typedef struct {
     s_success_t success[S_SERIES_MAX];
     size_t nsuccess;
     long garbled;
-    long dropped;            //  series past S_SERIES_MAX
+    long dropped;   //  series past S_SERIES_MAX
 } s_state_t;
 
 //  One sample line, split up. Only the labels the file uses are kept.
@@ -335,8 +336,8 @@ s_apply_sample (s_state_t *self, const s_sample_t *sample)
         if (!sample->has_kind)
             return -1;
         for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS; k++) {
-            s_series_t *s = strcmp (sample->kind, s_kind_names[k]) == 0 ? s_series_get (self, sample->market, mode)
-                                                                         : NULL;
+            s_series_t *s =
+                strcmp (sample->kind, s_kind_names[k]) == 0 ? s_series_get (self, sample->market, mode) : NULL;
             if (s) {
                 s->kinds[k] = sample->value;
                 s->kind_known[k] = true;
@@ -377,8 +378,7 @@ s_load (s_state_t *self, char *err, size_t errlen)
             return 0;
         }
         if (errno == EFBIG) {
-            eod_log_warn ("%s:1: larger than %d bytes, not a metrics file of ours: replaced", self->path,
-                          S_FILE_MAX);
+            eod_log_warn ("%s:1: larger than %d bytes, not a metrics file of ours: replaced", self->path, S_FILE_MAX);
             return 0;
         }
         eod_set_error (err, errlen, "%s: %s", self->path, strerror (errno));
@@ -503,8 +503,7 @@ s_render (s_state_t *self, FILE *out)
             fprintf (out, "} %d\n", k == s->status ? 1 : 0);
         }
     }
-    s_put_family (out, S_SUCCESS_METRIC,
-                  "Newest session a daily run ended ok or partial for, 00:00 UTC, unix time.");
+    s_put_family (out, S_SUCCESS_METRIC, "Newest session a daily run ended ok or partial for, 00:00 UTC, unix time.");
     for (size_t i = 0; i < self->nsuccess; i++) {
         fprintf (out, "%s{", S_SUCCESS_METRIC);
         s_put_label (out, "market", self->success[i].market, true);
@@ -584,16 +583,20 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
         eod_set_error (err, errlen, "%s: more than %d market/mode series", path, S_SERIES_MAX);
         goto out;
     }
-    const double figures[S_F_COUNT] = {
-        [S_F_ROWS] = (double) run->rows, [S_F_TASKS] = (double) run->tasks,
-        [S_F_FAILED_CODES] = (double) run->failed_codes, [S_F_REQUESTS] = (double) run->requests,
-        [S_F_REJECTIONS] = (double) run->rejections, [S_F_RETRIES] = (double) run->retries,
-        [S_F_UNPUBLISHED] = (double) run->unpublished_codes,
-        [S_F_WITHOUT_SNAPSHOT] = (double) run->rows_without_snapshot,
-        [S_F_UNIVERSE_ENTERED] = (double) run->universe_entered, [S_F_UNIVERSE_LEFT] = (double) run->universe_left,
-        [S_F_ANOMALIES] = (double) run->anomalies,
-        [S_F_DURATION] = run->duration_s, [S_F_ENDED] = (double) run->ended_at,
-        [S_F_SESSION] = (double) eod_date_to_days (run->session) * EOD_SECONDS_PER_DAY};
+    const double figures[S_F_COUNT] = {[S_F_ROWS] = (double) run->rows,
+                                       [S_F_TASKS] = (double) run->tasks,
+                                       [S_F_FAILED_CODES] = (double) run->failed_codes,
+                                       [S_F_REQUESTS] = (double) run->requests,
+                                       [S_F_REJECTIONS] = (double) run->rejections,
+                                       [S_F_RETRIES] = (double) run->retries,
+                                       [S_F_UNPUBLISHED] = (double) run->unpublished_codes,
+                                       [S_F_WITHOUT_SNAPSHOT] = (double) run->rows_without_snapshot,
+                                       [S_F_UNIVERSE_ENTERED] = (double) run->universe_entered,
+                                       [S_F_UNIVERSE_LEFT] = (double) run->universe_left,
+                                       [S_F_ANOMALIES] = (double) run->anomalies,
+                                       [S_F_DURATION] = run->duration_s,
+                                       [S_F_ENDED] = (double) run->ended_at,
+                                       [S_F_SESSION] = (double) eod_date_to_days (run->session) * EOD_SECONDS_PER_DAY};
     for (int f = 0; f < S_F_COUNT; f++) {
         s->value[f] = figures[f];
         s->known[f] = true;

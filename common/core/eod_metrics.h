@@ -48,11 +48,11 @@
 #include "eod_date.h"
 
 typedef enum {
-    EOD_METRICS_OK,         //  every task settled with data or a known "no data"
-    EOD_METRICS_PARTIAL,    //  ended, with codes missing after retries
-    EOD_METRICS_FAILED,     //  a stage failed the run
-    EOD_METRICS_CLOSED,     //  the market had no session: nothing fetched
-    EOD_METRICS_INCOMPLETE, //  the session was not (fully) published: run again later
+    EOD_METRICS_OK,           //  every task settled with data or a known "no data"
+    EOD_METRICS_PARTIAL,      //  ended, with codes missing after retries
+    EOD_METRICS_FAILED,       //  a stage failed the run
+    EOD_METRICS_CLOSED,       //  the market had no session: nothing fetched
+    EOD_METRICS_INCOMPLETE,   //  the session was not (fully) published: run again later
     EOD_METRICS_STATUS_COUNT
 } eod_metrics_status_t;
 
@@ -62,24 +62,24 @@ typedef enum {
 #define EOD_METRICS_ANOMALY_KINDS 6
 
 typedef struct {
-    const char *market;     //  "kr" / "us" (any text: it is escaped as a label value)
-    const char *mode;       //  "daily" / "backfill"; NULL: "daily"
-    eod_date_t session;     //  the run's session (a backfill's last date)
+    const char *market;   //  "kr" / "us" (any text: it is escaped as a label value)
+    const char *mode;     //  "daily" / "backfill"; NULL: "daily"
+    eod_date_t session;   //  the run's session (a backfill's last date)
     eod_metrics_status_t status;
-    long rows;              //  CSV rows written
-    long tasks;             //  tasks listed
-    long failed_codes;      //  codes still missing after retries
-    long requests;          //  API requests
-    long rejections;        //  requests refused by the rate limit (EGW00201)
-    long retries;           //  requests retried
-    long unpublished_codes; //  codes that answered without a row for the session
+    long rows;                    //  CSV rows written
+    long tasks;                   //  tasks listed
+    long failed_codes;            //  codes still missing after retries
+    long requests;                //  API requests
+    long rejections;              //  requests refused by the rate limit (EGW00201)
+    long retries;                 //  requests retried
+    long unpublished_codes;       //  codes that answered without a row for the session
     long rows_without_snapshot;   //  rows written without the snapshot columns (quote, financial figures)
-    long universe_entered;  //  memberships (code in an index or filter) new since the previous snapshot
-    long universe_left;     //  memberships gone since the previous snapshot
-    long anomalies;         //  validation's findings in the rows written (the anomalies/ sidecars)
+    long universe_entered;        //  memberships (code in an index or filter) new since the previous snapshot
+    long universe_left;           //  memberships gone since the previous snapshot
+    long anomalies;               //  validation's findings in the rows written (the anomalies/ sidecars)
     long anomalies_by_kind[EOD_METRICS_ANOMALY_KINDS];   //  the same, per kind (eod_metrics_anomaly_kind)
-    double duration_s;      //  from the coordinator's start to the run's end
-    time_t ended_at;        //  when the run ended (eod_now ())
+    double duration_s;                                   //  from the coordinator's start to the run's end
+    time_t ended_at;                                     //  when the run ended (eod_now ())
 } eod_metrics_run_t;
 
 //  "ok", "partial", "failed", "closed"; "?" for a value out of range.

@@ -19,8 +19,8 @@ typedef struct {
     const char *date;
     const char *from;
     const char *to;
-    const char *connect;      //  --connect ENDPOINT (fetchers on other hosts)
-    const char *get;          //  --get SECTION:KEY prints a config value (paths expanded)
+    const char *connect;   //  --connect ENDPOINT (fetchers on other hosts)
+    const char *get;       //  --get SECTION:KEY prints a config value (paths expanded)
     int nrest;
     char *rest[EOD_MAIN_REST_MAX];
 } eod_main_opts_t;
@@ -47,10 +47,10 @@ int eod_main_parse (int argc, char **argv, const char *stage, const char *about,
 void eod_main_settled (int rc);
 
 //  Exit codes every eod program uses (README "Exit codes").
-#define EOD_EXIT_OK 0          //  complete
-#define EOD_EXIT_PARTIAL 1     //  some tasks failed after retries; files written, gaps reported
-#define EOD_EXIT_USAGE 2       //  usage or config error
-#define EOD_EXIT_UNREACHABLE 3 //  an outside service unreachable: retry later
-#define EOD_EXIT_INTERNAL 4    //  internal error
+#define EOD_EXIT_OK 0            //  complete
+#define EOD_EXIT_PARTIAL 1       //  some tasks failed after retries; files written, gaps reported
+#define EOD_EXIT_USAGE 2         //  usage or config error
+#define EOD_EXIT_UNREACHABLE 3   //  an outside service unreachable: retry later
+#define EOD_EXIT_INTERNAL 4      //  internal error
 
 #endif

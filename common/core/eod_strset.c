@@ -13,17 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_CHARS_MIN 4096          //  first arena size, in bytes; it doubles when full
-#define S_SLOTS_MIN 256           //  first table size; it doubles past three quarters full
+#define S_CHARS_MIN 4096   //  first arena size, in bytes; it doubles when full
+#define S_SLOTS_MIN 256    //  first table size; it doubles past three quarters full
 #define S_FNV_BASIS 14695981039346656037ull
 #define S_FNV_PRIME 1099511628211ull
 
 struct _eod_strset_t {
-    char *chars;                  //  the strings, each with its NUL, in arrival order
-    size_t len;                   //  bytes of chars in use
+    char *chars;   //  the strings, each with its NUL, in arrival order
+    size_t len;    //  bytes of chars in use
     size_t cap;
-    uint32_t *slots;              //  unsorted: the table (1 + offset, 0 free); sorted: count offsets
-    size_t nslots;                //  unsorted: the table's size, a power of two
+    uint32_t *slots;   //  unsorted: the table (1 + offset, 0 free); sorted: count offsets
+    size_t nslots;     //  unsorted: the table's size, a power of two
     size_t count;
     bool sorted;
 };
@@ -50,7 +50,7 @@ eod_strset_clear (eod_strset_t *self)
     assert (self);
     free (self->chars);
     free (self->slots);
-    *self = (eod_strset_t) {0};
+    *self = (eod_strset_t){0};
 }
 
 static uint64_t

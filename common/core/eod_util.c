@@ -77,10 +77,10 @@ eod_mkdirs_for (const char *path)
     return eod_mkdirs (dir, 0700);
 }
 
-#define S_SHA256_BYTES 32   //  a SHA-256 digest; 64 hex digits
-#define S_MD5_BYTES 16      //  an MD5 digest; 32 hex digits
-#define S_MD5_B64_LEN 24    //  base64 of an MD5 digest
-#define S_FILE_CHUNK 65536  //  bytes read at a time while hashing a file
+#define S_SHA256_BYTES 32    //  a SHA-256 digest; 64 hex digits
+#define S_MD5_BYTES 16       //  an MD5 digest; 32 hex digits
+#define S_MD5_B64_LEN 24     //  base64 of an MD5 digest
+#define S_FILE_CHUNK 65536   //  bytes read at a time while hashing a file
 
 //  Writes the dlen bytes of digest as lowercase hex into out (2 * dlen + 1
 //  bytes with the NUL).

@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define S_ZAP_DOMAIN "eod"        //  the ZAP domain of every CURVE server socket
-#define S_Z85_KEY_LEN 40          //  a 32-byte CurveZMQ key in Z85
+#define S_ZAP_DOMAIN "eod"   //  the ZAP domain of every CURVE server socket
+#define S_Z85_KEY_LEN 40     //  a 32-byte CurveZMQ key in Z85
 #define S_CURVE_KEY_BYTES 32
-#define S_REFUSED_LOG_MS 10000    //  a refused client retries every 100 ms: one line per 10 s
+#define S_REFUSED_LOG_MS 10000   //  a refused client retries every 100 ms: one line per 10 s
 #define S_SECRET_MODE 0600
 #define S_PUBLIC_MODE 0644
 #define S_KEYDIR_MODE 0700
@@ -69,8 +69,8 @@ s_secret_cert_load (const char *name)
         return NULL;
     }
     if (st.st_mode & 077) {
-        eod_log_error ("[security] %s: %s is readable by group or others (mode %04o); run chmod 600 %s",
-                       colon + 1, path, (unsigned) (st.st_mode & 07777), path);
+        eod_log_error ("[security] %s: %s is readable by group or others (mode %04o); run chmod 600 %s", colon + 1,
+                       path, (unsigned) (st.st_mode & 07777), path);
         return NULL;
     }
     zcert_t *cert = zcert_load (path);
@@ -104,7 +104,8 @@ s_server_public (char *out, size_t outsize)
     zcert_t *cert = stat (path, &st) == 0 ? zcert_load (path) : NULL;
     if (!cert) {
         eod_log_error ("[security] curve_server_public: '%s' is neither a readable certificate file nor a "
-                       "40-character Z85 key", raw);
+                       "40-character Z85 key",
+                       raw);
         return -1;
     }
     snprintf (out, outsize, "%s", zcert_public_txt (cert));
@@ -113,8 +114,8 @@ s_server_public (char *out, size_t outsize)
 }
 
 typedef struct {
-    char inproc[64];              //  where the socket's events are published
-    char endpoint[256];           //  the monitored endpoint, for the log
+    char inproc[64];      //  where the socket's events are published
+    char endpoint[256];   //  the monitored endpoint, for the log
 } s_monitor_args_t;
 
 //  Monitor actor: logs refused CURVE handshakes on one server socket, at
@@ -155,7 +156,8 @@ s_monitor_actor (zsock_t *pipe, void *arg)
                 //  libzmq gives no other sign of a frame over ZMQ_MAXMSGSIZE:
                 //  it drops the connection.
                 eod_log_info ("%s: a peer disconnected (it stopped, its link dropped, or it sent a frame "
-                              "over the %d-byte limit)", args->endpoint, EOD_PROTO_FRAME_MAX);
+                              "over the %d-byte limit)",
+                              args->endpoint, EOD_PROTO_FRAME_MAX);
             else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
                 int kind = event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ? 0 : 1;
                 refused[kind]++;
@@ -300,7 +302,8 @@ s_secure (zsock_t *sock, const char *endpoint, bool bind)
         char server[S_Z85_KEY_LEN + 1];
         if (!*eod_config_str (s_config, "security:curve_client_cert")) {
             eod_log_error ("%s: [security] curve_client_cert is not set: this host's client certificate "
-                           "(launch/eod keygen DIR NAME writes DIR/NAME.cert_secret)", endpoint);
+                           "(launch/eod keygen DIR NAME writes DIR/NAME.cert_secret)",
+                           endpoint);
             goto out;
         }
         cert = s_secret_cert_load ("security:curve_client_cert");
@@ -336,7 +339,8 @@ eod_trace_endpoint (const eod_config_t *config, const char *stage, char *out, si
     long port = colon ? strtol (colon + 1, &end, 10) : 0;
     if (place < 0 || !colon || end == colon + 1 || *end || port <= 0 || port + place > S_PORT_MAX) {
         eod_log_error ("[endpoints] trace = %s: a network trace endpoint is tcp://HOST:PORT, a port for each "
-                       "stage from PORT on", prefix);
+                       "stage from PORT on",
+                       prefix);
         return -1;
     }
     *colon = '\0';

@@ -25,9 +25,9 @@
 #include "eod_config.h"
 #include "eod_proto.h"
 
-#define EOD_ZMQ_HWM 1000             //  per peer on a PUB; task links are credit-based anyway
-#define EOD_STAGE_LINKS_MAX 16       //  sockets of one stage at a time
-#define EOD_STAGE_ENDPOINT_MAX 16    //  the longest [endpoints] key, and its NUL
+#define EOD_ZMQ_HWM 1000            //  per peer on a PUB; task links are credit-based anyway
+#define EOD_STAGE_LINKS_MAX 16      //  sockets of one stage at a time
+#define EOD_STAGE_ENDPOINT_MAX 16   //  the longest [endpoints] key, and its NUL
 
 //  A socket of the stage and the [endpoints] key it was made for.
 typedef struct {
@@ -36,16 +36,16 @@ typedef struct {
 } eod_stage_link_t;
 
 typedef struct {
-    const char *name;         //  "coordinator", ...
-    eod_config_t *config;     //  owned
-    zsock_t *trace;           //  PUB, or NULL when it could not bind
-    zsock_t *events;          //  PUSH to the notifier, or NULL
-    bool events_borrowed;     //  events is another socket of the stage's (eod_stage_events_via)
-    bool restart_told;        //  the incident of a restart (EOD_RESTARTED) went out
-    bool log_messages;        //  [pipeline] trace
+    const char *name;       //  "coordinator", ...
+    eod_config_t *config;   //  owned
+    zsock_t *trace;         //  PUB, or NULL when it could not bind
+    zsock_t *events;        //  PUSH to the notifier, or NULL
+    bool events_borrowed;   //  events is another socket of the stage's (eod_stage_events_via)
+    bool restart_told;      //  the incident of a restart (EOD_RESTARTED) went out
+    bool log_messages;      //  [pipeline] trace
     int linger_ms;
-    bool checked;             //  a pipeline stage: its messages are checked against the table
-    int instance;             //  the state directory's lock of a stage that runs alone (eod_instance.h)
+    bool checked;   //  a pipeline stage: its messages are checked against the table
+    int instance;   //  the state directory's lock of a stage that runs alone (eod_instance.h)
     eod_stage_link_t links[EOD_STAGE_LINKS_MAX];   //  a NULL sock is a free slot
 } eod_stage_t;
 
@@ -176,8 +176,8 @@ void eod_stage_incident (eod_stage_t *self, const char *run_id, const char *mark
     __attribute__ ((format (printf, 4, 5)));
 
 //  Best-effort EVENT to the notifier (never blocks the stage).
-void eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market,
-                      const char *format, ...) __attribute__ ((format (printf, 5, 6)));
+void eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market, const char *format,
+                      ...) __attribute__ ((format (printf, 5, 6)));
 
 //  Milliseconds on a monotonic clock.
 int64_t eod_clock_ms (void);

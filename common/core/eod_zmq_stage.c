@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EOD_ZMQ_EVENT_HWM 100     //  events are best effort: drop rather than block
+#define EOD_ZMQ_EVENT_HWM 100   //  events are best effort: drop rather than block
 #define S_ENDPOINT_PREFIX "endpoints:"
-#define S_CONFIG_ERR_MAX 8192     //  the errors of a config, one a line
+#define S_CONFIG_ERR_MAX 8192   //  the errors of a config, one a line
 
 int64_t
 eod_clock_ms (void)
@@ -170,7 +170,8 @@ eod_stage_socket_hwm (eod_stage_t *self, int type, const char *config_key, bool 
         && !*eod_config_str (self->config, "security:curve_server_cert")) {
         eod_log_error ("[endpoints] fetchers = %s: a tcp:// fetchers endpoint needs CurveZMQ, since CREDS carry "
                        "the KIS secret and access token: set [security] curve_server_cert and curve_clients_dir "
-                       "(launch/eod keygen)", endpoint);
+                       "(launch/eod keygen)",
+                       endpoint);
         return NULL;
     }
     zsock_t *sock = eod_socket_new_hwm (type, endpoint, bind, self->linger_ms, hwm);
@@ -468,8 +469,7 @@ s_event_send (eod_stage_t *self, const char *level, const char *run_id, const ch
 }
 
 void
-eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market,
-                 const char *format, ...)
+eod_stage_event (eod_stage_t *self, const char *level, const char *run_id, const char *market, const char *format, ...)
 {
     va_list args;
     va_start (args, format);
@@ -485,4 +485,3 @@ eod_stage_incident (eod_stage_t *self, const char *run_id, const char *market, c
     s_event_send (self, "warn", run_id, market, true, format, args);
     va_end (args);
 }
-

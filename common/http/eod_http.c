@@ -12,9 +12,9 @@
 #include <strings.h>
 #include <time.h>
 
-#define EOD_HTTP_TIMEOUT_MS 30000        //  whole transfer unless the caller says
+#define EOD_HTTP_TIMEOUT_MS 30000   //  whole transfer unless the caller says
 #define EOD_HTTP_CONNECT_TIMEOUT_MS 5000
-#define EOD_HTTP_HEADERS_MAX (64 * 1024) //  response headers beyond this are dropped
+#define EOD_HTTP_HEADERS_MAX (64 * 1024)   //  response headers beyond this are dropped
 
 #ifndef EOD_VERSION
 #define EOD_VERSION "0"
@@ -101,8 +101,9 @@ s_perform_watched (CURL *curl)
             break;
         struct curl_waitfd extra = {.fd = s_watch.fd, .events = CURL_WAIT_POLLIN};
         int64_t wait = next - eod_monotonic_ms ();
-        if (curl_multi_wait (multi, s_watch.fd >= 0 ? &extra : NULL, s_watch.fd >= 0 ? 1 : 0,
-                             wait > 0 ? (int) wait : 0, NULL) != CURLM_OK) {
+        if (curl_multi_wait (multi, s_watch.fd >= 0 ? &extra : NULL, s_watch.fd >= 0 ? 1 : 0, wait > 0 ? (int) wait : 0,
+                             NULL)
+            != CURLM_OK) {
             code = CURLE_OUT_OF_MEMORY;
             break;
         }
@@ -130,8 +131,8 @@ typedef struct {
     size_t cap;
     size_t max;
     bool overflow;
-    FILE *file;          //  the body goes here instead of data
-    int file_errno;      //  a write to file failed
+    FILE *file;       //  the body goes here instead of data
+    int file_errno;   //  a write to file failed
 } s_buffer_t;
 
 static size_t
@@ -194,12 +195,11 @@ eod_http_code_is_tls (int curl_code)
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_CERTPROBLEM:            //  a client certificate that cannot be used
+    case CURLE_SSL_CERTPROBLEM:   //  a client certificate that cannot be used
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-        return true;
+    case CURLE_SSL_ENGINE_INITFAILED: return true;
     default:
         //  CURLE_SSL_CONNECT_ERROR is left out: a connection cut during the
         //  handshake gives it too, and that one a retry may mend.
@@ -215,7 +215,8 @@ s_tls_error (eod_http_response_t *resp, const char *url, CURLcode code, const ch
     char host[256];
     eod_http_url_host (url, host, sizeof host);
     resp->tls_refused = true;
-    snprintf (resp->error, sizeof resp->error, "TLS to %s failed: %s", host, *detail ? detail : curl_easy_strerror (code));
+    snprintf (resp->error, sizeof resp->error, "TLS to %s failed: %s", host,
+              *detail ? detail : curl_easy_strerror (code));
 }
 
 int
@@ -289,8 +290,7 @@ eod_http_perform (const eod_http_request_t *req, eod_http_response_t *resp)
     if (code != CURLE_OK) {
         resp->timed_out = code == CURLE_OPERATION_TIMEDOUT;
         if (body.overflow)
-            snprintf (resp->error, sizeof resp->error, "%s %s: response body over %zu bytes", method, logurl,
-                      body.max);
+            snprintf (resp->error, sizeof resp->error, "%s %s: response body over %zu bytes", method, logurl, body.max);
         else if (body.file_errno)
             snprintf (resp->error, sizeof resp->error, "%s %s: the body cannot be written: %s", method, logurl,
                       strerror (body.file_errno));

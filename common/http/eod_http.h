@@ -15,41 +15,41 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define EOD_HTTP_BODY_MAX_DEFAULT (8u * 1024 * 1024)  //  8 MiB: master zips are ~1 MiB
+#define EOD_HTTP_BODY_MAX_DEFAULT (8u * 1024 * 1024)   //  8 MiB: master zips are ~1 MiB
 
 typedef struct {
-    const char *method;               //  "GET", "POST", "PUT"
+    const char *method;   //  "GET", "POST", "PUT"
     const char *url;
-    const char *const *headers;       //  NULL-terminated "Name: value" list, or NULL
-    const char *body;                 //  request body or NULL
+    const char *const *headers;   //  NULL-terminated "Name: value" list, or NULL
+    const char *body;             //  request body or NULL
     size_t body_len;
-    long timeout_ms;                  //  whole transfer; 0 means 30 s
-    long connect_timeout_ms;          //  0 means 5 s
-    size_t max_body;                  //  0 means EOD_HTTP_BODY_MAX_DEFAULT
-    bool insecure;                    //  true only by an explicit config key
-    const char *ca_file;              //  NULL: system store
-    const char *user_agent;           //  NULL: "eod/VERSION"
-    FILE *body_file;                  //  NULL: the body is kept in resp.body; else it is written
-                                      //  here as it arrives (max_body still caps it), resp.body
-                                      //  is "" and resp.body_len the bytes written. The caller
-                                      //  empties the file before a retry.
+    long timeout_ms;           //  whole transfer; 0 means 30 s
+    long connect_timeout_ms;   //  0 means 5 s
+    size_t max_body;           //  0 means EOD_HTTP_BODY_MAX_DEFAULT
+    bool insecure;             //  true only by an explicit config key
+    const char *ca_file;       //  NULL: system store
+    const char *user_agent;    //  NULL: "eod/VERSION"
+    FILE *body_file;           //  NULL: the body is kept in resp.body; else it is written
+                               //  here as it arrives (max_body still caps it), resp.body
+                               //  is "" and resp.body_len the bytes written. The caller
+                               //  empties the file before a retry.
 } eod_http_request_t;
 
 typedef struct {
-    long status;                      //  HTTP status, 0 when no response
-    char *body;                       //  NUL-terminated, owned; NULL when none
+    long status;   //  HTTP status, 0 when no response
+    char *body;    //  NUL-terminated, owned; NULL when none
     size_t body_len;
-    char *headers;                    //  raw response headers of the last response, owned
-    char error[256];                  //  transport error text when perform failed
+    char *headers;     //  raw response headers of the last response, owned
+    char error[256];   //  transport error text when perform failed
     bool timed_out;
-    bool tls_refused;                 //  the TLS set-up failed for a reason a retry cannot mend:
-                                      //  the peer's certificate (untrusted, another host's,
-                                      //  expired) or the CA file; a configuration error, and
-                                      //  error names the host and why
+    bool tls_refused;   //  the TLS set-up failed for a reason a retry cannot mend:
+                        //  the peer's certificate (untrusted, another host's,
+                        //  expired) or the CA file; a configuration error, and
+                        //  error names the host and why
 
-    int64_t sent_us;                  //  eod_monotonic_us () when the request went out (libcurl's
-                                      //  pretransfer instant, after any connect and TLS handshake);
-                                      //  0 when it never did, and from eod_http_child_perform
+    int64_t sent_us;   //  eod_monotonic_us () when the request went out (libcurl's
+                       //  pretransfer instant, after any connect and TLS handshake);
+                       //  0 when it never did, and from eod_http_child_perform
 } eod_http_response_t;
 
 //  Once per process, before any thread starts. Returns 0 or -1.
@@ -82,8 +82,7 @@ void eod_http_response_free (eod_http_response_t *resp);
 
 //  Copies the value of a response header (case-insensitive name, trimmed) into
 //  out. Returns 0 when found, -1 otherwise.
-int eod_http_response_header (const eod_http_response_t *resp, const char *name,
-                              char *out, size_t outsize);
+int eod_http_response_header (const eod_http_response_t *resp, const char *name, char *out, size_t outsize);
 
 //  Writes url without its query string and userinfo into out, for log lines.
 void eod_http_url_for_log (const char *url, char *out, size_t outsize);

@@ -36,14 +36,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define S_MAGIC "EODHTTP2"                  //  2: the response carries tls_refused
+#define S_MAGIC "EODHTTP2"   //  2: the response carries tls_refused
 #define S_MAGIC_LEN 8
 #define S_NULL_LEN 0xFFFFFFFFu
-#define S_HEADERS_MAX 256                  //  request headers a request may carry
-#define S_REQUEST_MAX (16u * 1024 * 1024)  //  a request's bytes the child reads
-#define S_RESPONSE_SLACK (1024u * 1024)    //  beyond the body cap: headers, error, framing
-#define S_GRACE_MS 5000                    //  the child's time beyond the request's timeouts
-#define S_DEFAULT_TIMEOUT_MS 30000         //  eod_http's defaults, when the request has none
+#define S_HEADERS_MAX 256                   //  request headers a request may carry
+#define S_REQUEST_MAX (16u * 1024 * 1024)   //  a request's bytes the child reads
+#define S_RESPONSE_SLACK (1024u * 1024)     //  beyond the body cap: headers, error, framing
+#define S_GRACE_MS 5000                     //  the child's time beyond the request's timeouts
+#define S_DEFAULT_TIMEOUT_MS 30000          //  eod_http's defaults, when the request has none
 #define S_DEFAULT_CONNECT_MS 5000
 #define S_READ_CHUNK 65536
 

@@ -19,8 +19,7 @@ s_chart_body (const json_t *root, const char *what, eod_fields_t *output1, eod_f
     size_t rejected;
     char why[KIS_WHY_MAX];
     if (kis_parse_output1 (root, what, output1)
-        || kis_parse_rows (root, "output2", "stck_bsop_date", SIZE_MAX, what, rows, nrows, &rejected, why,
-                           sizeof why))
+        || kis_parse_rows (root, "output2", "stck_bsop_date", SIZE_MAX, what, rows, nrows, &rejected, why, sizeof why))
         return -1;
     kis_rows_status (r, what, *nrows, rejected, why);
     if (*nrows == 0 && !rejected) {

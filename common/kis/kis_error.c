@@ -26,7 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_SNIPPET_MAX 80                 //  printable chars of a non-JSON body quoted in an error
+#define S_SNIPPET_MAX 80   //  printable chars of a non-JSON body quoted in an error
 
 void
 kis_set_error (eod_kis_reply_t *r, const char *format, ...)
@@ -71,26 +71,26 @@ static const struct {
     eod_kis_status_t status;
     eod_kis_scope_t scope;
 } s_known_codes[] = {
-    {"EGW00201", EOD_KIS_RATE_LIMITED, EOD_KIS_SCOPE_REQUEST},     //  초당 거래건수를 초과하였습니다
-    {"EGW00121", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},    //  유효하지 않은 token
-    {"EGW00122", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},    //  token을 찾을 수 없습니다
-    {"EGW00123", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},    //  기간이 만료된 token (or a token of the other host)
-    {"EGW00133", EOD_KIS_TOKEN_THROTTLED, EOD_KIS_SCOPE_REQUEST},  //  접근토큰 발급 1분당 1회
-    {"EGW00001", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  일시적 오류
-    {"EGW00002", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  서버 에러
-    {"EGW00202", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  GW routing
-    {"EGW00203", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  OPS routing
-    {"EGW00300", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},        //  OPS routing
-    {"EGW00103", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  invalid AppKey
-    {"EGW00105", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  invalid AppSecret
-    {"EGW00205", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  credentials_type (Bearer) not valid
-    {"EGW00206", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  no permission for this API
-    {"EGW00207", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  IP not allowed
-    {"EGW00208", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  custtype not valid
-    {"EGW00213", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  TR_ID not valid on this host
-    {"EGW02004", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  a mock (모의투자) app key on the real host
-    {"OPSQ9999", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},         //  no such tr_id
-    {EOD_KIS_CODE_TLS, EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},   //  this client's: the host's certificate refused
+    {"EGW00201", EOD_KIS_RATE_LIMITED, EOD_KIS_SCOPE_REQUEST},    //  초당 거래건수를 초과하였습니다
+    {"EGW00121", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},   //  유효하지 않은 token
+    {"EGW00122", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},   //  token을 찾을 수 없습니다
+    {"EGW00123", EOD_KIS_TOKEN_EXPIRED, EOD_KIS_SCOPE_REQUEST},   //  기간이 만료된 token (or a token of the other host)
+    {"EGW00133", EOD_KIS_TOKEN_THROTTLED, EOD_KIS_SCOPE_REQUEST},   //  접근토큰 발급 1분당 1회
+    {"EGW00001", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},         //  일시적 오류
+    {"EGW00002", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},         //  서버 에러
+    {"EGW00202", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},         //  GW routing
+    {"EGW00203", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},         //  OPS routing
+    {"EGW00300", EOD_KIS_RETRYABLE, EOD_KIS_SCOPE_REQUEST},         //  OPS routing
+    {"EGW00103", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  invalid AppKey
+    {"EGW00105", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  invalid AppSecret
+    {"EGW00205", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  credentials_type (Bearer) not valid
+    {"EGW00206", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  no permission for this API
+    {"EGW00207", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  IP not allowed
+    {"EGW00208", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  custtype not valid
+    {"EGW00213", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  TR_ID not valid on this host
+    {"EGW02004", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  a mock (모의투자) app key on the real host
+    {"OPSQ9999", EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},          //  no such tr_id
+    {EOD_KIS_CODE_TLS, EOD_KIS_PERMANENT, EOD_KIS_SCOPE_CONFIG},    //  this client's: the host's certificate refused
 };
 
 //  Index of code in s_known_codes, or -1.
@@ -169,8 +169,7 @@ kis_price_parse (long http_status, const char *body, size_t len, const char *wha
         r = &local;
     kis_price_begin (r, http_status, output1, rows, nrows);
     json_t *root = kis_load (http_status, body, len, what, r);
-    if (root && kis_envelope_ok (http_status, root, what, true, r)
-        && read_body (root, what, output1, rows, nrows, r)) {
+    if (root && kis_envelope_ok (http_status, root, what, true, r) && read_body (root, what, output1, rows, nrows, r)) {
         r->status = EOD_KIS_RETRYABLE;
         kis_set_error (r, "%s: out of memory", what);
     }
@@ -218,8 +217,8 @@ kis_load (long http_status, const char *body, size_t len, const char *what, eod_
             kis_set_error (r, "%s: HTTP %ld, JSON body is %s, not an object", what, http_status,
                            kis_json_type_name (root));
         else
-            kis_set_error (r, "%s: HTTP %ld, malformed JSON (line %d column %d: %s)", what, http_status,
-                           jerr.line, jerr.column, jerr.text);
+            kis_set_error (r, "%s: HTTP %ld, malformed JSON (line %d column %d: %s)", what, http_status, jerr.line,
+                           jerr.column, jerr.text);
     }
     json_decref (root);
     return NULL;
@@ -263,8 +262,7 @@ kis_rows_status (eod_kis_reply_t *r, const char *what, size_t nrows, size_t reje
     else if (rejected) {
         //  Rows came but none was usable: not a quiet holiday range.
         r->status = EOD_KIS_RETRYABLE;
-        kis_set_error (r, "%s: HTTP %ld, no usable row, %zu rejected, first: %s", what, r->http_status, rejected,
-                       why);
+        kis_set_error (r, "%s: HTTP %ld, no usable row, %zu rejected, first: %s", what, r->http_status, rejected, why);
     }
     else {
         r->status = EOD_KIS_NODATA;
@@ -276,14 +274,14 @@ const char *
 eod_kis_status_name (eod_kis_status_t s)
 {
     switch (s) {
-        case EOD_KIS_OK: return "ok";
-        case EOD_KIS_NODATA: return "nodata";
-        case EOD_KIS_UNKNOWN_SYMBOL: return "unknown_symbol";
-        case EOD_KIS_RATE_LIMITED: return "rate_limited";
-        case EOD_KIS_TOKEN_EXPIRED: return "token_expired";
-        case EOD_KIS_TOKEN_THROTTLED: return "token_throttled";
-        case EOD_KIS_RETRYABLE: return "retryable";
-        case EOD_KIS_PERMANENT: return "permanent";
+    case EOD_KIS_OK: return "ok";
+    case EOD_KIS_NODATA: return "nodata";
+    case EOD_KIS_UNKNOWN_SYMBOL: return "unknown_symbol";
+    case EOD_KIS_RATE_LIMITED: return "rate_limited";
+    case EOD_KIS_TOKEN_EXPIRED: return "token_expired";
+    case EOD_KIS_TOKEN_THROTTLED: return "token_throttled";
+    case EOD_KIS_RETRYABLE: return "retryable";
+    case EOD_KIS_PERMANENT: return "permanent";
     }
     return "invalid";
 }

@@ -56,7 +56,8 @@ kis_parse_holidays (long http_status, const char *body, size_t len, const char *
     }
     size_t i;
     const json_t *day;
-    json_array_foreach ((json_t *) output, i, day) {
+    json_array_foreach ((json_t *) output, i, day)
+    {
         char date[KIS_TEXT_MAX], open[KIS_TEXT_MAX];
         if (!json_is_object (day))
             continue;

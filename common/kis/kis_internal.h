@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#define KIS_TEXT_MAX 64                  //  short envelope values (rt_cd, nrec, dates, flags)
-#define KIS_WHY_MAX 200                  //  the first rejected row's reason, quoted in r->error
+#define KIS_TEXT_MAX 64   //  short envelope values (rt_cd, nrec, dates, flags)
+#define KIS_WHY_MAX 200   //  the first rejected row's reason, quoted in r->error
 
 #define KIS_PATH_TOKEN "/oauth2/tokenP"
 #define KIS_TR_CHART "FHKST03010100"
@@ -76,8 +76,7 @@ void kis_reply_begin (eod_kis_reply_t *r, long http_status);
 
 //  Starts a price reply (chart, overseas) as kis_reply_begin, with output1
 //  cleared and no rows.
-void kis_price_begin (eod_kis_reply_t *r, long http_status, eod_fields_t *output1, eod_fields_t **rows,
-                      size_t *nrows);
+void kis_price_begin (eod_kis_reply_t *r, long http_status, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows);
 
 //  What a price parser reads from a reply whose envelope said success:
 //  output1 and the rows into *rows/*nrows, the status into r. Returns 0, or
@@ -115,8 +114,7 @@ json_t *kis_load (long http_status, const char *body, size_t len, const char *wh
 //  r. Returns true on success (rt_cd "0" and no error_code); otherwise sets
 //  r->status and r->error and returns false. With require_rt_cd false a body
 //  without rt_cd counts as success (tokenP answers without an envelope).
-bool kis_envelope_ok (long http_status, const json_t *root, const char *what, bool require_rt_cd,
-                      eod_kis_reply_t *r);
+bool kis_envelope_ok (long http_status, const json_t *root, const char *what, bool require_rt_cd, eod_kis_reply_t *r);
 
 //  Sets the final status of a price reply from its usable rows: OK (rejected
 //  rows named in r->error), RETRYABLE when rows came but none was usable,
@@ -133,9 +131,9 @@ int kis_parse_overseas (long http_status, const char *body, size_t len, const ch
                         eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r);
 int kis_parse_token (long http_status, const char *body, size_t len, time_t now, const char *what, char **token,
                      time_t *expires_at, eod_kis_reply_t *r);
-int kis_parse_multiquote (long http_status, const char *body, size_t len, const char *what,
-                          const char *const *codes, size_t ncodes, eod_kis_quote_t *quotes, eod_kis_reply_t *r);
-int kis_parse_holidays (long http_status, const char *body, size_t len, const char *what, eod_kis_day_fn *cb,
-                        void *arg, eod_kis_ctx_t *ctx, int *days, eod_kis_reply_t *r);
+int kis_parse_multiquote (long http_status, const char *body, size_t len, const char *what, const char *const *codes,
+                          size_t ncodes, eod_kis_quote_t *quotes, eod_kis_reply_t *r);
+int kis_parse_holidays (long http_status, const char *body, size_t len, const char *what, eod_kis_day_fn *cb, void *arg,
+                        eod_kis_ctx_t *ctx, int *days, eod_kis_reply_t *r);
 
 #endif

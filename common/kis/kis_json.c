@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_NUMBER_MAX 40                  //  text of a JSON number
-#define S_DATE_LEN 8                     //  YYYYMMDD
+#define S_NUMBER_MAX 40   //  text of a JSON number
+#define S_DATE_LEN 8      //  YYYYMMDD
 
 bool
 kis_is_blank (const char *s)
@@ -67,14 +67,14 @@ kis_json_type_name (const json_t *v)
     if (!v)
         return "missing";
     switch (json_typeof (v)) {
-        case JSON_OBJECT: return "an object";
-        case JSON_ARRAY: return "an array";
-        case JSON_STRING: return "a string";
-        case JSON_INTEGER: return "an integer";
-        case JSON_REAL: return "a real";
-        case JSON_TRUE: return "true";
-        case JSON_FALSE: return "false";
-        case JSON_NULL: return "null";
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a real";
+    case JSON_TRUE: return "true";
+    case JSON_FALSE: return "false";
+    case JSON_NULL: return "null";
     }
     return "unknown";
 }
@@ -151,7 +151,8 @@ kis_parse_output1 (const json_t *root, const char *what, eod_fields_t *output1)
     }
     const char *key;
     const json_t *v;
-    json_object_foreach ((json_t *) obj, key, v) {
+    json_object_foreach ((json_t *) obj, key, v)
+    {
         int rc = kis_fields_add (output1, key, v);
         if (rc == -2)
             return -1;
@@ -214,7 +215,8 @@ kis_parse_rows (const json_t *root, const char *member, const char *date_key, si
         if (!*reason) {
             const char *key;
             const json_t *v;
-            json_object_foreach ((json_t *) row, key, v) {
+            json_object_foreach ((json_t *) row, key, v)
+            {
                 int rc = kis_fields_add (&rows[nrows], key, v);
                 if (rc == -2) {
                     eod_fields_array_free (&rows, nrows + 1);

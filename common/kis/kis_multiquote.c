@@ -18,27 +18,25 @@
 
 #define S_CODE_KEY "inter_shrn_iscd"
 #define S_PRICE_KEY "inter2_prpr"
-#define S_CODE_TEXT_MAX 32                   //  a code as an entry holds it, trimmed
+#define S_CODE_TEXT_MAX 32   //  a code as an entry holds it, trimmed
 
 //  The chart's fields (output2, and output1's previous close) and the
 //  multi-quote's that answer them.
 static const struct {
     const char *chart;
     const char *multi;
-} s_fields[] = {
-    {"stck_oprc", "inter2_oprc"},
-    {"stck_hgpr", "inter2_hgpr"},
-    {"stck_lwpr", "inter2_lwpr"},
-    {"stck_clpr", "inter2_prpr"},
-    {"acml_vol", "acml_vol"},
-    {"acml_tr_pbmn", "acml_tr_pbmn"},
-    {"prdy_vrss", "inter2_prdy_vrss"},
-    {"prdy_vrss_sign", "prdy_vrss_sign"},
-    {"stck_prdy_clpr", "inter2_prdy_clpr"},
-    {"prdy_ctrt", "prdy_ctrt"},
-    {"hts_kor_isnm", "inter_kor_isnm"},
-    {NULL, NULL}
-};
+} s_fields[] = {{"stck_oprc", "inter2_oprc"},
+                {"stck_hgpr", "inter2_hgpr"},
+                {"stck_lwpr", "inter2_lwpr"},
+                {"stck_clpr", "inter2_prpr"},
+                {"acml_vol", "acml_vol"},
+                {"acml_tr_pbmn", "acml_tr_pbmn"},
+                {"prdy_vrss", "inter2_prdy_vrss"},
+                {"prdy_vrss_sign", "prdy_vrss_sign"},
+                {"stck_prdy_clpr", "inter2_prdy_clpr"},
+                {"prdy_ctrt", "prdy_ctrt"},
+                {"hts_kor_isnm", "inter_kor_isnm"},
+                {NULL, NULL}};
 
 const char *
 eod_kis_mq_field (const char *chart_key)
@@ -53,14 +51,10 @@ const char *
 eod_kis_mq_state_name (eod_kis_mq_state_t state)
 {
     switch (state) {
-    case EOD_KIS_MQ_MISSING:
-        return "missing";
-    case EOD_KIS_MQ_QUOTED:
-        return "quoted";
-    case EOD_KIS_MQ_ZERO:
-        return "zero";
-    case EOD_KIS_MQ_REJECTED:
-        return "rejected";
+    case EOD_KIS_MQ_MISSING: return "missing";
+    case EOD_KIS_MQ_QUOTED: return "quoted";
+    case EOD_KIS_MQ_ZERO: return "zero";
+    case EOD_KIS_MQ_REJECTED: return "rejected";
     }
     return "?";
 }
@@ -76,10 +70,10 @@ eod_kis_quotes_clear (eod_kis_quote_t *quotes, size_t n)
 
 //  What the entries of an answer did to the reply's error text.
 typedef struct {
-    size_t unasked;                          //  entries of codes not asked
-    size_t twice;                            //  codes with more than one entry
-    size_t bad;                              //  entries that are not objects or hold a value not scalar
-    char first[S_CODE_TEXT_MAX + 48];        //  the first of them, for the error line
+    size_t unasked;                     //  entries of codes not asked
+    size_t twice;                       //  codes with more than one entry
+    size_t bad;                         //  entries that are not objects or hold a value not scalar
+    char first[S_CODE_TEXT_MAX + 48];   //  the first of them, for the error line
 } s_tally_t;
 
 static void
@@ -92,13 +86,13 @@ s_note (s_tally_t *tally, size_t *counter, const char *what_kind, const char *co
 
 //  Takes one entry of output into the quote of its code.
 static int
-s_take_entry (const json_t *entry, const char *what, const char *const *codes, size_t ncodes,
-              eod_kis_quote_t *quotes, s_tally_t *tally)
+s_take_entry (const json_t *entry, const char *what, const char *const *codes, size_t ncodes, eod_kis_quote_t *quotes,
+              s_tally_t *tally)
 {
     char code[S_CODE_TEXT_MAX] = "";
     if (!json_is_object (entry) || kis_member_text (entry, S_CODE_KEY, code, sizeof code)) {
-        eod_log_warn ("kis: %s: an entry of output is %s without %s; rejected", what,
-                      kis_json_type_name (entry), S_CODE_KEY);
+        eod_log_warn ("kis: %s: an entry of output is %s without %s; rejected", what, kis_json_type_name (entry),
+                      S_CODE_KEY);
         s_note (tally, &tally->bad, "an entry without", S_CODE_KEY);
         return 0;
     }
@@ -121,7 +115,8 @@ s_take_entry (const json_t *entry, const char *what, const char *const *codes, s
     }
     const char *key;
     const json_t *v;
-    json_object_foreach ((json_t *) entry, key, v) {
+    json_object_foreach ((json_t *) entry, key, v)
+    {
         int rc = kis_fields_add (&quote->fields, key, v);
         if (rc == -2)
             return -1;
@@ -160,9 +155,7 @@ kis_parse_multiquote (long http_status, const char *body, size_t len, const char
     else if (json_is_array (output)) {
         size_t i;
         const json_t *entry;
-        json_array_foreach (output, i, entry)
-            if (s_take_entry (entry, what, codes, ncodes, quotes, &tally))
-                goto oom;
+        json_array_foreach (output, i, entry) if (s_take_entry (entry, what, codes, ncodes, quotes, &tally)) goto oom;
     }
     else {
         r->status = EOD_KIS_RETRYABLE;
@@ -178,9 +171,8 @@ kis_parse_multiquote (long http_status, const char *body, size_t len, const char
     //  no entry at all is an answer.
     r->status = answered ? EOD_KIS_OK : rejected ? EOD_KIS_RETRYABLE : EOD_KIS_NODATA;
     if (rejected)
-        kis_set_error (r, "%s: %zu entr%s rejected (%zu of codes not asked, %zu twice, %zu malformed), first: %s",
-                       what, rejected, rejected == 1 ? "y" : "ies", tally.unasked, tally.twice, tally.bad,
-                       tally.first);
+        kis_set_error (r, "%s: %zu entr%s rejected (%zu of codes not asked, %zu twice, %zu malformed), first: %s", what,
+                       rejected, rejected == 1 ? "y" : "ies", tally.unasked, tally.twice, tally.bad, tally.first);
     else if (!answered)
         kis_set_error (r, "%s: no entry for any of the %zu codes", what, ncodes);
     goto out;

@@ -21,8 +21,8 @@
 
 //  output1 and the bars of a reply the envelope accepted (kis_price_body_fn).
 static int
-s_overseas_body (const json_t *root, const char *what, eod_fields_t *output1, eod_fields_t **rows,
-                 size_t *nrows, eod_kis_reply_t *r)
+s_overseas_body (const json_t *root, const char *what, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
+                 eod_kis_reply_t *r)
 {
     if (kis_parse_output1 (root, what, output1))
         return -1;
@@ -61,8 +61,8 @@ kis_parse_overseas (long http_status, const char *body, size_t len, const char *
 }
 
 int
-eod_kis_parse_overseas (long http_status, const char *body, size_t len, eod_fields_t *output1,
-                        eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
+eod_kis_parse_overseas (long http_status, const char *body, size_t len, eod_fields_t *output1, eod_fields_t **rows,
+                        size_t *nrows, eod_kis_reply_t *r)
 {
     return kis_parse_overseas (http_status, body, len, KIS_TR_OVERSEAS, output1, rows, nrows, r);
 }

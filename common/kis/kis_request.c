@@ -24,17 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_BODY_MAX (1024 * 1024)         //  a 100-row page is ~40 KB; anything near 1 MiB is wrong
-#define S_URL_MAX 2048                   //  longest query: chk-holiday with two padded 200-char keys
-#define S_CODE_MAX 12                    //  FID_INPUT_ISCD length
-#define S_SYMBOL_MAX 16                  //  overseas SYMB length
-#define S_EXCD_MAX 4                     //  overseas EXCD (NAS, NYS, AMS, BAQ, ...)
+#define S_BODY_MAX (1024 * 1024)   //  a 100-row page is ~40 KB; anything near 1 MiB is wrong
+#define S_URL_MAX 2048             //  longest query: chk-holiday with two padded 200-char keys
+#define S_CODE_MAX 12              //  FID_INPUT_ISCD length
+#define S_SYMBOL_MAX 16            //  overseas SYMB length
+#define S_EXCD_MAX 4               //  overseas EXCD (NAS, NYS, AMS, BAQ, ...)
 
 #define S_PATH_CHART "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice"
 #define S_PATH_OVERSEAS "/uapi/overseas-price/v1/quotations/dailyprice"
 #define S_PATH_HOLIDAY "/uapi/domestic-stock/v1/quotations/chk-holiday"
 #define S_PATH_MULTIQUOTE "/uapi/domestic-stock/v1/quotations/intstock-multprice"
-#define S_PARAM_MAX 32                   //  "FID_COND_MRKT_DIV_CODE_30"
+#define S_PARAM_MAX 32   //  "FID_COND_MRKT_DIV_CODE_30"
 
 static char *s_strdup_printf (const char *format, ...) __attribute__ ((format (printf, 1, 2)));
 
@@ -212,8 +212,8 @@ s_check_conn (const eod_kis_conn_t *c, const char *token, bool need_token, const
 //  by the caller), or -1 with r set: a retryable failure, or a permanent one
 //  with msg_cd EOD_KIS_CODE_TLS when TLS failed for a reason no retry mends.
 static int
-s_perform (const eod_kis_conn_t *c, const char *method, const char *url, const char *const *headers,
-           const char *body, size_t body_len, const char *what, eod_http_response_t *resp, eod_kis_reply_t *r)
+s_perform (const eod_kis_conn_t *c, const char *method, const char *url, const char *const *headers, const char *body,
+           size_t body_len, const char *what, eod_http_response_t *resp, eod_kis_reply_t *r)
 {
     eod_http_request_t req = {
         .method = method,
@@ -355,9 +355,8 @@ s_is_code (const char *s, size_t max)
 }
 
 int
-eod_kis_daily_chart (const eod_kis_conn_t *c, const char *token, const char *code, const char *from,
-                     const char *to, bool adjusted, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
-                     eod_kis_reply_t *r)
+eod_kis_daily_chart (const eod_kis_conn_t *c, const char *token, const char *code, const char *from, const char *to,
+                     bool adjusted, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r)
 {
     eod_kis_reply_t local;
     if (!r)
@@ -408,8 +407,7 @@ eod_kis_multiquote (const eod_kis_conn_t *c, const char *token, const char *cons
     }
     if (!ok) {
         r->status = EOD_KIS_PERMANENT;
-        kis_set_error (r, "%s: want 1 to %d distinct KR codes (6 to 9 capitals and digits)", what,
-                       EOD_KIS_MQ_MAX);
+        kis_set_error (r, "%s: want 1 to %d distinct KR codes (6 to 9 capitals and digits)", what, EOD_KIS_MQ_MAX);
         return (int) r->status;
     }
     s_url_t url;
@@ -464,8 +462,7 @@ s_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *excd, 
     s_url_param (&url, "BYMD", bymd);
     s_url_param (&url, "MODP", adjusted ? "1" : "0");
     s_url_param (&url, "KEYB", "");
-    return s_price_get (c, token, KIS_TR_OVERSEAS, next_page, &url, what, kis_parse_overseas, output1, rows, nrows,
-                        r);
+    return s_price_get (c, token, KIS_TR_OVERSEAS, next_page, &url, what, kis_parse_overseas, output1, rows, nrows, r);
 }
 
 int
@@ -478,8 +475,8 @@ eod_kis_overseas_daily (const eod_kis_conn_t *c, const char *token, const char *
 
 int
 eod_kis_overseas_daily_next (const eod_kis_conn_t *c, const char *token, const char *excd, const char *symbol,
-                             const char *bymd, bool adjusted, eod_fields_t *output1, eod_fields_t **rows,
-                             size_t *nrows, eod_kis_reply_t *r)
+                             const char *bymd, bool adjusted, eod_fields_t *output1, eod_fields_t **rows, size_t *nrows,
+                             eod_kis_reply_t *r)
 {
     return s_overseas_daily (c, token, excd, symbol, bymd, adjusted, true, output1, rows, nrows, r);
 }

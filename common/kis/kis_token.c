@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_KST_OFFSET_S (9 * 3600)        //  Asia/Seoul is UTC+9 all year (no DST)
-#define S_TOKEN_LIFETIME_S 86400         //  documented lifetime, used when the reply names no expiry
-#define S_TOKEN_LIFETIME_MAX_S (366L * 86400)  //  an expires_in beyond a year is not believed
-#define S_KST_TEXT_LEN 19                //  "YYYY-MM-DD HH:MM:SS"
+#define S_KST_OFFSET_S (9 * 3600)               //  Asia/Seoul is UTC+9 all year (no DST)
+#define S_TOKEN_LIFETIME_S 86400                //  documented lifetime, used when the reply names no expiry
+#define S_TOKEN_LIFETIME_MAX_S (366L * 86400)   //  an expires_in beyond a year is not believed
+#define S_KST_TEXT_LEN 19                       //  "YYYY-MM-DD HH:MM:SS"
 
 int
 eod_kis_kst_to_epoch (const char *text, time_t *epoch)
@@ -49,9 +49,8 @@ eod_kis_kst_to_epoch (const char *text, time_t *epoch)
     struct tm want = tm;
     time_t t = timegm (&tm);
     //  timegm normalises 02-30 into 03-02: a changed field means no such time.
-    if (t == (time_t) -1 || tm.tm_year != want.tm_year || tm.tm_mon != want.tm_mon
-        || tm.tm_mday != want.tm_mday || tm.tm_hour != want.tm_hour || tm.tm_min != want.tm_min
-        || tm.tm_sec != want.tm_sec)
+    if (t == (time_t) -1 || tm.tm_year != want.tm_year || tm.tm_mon != want.tm_mon || tm.tm_mday != want.tm_mday
+        || tm.tm_hour != want.tm_hour || tm.tm_min != want.tm_min || tm.tm_sec != want.tm_sec)
         return -1;
     *epoch = t - S_KST_OFFSET_S;
     return 0;

@@ -18,19 +18,19 @@
 #include <string.h>
 #include <time.h>
 
-#define EOD_SLACK_POST_PATH      "/api/chat.postMessage"
-#define EOD_SLACK_PACE_MS        1000L    //  Slack: "one message per second per channel"
-#define EOD_SLACK_BACKOFF_MS     500L     //  first backoff after a 5xx or network error
-#define EOD_SLACK_BACKOFF_MAX_MS 8000L    //  backoff doubles up to this
-#define EOD_SLACK_RETRY_AFTER_DEFAULT_S 1L    //  a 429 without a usable Retry-After
-#define EOD_SLACK_RETRY_AFTER_MAX_S     3600L //  larger values are nonsense; the deadline caps us anyway
+#define EOD_SLACK_POST_PATH "/api/chat.postMessage"
+#define EOD_SLACK_PACE_MS 1000L              //  Slack: "one message per second per channel"
+#define EOD_SLACK_BACKOFF_MS 500L            //  first backoff after a 5xx or network error
+#define EOD_SLACK_BACKOFF_MAX_MS 8000L       //  backoff doubles up to this
+#define EOD_SLACK_RETRY_AFTER_DEFAULT_S 1L   //  a 429 without a usable Retry-After
+#define EOD_SLACK_RETRY_AFTER_MAX_S 3600L    //  larger values are nonsense; the deadline caps us anyway
 #define EOD_SLACK_CONNECT_TIMEOUT_MS 5000L
-#define EOD_SLACK_BODY_MAX       (256u * 1024)  //  Slack answers are small; a huge one is a fault
-#define EOD_SLACK_CHANNEL_MAX    256      //  channel ids and names are short
-#define EOD_SLACK_CHANNELS_MAX   64       //  pacing slots kept; the oldest is reused beyond this
-#define EOD_SLACK_ATTEMPTS_LIMIT 100      //  upper bound for max_attempts, against config typos
-#define EOD_SLACK_WAIT_LIMIT_MS  (3600L * 1000)  //  upper bound for timeouts and max_wait_ms
-#define EOD_SLACK_REASON_MAX     256
+#define EOD_SLACK_BODY_MAX (256u * 1024)         //  Slack answers are small; a huge one is a fault
+#define EOD_SLACK_CHANNEL_MAX 256                //  channel ids and names are short
+#define EOD_SLACK_CHANNELS_MAX 64                //  pacing slots kept; the oldest is reused beyond this
+#define EOD_SLACK_ATTEMPTS_LIMIT 100             //  upper bound for max_attempts, against config typos
+#define EOD_SLACK_WAIT_LIMIT_MS (3600L * 1000)   //  upper bound for timeouts and max_wait_ms
+#define EOD_SLACK_REASON_MAX 256
 
 //  When the channel last saw a message from us: the moment its response
 //  arrived. Slack counts a message when it arrives, which is before we get the
@@ -42,8 +42,8 @@ typedef struct {
 } s_pace_slot_t;
 
 struct _eod_slack_t {
-    char *url;                //  chat.postMessage or the webhook URL
-    char *auth_header;        //  "Authorization: Bearer ..." or NULL (webhook)
+    char *url;           //  chat.postMessage or the webhook URL
+    char *auth_header;   //  "Authorization: Bearer ..." or NULL (webhook)
     bool webhook;
     long timeout_ms;
     long max_wait_ms;
@@ -58,8 +58,8 @@ struct _eod_slack_t {
 //  The outcome of one attempt.
 typedef enum {
     S_ATTEMPT_OK,
-    S_ATTEMPT_RETRY,          //  429, 5xx, network error, ok:false ratelimited
-    S_ATTEMPT_FATAL           //  anything else: auth, channel, payload errors
+    S_ATTEMPT_RETRY,   //  429, 5xx, network error, ok:false ratelimited
+    S_ATTEMPT_FATAL    //  anything else: auth, channel, payload errors
 } s_attempt_t;
 
 static void
@@ -234,8 +234,7 @@ s_error_is_retryable (const char *code)
 //  *wait_ms to the Retry-After wait for a 429 (else leaves it alone) and
 //  reason to a short text for the caller.
 static s_attempt_t
-s_classify (const eod_slack_t *self, const eod_http_response_t *resp, int64_t *wait_ms, char *reason,
-            size_t reasonlen)
+s_classify (const eod_slack_t *self, const eod_http_response_t *resp, int64_t *wait_ms, char *reason, size_t reasonlen)
 {
     const char *body = resp->body ? resp->body : "";
     if (resp->status == 429) {
@@ -254,8 +253,7 @@ s_classify (const eod_slack_t *self, const eod_http_response_t *resp, int64_t *w
         size_t len = strcspn (body, "\r\n");
         if (resp->status == 200 && len == 2 && strncmp (body, "ok", 2) == 0)
             return S_ATTEMPT_OK;
-        snprintf (reason, reasonlen, "HTTP %ld: %.*s", resp->status, (int) (len > 80 ? 80 : len),
-                  body);
+        snprintf (reason, reasonlen, "HTTP %ld: %.*s", resp->status, (int) (len > 80 ? 80 : len), body);
         return S_ATTEMPT_FATAL;
     }
     if (resp->status != 200) {
@@ -390,17 +388,16 @@ eod_slack_post (eod_slack_t *self, const char *json_body, char *err, size_t errl
         if (attempt == self->max_attempts)
             break;
         if (eod_monotonic_ms () + wait_ms >= deadline) {
-            eod_log_warn ("slack: %s: attempt %d: %s; a retry would pass max_wait_ms (%ld ms)", target, attempt,
-                          reason, self->max_wait_ms);
+            eod_log_warn ("slack: %s: attempt %d: %s; a retry would pass max_wait_ms (%ld ms)", target, attempt, reason,
+                          self->max_wait_ms);
             break;
         }
-        eod_log_warn ("slack: %s: attempt %d: %s; retrying in %lld ms", target, attempt, reason,
-                      (long long) wait_ms);
+        eod_log_warn ("slack: %s: attempt %d: %s; retrying in %lld ms", target, attempt, reason, (long long) wait_ms);
         s_sleep_ms (wait_ms);
         backoff_ms = backoff_ms * 2 > EOD_SLACK_BACKOFF_MAX_MS ? EOD_SLACK_BACKOFF_MAX_MS : backoff_ms * 2;
     }
     eod_set_error (err, errlen, "%s (gave up after %d attempt%s)", reason, self->last_attempts,
-                  self->last_attempts == 1 ? "" : "s");
+                   self->last_attempts == 1 ? "" : "s");
 out:
     if (rc != 0)
         eod_log_error ("slack: %s: %s", target, err && errlen ? err : reason);

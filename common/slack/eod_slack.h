@@ -14,20 +14,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define EOD_SLACK_API_BASE_DEFAULT    "https://slack.com"
-#define EOD_SLACK_TIMEOUT_MS_DEFAULT  10000L   //  one request
+#define EOD_SLACK_API_BASE_DEFAULT "https://slack.com"
+#define EOD_SLACK_TIMEOUT_MS_DEFAULT 10000L    //  one request
 #define EOD_SLACK_MAX_WAIT_MS_DEFAULT 30000L   //  one post, retries and waits included
 #define EOD_SLACK_MAX_ATTEMPTS_DEFAULT 4
 
 typedef struct {
-    const char *api_base;     //  NULL: "https://slack.com"; posts to API_BASE/api/chat.postMessage
-    const char *token;        //  bot token (xoxb-...), sent as Authorization: Bearer
-    const char *webhook_url;  //  alternative: incoming webhook; when set, token is not needed
-    long timeout_ms;          //  per request; 0: 10 s
-    long max_wait_ms;         //  total time one post may take, retries and waits included; 0: 30 s
-    int max_attempts;         //  0: 4
-    bool insecure;            //  skip TLS verification (explicit config key only)
-    const char *ca_file;      //  NULL: system store
+    const char *api_base;      //  NULL: "https://slack.com"; posts to API_BASE/api/chat.postMessage
+    const char *token;         //  bot token (xoxb-...), sent as Authorization: Bearer
+    const char *webhook_url;   //  alternative: incoming webhook; when set, token is not needed
+    long timeout_ms;           //  per request; 0: 10 s
+    long max_wait_ms;          //  total time one post may take, retries and waits included; 0: 30 s
+    int max_attempts;          //  0: 4
+    bool insecure;             //  skip TLS verification (explicit config key only)
+    const char *ca_file;       //  NULL: system store
 } eod_slack_config_t;
 
 typedef struct _eod_slack_t eod_slack_t;

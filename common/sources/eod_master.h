@@ -43,13 +43,13 @@
 #define EOD_MASTER_SOURCE_MAX 256
 
 //  Record lengths in bytes, without the line terminator.
-#define EOD_MASTER_KOSPI_RECORD_LEN  288
+#define EOD_MASTER_KOSPI_RECORD_LEN 288
 #define EOD_MASTER_KOSDAQ_RECORD_LEN 282
 //  Head shared by both: short code 9, standard code 12, name 40 (CP949).
-#define EOD_MASTER_SHORT_CODE_LEN    9
+#define EOD_MASTER_SHORT_CODE_LEN 9
 #define EOD_MASTER_STANDARD_CODE_LEN 12
-#define EOD_MASTER_NAME_LEN          40
-#define EOD_MASTER_HEAD_LEN          61
+#define EOD_MASTER_NAME_LEN 40
+#define EOD_MASTER_HEAD_LEN 61
 //  Longest tail (KOSPI); the KOSDAQ tail is 221 bytes.
 #define EOD_MASTER_TAIL_MAX 227
 //  A 40-byte CP949 name is at most 40 UTF-8 characters of up to 3 bytes.
@@ -71,34 +71,34 @@ typedef enum {
 //  Flags are true only for 'Y'; 'N' and a space (not applicable) are false.
 typedef struct {
     eod_master_kind_t kind;
-    size_t line;                                      //  1-based line in the source
-    char short_code [EOD_MASTER_SHORT_CODE_LEN + 1];  //  "005930", "0004Y0"
-    char standard_code [EOD_MASTER_STANDARD_CODE_LEN + 1]; //  ISIN
-    char name [EOD_MASTER_NAME_UTF8_MAX];             //  UTF-8
-    char group_code [3];                              //  ST, EF, RT, IF, ...
-    long long market_cap;                             //  시가총액, 억원, previous day
+    size_t line;                                            //  1-based line in the source
+    char short_code[EOD_MASTER_SHORT_CODE_LEN + 1];         //  "005930", "0004Y0"
+    char standard_code[EOD_MASTER_STANDARD_CODE_LEN + 1];   //  ISIN
+    char name[EOD_MASTER_NAME_UTF8_MAX];                    //  UTF-8
+    char group_code[3];                                     //  ST, EF, RT, IF, ...
+    long long market_cap;                                   //  시가총액, 억원, previous day
     bool krx300;
-    bool kosdaq150;                                   //  KOSDAQ file only; false for KOSPI
-    bool spac;                                        //  기업인수목적회사
-    bool suspended;                                   //  거래정지
-    bool liquidating;                                 //  정리매매
-    bool administrative;                              //  관리종목
-    char etp_code [2];                                //  "" when blank, else "0".."5"
-    char listing_date [9];                            //  YYYYMMDD or "" when blank
-    char base_date [9];                               //  기준년월 YYYYMMDD or ""
-    char revenue [EOD_MASTER_NUMBER_MAX];             //  매출액, 억원
-    char operating_profit [EOD_MASTER_NUMBER_MAX];    //  영업이익
-    char net_income [EOD_MASTER_NUMBER_MAX];          //  당기순이익
-    char roe [EOD_MASTER_NUMBER_MAX];                 //  ROE, percent
-    char tail [EOD_MASTER_TAIL_MAX + 1];              //  the raw ASCII tail, untrimmed
+    bool kosdaq150;                                 //  KOSDAQ file only; false for KOSPI
+    bool spac;                                      //  기업인수목적회사
+    bool suspended;                                 //  거래정지
+    bool liquidating;                               //  정리매매
+    bool administrative;                            //  관리종목
+    char etp_code[2];                               //  "" when blank, else "0".."5"
+    char listing_date[9];                           //  YYYYMMDD or "" when blank
+    char base_date[9];                              //  기준년월 YYYYMMDD or ""
+    char revenue[EOD_MASTER_NUMBER_MAX];            //  매출액, 억원
+    char operating_profit[EOD_MASTER_NUMBER_MAX];   //  영업이익
+    char net_income[EOD_MASTER_NUMBER_MAX];         //  당기순이익
+    char roe[EOD_MASTER_NUMBER_MAX];                //  ROE, percent
+    char tail[EOD_MASTER_TAIL_MAX + 1];             //  the raw ASCII tail, untrimmed
 } eod_master_record_t;
 
 //  Counters of one parse; reset by the parse functions at their start.
 typedef struct {
-    size_t lines;      //  lines seen, blank ones included
-    size_t blank;      //  blank lines skipped
-    size_t records;    //  good records passed to the callback
-    size_t garbled;    //  records counted, logged and skipped
+    size_t lines;     //  lines seen, blank ones included
+    size_t blank;     //  blank lines skipped
+    size_t records;   //  good records passed to the callback
+    size_t garbled;   //  records counted, logged and skipped
 } eod_master_stats_t;
 
 //  Called once per good record. rec is borrowed for the call only. Return 0
@@ -108,20 +108,20 @@ typedef int (eod_master_cb) (const eod_master_record_t *rec, void *arg);
 //  One US .cod record. Every string is trimmed, UTF-8, borrowed for the
 //  callback only; a column the line lacks reads as "".
 typedef struct {
-    size_t line;               //  1-based line in the source
-    size_t columns;            //  columns the line had (24 today, 23 before 2023-02-27)
-    const char *national_code; //  0 "US"
-    const char *exchange_id;   //  1 "22"
-    const char *exchange_code; //  2 "NAS" / "NYS" / "AMS": EXCD for the API
-    const char *exchange_name; //  3 "나스닥"
-    const char *symbol;        //  4 "AAPL": never empty
-    const char *realtime_symbol; //  5 "NASAAPL"
-    const char *korea_name;    //  6 "애플"
-    const char *english_name;  //  7 "APPLE INC"
-    const char *security_type; //  8 1 index, 2 stock, 3 ETP, 4 warrant
-    const char *currency;      //  9 "USD"
-    const char *base_price;    //  12 "267.4600"
-    const char *etp_kind;      //  22 001 ETF, 002 ETN, ... ("" when blank)
+    size_t line;                   //  1-based line in the source
+    size_t columns;                //  columns the line had (24 today, 23 before 2023-02-27)
+    const char *national_code;     //  0 "US"
+    const char *exchange_id;       //  1 "22"
+    const char *exchange_code;     //  2 "NAS" / "NYS" / "AMS": EXCD for the API
+    const char *exchange_name;     //  3 "나스닥"
+    const char *symbol;            //  4 "AAPL": never empty
+    const char *realtime_symbol;   //  5 "NASAAPL"
+    const char *korea_name;        //  6 "애플"
+    const char *english_name;      //  7 "APPLE INC"
+    const char *security_type;     //  8 1 index, 2 stock, 3 ETP, 4 warrant
+    const char *currency;          //  9 "USD"
+    const char *base_price;        //  12 "267.4600"
+    const char *etp_kind;          //  22 001 ETF, 002 ETN, ... ("" when blank)
     //  Every column by index, EOD_COD_COLUMNS of them (those the line
     //  lacks read as ""; those past them are not kept): the official
     //  column list of the file, for a copy of it as it is.
@@ -140,8 +140,8 @@ typedef int (eod_cod_cb) (const eod_cod_record_t *rec, void *arg);
 //  error returns -1, *out is NULL and err (if not NULL) says why: not a zip,
 //  no such entry (with the names found), over EOD_MASTER_UNZIP_MAX, or a
 //  read error.
-int eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix,
-                      char **out, size_t *outlen, char *err, size_t errlen);
+int eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix, char **out, size_t *outlen,
+                      char *err, size_t errlen);
 
 //  A streaming parser of one master file (KR or .cod).
 typedef struct _eod_master_reader_t eod_master_reader_t;
@@ -150,8 +150,8 @@ typedef struct _eod_master_reader_t eod_master_reader_t;
 //  to cb as with eod_master_parse. source_name (copied; NULL: the kind's
 //  name) names the file in log lines. Returns NULL (logged) when out of
 //  memory or without a CP949 converter.
-eod_master_reader_t *eod_master_reader_new (eod_master_kind_t kind, const char *source_name,
-                                            eod_master_cb cb, void *arg);
+eod_master_reader_t *eod_master_reader_new (eod_master_kind_t kind, const char *source_name, eod_master_cb cb,
+                                            void *arg);
 
 //  Creates a reader of a US .cod file; as eod_master_reader_new, records go
 //  to cb as with eod_cod_parse (source_name NULL: "cod").
@@ -188,8 +188,8 @@ const eod_master_stats_t *eod_master_reader_stats (const eod_master_reader_t *se
 //  error (with the bytes read so far), or the reader stopped (with the line).
 //  Records before a read error have already reached the callback: a caller
 //  that must not act on part of a file collects first and acts on 0 only.
-int eod_master_unzip_parse (const char *zip_path, const char *entry_suffix,
-                            eod_master_reader_t *reader, char *err, size_t errlen);
+int eod_master_unzip_parse (const char *zip_path, const char *entry_suffix, eod_master_reader_t *reader, char *err,
+                            size_t errlen);
 
 //  Parses a whole KOSPI or KOSDAQ master file held in bytes (CP949, LF or
 //  CRLF, final newline optional, blank lines skipped) through a reader, so it
@@ -199,16 +199,15 @@ int eod_master_unzip_parse (const char *zip_path, const char *entry_suffix,
 //  must be, a flag that is not Y/N/space, a name that is not valid CP949, a
 //  non-ASCII tail. stats may be NULL. Returns 0 when the whole input was
 //  walked, -1 when cb stopped it or the CP949 converter is unavailable.
-int eod_master_parse (eod_master_kind_t kind, const char *bytes, size_t len,
-                      const char *source_name, eod_master_cb cb, void *arg,
-                      eod_master_stats_t *stats);
+int eod_master_parse (eod_master_kind_t kind, const char *bytes, size_t len, const char *source_name, eod_master_cb cb,
+                      void *arg, eod_master_stats_t *stats);
 
 //  Parses a US .cod master file (TAB-separated CP949, no header row: the
 //  first line is a record). Lines with fewer than 10 columns, an empty
 //  symbol or invalid CP949 are counted, logged and skipped; extra columns
 //  are ignored. Returns as eod_master_parse.
-int eod_cod_parse (const char *bytes, size_t len, const char *source_name,
-                   eod_cod_cb cb, void *arg, eod_master_stats_t *stats);
+int eod_cod_parse (const char *bytes, size_t len, const char *source_name, eod_cod_cb cb, void *arg,
+                   eod_master_stats_t *stats);
 
 //  Writes the KIS spelling of a US ticker into out (always NUL-terminated,
 //  truncated to outsize - 1): trimmed, upper-cased, and a one-letter share

@@ -18,8 +18,7 @@
 #include <libxml/tree.h>
 
 //  Forgiving and offline: a broken page still gives a tree, never a fetch.
-#define S_PARSE_OPTIONS \
-    (HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_RECOVER)
+#define S_PARSE_OPTIONS (HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_RECOVER)
 //  Wikipedia serves UTF-8; saying so keeps a page without <meta charset>
 //  from being read as Latin-1.
 #define S_PAGE_ENCODING "UTF-8"
@@ -30,7 +29,7 @@
 //  ("[citation needed]" is 17 bytes).
 #define S_MAX_FOOTNOTE 24
 //  First allocation of a text buffer and of the row array.
-#define S_BUF_INITIAL  64
+#define S_BUF_INITIAL 64
 #define S_ROWS_INITIAL 128
 //  A wanted column the header does not have.
 #define S_NO_COLUMN (-1)
@@ -62,7 +61,7 @@ s_buf_append (s_buf_t *b, const char *text, size_t n)
     }
     memcpy (b->data + b->len, text, n);
     b->len += n;
-    b->data [b->len] = '\0';
+    b->data[b->len] = '\0';
 }
 
 //  True when node is the element called name (ASCII, case-insensitive:
@@ -70,8 +69,7 @@ s_buf_append (s_buf_t *b, const char *text, size_t n)
 static bool
 s_is_element (const xmlNode *node, const char *name)
 {
-    return node->type == XML_ELEMENT_NODE && node->name
-        && strcasecmp ((const char *) node->name, name) == 0;
+    return node->type == XML_ELEMENT_NODE && node->name && strcasecmp ((const char *) node->name, name) == 0;
 }
 
 //  True when the class attribute of node holds the token cls.
@@ -131,10 +129,9 @@ s_is_hidden (xmlNode *node)
 static bool
 s_is_break (const xmlNode *node)
 {
-    static const char *breaks [] = {"br", "p", "div", "li", "ul", "ol", "dd", "dt", "table", "tr",
-                                    "td", "th", NULL};
-    for (size_t i = 0; breaks [i]; i++)
-        if (s_is_element (node, breaks [i]))
+    static const char *breaks[] = {"br", "p", "div", "li", "ul", "ol", "dd", "dt", "table", "tr", "td", "th", NULL};
+    for (size_t i = 0; breaks[i]; i++)
+        if (s_is_element (node, breaks[i]))
             return true;
     return false;
 }
@@ -146,11 +143,9 @@ s_collect_text (xmlNode *node, s_buf_t *b)
     for (xmlNode *child = node->children; child; child = child->next) {
         if (child->type == XML_TEXT_NODE || child->type == XML_CDATA_SECTION_NODE) {
             if (child->content)
-                s_buf_append (b, (const char *) child->content,
-                              strlen ((const char *) child->content));
+                s_buf_append (b, (const char *) child->content, strlen ((const char *) child->content));
         }
-        else
-        if (child->type == XML_ELEMENT_NODE && !s_is_hidden (child)) {
+        else if (child->type == XML_ELEMENT_NODE && !s_is_hidden (child)) {
             bool brk = s_is_break (child);
             if (brk)
                 s_buf_append (b, " ", 1);
@@ -169,9 +164,8 @@ s_is_footnote_body (const char *s, size_t n)
     if (n == 0 || n > S_MAX_FOOTNOTE)
         return false;
     for (size_t i = 0; i < n; i++) {
-        char c = s [i];
-        bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-               || c == ' ';
+        char c = s[i];
+        bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ';
         if (!ok)
             return false;
     }
@@ -188,24 +182,21 @@ s_clean (char *s)
     //  behind the read position.
     char *w = s;
     bool pending_space = false;
-    for (const char *r = s; *r; ) {
+    for (const char *r = s; *r;) {
         bool space = false;
         size_t skip = 1;
         unsigned char c = (unsigned char) *r;
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
             space = true;
-        else
-        if (c == 0xC2 && (unsigned char) r [1] == 0xA0) {
+        else if (c == 0xC2 && (unsigned char) r[1] == 0xA0) {
             space = true;
             skip = 2;
         }
-        else
-        if (c == 0xE2 && (unsigned char) r [1] == 0x80 && (unsigned char) r [2] == 0xAF) {
+        else if (c == 0xE2 && (unsigned char) r[1] == 0x80 && (unsigned char) r[2] == 0xAF) {
             space = true;
             skip = 3;
         }
-        else
-        if (c == '[') {
+        else if (c == '[') {
             const char *close = strchr (r + 1, ']');
             if (close && s_is_footnote_body (r + 1, (size_t) (close - r - 1))) {
                 r = close + 1;
@@ -309,7 +300,7 @@ s_rows_push (s_rows_t *r, xmlNode *row)
         r->rows = rows;
         r->cap = cap;
     }
-    r->rows [r->count++] = row;
+    r->rows[r->count++] = row;
     return 0;
 }
 
@@ -321,9 +312,7 @@ s_table_rows (xmlNode *table, s_rows_t *r)
             if (s_rows_push (r, child))
                 return -1;
         }
-        else
-        if (s_is_element (child, "thead") || s_is_element (child, "tbody")
-        ||  s_is_element (child, "tfoot")) {
+        else if (s_is_element (child, "thead") || s_is_element (child, "tbody") || s_is_element (child, "tfoot")) {
             for (xmlNode *row = child->children; row; row = row->next)
                 if (s_is_element (row, "tr") && s_rows_push (r, row))
                     return -1;
@@ -348,30 +337,26 @@ s_map_header (const s_rows_t *r, s_columns_t *cols)
 {
     cols->symbol = cols->company = cols->sector = cols->sub_industry = S_NO_COLUMN;
     size_t i = 0;
-    while (i < r->count && !s_row_has (r->rows [i], "th"))
+    while (i < r->count && !s_row_has (r->rows[i], "th"))
         i++;
     if (i == r->count)
         return 0;
     cols->header_row = i;
     int at = 0;
-    for (xmlNode *cell = r->rows [i]->children; cell; cell = cell->next) {
+    for (xmlNode *cell = r->rows[i]->children; cell; cell = cell->next) {
         if (!s_is_cell (cell))
             continue;
         char *name = s_cell_text (cell);
         if (!name)
             return -1;
-        if (cols->symbol == S_NO_COLUMN
-        && (strcasecmp (name, "Symbol") == 0 || strcasecmp (name, "Ticker") == 0))
+        if (cols->symbol == S_NO_COLUMN && (strcasecmp (name, "Symbol") == 0 || strcasecmp (name, "Ticker") == 0))
             cols->symbol = at;
-        else
-        if (cols->company == S_NO_COLUMN
-        && (strcasecmp (name, "Security") == 0 || strcasecmp (name, "Company") == 0))
+        else if (cols->company == S_NO_COLUMN
+                 && (strcasecmp (name, "Security") == 0 || strcasecmp (name, "Company") == 0))
             cols->company = at;
-        else
-        if (cols->sector == S_NO_COLUMN && strcasecmp (name, "GICS Sector") == 0)
+        else if (cols->sector == S_NO_COLUMN && strcasecmp (name, "GICS Sector") == 0)
             cols->sector = at;
-        else
-        if (cols->sub_industry == S_NO_COLUMN && strcasecmp (name, "GICS Sub-Industry") == 0)
+        else if (cols->sub_industry == S_NO_COLUMN && strcasecmp (name, "GICS Sub-Industry") == 0)
             cols->sub_industry = at;
         free (name);
         at += s_colspan (cell);
@@ -400,14 +385,13 @@ s_row_free (eod_wiki_row_t *row)
 
 //  Copies the data rows below the header into out. 0 or -1 (no memory).
 static int
-s_take_rows (const s_rows_t *r, const s_columns_t *cols, const char *source,
-             eod_wiki_table_t *out)
+s_take_rows (const s_rows_t *r, const s_columns_t *cols, const char *source, eod_wiki_table_t *out)
 {
     int rc = -1;
     size_t cap = 0;
     eod_wiki_row_t row = {NULL, NULL, NULL, NULL};
     for (size_t i = cols->header_row + 1; i < r->count; i++) {
-        xmlNode *tr = r->rows [i];
+        xmlNode *tr = r->rows[i];
         //  A row of <th> only is a repeated or second header row, not data
         //  (data rows may open with a <th scope="row"> but hold <td>s).
         if (!s_row_has (tr, "td"))
@@ -434,7 +418,7 @@ s_take_rows (const s_rows_t *r, const s_columns_t *cols, const char *source,
             out->rows = rows;
             cap = ncap;
         }
-        out->rows [out->nrows++] = row;
+        out->rows[out->nrows++] = row;
         memset (&row, 0, sizeof (row));
     }
     rc = 0;
@@ -469,8 +453,8 @@ s_find_table (xmlNode *node, s_rows_t *rows, s_columns_t *cols)
 }
 
 int
-eod_wiki_constituents (const char *html, size_t len, const char *source,
-                       eod_wiki_table_t *out, char *err, size_t errlen)
+eod_wiki_constituents (const char *html, size_t len, const char *source, eod_wiki_table_t *out, char *err,
+                       size_t errlen)
 {
     assert (out);
     int rc = -1;
@@ -480,7 +464,7 @@ eod_wiki_constituents (const char *html, size_t len, const char *source,
     if (!source)
         source = "(page)";
     if (err && errlen)
-        err [0] = '\0';
+        err[0] = '\0';
 
     if (!html || len == 0 || len > INT_MAX) {
         eod_set_error (err, errlen, "%s: empty or oversized page (%zu bytes)", source, len);
@@ -499,8 +483,7 @@ eod_wiki_constituents (const char *html, size_t len, const char *source,
         goto out;
     }
     if (found == 0) {
-        eod_set_error (err, errlen,
-                       "no table with a Symbol/Ticker and a Security/Company header in %s", source);
+        eod_set_error (err, errlen, "no table with a Symbol/Ticker and a Security/Company header in %s", source);
         goto out;
     }
     //  s_find_table left the winning table's rows in rows.
@@ -523,7 +506,7 @@ eod_wiki_table_clear (eod_wiki_table_t *t)
     if (!t)
         return;
     for (size_t i = 0; i < t->nrows; i++)
-        s_row_free (&t->rows [i]);
+        s_row_free (&t->rows[i]);
     free (t->rows);
     t->rows = NULL;
     t->nrows = 0;

@@ -22,15 +22,15 @@
 typedef struct {
     char *symbol;
     char *company;
-    char *sector;        //  "GICS Sector"
-    char *sub_industry;  //  "GICS Sub-Industry"
+    char *sector;         //  "GICS Sector"
+    char *sub_industry;   //  "GICS Sub-Industry"
 } eod_wiki_row_t;
 
 //  The rows of one constituents table, in page order.
 typedef struct {
     eod_wiki_row_t *rows;
     size_t nrows;
-    size_t skipped;      //  data rows without a symbol, logged and left out
+    size_t skipped;   //  data rows without a symbol, logged and left out
 } eod_wiki_table_t;
 
 //  Finds the constituents table in the HTML page html[0..len) and copies its
@@ -50,8 +50,8 @@ typedef struct {
 //  with out empty and err (if not NULL) saying why: "no table with a
 //  Symbol/Ticker and a Security/Company header in <source>", a page that is
 //  not HTML, or no memory.
-int eod_wiki_constituents (const char *html, size_t len, const char *source,
-                           eod_wiki_table_t *out, char *err, size_t errlen);
+int eod_wiki_constituents (const char *html, size_t len, const char *source, eod_wiki_table_t *out, char *err,
+                           size_t errlen);
 
 //  Frees every row of t; t is empty and reusable afterwards. Safe on an
 //  empty or already cleared table.

@@ -18,9 +18,18 @@
 //  Longest symbol echoed from a line that failed conversion.
 #define S_COD_SYMBOL_LOG_MAX 32
 enum {
-    S_COD_NCOD = 0, S_COD_EXID = 1, S_COD_EXCD = 2, S_COD_EXNM = 3,
-    S_COD_SYMB = 4, S_COD_RSYM = 5, S_COD_KNAM = 6, S_COD_ENAM = 7,
-    S_COD_STIS = 8, S_COD_CURR = 9, S_COD_BASE = 12, S_COD_ETYP = 22
+    S_COD_NCOD = 0,
+    S_COD_EXID = 1,
+    S_COD_EXCD = 2,
+    S_COD_EXNM = 3,
+    S_COD_SYMB = 4,
+    S_COD_RSYM = 5,
+    S_COD_KNAM = 6,
+    S_COD_ENAM = 7,
+    S_COD_STIS = 8,
+    S_COD_CURR = 9,
+    S_COD_BASE = 12,
+    S_COD_ETYP = 22
 };
 
 //  Trims spaces at both ends of a NUL-terminated column, in place.
@@ -30,8 +39,8 @@ s_trim_column (char *col)
     while (*col == ' ')
         col++;
     size_t n = strlen (col);
-    while (n > 0 && col [n - 1] == ' ')
-        col [--n] = '\0';
+    while (n > 0 && col[n - 1] == ' ')
+        col[--n] = '\0';
     return col;
 }
 
@@ -41,7 +50,7 @@ static void
 s_raw_symbol (const char *line, size_t n, char *out, size_t outsize)
 {
     const char *p = line, *end = line + n;
-    out [0] = '\0';
+    out[0] = '\0';
     for (int col = 0; col < S_COD_SYMB; col++) {
         p = memchr (p, '\t', (size_t) (end - p));
         if (!p)
@@ -54,23 +63,22 @@ s_raw_symbol (const char *line, size_t n, char *out, size_t outsize)
     if (len == 0 || len >= outsize || !master_all (s, len, isgraph))
         return;
     memcpy (out, s, len);
-    out [len] = '\0';
+    out[len] = '\0';
 }
 
 //  One .cod line, as master_mst_line.
 int
 master_cod_line (eod_master_reader_t *self, const char *line, size_t n, size_t len, size_t lineno)
 {
-    char why [MASTER_WHY_MAX] = "";
-    char raw_symbol [S_COD_SYMBOL_LOG_MAX] = "";
+    char why[MASTER_WHY_MAX] = "";
+    char raw_symbol[S_COD_SYMBOL_LOG_MAX] = "";
     const char *symbol = "";
-    char *cols [S_COD_MAX_COLUMNS];
+    char *cols[S_COD_MAX_COLUMNS];
     size_t ncols = 0;
     if (n != len) {
         s_raw_symbol (line, n, raw_symbol, sizeof (raw_symbol));
         symbol = raw_symbol;
-        snprintf (why, sizeof (why), "line is %zu bytes, over the %d-byte cap", len,
-                  EOD_MASTER_LINE_MAX);
+        snprintf (why, sizeof (why), "line is %zu bytes, over the %d-byte cap", len, EOD_MASTER_LINE_MAX);
         goto garbled;
     }
     //  A CP949 character is 1 or 2 bytes and becomes at most 3 UTF-8 bytes.
@@ -85,9 +93,9 @@ master_cod_line (eod_master_reader_t *self, const char *line, size_t n, size_t l
         self->utf8_size = need;
     }
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char) line [i] < 0x20 && line [i] != '\t') {
-            snprintf (why, sizeof (why), "control byte 0x%02x at column byte %zu",
-                      (unsigned) (unsigned char) line [i], i);
+        if ((unsigned char) line[i] < 0x20 && line[i] != '\t') {
+            snprintf (why, sizeof (why), "control byte 0x%02x at column byte %zu", (unsigned) (unsigned char) line[i],
+                      i);
             goto garbled;
         }
     if (master_cp949_to_utf8 (self->cd, line, n, self->utf8, self->utf8_size) < 0) {
@@ -103,14 +111,14 @@ master_cod_line (eod_master_reader_t *self, const char *line, size_t n, size_t l
         if (tab)
             *tab = '\0';
         if (total < S_COD_MAX_COLUMNS)
-            cols [ncols++] = s_trim_column (p);
+            cols[ncols++] = s_trim_column (p);
         total++;
         if (!tab)
             break;
         p = tab + 1;
     }
     if (ncols > S_COD_SYMB)
-        symbol = cols [S_COD_SYMB];
+        symbol = cols[S_COD_SYMB];
     if (total < S_COD_MIN_COLUMNS) {
         snprintf (why, sizeof (why), "%zu columns, want at least %d", total, S_COD_MIN_COLUMNS);
         goto garbled;
@@ -120,17 +128,22 @@ master_cod_line (eod_master_reader_t *self, const char *line, size_t n, size_t l
         goto garbled;
     }
     while (ncols < S_COD_MAX_COLUMNS)
-        cols [ncols++] = "";
-    eod_cod_record_t rec = {
-        .line = lineno, .columns = total,
-        .national_code = cols [S_COD_NCOD], .exchange_id = cols [S_COD_EXID],
-        .exchange_code = cols [S_COD_EXCD], .exchange_name = cols [S_COD_EXNM],
-        .symbol = cols [S_COD_SYMB], .realtime_symbol = cols [S_COD_RSYM],
-        .korea_name = cols [S_COD_KNAM], .english_name = cols [S_COD_ENAM],
-        .security_type = cols [S_COD_STIS], .currency = cols [S_COD_CURR],
-        .base_price = cols [S_COD_BASE], .etp_kind = cols [S_COD_ETYP],
-        .cols = (const char *const *) cols
-    };
+        cols[ncols++] = "";
+    eod_cod_record_t rec = {.line = lineno,
+                            .columns = total,
+                            .national_code = cols[S_COD_NCOD],
+                            .exchange_id = cols[S_COD_EXID],
+                            .exchange_code = cols[S_COD_EXCD],
+                            .exchange_name = cols[S_COD_EXNM],
+                            .symbol = cols[S_COD_SYMB],
+                            .realtime_symbol = cols[S_COD_RSYM],
+                            .korea_name = cols[S_COD_KNAM],
+                            .english_name = cols[S_COD_ENAM],
+                            .security_type = cols[S_COD_STIS],
+                            .currency = cols[S_COD_CURR],
+                            .base_price = cols[S_COD_BASE],
+                            .etp_kind = cols[S_COD_ETYP],
+                            .cols = (const char *const *) cols};
     self->stats.records++;
     return self->cod_cb (&rec, self->arg) ? -1 : 0;
 
@@ -164,16 +177,16 @@ eod_us_symbol_to_kis (const char *in, char *out, size_t outsize)
     while (isspace ((unsigned char) *in))
         in++;
     size_t n = strlen (in);
-    while (n > 0 && isspace ((unsigned char) in [n - 1]))
+    while (n > 0 && isspace ((unsigned char) in[n - 1]))
         n--;
     if (n >= outsize)
         n = outsize - 1;
     for (size_t i = 0; i < n; i++)
-        out [i] = (char) toupper ((unsigned char) in [i]);
-    out [n] = '\0';
+        out[i] = (char) toupper ((unsigned char) in[i]);
+    out[n] = '\0';
     //  Class shares: KIS writes the class after a slash ("BRK/B"); Wikipedia
     //  and Yahoo use '.' or '-'. Only a single trailing letter is a class.
-    if (n >= 3 && (out [n - 2] == '.' || out [n - 2] == '-')
-    && isalpha ((unsigned char) out [n - 1]) && isalnum ((unsigned char) out [n - 3]))
-        out [n - 2] = '/';
+    if (n >= 3 && (out[n - 2] == '.' || out[n - 2] == '-') && isalpha ((unsigned char) out[n - 1])
+        && isalnum ((unsigned char) out[n - 3]))
+        out[n - 2] = '/';
 }

@@ -28,19 +28,19 @@
 typedef struct _master_layout_t master_layout_t;
 
 struct _eod_master_reader_t {
-    bool cod;                      //  a US .cod file, else KR fixed width
-    const master_layout_t *layout; //  KR only
-    eod_master_kind_t kind;        //  KR only
+    bool cod;                        //  a US .cod file, else KR fixed width
+    const master_layout_t *layout;   //  KR only
+    eod_master_kind_t kind;          //  KR only
     iconv_t cd;
-    char source [EOD_MASTER_SOURCE_MAX];
+    char source[EOD_MASTER_SOURCE_MAX];
     eod_master_cb *kr_cb;
     eod_cod_cb *cod_cb;
     void *arg;
     eod_master_stats_t stats;
-    bool stopped;                  //  the callback stopped the parse, or the file was too big
-    size_t bytes;                  //  bytes fed so far (at most EOD_MASTER_SIZE_MAX)
-    eod_master_record_t rec;       //  KR scratch record
-    char *utf8;                    //  .cod: UTF-8 copy of the current line
+    bool stopped;              //  the callback stopped the parse, or the file was too big
+    size_t bytes;              //  bytes fed so far (at most EOD_MASTER_SIZE_MAX)
+    eod_master_record_t rec;   //  KR scratch record
+    char *utf8;                //  .cod: UTF-8 copy of the current line
     size_t utf8_size;
     //  The line under way: its first bytes (at most EOD_MASTER_LINE_MAX),
     //  its whole length so far, and its last byte (a CR to strip).

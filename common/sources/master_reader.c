@@ -47,8 +47,7 @@ s_line (eod_master_reader_t *self, const char *line, size_t n, size_t len, char 
         self->stats.blank++;
         return 0;
     }
-    return self->cod ? master_cod_line (self, line, n, len, lineno)
-                     : master_mst_line (self, line, n, len, lineno);
+    return self->cod ? master_cod_line (self, line, n, len, lineno) : master_mst_line (self, line, n, len, lineno);
 }
 
 //  Appends bytes to the line under way, keeping at most EOD_MASTER_LINE_MAX.
@@ -58,7 +57,7 @@ s_carry (eod_master_reader_t *self, const char *bytes, size_t n)
     if (n == 0)
         return 0;
     self->line_len += n;
-    self->last = bytes [n - 1];
+    self->last = bytes[n - 1];
     size_t room = EOD_MASTER_LINE_MAX - self->carry_len;
     size_t take = n < room ? n : room;
     if (take == 0)
@@ -145,10 +144,9 @@ eod_master_reader_feed (eod_master_reader_t *self, const void *bytes, size_t len
         int rc = 0;
         if (!nl)
             rc = s_carry (self, p, n);
-        else
-        if (self->line_len == 0 && n <= EOD_MASTER_LINE_MAX)
+        else if (self->line_len == 0 && n <= EOD_MASTER_LINE_MAX)
             //  The common case: a whole line inside the chunk, parsed in place.
-            rc = s_line (self, p, n, n, n ? p [n - 1] : '\0');
+            rc = s_line (self, p, n, n, n ? p[n - 1] : '\0');
         else
             rc = s_carry (self, p, n) ? -1 : s_carry_flush (self);
         if (rc) {
@@ -184,8 +182,7 @@ eod_master_reader_stats (const eod_master_reader_t *self)
 //  destroys it; the stats are copied out when stats is not NULL, zeroed
 //  when there was no reader.
 static int
-s_parse_all (eod_master_reader_t *reader, const char *bytes, size_t len,
-             eod_master_stats_t *stats)
+s_parse_all (eod_master_reader_t *reader, const char *bytes, size_t len, eod_master_stats_t *stats)
 {
     eod_master_stats_t local;
     if (!stats)
@@ -200,9 +197,8 @@ s_parse_all (eod_master_reader_t *reader, const char *bytes, size_t len,
 }
 
 int
-eod_master_parse (eod_master_kind_t kind, const char *bytes, size_t len,
-                  const char *source_name, eod_master_cb cb, void *arg,
-                  eod_master_stats_t *stats)
+eod_master_parse (eod_master_kind_t kind, const char *bytes, size_t len, const char *source_name, eod_master_cb cb,
+                  void *arg, eod_master_stats_t *stats)
 {
     assert (bytes || len == 0);
     assert (cb);
@@ -210,8 +206,8 @@ eod_master_parse (eod_master_kind_t kind, const char *bytes, size_t len,
 }
 
 int
-eod_cod_parse (const char *bytes, size_t len, const char *source_name,
-               eod_cod_cb cb, void *arg, eod_master_stats_t *stats)
+eod_cod_parse (const char *bytes, size_t len, const char *source_name, eod_cod_cb cb, void *arg,
+               eod_master_stats_t *stats)
 {
     assert (bytes || len == 0);
     assert (cb);

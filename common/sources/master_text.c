@@ -15,7 +15,7 @@ master_trim (const char *p, size_t n, const char **start)
         p++;
         n--;
     }
-    while (n > 0 && p [n - 1] == ' ')
+    while (n > 0 && p[n - 1] == ' ')
         n--;
     *start = p;
     return n;
@@ -25,7 +25,7 @@ bool
 master_all (const char *p, size_t n, int (*pred) (int))
 {
     for (size_t i = 0; i < n; i++)
-        if (!pred ((unsigned char) p [i]))
+        if (!pred ((unsigned char) p[i]))
             return false;
     return true;
 }
@@ -41,7 +41,7 @@ master_cp949_to_utf8 (iconv_t cd, const char *in, size_t inlen, char *out, size_
     char *outp = out;
     size_t inleft = inlen, outleft = outsize - 1;
     if (iconv (cd, &inp, &inleft, &outp, &outleft) == (size_t) -1
-    ||  iconv (cd, NULL, NULL, &outp, &outleft) == (size_t) -1)
+        || iconv (cd, NULL, NULL, &outp, &outleft) == (size_t) -1)
         return -1;
     *outp = '\0';
     return outp - out;

@@ -33,8 +33,7 @@ typedef struct {
 
 //  Takes the next bytes of an entry. Returns 0 to go on, or -1 with err set
 //  to stop the read.
-typedef int (s_sink_fn) (const char *bytes, size_t len, const s_entry_t *entry, void *arg, char *err,
-                         size_t errlen);
+typedef int (s_sink_fn) (const char *bytes, size_t len, const s_entry_t *entry, void *arg, char *err, size_t errlen);
 
 static bool
 s_ends_with_nocase (const char *name, const char *suffix)
@@ -47,12 +46,12 @@ s_ends_with_nocase (const char *name, const char *suffix)
 //  stated size against the cap and opens it. Returns the open entry (its
 //  name in *entry_name, borrowed from za), or NULL with err set.
 static zip_file_t *
-s_open_entry (zip_t *za, const char *entry_suffix, const char **entry_name,
-              zip_uint64_t *stated_size, char *err, size_t errlen)
+s_open_entry (zip_t *za, const char *entry_suffix, const char **entry_name, zip_uint64_t *stated_size, char *err,
+              size_t errlen)
 {
     zip_int64_t entries = zip_get_num_entries (za, 0);
     zip_int64_t found = -1;
-    char names [S_NAMES_MAX] = "";
+    char names[S_NAMES_MAX] = "";
     size_t names_len = 0;
     for (zip_int64_t i = 0; i < entries && found < 0; i++) {
         const char *name = zip_get_name (za, (zip_uint64_t) i, 0);
@@ -60,17 +59,15 @@ s_open_entry (zip_t *za, const char *entry_suffix, const char **entry_name,
             continue;
         if (s_ends_with_nocase (name, entry_suffix))
             found = i;
-        else
-        if (names_len < sizeof (names)) {
-            int n = snprintf (names + names_len, sizeof (names) - names_len, "%s%s",
-                              names_len ? ", " : "", name);
+        else if (names_len < sizeof (names)) {
+            int n = snprintf (names + names_len, sizeof (names) - names_len, "%s%s", names_len ? ", " : "", name);
             if (n > 0)
                 names_len += (size_t) n;
         }
     }
     if (found < 0) {
-        eod_set_error (err, errlen, "no entry ending in '%s' in the zip (%lld entries: %s)",
-                       entry_suffix, (long long) entries, names_len ? names : "none");
+        eod_set_error (err, errlen, "no entry ending in '%s' in the zip (%lld entries: %s)", entry_suffix,
+                       (long long) entries, names_len ? names : "none");
         return NULL;
     }
     *entry_name = zip_get_name (za, (zip_uint64_t) found, 0);
@@ -79,8 +76,8 @@ s_open_entry (zip_t *za, const char *entry_suffix, const char **entry_name,
     *stated_size = 0;
     if (zip_stat_index (za, (zip_uint64_t) found, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE)) {
         if (st.size > EOD_MASTER_UNZIP_MAX) {
-            eod_set_error (err, errlen, "zip entry '%s' is %llu bytes uncompressed, over the %zu-byte cap",
-                           *entry_name, (unsigned long long) st.size, EOD_MASTER_UNZIP_MAX);
+            eod_set_error (err, errlen, "zip entry '%s' is %llu bytes uncompressed, over the %zu-byte cap", *entry_name,
+                           (unsigned long long) st.size, EOD_MASTER_UNZIP_MAX);
             return NULL;
         }
         *stated_size = st.size;
@@ -97,21 +94,21 @@ s_open_entry (zip_t *za, const char *entry_suffix, const char **entry_name,
 static int
 s_read_entry (zip_file_t *zf, const s_entry_t *entry, s_sink_fn *sink, void *arg, char *err, size_t errlen)
 {
-    char chunk [EOD_MASTER_READ_CHUNK];
+    char chunk[EOD_MASTER_READ_CHUNK];
     size_t total = 0;
     while (true) {
         zip_int64_t got = zip_fread (zf, chunk, sizeof (chunk));
         if (got < 0) {
-            eod_set_error (err, errlen, "cannot read zip entry '%s' after %zu bytes: %s", entry->name,
-                           total, zip_file_strerror (zf));
+            eod_set_error (err, errlen, "cannot read zip entry '%s' after %zu bytes: %s", entry->name, total,
+                           zip_file_strerror (zf));
             return -1;
         }
         if (got == 0)
             return 0;
         total += (size_t) got;
         if (total > EOD_MASTER_UNZIP_MAX) {
-            eod_set_error (err, errlen, "zip entry '%s' inflates past the %zu-byte cap",
-                           entry->name, EOD_MASTER_UNZIP_MAX);
+            eod_set_error (err, errlen, "zip entry '%s' inflates past the %zu-byte cap", entry->name,
+                           EOD_MASTER_UNZIP_MAX);
             return -1;
         }
         if (sink (chunk, (size_t) got, entry, arg, err, errlen))
@@ -123,8 +120,8 @@ s_read_entry (zip_file_t *zf, const s_entry_t *entry, s_sink_fn *sink, void *arg
 //  *entry says which it was (its name lives as long as za). Returns as
 //  s_read_entry.
 static int
-s_unzip_into (zip_t *za, const char *entry_suffix, s_sink_fn *sink, void *arg, s_entry_t *entry,
-              char *err, size_t errlen)
+s_unzip_into (zip_t *za, const char *entry_suffix, s_sink_fn *sink, void *arg, s_entry_t *entry, char *err,
+              size_t errlen)
 {
     zip_file_t *zf = s_open_entry (za, entry_suffix, &entry->name, &entry->stated, err, errlen);
     if (!zf)
@@ -138,7 +135,7 @@ s_unzip_into (zip_t *za, const char *entry_suffix, s_sink_fn *sink, void *arg, s
 //  Into one buffer
 
 typedef struct {
-    char *data;                    //  room for size bytes and a NUL
+    char *data;   //  room for size bytes and a NUL
     size_t len;
     size_t size;
 } s_buffer_t;
@@ -169,8 +166,8 @@ s_buffer_take (const char *bytes, size_t len, const s_entry_t *entry, void *arg,
 }
 
 int
-eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix,
-                  char **out, size_t *outlen, char *err, size_t errlen)
+eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix, char **out, size_t *outlen, char *err,
+                  size_t errlen)
 {
     assert (zip_bytes || len == 0);
     assert (entry_suffix && out && outlen);
@@ -179,8 +176,8 @@ eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix,
     zip_error_init (&zerr);
     zip_source_t *src = NULL;
     zip_t *za = NULL;
-    s_buffer_t buffer = { .data = NULL };
-    s_entry_t entry = { .name = NULL };
+    s_buffer_t buffer = {.data = NULL};
+    s_entry_t entry = {.name = NULL};
     *out = NULL;
     *outlen = 0;
     eod_set_error (err, errlen, "no error");
@@ -192,8 +189,7 @@ eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix,
     }
     za = zip_open_from_source (src, ZIP_RDONLY, &zerr);
     if (!za) {
-        eod_set_error (err, errlen, "not a zip archive (%zu bytes): %s", len,
-                       zip_error_strerror (&zerr));
+        eod_set_error (err, errlen, "not a zip archive (%zu bytes): %s", len, zip_error_strerror (&zerr));
         zip_source_free (src);
         goto out;
     }
@@ -208,7 +204,7 @@ eod_master_unzip (const void *zip_bytes, size_t len, const char *entry_suffix,
             goto out;
         }
     }
-    buffer.data [buffer.len] = '\0';
+    buffer.data[buffer.len] = '\0';
     *out = buffer.data;
     *outlen = buffer.len;
     buffer.data = NULL;
@@ -229,16 +225,16 @@ s_reader_take (const char *bytes, size_t len, const s_entry_t *entry, void *arg,
 {
     eod_master_reader_t *reader = arg;
     if (eod_master_reader_feed (reader, bytes, len)) {
-        eod_set_error (err, errlen, "zip entry '%s': the parse stopped at line %zu",
-                       entry->name, eod_master_reader_stats (reader)->lines);
+        eod_set_error (err, errlen, "zip entry '%s': the parse stopped at line %zu", entry->name,
+                       eod_master_reader_stats (reader)->lines);
         return -1;
     }
     return 0;
 }
 
 int
-eod_master_unzip_parse (const char *zip_path, const char *entry_suffix,
-                        eod_master_reader_t *reader, char *err, size_t errlen)
+eod_master_unzip_parse (const char *zip_path, const char *entry_suffix, eod_master_reader_t *reader, char *err,
+                        size_t errlen)
 {
     assert (zip_path && entry_suffix && reader);
     int rc = -1;
@@ -250,19 +246,18 @@ eod_master_unzip_parse (const char *zip_path, const char *entry_suffix,
     if (!za) {
         zip_error_t zerr;
         zip_error_init_with_code (&zerr, zcode);
-        eod_set_error (err, errlen, "%s: not a readable zip archive: %s", zip_path,
-                       zip_error_strerror (&zerr));
+        eod_set_error (err, errlen, "%s: not a readable zip archive: %s", zip_path, zip_error_strerror (&zerr));
         zip_error_fini (&zerr);
         goto out;
     }
     //  A record split between two chunks is carried by the reader, so the
     //  whole entry is never in memory.
-    s_entry_t entry = { .name = NULL };
+    s_entry_t entry = {.name = NULL};
     if (s_unzip_into (za, entry_suffix, s_reader_take, reader, &entry, err, errlen))
         goto out;
     if (eod_master_reader_end (reader)) {
-        eod_set_error (err, errlen, "zip entry '%s': the parse stopped at line %zu",
-                       entry.name, eod_master_reader_stats (reader)->lines);
+        eod_set_error (err, errlen, "zip entry '%s': the parse stopped at line %zu", entry.name,
+                       eod_master_reader_stats (reader)->lines);
         goto out;
     }
     rc = 0;

@@ -18,10 +18,10 @@
 #include "eod_cal.h"
 
 //  Exit codes of cal_cli_run.
-#define CAL_CLI_OK       0      //  answered (for --is-open: open)
-#define CAL_CLI_CLOSED   1      //  --is-open: closed
-#define CAL_CLI_USAGE    2      //  bad command line (usage printed to stderr)
-#define CAL_CLI_UNKNOWN  3      //  the calendar does not know (reason on stderr)
+#define CAL_CLI_OK 0        //  answered (for --is-open: open)
+#define CAL_CLI_CLOSED 1    //  --is-open: closed
+#define CAL_CLI_USAGE 2     //  bad command line (usage printed to stderr)
+#define CAL_CLI_UNKNOWN 3   //  the calendar does not know (reason on stderr)
 
 //  1 when argv holds one of the query options above (so main dispatches to
 //  cal_cli_run), else 0.

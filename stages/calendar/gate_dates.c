@@ -29,8 +29,8 @@ gate_daily_ok (eod_cal_t *cal, eod_market_t market, eod_date_t date, time_t now,
     int close_min;
     time_t close_at;
     if (eod_date_compare (date, today) == 0 && eod_cal_status (cal, market, date) == EOD_CAL_OPEN
-        && eod_cal_hours (cal, market, date, NULL, &close_min) == 0 && eod_tz_epoch (tz, date, close_min, &close_at) == 0
-        && now < close_at) {
+        && eod_cal_hours (cal, market, date, NULL, &close_min) == 0
+        && eod_tz_epoch (tz, date, close_min, &close_at) == 0 && now < close_at) {
         snprintf (why, whylen,
                   "%s %s: the session has not closed yet (it closes at %02d:%02d %s); during it KIS answers a live "
                   "bar, not the close",
@@ -59,8 +59,10 @@ gate_backfill_range (eod_cal_t *cal, eod_market_t market, eod_date_t from, eod_d
                   eod_market_name (market), a, b, l);
         return -1;
     }
-    snprintf (why, whylen, "%s backfill %s..%s ends at %s, the latest closed session: the sessions after it have "
-                           "not closed yet", eod_market_name (market), a, b, l);
+    snprintf (why, whylen,
+              "%s backfill %s..%s ends at %s, the latest closed session: the sessions after it have "
+              "not closed yet",
+              eod_market_name (market), a, b, l);
     *to = latest;
     return 1;
 }

@@ -167,8 +167,8 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         rc = 3;
     }
     else if (status == EOD_CAL_CLOSED) {
-        const char *reason = strcmp (mode, "backfill") == 0 ? "no session in the range"
-                                                            : eod_cal_closed_reason (cal, market, from);
+        const char *reason =
+            strcmp (mode, "backfill") == 0 ? "no session in the range" : eod_cal_closed_reason (cal, market, from);
         eod_msg_t *event = eod_msg_new (EOD_MSG_EVENT);
         eod_msg_set (&event->level, "info");
         eod_msg_set (&event->stage, "calendar");
@@ -213,9 +213,9 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
 //  The service's view of one market.
 typedef struct {
     eod_market_t market;
-    int due_min;                        //  [schedule] time, minutes of the Seoul day
-    eod_date_t missed;                  //  the last weekday reported missed (once)
-    eod_date_t failed;                  //  a weekday whose record could not be written
+    int due_min;         //  [schedule] time, minutes of the Seoul day
+    eod_date_t missed;   //  the last weekday reported missed (once)
+    eod_date_t failed;   //  a weekday whose record could not be written
 } s_market_t;
 
 static void
@@ -255,7 +255,7 @@ s_service (eod_stage_t *stage, eod_cal_t *cal)
         }
         if (len > 0 && nmarkets < 2 && (nmarkets == 0 || markets[0].market != market)) {
             const char *key = market == EOD_MARKET_KR ? "schedule:kr_time" : "schedule:us_time";
-            markets[nmarkets] = (s_market_t) {.market = market};
+            markets[nmarkets] = (s_market_t){.market = market};
             if (schedule_parse_time (eod_config_str (cfg, key), &markets[nmarkets].due_min)) {
                 eod_log_error ("[schedule] %s '%s': expected HH:MM (Asia/Seoul)", key + 9, eod_config_str (cfg, key));
                 return 2;
@@ -305,8 +305,8 @@ s_service (eod_stage_t *stage, eod_cal_t *cal)
             if (schedule_mark (fired, m->market, date, now)) {
                 m->failed = date;
                 eod_stage_event (stage, "error", NULL, name,
-                                 "%s %s: not started: the record of started runs (%s) cannot be written", name,
-                                 day, path);
+                                 "%s %s: not started: the record of started runs (%s) cannot be written", name, day,
+                                 path);
                 continue;
             }
             eod_log_info ("%s %s: due at %lld, now %lld: gating it", name, day, (long long) due, (long long) now);

@@ -12,19 +12,19 @@
 #include "eod_util.h"
 
 #define S_MINUTES_PER_DAY (24 * 60)
-#define S_LOOKBACK_DAYS 7               //  a weekday is always within them
+#define S_LOOKBACK_DAYS 7   //  a weekday is always within them
 #define S_LINE_MAX 128
 
 typedef struct {
     eod_market_t market;
-    long days;                          //  eod_date_to_days of the date
+    long days;   //  eod_date_to_days of the date
 } s_fired_t;
 
 struct _schedule_t {
     char *path;
     s_fired_t *items;
     size_t count, cap;
-    bool torn;                          //  the file ends in a partial line
+    bool torn;   //  the file ends in a partial line
 };
 
 int
@@ -69,7 +69,7 @@ s_add (schedule_t *self, eod_market_t market, eod_date_t date)
         self->items = items;
         self->cap = cap;
     }
-    self->items[self->count++] = (s_fired_t) {market, eod_date_to_days (date)};
+    self->items[self->count++] = (s_fired_t){market, eod_date_to_days (date)};
     return 0;
 }
 
@@ -95,8 +95,8 @@ schedule_open (const char *path)
         long long fired_at;
         eod_market_t market;
         eod_date_t date;
-        if (sscanf (line, "%7s %15s %lld", market_name, day, &fired_at) != 3
-            || eod_market_parse (market_name, &market) || eod_date_parse (day, &date)) {
+        if (sscanf (line, "%7s %15s %lld", market_name, day, &fired_at) != 3 || eod_market_parse (market_name, &market)
+            || eod_date_parse (day, &date)) {
             eod_log_warn ("%s:%ld: not \"MARKET YYYY-MM-DD UNIX-TIME\": line skipped", path, lineno);
             continue;
         }

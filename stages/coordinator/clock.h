@@ -14,9 +14,9 @@
 #include <time.h>
 
 typedef struct {
-    int64_t (*ms) (void);             //  monotonic milliseconds
-    int64_t (*us) (void);             //  the same clock in microseconds
-    time_t (*wall) (void);            //  wall-clock seconds
+    int64_t (*ms) (void);    //  monotonic milliseconds
+    int64_t (*us) (void);    //  the same clock in microseconds
+    time_t (*wall) (void);   //  wall-clock seconds
     void (*sleep_ms) (int ms);
 } coordinator_clock_t;
 

@@ -11,54 +11,54 @@
 #include <errno.h>
 #include <string.h>
 
-#define S_LIVE_RATE 20                //  KIS: requests/s per key on the real host
-#define S_MOCK_RATE 2                 //  and on its mock (test_app)
-#define S_ENDING_GRACE_MS 300         //  let the last messages leave before exit
-#define S_INPUT_BATCH 1000            //  input messages taken per loop pass
-#define S_FETCHER_BATCH 64            //  fetcher messages taken per loop pass
-#define S_PROGRESS_MS 2000            //  how often a progress line is logged during a run
-#define S_STATS_MS 1000               //  how often counters are published on the trace PUB
-#define S_RECONCILE_WAIT_MS 1000      //  a resumed run waits this long for the writer's ACKs
-#define S_INPUT_HWM 200               //  listing messages buffered here; the lister waits beyond
+#define S_LIVE_RATE 20                         //  KIS: requests/s per key on the real host
+#define S_MOCK_RATE 2                          //  and on its mock (test_app)
+#define S_ENDING_GRACE_MS 300                  //  let the last messages leave before exit
+#define S_INPUT_BATCH 1000                     //  input messages taken per loop pass
+#define S_FETCHER_BATCH 64                     //  fetcher messages taken per loop pass
+#define S_PROGRESS_MS 2000                     //  how often a progress line is logged during a run
+#define S_STATS_MS 1000                        //  how often counters are published on the trace PUB
+#define S_RECONCILE_WAIT_MS 1000               //  a resumed run waits this long for the writer's ACKs
+#define S_INPUT_HWM 200                        //  listing messages buffered here; the lister waits beyond
 #define S_WRITER_HWM COORDINATOR_WRITING_MAX   //  so a send to the writer never blocks
-#define S_EXIT_INCOMPLETE 5           //  the run's session was not (fully) published: run again later
+#define S_EXIT_INCOMPLETE 5                    //  the run's session was not (fully) published: run again later
 #define S_RUN_ID_MAX 128
-#define S_LEDGER_NAME_MAX 256         //  a ledger's file name, as readdir gives it
+#define S_LEDGER_NAME_MAX 256   //  a ledger's file name, as readdir gives it
 #define S_PATH_MAX 1024
 
 struct _coordinator_t {
     eod_stage_t *stage;
     bool once;
-    zsock_t *input;                   //  PULL: lister and writer
-    zsock_t *fetchers;                //  ROUTER
-    zsock_t *writer;                  //  PUSH
-    zsock_t *service;                 //  REP: HOLIDAY_ASK of the calendar gate, LISTING_ASK of the lister
+    zsock_t *input;      //  PULL: lister and writer
+    zsock_t *fetchers;   //  ROUTER
+    zsock_t *writer;     //  PUSH
+    zsock_t *service;    //  REP: HOLIDAY_ASK of the calendar gate, LISTING_ASK of the lister
     zpoller_t *poller;
     coordinator_tokens_t *tokens;
     coordinator_tasks_t *tasks;
     coordinator_dispatch_t *dispatch;
-    coordinator_counts_t *counts;     //  the dispatch's
+    coordinator_counts_t *counts;   //  the dispatch's
     coordinator_service_t *replies;
     char state_dir[S_PATH_MAX];
-    long budget;                      //  requests/s of a key
+    long budget;   //  requests/s of a key
     //  The run
-    eod_msg_t *listed;                //  LISTED, once received
-    eod_msg_t *end;                   //  END from the lister, once received
-    bool listing_live;                //  the lister lists this run now (its TASK or LISTED came)
-    bool end_live;                    //  and its END has come: till then a ledger's END settles nothing
+    eod_msg_t *listed;   //  LISTED, once received
+    eod_msg_t *end;      //  END from the lister, once received
+    bool listing_live;   //  the lister lists this run now (its TASK or LISTED came)
+    bool end_live;       //  and its END has come: till then a ledger's END settles nothing
     char run_id[S_RUN_ID_MAX];
     bool done_sent;
     int64_t last_progress_ms;
     int64_t last_stats_ms;
     int64_t created_ms;
-    long stats_requests;              //  requests at the last stats
+    long stats_requests;   //  requests at the last stats
     //  The ledger: a restarted coordinator, or the same run started again,
     //  replays it and asks only for what is missing (ledger.h).
     char ledger_dir[S_PATH_MAX + 76];
     coordinator_ledger_t *ledger;
-    bool replaying;                   //  records come from the ledger: do not append them again
-    bool finished_before;             //  the ledger holds a RUN_DONE
-    bool incomplete;                  //  the last run's session was not (fully) published: exit 5
+    bool replaying;         //  records come from the ledger: do not append them again
+    bool finished_before;   //  the ledger holds a RUN_DONE
+    bool incomplete;        //  the last run's session was not (fully) published: exit 5
 };
 
 //  ---------------------------------------------------------------- port
@@ -512,8 +512,8 @@ s_progress (coordinator_t *self)
     long total = (long) self->listed->count;
     double rate = s_pace (self, now);
     long eta = rate > 0 ? (long) ((double) (total - settled) / rate) : -1;
-    eod_log_info ("progress: %ld/%ld settled, %.1f requests/s, %ld failed, %ld rate-limited, ETA %ld s", settled,
-                  total, rate, failed, self->counts->rate_limited, eta);
+    eod_log_info ("progress: %ld/%ld settled, %.1f requests/s, %ld failed, %ld rate-limited, ETA %ld s", settled, total,
+                  rate, failed, self->counts->rate_limited, eta);
 }
 
 //  Counters for eod-status and eod-tap, on the trace PUB every S_STATS_MS,
@@ -532,8 +532,11 @@ s_stats (coordinator_t *self)
     eod_msg_t *msg = eod_msg_new (EOD_MSG_STATS);
     eod_msg_set (&msg->stage, "coordinator");
     char v[32];
-#define S_FIELD(name, value) \
-    do { snprintf (v, sizeof v, "%ld", (long) (value)); eod_fields_set (&msg->fields, name, v); } while (0)
+#define S_FIELD(name, value)                                                                                           \
+    do {                                                                                                               \
+        snprintf (v, sizeof v, "%ld", (long) (value));                                                                 \
+        eod_fields_set (&msg->fields, name, v);                                                                        \
+    } while (0)
     bool running = self->run_id[0] && !self->done_sent;
     if (running) {
         eod_fields_set (&msg->fields, "run_id", self->run_id);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_BACKOFF_BASE_MS 200         //  retry backoff: base * 2^(attempt-1), capped
+#define S_BACKOFF_BASE_MS 200   //  retry backoff: base * 2^(attempt-1), capped
 #define S_BACKOFF_MAX_MS 5000
 #define S_BACKOFF_DOUBLINGS_MAX 5
 #define S_WRITER_WAIT_MS 5            //  poll again this soon while dispatch waits for the writer
@@ -24,13 +24,13 @@ struct _coordinator_dispatch_t {
     coordinator_tasks_t *tasks;
     coordinator_workers_t *workers;
     coordinator_counts_t counts;
-    size_t next_key;                  //  round robin among keys that are free
-    int64_t hold_until_ms;            //  no dispatch before: the writer reconciles a resumed run
+    size_t next_key;         //  round robin among keys that are free
+    int64_t hold_until_ms;   //  no dispatch before: the writer reconciles a resumed run
     int64_t last_heartbeat_ms;
     int64_t last_lease_scan_ms;
     bool creds_refused_logged;
-    coordinator_halt_t halt;          //  when the run stops asking (halt.h)
-    coordinator_pages_t *pages;       //  the rows of answers that come in pages
+    coordinator_halt_t halt;      //  when the run stops asking (halt.h)
+    coordinator_pages_t *pages;   //  the rows of answers that come in pages
 };
 
 coordinator_dispatch_t *
@@ -118,8 +118,8 @@ s_on_key_code (coordinator_dispatch_t *self, coordinator_task_t *t, const char *
             key->rate_limited++;
             key->paused_until_ms = self->clock->ms () + S_RATE_WINDOW_MS + self->conf.jitter_ms;
         }
-        eod_log_warn ("EGW00201 on %s (key %s): pausing the key %ld ms", coordinator_task_code (t),
-                      key ? key->id : "?", S_RATE_WINDOW_MS + self->conf.jitter_ms);
+        eod_log_warn ("EGW00201 on %s (key %s): pausing the key %ld ms", coordinator_task_code (t), key ? key->id : "?",
+                      S_RATE_WINDOW_MS + self->conf.jitter_ms);
     }
     else if (strcmp (cd, "EGW00123") == 0 || strcmp (cd, "EGW00121") == 0 || strcmp (cd, "EGW00122") == 0) {
         if (key) {
@@ -206,7 +206,8 @@ s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *ms
         coordinator_tasks_settle (self->tasks, t, COORDINATOR_TASK_DONE, COORDINATOR_KIND_UNPUBLISHED,
                                   waits ? "session not published by the deadline" : "no row for the session");
         eod_log_warn ("%s: %s..%s %s: reported missing", coordinator_task_code (t),
-                      coordinator_task_field (t, COORDINATOR_TASK_FROM), coordinator_task_field (t, COORDINATOR_TASK_TO),
+                      coordinator_task_field (t, COORDINATOR_TASK_FROM),
+                      coordinator_task_field (t, COORDINATOR_TASK_TO),
                       waits ? "not published by the deadline" : "answered without a row for the session");
         return;
     }
@@ -287,8 +288,8 @@ void
 coordinator_dispatch_on_fetcher (coordinator_dispatch_t *self, zframe_t *identity, eod_msg_t *msg)
 {
     bool named = msg->type == EOD_MSG_READY || msg->type == EOD_MSG_HEARTBEAT;
-    coordinator_worker_t *w = coordinator_workers_get (self->workers, identity, named ? msg->worker : NULL,
-                                                       self->clock->ms ());
+    coordinator_worker_t *w =
+        coordinator_workers_get (self->workers, identity, named ? msg->worker : NULL, self->clock->ms ());
     switch (msg->type) {
     case EOD_MSG_READY:
         if (w) {
@@ -335,10 +336,11 @@ coordinator_dispatch_on_ack (coordinator_dispatch_t *self, const eod_msg_t *msg)
         //  WRITING: the writer made the rows durable. Any other unsettled
         //  state: its answer to a reconcile (its journal holds the task from
         //  before).
-        if (t && (t->state == COORDINATOR_TASK_WRITING || t->state == COORDINATOR_TASK_QUEUED
-                  || t->state == COORDINATOR_TASK_LEASED
-                  || (t->state == COORDINATOR_TASK_DONE && t->kind != COORDINATOR_KIND_OK)
-                  || t->state == COORDINATOR_TASK_FAILED)) {
+        if (t
+            && (t->state == COORDINATOR_TASK_WRITING || t->state == COORDINATOR_TASK_QUEUED
+                || t->state == COORDINATOR_TASK_LEASED
+                || (t->state == COORDINATOR_TASK_DONE && t->kind != COORDINATOR_KIND_OK)
+                || t->state == COORDINATOR_TASK_FAILED)) {
             if (t->state != COORDINATOR_TASK_WRITING)
                 self->counts.resumed++;
             coordinator_tasks_settle (self->tasks, t, COORDINATOR_TASK_DONE, COORDINATOR_KIND_OK, NULL);
@@ -550,7 +552,8 @@ s_scan_deadlines (coordinator_dispatch_t *self, int64_t now)
     }
     if (resent || waiting)
         eod_log_warn ("the writer did not acknowledge %ld result(s) in time: %ld sent to it again, %ld still queued "
-                      "for it", resent + waiting, resent, waiting);
+                      "for it",
+                      resent + waiting, resent, waiting);
 }
 
 void

@@ -36,8 +36,8 @@
 
 #include <czmq.h>
 
-#define COORDINATOR_POLL_MAX_MS 100     //  longest sleep between housekeeping passes
-#define COORDINATOR_WRITING_MAX 512     //  RESULTs the writer has not acknowledged before dispatch waits
+#define COORDINATOR_POLL_MAX_MS 100   //  longest sleep between housekeeping passes
+#define COORDINATOR_WRITING_MAX 512   //  RESULTs the writer has not acknowledged before dispatch waits
 
 //  Where messages go. Each returns 0, or -1 (logged by the callee).
 typedef struct {
@@ -55,39 +55,39 @@ typedef struct {
 } coordinator_port_t;
 
 typedef struct {
-    int max_attempts;                 //  [kis] max_attempts
-    int64_t heartbeat_ms;             //  [pipeline] heartbeat_ms
-    int64_t liveness;                 //  heartbeats a fetcher may miss
-    int64_t ack_timeout_ms;           //  the writer's time to acknowledge a RESULT
-    int64_t lease_ms;                 //  a fetcher's time to answer a TASK
-    long jitter_ms;                   //  [kis] jitter_ms: EGW00201 pauses a key 1 s + this
-    int64_t unpublished_deadline_ms;  //  [us] unpublished_deadline_s, from the run's start
-    int64_t unpublished_retry_ms;     //  [us] unpublished_retry_s
-    long unknown_stop;                //  [kis] unknown_code_stop (halt.h)
-    int max_pages;                    //  [kis] max_pages (pages.h); below 1: 1
-    const char *run_id;               //  the caller's buffer of the current run's id ("" between runs)
-    eod_stage_t *stage;               //  where EVENTs go (borrowed)
-    const coordinator_clock_t *clock; //  borrowed; NULL: coordinator_clock_real
+    int max_attempts;                   //  [kis] max_attempts
+    int64_t heartbeat_ms;               //  [pipeline] heartbeat_ms
+    int64_t liveness;                   //  heartbeats a fetcher may miss
+    int64_t ack_timeout_ms;             //  the writer's time to acknowledge a RESULT
+    int64_t lease_ms;                   //  a fetcher's time to answer a TASK
+    long jitter_ms;                     //  [kis] jitter_ms: EGW00201 pauses a key 1 s + this
+    int64_t unpublished_deadline_ms;    //  [us] unpublished_deadline_s, from the run's start
+    int64_t unpublished_retry_ms;       //  [us] unpublished_retry_s
+    long unknown_stop;                  //  [kis] unknown_code_stop (halt.h)
+    int max_pages;                      //  [kis] max_pages (pages.h); below 1: 1
+    const char *run_id;                 //  the caller's buffer of the current run's id ("" between runs)
+    eod_stage_t *stage;                 //  where EVENTs go (borrowed)
+    const coordinator_clock_t *clock;   //  borrowed; NULL: coordinator_clock_real
     coordinator_port_t port;
 } coordinator_dispatch_conf_t;
 
 //  The counters of the run, for its RUN_DONE, progress and stats; the owner
 //  starts them again with each run.
 typedef struct {
-    int64_t started_ms;               //  the run's start (monotonic)
-    long requests;                    //  requests permitted (dispatches, holiday pages)
-    long rate_limited;                //  EGW00201 answers
+    int64_t started_ms;   //  the run's start (monotonic)
+    long requests;        //  requests permitted (dispatches, holiday pages)
+    long rate_limited;    //  EGW00201 answers
     long retries;
-    long acks;                        //  the writer's ACKs (one names a batch of tasks)
-    long resumed;                     //  tasks the writer or the ledger had from before
+    long acks;      //  the writer's ACKs (one names a batch of tasks)
+    long resumed;   //  tasks the writer or the ledger had from before
 } coordinator_counts_t;
 
 typedef struct _coordinator_dispatch_t coordinator_dispatch_t;
 
 //  Dispatches the tasks of tasks under the keys of tokens (both borrowed).
 //  NULL when out of memory.
-coordinator_dispatch_t *coordinator_dispatch_new (const coordinator_dispatch_conf_t *conf,
-                                                  coordinator_tokens_t *tokens, coordinator_tasks_t *tasks);
+coordinator_dispatch_t *coordinator_dispatch_new (const coordinator_dispatch_conf_t *conf, coordinator_tokens_t *tokens,
+                                                  coordinator_tasks_t *tasks);
 
 //  Drops the fetchers; nulls *self_p, safe on NULL and twice.
 void coordinator_dispatch_destroy (coordinator_dispatch_t **self_p);

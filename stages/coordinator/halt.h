@@ -24,16 +24,16 @@
 #include <stdbool.h>
 
 #define COORDINATOR_HALT_REASON_MAX 640
-#define COORDINATOR_EXIT_CONFIG 2       //  the exit codes of a stopped run: usage or configuration
-#define COORDINATOR_EXIT_SERVICE 3      //  an outside service's trouble: retry later
+#define COORDINATOR_EXIT_CONFIG 2    //  the exit codes of a stopped run: usage or configuration
+#define COORDINATOR_EXIT_SERVICE 3   //  an outside service's trouble: retry later
 
 typedef struct {
-    long unknown_stop;                //  [kis] unknown_code_stop; 0: unknown codes never stop a run
-    char code[16];                    //  the unknown code of the streak
-    long streak;                      //  answers in a row that carried it
-    bool streak_retryable;            //  the last of them was retryable
+    long unknown_stop;       //  [kis] unknown_code_stop; 0: unknown codes never stop a run
+    char code[16];           //  the unknown code of the streak
+    long streak;             //  answers in a row that carried it
+    bool streak_retryable;   //  the last of them was retryable
     bool halted;
-    int exit_code;                    //  2 configuration, 3 the service
+    int exit_code;   //  2 configuration, 3 the service
     char reason[COORDINATOR_HALT_REASON_MAX];
 } coordinator_halt_t;
 
@@ -47,8 +47,7 @@ void coordinator_halt_reset (coordinator_halt_t *self);
 //  "retryable", "permanent"), msg_cd and error text (either may be NULL).
 //  Returns true when this one stops the run (reason and exit_code set);
 //  once halted, false.
-bool coordinator_halt_on_result (coordinator_halt_t *self, const char *status, const char *msg_cd,
-                                 const char *error);
+bool coordinator_halt_on_result (coordinator_halt_t *self, const char *status, const char *msg_cd, const char *error);
 
 //  Stops the run for a reason found elsewhere (a token refused), unless it
 //  is stopped already. exit_code 2 or 3.

@@ -19,7 +19,7 @@
 
 struct _coordinator_ledger_t {
     eod_journal_t *journal;
-    bool dirty;                       //  appended to since the last sync
+    bool dirty;   //  appended to since the last sync
     int64_t synced_ms;
 };
 

@@ -47,7 +47,7 @@ s_kth_largest (int64_t *a, size_t n, size_t k)
         int64_t pivot = a[mid];
         a[mid] = a[hi - 1];
         a[hi - 1] = pivot;
-        size_t at = lo;                    //  [lo, at) are larger than the pivot
+        size_t at = lo;   //  [lo, at) are larger than the pivot
         for (size_t i = lo; i < hi - 1; i++)
             if (a[i] > pivot) {
                 int64_t swap = a[i];
@@ -103,8 +103,8 @@ coordinator_pacer_take (coordinator_pacer_t *self, int64_t now)
     //  apart, as far as the log lets them. Any other late dispatch moves the
     //  schedule by its lateness beyond T / 2.
     int64_t log_due = s_log_due (self);
-    int64_t slack = log_due > self->tat_us && now <= log_due + self->tolerance_us ? self->window_us
-                                                                                  : self->tolerance_us;
+    int64_t slack =
+        log_due > self->tat_us && now <= log_due + self->tolerance_us ? self->window_us : self->tolerance_us;
     int64_t from = self->tat_us > now - slack ? self->tat_us : now - slack;
     self->tat_us = from + self->interval_us;
     self->last_us = now;

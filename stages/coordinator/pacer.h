@@ -35,17 +35,17 @@
 #define COORDINATOR_PACER_LOG_MAX 4096   //  the highest rate kept in a log
 
 typedef struct {
-    int64_t interval_us;        //  T
-    int64_t tolerance_us;       //  T / 2
-    int64_t window_us;          //  1 s + J + margin
-    int64_t tat_us;             //  the GCRA theoretical arrival time
-    int64_t last_us;            //  the last dispatch
-    int64_t *log;               //  when each of the last 2 x rate dispatches left, a ring: dispatch n
-                                //  at log[n % cap]; NULL above LOG_MAX
-    int64_t *scratch;           //  cap entries for finding the rate-th latest
+    int64_t interval_us;    //  T
+    int64_t tolerance_us;   //  T / 2
+    int64_t window_us;      //  1 s + J + margin
+    int64_t tat_us;         //  the GCRA theoretical arrival time
+    int64_t last_us;        //  the last dispatch
+    int64_t *log;           //  when each of the last 2 x rate dispatches left, a ring: dispatch n
+                            //  at log[n % cap]; NULL above LOG_MAX
+    int64_t *scratch;       //  cap entries for finding the rate-th latest
     size_t rate, cap;
-    uint64_t taken;             //  dispatches so far
-    uint64_t late_since;        //  1 + the newest dispatch reported late (0: none)
+    uint64_t taken;        //  dispatches so far
+    uint64_t late_since;   //  1 + the newest dispatch reported late (0: none)
 } coordinator_pacer_t;
 
 //  Sets up the pacer of a key allowed rate requests per second (below 1:

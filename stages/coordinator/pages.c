@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_NREC "nrec"                  //  the overseas snapshot's row count
+#define S_NREC "nrec"   //  the overseas snapshot's row count
 
 //  The pages so far of one task: their rows and first snapshot in held,
 //  the next page's BYMD, how many came.
@@ -18,7 +18,7 @@ typedef struct {
 } s_task_t;
 
 struct _coordinator_pages_t {
-    zhashx_t *tasks;                   //  task_id -> s_task_t
+    zhashx_t *tasks;   //  task_id -> s_task_t
     int max_pages;
 };
 
@@ -97,7 +97,8 @@ coordinator_pages_add (coordinator_pages_t *self, const char *task_id, const eod
     }
     if (!t) {
         t = calloc (1, sizeof *t);
-        if (!t || !(t->held = eod_msg_new (EOD_MSG_RESULT)) || eod_fields_merge (&t->held->snapshot, &result->snapshot)) {
+        if (!t || !(t->held = eod_msg_new (EOD_MSG_RESULT))
+            || eod_fields_merge (&t->held->snapshot, &result->snapshot)) {
             void *item = t;
             s_task_free (&item);
             snprintf (why, whysize, "out of memory");
@@ -163,7 +164,8 @@ coordinator_pages_finish (coordinator_pages_t *self, const char *task_id, eod_ms
     else {
         //  The rows cannot be put together: the task fails as a whole.
         eod_msg_set (&result->status, "permanent");
-        eod_msg_set (&result->error, "the pages of the answer cannot be put together (out of memory, or too many rows)");
+        eod_msg_set (&result->error,
+                     "the pages of the answer cannot be put together (out of memory, or too many rows)");
         pages = -1;
     }
     zhashx_delete (self->tasks, task_id);

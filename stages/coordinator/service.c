@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_HOLIDAY_PAGES_MAX 16        //  pages asked for one range (a page holds about 24 days)
-#define S_KST_OFFSET_S (9 * 3600)     //  KST is UTC+9, without summer time
-#define S_ISO_DATE_LEN 10             //  YYYY-MM-DD
+#define S_HOLIDAY_PAGES_MAX 16      //  pages asked for one range (a page holds about 24 days)
+#define S_KST_OFFSET_S (9 * 3600)   //  KST is UTC+9, without summer time
+#define S_ISO_DATE_LEN 10           //  YYYY-MM-DD
 
 struct _coordinator_service_t {
     coordinator_service_conf_t conf;
@@ -118,9 +118,7 @@ s_ask_holidays (coordinator_service_t *self, const char *from, const char *to, j
         const char *last = NULL;
         const char *k;
         json_t *v;
-        json_object_foreach (days, k, v)
-            if (!last || strcmp (k, last) > 0)
-                last = k;
+        json_object_foreach (days, k, v) if (!last || strcmp (k, last) > 0) last = k;
         if (!last)
             break;
         int y = 0, m = 0, d = 0;
@@ -160,8 +158,8 @@ s_holidays (coordinator_service_t *self, const eod_msg_t *req, long *requests)
     json_t *cache = json_load_file (path, 0, NULL);
     json_t *days = cache ? json_object_get (cache, "days") : NULL;
     const char *fetched = cache ? json_string_value (json_object_get (cache, "fetched")) : NULL;
-    bool fresh = fetched && strcmp (fetched, today) == 0 && json_is_object (days)
-                 && json_object_get (days, from) && json_object_get (days, to);
+    bool fresh = fetched && strcmp (fetched, today) == 0 && json_is_object (days) && json_object_get (days, from)
+                 && json_object_get (days, to);
     if (!fresh) {
         json_decref (cache);
         cache = json_object ();
@@ -188,9 +186,8 @@ s_holidays (coordinator_service_t *self, const eod_msg_t *req, long *requests)
     }
     const char *k;
     json_t *v;
-    json_object_foreach (days, k, v)
-        if (strcmp (k, from) >= 0 && strcmp (k, to) <= 0 && json_is_string (v))
-            eod_fields_set (&rep->days, k, json_string_value (v));
+    json_object_foreach (days, k, v) if (strcmp (k, from) >= 0 && strcmp (k, to) <= 0 && json_is_string (v))
+        eod_fields_set (&rep->days, k, json_string_value (v));
     json_decref (cache);
     return rep;
 }

@@ -25,19 +25,19 @@
 
 //  What of a run's listing arrived.
 typedef struct {
-    long tasks;                       //  the run's tasks held
-    bool listed;                      //  its LISTED came
-    bool ended;                       //  its END came, or the run is over
+    long tasks;    //  the run's tasks held
+    bool listed;   //  its LISTED came
+    bool ended;    //  its END came, or the run is over
 } coordinator_listing_t;
 
 //  Fills *out for run_id (may be NULL: no run), having made it durable.
 typedef void (coordinator_listing_fn) (const char *run_id, coordinator_listing_t *out, void *arg);
 
 typedef struct {
-    const char *state_dir;            //  where the holiday answer is cached
-    coordinator_tokens_t *tokens;     //  the first key's budget and token (borrowed)
-    const char *run_id;               //  the caller's buffer of the current run's id, for EVENTs
-    const coordinator_clock_t *clock; //  borrowed; NULL: coordinator_clock_real
+    const char *state_dir;              //  where the holiday answer is cached
+    coordinator_tokens_t *tokens;       //  the first key's budget and token (borrowed)
+    const char *run_id;                 //  the caller's buffer of the current run's id, for EVENTs
+    const coordinator_clock_t *clock;   //  borrowed; NULL: coordinator_clock_real
     coordinator_listing_fn *listing;
     void *listing_arg;
 } coordinator_service_conf_t;

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define S_OUTCOME_MAX 256             //  "CODE reason"
+#define S_OUTCOME_MAX 256   //  "CODE reason"
 #define S_GAP_LINE_MAX 512
-#define S_WRONG_TEXT_MAX (32 * 1024)  //  RUN_DONE's wrong-date entries: far below EOD_PROTO_STRING_MAX
+#define S_WRONG_TEXT_MAX (32 * 1024)   //  RUN_DONE's wrong-date entries: far below EOD_PROTO_STRING_MAX
 
 //  A RESULT as sent to the writer, kept until the writer acknowledges it: a
 //  writer that died before making it durable is sent it again instead of the
@@ -22,13 +22,13 @@ typedef struct {
 
 struct _coordinator_tasks_t {
     char *ledger_dir;
-    zhashx_t *tasks;                  //  task_id -> coordinator_task_t
-    zlistx_t *queue;                  //  task ids waiting for dispatch (borrowed strings)
-    zlistx_t *runs;                   //  coordinator_run_t of the tasks held
-    zhashx_t *kept;                   //  task_id -> s_kept_t, for tasks being written
+    zhashx_t *tasks;   //  task_id -> coordinator_task_t
+    zlistx_t *queue;   //  task ids waiting for dispatch (borrowed strings)
+    zlistx_t *runs;    //  coordinator_run_t of the tasks held
+    zhashx_t *kept;    //  task_id -> s_kept_t, for tasks being written
     size_t kept_bytes;
-    long unsettled;                   //  tasks neither done nor failed
-    long writing;                     //  tasks whose rows the writer has not acknowledged
+    long unsettled;   //  tasks neither done nor failed
+    long writing;     //  tasks whose rows the writer has not acknowledged
 };
 
 static void
@@ -189,8 +189,7 @@ s_meta_pack (coordinator_task_t *t, const eod_msg_t *msg)
 }
 
 coordinator_task_t *
-coordinator_tasks_add (coordinator_tasks_t *self, const eod_msg_t *msg, coordinator_ledger_t *ledger,
-                       int64_t ledger_at)
+coordinator_tasks_add (coordinator_tasks_t *self, const eod_msg_t *msg, coordinator_ledger_t *ledger, int64_t ledger_at)
 {
     if (!msg->task_id || !msg->code || !msg->run_id || zhashx_lookup (self->tasks, msg->task_id))
         return NULL;
@@ -220,8 +219,7 @@ coordinator_tasks_add (coordinator_tasks_t *self, const eod_msg_t *msg, coordina
         ledger_at = coordinator_ledger_append_at (ledger, msg);
     t->ledger_at = run->ledger_fd >= 0 ? ledger_at : -1;
     if (t->ledger_at < 0 && s_meta_pack (t, msg))
-        eod_log_warn ("TASK %s: out of memory: its rows go to the writer without the listing's columns",
-                      msg->task_id);
+        eod_log_warn ("TASK %s: out of memory: its rows go to the writer without the listing's columns", msg->task_id);
     zhashx_insert (self->tasks, t->text, t);
     zlistx_add_end (self->queue, (void *) coordinator_task_id (t));
     self->unsettled++;
@@ -381,12 +379,13 @@ coordinator_tasks_complete (coordinator_tasks_t *self, coordinator_task_t *t, eo
 {
     //  The writer needs the instrument's metadata and the task's range: the
     //  TASK as the ledger holds it, or the packed copy.
-    eod_msg_t *listed = t->ledger_at >= 0 ? eod_journal_record (t->run->ledger_fd, t->ledger_at, t->run->ledger_path)
-                                          : NULL;
-    if (listed && (listed->type != EOD_MSG_TASK || !listed->task_id
-                   || strcmp (listed->task_id, coordinator_task_id (t)) != 0)) {
-        eod_log_error ("%s: byte %lld holds no TASK %s: its rows go without the listing's columns",
-                       t->run->ledger_path, (long long) t->ledger_at, coordinator_task_id (t));
+    eod_msg_t *listed =
+        t->ledger_at >= 0 ? eod_journal_record (t->run->ledger_fd, t->ledger_at, t->run->ledger_path) : NULL;
+    if (listed
+        && (listed->type != EOD_MSG_TASK || !listed->task_id
+            || strcmp (listed->task_id, coordinator_task_id (t)) != 0)) {
+        eod_log_error ("%s: byte %lld holds no TASK %s: its rows go without the listing's columns", t->run->ledger_path,
+                       (long long) t->ledger_at, coordinator_task_id (t));
         eod_msg_destroy (&listed);
     }
     if (listed) {
@@ -497,8 +496,9 @@ s_summarize_wrong (coordinator_tasks_t *self, eod_msg_t *done)
         if (!t->wrong || t->kind == COORDINATOR_KIND_OK
             || (t->state != COORDINATOR_TASK_DONE && t->state != COORDINATOR_TASK_FAILED))
             continue;
-        char *e = zsys_sprintf ("%s %s %s %s", coordinator_task_code (t), coordinator_task_field (t, COORDINATOR_TASK_FROM),
-                                coordinator_task_field (t, COORDINATOR_TASK_TO), t->wrong);
+        char *e =
+            zsys_sprintf ("%s %s %s %s", coordinator_task_code (t), coordinator_task_field (t, COORDINATOR_TASK_FROM),
+                          coordinator_task_field (t, COORDINATOR_TASK_TO), t->wrong);
         if (e)
             zlistx_add_end (entries, e);
     }

@@ -39,7 +39,7 @@ typedef enum {
     COORDINATOR_KIND_NODATA,
     COORDINATOR_KIND_UNKNOWN,
     COORDINATOR_KIND_FAILED,
-    COORDINATOR_KIND_UNPUBLISHED      //  a daily task answered without a row for its session
+    COORDINATOR_KIND_UNPUBLISHED   //  a daily task answered without a row for its session
 } coordinator_task_kind_t;
 
 //  The fields of a task's text, in order (coordinator_task_field).
@@ -58,25 +58,25 @@ typedef struct {
     char *market;
     char *mode;
     char *ledger_path;
-    int ledger_fd;                    //  -1: no ledger (tasks keep their metadata)
+    int ledger_fd;   //  -1: no ledger (tasks keep their metadata)
 } coordinator_run_t;
 
 typedef struct {
     coordinator_run_t *run;
-    char *text;                       //  "task_id\0code\0exchange\0date_from\0date_to\0"
-    uint8_t state;                    //  coordinator_task_state_t
-    uint8_t kind;                     //  coordinator_task_kind_t, once settled
-    uint8_t key;                      //  the key it was last dispatched under
+    char *text;      //  "task_id\0code\0exchange\0date_from\0date_to\0"
+    uint8_t state;   //  coordinator_task_state_t
+    uint8_t kind;    //  coordinator_task_kind_t, once settled
+    uint8_t key;     //  the key it was last dispatched under
     int attempt;
-    int generation;                   //  the key's token generation it was dispatched with
-    uint32_t worker;                  //  lease holder (coordinator_worker_t.seq), 0 none
-    int64_t deadline_ms;              //  lease or ack deadline
-    int64_t not_before_ms;            //  retry backoff
-    char *outcome;                    //  "CODE reason" when failed, no-data or unknown
-    char *wrong;                      //  "COUNT DATES": rows out of its range in an answer without rows
-    int64_t ledger_at;                //  its TASK record in run->ledger_fd, -1 none
-    int64_t dispatched_us;            //  its last dispatch
-    uint64_t pace_n;                  //  and that dispatch's number in its key's pacer
+    int generation;          //  the key's token generation it was dispatched with
+    uint32_t worker;         //  lease holder (coordinator_worker_t.seq), 0 none
+    int64_t deadline_ms;     //  lease or ack deadline
+    int64_t not_before_ms;   //  retry backoff
+    char *outcome;           //  "CODE reason" when failed, no-data or unknown
+    char *wrong;             //  "COUNT DATES": rows out of its range in an answer without rows
+    int64_t ledger_at;       //  its TASK record in run->ledger_fd, -1 none
+    int64_t dispatched_us;   //  its last dispatch
+    uint64_t pace_n;         //  and that dispatch's number in its key's pacer
     //  Without a ledger record: the metadata and name packed as
     //  "key\0value\0" pairs in one allocation.
     char *meta;
@@ -165,8 +165,8 @@ void coordinator_tasks_complete (coordinator_tasks_t *self, coordinator_task_t *
 //  t's RESULT went to the writer, due to be acknowledged by deadline_ms.
 //  data (len bytes, the encoded RESULT, may be NULL) is taken and kept
 //  until then, to be sent again to a writer that lost it.
-void coordinator_tasks_writing_at (coordinator_tasks_t *self, coordinator_task_t *t, int64_t deadline_ms,
-                                   char *data, size_t len);
+void coordinator_tasks_writing_at (coordinator_tasks_t *self, coordinator_task_t *t, int64_t deadline_ms, char *data,
+                                   size_t len);
 
 //  The RESULT kept for t (borrowed: *len bytes), or NULL.
 const char *coordinator_tasks_kept (coordinator_tasks_t *self, const coordinator_task_t *t, size_t *len);

@@ -12,11 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define S_TOKEN_ISSUE_GAP_S 61        //  KIS issues at most one token a minute
-#define S_TOKEN_MIN_USE_S 600         //  a fresh token is used at least this long
-#define S_ISSUE_ATTEMPTS 3            //  tries to have a token before giving up
-#define S_GAP_SLEEP_MS 100            //  the one-a-minute wait, in steps that notice an interrupt
-#define S_RETRY_PAUSE_MS 1000         //  a failed issue is tried again attempt x this later
+#define S_TOKEN_ISSUE_GAP_S 61   //  KIS issues at most one token a minute
+#define S_TOKEN_MIN_USE_S 600    //  a fresh token is used at least this long
+#define S_ISSUE_ATTEMPTS 3       //  tries to have a token before giving up
+#define S_GAP_SLEEP_MS 100       //  the one-a-minute wait, in steps that notice an interrupt
+#define S_RETRY_PAUSE_MS 1000    //  a failed issue is tried again attempt x this later
 #define S_PATH_MAX 1100
 #define S_REFUSAL_MAX 512
 
@@ -25,7 +25,7 @@ struct _coordinator_tokens_t {
     size_t nkeys;
     char *base_url;
     char *cache_base;
-    char *ca_file;                    //  NULL: the system store
+    char *ca_file;   //  NULL: the system store
     long refresh_s;
     long timeout_ms;
     bool insecure;
@@ -33,7 +33,7 @@ struct _coordinator_tokens_t {
     eod_stage_t *stage;
     const coordinator_clock_t *clock;
     bool unreachable;
-    char refusal[S_REFUSAL_MAX];      //  why a token cannot be had ("": none yet)
+    char refusal[S_REFUSAL_MAX];   //  why a token cannot be had ("": none yet)
 };
 
 coordinator_tokens_t *
@@ -175,8 +175,7 @@ coordinator_tokens_load (coordinator_tokens_t *self, coordinator_key_t *key)
         key->refresh_at = (time_t) expires - refresh;
         key->generation++;
         eod_log_secret (key->token);
-        eod_log_info ("app key %s: using the cached token (expires in %ld min)", key->id,
-                      (long) (expires - now) / 60);
+        eod_log_info ("app key %s: using the cached token (expires in %ld min)", key->id, (long) (expires - now) / 60);
     }
     json_decref (root);
 }
@@ -190,9 +189,9 @@ s_token_save (coordinator_tokens_t *self, coordinator_key_t *key)
     snprintf (tmp, sizeof tmp, "%s.tmp", path);
     eod_mkdirs_for (path);
     eod_fingerprint (key->app_key, fp);
-    json_t *root = json_pack ("{s:s, s:I, s:I, s:s, s:s}", "token", key->token, "expires", (json_int_t) key->expires,
-                              "issued", (json_int_t) key->last_issue, "key_fingerprint", fp, "base_url",
-                              self->base_url);
+    json_t *root =
+        json_pack ("{s:s, s:I, s:I, s:s, s:s}", "token", key->token, "expires", (json_int_t) key->expires, "issued",
+                   (json_int_t) key->last_issue, "key_fingerprint", fp, "base_url", self->base_url);
     char *text = json_dumps (root, JSON_COMPACT);
     json_decref (root);
     int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -238,8 +237,8 @@ s_issued (coordinator_tokens_t *self, coordinator_key_t *key, char *token, time_
         //  An expiry already (nearly) past means our clock and the
         //  server's disagree; re-issuing at once would only be refused.
         eod_log_warn ("app key %s: the new token expires at %ld, %ld s from now by our clock: "
-                      "clocks disagree? using it for %d s", key->id, (long) expires,
-                      (long) (expires - key->last_issue), S_TOKEN_MIN_USE_S);
+                      "clocks disagree? using it for %d s",
+                      key->id, (long) expires, (long) (expires - key->last_issue), S_TOKEN_MIN_USE_S);
         key->refresh_at = key->last_issue + S_TOKEN_MIN_USE_S;
     }
     key->generation++;
@@ -272,8 +271,8 @@ coordinator_tokens_ensure (coordinator_tokens_t *self, coordinator_key_t *key, b
                 //  goes on serving heartbeats, results and ACKs).
                 if (key->paused_until_ms < clock->ms () + wait * 1000) {
                     key->paused_until_ms = clock->ms () + wait * 1000;
-                    eod_log_warn ("app key %s: paused %ld s before a new token may be issued (1 per minute)",
-                                  key->id, wait);
+                    eod_log_warn ("app key %s: paused %ld s before a new token may be issued (1 per minute)", key->id,
+                                  wait);
                 }
                 return 1;
             }

@@ -31,33 +31,33 @@
 #include <stdint.h>
 #include <time.h>
 
-#define COORDINATOR_KEYS_MAX 16       //  app keys (budgets) one coordinator paces
+#define COORDINATOR_KEYS_MAX 16   //  app keys (budgets) one coordinator paces
 
 typedef struct {
-    char id[32];                      //  the config section name
+    char id[32];   //  the config section name
     char *app_key;
     char *app_secret;
-    char *token;                      //  NULL until one is had
+    char *token;   //  NULL until one is had
     time_t expires;
     time_t last_issue;
-    time_t refresh_at;                //  issue a new token from then on
-    int generation;                   //  bumped when the token changes
-    coordinator_pacer_t pacer;        //  set up by the owner (coordinator_pacer_init), freed here
+    time_t refresh_at;           //  issue a new token from then on
+    int generation;              //  bumped when the token changes
+    coordinator_pacer_t pacer;   //  set up by the owner (coordinator_pacer_init), freed here
     int64_t paused_until_ms;
     long requests;
     long rate_limited;
 } coordinator_key_t;
 
 typedef struct {
-    const char *base_url;             //  the API's, e.g. "https://openapi.koreainvestment.com:9443"
-    const char *cache_base;           //  a key's token cache is this path + "." + its id
-    long refresh_s;                   //  [kis] token_refresh_s
-    long timeout_ms;                  //  of a request
-    bool insecure;                    //  no TLS verification (explicit config only)
-    const char *ca_file;              //  NULL or "": the system store
-    eod_http_fn *http;                //  how requests are made
-    eod_stage_t *stage;               //  where error EVENTs go (borrowed; its events socket may be NULL)
-    const coordinator_clock_t *clock; //  borrowed; NULL: coordinator_clock_real
+    const char *base_url;               //  the API's, e.g. "https://openapi.koreainvestment.com:9443"
+    const char *cache_base;             //  a key's token cache is this path + "." + its id
+    long refresh_s;                     //  [kis] token_refresh_s
+    long timeout_ms;                    //  of a request
+    bool insecure;                      //  no TLS verification (explicit config only)
+    const char *ca_file;                //  NULL or "": the system store
+    eod_http_fn *http;                  //  how requests are made
+    eod_stage_t *stage;                 //  where error EVENTs go (borrowed; its events socket may be NULL)
+    const coordinator_clock_t *clock;   //  borrowed; NULL: coordinator_clock_real
 } coordinator_tokens_conf_t;
 
 typedef struct _coordinator_tokens_t coordinator_tokens_t;

@@ -9,8 +9,8 @@
 #define S_CLOCKS_APART_MAX (INT64_C (1) << 62)
 
 struct _coordinator_workers_t {
-    zhashx_t *workers;                //  identity in hex -> coordinator_worker_t
-    uint32_t seq;                     //  the last coordinator_worker_t.seq given
+    zhashx_t *workers;   //  identity in hex -> coordinator_worker_t
+    uint32_t seq;        //  the last coordinator_worker_t.seq given
 };
 
 static void
@@ -178,8 +178,8 @@ coordinator_workers_report (coordinator_workers_t *self)
 {
     for (coordinator_worker_t *w = zhashx_first (self->workers); w; w = zhashx_next (self->workers)) {
         eod_log_info ("fetcher %s returned %ld result(s) and sent %ld READY in this run; %ld request(s) left "
-                      "late, the latest %.1f ms past its quickest", w->name, w->results, w->readies, w->late,
-                      (double) w->late_max_us / 1000.0);
+                      "late, the latest %.1f ms past its quickest",
+                      w->name, w->results, w->readies, w->late, (double) w->late_max_us / 1000.0);
         w->results = w->readies = w->late = 0;
         w->late_max_us = 0;
     }

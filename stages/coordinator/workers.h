@@ -24,25 +24,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define COORDINATOR_LAG_BLOCK 64      //  a fetcher's quickest lag is the least of the last 64-128 RESULTs'
-#define COORDINATOR_LATE_MIN_US 1000  //  a request leaving later than that past the quickest lag is late
-#define COORDINATOR_LAG_FIRST 8       //  a fetcher's first RESULTs are judged by its READY's clock too
+#define COORDINATOR_LAG_BLOCK 64       //  a fetcher's quickest lag is the least of the last 64-128 RESULTs'
+#define COORDINATOR_LATE_MIN_US 1000   //  a request leaving later than that past the quickest lag is late
+#define COORDINATOR_LAG_FIRST 8        //  a fetcher's first RESULTs are judged by its READY's clock too
 
 typedef struct {
     zframe_t *identity;
-    uint32_t seq;                     //  its number in this coordinator (never 0)
+    uint32_t seq;   //  its number in this coordinator (never 0)
     char name[64];
     int credit;
     int64_t last_seen_ms;
-    long results;                     //  RESULTs it returned in this run
-    long readies;                     //  READYs it sent in this run (a RESULT stands for one)
+    long results;                                 //  RESULTs it returned in this run
+    long readies;                                 //  READYs it sent in this run (a RESULT stands for one)
     int creds_generation[COORDINATOR_KEYS_MAX];   //  generation of each key's CREDS it holds (0: none)
-    bool new;                         //  first message from it: its credit is not known yet
-    int64_t lag_floor[2];             //  the least lag of the current and the last block
-    int64_t back_floor;               //  the least READY/HEARTBEAT sent_us minus its receipt
+    bool new;                                     //  first message from it: its credit is not known yet
+    int64_t lag_floor[2];                         //  the least lag of the current and the last block
+    int64_t back_floor;                           //  the least READY/HEARTBEAT sent_us minus its receipt
     uint32_t lag_samples;
-    long late;                        //  its requests that left late in this run
-    int64_t late_max_us;              //  the latest of them (past the quickest lag)
+    long late;             //  its requests that left late in this run
+    int64_t late_max_us;   //  the latest of them (past the quickest lag)
 } coordinator_worker_t;
 
 typedef struct _coordinator_workers_t coordinator_workers_t;

@@ -23,14 +23,14 @@
 
 #include <time.h>
 
-#define FETCHER_BATCH_SKIPPED "skipped"      //  QUOTES status: no request made
+#define FETCHER_BATCH_SKIPPED "skipped"   //  QUOTES status: no request made
 #define FETCHER_BATCH_CODE_WINDOW "EOD-WINDOW"
 
 typedef struct {
-    fetcher_fetch_conf_t fetch;               //  timeout, TLS, the HTTP transport
-    const eod_quote_window_t *window;         //  [multiquote] window, [kis] env
-    eod_cal_t *cal;                           //  the calendar tables (borrowed)
-    time_t (*now) (void);                     //  NULL: eod_now
+    fetcher_fetch_conf_t fetch;         //  timeout, TLS, the HTTP transport
+    const eod_quote_window_t *window;   //  [multiquote] window, [kis] env
+    eod_cal_t *cal;                     //  the calendar tables (borrowed)
+    time_t (*now) (void);               //  NULL: eod_now
 } fetcher_batch_conf_t;
 
 //  Performs batch (a BATCH) with creds (its key's CREDS) and returns its

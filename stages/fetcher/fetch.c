@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_TEXT_MAX 160                //  a RESULT's own error text
+#define S_TEXT_MAX 160   //  a RESULT's own error text
 
 //  Copies "YYYY-MM-DD" as "YYYYMMDD".
 static void
@@ -85,21 +85,20 @@ s_overseas (const eod_kis_conn_t *c, const eod_msg_t *task, const eod_msg_t *cre
     const char *excd = task->exchange ? task->exchange : "";
     const char *bymd = eod_fields_get (&task->meta, EOD_META_BYMD);
     if (bymd)
-        return eod_kis_overseas_daily_next (c, creds->token, excd, task->code, bymd, adjusted, output1, rows, nrows,
-                                            r);
+        return eod_kis_overseas_daily_next (c, creds->token, excd, task->code, bymd, adjusted, output1, rows, nrows, r);
     return eod_kis_overseas_daily (c, creds->token, excd, task->code, to, adjusted, output1, rows, nrows, r);
 }
 
 eod_kis_conn_t
 fetcher_fetch_conn (const eod_msg_t *creds, const fetcher_fetch_conf_t *conf)
 {
-    return (eod_kis_conn_t) {.base_url = creds->base_url,
-                             .app_key = creds->app_key,
-                             .app_secret = creds->app_secret,
-                             .timeout_ms = conf->timeout_ms,
-                             .insecure = conf->insecure,
-                             .ca_file = conf->ca_file && *conf->ca_file ? conf->ca_file : NULL,
-                             .http = conf->http ? conf->http : eod_http_perform};
+    return (eod_kis_conn_t){.base_url = creds->base_url,
+                            .app_key = creds->app_key,
+                            .app_secret = creds->app_secret,
+                            .timeout_ms = conf->timeout_ms,
+                            .insecure = conf->insecure,
+                            .ca_file = conf->ca_file && *conf->ca_file ? conf->ca_file : NULL,
+                            .http = conf->http ? conf->http : eod_http_perform};
 }
 
 eod_msg_t *
@@ -129,9 +128,9 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetc
     //  carries (output1) is of that moment, whatever dates the request names,
     //  and the writer needs the moment to tell which session it describes.
     result->asked_at = (int64_t) eod_now ();
-    int status = us ? s_overseas (&c, task, creds, to, conf->adjusted, &output1, &rows, &nrows, &r)
-                    : eod_kis_daily_chart (&c, creds->token, task->code, from, to, conf->adjusted, &output1, &rows,
-                                           &nrows, &r);
+    int status =
+        us ? s_overseas (&c, task, creds, to, conf->adjusted, &output1, &rows, &nrows, &r)
+           : eod_kis_daily_chart (&c, creds->token, task->code, from, to, conf->adjusted, &output1, &rows, &nrows, &r);
     //  When the request left: the coordinator compares it with when it
     //  dispatched the task, to see requests that reached the wire late.
     result->sent_us = r.sent_us;

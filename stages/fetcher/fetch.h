@@ -23,11 +23,11 @@
 #include <stdbool.h>
 
 typedef struct {
-    bool adjusted;            //  [kis] adjusted
-    long timeout_ms;          //  [kis] timeout_ms
-    bool insecure;            //  [kis] insecure
-    const char *ca_file;      //  [kis] ca_file; NULL or "": the system store
-    eod_http_fn *http;        //  NULL: eod_http_perform
+    bool adjusted;         //  [kis] adjusted
+    long timeout_ms;       //  [kis] timeout_ms
+    bool insecure;         //  [kis] insecure
+    const char *ca_file;   //  [kis] ca_file; NULL or "": the system store
+    eod_http_fn *http;     //  NULL: eod_http_perform
 } fetcher_fetch_conf_t;
 
 //  The KIS connection of creds (a CREDS) under conf (borrows both).

@@ -11,8 +11,9 @@
 #define S_COORDINATOR_SILENCE_LIVENESS 3   //  heartbeats missed before reconnecting
 #define S_RECONNECT_MAX_MS 32000           //  Paranoid Pirate back-off ceiling
 #define S_RUN_ID_MAX 128
-#define S_INSECURE_WARNING "[kis] insecure is set: TLS certificates of the API host are not verified (never in " \
-                           "production)"
+#define S_INSECURE_WARNING                                                                                             \
+    "[kis] insecure is set: TLS certificates of the API host are not verified (never in "                              \
+    "production)"
 
 struct _fetcher_t {
     eod_stage_t *stage;
@@ -20,11 +21,11 @@ struct _fetcher_t {
     bool once;
     char name[128];
     zsock_t *dealer;
-    bool relay_events;        //  no route to the notifier (another host): EVENTs go on the dealer
-    zhashx_t *creds;          //  key_id -> eod_msg_t CREDS
-    bool busy;                //  a request is in flight
-    bool over;                //  END came (one-shot): leave once the request in flight is answered
-    bool credit_on_result;    //  the coordinator takes a RESULT's count as READY's
+    bool relay_events;            //  no route to the notifier (another host): EVENTs go on the dealer
+    zhashx_t *creds;              //  key_id -> eod_msg_t CREDS
+    bool busy;                    //  a request is in flight
+    bool over;                    //  END came (one-shot): leave once the request in flight is answered
+    bool credit_on_result;        //  the coordinator takes a RESULT's count as READY's
     fetcher_fetch_conf_t fetch;   //  [kis] adjusted, timeout_ms, insecure, ca_file
     char run_id[S_RUN_ID_MAX];    //  the run of the last TASK ("": none yet)
     int64_t heartbeat_ms;
@@ -254,16 +255,17 @@ fetcher_run (fetcher_t *self)
             break;
         s_watch (self);
         int64_t now = eod_clock_ms ();
-        if (now - self->last_heard_ms > self->heartbeat_ms * S_COORDINATOR_SILENCE_LIVENESS
-                                            + self->reconnect_ms) {
+        if (now - self->last_heard_ms > self->heartbeat_ms * S_COORDINATOR_SILENCE_LIVENESS + self->reconnect_ms) {
             long silent = (long) (now - self->last_heard_ms);
             s_connect (self);
             //  Told once the new link is up, so a fetcher on another host
             //  gets it to the run's summary through the coordinator.
-            eod_stage_incident (self->stage, self->run_id, NULL, "fetcher %s: the coordinator was silent for %ld "
-                                "ms: reconnected to %s", self->name, silent, self->endpoint);
-            self->reconnect_ms = self->reconnect_ms * 2 > S_RECONNECT_MAX_MS ? S_RECONNECT_MAX_MS
-                                                                             : self->reconnect_ms * 2;
+            eod_stage_incident (self->stage, self->run_id, NULL,
+                                "fetcher %s: the coordinator was silent for %ld "
+                                "ms: reconnected to %s",
+                                self->name, silent, self->endpoint);
+            self->reconnect_ms =
+                self->reconnect_ms * 2 > S_RECONNECT_MAX_MS ? S_RECONNECT_MAX_MS : self->reconnect_ms * 2;
         }
     }
     return 0;

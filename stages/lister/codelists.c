@@ -12,16 +12,16 @@
 
 #define S_PATH_MAX 1200
 #define S_TMP ".tmp"
-#define S_FIELD_MAX 32          //  a tail field (21 bytes at most) and its NUL
-#define S_COLUMNS_MAX 80        //  columns of the widest list
+#define S_FIELD_MAX 32     //  a tail field (21 bytes at most) and its NUL
+#define S_COLUMNS_MAX 80   //  columns of the widest list
 #define S_MEMBERS_MIN 4096
 
 struct _lister_codelists_t {
     char dir[S_PATH_MAX];
-    char compact[9];            //  YYYYMMDD of the day
-    FILE *files[LISTER_LISTS];  //  open lists of the market, NULL for the others
+    char compact[9];             //  YYYYMMDD of the day
+    FILE *files[LISTER_LISTS];   //  open lists of the market, NULL for the others
     bool write_failed;
-    char *members;              //  "SET\tCODE\n" lines
+    char *members;   //  "SET\tCODE\n" lines
     size_t len, cap;
     char fields[S_COLUMNS_MAX][S_FIELD_MAX];   //  one KR record's tail, cut
 };
@@ -205,10 +205,9 @@ lister_codelists_us_universe (lister_codelists_t *self, const us_universe_t *u)
     size_t n = us_universe_count (u);
     for (size_t i = 0; i < n; i++) {
         const us_instrument_t *in = us_universe_at (u, i);
-        const char *values[] = {in->symbol,        in->company,      in->sector,
-                                in->sub_industry,  us_flag (in->sp500), us_flag (in->nas100),
-                                us_flag (in->dow30), in->exchange_code, in->exchange_name,
-                                in->korea_name,    in->english_name, in->security_type};
+        const char *values[] = {in->symbol,          in->company,          in->sector,          in->sub_industry,
+                                us_flag (in->sp500), us_flag (in->nas100), us_flag (in->dow30), in->exchange_code,
+                                in->exchange_name,   in->korea_name,       in->english_name,    in->security_type};
         if (in->sp500 || in->nas100 || in->dow30)
             s_row (self, LISTER_LIST_US_INDEX, values, 7);
         s_row (self, LISTER_LIST_US_STOCK, values, sizeof values / sizeof values[0]);
@@ -238,11 +237,12 @@ lister_codelists_commit (lister_codelists_t *self, char *err, size_t errlen)
         bool ok = rc == 0 && fflush (f) == 0 && fsync (fileno (f)) == 0;
         ok &= fclose (f) == 0;
         ok = ok && s_list_path (self, (lister_list_t) l, true, tmp, sizeof tmp) == 0
-          && s_list_path (self, (lister_list_t) l, false, path, sizeof path) == 0 && rename (tmp, path) == 0;
+             && s_list_path (self, (lister_list_t) l, false, path, sizeof path) == 0 && rename (tmp, path) == 0;
         if (!ok) {
             if (rc == 0)
                 eod_set_error (err, errlen, "%s: %s could not be written: %s", self->dir,
-                               lister_list_name ((lister_list_t) l), self->write_failed ? "a write failed" : strerror (errno));
+                               lister_list_name ((lister_list_t) l),
+                               self->write_failed ? "a write failed" : strerror (errno));
             if (s_list_path (self, (lister_list_t) l, true, tmp, sizeof tmp) == 0)
                 unlink (tmp);
             rc = -1;

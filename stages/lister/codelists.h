@@ -43,8 +43,7 @@ void lister_codelists_destroy (lister_codelists_t **self_p);
 
 //  One KR master record of kind (every record, kept or not); kept: the
 //  [filter] selects it. 0, or -1 when a write failed (reported at commit).
-int lister_codelists_kr (lister_codelists_t *self, eod_master_kind_t kind, const eod_master_record_t *rec,
-                         bool kept);
+int lister_codelists_kr (lister_codelists_t *self, eod_master_kind_t kind, const eod_master_record_t *rec, bool kept);
 
 //  One US .cod record, into us_market_master.
 int lister_codelists_us_master (lister_codelists_t *self, const eod_cod_record_t *rec);

@@ -14,7 +14,7 @@
 #define S_BITS_PER_WORD 64
 
 struct _lister_codes_t {
-    size_t width;        //  a code has at most width - 1 bytes
+    size_t width;   //  a code has at most width - 1 bytes
     eod_strset_t *set;
     size_t added;        //  codes added, repeats included
     uint64_t *claimed;   //  one bit per sorted code, made at the first claim
@@ -114,7 +114,7 @@ lister_codes_claim (lister_codes_t *self, const char *code)
             return -1;
     }
     uint64_t bit = (uint64_t) 1 << ((size_t) i % S_BITS_PER_WORD);
-    uint64_t *word = &self->claimed [(size_t) i / S_BITS_PER_WORD];
+    uint64_t *word = &self->claimed[(size_t) i / S_BITS_PER_WORD];
     if (*word & bit)
         return 0;
     *word |= bit;

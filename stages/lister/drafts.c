@@ -7,10 +7,10 @@
 #include <stdlib.h>
 
 struct _lister_drafts_t {
-    lister_spool_t *spool;    //  borrowed
-    lister_codes_t *codes;    //  borrowed
-    eod_msg_t *draft;         //  reused for every instrument
-    bool failed;              //  a draft could not be kept (logged)
+    lister_spool_t *spool;   //  borrowed
+    lister_codes_t *codes;   //  borrowed
+    eod_msg_t *draft;        //  reused for every instrument
+    bool failed;             //  a draft could not be kept (logged)
 };
 
 lister_drafts_t *
@@ -72,8 +72,8 @@ lister_drafts_add (lister_drafts_t *self)
     }
     eod_msg_set (&t->task_id, t->code);
     if (lister_codes_add (self->codes, t->code)) {
-        eod_log_error ("%s: code '%s' cannot be kept (too long or out of memory)",
-                       lister_spool_path (self->spool), t->code);
+        eod_log_error ("%s: code '%s' cannot be kept (too long or out of memory)", lister_spool_path (self->spool),
+                       t->code);
         self->failed = true;
         return -1;
     }

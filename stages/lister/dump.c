@@ -31,12 +31,12 @@ int
 lister_dump_row (FILE *out, const char *const *fields, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        if (s_field (out, fields [i], i == 0))
+        if (s_field (out, fields[i], i == 0))
             return -1;
     return fputc ('\n', out) == EOF ? -1 : 0;
 }
 
-#define S_COUNT(a) (sizeof (a) / sizeof ((a) [0]))
+#define S_COUNT(a) (sizeof (a) / sizeof ((a)[0]))
 //  Room for a market cap printed as decimal.
 #define S_CAP_TEXT 24
 
@@ -55,18 +55,35 @@ static int
 s_master_row (const eod_master_record_t *rec, void *arg)
 {
     s_dump_t *self = arg;
-    char cap [S_CAP_TEXT];
+    char cap[S_CAP_TEXT];
     snprintf (cap, sizeof (cap), "%lld", rec->market_cap);
-    const char *kospi [] = {
-        rec->short_code, rec->standard_code, rec->name, rec->group_code, cap,
-        s_yn (rec->krx300), s_yn (rec->spac), s_yn (rec->suspended), rec->listing_date,
-        rec->revenue, rec->operating_profit, rec->net_income, rec->roe
-    };
-    const char *kosdaq [] = {
-        rec->short_code, rec->standard_code, rec->name, rec->group_code, cap,
-        s_yn (rec->krx300), s_yn (rec->kosdaq150), s_yn (rec->spac), s_yn (rec->suspended),
-        rec->listing_date, rec->revenue, rec->operating_profit, rec->net_income, rec->roe
-    };
+    const char *kospi[] = {rec->short_code,
+                           rec->standard_code,
+                           rec->name,
+                           rec->group_code,
+                           cap,
+                           s_yn (rec->krx300),
+                           s_yn (rec->spac),
+                           s_yn (rec->suspended),
+                           rec->listing_date,
+                           rec->revenue,
+                           rec->operating_profit,
+                           rec->net_income,
+                           rec->roe};
+    const char *kosdaq[] = {rec->short_code,
+                            rec->standard_code,
+                            rec->name,
+                            rec->group_code,
+                            cap,
+                            s_yn (rec->krx300),
+                            s_yn (rec->kosdaq150),
+                            s_yn (rec->spac),
+                            s_yn (rec->suspended),
+                            rec->listing_date,
+                            rec->revenue,
+                            rec->operating_profit,
+                            rec->net_income,
+                            rec->roe};
     int rc = rec->kind == EOD_MASTER_KOSDAQ ? lister_dump_row (self->out, kosdaq, S_COUNT (kosdaq))
                                             : lister_dump_row (self->out, kospi, S_COUNT (kospi));
     if (rc)
@@ -78,10 +95,8 @@ static int
 s_cod_row (const eod_cod_record_t *rec, void *arg)
 {
     s_dump_t *self = arg;
-    const char *fields [] = {
-        rec->symbol, rec->exchange_code, rec->exchange_id, rec->exchange_name,
-        rec->korea_name, rec->english_name, rec->security_type, rec->currency
-    };
+    const char *fields[] = {rec->symbol,     rec->exchange_code, rec->exchange_id,   rec->exchange_name,
+                            rec->korea_name, rec->english_name,  rec->security_type, rec->currency};
     int rc = lister_dump_row (self->out, fields, S_COUNT (fields));
     if (rc)
         self->write_error = true;
@@ -90,8 +105,7 @@ s_cod_row (const eod_cod_record_t *rec, void *arg)
 
 //  Maps a finished parse to the dump's exit code.
 static int
-s_result (const char *path, int parse_rc, const s_dump_t *dump,
-          const eod_master_stats_t *stats)
+s_result (const char *path, int parse_rc, const s_dump_t *dump, const eod_master_stats_t *stats)
 {
     if (dump->write_error || fflush (dump->out) == EOF) {
         eod_log_error ("%s: cannot write the CSV: %s", path, strerror (errno));
@@ -100,8 +114,7 @@ s_result (const char *path, int parse_rc, const s_dump_t *dump,
     if (parse_rc)
         return LISTER_DUMP_NOFILE;
     if (stats->garbled) {
-        eod_log_warn ("%s: %zu records, %zu garbled and skipped", path, stats->records,
-                      stats->garbled);
+        eod_log_warn ("%s: %zu records, %zu garbled and skipped", path, stats->records, stats->garbled);
         return LISTER_DUMP_GARBLED;
     }
     return LISTER_DUMP_OK;
@@ -118,7 +131,7 @@ s_stream_file (const char *path, eod_master_reader_t *reader)
         return -1;
     }
     int rc = 0;
-    char chunk [EOD_MASTER_READ_CHUNK];
+    char chunk[EOD_MASTER_READ_CHUNK];
     size_t got;
     while (rc == 0 && (got = fread (chunk, 1, sizeof (chunk), f)) > 0)
         rc = eod_master_reader_feed (reader, chunk, got);
@@ -165,16 +178,13 @@ int
 lister_dump_master (eod_master_kind_t kind, const char *path, FILE *out)
 {
     assert (path && out);
-    s_dump_t dump = { .out = out };
-    const char *kospi_header [] = {
-        "short_code", "standard_code", "name", "group_code", "market_cap", "krx300",
-        "spac", "suspended", "listing_date", "revenue", "operating_profit", "net_income", "roe"
-    };
-    const char *kosdaq_header [] = {
-        "short_code", "standard_code", "name", "group_code", "market_cap", "krx300",
-        "kosdaq150", "spac", "suspended", "listing_date", "revenue", "operating_profit",
-        "net_income", "roe"
-    };
+    s_dump_t dump = {.out = out};
+    const char *kospi_header[] = {"short_code",       "standard_code", "name",      "group_code",   "market_cap",
+                                  "krx300",           "spac",          "suspended", "listing_date", "revenue",
+                                  "operating_profit", "net_income",    "roe"};
+    const char *kosdaq_header[] = {"short_code", "standard_code",    "name",       "group_code", "market_cap",
+                                   "krx300",     "kosdaq150",        "spac",       "suspended",  "listing_date",
+                                   "revenue",    "operating_profit", "net_income", "roe"};
     eod_master_reader_t *reader = eod_master_reader_new (kind, path, s_master_row, &dump);
     return kind == EOD_MASTER_KOSDAQ ? s_dump (path, &dump, kosdaq_header, S_COUNT (kosdaq_header), reader)
                                      : s_dump (path, &dump, kospi_header, S_COUNT (kospi_header), reader);
@@ -184,10 +194,8 @@ int
 lister_dump_cod (const char *path, FILE *out)
 {
     assert (path && out);
-    s_dump_t dump = { .out = out };
-    const char *header [] = {
-        "symbol", "exchange_code", "exchange_id", "exchange_name", "korea_name",
-        "english_name", "security_type", "currency"
-    };
+    s_dump_t dump = {.out = out};
+    const char *header[] = {"symbol",     "exchange_code", "exchange_id",   "exchange_name",
+                            "korea_name", "english_name",  "security_type", "currency"};
     return s_dump (path, &dump, header, S_COUNT (header), eod_cod_reader_new (path, s_cod_row, &dump));
 }

@@ -13,9 +13,9 @@
 #include "eod_master.h"
 
 //  Exit codes of the dump functions (also the program's exit status).
-#define LISTER_DUMP_OK      0   //  read, every record good
+#define LISTER_DUMP_OK 0        //  read, every record good
 #define LISTER_DUMP_GARBLED 1   //  read, some records garbled (reported on stderr, skipped)
-#define LISTER_DUMP_NOFILE  2   //  the file cannot be read
+#define LISTER_DUMP_NOFILE 2    //  the file cannot be read
 
 //  Writes fields[0..count) to out as one CSV record and a newline, each
 //  field quoted only when it holds a comma, quote or line break (the

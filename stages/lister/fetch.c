@@ -36,9 +36,12 @@ s_get (const eod_config_t *cfg, const char *url, FILE *sink, char **body, size_t
     if (insecure)
         eod_log_warn ("master:insecure is set: TLS verification is off for %s", url);
     for (int attempt = 1; attempt <= attempts && !zsys_interrupted; attempt++) {
-        eod_http_request_t req = {.method = "GET", .url = url,
+        eod_http_request_t req = {.method = "GET",
+                                  .url = url,
                                   .timeout_ms = (long) eod_config_int (cfg, "master:timeout_ms"),
-                                  .max_body = S_MASTER_MAX, .insecure = insecure, .ca_file = *ca ? ca : NULL};
+                                  .max_body = S_MASTER_MAX,
+                                  .insecure = insecure,
+                                  .ca_file = *ca ? ca : NULL};
         if (sink) {
             rewind (sink);
             if (ftruncate (fileno (sink), 0)) {
@@ -91,8 +94,8 @@ lister_download (const eod_config_t *cfg, const char *url, size_t *len, lister_f
 }
 
 int
-lister_download_file (const eod_config_t *cfg, const char *url, const char *path, lister_fetch_fail_t *fail,
-                      char *err, size_t errlen)
+lister_download_file (const eod_config_t *cfg, const char *url, const char *path, lister_fetch_fail_t *fail, char *err,
+                      size_t errlen)
 {
     *fail = LISTER_FETCH_LOCAL;
     //  Straight to disk as it arrives: the zip is never in memory.

@@ -24,9 +24,9 @@
 //  Why a download failed, worst last: a caller keeps the worst it met.
 typedef enum {
     LISTER_FETCH_OK = 0,
-    LISTER_FETCH_LOCAL,          //  the file could not be written here
-    LISTER_FETCH_UNREACHABLE,    //  the server could not be had (or said no) after the retries: exit 3
-    LISTER_FETCH_REFUSED         //  TLS refused (the host's certificate, the CA file): exit 2
+    LISTER_FETCH_LOCAL,         //  the file could not be written here
+    LISTER_FETCH_UNREACHABLE,   //  the server could not be had (or said no) after the retries: exit 3
+    LISTER_FETCH_REFUSED        //  TLS refused (the host's certificate, the CA file): exit 2
 } lister_fetch_fail_t;
 
 //  Keeps in *worst the worse of it and fail.

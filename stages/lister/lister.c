@@ -48,11 +48,11 @@
 struct _lister_t {
     eod_stage_t *stage;
     bool once;
-    zsock_t *input;        //  PULL: JOB and END from the calendar gate
-    zsock_t *coordinator;  //  PUSH: TASK, LISTED, END
+    zsock_t *input;         //  PULL: JOB and END from the calendar gate
+    zsock_t *coordinator;   //  PUSH: TASK, LISTED, END
     bool failed;
-    lister_fetch_fail_t fail;  //  the worst download failure: the exit code
-    char dir[1024];        //  state_dir/lister: master zips and spools
+    lister_fetch_fail_t fail;   //  the worst download failure: the exit code
+    char dir[1024];             //  state_dir/lister: master zips and spools
     //  The last listing, kept until the coordinator confirms it: one draft
     //  TASK per code in a spool file and the run's chunks of sessions, from
     //  which every TASK is made again on demand, and LISTED.
@@ -170,8 +170,12 @@ s_on_job (lister_t *self, eod_msg_t *job)
         goto failed;
     }
     char day[11];
-    lister_sources_t src = {.stage = self->stage, .dir = self->dir, .drafts = drafts, .summary = &summary,
-                            .absent = absent, .snapshot = s_snapshot_open (self, job, day)};
+    lister_sources_t src = {.stage = self->stage,
+                            .dir = self->dir,
+                            .drafts = drafts,
+                            .summary = &summary,
+                            .absent = absent,
+                            .snapshot = s_snapshot_open (self, job, day)};
     int rc = kr ? lister_sources_kr (&src, err, sizeof err) : lister_sources_us (&src, err, sizeof err);
     lister_fetch_note (&self->fail, src.fail);
     if (rc == 0 && src.snapshot)
@@ -192,8 +196,8 @@ s_on_job (lister_t *self, eod_msg_t *job)
         goto failed;
     }
     s_to_coordinator (self, listed);
-    eod_log_info ("run %s: %ld tasks listed for %s %s..%s", lister_listing_run_id (self->listing),
-                  (long) listed->count, job->market, job->date_from, job->date_to);
+    eod_log_info ("run %s: %ld tasks listed for %s %s..%s", lister_listing_run_id (self->listing), (long) listed->count,
+                  job->market, job->date_from, job->date_to);
     goto out;
 failed:
     self->failed = true;

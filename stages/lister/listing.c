@@ -91,7 +91,6 @@ s_chunks (const eod_config_t *cfg, const eod_msg_t *job)
     return chunks;
 }
 
-
 //  --codes FILE: only these codes (one a line, # comments), sorted, in
 //  slots of width bytes. NULL: all.
 static lister_codes_t *
@@ -121,8 +120,8 @@ s_codes_filter (const eod_msg_t *job, size_t width)
         //  A code too long for any instrument of the market matches none.
         if (lister_codes_add (only, line)) {
             if (!unusable++)
-                eod_log_warn ("%s:%zu: '%s' is no code of this market (over %zu characters): it matches nothing",
-                              path, lineno, line, width - 1);
+                eod_log_warn ("%s:%zu: '%s' is no code of this market (over %zu characters): it matches nothing", path,
+                              lineno, line, width - 1);
         }
     }
     fclose (f);
@@ -248,8 +247,7 @@ lister_listing_chunks (lister_listing_t *self)
 }
 
 const eod_msg_t *
-lister_listing_make_listed (lister_listing_t *self, const eod_msg_t *job, const eod_fields_t *summary,
-                            zlistx_t *absent)
+lister_listing_make_listed (lister_listing_t *self, const eod_msg_t *job, const eod_fields_t *summary, zlistx_t *absent)
 {
     eod_msg_destroy (&self->listed);
     eod_msg_t *listed = eod_msg_new (EOD_MSG_LISTED);

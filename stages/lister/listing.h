@@ -55,8 +55,8 @@ zlistx_t *lister_listing_chunks (lister_listing_t *self);
 //  id, the count, summary in meta and each note of absent (strings) in its
 //  list. The listing keeps it; returns it borrowed, or NULL when out of
 //  memory.
-const eod_msg_t *lister_listing_make_listed (lister_listing_t *self, const eod_msg_t *job,
-                                             const eod_fields_t *summary, zlistx_t *absent);
+const eod_msg_t *lister_listing_make_listed (lister_listing_t *self, const eod_msg_t *job, const eod_fields_t *summary,
+                                             zlistx_t *absent);
 
 //  The LISTED made, or NULL before lister_listing_make_listed.
 const eod_msg_t *lister_listing_listed (const lister_listing_t *self);

@@ -63,8 +63,8 @@ s_end (eod_sha256_t **h, bool failed, char out[LISTER_RUN_ID_LEN + 1])
 }
 
 int
-lister_run_id (const char *market, const char *mode, const char *from, const char *to, char **codes,
-               size_t ncodes, char out[LISTER_RUN_ID_LEN + 1])
+lister_run_id (const char *market, const char *mode, const char *from, const char *to, char **codes, size_t ncodes,
+               char out[LISTER_RUN_ID_LEN + 1])
 {
     out[0] = '\0';
     char **sorted = malloc ((ncodes ? ncodes : 1) * sizeof *sorted);

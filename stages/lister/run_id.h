@@ -22,8 +22,8 @@
 //  (sorted here; a code given twice is hashed twice). Writes it into out
 //  and returns 0, or returns -1 (logged, out "") when memory or the digest
 //  fails.
-int lister_run_id (const char *market, const char *mode, const char *from, const char *to, char **codes,
-                   size_t ncodes, char out[LISTER_RUN_ID_LEN + 1]);
+int lister_run_id (const char *market, const char *mode, const char *from, const char *to, char **codes, size_t ncodes,
+                   char out[LISTER_RUN_ID_LEN + 1]);
 
 //  The same run id from a sorted set of codes (lister_codes_sort done):
 //  equal to lister_run_id over the same distinct codes. 0, or -1 as

@@ -28,8 +28,8 @@ lister_send_tasks (lister_listing_t *listing, lister_send_fn *send, void *arg)
             char cfrom[11], cto[11], task_id[128];
             snprintf (cfrom, sizeof cfrom, "%.10s", range);
             snprintf (cto, sizeof cto, "%.10s", range + 11);
-            snprintf (task_id, sizeof task_id, "%s-%s-%.4s%.2s%.2s-%.4s%.2s%.2s", t->market, t->code, cfrom,
-                      cfrom + 5, cfrom + 8, cto, cto + 5, cto + 8);
+            snprintf (task_id, sizeof task_id, "%s-%s-%.4s%.2s%.2s-%.4s%.2s%.2s", t->market, t->code, cfrom, cfrom + 5,
+                      cfrom + 8, cto, cto + 5, cto + 8);
             eod_msg_set (&t->task_id, task_id);
             eod_msg_set (&t->date_from, cfrom);
             eod_msg_set (&t->date_to, cto);

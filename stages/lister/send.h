@@ -53,8 +53,8 @@ int lister_send_tasks (lister_listing_t *listing, lister_send_fn *send, void *ar
 //  up to a bounded number of rounds. Returns when confirmed, when the
 //  coordinator no longer answers, or when the lister is told to stop. Does
 //  nothing for a listing without LISTED (the listing failed).
-void lister_send_confirm (lister_listing_t *listing, const eod_msg_t *end, lister_ask_fn *ask,
-                          lister_send_fn *send, void *arg);
+void lister_send_confirm (lister_listing_t *listing, const eod_msg_t *end, lister_ask_fn *ask, lister_send_fn *send,
+                          void *arg);
 
 //  The lister_ask_fn of a running lister: a LISTING_ASK on
 //  the coordinator's service endpoint (endpoints:service), a REQ socket made

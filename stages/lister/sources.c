@@ -123,8 +123,8 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
                       stats.garbled);
         if (stats.garbled)
             eod_stage_event (src->stage, "warn", NULL, "kr",
-                             "%s: %zu garbled record(s) skipped (see the lister's log for file:line)",
-                             files[i].entry, stats.garbled);
+                             "%s: %zu garbled record(s) skipped (see the lister's log for file:line)", files[i].entry,
+                             stats.garbled);
         if (stats.records == 0) {
             eod_set_error (err, errlen, "%s: no record could be read", files[i].entry);
             return -1;
@@ -157,7 +157,8 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
     static const struct {
         const char *key;
         const char *which;
-    } pages[] = {{"us:sp500_url", US_UNIVERSE_SP500}, {"us:nasdaq100_url", US_UNIVERSE_NAS100},
+    } pages[] = {{"us:sp500_url", US_UNIVERSE_SP500},
+                 {"us:nasdaq100_url", US_UNIVERSE_NAS100},
                  {"us:dow30_url", US_UNIVERSE_DOW30}};
     us_universe_t *u = us_universe_new ();
     if (!u) {

@@ -20,13 +20,13 @@
 
 //  What a listing of sources reads with and writes to.
 typedef struct {
-    eod_stage_t *stage;        //  config ([master], [filter], [us]) and the EVENTs; borrowed
-    const char *dir;           //  where the master zips are saved (state_dir/lister)
-    lister_drafts_t *drafts;   //  each selected instrument goes here
-    eod_fields_t *summary;     //  counts added for LISTED's meta
-    zlistx_t *absent;          //  US: "SYMBOL absent from the KIS master files" notes (strings added)
-    lister_fetch_fail_t fail;  //  the worst of the downloads that failed (fetch.h)
-    lister_codelists_t *snapshot;  //  every record read goes here too (codelists.h); NULL: none
+    eod_stage_t *stage;             //  config ([master], [filter], [us]) and the EVENTs; borrowed
+    const char *dir;                //  where the master zips are saved (state_dir/lister)
+    lister_drafts_t *drafts;        //  each selected instrument goes here
+    eod_fields_t *summary;          //  counts added for LISTED's meta
+    zlistx_t *absent;               //  US: "SYMBOL absent from the KIS master files" notes (strings added)
+    lister_fetch_fail_t fail;       //  the worst of the downloads that failed (fetch.h)
+    lister_codelists_t *snapshot;   //  every record read goes here too (codelists.h); NULL: none
 } lister_sources_t;
 
 //  Lists the KR universe into src->drafts. Returns 0, or -1 with err set

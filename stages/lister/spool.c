@@ -14,16 +14,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define S_LEN_BYTES 4          //  big-endian length before each record
+#define S_LEN_BYTES 4   //  big-endian length before each record
 #define S_FILE_MODE 0600
 
 struct _lister_spool_t {
     char *path;
     FILE *file;
-    size_t count;              //  records appended
-    bool reading;              //  positioned for lister_spool_next
-    size_t next;               //  1-based number of the next record read
-    char *buf;                 //  one record read back
+    size_t count;   //  records appended
+    bool reading;   //  positioned for lister_spool_next
+    size_t next;    //  1-based number of the next record read
+    char *buf;      //  one record read back
     size_t bufsize;
 };
 
@@ -81,7 +81,7 @@ lister_spool_append (lister_spool_t *self, const eod_msg_t *msg)
     assert (self && msg);
     char *data = NULL;
     size_t len = 0;
-    char err [256];
+    char err[256];
     if (eod_msg_encode (msg, &data, &len, err, sizeof (err))) {
         eod_log_error ("%s: %s %s not spooled: %s", self->path, eod_msg_type_name (msg->type),
                        msg->code ? msg->code : "", err);
@@ -96,11 +96,9 @@ lister_spool_append (lister_spool_t *self, const eod_msg_t *msg)
         self->reading = false;
     }
     uint32_t n = (uint32_t) len;
-    unsigned char head [S_LEN_BYTES] = {
-        (unsigned char) (n >> 24), (unsigned char) (n >> 16), (unsigned char) (n >> 8), (unsigned char) n
-    };
-    if (fwrite (head, 1, sizeof (head), self->file) != sizeof (head)
-        || fwrite (data, 1, len, self->file) != len) {
+    unsigned char head[S_LEN_BYTES] = {(unsigned char) (n >> 24), (unsigned char) (n >> 16), (unsigned char) (n >> 8),
+                                       (unsigned char) n};
+    if (fwrite (head, 1, sizeof (head), self->file) != sizeof (head) || fwrite (data, 1, len, self->file) != len) {
         eod_log_error ("%s: cannot write record %zu: %s", self->path, self->count + 1, strerror (errno));
         goto out;
     }
@@ -144,7 +142,7 @@ lister_spool_next (lister_spool_t *self, eod_msg_t **msg)
     assert (self && msg);
     assert (self->reading);
     *msg = NULL;
-    unsigned char head [S_LEN_BYTES];
+    unsigned char head[S_LEN_BYTES];
     size_t got = fread (head, 1, sizeof (head), self->file);
     if (got == 0 && feof (self->file))
         return 0;
@@ -152,7 +150,7 @@ lister_spool_next (lister_spool_t *self, eod_msg_t **msg)
         eod_log_error ("%s: record %zu: short length (%zu bytes)", self->path, self->next, got);
         return -1;
     }
-    size_t len = (size_t) head [0] << 24 | (size_t) head [1] << 16 | (size_t) head [2] << 8 | head [3];
+    size_t len = (size_t) head[0] << 24 | (size_t) head[1] << 16 | (size_t) head[2] << 8 | head[3];
     if (len > EOD_PROTO_FRAME_MAX) {
         eod_log_error ("%s: record %zu: %zu bytes, over the frame cap", self->path, self->next, len);
         return -1;
@@ -170,7 +168,7 @@ lister_spool_next (lister_spool_t *self, eod_msg_t **msg)
         eod_log_error ("%s: record %zu: short (%zu bytes announced)", self->path, self->next, len);
         return -1;
     }
-    char err [256];
+    char err[256];
     //  The lister's own drafts (a task id comes with the send): read as a
     //  stored record, whose grammars are checked where a TASK is received.
     *msg = eod_msg_decode_stored (self->buf, len, err, sizeof (err));

@@ -7,7 +7,7 @@
 //  The equities group: 주권.
 #define S_GROUP_STOCK "ST"
 #define S_PATTERN_SEP '|'
-#define S_GROUPS_SEP  ','
+#define S_GROUPS_SEP ','
 
 void
 lister_kr_filter_defaults (lister_kr_filter_t *f)
@@ -69,7 +69,7 @@ s_group_listed (const char *list, const char *group)
             s++;
             n--;
         }
-        while (n > 0 && s [n - 1] == ' ')
+        while (n > 0 && s[n - 1] == ' ')
             n--;
         if (n > 0 && n == glen && strncmp (s, group, n) == 0)
             return true;
@@ -80,18 +80,17 @@ s_group_listed (const char *list, const char *group)
 }
 
 bool
-lister_kr_selects (const lister_kr_filter_t *f, eod_master_kind_t kind,
-                   const eod_master_record_t *rec)
+lister_kr_selects (const lister_kr_filter_t *f, eod_master_kind_t kind, const eod_master_record_t *rec)
 {
     assert (f && rec);
     bool stock = strcmp (rec->group_code, S_GROUP_STOCK) == 0;
     if (kind == EOD_MASTER_KOSDAQ)
-        return stock && (rec->market_cap >= f->kosdaq_min_cap
-                         || (f->kosdaq_krx300 && rec->krx300)
-                         || (f->kosdaq_kosdaq150 && rec->kosdaq150));
+        return stock
+               && (rec->market_cap >= f->kosdaq_min_cap || (f->kosdaq_krx300 && rec->krx300)
+                   || (f->kosdaq_kosdaq150 && rec->kosdaq150));
     if (s_group_listed (f->kospi_extra_groups, rec->group_code))
         return true;
-    return stock && (rec->market_cap >= f->kospi_min_cap
-                     || (f->kospi_krx300 && rec->krx300)
-                     || s_name_matches (f->kospi_name_pattern, rec->name));
+    return stock
+           && (rec->market_cap >= f->kospi_min_cap || (f->kospi_krx300 && rec->krx300)
+               || s_name_matches (f->kospi_name_pattern, rec->name));
 }

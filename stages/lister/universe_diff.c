@@ -56,7 +56,7 @@ s_lines (const char *text, size_t len, s_line_t **lines)
             }
             *lines = bigger;
         }
-        (*lines)[n++] = (s_line_t) {p, l};
+        (*lines)[n++] = (s_line_t){p, l};
     }
     if (n)
         qsort (*lines, n, sizeof **lines, s_line_cmp);
@@ -189,8 +189,8 @@ s_write (const char *path, const char *day, const char *body, size_t len)
 }
 
 int
-lister_udiff_update (const char *dir, const char *day, const char *members, size_t len, lister_udiff_t *out,
-                     char *err, size_t errlen)
+lister_udiff_update (const char *dir, const char *day, const char *members, size_t len, lister_udiff_t *out, char *err,
+                     size_t errlen)
 {
     memset (out, 0, sizeof *out);
     out->first = true;
@@ -238,7 +238,8 @@ lister_udiff_update (const char *dir, const char *day, const char *members, size
     }
     //  previous.members: the base; nothing when there is none.
     size_t tag = strlen (S_DAY_TAG) + S_DAY_LEN + 1;
-    if (base == cur && s_write (prev_path, base_day, base_len > tag ? base + tag : "", base_len > tag ? base_len - tag : 0)) {
+    if (base == cur
+        && s_write (prev_path, base_day, base_len > tag ? base + tag : "", base_len > tag ? base_len - tag : 0)) {
         eod_set_error (err, errlen, "%s: cannot be written: %s", prev_path, strerror (errno));
         goto out;
     }

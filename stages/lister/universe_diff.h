@@ -20,26 +20,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LISTER_UDIFF_SETS_MAX 16     //  sets one market has (more are folded into the last)
-#define LISTER_UDIFF_SET_NAME 24     //  bytes of a set's name, NUL included
-#define LISTER_UDIFF_SHOWN 5         //  codes named per set and direction
-#define LISTER_UDIFF_CODES 160       //  bytes of the named codes, NUL included
-#define LISTER_UDIFF_TEXT 1600       //  bytes of lister_udiff_text's line, NUL included
+#define LISTER_UDIFF_SETS_MAX 16   //  sets one market has (more are folded into the last)
+#define LISTER_UDIFF_SET_NAME 24   //  bytes of a set's name, NUL included
+#define LISTER_UDIFF_SHOWN 5       //  codes named per set and direction
+#define LISTER_UDIFF_CODES 160     //  bytes of the named codes, NUL included
+#define LISTER_UDIFF_TEXT 1600     //  bytes of lister_udiff_text's line, NUL included
 
 typedef struct {
     char name[LISTER_UDIFF_SET_NAME];
-    size_t before, after;            //  members in the base and in the new snapshot
+    size_t before, after;   //  members in the base and in the new snapshot
     size_t entered, left;
     char entered_codes[LISTER_UDIFF_CODES];   //  the first LISTER_UDIFF_SHOWN, ", "-separated
     char left_codes[LISTER_UDIFF_CODES];
 } lister_udiff_set_t;
 
 typedef struct {
-    bool first;                      //  no earlier snapshot: nothing compared
-    char since[11];                  //  the base's day (YYYY-MM-DD), "" when first
+    bool first;       //  no earlier snapshot: nothing compared
+    char since[11];   //  the base's day (YYYY-MM-DD), "" when first
     size_t nsets;
     lister_udiff_set_t sets[LISTER_UDIFF_SETS_MAX];   //  by name
-    size_t entered, left;            //  over every set
+    size_t entered, left;                             //  over every set
 } lister_udiff_t;
 
 //  Compares the membership texts prev and cur (lines "SET\tCODE"; lines

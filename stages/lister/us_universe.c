@@ -20,7 +20,7 @@ typedef enum {
     S_INDEX_SP500 = 0,
     S_INDEX_NAS100 = 1,
     S_INDEX_DOW30 = 2,
-    S_INDEX_NONE = 3    //  rank of a field no index has filled yet
+    S_INDEX_NONE = 3   //  rank of a field no index has filled yet
 } s_index_t;
 
 //  Room to map a raw ticker before checking its length: anything longer
@@ -40,7 +40,7 @@ typedef struct {
 } s_entry_t;
 
 struct _us_universe_t {
-    s_entry_t *entries;    //  sorted by pub.symbol (strcmp)
+    s_entry_t *entries;   //  sorted by pub.symbol (strcmp)
     size_t count;
     size_t cap;
 };
@@ -81,11 +81,11 @@ s_copy_utf8 (char *dst, size_t size, const char *src)
         n = size - 1;
         //  Back off over continuation bytes (10xxxxxx) to a lead byte, and
         //  drop the lead byte too: its sequence would be incomplete.
-        while (n > 0 && ((unsigned char) src [n] & 0xC0) == 0x80)
+        while (n > 0 && ((unsigned char) src[n] & 0xC0) == 0x80)
             n--;
     }
     memcpy (dst, src, n);
-    dst [n] = '\0';
+    dst[n] = '\0';
 }
 
 //  True for the characters a ticker may hold in either spelling.
@@ -100,7 +100,7 @@ s_is_ticker_char (char c)
 static int
 s_symbol_kis (const char *raw, char *out, const char **why)
 {
-    char scratch [S_SYMBOL_SCRATCH];
+    char scratch[S_SYMBOL_SCRATCH];
     eod_us_symbol_to_kis (raw, scratch, sizeof (scratch));
     size_t n = strlen (scratch);
     if (n == 0) {
@@ -112,7 +112,7 @@ s_symbol_kis (const char *raw, char *out, const char **why)
         return -1;
     }
     for (size_t i = 0; i < n; i++)
-        if (!s_is_ticker_char (scratch [i])) {
+        if (!s_is_ticker_char (scratch[i])) {
             *why = "not letters, digits, '.', '-' or '/'";
             return -1;
         }
@@ -128,7 +128,7 @@ s_search (const us_universe_t *self, const char *symbol, bool *found)
     size_t lo = 0, hi = self->count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp (self->entries [mid].pub.symbol, symbol);
+        int cmp = strcmp (self->entries[mid].pub.symbol, symbol);
         if (cmp == 0) {
             *found = true;
             return mid;
@@ -150,7 +150,7 @@ s_upsert (us_universe_t *self, const char *symbol)
     bool found;
     size_t at = s_search (self, symbol, &found);
     if (found)
-        return &self->entries [at];
+        return &self->entries[at];
     if (self->count == self->cap) {
         size_t cap = self->cap ? self->cap * 2 : S_INITIAL_CAP;
         s_entry_t *entries = realloc (self->entries, cap * sizeof (*entries));
@@ -159,10 +159,9 @@ s_upsert (us_universe_t *self, const char *symbol)
         self->entries = entries;
         self->cap = cap;
     }
-    memmove (&self->entries [at + 1], &self->entries [at],
-             (self->count - at) * sizeof (*self->entries));
+    memmove (&self->entries[at + 1], &self->entries[at], (self->count - at) * sizeof (*self->entries));
     self->count++;
-    s_entry_t *entry = &self->entries [at];
+    s_entry_t *entry = &self->entries[at];
     memset (entry, 0, sizeof (*entry));
     s_copy_utf8 (entry->pub.symbol, sizeof (entry->pub.symbol), symbol);
     entry->company_rank = entry->sector_rank = entry->sub_industry_rank = S_INDEX_NONE;
@@ -187,11 +186,9 @@ us_universe_add_index (us_universe_t *self, const char *which, const eod_wiki_ta
     s_index_t index;
     if (strcmp (which, US_UNIVERSE_SP500) == 0)
         index = S_INDEX_SP500;
-    else
-    if (strcmp (which, US_UNIVERSE_NAS100) == 0)
+    else if (strcmp (which, US_UNIVERSE_NAS100) == 0)
         index = S_INDEX_NAS100;
-    else
-    if (strcmp (which, US_UNIVERSE_DOW30) == 0)
+    else if (strcmp (which, US_UNIVERSE_DOW30) == 0)
         index = S_INDEX_DOW30;
     else {
         eod_log_error ("us universe: unknown index \"%s\"", which);
@@ -199,8 +196,8 @@ us_universe_add_index (us_universe_t *self, const char *which, const eod_wiki_ta
     }
     size_t skipped = 0;
     for (size_t i = 0; i < table->nrows; i++) {
-        const eod_wiki_row_t *row = &table->rows [i];
-        char symbol [US_SYMBOL_MAX];
+        const eod_wiki_row_t *row = &table->rows[i];
+        char symbol[US_SYMBOL_MAX];
         const char *why = NULL;
         if (!row->symbol || s_symbol_kis (row->symbol, symbol, &why)) {
             eod_log_warn_capped ("us universe bad symbol", "us universe: %s row %zu: bad symbol \"%.*s\" (%s), skipped",
@@ -216,19 +213,17 @@ us_universe_add_index (us_universe_t *self, const char *which, const eod_wiki_ta
         us_instrument_t *pub = &entry->pub;
         if (index == S_INDEX_SP500)
             pub->sp500 = true;
-        else
-        if (index == S_INDEX_NAS100)
+        else if (index == S_INDEX_NAS100)
             pub->nas100 = true;
         else
             pub->dow30 = true;
-        s_set_ranked (pub->company, sizeof (pub->company), &entry->company_rank, row->company,
-                      index);
+        s_set_ranked (pub->company, sizeof (pub->company), &entry->company_rank, row->company, index);
         s_set_ranked (pub->sector, sizeof (pub->sector), &entry->sector_rank, row->sector, index);
-        s_set_ranked (pub->sub_industry, sizeof (pub->sub_industry), &entry->sub_industry_rank,
-                      row->sub_industry, index);
+        s_set_ranked (pub->sub_industry, sizeof (pub->sub_industry), &entry->sub_industry_rank, row->sub_industry,
+                      index);
     }
-    eod_log_info ("us universe: %s: %zu rows, %zu skipped, %zu symbols in all", which,
-                  table->nrows, skipped, self->count);
+    eod_log_info ("us universe: %s: %zu rows, %zu skipped, %zu symbols in all", which, table->nrows, skipped,
+                  self->count);
     return 0;
 }
 
@@ -243,9 +238,9 @@ s_extras_ticker (char *line)
     while (isspace ((unsigned char) *line))
         line++;
     size_t n = strlen (line);
-    while (n > 0 && isspace ((unsigned char) line [n - 1]))
+    while (n > 0 && isspace ((unsigned char) line[n - 1]))
         n--;
-    line [n] = '\0';
+    line[n] = '\0';
     return line;
 }
 
@@ -256,10 +251,10 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
     int rc = -1;
     char *line = NULL;
     size_t linecap = 0;
-    char (*tickers) [US_SYMBOL_MAX] = NULL;
+    char (*tickers)[US_SYMBOL_MAX] = NULL;
     size_t ntickers = 0, cap = 0;
     if (err && errlen)
-        err [0] = '\0';
+        err[0] = '\0';
 
     FILE *file = fopen (path, "r");
     if (!file) {
@@ -284,7 +279,7 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
             why = "more than one ticker on the line";
         if (ntickers == cap) {
             size_t ncap = cap ? cap * 2 : S_INITIAL_CAP;
-            char (*grown) [US_SYMBOL_MAX] = realloc (tickers, ncap * sizeof (*grown));
+            char (*grown)[US_SYMBOL_MAX] = realloc (tickers, ncap * sizeof (*grown));
             if (!grown) {
                 if (err)
                     eod_set_error (err, errlen, "%s: out of memory", path);
@@ -293,10 +288,9 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
             tickers = grown;
             cap = ncap;
         }
-        if (why || s_symbol_kis (ticker, tickers [ntickers], &why)) {
+        if (why || s_symbol_kis (ticker, tickers[ntickers], &why)) {
             if (err)
-                eod_set_error (err, errlen, "%s:%zu: bad ticker \"%.*s\" (%s)", path, lineno,
-                               S_QUOTE_MAX, ticker, why);
+                eod_set_error (err, errlen, "%s:%zu: bad ticker \"%.*s\" (%s)", path, lineno, S_QUOTE_MAX, ticker, why);
             goto out;
         }
         ntickers++;
@@ -307,7 +301,7 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
         goto out;
     }
     for (size_t i = 0; i < ntickers; i++) {
-        s_entry_t *entry = s_upsert (self, tickers [i]);
+        s_entry_t *entry = s_upsert (self, tickers[i]);
         if (!entry) {
             if (err)
                 eod_set_error (err, errlen, "%s: out of memory", path);
@@ -315,8 +309,7 @@ us_universe_add_extras (us_universe_t *self, const char *path, char *err, size_t
         }
         entry->pub.extra = true;
     }
-    eod_log_info ("us universe: %s: %zu extra tickers, %zu symbols in all", path, ntickers,
-                  self->count);
+    eod_log_info ("us universe: %s: %zu extra tickers, %zu symbols in all", path, ntickers, self->count);
     rc = 0;
 out:
     if (file)
@@ -334,7 +327,7 @@ s_valid_exchange (const char *code)
     if (n == 0 || n >= sizeof (((us_instrument_t *) 0)->exchange_code))
         return false;
     for (size_t i = 0; i < n; i++)
-        if (code [i] < 'A' || code [i] > 'Z')
+        if (code[i] < 'A' || code[i] > 'Z')
             return false;
     return true;
 }
@@ -343,7 +336,7 @@ void
 us_universe_add_master (us_universe_t *self, const eod_cod_record_t *rec)
 {
     assert (self && rec);
-    char symbol [US_SYMBOL_MAX];
+    char symbol[US_SYMBOL_MAX];
     const char *why = NULL;
     //  A master symbol that cannot be a ticker cannot be in the universe.
     if (!rec->symbol || s_symbol_kis (rec->symbol, symbol, &why))
@@ -352,7 +345,7 @@ us_universe_add_master (us_universe_t *self, const eod_cod_record_t *rec)
     size_t at = s_search (self, symbol, &found);
     if (!found)
         return;
-    us_instrument_t *pub = &self->entries [at].pub;
+    us_instrument_t *pub = &self->entries[at].pub;
     const char *excd = rec->exchange_code ? rec->exchange_code : "";
     if (!s_valid_exchange (excd)) {
         eod_log_warn_capped ("us universe bad exchange code",
@@ -370,14 +363,10 @@ us_universe_add_master (us_universe_t *self, const eod_cod_record_t *rec)
         return;
     }
     s_copy_utf8 (pub->exchange_code, sizeof (pub->exchange_code), excd);
-    s_copy_utf8 (pub->exchange_name, sizeof (pub->exchange_name),
-                 rec->exchange_name ? rec->exchange_name : "");
-    s_copy_utf8 (pub->korea_name, sizeof (pub->korea_name),
-                 rec->korea_name ? rec->korea_name : "");
-    s_copy_utf8 (pub->english_name, sizeof (pub->english_name),
-                 rec->english_name ? rec->english_name : "");
-    s_copy_utf8 (pub->security_type, sizeof (pub->security_type),
-                 rec->security_type ? rec->security_type : "");
+    s_copy_utf8 (pub->exchange_name, sizeof (pub->exchange_name), rec->exchange_name ? rec->exchange_name : "");
+    s_copy_utf8 (pub->korea_name, sizeof (pub->korea_name), rec->korea_name ? rec->korea_name : "");
+    s_copy_utf8 (pub->english_name, sizeof (pub->english_name), rec->english_name ? rec->english_name : "");
+    s_copy_utf8 (pub->security_type, sizeof (pub->security_type), rec->security_type ? rec->security_type : "");
 }
 
 size_t
@@ -391,7 +380,7 @@ const us_instrument_t *
 us_universe_at (const us_universe_t *self, size_t i)
 {
     assert (self);
-    return i < self->count ? &self->entries [i].pub : NULL;
+    return i < self->count ? &self->entries[i].pub : NULL;
 }
 
 size_t
@@ -401,11 +390,11 @@ us_universe_absent (const us_universe_t *self, const char **symbols, size_t max)
     assert (symbols || max == 0);
     size_t absent = 0;
     for (size_t i = 0; i < self->count; i++) {
-        const us_instrument_t *pub = &self->entries [i].pub;
+        const us_instrument_t *pub = &self->entries[i].pub;
         if (*pub->exchange_code)
             continue;
         if (absent < max)
-            symbols [absent] = pub->symbol;
+            symbols[absent] = pub->symbol;
         absent++;
     }
     return absent;

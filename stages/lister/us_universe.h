@@ -25,23 +25,23 @@
 #include "eod_wiki.h"
 
 //  The names add_index takes for its three tables.
-#define US_UNIVERSE_SP500  "S&P500"
+#define US_UNIVERSE_SP500 "S&P500"
 #define US_UNIVERSE_NAS100 "NAS100"
-#define US_UNIVERSE_DOW30  "DOW30"
+#define US_UNIVERSE_DOW30 "DOW30"
 
 #define US_SYMBOL_MAX 24
 
 //  One instrument. Strings are NUL-terminated UTF-8, "" when unknown, cut
 //  at a character boundary when longer than their buffer.
 typedef struct {
-    char symbol [US_SYMBOL_MAX];   //  KIS form (BRK/B), via eod_us_symbol_to_kis
+    char symbol[US_SYMBOL_MAX];   //  KIS form (BRK/B), via eod_us_symbol_to_kis
     bool sp500, nas100, dow30;
     //  From the first index that has them, in the order S&P 500, NASDAQ-100,
     //  Dow 30 (whatever order the tables were added in); field by field.
-    char company [160], sector [96], sub_industry [160];
-    char exchange_code [4];        //  NAS/NYS/AMS from the .cod masters, "" when absent
-    char exchange_name [48], korea_name [128], english_name [128], security_type [4];
-    bool extra;                    //  listed in the extra tickers file
+    char company[160], sector[96], sub_industry[160];
+    char exchange_code[4];   //  NAS/NYS/AMS from the .cod masters, "" when absent
+    char exchange_name[48], korea_name[128], english_name[128], security_type[4];
+    bool extra;   //  listed in the extra tickers file
 } us_instrument_t;
 
 typedef struct _us_universe_t us_universe_t;

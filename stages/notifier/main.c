@@ -18,19 +18,19 @@
 #include "notify_format.h"
 #include "run_notes.h"
 
-#define S_INCIDENTS_MAX 20          //  incidents listed in one run summary
-#define S_END_SETTLE_MS 300         //  EVENTs still taken after END before the summary
+#define S_INCIDENTS_MAX 20    //  incidents listed in one run summary
+#define S_END_SETTLE_MS 300   //  EVENTs still taken after END before the summary
 
 typedef struct {
     eod_stage_t *stage;
-    eod_slack_t *slack;      //  NULL: Slack off, messages only logged
+    eod_slack_t *slack;   //  NULL: Slack off, messages only logged
     char channel[256];
-    char metrics_path[1024]; //  "": no metrics file
+    char metrics_path[1024];   //  "": no metrics file
     long missing_cap;
     int failures;
     char *incidents[S_INCIDENTS_MAX];   //  "stage: text" of this run's incidents
     size_t nincidents;
-    long incidents_dropped;             //  past S_INCIDENTS_MAX
+    long incidents_dropped;   //  past S_INCIDENTS_MAX
 } s_notifier_t;
 
 static void
@@ -66,15 +66,22 @@ s_record_metrics (s_notifier_t *self, const eod_msg_t *end, eod_metrics_status_t
         return;
     //  A backfill is known by its last session; a daily run has one.
     const char *session = end->date_to ? end->date_to : end->date_from;
-    eod_metrics_run_t run = {
-        .market = end->market, .mode = end->mode, .status = status,
-        .rows = s_meta_long (end, "rows"), .tasks = s_meta_long (end, "tasks"),
-        .failed_codes = s_meta_long (end, "failed"), .requests = s_meta_long (end, "requests"),
-        .rejections = s_meta_long (end, "rate_limited"), .retries = s_meta_long (end, "retries"),
-        .unpublished_codes = s_meta_long (end, "unpublished"), .rows_without_snapshot = s_meta_long (end, "unbound"),
-        .universe_entered = s_meta_long (end, "universe_entered"), .universe_left = s_meta_long (end, "universe_left"),
-        .anomalies = s_meta_long (end, "anomalies"),
-        .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0, .ended_at = eod_now ()};
+    eod_metrics_run_t run = {.market = end->market,
+                             .mode = end->mode,
+                             .status = status,
+                             .rows = s_meta_long (end, "rows"),
+                             .tasks = s_meta_long (end, "tasks"),
+                             .failed_codes = s_meta_long (end, "failed"),
+                             .requests = s_meta_long (end, "requests"),
+                             .rejections = s_meta_long (end, "rate_limited"),
+                             .retries = s_meta_long (end, "retries"),
+                             .unpublished_codes = s_meta_long (end, "unpublished"),
+                             .rows_without_snapshot = s_meta_long (end, "unbound"),
+                             .universe_entered = s_meta_long (end, "universe_entered"),
+                             .universe_left = s_meta_long (end, "universe_left"),
+                             .anomalies = s_meta_long (end, "anomalies"),
+                             .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0,
+                             .ended_at = eod_now ()};
     for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS; k++) {
         char key[64];
         snprintf (key, sizeof key, "anomalies_%s", eod_metrics_anomaly_kind (k));
@@ -139,27 +146,36 @@ s_on_end (s_notifier_t *self, const eod_msg_t *end)
             missing[nmissing++] = garbled[i];
         }
     }
-    notify_summary_t s = {
-        .market = end->market ? end->market : "?", .session = session,
-        .mode = end->mode ? end->mode : "daily", .status = status,
-        .rows = s_meta_long (end, "rows"), .tasks_total = s_meta_long (end, "tasks"),
-        .tasks_ok = s_meta_long (end, "ok"), .tasks_nodata = s_meta_long (end, "nodata"),
-        .tasks_unknown = s_meta_long (end, "unknown"), .tasks_failed = s_meta_long (end, "failed"),
-        .missing = missing, .nmissing = nmissing,
-        .missing_cap = (size_t) self->missing_cap,
-        .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0,
-        .requests = s_meta_long (end, "requests"), .rate_limited = s_meta_long (end, "rate_limited"),
-        .retries = s_meta_long (end, "retries"), .resumed = s_meta_long (end, "resumed"),
-        .incidents = (const char *const *) self->incidents, .nincidents = self->nincidents,
-        .incidents_more = self->incidents_dropped,
-        .object_uri = eod_fields_get (&end->meta, "object_uri"), .run_id = end->run_id,
-        .notes = note_texts, .nnotes = nnotes};
+    notify_summary_t s = {.market = end->market ? end->market : "?",
+                          .session = session,
+                          .mode = end->mode ? end->mode : "daily",
+                          .status = status,
+                          .rows = s_meta_long (end, "rows"),
+                          .tasks_total = s_meta_long (end, "tasks"),
+                          .tasks_ok = s_meta_long (end, "ok"),
+                          .tasks_nodata = s_meta_long (end, "nodata"),
+                          .tasks_unknown = s_meta_long (end, "unknown"),
+                          .tasks_failed = s_meta_long (end, "failed"),
+                          .missing = missing,
+                          .nmissing = nmissing,
+                          .missing_cap = (size_t) self->missing_cap,
+                          .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0,
+                          .requests = s_meta_long (end, "requests"),
+                          .rate_limited = s_meta_long (end, "rate_limited"),
+                          .retries = s_meta_long (end, "retries"),
+                          .resumed = s_meta_long (end, "resumed"),
+                          .incidents = (const char *const *) self->incidents,
+                          .nincidents = self->nincidents,
+                          .incidents_more = self->incidents_dropped,
+                          .object_uri = eod_fields_get (&end->meta, "object_uri"),
+                          .run_id = end->run_id,
+                          .notes = note_texts,
+                          .nnotes = nnotes};
     s.requests_per_s = s.duration_s > 0 ? (double) s.requests / s.duration_s : 0;
     eod_log_info ("run %s %s %s: %s, %ld rows, %ld tasks (%ld ok, %ld no data, %ld unknown, %ld failed), %ld "
                   "requests in %.1f s%s%s",
-                  s.market, s.mode, session, status, s.rows, s.tasks_total, s.tasks_ok, s.tasks_nodata,
-                  s.tasks_unknown, s.tasks_failed, s.requests, s.duration_s, end->error ? ": " : "",
-                  end->error ? end->error : "");
+                  s.market, s.mode, session, status, s.rows, s.tasks_total, s.tasks_ok, s.tasks_nodata, s.tasks_unknown,
+                  s.tasks_failed, s.requests, s.duration_s, end->error ? ": " : "", end->error ? end->error : "");
     s_post (self, notify_format_summary (&s, *self->channel ? self->channel : NULL));
     free (missing);
     for (size_t i = 0; i < self->nincidents; i++)
@@ -222,12 +238,14 @@ main (int argc, char **argv)
     const char *webhook = eod_config_str (cfg, "slack_config:webhook_url");
     if (eod_config_bool (cfg, "slack:enabled") && (*token || *webhook)) {
         const char *ca = eod_config_str (cfg, "slack:ca_file");
-        eod_slack_config_t sc = {
-            .api_base = eod_config_str (cfg, "slack:api_base"), .token = *token ? token : NULL,
-            .webhook_url = *webhook ? webhook : NULL, .timeout_ms = (long) eod_config_int (cfg, "slack:timeout_ms"),
-            .max_wait_ms = (long) eod_config_int (cfg, "slack:max_wait_ms"),
-            .max_attempts = (int) eod_config_int (cfg, "slack:max_attempts"),
-            .insecure = eod_config_bool (cfg, "slack:insecure"), .ca_file = *ca ? ca : NULL};
+        eod_slack_config_t sc = {.api_base = eod_config_str (cfg, "slack:api_base"),
+                                 .token = *token ? token : NULL,
+                                 .webhook_url = *webhook ? webhook : NULL,
+                                 .timeout_ms = (long) eod_config_int (cfg, "slack:timeout_ms"),
+                                 .max_wait_ms = (long) eod_config_int (cfg, "slack:max_wait_ms"),
+                                 .max_attempts = (int) eod_config_int (cfg, "slack:max_attempts"),
+                                 .insecure = eod_config_bool (cfg, "slack:insecure"),
+                                 .ca_file = *ca ? ca : NULL};
         self.slack = eod_slack_new (&sc);
         if (!self.slack) {
             eod_stage_destroy (&stage);

@@ -17,16 +17,16 @@
 
 //  Slack Block Kit limits (api.slack.com/reference/block-kit), in bytes: a
 //  byte count is never below the character count Slack measures.
-#define NOTIFY_HEADER_MAX   150    //  header block plain_text
-#define NOTIFY_FIELD_MAX    2000   //  one section field
-#define NOTIFY_SECTION_MAX  3000   //  section text
-#define NOTIFY_FIELDS_MAX   10     //  fields in one section
-#define NOTIFY_TEXT_MAX     3000   //  our cap for the fallback text (Slack allows far more)
-#define NOTIFY_MISSING_ITEM_MAX 200  //  one missing "CODE (reason)" line
-#define NOTIFY_MORE_RESERVE 64     //  room kept for the "… and N more" line
-#define NOTIFY_ELLIPSIS     "\xE2\x80\xA6"          //  U+2026 "…", marks cut text
+#define NOTIFY_HEADER_MAX 150            //  header block plain_text
+#define NOTIFY_FIELD_MAX 2000            //  one section field
+#define NOTIFY_SECTION_MAX 3000          //  section text
+#define NOTIFY_FIELDS_MAX 10             //  fields in one section
+#define NOTIFY_TEXT_MAX 3000             //  our cap for the fallback text (Slack allows far more)
+#define NOTIFY_MISSING_ITEM_MAX 200      //  one missing "CODE (reason)" line
+#define NOTIFY_MORE_RESERVE 64           //  room kept for the "… and N more" line
+#define NOTIFY_ELLIPSIS "\xE2\x80\xA6"   //  U+2026 "…", marks cut text
 #define NOTIFY_ELLIPSIS_LEN 3
-#define NOTIFY_REPLACEMENT  "\xEF\xBF\xBD"          //  U+FFFD for bytes that are not UTF-8
+#define NOTIFY_REPLACEMENT "\xEF\xBF\xBD"   //  U+FFFD for bytes that are not UTF-8
 #define NOTIFY_REPLACEMENT_LEN 3
 
 // ---------------------------------------------------------------------------
@@ -163,8 +163,8 @@ s_buf_text (s_buf_t *b, const char *s, bool mrkdwn, size_t max)
 static json_t *
 s_block_header (const char *text)
 {
-    return json_pack ("{s:s, s:{s:s, s:s, s:b}}", "type", "header", "text", "type", "plain_text", "text", text,
-                      "emoji", 1);
+    return json_pack ("{s:s, s:{s:s, s:s, s:b}}", "type", "header", "text", "type", "plain_text", "text", text, "emoji",
+                      1);
 }
 
 static json_t *
@@ -273,8 +273,8 @@ out:
 //  The buffers stay the caller's. Returns the malloc'd JSON, or NULL when a
 //  buffer failed or out of memory.
 static char *
-s_message_parts (const char *channel, const s_buf_t *text, const s_buf_t *header, const s_buf_t *fields,
-                 size_t nfields, const s_buf_t *section)
+s_message_parts (const char *channel, const s_buf_t *text, const s_buf_t *header, const s_buf_t *fields, size_t nfields,
+                 const s_buf_t *section)
 {
     assert (nfields <= NOTIFY_FIELDS_MAX);
     char *json = NULL;
@@ -411,8 +411,8 @@ notify_format_summary (const notify_summary_t *s, const char *channel)
     s_buf_text (&fields[0], s->mode, true, NOTIFY_FIELD_MAX / 2);
     s_buf_printf (&fields[1], "*Rows*\n%ld", s->rows);
     s_buf_printf (&fields[2], "*Tasks*\n%ld", s->tasks_total);
-    s_buf_printf (&fields[3], "*Outcome*\n%ld ok, %ld no data, %ld unknown, %ld failed", s->tasks_ok,
-                  s->tasks_nodata, s->tasks_unknown, s->tasks_failed);
+    s_buf_printf (&fields[3], "*Outcome*\n%ld ok, %ld no data, %ld unknown, %ld failed", s->tasks_ok, s->tasks_nodata,
+                  s->tasks_unknown, s->tasks_failed);
     if (s->resumed > 0)
         s_buf_printf (&fields[3], " (%ld written before an interruption)", s->resumed);
     s_buf_printf (&fields[4], "*Missing*\n%zu", s->nmissing);
@@ -518,8 +518,7 @@ notify_format_closed (const char *market, const char *date, const char *reason, 
 }
 
 char *
-notify_format_failure (const char *stage, const char *reason, const char *market, const char *date,
-                       const char *channel)
+notify_format_failure (const char *stage, const char *reason, const char *market, const char *date, const char *channel)
 {
     s_buf_t text = {0}, header = {0}, section = {0};
     s_buf_t fields[3] = {{0}};

@@ -15,23 +15,23 @@
 #define NOTIFY_MISSING_CAP_DEFAULT 20   //  missing codes listed before "… and N more"
 
 typedef struct {
-    const char *market;        //  "kr" / "us"
-    const char *session;       //  "2024-09-02" or "2024-08-01..2024-08-30"
-    const char *mode;          //  "daily" / "backfill"
-    const char *status;        //  "complete" / "partial" / "incomplete" / "failed"
+    const char *market;    //  "kr" / "us"
+    const char *session;   //  "2024-09-02" or "2024-08-01..2024-08-30"
+    const char *mode;      //  "daily" / "backfill"
+    const char *status;    //  "complete" / "partial" / "incomplete" / "failed"
     long rows, tasks_total, tasks_ok, tasks_nodata, tasks_unknown, tasks_failed;
     const char *const *missing;   //  "CODE (reason)" strings, borrowed
     size_t nmissing;
-    size_t missing_cap;        //  list at most this many, then "… and N more"; 0: NOTIFY_MISSING_CAP_DEFAULT
+    size_t missing_cap;   //  list at most this many, then "… and N more"; 0: NOTIFY_MISSING_CAP_DEFAULT
     double duration_s, requests_per_s;
     long requests, rate_limited, retries;
-    long resumed;              //  tasks already written before a restart (ledger), 0 when none
-    const char *const *incidents;  //  "stage: what happened" (a stage restarted, a fetcher lost), borrowed
+    long resumed;                   //  tasks already written before a restart (ledger), 0 when none
+    const char *const *incidents;   //  "stage: what happened" (a stage restarted, a fetcher lost), borrowed
     size_t nincidents;
-    long incidents_more;       //  incidents not listed
-    const char *object_uri;    //  s3://bucket/key or NULL
-    const char *run_id;        //  or NULL
-    const char *const *notes;  //  lines about the data (run_notes.h), borrowed
+    long incidents_more;        //  incidents not listed
+    const char *object_uri;     //  s3://bucket/key or NULL
+    const char *run_id;         //  or NULL
+    const char *const *notes;   //  lines about the data (run_notes.h), borrowed
     size_t nnotes;
 } notify_summary_t;
 

@@ -22,8 +22,8 @@
 
 #include "eod_proto.h"
 
-#define RUN_NOTES_MAX 4          //  notes one summary can have
-#define RUN_NOTE_SIZE 640        //  bytes of one note, NUL included
+#define RUN_NOTES_MAX 4     //  notes one summary can have
+#define RUN_NOTE_SIZE 640   //  bytes of one note, NUL included
 
 //  The notes of end (an END that reached the notifier) into notes; returns
 //  how many (0..RUN_NOTES_MAX).

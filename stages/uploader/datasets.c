@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define S_TEMPLATE_MAX (UPLOADER_PREFIX_MAX + 128)
-#define S_LIST_MAX 64                //  a list's file stem ("us_market_master")
+#define S_LIST_MAX 64   //  a list's file stem ("us_market_master")
 #define S_COMPACT_SUFFIX "_99999999.csv"
 
 //  The data sets: name, the first segment of their files under the data
@@ -97,7 +97,8 @@ uploader_datasets_resolve (const uploader_settings_t *in, uploader_datasets_t *o
     //  No data set's objects under a price table's location.
     for (int p = 0; p < UPLOADER_DATASETS; p++) {
         char ploc[UPLOADER_PREFIX_MAX + 16], oloc[UPLOADER_PREFIX_MAX + 16];
-        if (!s_sets[p].prices || !*out->targets[p].bucket || !s_location (out, (uploader_dataset_t) p, ploc, sizeof ploc))
+        if (!s_sets[p].prices || !*out->targets[p].bucket
+            || !s_location (out, (uploader_dataset_t) p, ploc, sizeof ploc))
             continue;
         for (int o = 0; o < UPLOADER_DATASETS; o++) {
             if (o == p || strcmp (out->targets[o].bucket, out->targets[p].bucket) != 0

@@ -41,21 +41,21 @@ typedef enum {
     UPLOADER_DATASETS
 } uploader_dataset_t;
 
-#define UPLOADER_PREFIX_MAX 600     //  a resolved prefix ([s3] prefix is at most 512) and its NUL
+#define UPLOADER_PREFIX_MAX 600   //  a resolved prefix ([s3] prefix is at most 512) and its NUL
 
 //  The settings the data sets are resolved from (borrowed strings; NULL
 //  reads as "").
 typedef struct {
-    const char *layout;             //  "hive" or "reference"
-    const char *reference_keys;     //  "partitioned" or "daily"
-    const char *key_template;       //  hive prices only
-    const char *bucket, *prefix;    //  [s3] bucket, prefix
-    const char *buckets[UPLOADER_DATASETS];   //  [s3] NAME_bucket
-    const char *prefixes[UPLOADER_DATASETS];  //  [s3] NAME_prefix
+    const char *layout;                        //  "hive" or "reference"
+    const char *reference_keys;                //  "partitioned" or "daily"
+    const char *key_template;                  //  hive prices only
+    const char *bucket, *prefix;               //  [s3] bucket, prefix
+    const char *buckets[UPLOADER_DATASETS];    //  [s3] NAME_bucket
+    const char *prefixes[UPLOADER_DATASETS];   //  [s3] NAME_prefix
 } uploader_settings_t;
 
 typedef struct {
-    const char *bucket;             //  borrowed from the settings; "": not uploaded
+    const char *bucket;   //  borrowed from the settings; "": not uploaded
     char prefix[UPLOADER_PREFIX_MAX];
 } uploader_target_t;
 

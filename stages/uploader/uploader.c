@@ -14,32 +14,32 @@
 #include <string.h>
 #include <unistd.h>
 
-#define S_INPUT_BATCH 256         //  FILEs made durable by one sync
-#define S_DONE_RUNS 16            //  runs whose END was passed on, remembered against resends
+#define S_INPUT_BATCH 256   //  FILEs made durable by one sync
+#define S_DONE_RUNS 16      //  runs whose END was passed on, remembered against resends
 
 struct _uploader_t {
     eod_stage_t *stage;
     bool once;
-    zsock_t *input;        //  PULL: FILE and END from the writer
-    zsock_t *notifier;     //  PUSH: END (never dropped, unlike EVENTs)
-    zsock_t *writer;       //  PUSH: a FILE_ACK or END_ACK once journaled (the writer resends the rest)
+    zsock_t *input;      //  PULL: FILE and END from the writer
+    zsock_t *notifier;   //  PUSH: END (never dropped, unlike EVENTs)
+    zsock_t *writer;     //  PUSH: a FILE_ACK or END_ACK once journaled (the writer resends the rest)
     eod_s3_config_t s3;
     uploader_datasets_t datasets;   //  bucket, prefix and keys of each data set
     bool enabled;
     long uploaded, skipped, failed;
     bool unreachable;
-    bool misconfigured;     //  S3 refused the configuration (credentials, bucket, region, endpoint)
-    char config_error[512]; //  that refusal, while the run lasts: its other files are not tried
-    char down_error[512];   //  S3 unreachable after every attempt, while the run lasts: the same
+    bool misconfigured;       //  S3 refused the configuration (credentials, bucket, region, endpoint)
+    char config_error[512];   //  that refusal, while the run lasts: its other files are not tried
+    char down_error[512];     //  S3 unreachable after every attempt, while the run lasts: the same
     char last_uri[1024];
     //  FILEs received and not yet settled (uploaded, found in the bucket or
     //  failed for good), kept in state/uploader/pending.journal: an uploader
     //  killed mid-PUT takes them up again when it starts.
     char journal_path[1100];
     eod_journal_t *journal;
-    zlistx_t *pending;      //  eod_msg_t FILE, in arrival order
-    eod_msg_t *end;         //  END received before a restart, not yet passed on
-    zhashx_t *seen;         //  paths of this run's FILEs: a resent one is acknowledged, not queued twice
+    zlistx_t *pending;                  //  eod_msg_t FILE, in arrival order
+    eod_msg_t *end;                     //  END received before a restart, not yet passed on
+    zhashx_t *seen;                     //  paths of this run's FILEs: a resent one is acknowledged, not queued twice
     char done_runs[S_DONE_RUNS][128];   //  s_end_key of the ENDs passed on (a ring)
     size_t next_done;
 };
@@ -259,16 +259,15 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         self->misconfigured = true;
         snprintf (self->config_error, sizeof self->config_error, "%s", err);
         eod_stage_event (self->stage, "error", file->run_id, file->market,
-                         "uploader: S3 configuration error (not retried): s3://%s/%s: %s", s3.bucket, key,
-                         err);
+                         "uploader: S3 configuration error (not retried): s3://%s/%s: %s", s3.bucket, key, err);
         return;
     }
     //  Every attempt with its backoff is spent: the run's other files would
     //  only spend theirs too. They stay on disk for the next run (exit 3).
     self->unreachable = true;
     snprintf (self->down_error, sizeof self->down_error, "%s", err);
-    eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: s3://%s/%s: %s: %s",
-                     s3.bucket, key, eod_s3_strerror (status), err);
+    eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: s3://%s/%s: %s: %s", s3.bucket, key,
+                     eod_s3_strerror (status), err);
 }
 
 //  Uploads every pending FILE, oldest first, recording each as settled. A
@@ -325,7 +324,7 @@ s_take_input (uploader_t *self)
         if (msg->type == EOD_MSG_END)
             s_end_key (msg, key, sizeof key);
         bool again = (msg->type == EOD_MSG_FILE && zhashx_lookup (self->seen, msg->path))
-                  || (msg->type == EOD_MSG_END && s_end_done (self, key));
+                     || (msg->type == EOD_MSG_END && s_end_done (self, key));
         if (again) {
             if (msg->type == EOD_MSG_END)
                 eod_log_info ("END of %s again (a resend): acknowledged, not passed on", key);

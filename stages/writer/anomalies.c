@@ -14,18 +14,18 @@
 #include <unistd.h>
 
 #define S_DATE_LEN WRITER_SPOOL_DATE_LEN
-#define S_MONTH_LEN 7                   //  YYYY-MM
+#define S_MONTH_LEN 7   //  YYYY-MM
 #define S_FINDINGS_NAME "findings"
-#define S_LINES_MIN 64                  //  first capacity of a month's findings
-#define S_SIDECAR_LINE_MAX 1024         //  a line of a sidecar read back (longer ones are dropped, logged)
-#define S_FIRST_MAX 320                 //  bytes of one finding as the summary lists it
+#define S_LINES_MIN 64            //  first capacity of a month's findings
+#define S_SIDECAR_LINE_MAX 1024   //  a line of a sidecar read back (longer ones are dropped, logged)
+#define S_FIRST_MAX 320           //  bytes of one finding as the summary lists it
 #define S_HEADER "trade_date,code,kind,detail\n"
 #define S_SIDECAR_COLUMNS 4
 
 typedef struct {
-    char *line;              //  the sidecar's CSV line, '\n' included
+    char *line;   //  the sidecar's CSV line, '\n' included
     char date[S_DATE_LEN + 1];
-    bool done;               //  its session's sidecar is written
+    bool done;   //  its session's sidecar is written
 } s_line_t;
 
 struct _writer_anomalies_t {
@@ -257,8 +257,8 @@ s_cmp_text (const void *x, const void *y)
 //  appended to *kept (*nkept of *cap). A missing file is fine (*existed
 //  false). 0 or -1 (logged).
 static int
-s_read_existing (const char *path, const char *date, writer_brought_fn *brought, void *arg, char ***kept,
-                 size_t *nkept, size_t *cap, bool *existed)
+s_read_existing (const char *path, const char *date, writer_brought_fn *brought, void *arg, char ***kept, size_t *nkept,
+                 size_t *cap, bool *existed)
 {
     FILE *f = fopen (path, "rb");
     *existed = f != NULL;
@@ -324,8 +324,7 @@ s_count (writer_anomalies_t *self, const char *line)
     if (kind < WRITER_VALIDATE_KINDS)
         self->counts[kind]++;
     if (self->nfirst < WRITER_ANOMALIES_FIRST_MAX)
-        snprintf (self->first[self->nfirst++], S_FIRST_MAX, "%s %s %s: %s", fields[0], fields[1], fields[2],
-                  fields[3]);
+        snprintf (self->first[self->nfirst++], S_FIRST_MAX, "%s %s %s: %s", fields[0], fields[1], fields[2], fields[3]);
     for (size_t c = 0; c < S_SIDECAR_COLUMNS; c++)
         free (fields[c]);
 }
@@ -335,7 +334,7 @@ static void
 s_sort_unique (char **lines, size_t *n)
 {
     if (*n == 0)
-        return;                          //  lines may be NULL then: qsort must not see it
+        return;   //  lines may be NULL then: qsort must not see it
     qsort (lines, *n, sizeof *lines, s_cmp_text);
     size_t unique = 0;
     for (size_t i = 0; i < *n; i++) {
@@ -431,7 +430,8 @@ writer_anomalies_month_end (writer_anomalies_t *self, const char *data_dir, cons
                             writer_brought_fn *brought, void *arg)
 {
     for (size_t i = 0; i < self->nlines; i++)
-        if (!self->lines[i].done && writer_anomalies_session (self, data_dir, market, self->lines[i].date, brought, arg))
+        if (!self->lines[i].done
+            && writer_anomalies_session (self, data_dir, market, self->lines[i].date, brought, arg))
             return -1;
     s_lines_clear (self);
     return 0;

@@ -54,8 +54,8 @@ int writer_anomalies_check (writer_anomalies_t *self, const char *market, const 
                             const char *date, const char *code, const char *listing_date);
 
 //  Pass 1: one finding appended (kind, detail) for (date, code). 0 or -1.
-int writer_anomalies_note (writer_anomalies_t *self, const char *date, const char *code,
-                           writer_validate_kind_t kind, const char *detail);
+int writer_anomalies_note (writer_anomalies_t *self, const char *date, const char *code, writer_validate_kind_t kind,
+                           const char *detail);
 
 //  Pass 1 over: the findings file is closed. 0 or -1 (logged).
 int writer_anomalies_spooled (writer_anomalies_t *self);

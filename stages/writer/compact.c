@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define S_SPOOL_FILE_MAX UINT32_MAX  //  the largest month spool: the index holds 32-bit offsets
-#define S_READ_CHUNK 65536           //  bytes of a partition file parsed at a time
+#define S_SPOOL_FILE_MAX UINT32_MAX   //  the largest month spool: the index holds 32-bit offsets
+#define S_READ_CHUNK 65536            //  bytes of a partition file parsed at a time
 #define S_DATE_LEN WRITER_SPOOL_DATE_LEN
-#define S_ITEMS_MIN 1024             //  first capacity of a month's index, in rows
+#define S_ITEMS_MIN 1024   //  first capacity of a month's index, in rows
 
 //  ---------------------------------------------------------------- one month
 //
@@ -33,26 +33,26 @@
 //  the journal's, so a line's offset is also its arrival order.
 
 typedef struct {
-    uint32_t date;           //  the session, YYYYMMDD
-    uint32_t code;           //  the code's handle in the month's set of codes
-    uint32_t offset;         //  of the CSV line in the spool file: also the row's arrival order
-    uint32_t len;            //  of the line, its '\n' included
+    uint32_t date;     //  the session, YYYYMMDD
+    uint32_t code;     //  the code's handle in the month's set of codes
+    uint32_t offset;   //  of the CSV line in the spool file: also the row's arrival order
+    uint32_t len;      //  of the line, its '\n' included
 } s_entry_t;
 
 typedef struct {
-    const char *spool;       //  the month's spool file
-    writer_snapshot_t *snapshot;   //  counts the rows that got a file's snapshot columns (may be NULL)
-    writer_anomalies_t *anomalies; //  validation (may be NULL)
+    const char *spool;               //  the month's spool file
+    writer_snapshot_t *snapshot;     //  counts the rows that got a file's snapshot columns (may be NULL)
+    writer_anomalies_t *anomalies;   //  validation (may be NULL)
     const char *market;
-    FILE *file;              //  the spool, read: scanned once, then lines by pread
-    FILE *append;            //  the spool, appended to: rows of partition files (NULL until one is kept)
-    uint64_t size;           //  of the spool: where the next appended record starts
+    FILE *file;      //  the spool, read: scanned once, then lines by pread
+    FILE *append;    //  the spool, appended to: rows of partition files (NULL until one is kept)
+    uint64_t size;   //  of the spool: where the next appended record starts
     s_entry_t *items;
     size_t count;
     size_t cap;
-    size_t journal;          //  items[0..journal) are the journal's rows, sorted and unique
-    eod_strset_t *codes;     //  the codes of the rows, each once
-    uint32_t line_max;       //  the longest line indexed
+    size_t journal;        //  items[0..journal) are the journal's rows, sorted and unique
+    eod_strset_t *codes;   //  the codes of the rows, each once
+    uint32_t line_max;     //  the longest line indexed
 } s_month_t;
 
 //  "YYYY-MM-DD" (digits checked) as YYYYMMDD, or 0 when it is not one.
@@ -101,8 +101,8 @@ s_month_add (s_month_t *m, uint32_t date, const char *code, uint64_t offset, siz
     uint32_t handle = eod_strset_add (m->codes, code, NULL);
     if (handle == EOD_STRSET_NONE)
         return -1;
-    m->items[m->count++]
-        = (s_entry_t) {.date = date, .code = handle, .offset = (uint32_t) offset, .len = (uint32_t) len};
+    m->items[m->count++] =
+        (s_entry_t){.date = date, .code = handle, .offset = (uint32_t) offset, .len = (uint32_t) len};
     if (len > m->line_max)
         m->line_max = (uint32_t) len;
     return 0;
@@ -248,12 +248,12 @@ s_month_append (s_month_t *m, uint32_t date, const char *key, const char *line, 
 typedef struct {
     s_month_t *month;
     const char *market;
-    const char *date;        //  the file's session
+    const char *date;   //  the file's session
     uint32_t date_number;
     size_t ncols;
-    char **fields;           //  the row being read
+    char **fields;   //  the row being read
     size_t nfields;
-    long row;                //  0: the header
+    long row;   //  0: the header
     bool header_ok;
     size_t code_col;
     const char *const *cols;

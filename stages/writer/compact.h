@@ -35,9 +35,8 @@
 //  not bring (a row of that file whose date is not the file's session is
 //  reported and dropped). A missing journal writes nothing and returns 0.
 //  Returns the number of rows written, or -1 (logged).
-long writer_compact_journal (const char *journal, const char *data_dir, const char *market,
-                             writer_snapshot_t *snapshot, writer_anomalies_t *anomalies, const char *unwritten,
-                             writer_file_fn *on_file, void *arg);
+long writer_compact_journal (const char *journal, const char *data_dir, const char *market, writer_snapshot_t *snapshot,
+                             writer_anomalies_t *anomalies, const char *unwritten, writer_file_fn *on_file, void *arg);
 
 //  Pass 2 of the fold for one month's spool file (writer_compact_journal
 //  calls it for each month; the spool is its own, made from the journal; see

@@ -13,21 +13,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define S_DATE_LEN 10             //  YYYY-MM-DD
-#define S_DATES_MIN 64            //  first capacity of the list of sessions found
-#define S_MD5_HEX 33              //  32 hex digits and the NUL
-#define S_MD5_B64 25              //  24 base64 characters and the NUL
+#define S_DATE_LEN 10    //  YYYY-MM-DD
+#define S_DATES_MIN 64   //  first capacity of the list of sessions found
+#define S_MD5_HEX 33     //  32 hex digits and the NUL
+#define S_MD5_B64 25     //  24 base64 characters and the NUL
 #define S_TMP_SUFFIX ".tmp"
 
 int
-writer_finish_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size,
-                    char *path, size_t path_size)
+writer_finish_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size, char *path,
+                    size_t path_size)
 {
     //  Both name directories: checked here as the decoder checked them.
     char why[128] = "";
     if (!eod_grammar_ok (EOD_G_MARKET, market, why, sizeof why) || !eod_grammar_ok (EOD_G_DATE, date, why, sizeof why)
-        || eod_path_format (rel, rel_size, "market=%s/dt=%s/%s_%.4s%.2s%.2s.csv", market, date, market, date,
-                            date + 5, date + 8)
+        || eod_path_format (rel, rel_size, "market=%s/dt=%s/%s_%.4s%.2s%.2s.csv", market, date, market, date, date + 5,
+                            date + 8)
         || eod_path_format (path, path_size, "%s/%s", data_dir, rel)) {
         eod_log_error ("%s: no partition file for market %.8s and session %.16s: %s", data_dir, market, date,
                        *why ? why : "the path is too long");
@@ -206,8 +206,8 @@ writer_finish_existing (const char *data_dir, const char *market, const char *da
 }
 
 long
-writer_finish_existing_sidecars (const char *data_dir, const char *market, const char *date_from,
-                                 const char *date_to, zhashx_t *skip, writer_file_fn *on_file, void *arg)
+writer_finish_existing_sidecars (const char *data_dir, const char *market, const char *date_from, const char *date_to,
+                                 zhashx_t *skip, writer_file_fn *on_file, void *arg)
 {
     return s_existing (data_dir, market, date_from, date_to, skip, true, on_file, arg);
 }
@@ -263,7 +263,7 @@ struct _writer_finish_t {
     size_t files_unacked;   //  FILEs in the outbox
     //  ENDs held back until every FILE sent before them is acknowledged.
     zlistx_t *held;
-    int64_t resend_at;      //  0: nothing to send again
+    int64_t resend_at;   //  0: nothing to send again
 };
 
 static void
@@ -325,8 +325,8 @@ writer_finish_send (writer_finish_t *self, eod_msg_t **msg_p)
 }
 
 int
-writer_finish_file (writer_finish_t *self, const char *run_id, const char *market, const char *path,
-                    const char *rel, const char *date, long rows)
+writer_finish_file (writer_finish_t *self, const char *run_id, const char *market, const char *path, const char *rel,
+                    const char *date, long rows)
 {
     char hex[S_MD5_HEX], b64[S_MD5_B64];
     if (eod_md5_file (path, hex, b64)) {

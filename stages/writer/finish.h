@@ -35,7 +35,7 @@ typedef void (writer_file_fn) (const char *path, const char *rel, const char *da
 //  (logged) when market or date is out of its grammar (eod_grammar.h) or
 //  the path does not fit.
 int writer_finish_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size,
-                         char *path, size_t path_size);
+                        char *path, size_t path_size);
 
 //  Opens the temp name of the file at path ("PATH.tmp") for writing. The
 //  stream, or NULL (errno set).
@@ -62,14 +62,14 @@ long writer_finish_existing (const char *data_dir, const char *market, const cha
 //  again as it does the partition files, so a sidecar whose upload failed
 //  is retried (the uploader skips an object whose MD5 matches).
 long writer_finish_existing_sidecars (const char *data_dir, const char *market, const char *date_from,
-                                     const char *date_to, zhashx_t *skip, writer_file_fn *on_file, void *arg);
+                                      const char *date_to, zhashx_t *skip, writer_file_fn *on_file, void *arg);
 
 //  The sidecar of (market, date YYYY-MM-DD): rel
 //  "anomalies/market=M/dt=D/M_YYYYMMDD_anomalies.csv" and path under
 //  data_dir. 0, or -1 (logged) when market or date fails its grammar or a
 //  buffer is too small.
-int writer_finish_sidecar_name (const char *data_dir, const char *market, const char *date, char *rel,
-                                size_t rel_size, char *path, size_t path_size);
+int writer_finish_sidecar_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size,
+                                char *path, size_t path_size);
 
 //  Calls on_file for each list of a universe snapshot (lister's
 //  codelists.h): the *.csv files of DATA_DIR/codes/market=M/dt=DAY, their

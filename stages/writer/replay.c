@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_DIR_MAX 1024            //  the journals' directory
-#define S_PATH_MAX 1200           //  a journal file: the directory and "RUN.journal"
+#define S_DIR_MAX 1024    //  the journals' directory
+#define S_PATH_MAX 1200   //  a journal file: the directory and "RUN.journal"
 
 //  ---------------------------------------------------------------- the journal
 
@@ -27,7 +27,7 @@ struct _writer_replay_t {
     //  tens of thousands of them: a compact set, where a zhashx would cost an
     //  item and a key allocation per task.
     eod_strset_t *tasks;
-    uint32_t cursor;                  //  of writer_replay_first/next: a handle in tasks, or NONE
+    uint32_t cursor;   //  of writer_replay_first/next: a handle in tasks, or NONE
 };
 
 writer_replay_t *

@@ -6,21 +6,21 @@
 #include <string.h>
 
 #define S_MS_PER_S 1000
-#define S_CLOCK_RESOLUTION_S 1    //  asked_at is whole seconds: the request left up to a second after it
+#define S_CLOCK_RESOLUTION_S 1   //  asked_at is whole seconds: the request left up to a second after it
 
 //  The hours that decide the rows of one session (the last one looked up:
 //  a run's rows come session by session).
 typedef struct {
     eod_market_t market;
     eod_date_t date;
-    bool known;                   //  the calendar gave both instants
-    time_t close_at;              //  the session's close
-    time_t next_open_at;          //  the next session's open
+    bool known;            //  the calendar gave both instants
+    time_t close_at;       //  the session's close
+    time_t next_open_at;   //  the next session's open
 } s_session_t;
 
 struct _writer_snapshot_t {
     eod_cal_t *cal;
-    time_t life_s;                //  longest time from asked_at to the answer
+    time_t life_s;   //  longest time from asked_at to the answer
     s_session_t last;
     bool have_last;
     long counts[WRITER_SNAPSHOT_REASONS];
@@ -54,7 +54,7 @@ s_session (writer_snapshot_t *self, eod_market_t market, eod_date_t date)
     s_session_t *s = &self->last;
     if (self->have_last && s->market == market && eod_date_compare (s->date, date) == 0)
         return s;
-    *s = (s_session_t) {.market = market, .date = date};
+    *s = (s_session_t){.market = market, .date = date};
     self->have_last = true;
     eod_tz_t tz = eod_market_tz (market);
     int close_min, open_min;

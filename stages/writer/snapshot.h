@@ -43,11 +43,11 @@
 //  What the rule said of one row: the columns are kept, or why not.
 typedef enum {
     WRITER_SNAPSHOT_KEPT = 0,
-    WRITER_SNAPSHOT_OLDER,        //  a later session had opened when the quote was taken (or may have)
-    WRITER_SNAPSHOT_EARLY,        //  the request was made before the session closed
-    WRITER_SNAPSHOT_MISMATCH,     //  the quote's price or change is not the row's (KR)
-    WRITER_SNAPSHOT_UNTIMED,      //  the RESULT does not say when its request was made
-    WRITER_SNAPSHOT_CALENDAR,     //  the calendar does not know the session's hours or the next session
+    WRITER_SNAPSHOT_OLDER,      //  a later session had opened when the quote was taken (or may have)
+    WRITER_SNAPSHOT_EARLY,      //  the request was made before the session closed
+    WRITER_SNAPSHOT_MISMATCH,   //  the quote's price or change is not the row's (KR)
+    WRITER_SNAPSHOT_UNTIMED,    //  the RESULT does not say when its request was made
+    WRITER_SNAPSHOT_CALENDAR,   //  the calendar does not know the session's hours or the next session
     WRITER_SNAPSHOT_REASONS
 } writer_snapshot_reason_t;
 

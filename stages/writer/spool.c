@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define S_SPOOL_OPEN_MAX 64       //  spool files open at once
-#define S_MONTHS_MIN 16           //  first capacity of the list of months
-#define S_MONTH_LEN 7             //  YYYY-MM
-#define S_ENTRY_SHOWN 96          //  bytes of a bad RUN_DONE entry quoted in the log
+#define S_SPOOL_OPEN_MAX 64   //  spool files open at once
+#define S_MONTHS_MIN 16       //  first capacity of the list of months
+#define S_MONTH_LEN 7         //  YYYY-MM
+#define S_ENTRY_SHOWN 96      //  bytes of a bad RUN_DONE entry quoted in the log
 #define S_PATH_MAX 4200
 
 void
@@ -87,7 +87,7 @@ writer_spool_get (FILE *f, uint64_t size, uint64_t *pos, char key[WRITER_SPOOL_K
 typedef struct {
     char month[S_MONTH_LEN + 1];
     FILE *file;
-    unsigned long used;      //  tick of the last write, for evicting the least recent
+    unsigned long used;   //  tick of the last write, for evicting the least recent
 } s_slot_t;
 
 struct _writer_spool_t {
@@ -97,15 +97,15 @@ struct _writer_spool_t {
     bool dir_made;
     s_slot_t slots[S_SPOOL_OPEN_MAX];
     unsigned long tick;
-    zhashx_t *seen;          //  months spooled (keys)
+    zhashx_t *seen;   //  months spooled (keys)
     char (*months)[S_MONTH_LEN + 1];
     size_t nmonths;
     size_t cap;
-    long rows;               //  rows spooled
-    long skipped;            //  rows without a valid trade date
-    writer_snapshot_t *snapshot;   //  which rows keep the snapshot columns (borrowed; NULL: none)
-    writer_anomalies_t *anomalies; //  validation of each row (borrowed; NULL: none)
-    char *unwritten;         //  RUN_DONE's EOD_META_WRONG_DATE_UNWRITTEN (NULL: none)
+    long rows;                       //  rows spooled
+    long skipped;                    //  rows without a valid trade date
+    writer_snapshot_t *snapshot;     //  which rows keep the snapshot columns (borrowed; NULL: none)
+    writer_anomalies_t *anomalies;   //  validation of each row (borrowed; NULL: none)
+    char *unwritten;                 //  RUN_DONE's EOD_META_WRONG_DATE_UNWRITTEN (NULL: none)
     int rc;
 };
 
@@ -151,8 +151,7 @@ s_spool_remove (const char *dir)
 }
 
 writer_spool_t *
-writer_spool_new (const char *journal, const char *market, writer_snapshot_t *snapshot,
-                  writer_anomalies_t *anomalies)
+writer_spool_new (const char *journal, const char *market, writer_snapshot_t *snapshot, writer_anomalies_t *anomalies)
 {
     writer_spool_t *self = calloc (1, sizeof *self);
     if (!self)
@@ -404,10 +403,10 @@ s_spool_result (eod_msg_t **msg_p, long record, void *arg)
         //  The snapshot (output1) is of the moment the request was made: it
         //  goes on the row of the session it describes, if any (snapshot.h).
         bool dated = raw && strlen (raw) == 8 && strspn (raw, "0123456789") == 8;
-        bool with_snapshot = self->snapshot && dated
-                             && writer_snapshot_judge (self->snapshot, r->market, &r->rows[i], &r->snapshot,
-                                                       r->asked_at)
-                                    == WRITER_SNAPSHOT_KEPT;
+        bool with_snapshot =
+            self->snapshot && dated
+            && writer_snapshot_judge (self->snapshot, r->market, &r->rows[i], &r->snapshot, r->asked_at)
+                   == WRITER_SNAPSHOT_KEPT;
         if (writer_csv_row_values (r->market, &r->rows[i], &r->snapshot, &r->meta, r->code, with_snapshot, values,
                                    date)) {
             eod_log_warn_capped ("journal row without a trade date",

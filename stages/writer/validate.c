@@ -8,22 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_SCALE 1000000            //  amounts as integers of millionths: KIS sends at most 4 decimals
+#define S_SCALE 1000000   //  amounts as integers of millionths: KIS sends at most 4 decimals
 #define S_FRACTION_DIGITS 6
-#define S_INTEGER_DIGITS 12        //  a price or volume longer than this is not one KIS sends
-#define S_VALUE_SHOWN 24           //  bytes of a value quoted in a detail
+#define S_INTEGER_DIGITS 12   //  a price or volume longer than this is not one KIS sends
+#define S_VALUE_SHOWN 24      //  bytes of a value quoted in a detail
 
 //  The kinds' names are the metrics' (one list: the sidecars, the END's
 //  figures and the metrics' kind label say the same).
-_Static_assert (WRITER_VALIDATE_KINDS == EOD_METRICS_ANOMALY_KINDS, "the kinds are the metrics' kinds");
+_Static_assert(WRITER_VALIDATE_KINDS == EOD_METRICS_ANOMALY_KINDS, "the kinds are the metrics' kinds");
 
 //  The columns a rule reads, by market.
 typedef struct {
     const char *close, *open, *high, *low, *volume, *change, *sign;
-    size_t day_columns;      //  the output2 columns, the values of the day
+    size_t day_columns;   //  the output2 columns, the values of the day
 } s_names_t;
 
-static const s_names_t s_kr = {"stck_clpr", "stck_oprc", "stck_hgpr", "stck_lwpr", "acml_vol", "prdy_vrss", "prdy_vrss_sign", 13};
+static const s_names_t s_kr = {"stck_clpr", "stck_oprc", "stck_hgpr",      "stck_lwpr",
+                               "acml_vol",  "prdy_vrss", "prdy_vrss_sign", 13};
 static const s_names_t s_us = {"close", "open", "high", "low", "tvol", "diff", "sign", 14};
 
 const char *
@@ -123,8 +124,8 @@ s_same_day (const char *listing, const char *session)
     if (!listing || !session)
         return false;
     if (strlen (listing) == 8)
-        return strlen (session) == 10 && strncmp (listing, session, 4) == 0 && strncmp (listing + 4, session + 5, 2) == 0
-               && strncmp (listing + 6, session + 8, 2) == 0;
+        return strlen (session) == 10 && strncmp (listing, session, 4) == 0
+               && strncmp (listing + 4, session + 5, 2) == 0 && strncmp (listing + 6, session + 8, 2) == 0;
     return strcmp (listing, session) == 0;
 }
 
@@ -162,7 +163,7 @@ s_check_move (const writer_validate_conf_t *conf, const char *market, const char
     }
     const char *date = values[0];
     if (listing_date && *listing_date && s_same_day (listing_date, date))
-        return;       //  the listing's first day: its base is the offer price
+        return;   //  the listing's first day: its base is the offer price
     double pct = (double) change * 100.0 / (double) prev;
     s_find (found, WRITER_VALIDATE_MOVE,
             "%s %+.1f%% from the previous close %.6g (%s %.*s) beyond %ld%%: possible split or corporate action",
@@ -179,8 +180,8 @@ writer_validate_row (const writer_validate_conf_t *conf, const char *market, con
     int64_t volume = 0;
     bool volume_ok = s_decimal (volume_text, &volume) == 0 && volume % S_SCALE == 0 && volume >= 0;
     if (!volume_ok)
-        s_find (&found, WRITER_VALIDATE_VOLUME, "%s \"%.*s\" is not a whole number >= 0", names->volume,
-                S_VALUE_SHOWN, volume_text);
+        s_find (&found, WRITER_VALIDATE_VOLUME, "%s \"%.*s\" is not a whole number >= 0", names->volume, S_VALUE_SHOWN,
+                volume_text);
     //  A row without trades carries the previous close; its open, high and
     //  low are 0.
     bool traded = !volume_ok || volume > 0;
@@ -198,9 +199,9 @@ writer_validate_row (const writer_validate_conf_t *conf, const char *market, con
     if (traded && prices_ok) {
         int64_t close = price[0], open = price[1], high = price[2], low = price[3];
         if (!(low <= open && open <= high) || !(low <= close && close <= high))
-            s_find (&found, WRITER_VALIDATE_RANGE, "not low <= open, close <= high: open %.6g high %.6g low %.6g close %.6g",
-                    (double) open / S_SCALE, (double) high / S_SCALE, (double) low / S_SCALE,
-                    (double) close / S_SCALE);
+            s_find (&found, WRITER_VALIDATE_RANGE,
+                    "not low <= open, close <= high: open %.6g high %.6g low %.6g close %.6g", (double) open / S_SCALE,
+                    (double) high / S_SCALE, (double) low / S_SCALE, (double) close / S_SCALE);
     }
     int64_t close;
     if (s_decimal (s_value (market, values, n, names->close), &close) == 0 && close > 0)

@@ -54,8 +54,8 @@ typedef enum {
 #define WRITER_VALIDATE_DETAIL_MAX 160   //  bytes of a finding's detail, NUL included
 
 typedef struct {
-    long kr_limit_pct;       //  [validate] kr_limit_pct
-    long us_move_pct;        //  [validate] us_move_pct
+    long kr_limit_pct;   //  [validate] kr_limit_pct
+    long us_move_pct;    //  [validate] us_move_pct
 } writer_validate_conf_t;
 
 typedef struct {
@@ -68,8 +68,8 @@ typedef struct {
 //  session (YYYY-MM-DD), listing_date the instrument's first day (YYYYMMDD
 //  or YYYY-MM-DD; NULL or "": not known). Findings into out, in the order of
 //  the rules; returns how many (0: a clean row).
-size_t writer_validate_row (const writer_validate_conf_t *conf, const char *market, const char *const *values,
-                            size_t n, const char *listing_date, writer_validate_finding_t out[WRITER_VALIDATE_FINDINGS_MAX]);
+size_t writer_validate_row (const writer_validate_conf_t *conf, const char *market, const char *const *values, size_t n,
+                            const char *listing_date, writer_validate_finding_t out[WRITER_VALIDATE_FINDINGS_MAX]);
 
 //  Whether two rows of the same (date, code) disagree on a value of the day
 //  (the output2 columns). When they do, detail names the first column that

@@ -16,8 +16,8 @@
 #define S_INPUT_HWM S_BATCH_MAX   //  messages queued in this process per peer: one batch
 #define S_RESEND_MS 2000          //  FILE/END the uploader has not acknowledged are sent again
 #define S_POLL_MS 500
-#define S_ACK_IDS_MAX 256         //  task ids in one ACK
-#define S_GROUP_MS 2              //  a batch with results waits this long for more before its fsync
+#define S_ACK_IDS_MAX 256   //  task ids in one ACK
+#define S_GROUP_MS 2        //  a batch with results waits this long for more before its fsync
 #define S_DIR_MAX 1024
 #define S_JOURNAL_PATH_MAX 1200   //  a journal file: the directory and "RUN.journal"
 #define S_FIGURE_MAX 32           //  a number of the END's summary, as text
@@ -27,22 +27,22 @@
 struct _writer_t {
     eod_stage_t *stage;
     bool once;
-    zsock_t *input;           //  PULL from the coordinator
-    zsock_t *acks;            //  PUSH to the coordinator
-    zsock_t *uploader;        //  PUSH to the uploader
-    writer_finish_t *finish;  //  FILE and END until the uploader acknowledges them
-    writer_replay_t *replay;  //  the open journal and its task ids
+    zsock_t *input;            //  PULL from the coordinator
+    zsock_t *acks;             //  PUSH to the coordinator
+    zsock_t *uploader;         //  PUSH to the uploader
+    writer_finish_t *finish;   //  FILE and END until the uploader acknowledges them
+    writer_replay_t *replay;   //  the open journal and its task ids
     char data_dir[S_DIR_MAX];
-    bool sync_failed;         //  in this batch: its ACKs are not sent
+    bool sync_failed;   //  in this batch: its ACKs are not sent
     eod_msg_t *run_done;
-    zhashx_t *folded;         //  sessions (YYYY-MM-DD) the fold of run_done wrote
-    zhashx_t *sidecars;       //  sessions whose sidecar that fold wrote
-    eod_cal_t *cal;           //  the exchange calendars: which session a quote describes
-    writer_snapshot_t *snapshot;   //  which rows keep the snapshot columns, and the counts of the fold
-    writer_anomalies_t *anomalies; //  validation of the fold's rows: sidecars and counts
+    zhashx_t *folded;                //  sessions (YYYY-MM-DD) the fold of run_done wrote
+    zhashx_t *sidecars;              //  sessions whose sidecar that fold wrote
+    eod_cal_t *cal;                  //  the exchange calendars: which session a quote describes
+    writer_snapshot_t *snapshot;     //  which rows keep the snapshot columns, and the counts of the fold
+    writer_anomalies_t *anomalies;   //  validation of the fold's rows: sidecars and counts
     long rows_written;
-    long files;               //  files written by the fold
-    long files_existing;      //  files of the range the fold did not touch, reported too
+    long files;            //  files written by the fold
+    long files_existing;   //  files of the range the fold did not touch, reported too
     bool failed;
 };
 
@@ -304,8 +304,8 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
                       anomalies, anomalies == 1 ? "y" : "ies", writer_anomalies_files (self->anomalies));
     //  The range's other files go to the uploader too, which skips an object
     //  whose MD5 matches: a re-run that needed no request still reconciles.
-    if (writer_finish_existing (self->data_dir, d->market, d->date_from, d->date_to, self->folded,
-                                s_on_existing_file, self)
+    if (writer_finish_existing (self->data_dir, d->market, d->date_from, d->date_to, self->folded, s_on_existing_file,
+                                self)
         < 0)
         self->failed = true;
     //  So do the range's sidecars: one whose upload failed is retried by a
@@ -397,10 +397,14 @@ s_forward_end (writer_t *self, eod_msg_t *end)
         struct {
             const char *name;
             int64_t value;
-        } figures[] = {{"tasks", d->count},       {"ok", d->ok},
-                       {"nodata", d->nodata},     {"unknown", d->unknown},
-                       {"failed", d->failed},     {"requests", d->requests},
-                       {"rate_limited", d->rate_limited}, {"retries", d->retries},
+        } figures[] = {{"tasks", d->count},
+                       {"ok", d->ok},
+                       {"nodata", d->nodata},
+                       {"unknown", d->unknown},
+                       {"failed", d->failed},
+                       {"requests", d->requests},
+                       {"rate_limited", d->rate_limited},
+                       {"retries", d->retries},
                        {"duration_ms", d->duration_ms}};
         for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
             snprintf (text, sizeof text, "%lld", (long long) figures[i].value);
@@ -446,9 +450,8 @@ writer_run (writer_t *self)
         size_t unsent = writer_finish_pending (self->finish);
         if (ending_until && (unsent == 0 || eod_clock_ms () > ending_until)) {
             if (unsent)
-                eod_log_error ("the uploader did not acknowledge %zu message(s) in %lld ms",
-                               unsent, (long long) eod_config_int (self->stage->config,
-                                                                                     "pipeline:linger_ms"));
+                eod_log_error ("the uploader did not acknowledge %zu message(s) in %lld ms", unsent,
+                               (long long) eod_config_int (self->stage->config, "pipeline:linger_ms"));
             break;
         }
         void *which = zpoller_wait (poller, S_POLL_MS);

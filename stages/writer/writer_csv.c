@@ -7,21 +7,57 @@
 #include <string.h>
 
 //  KR: output2 (13), output1 less what output2 has (23), master file (5).
-static const char *const s_kr_columns[] = {
-    "stck_bsop_date", "stck_clpr", "stck_oprc", "stck_hgpr", "stck_lwpr", "acml_vol", "acml_tr_pbmn",
-    "flng_cls_code", "prtt_rate", "mod_yn", "prdy_vrss_sign", "prdy_vrss", "revl_issu_reas",
-    "prdy_ctrt", "stck_prdy_clpr", "hts_kor_isnm", "stck_prpr", "stck_shrn_iscd", "prdy_vol", "stck_mxpr",
-    "stck_llam", "stck_prdy_oprc", "stck_prdy_hgpr", "stck_prdy_lwpr", "askp", "bidp", "prdy_vrss_vol",
-    "vol_tnrt", "stck_fcam", "lstn_stcn", "cpfn", "hts_avls", "per", "eps", "pbr", "itewhol_loan_rmnd_ratem",
-    "group_code", "revenue", "operating_profit", "net_income", "roe"};
+static const char *const s_kr_columns[] = {"stck_bsop_date",
+                                           "stck_clpr",
+                                           "stck_oprc",
+                                           "stck_hgpr",
+                                           "stck_lwpr",
+                                           "acml_vol",
+                                           "acml_tr_pbmn",
+                                           "flng_cls_code",
+                                           "prtt_rate",
+                                           "mod_yn",
+                                           "prdy_vrss_sign",
+                                           "prdy_vrss",
+                                           "revl_issu_reas",
+                                           "prdy_ctrt",
+                                           "stck_prdy_clpr",
+                                           "hts_kor_isnm",
+                                           "stck_prpr",
+                                           "stck_shrn_iscd",
+                                           "prdy_vol",
+                                           "stck_mxpr",
+                                           "stck_llam",
+                                           "stck_prdy_oprc",
+                                           "stck_prdy_hgpr",
+                                           "stck_prdy_lwpr",
+                                           "askp",
+                                           "bidp",
+                                           "prdy_vrss_vol",
+                                           "vol_tnrt",
+                                           "stck_fcam",
+                                           "lstn_stcn",
+                                           "cpfn",
+                                           "hts_avls",
+                                           "per",
+                                           "eps",
+                                           "pbr",
+                                           "itewhol_loan_rmnd_ratem",
+                                           "group_code",
+                                           "revenue",
+                                           "operating_profit",
+                                           "net_income",
+                                           "roe"};
 #define S_KR_OUTPUT2 13
 #define S_KR_OUTPUT1_END 36
 
 //  US: output2 (14, clos renamed close), output1 (3), instrument (12).
 static const char *const s_us_columns[] = {
-    "xymd", "close", "sign", "diff", "rate", "open", "high", "low", "tvol", "tamt", "pbid", "vbid", "pask", "vask",
-    "rsym", "zdiv", "nrec", "symbol", "DOW30", "NAS100", "S&P500", "korea_name", "english_name", "security_type",
-    "exchange_code", "exchange_name", "GICS Sector", "GICS Sub-Industry", "Company"};
+    "xymd",       "close",        "sign",          "diff",          "rate",          "open",        "high",
+    "low",        "tvol",         "tamt",          "pbid",          "vbid",          "pask",        "vask",
+    "rsym",       "zdiv",         "nrec",          "symbol",        "DOW30",         "NAS100",      "S&P500",
+    "korea_name", "english_name", "security_type", "exchange_code", "exchange_name", "GICS Sector", "GICS Sub-Industry",
+    "Company"};
 #define S_US_OUTPUT2 14
 #define S_US_OUTPUT1_END 17
 

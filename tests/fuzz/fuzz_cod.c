@@ -27,8 +27,8 @@ typedef struct {
 static void
 s_fail (const eod_cod_record_t *rec, const char *what, const char *column)
 {
-    fprintf (stderr, "fuzz_cod: %s%s%s (line %zu)\n", what, column ? ": " : "",
-             column ? column : "", rec ? rec->line : 0);
+    fprintf (stderr, "fuzz_cod: %s%s%s (line %zu)\n", what, column ? ": " : "", column ? column : "",
+             rec ? rec->line : 0);
     abort ();
 }
 
@@ -37,7 +37,7 @@ static bool
 s_column_ok (const char *s)
 {
     size_t n = strlen (s);
-    if (n > 0 && (s [0] == ' ' || s [n - 1] == ' '))
+    if (n > 0 && (s[0] == ' ' || s[n - 1] == ' '))
         return false;
     const unsigned char *p = (const unsigned char *) s, *end = p + n;
     while (p < end) {
@@ -59,7 +59,7 @@ s_column_ok (const char *s)
         if ((size_t) (end - p) <= extra)
             return false;
         for (size_t i = 1; i <= extra; i++)
-            if ((p [i] & 0xc0) != 0x80)
+            if ((p[i] & 0xc0) != 0x80)
                 return false;
         p += extra + 1;
     }
@@ -70,21 +70,30 @@ static int
 s_on_record (const eod_cod_record_t *rec, void *arg)
 {
     s_walk_t *walk = arg;
-    const struct { const char *name; const char *value; } columns [] = {
-        {"national_code", rec->national_code}, {"exchange_id", rec->exchange_id},
-        {"exchange_code", rec->exchange_code}, {"exchange_name", rec->exchange_name},
-        {"symbol", rec->symbol}, {"realtime_symbol", rec->realtime_symbol},
-        {"korea_name", rec->korea_name}, {"english_name", rec->english_name},
-        {"security_type", rec->security_type}, {"currency", rec->currency},
-        {"base_price", rec->base_price}, {"etp_kind", rec->etp_kind},
+    const struct {
+        const char *name;
+        const char *value;
+    } columns[] = {
+        {"national_code", rec->national_code},
+        {"exchange_id", rec->exchange_id},
+        {"exchange_code", rec->exchange_code},
+        {"exchange_name", rec->exchange_name},
+        {"symbol", rec->symbol},
+        {"realtime_symbol", rec->realtime_symbol},
+        {"korea_name", rec->korea_name},
+        {"english_name", rec->english_name},
+        {"security_type", rec->security_type},
+        {"currency", rec->currency},
+        {"base_price", rec->base_price},
+        {"etp_kind", rec->etp_kind},
     };
-    for (size_t i = 0; i < sizeof columns / sizeof columns [0]; i++) {
-        if (!columns [i].value)
-            s_fail (rec, "NULL column", columns [i].name);
-        if (!s_column_ok (columns [i].value))
-            s_fail (rec, "column not trimmed UTF-8 free of bytes below 0x20", columns [i].name);
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
+        if (!columns[i].value)
+            s_fail (rec, "NULL column", columns[i].name);
+        if (!s_column_ok (columns[i].value))
+            s_fail (rec, "column not trimmed UTF-8 free of bytes below 0x20", columns[i].name);
     }
-    if (rec->symbol [0] == '\0')
+    if (rec->symbol[0] == '\0')
         s_fail (rec, "empty symbol", NULL);
     if (rec->columns < S_COD_MIN_COLUMNS)
         s_fail (rec, "record with too few columns", NULL);

@@ -27,9 +27,9 @@ static int s_verbose = -1;   //  unknown until the first line
 int
 eod_log_level_parse (const char *name)
 {
-    static const char *names [] = {"error", "warn", "info", "debug"};
+    static const char *names[] = {"error", "warn", "info", "debug"};
     for (int i = 0; i < 4; i++)
-        if (name && strcasecmp (name, names [i]) == 0)
+        if (name && strcasecmp (name, names[i]) == 0)
             return i;
     return -1;
 }
@@ -55,7 +55,7 @@ eod_log_redact (char *text)
 void
 eod_log_emit (eod_log_level_t level, const char *format, ...)
 {
-    char text [S_LINE_MAX];
+    char text[S_LINE_MAX];
     va_list args;
     va_start (args, format);
     vsnprintf (text, sizeof text, format, args);
@@ -63,5 +63,5 @@ eod_log_emit (eod_log_level_t level, const char *format, ...)
     if (s_verbose < 0)
         s_verbose = getenv ("FUZZ_LOG") != NULL;
     if (s_verbose)
-        fprintf (stderr, "log %c: %s\n", "EWID" [level], text);
+        fprintf (stderr, "log %c: %s\n", "EWID"[level], text);
 }

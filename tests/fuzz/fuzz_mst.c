@@ -24,16 +24,15 @@
 
 typedef struct {
     eod_master_kind_t kind;
-    size_t seen;          //  records handed to the callback
+    size_t seen;   //  records handed to the callback
     size_t last_line;
-    size_t stop_after;    //  0: never stop
+    size_t stop_after;   //  0: never stop
 } s_walk_t;
 
 static void
 s_fail (const eod_master_record_t *rec, const char *what)
 {
-    fprintf (stderr, "fuzz_mst: %s (line %zu, code '%s')\n", what,
-             rec ? rec->line : 0, rec ? rec->short_code : "");
+    fprintf (stderr, "fuzz_mst: %s (line %zu, code '%s')\n", what, rec ? rec->line : 0, rec ? rec->short_code : "");
     abort ();
 }
 
@@ -81,7 +80,7 @@ s_utf8_ok (const char *s, size_t size)
         if ((size_t) (end - p) <= extra)
             return false;
         for (size_t i = 1; i <= extra; i++)
-            if ((p [i] & 0xc0) != 0x80)
+            if ((p[i] & 0xc0) != 0x80)
                 return false;
         p += extra + 1;
     }
@@ -101,12 +100,12 @@ s_number_ok (const char *s, size_t size)
     bool negative = *s == '-';
     const char *p = negative ? s + 1 : s;
     size_t int_len = strspn (p, "0123456789");
-    if (int_len == 0 || (int_len > 1 && p [0] == '0'))
+    if (int_len == 0 || (int_len > 1 && p[0] == '0'))
         return false;
     const char *rest = p + int_len;
     if (*rest == '.') {
         size_t frac_len = strspn (rest + 1, "0123456789");
-        if (frac_len == 0 || rest [frac_len] == '0' || rest [1 + frac_len] != '\0')
+        if (frac_len == 0 || rest[frac_len] == '0' || rest[1 + frac_len] != '\0')
             return false;
     }
     else if (*rest != '\0')
@@ -119,15 +118,14 @@ s_number_ok (const char *s, size_t size)
 static bool
 s_date_ok (const char *s, size_t size)
 {
-    return s_text_ok (s, size, isdigit, true) && (s [0] == '\0' || strlen (s) == S_DATE_LEN);
+    return s_text_ok (s, size, isdigit, true) && (s[0] == '\0' || strlen (s) == S_DATE_LEN);
 }
 
 static int
 s_on_record (const eod_master_record_t *rec, void *arg)
 {
     s_walk_t *walk = arg;
-    size_t want_len = walk->kind == EOD_MASTER_KOSPI ? EOD_MASTER_KOSPI_RECORD_LEN
-                                                     : EOD_MASTER_KOSDAQ_RECORD_LEN;
+    size_t want_len = walk->kind == EOD_MASTER_KOSPI ? EOD_MASTER_KOSPI_RECORD_LEN : EOD_MASTER_KOSDAQ_RECORD_LEN;
     if (rec->kind != walk->kind)
         s_fail (rec, "record of the wrong kind");
     if (rec->line <= walk->last_line)
@@ -139,27 +137,24 @@ s_on_record (const eod_master_record_t *rec, void *arg)
         s_fail (rec, "standard code empty or not alphanumeric");
     if (!s_utf8_ok (rec->name, sizeof rec->name))
         s_fail (rec, "name empty or not clean UTF-8");
-    if (rec->name [0] == ' ' || rec->name [strlen (rec->name) - 1] == ' ')
+    if (rec->name[0] == ' ' || rec->name[strlen (rec->name) - 1] == ' ')
         s_fail (rec, "name not trimmed");
-    if (!s_text_ok (rec->group_code, sizeof rec->group_code, isupper, false)
-    ||  strlen (rec->group_code) != 2)
+    if (!s_text_ok (rec->group_code, sizeof rec->group_code, isupper, false) || strlen (rec->group_code) != 2)
         s_fail (rec, "group code is not two capitals");
     if (!s_text_ok (rec->etp_code, sizeof rec->etp_code, isdigit, true))
         s_fail (rec, "ETP code is not blank or a digit");
-    if (!s_date_ok (rec->listing_date, sizeof rec->listing_date)
-    ||  !s_date_ok (rec->base_date, sizeof rec->base_date))
+    if (!s_date_ok (rec->listing_date, sizeof rec->listing_date) || !s_date_ok (rec->base_date, sizeof rec->base_date))
         s_fail (rec, "date is not blank or YYYYMMDD");
     if (!s_number_ok (rec->revenue, sizeof rec->revenue)
-    ||  !s_number_ok (rec->operating_profit, sizeof rec->operating_profit)
-    ||  !s_number_ok (rec->net_income, sizeof rec->net_income)
-    ||  !s_number_ok (rec->roe, sizeof rec->roe))
+        || !s_number_ok (rec->operating_profit, sizeof rec->operating_profit)
+        || !s_number_ok (rec->net_income, sizeof rec->net_income) || !s_number_ok (rec->roe, sizeof rec->roe))
         s_fail (rec, "number not normalised");
     if (rec->market_cap < 0 || rec->market_cap > S_MARKET_CAP_MAX)
         s_fail (rec, "market cap out of range");
     if (walk->kind == EOD_MASTER_KOSPI && rec->kosdaq150)
         s_fail (rec, "KOSDAQ150 flag on a KOSPI record");
     if (!s_text_ok (rec->tail, sizeof rec->tail, s_is_tail_char, false)
-    ||  strlen (rec->tail) != want_len - EOD_MASTER_HEAD_LEN)
+        || strlen (rec->tail) != want_len - EOD_MASTER_HEAD_LEN)
         s_fail (rec, "tail is not printable ASCII of the layout's length");
     walk->seen++;
     return walk->stop_after && walk->seen >= walk->stop_after ? 1 : 0;
@@ -196,9 +191,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     //  libFuzzer hands over a heap copy of exactly size bytes: a read past
     //  the end is caught even where the parser would stop at a NUL.
     const char *bytes = (const char *) data;
-    eod_master_kind_t kinds [] = {EOD_MASTER_KOSPI, EOD_MASTER_KOSDAQ};
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds [0]; i++)
-        if (s_parse (kinds [i], bytes, size, 0) > 0)
-            s_parse (kinds [i], bytes, size, 1);
+    eod_master_kind_t kinds[] = {EOD_MASTER_KOSPI, EOD_MASTER_KOSDAQ};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (s_parse (kinds[i], bytes, size, 0) > 0)
+            s_parse (kinds[i], bytes, size, 1);
     return 0;
 }

@@ -46,7 +46,7 @@ s_utf8_ok (const char *s)
         else
             return false;
         for (size_t i = 1; i <= extra; i++)
-            if ((p [i] & 0xc0) != 0x80)
+            if ((p[i] & 0xc0) != 0x80)
                 return false;
         p += extra + 1;
     }
@@ -58,7 +58,7 @@ static bool
 s_clean_ok (const char *s)
 {
     size_t n = strlen (s);
-    if (n > 0 && (s [0] == ' ' || s [n - 1] == ' '))
+    if (n > 0 && (s[0] == ' ' || s[n - 1] == ' '))
         return false;
     if (strstr (s, "  ") || strpbrk (s, "\t\n\r\f\v"))
         return false;
@@ -98,12 +98,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         if ((table.rows == NULL) != (table.nrows == 0))
             s_fail ("rows pointer does not match nrows", table.nrows, NULL);
         for (size_t i = 0; i < table.nrows; i++) {
-            const eod_wiki_row_t *row = &table.rows [i];
+            const eod_wiki_row_t *row = &table.rows[i];
             s_check_text ("NULL symbol", i, row->symbol);
             s_check_text ("NULL company", i, row->company);
             s_check_text ("NULL sector", i, row->sector);
             s_check_text ("NULL sub-industry", i, row->sub_industry);
-            if (row->symbol [0] == '\0')
+            if (row->symbol[0] == '\0')
                 s_fail ("empty symbol", i, row->company);
         }
     }
@@ -112,7 +112,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             s_fail ("return value is neither 0 nor -1", 0, NULL);
         if (table.rows || table.nrows || table.skipped)
             s_fail ("a failure left rows in the table", table.nrows, NULL);
-        if (err [0] == '\0')
+        if (err[0] == '\0')
             s_fail ("a failure without a reason", 0, NULL);
     }
     eod_wiki_table_clear (&table);

@@ -21,8 +21,8 @@
 #define FAKE_DIR_MAX 1024
 
 static int64_t fake_us = FAKE_US_START;
-static time_t fake_wall0;                          //  the wall clock when fake_us was 0
-static int64_t fake_slept_ms;                      //  all that sleep_ms waited
+static time_t fake_wall0;       //  the wall clock when fake_us was 0
+static int64_t fake_slept_ms;   //  all that sleep_ms waited
 
 static inline int64_t
 fake_ms (void)
@@ -66,8 +66,8 @@ typedef struct {
 
 static fake_canned_t fake_canned[FAKE_CANNED_MAX];
 static int fake_ncanned;
-static int fake_next;                              //  the next answer to give
-static int fake_served;                            //  requests made (answered or not)
+static int fake_next;     //  the next answer to give
+static int fake_served;   //  requests made (answered or not)
 static char fake_last_url[FAKE_URL_MAX];
 
 static inline void

@@ -14,7 +14,7 @@
 #include <errno.h>
 
 #define S_SENT_MAX 2048
-#define S_RATE 2                      //  a key's requests/s: one every 500 ms, 2 in any 1 s
+#define S_RATE 2   //  a key's requests/s: one every 500 ms, 2 in any 1 s
 #define S_T_MS 500
 #define S_LEASE_MS 10000
 #define S_ACK_MS 5000
@@ -22,25 +22,25 @@
 #define S_LIVENESS 3
 #define S_UNPUBLISHED_DEADLINE_MS 60000
 #define S_UNPUBLISHED_RETRY_MS 30000
-#define S_UNKNOWN_STOP 3              //  [kis] unknown_code_stop
-#define S_MAX_PAGES 3                 //  [kis] max_pages
+#define S_UNKNOWN_STOP 3   //  [kis] unknown_code_stop
+#define S_MAX_PAGES 3      //  [kis] max_pages
 
 typedef struct {
-    char to[16];                      //  the fetcher, or "writer"
+    char to[16];   //  the fetcher, or "writer"
     eod_msg_type_t type;
     char task_id[64];
     char key_id[32];
     int attempt;
-    char bymd[16];                    //  a TASK's meta bymd (the next page), or ""
-    char status[16];                  //  a RESULT's or an END's
-    size_t nrows;                     //  a RESULT's rows
+    char bymd[16];     //  a TASK's meta bymd (the next page), or ""
+    char status[16];   //  a RESULT's or an END's
+    size_t nrows;      //  a RESULT's rows
 } s_sent_t;
 
 static s_sent_t s_sent[S_SENT_MAX];
 static int s_nsent;
-static char s_vanished[16];           //  sends to this fetcher fail
+static char s_vanished[16];   //  sends to this fetcher fail
 static bool s_writer_down;
-static int s_again_errno;             //  to_writer_again fails with it (0: succeeds)
+static int s_again_errno;   //  to_writer_again fails with it (0: succeeds)
 static int s_agains;
 static char s_run_id[128] = "run-1";
 static eod_stage_t s_stage = {.name = "coordinator"};
@@ -121,8 +121,12 @@ typedef struct {
 static inline void
 s_env_up (s_env_t *env, size_t nkeys, long rate, bool secure)
 {
-    coordinator_tokens_conf_t tconf = {.base_url = "http://sim.test", .cache_base = "/nonexistent/test_dispatch",
-                                       .refresh_s = 3600, .http = fake_http, .stage = &s_stage, .clock = &fake_clock};
+    coordinator_tokens_conf_t tconf = {.base_url = "http://sim.test",
+                                       .cache_base = "/nonexistent/test_dispatch",
+                                       .refresh_s = 3600,
+                                       .http = fake_http,
+                                       .stage = &s_stage,
+                                       .clock = &fake_clock};
     env->tokens = coordinator_tokens_new (&tconf);
     for (size_t i = 0; i < nkeys; i++) {
         char id[16];
@@ -215,8 +219,7 @@ s_result_msg (s_env_t *env, const char *id, eod_msg_t *m)
 
 //  A RESULT of task_id from fetcher id (count 1: it stands for a READY).
 static inline void
-s_result (s_env_t *env, const char *id, const char *task_id, const char *status, const char *msg_cd,
-          int64_t sent_us)
+s_result (s_env_t *env, const char *id, const char *task_id, const char *status, const char *msg_cd, int64_t sent_us)
 {
     zframe_t *identity = zframe_new (id, strlen (id));
     eod_msg_t *m = eod_msg_new (EOD_MSG_RESULT);
@@ -244,6 +247,5 @@ s_ack (s_env_t *env, const char *task_id)
     eod_msg_destroy (&m);
     return settled;
 }
-
 
 #endif

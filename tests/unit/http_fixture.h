@@ -26,17 +26,17 @@
 #define HTTP_FIXTURE_ALARM_S 120   //  a server left behind by a failed test ends itself
 
 typedef struct {
-    const char *path;     //  "/kospi_code.mst.zip"
-    int status;           //  the answer once the failures are spent
-    const char *body;     //  the body, or NULL for the bytes of file
-    const char *file;     //  path of the body's file
-    int fail_first;       //  this many requests are answered 503 first
+    const char *path;   //  "/kospi_code.mst.zip"
+    int status;         //  the answer once the failures are spent
+    const char *body;   //  the body, or NULL for the bytes of file
+    const char *file;   //  path of the body's file
+    int fail_first;     //  this many requests are answered 503 first
 } http_route_t;
 
 typedef struct {
     pid_t pid;
     int port;
-    char log[64];         //  one requested path a line
+    char log[64];   //  one requested path a line
 } http_fixture_t;
 
 static inline void
@@ -97,8 +97,8 @@ s_http_fixture_answer (int conn, const http_route_t *routes, size_t nroutes, int
         body_len = body ? strlen (body) : 0;
     }
     char head[256];
-    int hlen = snprintf (head, sizeof head, "HTTP/1.1 %d X\r\ncontent-length: %zu\r\nconnection: close\r\n\r\n",
-                         status, body_len);
+    int hlen = snprintf (head, sizeof head, "HTTP/1.1 %d X\r\ncontent-length: %zu\r\nconnection: close\r\n\r\n", status,
+                         body_len);
     s_http_fixture_write (conn, head, (size_t) hlen);
     s_http_fixture_write (conn, body ? body : "", body_len);
     free (body);

@@ -16,15 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FAKE_MAX 4                //  requests one test makes at most
-#define FAKE_URL_MAX 2600         //  room for an overlong URL, to see it refused
+#define FAKE_MAX 4          //  requests one test makes at most
+#define FAKE_URL_MAX 2600   //  room for an overlong URL, to see it refused
 #define FAKE_TEXT_MAX 1024
 
 typedef struct {
     long status;
-    const char *headers;          //  raw response header lines ("tr_cont: M\r\n"), or ""
-    const char *body;             //  NULL: a transport error
-    bool tls;                     //  with body NULL: TLS refused (eod_http_response_t.tls_refused)
+    const char *headers;   //  raw response header lines ("tr_cont: M\r\n"), or ""
+    const char *body;      //  NULL: a transport error
+    bool tls;              //  with body NULL: TLS refused (eod_http_response_t.tls_refused)
 } fake_answer_t;
 
 static struct {
@@ -39,7 +39,7 @@ static struct {
     char ca_file[FAKE_MAX][FAKE_TEXT_MAX];
 } s_fake;
 
-#define FAKE_SENT_US 42           //  the instant the stand-in says each request went out
+#define FAKE_SENT_US 42   //  the instant the stand-in says each request went out
 
 static inline void
 s_fake_begin (const fake_answer_t *answers, int count)

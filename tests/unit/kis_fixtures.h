@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define KIS_DATA_DIR EOD_SOURCE_DIR "/tests/data/kis/"
-#define KIS_FIXTURE_MAX (1024 * 1024)     //  the largest stored body is a few KB
+#define KIS_FIXTURE_MAX (1024 * 1024)   //  the largest stored body is a few KB
 
 //  Reads a whole data file of tests/data/kis/; the caller frees. Exits the
 //  test on failure (a missing fixture is a broken checkout, not a result).
@@ -37,8 +37,8 @@ typedef struct {
     char first[9];
     char last[9];
     bool in_order;
-    bool jan10_open;        //  a Saturday
-    bool feb17_open;        //  Seollal
+    bool jan10_open;   //  a Saturday
+    bool feb17_open;   //  Seollal
 } kis_days_t;
 
 //  An eod_kis_day_fn counting into a kis_days_t.

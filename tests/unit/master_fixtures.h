@@ -59,7 +59,7 @@ master_cp949 (const char *utf8, size_t *len)
 
 //  Growable byte buffer of CP949 records.
 typedef struct {
-    char data [8192];
+    char data[8192];
     size_t len;
 } master_buf_t;
 
@@ -91,7 +91,7 @@ master_add_record (master_buf_t *b, const char *utf8)
 }
 
 typedef struct {
-    eod_master_record_t rec [MASTER_MAX_RECORDS];
+    eod_master_record_t rec[MASTER_MAX_RECORDS];
     size_t count;
 } master_seen_t;
 
@@ -100,7 +100,7 @@ master_collect (const eod_master_record_t *rec, void *arg)
 {
     master_seen_t *seen = arg;
     if (seen->count < MASTER_MAX_RECORDS)
-        seen->rec [seen->count++] = *rec;
+        seen->rec[seen->count++] = *rec;
     return 0;
 }
 
@@ -164,7 +164,7 @@ out:
 //  before it (eod_log_cap.h), so each begins with its first warnings logged.
 typedef struct {
     int saved;
-    char path [64];
+    char path[64];
 } master_capture_t;
 
 static inline void
@@ -196,7 +196,7 @@ master_capture_end (master_capture_t *c)
 
 //  Writes bytes to a new temp file; returns 0 and its path.
 static inline int
-master_temp_file (const void *bytes, size_t len, char path [64])
+master_temp_file (const void *bytes, size_t len, char path[64])
 {
     snprintf (path, 64, "/tmp/test_master_zip_XXXXXX");
     int fd = mkstemp (path);

@@ -19,29 +19,31 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 
 #define S_ERR_LEN 256
-#define S_ROWS_IN_RESULT 3            //  rows of the round-trip RESULT
+#define S_ROWS_IN_RESULT 3   //  rows of the round-trip RESULT
 
 //  ------------------------------------------------------------ comparisons
 
 //  Every string and integer field of eod_msg_t by name, so comparisons say
 //  which field differs.
-#define S_FIELD(f) {#f, offsetof (eod_msg_t, f)}
+#define S_FIELD(f)                                                                                                     \
+    {                                                                                                                  \
+#f, offsetof(eod_msg_t, f)                                                                                     \
+    }
 static const struct {
     const char *name;
     size_t offset;
-} s_str_fields[] = {
-    S_FIELD (run_id),  S_FIELD (task_id), S_FIELD (market),     S_FIELD (mode),
-    S_FIELD (date_from), S_FIELD (date_to), S_FIELD (code),     S_FIELD (exchange),
-    S_FIELD (name),    S_FIELD (key_id),  S_FIELD (status),     S_FIELD (error),
-    S_FIELD (msg_cd),  S_FIELD (worker),  S_FIELD (path),       S_FIELD (key),
-    S_FIELD (md5),     S_FIELD (level),   S_FIELD (stage),      S_FIELD (text),
-    S_FIELD (app_key), S_FIELD (app_secret), S_FIELD (token),   S_FIELD (base_url),
+} s_str_fields[] =
+    {
+        S_FIELD (run_id),  S_FIELD (task_id),    S_FIELD (market),   S_FIELD (mode),     S_FIELD (date_from),
+        S_FIELD (date_to), S_FIELD (code),       S_FIELD (exchange), S_FIELD (name),     S_FIELD (key_id),
+        S_FIELD (status),  S_FIELD (error),      S_FIELD (msg_cd),   S_FIELD (worker),   S_FIELD (path),
+        S_FIELD (key),     S_FIELD (md5),        S_FIELD (level),    S_FIELD (stage),    S_FIELD (text),
+        S_FIELD (app_key), S_FIELD (app_secret), S_FIELD (token),    S_FIELD (base_url),
 },
   s_int_fields[] = {
-    S_FIELD (attempt),  S_FIELD (count),    S_FIELD (ok),           S_FIELD (nodata),
-    S_FIELD (unknown),  S_FIELD (failed),   S_FIELD (requests),     S_FIELD (rate_limited),
-    S_FIELD (retries),  S_FIELD (duration_ms), S_FIELD (expires), S_FIELD (sent_us),
-    S_FIELD (listed),   S_FIELD (ended),    S_FIELD (asked_at),
+      S_FIELD (attempt), S_FIELD (count),    S_FIELD (ok),           S_FIELD (nodata),  S_FIELD (unknown),
+      S_FIELD (failed),  S_FIELD (requests), S_FIELD (rate_limited), S_FIELD (retries), S_FIELD (duration_ms),
+      S_FIELD (expires), S_FIELD (sent_us),  S_FIELD (listed),       S_FIELD (ended),   S_FIELD (asked_at),
 };
 #define S_COUNT(a) (sizeof (a) / sizeof (a)[0])
 
@@ -93,8 +95,7 @@ s_check_msg_eq (const eod_msg_t *a, const eod_msg_t *b)
         int64_t x = s_int_at (a, s_int_fields[i].offset);
         int64_t y = s_int_at (b, s_int_fields[i].offset);
         if (x != y)
-            fprintf (stderr, "  %s.%s: %lld vs %lld\n", what, s_int_fields[i].name, (long long) x,
-                     (long long) y);
+            fprintf (stderr, "  %s.%s: %lld vs %lld\n", what, s_int_fields[i].name, (long long) x, (long long) y);
         CHECK (x == y);
     }
     s_check_fields_eq (what, "meta", &a->meta, &b->meta);
@@ -205,7 +206,7 @@ s_make_full (eod_msg_type_t type)
         m->requests = 4294967296LL;   //  needs more than 32 bits
         m->count = 1;                 //  also the fetcher's next READY
         m->sent_us = 987654321012345LL;
-        m->asked_at = 1725269400;     //  2024-09-02 18:30 Seoul
+        m->asked_at = 1725269400;   //  2024-09-02 18:30 Seoul
         for (int i = 0; i < S_ROWS_IN_RESULT; i++) {
             eod_fields_t row = EOD_FIELDS_INIT;
             char date[16], close[16];
@@ -310,13 +311,11 @@ s_make_full (eod_msg_type_t type)
         break;
     case EOD_MSG_LISTING:
         s_set (&m->run_id, "kr-daily-20240502-9f3a");
-        m->count = 0;    //  required: a zero must travel too
+        m->count = 0;   //  required: a zero must travel too
         m->listed = 1;
         m->ended = 0;
         break;
-    case EOD_MSG_REFUSED:
-        s_set (&m->error, "the service answers HOLIDAY_ASK and LISTING_ASK only");
-        break;
+    case EOD_MSG_REFUSED: s_set (&m->error, "the service answers HOLIDAY_ASK and LISTING_ASK only"); break;
     case EOD_MSG_RECONCILE:
         s_set (&m->run_id, "kr-backfill-20240101-20240502");
         s_set (&m->market, "kr");
@@ -328,9 +327,7 @@ s_make_full (eod_msg_type_t type)
         s_set (&m->run_id, "kr-daily-20240502-9f3a");
         s_set (&m->path, "/var/lib/eod/data/market=kr/dt=2024-05-02/kr_20240502.csv");
         break;
-    case EOD_MSG_END_ACK:
-        s_set (&m->run_id, "kr-daily-20240502-9f3a");
-        break;
+    case EOD_MSG_END_ACK: s_set (&m->run_id, "kr-daily-20240502-9f3a"); break;
     case EOD_MSG_STATS:
         s_set (&m->stage, "coordinator");
         s_fields_add (&m->fields, "run_id", "kr-daily-20240502-9f3a");
@@ -368,9 +365,7 @@ s_make_full (eod_msg_type_t type)
             s_fields_add (&m->rows[0], "inter2_prpr", "77600");
         }
         break;
-    default:
-        CHECK (!"unknown type in s_make_full");
-        break;
+    default: CHECK (!"unknown type in s_make_full"); break;
     }
     return m;
 }
@@ -378,22 +373,19 @@ s_make_full (eod_msg_type_t type)
 //  The wire names each type carries, in table order (after "t").
 static const char *const s_wire_names[EOD_MSG_TYPES][20] = {
     [EOD_MSG_JOB] = {"run_id", "market", "mode", "date_from", "date_to", "meta"},
-    [EOD_MSG_TASK] = {"run_id", "task_id", "market", "mode", "code", "exchange", "name", "date_from",
-                      "date_to", "key_id", "attempt", "meta"},
+    [EOD_MSG_TASK] = {"run_id", "task_id", "market", "mode", "code", "exchange", "name", "date_from", "date_to",
+                      "key_id", "attempt", "meta"},
     [EOD_MSG_LISTED] = {"run_id", "market", "mode", "date_from", "date_to", "count", "meta", "list"},
     [EOD_MSG_READY] = {"worker", "count", "sent_us"},
     [EOD_MSG_HEARTBEAT] = {"worker", "count", "sent_us"},
-    [EOD_MSG_RESULT] = {"run_id", "task_id", "market", "code", "status", "mode", "date_from", "date_to",
-                        "error", "msg_cd", "attempt", "requests", "count", "sent_us", "rows", "snapshot", "meta",
-                        "asked_at"},
+    [EOD_MSG_RESULT] = {"run_id", "task_id", "market", "code", "status", "mode", "date_from", "date_to", "error",
+                        "msg_cd", "attempt", "requests", "count", "sent_us", "rows", "snapshot", "meta", "asked_at"},
     [EOD_MSG_ACK] = {"run_id", "task_id", "list"},
-    [EOD_MSG_RUN_DONE] = {"run_id", "market", "mode", "date_from", "date_to", "count", "ok", "nodata",
-                          "unknown", "failed", "requests", "rate_limited", "retries", "duration_ms", "list",
-                          "meta"},
+    [EOD_MSG_RUN_DONE] = {"run_id", "market", "mode", "date_from", "date_to", "count", "ok", "nodata", "unknown",
+                          "failed", "requests", "rate_limited", "retries", "duration_ms", "list", "meta"},
     [EOD_MSG_FILE] = {"run_id", "market", "date_from", "path", "key", "md5", "count"},
     [EOD_MSG_EVENT] = {"level", "stage", "text", "run_id", "market", "date_from", "fields"},
-    [EOD_MSG_END] = {"stage", "run_id", "status", "market", "mode", "date_from", "date_to", "error", "meta",
-                     "list"},
+    [EOD_MSG_END] = {"stage", "run_id", "status", "market", "mode", "date_from", "date_to", "error", "meta", "list"},
     [EOD_MSG_CREDS] = {"key_id", "app_key", "app_secret", "token", "expires", "base_url", "count"},
     [EOD_MSG_HOLIDAY_ASK] = {"market", "date_from", "date_to"},
     [EOD_MSG_HOLIDAYS] = {"status", "error", "days"},
@@ -406,8 +398,8 @@ static const char *const s_wire_names[EOD_MSG_TYPES][20] = {
     [EOD_MSG_STATS] = {"stage", "fields"},
     [EOD_MSG_UPLOADED] = {"path", "md5"},
     [EOD_MSG_BATCH] = {"run_id", "task_id", "market", "date_from", "date_to", "key_id", "attempt", "list", "meta"},
-    [EOD_MSG_QUOTES] = {"run_id", "task_id", "market", "status", "date_from", "error", "msg_cd", "attempt",
-                        "requests", "sent_us", "asked_at", "list", "rows", "meta"},
+    [EOD_MSG_QUOTES] = {"run_id", "task_id", "market", "status", "date_from", "error", "msg_cd", "attempt", "requests",
+                        "sent_us", "asked_at", "list", "rows", "meta"},
 };
 
 //  Required string fields per type: encoding without any one of them fails.
@@ -576,8 +568,8 @@ s_pk_result_plus_one (s_frame_t *f)
 {
     s_frame_init (f);
     s_pk_head (f, 8, EOD_PROTO_VERSION, "RESULT");
-    const char *kv[] = {"run_id",  "r",      "task_id", "kr-005930-20240902-20240902", "market", "kr",
-                        "code",    "005930", "status",  "ok"};
+    const char *kv[] = {"run_id", "r",      "task_id", "kr-005930-20240902-20240902", "market", "kr", "code",
+                        "005930", "status", "ok"};
     for (size_t i = 0; i < S_COUNT (kv); i++)
         s_pk_str (f, kv[i]);
 }

@@ -6,7 +6,7 @@
 #include "eod_test.h"
 
 #define S_SLEEP_MS 20
-#define S_SLACK_MS 5                  //  two reads of the clock in a row are this close at most
+#define S_SLACK_MS 5   //  two reads of the clock in a row are this close at most
 
 static int64_t
 s_zero (void)

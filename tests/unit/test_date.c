@@ -11,7 +11,7 @@
 static eod_date_t
 s_date (const char *text)
 {
-    eod_date_t date = { 0, 0, 0 };
+    eod_date_t date = {0, 0, 0};
     if (eod_date_parse (text, &date))
         fprintf (stderr, "test date %s did not parse\n", text);
     return date;
@@ -27,7 +27,7 @@ s_iso (eod_date_t date, char *buf, size_t size)
 static void
 s_test_parse (void)
 {
-    eod_date_t date = { 1, 2, 3 };
+    eod_date_t date = {1, 2, 3};
     CHECK_INT (eod_date_parse ("2024-02-29", &date), 0);
     CHECK (date.y == 2024 && date.m == 2 && date.d == 29);
     CHECK_INT (eod_date_parse ("20261126", &date), 0);
@@ -36,19 +36,18 @@ s_test_parse (void)
     CHECK_INT (eod_date_parse ("0001-01-01", &date), 0);
     CHECK_INT (eod_date_parse ("9999-12-31", &date), 0);
 
-    const char *invalid [] = {
-        "2023-02-29", "1900-02-29", "21000229", "2024-13-01", "2024-00-10", "2024-01-00",
-        "2024-04-31", "2024-1-01", "2024-01-1", "2024/01/01", " 2024-01-01", "2024-01-01 ",
-        "202401011", "2024011", "2024-01-0a", "+024-01-01", "2024-0101", "0000-01-01",
-        "", "2024-01-01T00:00:00Z", "２０２４0101"
-    };
-    for (size_t i = 0; i < sizeof invalid / sizeof invalid [0]; i++) {
-        date = (eod_date_t) { 7, 7, 7 };
-        int rc = eod_date_parse (invalid [i], &date);
+    const char *invalid[] = {"2023-02-29",  "1900-02-29",  "21000229",   "2024-13-01", "2024-00-10",
+                             "2024-01-00",  "2024-04-31",  "2024-1-01",  "2024-01-1",  "2024/01/01",
+                             " 2024-01-01", "2024-01-01 ", "202401011",  "2024011",    "2024-01-0a",
+                             "+024-01-01",  "2024-0101",   "0000-01-01", "",           "2024-01-01T00:00:00Z",
+                             "２０２４0101"};
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        date = (eod_date_t){7, 7, 7};
+        int rc = eod_date_parse (invalid[i], &date);
         CHECK_INT (rc, -1);
         if (rc == 0)
-            fprintf (stderr, "  accepted \"%s\"\n", invalid [i]);
-        CHECK (date.y == 7 && date.m == 7 && date.d == 7);     //  untouched
+            fprintf (stderr, "  accepted \"%s\"\n", invalid[i]);
+        CHECK (date.y == 7 && date.m == 7 && date.d == 7);   //  untouched
     }
     CHECK_INT (eod_date_parse (NULL, &date), -1);
     CHECK (eod_date_valid (2024, 2, 29));
@@ -62,25 +61,25 @@ s_test_parse (void)
 static void
 s_test_format (void)
 {
-    char buf [EOD_DATE_ISO_SIZE];
-    char small [EOD_DATE_COMPACT_SIZE];
-    eod_date_t date = { 2026, 1, 2 };
+    char buf[EOD_DATE_ISO_SIZE];
+    char small[EOD_DATE_COMPACT_SIZE];
+    eod_date_t date = {2026, 1, 2};
     CHECK_STR (eod_date_format (date, buf, sizeof buf), "2026-01-02");
     CHECK_STR (eod_date_format_compact (date, small, sizeof small), "20260102");
-    CHECK (eod_date_format (date, small, sizeof small) == NULL);           //  too small
+    CHECK (eod_date_format (date, small, sizeof small) == NULL);   //  too small
     CHECK (eod_date_format_compact (date, small, sizeof small - 1) == NULL);
-    CHECK (eod_date_format ((eod_date_t) { 2023, 2, 29 }, buf, sizeof buf) == NULL);
+    CHECK (eod_date_format ((eod_date_t){2023, 2, 29}, buf, sizeof buf) == NULL);
     //  Round trip through both spellings.
     eod_date_t back;
     CHECK_INT (eod_date_parse (eod_date_format_compact (date, small, sizeof small), &back), 0);
     CHECK_INT (eod_date_compare (back, date), 0);
-    CHECK_STR (eod_date_format ((eod_date_t) { 987, 6, 5 }, buf, sizeof buf), "0987-06-05");
+    CHECK_STR (eod_date_format ((eod_date_t){987, 6, 5}, buf, sizeof buf), "0987-06-05");
 }
 
 static void
 s_test_days (void)
 {
-    char buf [EOD_DATE_ISO_SIZE];
+    char buf[EOD_DATE_ISO_SIZE];
     CHECK_INT (eod_date_to_days (s_date ("1970-01-01")), 0);
     CHECK_INT (eod_date_to_days (s_date ("1969-12-31")), -1);
     CHECK_INT (eod_date_to_days (s_date ("2024-02-29")), 19782);   //  1709164800 / 86400
@@ -97,7 +96,7 @@ s_test_days (void)
     for (long day = first; day <= last; day++) {
         eod_date_t date = eod_date_from_days (day);
         if (!eod_date_valid (date.y, date.m, date.d) || eod_date_to_days (date) != day
-        ||  eod_date_compare (previous, date) >= 0)
+            || eod_date_compare (previous, date) >= 0)
             bad++;
         previous = date;
     }
@@ -120,10 +119,10 @@ s_test_days (void)
 static void
 s_test_weekday (void)
 {
-    char buf [EOD_DATE_ISO_SIZE];
-    CHECK_INT (eod_date_weekday (s_date ("1970-01-01")), 4);       //  Thursday
-    CHECK_INT (eod_date_weekday (s_date ("1969-12-28")), 0);       //  Sunday
-    CHECK_INT (eod_date_weekday (s_date ("2000-01-01")), 6);       //  Saturday
+    char buf[EOD_DATE_ISO_SIZE];
+    CHECK_INT (eod_date_weekday (s_date ("1970-01-01")), 4);   //  Thursday
+    CHECK_INT (eod_date_weekday (s_date ("1969-12-28")), 0);   //  Sunday
+    CHECK_INT (eod_date_weekday (s_date ("2000-01-01")), 6);   //  Saturday
     CHECK_INT (eod_date_weekday (s_date ("2024-03-10")), 0);
     CHECK_INT (eod_date_weekday (s_date ("2026-11-26")), 4);
     CHECK_INT (eod_date_weekday (s_date ("2024-02-29")), 4);
@@ -156,7 +155,7 @@ s_test_weekday (void)
 static void
 s_check_ny (time_t instant, const char *date, int minute, int offset)
 {
-    char buf [EOD_DATE_ISO_SIZE];
+    char buf[EOD_DATE_ISO_SIZE];
     eod_date_t local;
     int local_minute;
     eod_tz_local (EOD_TZ_NEW_YORK, instant, &local, &local_minute);
@@ -193,17 +192,17 @@ s_test_zones (void)
     CHECK_INT (eod_tz_epoch (EOD_TZ_NEW_YORK, s_date ("2024-03-10"), 1 * 60 + 59, &t), 0);
     CHECK_INT (t, spring - 60);
     CHECK_INT (eod_tz_epoch (EOD_TZ_NEW_YORK, s_date ("2024-03-10"), 2 * 60 + 30, &t), 0);
-    CHECK_INT (t, spring + 30 * 60);                    //  read as 02:30 EST = 03:30 EDT
+    CHECK_INT (t, spring + 30 * 60);   //  read as 02:30 EST = 03:30 EDT
     CHECK_INT (eod_tz_epoch (EOD_TZ_NEW_YORK, s_date ("2024-11-03"), 1 * 60 + 30, &t), 0);
-    CHECK_INT (t, autumn - 30 * 60);                    //  the first 01:30 (EDT)
+    CHECK_INT (t, autumn - 30 * 60);   //  the first 01:30 (EDT)
     CHECK_INT (eod_tz_epoch (EOD_TZ_NEW_YORK, s_date ("2024-11-03"), 2 * 60, &t), 0);
     CHECK_INT (t, autumn + 60 * 60);
     CHECK_INT (eod_tz_epoch (EOD_TZ_NEW_YORK, s_date ("2026-11-25"), 16 * 60, &t), 0);
-    CHECK_INT (t, 1795640400);                          //  2026-11-25T21:00:00Z
+    CHECK_INT (t, 1795640400);   //  2026-11-25T21:00:00Z
     CHECK_INT (eod_tz_epoch (EOD_TZ_SEOUL, s_date ("2026-11-27"), 5 * 60 + 59, &t), 0);
-    CHECK_INT (t, 1795726740);                          //  2026-11-26T20:59:00Z
+    CHECK_INT (t, 1795726740);   //  2026-11-26T20:59:00Z
     CHECK_INT (eod_tz_epoch (EOD_TZ_SEOUL, s_date ("2026-11-27"), 24 * 60, &t), -1);
-    CHECK_INT (eod_tz_epoch (EOD_TZ_SEOUL, (eod_date_t) { 2026, 2, 30 }, 0, &t), -1);
+    CHECK_INT (eod_tz_epoch (EOD_TZ_SEOUL, (eod_date_t){2026, 2, 30}, 0, &t), -1);
 
     //  Round trip of every local quarter hour of 2024 in New York, except the
     //  skipped hour of 2024-03-10, which does not exist on the clock.
@@ -231,7 +230,7 @@ s_test_zones (void)
     eod_date_t local;
     int minute;
     eod_tz_local (EOD_TZ_SEOUL, 1795726740, &local, &minute);
-    char buf [EOD_DATE_ISO_SIZE];
+    char buf[EOD_DATE_ISO_SIZE];
     CHECK_STR (s_iso (local, buf, sizeof buf), "2026-11-27");
     CHECK_INT (minute, 5 * 60 + 59);
     eod_tz_local (EOD_TZ_NEW_YORK, 1795726740, &local, &minute);
@@ -258,18 +257,19 @@ s_test_instant (void)
     CHECK_INT (eod_instant_parse ("1970-01-01T00:00:00Z", &t), 0);
     CHECK_INT (t, 0);
 
-    const char *invalid [] = {
-        "2026-11-27T05:59:00", "2026-11-27 05:59:00Z", "2026-11-27T24:00:00Z",
-        "2026-11-27T05:60:00Z", "2026-11-27T05:59:60Z", "2026-02-30T05:59:00Z",
-        "2026-11-27T05:59:00z", "2026-11-27T05:59:00+0900", "2026-11-27T05:59:00+09:60",
-        "20261127T05:59:00Z", "2026-11-27T5:59:00+09:00", "2026-11-27T05:59:00+09:00 ",
-        "2026-11-27T05:59:00Z+09:00", "", "2026-11-27T05:59:00+19:00"
-    };
-    for (size_t i = 0; i < sizeof invalid / sizeof invalid [0]; i++) {
-        int rc = eod_instant_parse (invalid [i], &t);
+    const char *invalid[] = {"2026-11-27T05:59:00",        "2026-11-27 05:59:00Z",
+                             "2026-11-27T24:00:00Z",       "2026-11-27T05:60:00Z",
+                             "2026-11-27T05:59:60Z",       "2026-02-30T05:59:00Z",
+                             "2026-11-27T05:59:00z",       "2026-11-27T05:59:00+0900",
+                             "2026-11-27T05:59:00+09:60",  "20261127T05:59:00Z",
+                             "2026-11-27T5:59:00+09:00",   "2026-11-27T05:59:00+09:00 ",
+                             "2026-11-27T05:59:00Z+09:00", "",
+                             "2026-11-27T05:59:00+19:00"};
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        int rc = eod_instant_parse (invalid[i], &t);
         CHECK_INT (rc, -1);
         if (rc == 0)
-            fprintf (stderr, "  accepted \"%s\"\n", invalid [i]);
+            fprintf (stderr, "  accepted \"%s\"\n", invalid[i]);
     }
     CHECK_INT (eod_instant_parse (NULL, &t), -1);
 }
@@ -277,7 +277,7 @@ s_test_instant (void)
 static void
 s_test_now (void)
 {
-    char buf [EOD_DATE_ISO_SIZE];
+    char buf[EOD_DATE_ISO_SIZE];
     //  Pinned: starts at EOD_NOW and moves on with real time.
     setenv ("EOD_NOW", "2026-11-27T05:59:00+09:00", 1);
     eod_now_reset ();
@@ -285,7 +285,7 @@ s_test_now (void)
     CHECK (first >= 1795726740 && first <= 1795726740 + 2);
     CHECK_STR (s_iso (eod_date_today (EOD_TZ_SEOUL), buf, sizeof buf), "2026-11-27");
     CHECK_STR (s_iso (eod_date_today (EOD_TZ_NEW_YORK), buf, sizeof buf), "2026-11-26");
-    struct timespec pause = { 1, 100000000 };
+    struct timespec pause = {1, 100000000};
     nanosleep (&pause, NULL);
     time_t later = eod_now ();
     CHECK (later >= first + 1 && later <= first + 3);

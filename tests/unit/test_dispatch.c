@@ -345,7 +345,9 @@ test_keys_and_bounds (void)
 
     //  A pace without a log (a high rate): dispatch stops at the writer's bound.
     s_env_up (&env, 1, COORDINATOR_PACER_LOG_MAX + 1, true);
-    enum { S_MANY = COORDINATOR_WRITING_MAX + 8 };
+    enum {
+        S_MANY = COORDINATOR_WRITING_MAX + 8
+    };
     for (int i = 0; i < S_MANY; i++) {
         char id[16];
         snprintf (id, sizeof id, "M%d", i);

@@ -16,7 +16,7 @@
       no data on a later page keeps the rows of the earlier ones. */
 #include "dispatch_fixture.h"
 
-#define S_FAST 1000                   //  a key's rate where pacing does not matter
+#define S_FAST 1000   //  a key's rate where pacing does not matter
 
 //  Dispatches to fetcher id until n TASKs went (or nothing more goes).
 static void
@@ -33,8 +33,8 @@ s_dispatch (s_env_t *env, const char *id, int n)
 //  A RESULT of task_id from fetcher A: status, msg_cd, error, and nrows rows
 //  (xymd 20240902 going back a day each) and, for a page, the next BYMD.
 static void
-s_answer (s_env_t *env, const char *task_id, const char *status, const char *msg_cd, const char *error,
-          int nrows, const char *bymd)
+s_answer (s_env_t *env, const char *task_id, const char *status, const char *msg_cd, const char *error, int nrows,
+          const char *bymd)
 {
     eod_msg_t *m = eod_msg_new (EOD_MSG_RESULT);
     eod_msg_set (&m->task_id, task_id);

@@ -66,8 +66,8 @@ test_batches (eod_cal_t *cal)
 {
     eod_quote_window_t window;
     eod_quote_window_init (&window, "18:00", "08:00", 10000, false);
-    fetcher_batch_conf_t conf = {.fetch = {.timeout_ms = 10000, .http = s_fake_perform},
-                                 .window = &window, .cal = cal, .now = s_now};
+    fetcher_batch_conf_t conf = {
+        .fetch = {.timeout_ms = 10000, .http = s_fake_perform}, .window = &window, .cal = cal, .now = s_now};
     //  In the window: one request, the three codes, the time it was asked.
     eod_msg_t *batch = s_batch ("000660", "006030", "017840");
     eod_msg_t *q = s_run (&conf, batch, "2024-09-20T18:30:00+09:00", "multiquote_shuffled.json");

@@ -35,8 +35,10 @@ static char *
 s_overseas_body (const char *const *dates, size_t n)
 {
     static char body[4096];
-    size_t at = (size_t) snprintf (body, sizeof body, "{\"output1\":{\"rsym\":\"DNASAAPL\",\"zdiv\":\"4\",\"nrec\":\"%zu\"},"
-                                                      "\"output2\":[", n);
+    size_t at = (size_t) snprintf (body, sizeof body,
+                                   "{\"output1\":{\"rsym\":\"DNASAAPL\",\"zdiv\":\"4\",\"nrec\":\"%zu\"},"
+                                   "\"output2\":[",
+                                   n);
     for (size_t i = 0; i < n; i++)
         at += (size_t) snprintf (body + at, sizeof body - at, "%s{\"xymd\":\"%s\",\"clos\":\"1.0000\"}", i ? "," : "",
                                  dates[i]);
@@ -49,8 +51,11 @@ test_tls (void)
 {
     eod_msg_t *creds = s_fake_creds ();
     eod_msg_t *task = s_task ("kr", "005930", "2024-09-02", "2024-09-02", NULL);
-    fetcher_fetch_conf_t conf = {.adjusted = true, .timeout_ms = 1000, .insecure = false,
-                                 .ca_file = "/etc/eod/kis-ca.pem", .http = s_fake_perform};
+    fetcher_fetch_conf_t conf = {.adjusted = true,
+                                 .timeout_ms = 1000,
+                                 .insecure = false,
+                                 .ca_file = "/etc/eod/kis-ca.pem",
+                                 .http = s_fake_perform};
     fake_answer_t tls[] = {{0, "", NULL, true}};
     s_fake_begin (tls, 1);
     eod_msg_t *result = fetcher_fetch (task, creds, &conf);

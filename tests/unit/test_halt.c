@@ -36,8 +36,9 @@ test_config_scope (void)
 
     //  A mock key on the real host.
     coordinator_halt_init (&h, 10);
-    CHECK (coordinator_halt_on_result (&h, "permanent", "EGW02004",
-                                       "HTTP 500, rt_cd \"1\", EGW02004 실전투자 도메인은 모의투자 앱키로 호출하실 수 없습니다."));
+    CHECK (coordinator_halt_on_result (
+        &h, "permanent", "EGW02004",
+        "HTTP 500, rt_cd \"1\", EGW02004 실전투자 도메인은 모의투자 앱키로 호출하실 수 없습니다."));
     CHECK (strstr (h.reason, "KIS answered EGW02004") && strstr (h.reason, "모의투자 앱키"));
     CHECK_INT (h.exit_code, COORDINATOR_EXIT_CONFIG);
 }

@@ -81,9 +81,16 @@ main (void)
     //  The request, both ways.
     const char *headers[] = {"content-type: application/json", "appkey: PSkey", NULL};
     const char body[] = {'{', '\0', '}'};
-    eod_http_request_t req = {.method = "POST", .url = "http://127.0.0.1:9/x?q=1", .headers = headers,
-                              .body = body, .body_len = sizeof body, .timeout_ms = 1500, .max_body = 4096,
-                              .insecure = true, .ca_file = NULL, .user_agent = ""};
+    eod_http_request_t req = {.method = "POST",
+                              .url = "http://127.0.0.1:9/x?q=1",
+                              .headers = headers,
+                              .body = body,
+                              .body_len = sizeof body,
+                              .timeout_ms = 1500,
+                              .max_body = 4096,
+                              .insecure = true,
+                              .ca_file = NULL,
+                              .user_agent = ""};
     char *wire = NULL;
     size_t len = 0;
     CHECK_INT (eod_http_child_encode_request (&req, &wire, &len), 0);
@@ -201,8 +208,8 @@ main (void)
     char url[64];
     snprintf (url, sizeof url, "http://127.0.0.1:%d/oauth2/tokenP", srv.port);
     const char *post_headers[] = {"content-type: application/json", NULL};
-    eod_http_request_t post = {.method = "POST", .url = url, .headers = post_headers, .body = "hello",
-                               .body_len = 5, .timeout_ms = 5000};
+    eod_http_request_t post = {
+        .method = "POST", .url = url, .headers = post_headers, .body = "hello", .body_len = 5, .timeout_ms = 5000};
     eod_http_response_t answer;
     CHECK_INT (eod_http_child_perform (&post, &answer), 0);
     pthread_join (thread, NULL);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FRAMES 48                            //  more than any kind has variants
+#define FRAMES 48   //  more than any kind has variants
 
 //  Builds frame i of kind and decodes it: the message (caller destroys) or NULL.
 static eod_msg_t *
@@ -53,7 +53,7 @@ s_test_valid (void)
         eod_msg_destroy (&msg);
     }
     eod_msg_t *end = s_decode ("valid-end", 0, &f);
-    CHECK (end && end->run_id == NULL);      //  a closed day's END has no run id
+    CHECK (end && end->run_id == NULL);   //  a closed day's END has no run id
     eod_msg_destroy (&end);
     inject_frame_reset (&f);
 }
@@ -164,16 +164,16 @@ s_test_fields (void)
         const char *kind;
         const char *refusal;   //  NULL: decodes
     } cases[] = {
-        {"field:TASK:run_id=2e2e2f78", "TASK: field 'run_id'"},              //  ../x
-        {"field:TASK:run_id=612f62", "TASK: field 'run_id' (id) holds '/'"},  //  a/b
+        {"field:TASK:run_id=2e2e2f78", "TASK: field 'run_id'"},                //  ../x
+        {"field:TASK:run_id=612f62", "TASK: field 'run_id' (id) holds '/'"},   //  a/b
         {"field:TASK:run_id=610062", "field 'run_id' holds a NUL byte"},
         {"field:TASK:run_id=", "TASK: field 'run_id' (id) is empty"},
         {"field:TASK:run_id=c328", "TASK: field 'run_id' (id) is not valid UTF-8"},
-        {"field:TASK:run_id=72756e2d32", NULL},                               //  run-2
+        {"field:TASK:run_id=72756e2d32", NULL},                                     //  run-2
         {"field:TASK:code=4252412f42", "TASK: field 'code' (code of market kr)"},   //  BRK/B for kr
         {"field:FILE:market=2e2e", "FILE: field 'market' (market)"},
         {"field:FILE:path=2f746d702f2e2e2f78", "FILE: field 'path' (path) has a '..' segment"},
-        {"field:EVENT:run_id=2f", "EVENT: field 'run_id'"},                   //  optional, added
+        {"field:EVENT:run_id=2f", "EVENT: field 'run_id'"},   //  optional, added
         {"field:ACK:list=6b722d303035393330", "ACK: field 'list' (task id) entry 1"},
         {"field:JOB:date_to=323032342d30392d3031", "JOB: field 'date_to' is before 'date_from'"},
         {"field:CREDS:base_url=66696c653a2f2f2f", "CREDS: field 'base_url' (URL)"},   //  file:///
@@ -207,12 +207,12 @@ s_test_fields (void)
     for (long i = 0; i < 3; i++) {
         inject_frame_reset (&f);
         CHECK (inject_build ("field:TASK:run_id=72756e2d31,72756e2d32", 0, 0, i, &f, &f2, &two) == 0);
-        eod_msg_t *m = eod_msg_decode (f.buf.data, f.buf.size, (char[64]) {0}, 64);
+        eod_msg_t *m = eod_msg_decode (f.buf.data, f.buf.size, (char[64]){0}, 64);
         CHECK_STR (m ? m->run_id : NULL, runs[i]);
         eod_msg_destroy (&m);
     }
-    const char *bad[] = {"field:TASK:run_id=2", "field:TASK:run_id=zz", "field:NOPE:x=00", "field:TASK:nope=00",
-                         "field:TASK:attempt=00", "field:TASK"};
+    const char *bad[] = {"field:TASK:run_id=2", "field:TASK:run_id=zz",  "field:NOPE:x=00",
+                         "field:TASK:nope=00",  "field:TASK:attempt=00", "field:TASK"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         inject_frame_reset (&f);
         CHECK (inject_build (bad[i], 0, 0, 0, &f, &f2, &two) == -1);

@@ -31,9 +31,9 @@ test_chart_portal (void)
     CHECK_STR (output1.items[0].key, "prdy_vrss");
     if (nrows == 2) {
         //  Every output2 field, in the order sent.
-        static const char *keys[] = {"stck_bsop_date", "stck_clpr", "stck_oprc", "stck_hgpr", "stck_lwpr",
-                                     "acml_vol", "acml_tr_pbmn", "flng_cls_code", "prtt_rate", "mod_yn",
-                                     "prdy_vrss_sign", "prdy_vrss", "revl_issu_reas"};
+        static const char *keys[] = {"stck_bsop_date", "stck_clpr",    "stck_oprc",     "stck_hgpr", "stck_lwpr",
+                                     "acml_vol",       "acml_tr_pbmn", "flng_cls_code", "prtt_rate", "mod_yn",
+                                     "prdy_vrss_sign", "prdy_vrss",    "revl_issu_reas"};
         CHECK_INT (rows[0].count, 13);
         for (size_t i = 0; i < rows[0].count && i < 13; i++)
             CHECK_STR (rows[0].items[i].key, keys[i]);

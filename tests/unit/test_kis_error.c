@@ -79,9 +79,9 @@ test_errors (void)
     CHECK (strstr (r.error, "not an object") != NULL);
 
     //  msg1 arrives padded to a fixed width: trimmed, ASCII and Korean alike.
-    const char *padded = "{\"rt_cd\":\"1\",\"msg_cd\":\"  EGW00201  \",\"msg1\":\"  초당 거래건수를 초과하였습니다.     \"}";
-    CHECK_INT (eod_kis_parse_chart (500, padded, strlen (padded), &output1, &rows, &nrows, &r),
-               EOD_KIS_RATE_LIMITED);
+    const char *padded =
+        "{\"rt_cd\":\"1\",\"msg_cd\":\"  EGW00201  \",\"msg1\":\"  초당 거래건수를 초과하였습니다.     \"}";
+    CHECK_INT (eod_kis_parse_chart (500, padded, strlen (padded), &output1, &rows, &nrows, &r), EOD_KIS_RATE_LIMITED);
     CHECK_STR (r.msg1, "초당 거래건수를 초과하였습니다.");
     CHECK_STR (r.msg_cd, "EGW00201");
     CHECK (rows == NULL && nrows == 0);
@@ -119,8 +119,9 @@ test_codes (void)
     CHECK_INT (eod_kis_parse_chart (500, seven, strlen (seven), &output1, &rows, &nrows, &r), EOD_KIS_PERMANENT);
     CHECK (strstr (r.error, "rt_cd \"7\"") && strstr (r.error, "KIOK0560"));
     //  A mock key on the real host: permanent on any status.
-    const char *mock = "{\"rt_cd\":\"1\",\"msg_cd\":\"EGW02004\",\"msg1\":\"실전투자 도메인은 모의투자 앱키로 호출하실 수 "
-                       "없습니다.\"}";
+    const char *mock =
+        "{\"rt_cd\":\"1\",\"msg_cd\":\"EGW02004\",\"msg1\":\"실전투자 도메인은 모의투자 앱키로 호출하실 수 "
+        "없습니다.\"}";
     CHECK_INT (eod_kis_parse_chart (500, mock, strlen (mock), &output1, &rows, &nrows, &r), EOD_KIS_PERMANENT);
     CHECK_INT (eod_kis_parse_overseas (500, mock, strlen (mock), &output1, &rows, &nrows, &r), EOD_KIS_PERMANENT);
     CHECK_STR (r.msg_cd, "EGW02004");
@@ -142,8 +143,8 @@ test_codes (void)
     CHECK_INT (eod_kis_code_scope ("KIOK0560"), EOD_KIS_SCOPE_UNKNOWN);
     CHECK_INT (eod_kis_code_scope ("EGW0020"), EOD_KIS_SCOPE_UNKNOWN);
 
-    static const char *names[] = {"ok", "nodata", "unknown_symbol", "rate_limited", "token_expired",
-                                  "token_throttled", "retryable", "permanent"};
+    static const char *names[] = {
+        "ok", "nodata", "unknown_symbol", "rate_limited", "token_expired", "token_throttled", "retryable", "permanent"};
     for (int s = EOD_KIS_OK; s <= EOD_KIS_PERMANENT; s++)
         CHECK_STR (eod_kis_status_name ((eod_kis_status_t) s), names[s]);
     CHECK_STR (eod_kis_status_name ((eod_kis_status_t) 99), "invalid");

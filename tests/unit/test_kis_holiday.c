@@ -33,8 +33,9 @@ test_holidays_parse (void)
     CHECK_STR (r.msg1, "조회가 계속됩니다..다음버튼을 Click 하십시오.");
     free (body);
 
-    const char *none = "{\"ctx_area_nk\":\"\",\"ctx_area_fk\":\"\",\"output\":[],\"rt_cd\":\"0\",\"msg_cd\":\"KIOK0510\","
-                       "\"msg1\":\"\"}";
+    const char *none =
+        "{\"ctx_area_nk\":\"\",\"ctx_area_fk\":\"\",\"output\":[],\"rt_cd\":\"0\",\"msg_cd\":\"KIOK0510\","
+        "\"msg1\":\"\"}";
     CHECK_INT (eod_kis_parse_holidays (200, none, strlen (none), kis_on_day, &d, &ctx, &days, &r), EOD_KIS_NODATA);
     CHECK_INT (days, 0);
 }
@@ -69,8 +70,7 @@ test_holidays_odd (void)
     key[sizeof key - 1] = '\0';
     char body[2 * EOD_KIS_CTX_MAX];
     snprintf (body, sizeof body, "{\"rt_cd\":\"0\",\"ctx_area_nk\":\"%s\",\"output\":[]}", key);
-    CHECK_INT (eod_kis_parse_holidays (200, body, strlen (body), kis_on_day, &d, &ctx, &days, &r),
-               EOD_KIS_PERMANENT);
+    CHECK_INT (eod_kis_parse_holidays (200, body, strlen (body), kis_on_day, &d, &ctx, &days, &r), EOD_KIS_PERMANENT);
     CHECK (strstr (r.error, "continuation key longer than") != NULL);
     //  Without ctx the keys are not read, and without cb the days are only counted.
     CHECK_INT (eod_kis_parse_holidays (200, body, strlen (body), NULL, NULL, NULL, &days, NULL), EOD_KIS_NODATA);

@@ -122,8 +122,7 @@ test_rows (void)
     CHECK_INT (rejected, 1);
     CHECK_STR (why, "obj is an object, not an array");
     CHECK (rows == NULL);
-    CHECK_INT (kis_parse_rows (root, "missing", "d", SIZE_MAX, "test", &rows, &nrows, &rejected, why, sizeof why),
-               0);
+    CHECK_INT (kis_parse_rows (root, "missing", "d", SIZE_MAX, "test", &rows, &nrows, &rejected, why, sizeof why), 0);
     CHECK_INT (nrows, 0);
     CHECK_INT (rejected, 0);
     CHECK (rows == NULL);

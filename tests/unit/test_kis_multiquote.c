@@ -19,8 +19,7 @@ static const char *s_with_unknown[] = {"000660", "001560", "017840"};
 
 //  Parses a stored body against codes; returns the status.
 static int
-s_parse (const char *fixture, const char *const *codes, size_t ncodes, eod_kis_quote_t *quotes,
-         eod_kis_reply_t *r)
+s_parse (const char *fixture, const char *const *codes, size_t ncodes, eod_kis_quote_t *quotes, eod_kis_reply_t *r)
 {
     size_t len;
     char *body = kis_fixture (fixture, &len);
@@ -147,8 +146,8 @@ static const char s_secret[] = "SECRETsecretSECRETsecret";
 static void
 test_request (void)
 {
-    eod_kis_conn_t conn = {.http = s_fake_perform, .base_url = "http://kis.test", .app_key = "PSappkey0123456789",
-                           .app_secret = s_secret};
+    eod_kis_conn_t conn = {
+        .http = s_fake_perform, .base_url = "http://kis.test", .app_key = "PSappkey0123456789", .app_secret = s_secret};
     eod_kis_quote_t quotes[3] = {{0}};
     eod_kis_reply_t r;
     size_t len;

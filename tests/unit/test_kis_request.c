@@ -21,7 +21,9 @@ static const char *s_token = "TOKEN-eyJ0eXAiOiJKV1Qi.payload.signature";
 static void
 test_fake_transport (void)
 {
-    eod_kis_conn_t conn = {.http = s_fake_perform, .base_url = "http://kis.test//", .app_key = "PSappkey0123456789",
+    eod_kis_conn_t conn = {.http = s_fake_perform,
+                           .base_url = "http://kis.test//",
+                           .app_key = "PSappkey0123456789",
                            .app_secret = s_secret};
     eod_fields_t output1 = EOD_FIELDS_INIT;
     eod_fields_t *rows = NULL;
@@ -34,9 +36,9 @@ test_fake_transport (void)
     char *portal = kis_fixture ("chart_portal.json", &len);
     fake_answer_t chart[] = {{200, "tr_cont: D\r\n", portal, false}};
     s_fake_begin (chart, 1);
-    CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows,
-                                    &nrows, &r),
-               EOD_KIS_OK);
+    CHECK_INT (
+        eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows, &nrows, &r),
+        EOD_KIS_OK);
     CHECK_INT (s_fake.made, 1);
     CHECK_STR (s_fake.method[0], "GET");
     CHECK_STR (s_fake.url[0], "http://kis.test/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice?"
@@ -73,9 +75,9 @@ test_fake_transport (void)
     CHECK_INT (eod_kis_overseas_daily (&conn, s_token, "NASDQ", "AAPL", "", true, &output1, &rows, &nrows, &r),
                EOD_KIS_PERMANENT);
     CHECK (strstr (r.error, "bad exchange, symbol or date") != NULL);
-    CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "2022-01-01", "20220509", true, &output1, &rows,
-                                    &nrows, &r),
-               EOD_KIS_PERMANENT);
+    CHECK_INT (
+        eod_kis_daily_chart (&conn, s_token, "005930", "2022-01-01", "20220509", true, &output1, &rows, &nrows, &r),
+        EOD_KIS_PERMANENT);
     eod_kis_conn_t no_key = conn;
     no_key.app_key = "PS\r\nkey";
     CHECK_INT (eod_kis_holidays (&no_key, s_token, "20260105", 1, kis_on_day, NULL, NULL, &r), EOD_KIS_PERMANENT);
@@ -103,9 +105,9 @@ test_fake_transport (void)
     //  A transport error is retryable and says which call failed.
     fake_answer_t refused[] = {{0, "", NULL, false}};
     s_fake_begin (refused, 1);
-    CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows,
-                                    &nrows, &r),
-               EOD_KIS_RETRYABLE);
+    CHECK_INT (
+        eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows, &nrows, &r),
+        EOD_KIS_RETRYABLE);
     CHECK (strstr (r.error, "inquire-daily-itemchartprice") != NULL);
     CHECK (strstr (r.error, "connection refused") != NULL);
     CHECK (strstr (r.error, s_token) == NULL);
@@ -124,9 +126,9 @@ test_fake_transport (void)
     s_fake_begin (refused, 1);
     CHECK_INT (eod_kis_issue_token (&long_conn, &token, &expires, &r), EOD_KIS_PERMANENT);
     CHECK (strstr (r.error, "base_url too long") != NULL);
-    CHECK_INT (eod_kis_daily_chart (&long_conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows,
-                                    &nrows, &r),
-               EOD_KIS_PERMANENT);
+    CHECK_INT (
+        eod_kis_daily_chart (&long_conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows, &nrows, &r),
+        EOD_KIS_PERMANENT);
     CHECK (strstr (r.error, "request URL longer than") != NULL);
     CHECK_INT (s_fake.made, 0);
     eod_fields_clear (&output1);
@@ -137,17 +139,21 @@ test_fake_transport (void)
 static void
 test_tls (void)
 {
-    eod_kis_conn_t conn = {.http = s_fake_perform, .base_url = "https://kis.test:9443", .app_key = "PSappkey0123",
-                           .app_secret = s_secret, .insecure = true, .ca_file = "/etc/eod/kis-ca.pem"};
+    eod_kis_conn_t conn = {.http = s_fake_perform,
+                           .base_url = "https://kis.test:9443",
+                           .app_key = "PSappkey0123",
+                           .app_secret = s_secret,
+                           .insecure = true,
+                           .ca_file = "/etc/eod/kis-ca.pem"};
     eod_fields_t output1 = EOD_FIELDS_INIT;
     eod_fields_t *rows = NULL;
     size_t nrows = 0;
     eod_kis_reply_t r;
     fake_answer_t tls[] = {{0, "", NULL, true}, {0, "", NULL, true}};
     s_fake_begin (tls, 2);
-    CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20240902", "20240902", true, &output1, &rows, &nrows,
-                                    &r),
-               EOD_KIS_PERMANENT);
+    CHECK_INT (
+        eod_kis_daily_chart (&conn, s_token, "005930", "20240902", "20240902", true, &output1, &rows, &nrows, &r),
+        EOD_KIS_PERMANENT);
     CHECK (s_fake.insecure[0]);
     CHECK_STR (s_fake.ca_file[0], "/etc/eod/kis-ca.pem");
     CHECK_STR (r.msg_cd, EOD_KIS_CODE_TLS);
@@ -169,8 +175,8 @@ test_tls (void)
 static void
 test_overseas_next (void)
 {
-    eod_kis_conn_t conn = {.http = s_fake_perform, .base_url = "http://kis.test", .app_key = "PSappkey0123",
-                           .app_secret = s_secret};
+    eod_kis_conn_t conn = {
+        .http = s_fake_perform, .base_url = "http://kis.test", .app_key = "PSappkey0123", .app_secret = s_secret};
     eod_fields_t output1 = EOD_FIELDS_INIT;
     eod_fields_t *rows = NULL;
     size_t nrows = 0;
@@ -180,9 +186,9 @@ test_overseas_next (void)
                        "\"rt_cd\":\"0\",\"msg_cd\":\"MCA00000\",\"msg1\":\"ok\"}";
     fake_answer_t answers[] = {{200, "tr_cont: E\r\n", page, false}, {200, "tr_cont: F\r\n", page, false}};
     s_fake_begin (answers, 2);
-    CHECK_INT (eod_kis_overseas_daily_next (&conn, s_token, "NAS", "AAPL", "20240823", true, &output1, &rows, &nrows,
-                                            &r),
-               EOD_KIS_OK);
+    CHECK_INT (
+        eod_kis_overseas_daily_next (&conn, s_token, "NAS", "AAPL", "20240823", true, &output1, &rows, &nrows, &r),
+        EOD_KIS_OK);
     CHECK (strstr (s_fake.headers[0], "\ntr_cont: N\n") != NULL);
     CHECK (strstr (s_fake.url[0], "BYMD=20240823&") != NULL);
     CHECK (strstr (r.error, "next page") == NULL);

@@ -44,8 +44,11 @@ static eod_kis_conn_t
 s_conn (char *base, size_t size, int port, const char *suffix, long timeout_ms)
 {
     snprintf (base, size, "http://127.0.0.1:%d%s", port, suffix);
-    return (eod_kis_conn_t) {.http = eod_http_perform, .base_url = base, .app_key = "PSappkey0123456789",
-                             .app_secret = s_secret, .timeout_ms = timeout_ms};
+    return (eod_kis_conn_t){.http = eod_http_perform,
+                            .base_url = base,
+                            .app_key = "PSappkey0123456789",
+                            .app_secret = s_secret,
+                            .timeout_ms = timeout_ms};
 }
 
 //  A one-shot HTTP server on 127.0.0.1, forked, answering `n` connections in
@@ -58,8 +61,8 @@ typedef struct {
 } server_t;
 
 typedef struct {
-    int status;               //  HTTP status, or HANG
-    const char *headers;      //  extra header lines ("tr_cont: M\r\n"), or ""
+    int status;            //  HTTP status, or HANG
+    const char *headers;   //  extra header lines ("tr_cont: M\r\n"), or ""
     const char *body;
 } canned_t;
 
@@ -231,7 +234,8 @@ test_holidays_wire (void)
     CHECK (!s_has_empty_header (first));
     const char *second = s_request (log, 1, req, sizeof req);
     CHECK (strstr (second, "BASS_DT=20260105&CTX_AREA_NK=20260128%20%20%20%20%20%20%20%20%20%20%20%20&"
-                           "CTX_AREA_FK=20260105%20%20%20%20%20%20%20%20%20%20%20%20 HTTP/1.1") != NULL);
+                           "CTX_AREA_FK=20260105%20%20%20%20%20%20%20%20%20%20%20%20 HTTP/1.1")
+           != NULL);
     CHECK (strcasestr (second, "\r\ntr_cont: N\r\n") != NULL);
     CHECK (!s_has_empty_header (second));
     free (log);
@@ -240,7 +244,7 @@ test_holidays_wire (void)
     canned_t more[] = {{200, "tr_cont: M\r\n", page1}};
     CHECK_INT (s_server_start (&server, more, 1), 0);
     snprintf (base, sizeof base, "http://127.0.0.1:%d", server.port);
-    d = (kis_days_t) {.in_order = true};
+    d = (kis_days_t){.in_order = true};
     CHECK_INT (eod_kis_holidays (&conn, s_token, "20260105", 1, kis_on_day, &d, &requests, &r), EOD_KIS_OK);
     CHECK_INT (requests, 1);
     CHECK_INT (d.days, 24);
@@ -265,18 +269,18 @@ test_chart_wire (void)
     size_t nrows = 0;
     eod_kis_reply_t r;
     int64_t before = eod_monotonic_us ();
-    CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows,
-                                    &nrows, &r),
-               EOD_KIS_RATE_LIMITED);
+    CHECK_INT (
+        eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", true, &output1, &rows, &nrows, &r),
+        EOD_KIS_RATE_LIMITED);
     //  When the request went out: after the call began, before it returned.
     CHECK (r.sent_us >= before && r.sent_us <= eod_monotonic_us ());
     CHECK_INT (r.http_status, 500);
     CHECK (strstr (r.error, "005930") != NULL);
     CHECK (strstr (r.error, s_token) == NULL);
     CHECK (strstr (r.error, s_secret) == NULL);
-    CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", false, &output1, &rows,
-                                    &nrows, &r),
-               EOD_KIS_OK);
+    CHECK_INT (
+        eod_kis_daily_chart (&conn, s_token, "005930", "20220101", "20220509", false, &output1, &rows, &nrows, &r),
+        EOD_KIS_OK);
     CHECK_INT (nrows, 2);
     CHECK (r.sent_us >= before);
     eod_fields_array_free (&rows, nrows);
@@ -294,12 +298,11 @@ test_chart_wire (void)
     free (log);
 
     //  Bad input never reaches the wire.
-    CHECK_INT (eod_kis_daily_chart (&conn, s_token, "005 930", "20220101", "20220509", true, &output1, &rows,
-                                    &nrows, &r),
-               EOD_KIS_PERMANENT);
+    CHECK_INT (
+        eod_kis_daily_chart (&conn, s_token, "005 930", "20220101", "20220509", true, &output1, &rows, &nrows, &r),
+        EOD_KIS_PERMANENT);
     CHECK (r.sent_us == 0);
-    CHECK_INT (eod_kis_daily_chart (&conn, "", "005930", "20220101", "20220509", true, &output1, &rows, &nrows,
-                                    &r),
+    CHECK_INT (eod_kis_daily_chart (&conn, "", "005930", "20220101", "20220509", true, &output1, &rows, &nrows, &r),
                EOD_KIS_PERMANENT);
     free (limited);
     free (portal);
@@ -319,8 +322,7 @@ test_overseas_wire (void)
     eod_fields_t *rows = NULL;
     size_t nrows = 0;
     eod_kis_reply_t r;
-    CHECK_INT (eod_kis_overseas_daily (&conn, s_token, "NAS", "AAPL", "20260109", true, &output1, &rows, &nrows,
-                                       &r),
+    CHECK_INT (eod_kis_overseas_daily (&conn, s_token, "NAS", "AAPL", "20260109", true, &output1, &rows, &nrows, &r),
                EOD_KIS_OK);
     CHECK_INT (nrows, 2);
     eod_fields_array_free (&rows, nrows);
@@ -361,8 +363,8 @@ test_token_wire (void)
     char req[REQUEST_MAX];
     s_request (log, 0, req, sizeof req);
     CHECK (s_starts (req, "POST /oauth2/tokenP HTTP/1.1\r\n"));
-    CHECK (strstr (req, "{\"grant_type\":\"client_credentials\",\"appkey\":\"PSappkey0123456789\",\"appsecret\":\"") !=
-           NULL);
+    CHECK (strstr (req, "{\"grant_type\":\"client_credentials\",\"appkey\":\"PSappkey0123456789\",\"appsecret\":\"")
+           != NULL);
     CHECK (strstr (req, s_secret) != NULL);
     CHECK (strcasestr (req, "\r\nauthorization") == NULL);
     free (log);

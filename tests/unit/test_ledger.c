@@ -26,7 +26,7 @@ typedef struct {
     int n;
     eod_msg_type_t type[S_SEEN_MAX];
     int64_t offset[S_SEEN_MAX];
-    eod_msg_t *taken;                 //  the LISTED, taken by the replay
+    eod_msg_t *taken;   //  the LISTED, taken by the replay
 } s_seen_t;
 
 static int

@@ -136,8 +136,7 @@ test_fetch_file (void)
     eod_config_t *once = s_config ("1");
     CHECK (once != NULL);
     char refused[] = "http://127.0.0.1:1/nothing.zip";
-    CHECK_INT (lister_fetch_file (once, dir, refused, "nothing.zip", path, sizeof path, &fail, err,
-                                  sizeof err), -1);
+    CHECK_INT (lister_fetch_file (once, dir, refused, "nothing.zip", path, sizeof path, &fail, err, sizeof err), -1);
     CHECK_INT (fail, LISTER_FETCH_UNREACHABLE);
     CHECK (err[0] != '\0');
     CHECK (access (path, F_OK) != 0);

@@ -22,8 +22,8 @@
 
 #define CALENDARS EOD_SOURCE_DIR "/config/calendars"
 #define CODE_WIDTH 10
-#define CHUNK 100            //  sessions a chunk holds at most
-#define YEAR_SESSIONS 400    //  room for a year of sessions
+#define CHUNK 100           //  sessions a chunk holds at most
+#define YEAR_SESSIONS 400   //  room for a year of sessions
 
 static char dir[64];
 static eod_config_t *cfg;

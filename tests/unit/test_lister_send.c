@@ -32,7 +32,7 @@ typedef struct {
     size_t fail_at;                       //  the send with this number fails (0: none)
     lister_status_t script[SCRIPT_MAX];   //  answers in turn
     size_t nscript;
-    bool repeat_last;                     //  the last answer again once the script is spent
+    bool repeat_last;   //  the last answer again once the script is spent
     size_t asked;
 } coordinator_t;
 

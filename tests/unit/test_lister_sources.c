@@ -29,12 +29,12 @@
 #define DRAFTS_MAX 16
 
 //  A NYSE line of an overseas master (ASCII, so CP949 as it is).
-#define NYS_MMM \
-    "US\t21\tNYS\tNYSE\tMMM\tNYSMMM\t3M\t3M CO\t2\tUSD\t4\t\t100.0000\t1\t1\t930\t1600\tN\t\t730\t0\t0\t" \
+#define NYS_MMM                                                                                                        \
+    "US\t21\tNYS\tNYSE\tMMM\tNYSMMM\t3M\t3M CO\t2\tUSD\t4\t\t100.0000\t1\t1\t930\t1600\tN\t\t730\t0\t0\t"              \
     "   \t   \n"
 
-static char dir[64];          //  the lister's directory: what it downloads
-static char served[96];       //  the fixtures the server serves
+static char dir[64];      //  the lister's directory: what it downloads
+static char served[96];   //  the fixtures the server serves
 static char zips[16][160];
 static size_t nzips;
 static http_fixture_t server;
@@ -106,8 +106,8 @@ s_run (run_t *r, const char *market, const char *master_url)
     r->drafts = lister_drafts_new (r->job, r->raw, r->codes);
     r->absent = zlistx_new ();
     zlistx_set_destructor (r->absent, s_str_free);
-    r->src = (lister_sources_t){.stage = &r->stage, .dir = dir, .drafts = r->drafts, .summary = &r->summary,
-                                .absent = r->absent};
+    r->src = (lister_sources_t){
+        .stage = &r->stage, .dir = dir, .drafts = r->drafts, .summary = &r->summary, .absent = r->absent};
     CHECK (r->raw && r->codes && r->drafts);
     if (!r->drafts)
         return;
@@ -207,7 +207,8 @@ static void
 test_us (void)
 {
     char url[256], err[256];
-    const char *keys[][2] = {{"us:sp500_url", "/wiki/sp500.html"}, {"us:nasdaq100_url", "/wiki/nasdaq100.html"},
+    const char *keys[][2] = {{"us:sp500_url", "/wiki/sp500.html"},
+                             {"us:nasdaq100_url", "/wiki/nasdaq100.html"},
                              {"us:dow30_url", "/wiki/dow.html"}};
     for (size_t i = 0; i < 3; i++) {
         http_fixture_url (&server, keys[i][1], url, sizeof url);

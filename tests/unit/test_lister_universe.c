@@ -111,19 +111,19 @@ test_filter (void)
     lister_kr_filter_defaults (&f);
 
     //  The real records: 에코프로비엠 in, the small SPAC and 신라섬유 out.
-    master_buf_t b = { .len = 0 };
+    master_buf_t b = {.len = 0};
     master_add_record (&b, master_ecopro);
     master_add_text (&b, "\n");
     master_add_record (&b, master_spac);
     master_add_text (&b, "\n");
     master_add_record (&b, master_silla);
-    master_seen_t seen = { .count = 0 };
+    master_seen_t seen = {.count = 0};
     eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "kosdaq", master_collect, &seen, NULL);
     CHECK_INT (seen.count, 3);
     if (seen.count == 3) {
-        CHECK (lister_kr_selects (&f, Q, &seen.rec [0]));
-        CHECK (!lister_kr_selects (&f, Q, &seen.rec [1]));
-        CHECK (!lister_kr_selects (&f, Q, &seen.rec [2]));
+        CHECK (lister_kr_selects (&f, Q, &seen.rec[0]));
+        CHECK (!lister_kr_selects (&f, Q, &seen.rec[1]));
+        CHECK (!lister_kr_selects (&f, Q, &seen.rec[2]));
     }
 }
 
@@ -137,10 +137,10 @@ test_codes (void)
     CHECK (c != NULL);
     if (!c)
         return;
-    const char *in [] = { "005930", "247540", "0004Y0", "005930", "000040", "247540", "A" };
-    for (size_t i = 0; i < sizeof (in) / sizeof (in [0]); i++)
-        CHECK_INT (lister_codes_add (c, in [i]), 0);
-    CHECK_INT (lister_codes_add (c, "1234567890"), -1);     //  10 bytes: over width - 1
+    const char *in[] = {"005930", "247540", "0004Y0", "005930", "000040", "247540", "A"};
+    for (size_t i = 0; i < sizeof (in) / sizeof (in[0]); i++)
+        CHECK_INT (lister_codes_add (c, in[i]), 0);
+    CHECK_INT (lister_codes_add (c, "1234567890"), -1);   //  10 bytes: over width - 1
     CHECK_INT (lister_codes_add (c, ""), -1);
     CHECK_INT (lister_codes_add (c, "123456789"), 0);
     CHECK_INT (lister_codes_count (c), 8);
@@ -168,7 +168,7 @@ test_codes (void)
 
     //  Many codes: sorted as strcmp sorts them, each found.
     c = lister_codes_new (10);
-    char code [16];
+    char code[16];
     for (int i = 0; i < 5000; i++) {
         snprintf (code, sizeof (code), "%06d", (i * 7919) % 5000);
         lister_codes_add (c, code);
@@ -189,7 +189,7 @@ test_codes (void)
 static void
 test_spool (void)
 {
-    char path [] = "/tmp/test_master_spool_XXXXXX";
+    char path[] = "/tmp/test_master_spool_XXXXXX";
     int fd = mkstemp (path);
     CHECK (fd >= 0);
     if (fd < 0)
@@ -205,7 +205,7 @@ test_spool (void)
     eod_msg_set (&t->mode, "daily");
     eod_msg_set (&t->date_from, "2024-09-02");
     eod_msg_set (&t->date_to, "2024-09-02");
-    char code [16];
+    char code[16];
     for (int i = 0; i < 300; i++) {
         snprintf (code, sizeof (code), "%06d", i);
         eod_msg_set (&t->code, code);
@@ -271,13 +271,13 @@ test_spool (void)
 static void
 test_run_id (void)
 {
-    char *codes [] = { "247540", "005930", "0004Y0", "000040" };
-    char a [17], b [17];
+    char *codes[] = {"247540", "005930", "0004Y0", "000040"};
+    char a[17], b[17];
     lister_run_id ("kr", "daily", "2024-09-02", "2024-09-02", codes, 4, a);
     lister_codes_t *c = lister_codes_new (10);
     for (int i = 3; i >= 0; i--)
-        lister_codes_add (c, codes [i]);
-    lister_codes_add (c, "005930");                        //  a repeat is kept once
+        lister_codes_add (c, codes[i]);
+    lister_codes_add (c, "005930");   //  a repeat is kept once
     lister_codes_sort (c);
     lister_run_id_codes ("kr", "daily", "2024-09-02", "2024-09-02", c, b);
     lister_codes_destroy (&c);
@@ -285,37 +285,36 @@ test_run_id (void)
     //  The first 16 hex digits of SHA-256 over "market|mode|from|to|" and
     //  the sorted codes each followed by ",".
     const char *text = "kr|daily|2024-09-02|2024-09-02|000040,0004Y0,005930,247540,";
-    char hex [65];
+    char hex[65];
     eod_sha256_hex (text, strlen (text), hex);
-    hex [16] = '\0';
+    hex[16] = '\0';
     CHECK_STR (a, hex);
     //  No codes; and a text longer than one SHA-256 block.
     lister_run_id ("us", "backfill", "2015-01-01", "2024-12-30", codes, 0, a);
     text = "us|backfill|2015-01-01|2024-12-30|";
     eod_sha256_hex (text, strlen (text), hex);
-    hex [16] = '\0';
+    hex[16] = '\0';
     CHECK_STR (a, hex);
-    char *many [40];
-    char store [40][8];
-    char joined [400] = "kr|backfill|2015-01-01|2024-12-30|";
+    char *many[40];
+    char store[40][8];
+    char joined[400] = "kr|backfill|2015-01-01|2024-12-30|";
     for (int i = 0; i < 40; i++) {
-        snprintf (store [i], sizeof (store [i]), "%06d", i);
-        many [i] = store [39 - i];
+        snprintf (store[i], sizeof (store[i]), "%06d", i);
+        many[i] = store[39 - i];
     }
     for (int i = 0; i < 40; i++) {
         size_t at = strlen (joined);
-        snprintf (joined + at, sizeof (joined) - at, "%s,", store [i]);
+        snprintf (joined + at, sizeof (joined) - at, "%s,", store[i]);
     }
     lister_run_id ("kr", "backfill", "2015-01-01", "2024-12-30", many, 40, a);
     eod_sha256_hex (joined, strlen (joined), hex);
-    hex [16] = '\0';
+    hex[16] = '\0';
     CHECK_STR (a, hex);
 }
 
 //  Runs a dump into memory; returns its code and the text in *text.
 static int
-s_dump (int (*dump) (eod_master_kind_t, const char *, FILE *), eod_master_kind_t kind,
-        const char *path, char **text)
+s_dump (int (*dump) (eod_master_kind_t, const char *, FILE *), eod_master_kind_t kind, const char *path, char **text)
 {
     size_t size = 0;
     FILE *mem = open_memstream (text, &size);
@@ -353,9 +352,11 @@ test_dumps (void)
                                "spac,suspended,listing_date,revenue,operating_profit,"
                                "net_income,roe\n"));
         CHECK (strstr (text, "\n005930,KR7005930003,삼성전자,ST,15726489,Y,N,N,19750611,"
-                             "3053729,1467252,11884,31.39\n") != NULL);
+                             "3053729,1467252,11884,31.39\n")
+               != NULL);
         CHECK (strstr (text, "\n000040,KR7000040006,KR모터스,ST,350,N,N,N,19750611,"
-                             "3053729,-2,11884,31.39\n") != NULL);
+                             "3053729,-2,11884,31.39\n")
+               != NULL);
         CHECK (strstr (text, ",\"가나,다\",ST,12,") != NULL);
         CHECK (strstr (text, "\"삼성전자\"") == NULL);
         CHECK (strstr (text, "999991") == NULL);
@@ -364,39 +365,39 @@ test_dumps (void)
     free (text);
     text = NULL;
 
-    CHECK_INT (s_dump (lister_dump_master, EOD_MASTER_KOSDAQ, MASTER_FIXTURES "/kosdaq_code.mst",
-                       &text), LISTER_DUMP_GARBLED);
+    CHECK_INT (s_dump (lister_dump_master, EOD_MASTER_KOSDAQ, MASTER_FIXTURES "/kosdaq_code.mst", &text),
+               LISTER_DUMP_GARBLED);
     if (text) {
         CHECK (s_starts (text, "short_code,standard_code,name,group_code,market_cap,krx300,"
                                "kosdaq150,spac,suspended,listing_date,revenue,"
                                "operating_profit,net_income,roe\n"));
         CHECK (strstr (text, "\n247540,KR7247540008,에코프로비엠,ST,101645,Y,Y,N,N,20190305,"
-                             "11821,390,117,3\n") != NULL);
+                             "11821,390,117,3\n")
+               != NULL);
         CHECK (strstr (text, "\n0004Y0,KR70004Y0000,디비금융제14호스팩,ST,105,N,N,Y,N,") != NULL);
         CHECK (strstr (text, "\n001000,KR7001000009,신라섬유,ST,86,N,N,N,N,19940628,"
-                             "37,4,-3,-2") != NULL);
+                             "37,4,-3,-2")
+               != NULL);
         CHECK_INT (s_count_lines (text), 4);
         CHECK (strchr (text, '\r') == NULL);
     }
     free (text);
     text = NULL;
 
-    CHECK_INT (s_dump (NULL, EOD_MASTER_KOSPI, MASTER_FIXTURES "/nasmst.cod", &text),
-               LISTER_DUMP_GARBLED);
+    CHECK_INT (s_dump (NULL, EOD_MASTER_KOSPI, MASTER_FIXTURES "/nasmst.cod", &text), LISTER_DUMP_GARBLED);
     if (text) {
         CHECK (s_starts (text, "symbol,exchange_code,exchange_id,exchange_name,korea_name,"
                                "english_name,security_type,currency\n"
                                "AAPL,NAS,22,나스닥,애플,APPLE INC,2,USD\n"));
         CHECK (strstr (text, "\nMSFT,NAS,22,") != NULL);
-        CHECK (strstr (text, "\nQQQ,NAS,22,나스닥,인베스코 QQQ,\"INVESCO QQQ TRUST, SERIES 1\",3,USD\n")
-               != NULL);
+        CHECK (strstr (text, "\nQQQ,NAS,22,나스닥,인베스코 QQQ,\"INVESCO QQQ TRUST, SERIES 1\",3,USD\n") != NULL);
         CHECK_INT (s_count_lines (text), 4);
     }
     free (text);
     text = NULL;
 
     //  A clean file gives 0; a missing one 2.
-    char path [] = "/tmp/test_master_XXXXXX";
+    char path[] = "/tmp/test_master_XXXXXX";
     int fd = mkstemp (path);
     CHECK (fd >= 0);
     if (fd >= 0) {
@@ -417,12 +418,10 @@ test_dumps (void)
         text = NULL;
         unlink (path);
     }
-    CHECK_INT (s_dump (lister_dump_master, EOD_MASTER_KOSPI, "/nonexistent/kospi.mst", &text),
-               LISTER_DUMP_NOFILE);
+    CHECK_INT (s_dump (lister_dump_master, EOD_MASTER_KOSPI, "/nonexistent/kospi.mst", &text), LISTER_DUMP_NOFILE);
     free (text);
     text = NULL;
-    CHECK_INT (s_dump (NULL, EOD_MASTER_KOSPI, "/nonexistent/nasmst.cod", &text),
-               LISTER_DUMP_NOFILE);
+    CHECK_INT (s_dump (NULL, EOD_MASTER_KOSPI, "/nonexistent/nasmst.cod", &text), LISTER_DUMP_NOFILE);
     free (text);
 }
 

@@ -175,7 +175,9 @@ test_lists (void)
     char *text = eod_read_file (path, 1 << 20, &len);
     CHECK (text != NULL);
     if (text) {
-        CHECK (strncmp (text, "단축코드,표준코드,한글종목명,그룹코드,시가총액규모,", strlen ("단축코드,표준코드,한글종목명,그룹코드,시가총액규모,")) == 0);
+        CHECK (strncmp (text, "단축코드,표준코드,한글종목명,그룹코드,시가총액규모,",
+                        strlen ("단축코드,표준코드,한글종목명,그룹코드,시가총액규모,"))
+               == 0);
         //  The record's fields, trimmed, as the file has them (ROE, 기준년월, 시가총액, 그룹사코드, flags).
         CHECK (strstr (text, "\n005930,KR7005930003,삼성전자,ST,1,0027,0013,0000,") != NULL);
         CHECK (strstr (text, ",000031.39,20260630,015726489,511,N,N,N\n") != NULL);

@@ -43,7 +43,9 @@ main (void)
     snprintf (utf, sizeof utf, "%s", "Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
     CHECK_INT (eod_utf8_repair (utf), 0);
     CHECK_STR (utf, "Caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
-    snprintf (utf, sizeof utf, "%s", "B\xff" "C \xc3 \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82");
+    snprintf (utf, sizeof utf, "%s",
+              "B\xff"
+              "C \xc3 \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xe2\x82");
     CHECK_INT (eod_utf8_repair (utf), 13);
     CHECK_STR (utf, "B?C ? ?? ??? ???? ??");
     CHECK_INT (eod_log_level_parse ("debug"), EOD_LOG_DEBUG);

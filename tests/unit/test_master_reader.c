@@ -39,20 +39,20 @@ s_garbled_input (master_buf_t *b)
     master_add_text (b, "\r\n");
     master_add (b, good, 200);
     master_add_text (b, "\r\n");
-    char bad [EOD_MASTER_KOSDAQ_RECORD_LEN];
+    char bad[EOD_MASTER_KOSDAQ_RECORD_LEN];
     memcpy (bad, good, n);
     memcpy (bad + 267, "00010A645", 9);
     master_add (b, bad, n);
     master_add_text (b, "\r\n\r\n");
     memcpy (bad, good, n);
-    bad [21] = (char) 0xff;
-    bad [22] = (char) 0xfe;
+    bad[21] = (char) 0xff;
+    bad[22] = (char) 0xfe;
     master_add (b, bad, n);
     master_add_text (b, "\r\n");
     master_add_record (b, master_silla);
     master_add_text (b, "\r\n");
     memcpy (bad, good, n);
-    bad [217] = 'X';
+    bad[217] = 'X';
     master_add (b, bad, n);
     master_add_text (b, "\r\n");
     master_add (b, good, n);
@@ -62,30 +62,30 @@ s_garbled_input (master_buf_t *b)
 static void
 test_stream_splits (void)
 {
-    master_buf_t b = { .len = 0 };
+    master_buf_t b = {.len = 0};
     s_garbled_input (&b);
     CHECK (b.len > 1000);
-    master_seen_t whole = { .count = 0 };
+    master_seen_t whole = {.count = 0};
     eod_master_stats_t ws;
     CHECK_INT (eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "whole.mst", master_collect, &whole, &ws), 0);
     //  Every chunk size, from one byte (CR and LF in different feeds, every
     //  record across many) to one bigger than the input.
-    static const size_t steps [] = { 1, 2, 3, 7, 64, 281, 282, 283, 284, 500, 4096 };
-    for (size_t i = 0; i < sizeof (steps) / sizeof (steps [0]); i++) {
-        master_seen_t seen = { .count = 0 };
+    static const size_t steps[] = {1, 2, 3, 7, 64, 281, 282, 283, 284, 500, 4096};
+    for (size_t i = 0; i < sizeof (steps) / sizeof (steps[0]); i++) {
+        master_seen_t seen = {.count = 0};
         eod_master_stats_t st;
-        CHECK_INT (s_stream (EOD_MASTER_KOSDAQ, b.data, b.len, steps [i], &seen, &st), 0);
+        CHECK_INT (s_stream (EOD_MASTER_KOSDAQ, b.data, b.len, steps[i], &seen, &st), 0);
         CHECK_INT (st.lines, ws.lines);
         CHECK_INT (st.blank, ws.blank);
         CHECK_INT (st.records, 3);
         CHECK_INT (st.garbled, 4);
         CHECK_INT (seen.count, whole.count);
         for (size_t k = 0; k < seen.count && k < whole.count; k++) {
-            CHECK_STR (seen.rec [k].short_code, whole.rec [k].short_code);
-            CHECK_STR (seen.rec [k].name, whole.rec [k].name);
-            CHECK_INT (seen.rec [k].line, whole.rec [k].line);
-            CHECK_INT (seen.rec [k].market_cap, whole.rec [k].market_cap);
-            CHECK_STR (seen.rec [k].tail, whole.rec [k].tail);
+            CHECK_STR (seen.rec[k].short_code, whole.rec[k].short_code);
+            CHECK_STR (seen.rec[k].name, whole.rec[k].name);
+            CHECK_INT (seen.rec[k].line, whole.rec[k].line);
+            CHECK_INT (seen.rec[k].market_cap, whole.rec[k].market_cap);
+            CHECK_STR (seen.rec[k].tail, whole.rec[k].tail);
         }
     }
 }
@@ -94,7 +94,7 @@ static void
 test_stream_truncated_and_garbled (void)
 {
     //  A good record, then one cut short by the end of the file.
-    master_buf_t b = { .len = 0 };
+    master_buf_t b = {.len = 0};
     master_add_record (&b, master_ecopro);
     master_add_text (&b, "\n");
     size_t n = 0;
@@ -103,7 +103,7 @@ test_stream_truncated_and_garbled (void)
     if (!silla_bytes)
         return;
     master_add (&b, silla_bytes, 150);
-    master_seen_t seen = { .count = 0 };
+    master_seen_t seen = {.count = 0};
     eod_master_stats_t st;
     master_capture_t cap;
     master_capture_begin (&cap);
@@ -123,9 +123,9 @@ test_stream_truncated_and_garbled (void)
     b.len = 0;
     master_add_record (&b, master_ecopro);
     master_add_text (&b, "\n");
-    char bad [EOD_MASTER_KOSDAQ_RECORD_LEN];
+    char bad[EOD_MASTER_KOSDAQ_RECORD_LEN];
     memcpy (bad, silla_bytes, n);
-    bad [217] = 'Q';                                     //  KRX300 flag
+    bad[217] = 'Q';   //  KRX300 flag
     master_add (&b, bad, n);
     master_add_text (&b, "\n");
     master_add_record (&b, master_spac);
@@ -150,7 +150,7 @@ test_stream_truncated_and_garbled (void)
     if (!huge)
         return;
     memset (huge, 'A', big);
-    huge [big] = '\n';
+    huge[big] = '\n';
     size_t en = 0;
     char *eco = master_cp949 (master_ecopro, &en);
     if (eco)
@@ -165,8 +165,8 @@ test_stream_truncated_and_garbled (void)
     CHECK_INT (st.records, 1);
     CHECK_INT (seen.count, 1);
     if (seen.count == 1)
-        CHECK_INT (seen.rec [0].line, 2);
-    char want [128];
+        CHECK_INT (seen.rec[0].line, 2);
+    char want[128];
     snprintf (want, sizeof (want), "stream.mst:1: garbled kosdaq record skipped: record is %zu bytes", big);
     CHECK (strstr (log, want) != NULL);
     free (log);
@@ -183,7 +183,7 @@ test_stream_truncated_and_garbled (void)
 static void
 test_stream_stop (void)
 {
-    master_buf_t b = { .len = 0 };
+    master_buf_t b = {.len = 0};
     master_add_record (&b, master_ecopro);
     master_add_text (&b, "\n");
     master_add_record (&b, master_silla);
@@ -207,7 +207,7 @@ test_stream_stop (void)
 static void
 test_size_limit (void)
 {
-    master_seen_t seen = { .count = 0 };
+    master_seen_t seen = {.count = 0};
     eod_master_reader_t *r = eod_master_reader_new (EOD_MASTER_KOSPI, "/dev/zero", master_collect, &seen);
     CHECK (r != NULL);
     if (!r)

@@ -37,7 +37,7 @@ test_cp949 (void)
     size_t n = 0;
     char *name = master_cp949 ("삼성전자 KODEX", &n);
     CHECK (name != NULL);
-    char out [EOD_MASTER_NAME_UTF8_MAX];
+    char out[EOD_MASTER_NAME_UTF8_MAX];
     if (name) {
         CHECK_INT (n, 14);   //  four two-byte syllables, a space, five letters
         CHECK_INT (master_cp949_to_utf8 (cd, name, n, out, sizeof (out)), strlen ("삼성전자 KODEX"));

@@ -20,22 +20,19 @@ test_unzip (void)
         return;
     char *out = NULL;
     size_t outlen = 0;
-    char err [256];
+    char err[256];
     CHECK_INT (eod_master_unzip (zip, ziplen, "nasmst.cod", &out, &outlen, err, sizeof (err)), 0);
     CHECK_INT (outlen, strlen (content));
     CHECK_STR (out, content);
     free (out);
-    CHECK_INT (eod_master_unzip (zip, ziplen, "kospi_code.mst", &out, &outlen, err,
-                                 sizeof (err)), -1);
+    CHECK_INT (eod_master_unzip (zip, ziplen, "kospi_code.mst", &out, &outlen, err, sizeof (err)), -1);
     CHECK (out == NULL);
     CHECK (strstr (err, "no entry") != NULL);
     CHECK (strstr (err, "NASMST.COD") != NULL);
-    CHECK_INT (eod_master_unzip ("not a zip at all", 16, "x.mst", &out, &outlen, err,
-                                 sizeof (err)), -1);
+    CHECK_INT (eod_master_unzip ("not a zip at all", 16, "x.mst", &out, &outlen, err, sizeof (err)), -1);
     CHECK (strstr (err, "not a zip") != NULL);
     //  A truncated archive.
-    CHECK_INT (eod_master_unzip (zip, ziplen / 2, "nasmst.cod", &out, &outlen, err,
-                                 sizeof (err)), -1);
+    CHECK_INT (eod_master_unzip (zip, ziplen / 2, "nasmst.cod", &out, &outlen, err, sizeof (err)), -1);
     free (zip);
 
     //  One byte over the cap (zeros compress to almost nothing).
@@ -50,8 +47,7 @@ test_unzip (void)
     if (!zip)
         return;
     CHECK (ziplen < big / 100);
-    CHECK_INT (eod_master_unzip (zip, ziplen, "KOSPI_CODE.MST", &out, &outlen, err,
-                                 sizeof (err)), -1);
+    CHECK_INT (eod_master_unzip (zip, ziplen, "KOSPI_CODE.MST", &out, &outlen, err, sizeof (err)), -1);
     CHECK (out == NULL);
     CHECK (strstr (err, "cap") != NULL);
     free (zip);
@@ -61,7 +57,7 @@ static int
 s_cod_count (const eod_cod_record_t *rec, void *arg)
 {
     (*(size_t *) arg)++;
-    return rec->symbol [0] ? 0 : 1;
+    return rec->symbol[0] ? 0 : 1;
 }
 
 static void
@@ -83,7 +79,7 @@ test_unzip_parse (void)
     }
     for (size_t i = 0; i < nrec; i++) {
         memcpy (mst + i * (n + 1), rec, n);
-        mst [i * (n + 1) + n] = '\n';
+        mst[i * (n + 1) + n] = '\n';
     }
     free (rec);
     size_t ziplen = 0;
@@ -92,11 +88,11 @@ test_unzip_parse (void)
     CHECK (zip != NULL);
     if (!zip)
         return;
-    char path [64];
+    char path[64];
     CHECK_INT (master_temp_file (zip, ziplen, path), 0);
-    master_seen_t seen = { .count = 0 };
+    master_seen_t seen = {.count = 0};
     eod_master_reader_t *r = eod_master_reader_new (EOD_MASTER_KOSDAQ, "kosdaq_code.mst", master_collect, &seen);
-    char err [300];
+    char err[300];
     master_capture_t cap;
     master_capture_begin (&cap);
     CHECK_INT (eod_master_unzip_parse (path, "KOSDAQ_CODE.MST", r, err, sizeof (err)), 0);
@@ -105,9 +101,9 @@ test_unzip_parse (void)
     CHECK_INT (st->records, nrec - 1);
     CHECK_INT (st->garbled, 1);
     CHECK_INT (st->lines, nrec);
-    char want [128];
-    snprintf (want, sizeof (want), "kosdaq_code.mst:%zu: garbled kosdaq record skipped: record is %zu bytes",
-              nrec, n - 99);
+    char want[128];
+    snprintf (want, sizeof (want), "kosdaq_code.mst:%zu: garbled kosdaq record skipped: record is %zu bytes", nrec,
+              n - 99);
     CHECK (strstr (log, want) != NULL);
     free (log);
     eod_master_reader_destroy (&r);

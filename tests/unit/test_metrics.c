@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define S_SEP_02        1725235200   //  2024-09-02T00:00:00Z
-#define S_AUG_30        1724976000   //  2024-08-30T00:00:00Z
-#define S_KR_ENDED      1725269400   //  2024-09-02T09:30:00Z
-#define S_READ_MAX      (1 << 20)
+#define S_SEP_02 1725235200     //  2024-09-02T00:00:00Z
+#define S_AUG_30 1724976000     //  2024-08-30T00:00:00Z
+#define S_KR_ENDED 1725269400   //  2024-09-02T09:30:00Z
+#define S_READ_MAX (1 << 20)
 
 static char s_dir[256];
 static char s_path[320];
@@ -416,7 +416,8 @@ main (void)
     text = s_read (s_path);
     CHECK (text && s_has_line (text, "eod_run_rows{market=\"x\\\"y\\\\z\\nw\",mode=\"daily\"} 0"));
     CHECK_INT (s_count_lines (text, "eod_run_rows{market=\"x"), 1);
-    CHECK (text && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"x\\\"y\\\\z\\nw\"} 1725235200"));
+    CHECK (text
+           && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"x\\\"y\\\\z\\nw\"} 1725235200"));
     CHECK_INT (s_check_format (text ? text : ""), 103);
     free (text);
     //  Invalid UTF-8 in a label value is repaired, never written as it is.
@@ -458,9 +459,9 @@ main (void)
     CHECK (log && !strstr (log, where));
     snprintf (where, sizeof where, "%s:9: ", s_path);   //  another exporter's sample: skipped quietly
     CHECK (log && !strstr (log, where));
-    snprintf (where, sizeof where, "%s:10: ", s_path);  //  a sample with a timestamp is read
+    snprintf (where, sizeof where, "%s:10: ", s_path);   //  a sample with a timestamp is read
     CHECK (log && !strstr (log, where));
-    snprintf (where, sizeof where, "%s:13: ", s_path);  //  a kind read back
+    snprintf (where, sizeof where, "%s:13: ", s_path);   //  a kind read back
     CHECK (log && !strstr (log, where));
     CHECK (log && strstr (log, "8 garbled line(s) in all dropped"));   //  line 12 too: a kind without its label
     free (log);

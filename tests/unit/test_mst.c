@@ -13,17 +13,16 @@
 static void
 test_kospi_real (void)
 {
-    master_buf_t b = { .len = 0 };
+    master_buf_t b = {.len = 0};
     CHECK_INT (master_add_record (&b, master_samsung), EOD_MASTER_KOSPI_RECORD_LEN);
     master_add_text (&b, "\n");
-    master_seen_t seen = { .count = 0 };
+    master_seen_t seen = {.count = 0};
     eod_master_stats_t stats;
-    CHECK_INT (eod_master_parse (EOD_MASTER_KOSPI, b.data, b.len, "kospi_code.mst",
-                                 master_collect, &seen, &stats), 0);
+    CHECK_INT (eod_master_parse (EOD_MASTER_KOSPI, b.data, b.len, "kospi_code.mst", master_collect, &seen, &stats), 0);
     CHECK_INT (stats.records, 1);
     CHECK_INT (stats.garbled, 0);
     CHECK_INT (seen.count, 1);
-    const eod_master_record_t *r = &seen.rec [0];
+    const eod_master_record_t *r = &seen.rec[0];
     CHECK_STR (r->short_code, "005930");
     CHECK_STR (r->standard_code, "KR7005930003");
     CHECK_STR (r->name, "삼성전자");
@@ -49,24 +48,24 @@ test_kospi_real (void)
 static void
 test_kosdaq_real (void)
 {
-    master_buf_t b = { .len = 0 };
+    master_buf_t b = {.len = 0};
     CHECK_INT (master_add_record (&b, master_ecopro), EOD_MASTER_KOSDAQ_RECORD_LEN);
     master_add_text (&b, "\n");
     CHECK_INT (master_add_record (&b, master_spac), EOD_MASTER_KOSDAQ_RECORD_LEN);
     master_add_text (&b, "\n");
     CHECK_INT (master_add_record (&b, master_silla), EOD_MASTER_KOSDAQ_RECORD_LEN);
     master_add_text (&b, "\n");
-    master_seen_t seen = { .count = 0 };
+    master_seen_t seen = {.count = 0};
     eod_master_stats_t stats;
-    CHECK_INT (eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "kosdaq_code.mst",
-                                 master_collect, &seen, &stats), 0);
+    CHECK_INT (eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "kosdaq_code.mst", master_collect, &seen, &stats),
+               0);
     CHECK_INT (stats.records, 3);
     CHECK_INT (stats.garbled, 0);
     if (seen.count != 3) {
         CHECK_INT (seen.count, 3);
         return;
     }
-    const eod_master_record_t *e = &seen.rec [0];
+    const eod_master_record_t *e = &seen.rec[0];
     CHECK_STR (e->short_code, "247540");
     CHECK_STR (e->name, "에코프로비엠");
     CHECK_STR (e->group_code, "ST");
@@ -80,7 +79,7 @@ test_kosdaq_real (void)
     CHECK_STR (e->net_income, "117");
     CHECK_STR (e->roe, "3");
 
-    const eod_master_record_t *s = &seen.rec [1];
+    const eod_master_record_t *s = &seen.rec[1];
     CHECK_STR (s->short_code, "0004Y0");
     CHECK_STR (s->standard_code, "KR70004Y0000");
     CHECK_STR (s->name, "디비금융제14호스팩");
@@ -92,7 +91,7 @@ test_kosdaq_real (void)
     CHECK_STR (s->roe, "0");
     CHECK_STR (s->listing_date, "20250722");
 
-    const eod_master_record_t *l = &seen.rec [2];
+    const eod_master_record_t *l = &seen.rec[2];
     CHECK_STR (l->short_code, "001000");
     CHECK_STR (l->name, "신라섬유");
     CHECK (l->administrative);
@@ -115,57 +114,54 @@ test_kosdaq_garbled (void)
     CHECK (good != NULL);
     if (!good)
         return;
-    master_buf_t b = { .len = 0 };
-    master_add_record (&b, master_spac);                    //  line 1: good
+    master_buf_t b = {.len = 0};
+    master_add_record (&b, master_spac);   //  line 1: good
     master_add_text (&b, "\r\n");
-    master_add (&b, good, 200);                      //  line 2: short line
+    master_add (&b, good, 200);   //  line 2: short line
     master_add_text (&b, "\r\n");
-    char bad [EOD_MASTER_KOSDAQ_RECORD_LEN];
+    char bad[EOD_MASTER_KOSDAQ_RECORD_LEN];
     memcpy (bad, good, n);
-    memcpy (bad + 267, "00010A645", 9);        //  line 3: letter in the market cap
+    memcpy (bad + 267, "00010A645", 9);   //  line 3: letter in the market cap
     master_add (&b, bad, n);
     master_add_text (&b, "\r\n");
-    master_add_text (&b, "\r\n");                    //  line 4: blank
+    master_add_text (&b, "\r\n");   //  line 4: blank
     memcpy (bad, good, n);
-    bad [21] = (char) 0xff;                     //  line 5: name not valid CP949
-    bad [22] = (char) 0xfe;
+    bad[21] = (char) 0xff;   //  line 5: name not valid CP949
+    bad[22] = (char) 0xfe;
     master_add (&b, bad, n);
     master_add_text (&b, "\r\n");
-    master_add_record (&b, master_silla);                   //  line 6: good
+    master_add_record (&b, master_silla);   //  line 6: good
     master_add_text (&b, "\r\n");
     memcpy (bad, good, n);
-    bad [217] = 'X';                            //  line 7: KRX300 flag not Y/N
+    bad[217] = 'X';   //  line 7: KRX300 flag not Y/N
     master_add (&b, bad, n);
     master_add_text (&b, "\r\n");
-    master_add (&b, good, n);                        //  line 8: good, no final newline
+    master_add (&b, good, n);   //  line 8: good, no final newline
     free (good);
 
-    master_seen_t seen = { .count = 0 };
+    master_seen_t seen = {.count = 0};
     eod_master_stats_t stats;
-    CHECK_INT (eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "garbled.mst",
-                                 master_collect, &seen, &stats), 0);
+    CHECK_INT (eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "garbled.mst", master_collect, &seen, &stats), 0);
     CHECK_INT (stats.lines, 8);
     CHECK_INT (stats.blank, 1);
     CHECK_INT (stats.records, 3);
     CHECK_INT (stats.garbled, 4);
     CHECK_INT (seen.count, 3);
     if (seen.count == 3) {
-        CHECK_STR (seen.rec [0].short_code, "0004Y0");
-        CHECK_INT (seen.rec [0].line, 1);
-        CHECK_STR (seen.rec [1].short_code, "001000");
-        CHECK_INT (seen.rec [1].line, 6);
-        CHECK_STR (seen.rec [2].short_code, "247540");
-        CHECK_INT (seen.rec [2].market_cap, 101645);
-        CHECK_INT (seen.rec [2].line, 8);
+        CHECK_STR (seen.rec[0].short_code, "0004Y0");
+        CHECK_INT (seen.rec[0].line, 1);
+        CHECK_STR (seen.rec[1].short_code, "001000");
+        CHECK_INT (seen.rec[1].line, 6);
+        CHECK_STR (seen.rec[2].short_code, "247540");
+        CHECK_INT (seen.rec[2].market_cap, 101645);
+        CHECK_INT (seen.rec[2].line, 8);
     }
     //  A KOSDAQ record read as KOSPI has the wrong length.
-    CHECK_INT (eod_master_parse (EOD_MASTER_KOSPI, b.data, b.len, "as-kospi.mst",
-                                 master_collect, &seen, &stats), 0);
+    CHECK_INT (eod_master_parse (EOD_MASTER_KOSPI, b.data, b.len, "as-kospi.mst", master_collect, &seen, &stats), 0);
     CHECK_INT (stats.records, 0);
     CHECK_INT (stats.garbled, 7);
     //  Empty input is fine.
-    CHECK_INT (eod_master_parse (EOD_MASTER_KOSPI, "", 0, "empty.mst", master_collect, &seen,
-                                 &stats), 0);
+    CHECK_INT (eod_master_parse (EOD_MASTER_KOSPI, "", 0, "empty.mst", master_collect, &seen, &stats), 0);
     CHECK_INT (stats.records, 0);
     CHECK_INT (stats.lines, 0);
 }
@@ -173,13 +169,12 @@ test_kosdaq_garbled (void)
 static void
 test_callback_stops (void)
 {
-    master_buf_t b = { .len = 0 };
+    master_buf_t b = {.len = 0};
     master_add_record (&b, master_ecopro);
     master_add_text (&b, "\n");
     master_add_record (&b, master_silla);
     int calls = 0;
-    CHECK_INT (eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "stop.mst", master_stop,
-                                 &calls, NULL), -1);
+    CHECK_INT (eod_master_parse (EOD_MASTER_KOSDAQ, b.data, b.len, "stop.mst", master_stop, &calls, NULL), -1);
     CHECK_INT (calls, 1);
 }
 

@@ -54,8 +54,7 @@ static int64_t s_closest_dispatches = INT64_MAX;   //  in the last s_drive_late
 //  it left (when its RESULT comes back) unless tell is false. The loop wakes
 //  up a little late. Fills left[] with when each left, sorted.
 static void
-s_drive_late (coordinator_pacer_t *p, int64_t *left, int n, int64_t (*late_us) (int), int64_t report_us,
-              bool tell)
+s_drive_late (coordinator_pacer_t *p, int64_t *left, int n, int64_t (*late_us) (int), int64_t report_us, bool tell)
 {
     uint64_t *number = calloc ((size_t) n, sizeof *number);
     CHECK (number != NULL);
@@ -160,7 +159,9 @@ main (void)
     //  span the window, and the pace stays within 0.8% of the budget's: the
     //  dispatches after one held back catch up.
     //  Unheard of, the same lateness puts rate + 1 in less than the window.
-    enum { S_LATE_N = 4000 };
+    enum {
+        S_LATE_N = 4000
+    };
     CHECK_INT (coordinator_pacer_init (&p, S_RATE, 10, S_MARGIN_MS), 0);
     srand (13);
     s_drive_late (&p, at, S_LATE_N, s_late_sometimes, 150000, true);

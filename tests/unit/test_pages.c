@@ -8,7 +8,7 @@
 #include "pages.h"
 
 //  A RESULT with n rows dated from day down, and next as its next BYMD.
-#define S_ASKED_AT 1725000000         //  the moments the pages are asked at: this plus their day
+#define S_ASKED_AT 1725000000   //  the moments the pages are asked at: this plus their day
 
 static eod_msg_t *
 s_page (int day, int n, const char *next)

@@ -142,11 +142,9 @@ s_test_encode_missing_required (void)
             int rc = eod_msg_encode (m, &data, &len, err, sizeof err);
             CHECK (rc == -1);
             CHECK (data == NULL);
-            bool names_it = strstr (err, field) && strstr (err, "missing")
-                            && strstr (err, eod_msg_type_name (m->type));
+            bool names_it = strstr (err, field) && strstr (err, "missing") && strstr (err, eod_msg_type_name (m->type));
             if (!names_it)
-                fprintf (stderr, "  encode %s without %s: err \"%s\"\n", eod_msg_type_name (m->type), field,
-                         err);
+                fprintf (stderr, "  encode %s without %s: err \"%s\"\n", eod_msg_type_name (m->type), field, err);
             CHECK (names_it);
             free (data);
             eod_msg_destroy (&m);
@@ -264,9 +262,8 @@ s_test_json_keeps_every_field (void)
     char *text = m ? eod_msg_to_json (m) : NULL;
     json_error_t jerr;
     json_t *obj = text ? json_loads (text, 0, &jerr) : NULL;
-    bool whole = !m
-                 || (obj && json_object_get (obj, "text") != NULL
-                     && json_object_size (json_object_get (obj, "fields")) == 1);
+    bool whole =
+        !m || (obj && json_object_get (obj, "text") != NULL && json_object_size (json_object_get (obj, "fields")) == 1);
     if (!whole)
         fprintf (stderr, "  EVENT with non-UTF-8 text decoded, JSON lost fields: %s\n", text ? text : "(null)");
     CHECK (whole);

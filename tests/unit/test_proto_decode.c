@@ -8,11 +8,11 @@
 
 #include <time.h>
 
-#define S_LIE_DECODES 100             //  decodes of a lying 5-byte frame ...
-#define S_LIE_SECONDS 0.5             //  ... must all finish within this
-#define S_GARBAGE_FRAMES 2000         //  pseudo-random frames fed to the decoder
+#define S_LIE_DECODES 100       //  decodes of a lying 5-byte frame ...
+#define S_LIE_SECONDS 0.5       //  ... must all finish within this
+#define S_GARBAGE_FRAMES 2000   //  pseudo-random frames fed to the decoder
 #define S_GARBAGE_LEN_MAX 64
-#define S_DEEP_NESTING 100000         //  far beyond any recursion limit
+#define S_DEEP_NESTING 100000   //  far beyond any recursion limit
 
 //  ------------------------------------------------------------------ decode
 
@@ -38,9 +38,9 @@ s_test_decode_hand_built_ok (void)
     eod_msg_destroy (&m);
 
     //  Integers of every msgpack width, strings of every width.
-    static const int64_t ints[] = {0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295LL, 4294967296LL,
-                                   INT64_MAX, -1, -32, -33, -128, -129, -32768, -32769,
-                                   -2147483648LL, -2147483649LL, INT64_MIN};
+    static const int64_t ints[] = {0,         1,  127, 128, 255,  256,  65535,  65536,  4294967295LL,  4294967296LL,
+                                   INT64_MAX, -1, -32, -33, -128, -129, -32768, -32769, -2147483648LL, -2147483649LL,
+                                   INT64_MIN};
     for (size_t i = 0; i < S_COUNT (ints); i++) {
         s_frame_init (&f);
         s_pk_head (&f, 4, EOD_PROTO_VERSION, "READY");
@@ -65,8 +65,7 @@ s_test_decode_hand_built_ok (void)
         s_pk_str (&f, "error");
         s_pk_strn (&f, text, str_lens[i]);
         m = s_expect_ok (&f);
-        CHECK (m && m->error && strlen (m->error) == str_lens[i]
-               && memcmp (m->error, text, str_lens[i]) == 0);
+        CHECK (m && m->error && strlen (m->error) == str_lens[i] && memcmp (m->error, text, str_lens[i]) == 0);
         eod_msg_destroy (&m);
     }
     free (text);
@@ -125,12 +124,14 @@ s_test_decode_empty_and_garbage (void)
         const char *bytes;
         size_t len;
     } garbage[] = {
-        {"\xc1", 1},                       //  the one byte msgpack never uses
-        {"\xc0", 1},                       //  nil: valid msgpack, not a map
+        {"\xc1", 1},   //  the one byte msgpack never uses
+        {"\xc0", 1},   //  nil: valid msgpack, not a map
         {"\x01", 1},
-        {"\x80", 1},                       //  empty map: no version
-        {"\x90", 1},                       //  empty array
-        {"\xa3" "abc", 4},                 //  a string
+        {"\x80", 1},   //  empty map: no version
+        {"\x90", 1},   //  empty array
+        {"\xa3"
+         "abc",
+         4},   //  a string
         {"hello, world", 12},
         {"{\"v\":1,\"t\":\"ACK\"}", 17},   //  JSON is not msgpack
         {"\x81\xc1\xc1", 3},
@@ -187,8 +188,8 @@ s_test_decode_truncations_and_trailing (void)
             eod_msg_destroy (&m);
         }
         if (refused != len)
-            fprintf (stderr, "  %s: %zu of %zu truncations decoded\n", eod_msg_type_name (full->type),
-                     len - refused, len);
+            fprintf (stderr, "  %s: %zu of %zu truncations decoded\n", eod_msg_type_name (full->type), len - refused,
+                     len);
         CHECK_INT (refused, len);
         CHECK_INT (with_reason, len);
 
@@ -350,8 +351,8 @@ s_test_decode_fields (void)
     s_expect_fail (&f, "'task_id' is missing");
     s_frame_init (&f);
     s_pk_head (&f, 8, EOD_PROTO_VERSION, "FILE");
-    const char *file_kv[] = {"run_id", "r", "market", "kr", "date_from", "2024-05-02",
-                             "path", "/p", "key", "k", "md5", "m"};
+    const char *file_kv[] = {"run_id", "r",  "market", "kr", "date_from", "2024-05-02",
+                             "path",   "/p", "key",    "k",  "md5",       "m"};
     for (size_t i = 0; i < S_COUNT (file_kv); i++)
         s_pk_str (&f, file_kv[i]);
     s_expect_fail (&f, "'count' is missing");
@@ -382,8 +383,14 @@ s_test_decode_fields (void)
         case 0: msgpack_pack_nil (&f.pk); break;
         case 1: msgpack_pack_true (&f.pk); break;
         case 2: msgpack_pack_double (&f.pk, 1.5); break;
-        case 3: msgpack_pack_bin (&f.pk, 1); msgpack_pack_bin_body (&f.pk, "w", 1); break;
-        default: msgpack_pack_ext (&f.pk, 1, 1); msgpack_pack_ext_body (&f.pk, "w", 1); break;
+        case 3:
+            msgpack_pack_bin (&f.pk, 1);
+            msgpack_pack_bin_body (&f.pk, "w", 1);
+            break;
+        default:
+            msgpack_pack_ext (&f.pk, 1, 1);
+            msgpack_pack_ext_body (&f.pk, "w", 1);
+            break;
         }
         s_expect_fail (&f, "'worker' is not a string");
         s_frame_init (&f);
@@ -542,7 +549,10 @@ s_test_decode_strings (void)
     msgpack_pack_array (&f.pk, 1);
     msgpack_pack_map (&f.pk, 1);
     s_pk_str (&f, "k");
-    s_pk_strn (&f, "12\0" "34", 5);
+    s_pk_strn (&f,
+               "12\0"
+               "34",
+               5);
     s_expect_fail (&f, "NUL");
     s_frame_init (&f);
     s_pk_head (&f, 4, EOD_PROTO_VERSION, "END");
@@ -576,16 +586,16 @@ s_test_decode_lying_counts (void)
         const char *bytes;
         size_t len;
     } lies[] = {
-        {"\xdf\xff\xff\xff\xff", 5},           //  map32 of 2^32-1 pairs
-        {"\xdd\xff\xff\xff\xff", 5},           //  array32 of 2^32-1
-        {"\xde\xff\xff", 3},                   //  map16 of 65535 pairs
-        {"\xdc\xff\xff", 3},                   //  array16 of 65535
-        {"\xdb\xff\xff\xff\xff", 5},           //  str32 of 4 GB
-        {"\xc6\xff\xff\xff\xff", 5},           //  bin32 of 4 GB
-        {"\xc9\xff\xff\xff\xff\x01", 6},       //  ext32 of 4 GB
-        {"\x8f", 1},                           //  fixmap of 15 pairs, nothing after
-        {"\x81\xa1v\xdd\xff\xff\xff\xff", 8},  //  {"v": array32 of 2^32-1}
-        {"\x81\xa1v\xdf\x7f\xff\xff\xff", 8},  //  {"v": map32 of 2^31-1}
+        {"\xdf\xff\xff\xff\xff", 5},            //  map32 of 2^32-1 pairs
+        {"\xdd\xff\xff\xff\xff", 5},            //  array32 of 2^32-1
+        {"\xde\xff\xff", 3},                    //  map16 of 65535 pairs
+        {"\xdc\xff\xff", 3},                    //  array16 of 65535
+        {"\xdb\xff\xff\xff\xff", 5},            //  str32 of 4 GB
+        {"\xc6\xff\xff\xff\xff", 5},            //  bin32 of 4 GB
+        {"\xc9\xff\xff\xff\xff\x01", 6},        //  ext32 of 4 GB
+        {"\x8f", 1},                            //  fixmap of 15 pairs, nothing after
+        {"\x81\xa1v\xdd\xff\xff\xff\xff", 8},   //  {"v": array32 of 2^32-1}
+        {"\x81\xa1v\xdf\x7f\xff\xff\xff", 8},   //  {"v": map32 of 2^31-1}
         {"\x91\x91\x91\xdd\x00\x10\x00\x00", 8},
     };
     for (size_t i = 0; i < S_COUNT (lies); i++) {

@@ -16,8 +16,8 @@
 #define S_BEGIN "<!-- message-table:begin -->\n"
 #define S_END "<!-- message-table:end -->"
 
-static const char *const s_endpoints[] = {"lister",   "coordinator", "fetchers", "service",
-                                          "writer",   "uploader",    "notifier", "trace", NULL};
+static const char *const s_endpoints[] = {"lister",   "coordinator", "fetchers", "service", "writer",
+                                          "uploader", "notifier",    "trace",    NULL};
 
 static bool
 s_in (const char *const *list, const char *name)
@@ -28,8 +28,8 @@ s_in (const char *const *list, const char *name)
     return false;
 }
 
-static const char *const s_stages[] = {"calendar", "lister", "coordinator", "fetcher",
-                                       "writer",   "uploader", "notifier",  NULL};
+static const char *const s_stages[] = {"calendar", "lister",   "coordinator", "fetcher",
+                                       "writer",   "uploader", "notifier",    NULL};
 
 //  Every type: a purpose, fields in the order the samples restate, and some
 //  route (UPLOADED is only ever kept in a journal).
@@ -87,7 +87,7 @@ s_test_routes (void)
         {EOD_MSG_REFUSED, "coordinator", "lister", "service", true},
         {EOD_MSG_RECONCILE, "coordinator", "writer", "writer", true},
         {EOD_MSG_ACK, "writer", "coordinator", "coordinator", true},
-        {EOD_MSG_ACK, "uploader", "writer", "writer", false},         //  FILE_ACK and END_ACK now
+        {EOD_MSG_ACK, "uploader", "writer", "writer", false},   //  FILE_ACK and END_ACK now
         {EOD_MSG_FILE_ACK, "uploader", "writer", "writer", true},
         {EOD_MSG_END_ACK, "uploader", "writer", "writer", true},
         {EOD_MSG_CREDS, "coordinator", "fetcher", "fetchers", true},
@@ -109,8 +109,8 @@ s_test_routes (void)
     for (size_t i = 0; i < S_COUNT (cases); i++) {
         bool ok = eod_msg_route_ok (cases[i].type, cases[i].from, cases[i].to, cases[i].endpoint);
         if (ok != cases[i].ok)
-            fprintf (stderr, "  %s %s -> %s (%s): %d, expected %d\n", eod_msg_type_name (cases[i].type),
-                     cases[i].from, cases[i].to, cases[i].endpoint, ok, cases[i].ok);
+            fprintf (stderr, "  %s %s -> %s (%s): %d, expected %d\n", eod_msg_type_name (cases[i].type), cases[i].from,
+                     cases[i].to, cases[i].endpoint, ok, cases[i].ok);
         CHECK (ok == cases[i].ok);
         //  A sender checks with the receiver open, a receiver with the sender open.
         if (cases[i].ok) {
@@ -126,8 +126,7 @@ s_test_routes (void)
             bool known = s_in (s_stages, r->from) && (s_in (s_stages, r->to) || strcmp (r->to, "tools") == 0)
                          && s_in (s_endpoints, r->endpoint) && strcmp (r->from, r->to) != 0;
             if (!known)
-                fprintf (stderr, "  %s: route %s -> %s (%s)\n", eod_proto_types[t].name, r->from, r->to,
-                         r->endpoint);
+                fprintf (stderr, "  %s: route %s -> %s (%s)\n", eod_proto_types[t].name, r->from, r->to, r->endpoint);
             CHECK (known);
         }
     CHECK (eod_proto_is_stage ("writer"));
@@ -171,8 +170,10 @@ s_test_documented (void)
         begin += strlen (S_BEGIN);
         bool same = (size_t) (end - begin) == strlen (table) && memcmp (begin, table, strlen (table)) == 0;
         if (!same)
-            fprintf (stderr, "  %s: the message table differs from proto/eod_proto_table.c: paste the output "
-                             "of `test_proto_table --markdown` between its markers\n", S_DOC);
+            fprintf (stderr,
+                     "  %s: the message table differs from proto/eod_proto_table.c: paste the output "
+                     "of `test_proto_table --markdown` between its markers\n",
+                     S_DOC);
         CHECK (same);
     }
     free (doc);
@@ -194,8 +195,10 @@ s_test_stored_versions (void)
 {
     //  A version-1 ledger's TASK and an uploader journal's ACK: read as
     //  records, with their version; refused on the wire.
-    const char *task[] = {"run_id", "r", "task_id", "kr-005930-20240902-20240902", "market", "kr", "mode", "daily",
-                          "code", "005930", "date_from", "2024-09-02", "date_to", "2024-09-02"};
+    const char *task[] = {"run_id",  "r",         "task_id",   "kr-005930-20240902-20240902",
+                          "market",  "kr",        "mode",      "daily",
+                          "code",    "005930",    "date_from", "2024-09-02",
+                          "date_to", "2024-09-02"};
     const char *ack[] = {"run_id", "d41d8cd98f00b204e9800998ecf8427e", "task_id", "/data/kr_20240902.csv"};
     struct {
         const char *type;

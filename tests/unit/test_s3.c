@@ -25,23 +25,22 @@
 #include <unistd.h>
 
 #define TEST_BUCKET_DEFAULT "eod-demo"
-#define TEST_REGION         "ap-northeast-2"
-#define TEST_ACCESS_KEY     "S3RVER"
-#define TEST_SECRET_KEY     "S3RVER"
-#define TEST_HIVE_KEY       "market=kr/dt=2024-09-02/kr_20240902.csv"
-#define TEST_VHOST_KEY      "market=kr/dt=2024-09-02/vhost.csv"
-#define TEST_BIG_KEY        "market=kr/dt=2024-09-02/big.csv"
-#define TEST_BIG_ROWS       80000           //  about 2.5 MiB, over curl's 1 MiB Expect threshold
-#define TEST_ODD_KEY        "market=kr/dt=2024-09-02/삼성 전자+(1)~.csv"
+#define TEST_REGION "ap-northeast-2"
+#define TEST_ACCESS_KEY "S3RVER"
+#define TEST_SECRET_KEY "S3RVER"
+#define TEST_HIVE_KEY "market=kr/dt=2024-09-02/kr_20240902.csv"
+#define TEST_VHOST_KEY "market=kr/dt=2024-09-02/vhost.csv"
+#define TEST_BIG_KEY "market=kr/dt=2024-09-02/big.csv"
+#define TEST_BIG_ROWS 80000   //  about 2.5 MiB, over curl's 1 MiB Expect threshold
+#define TEST_ODD_KEY "market=kr/dt=2024-09-02/삼성 전자+(1)~.csv"
 #define TEST_FAULT_ATTEMPTS 3
-#define TEST_ERR_MAX        512
-#define TEST_PATH_MAX       512
-#define TEST_URL_MAX        512
+#define TEST_ERR_MAX 512
+#define TEST_PATH_MAX 512
+#define TEST_URL_MAX 512
 
-static const char s_csv[] =
-    "symbol,name,date,open,high,low,close,volume\n"
-    "005930,삼성전자,2024-09-02,74400,74700,73500,73500,13474330\n"
-    "000660,SK하이닉스,2024-09-02,172000,173800,167900,168500,2872870\n";
+static const char s_csv[] = "symbol,name,date,open,high,low,close,volume\n"
+                            "005930,삼성전자,2024-09-02,74400,74700,73500,73500,13474330\n"
+                            "000660,SK하이닉스,2024-09-02,172000,173800,167900,168500,2872870\n";
 
 static int
 s_write_file (const char *path, const char *data, size_t len)
@@ -56,7 +55,7 @@ s_write_file (const char *path, const char *data, size_t len)
 static void
 s_test_encode_key (void)
 {
-    char out [256];
+    char out[256];
     CHECK_INT (eod_s3_encode_key (TEST_HIVE_KEY, out, sizeof out), 0);
     CHECK_STR (out, "market%3Dkr/dt%3D2024-09-02/kr_20240902.csv");
     CHECK_INT (eod_s3_encode_key ("a b+c&d?e#f%g", out, sizeof out), 0);
@@ -81,7 +80,7 @@ static void
 s_make_fox (const char *dir)
 {
     static const char fox[] = "The quick brown fox jumps over the lazy dog";
-    char path [TEST_PATH_MAX];
+    char path[TEST_PATH_MAX];
     snprintf (path, sizeof path, "%s/fox", dir);
     CHECK_INT (s_write_file (path, fox, sizeof fox - 1), 0);
 }
@@ -108,10 +107,10 @@ static int
 s_closed_port (int *fd_out)
 {
     int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK)};
     socklen_t len = sizeof addr;
     if (fd < 0 || bind (fd, (struct sockaddr *) &addr, sizeof addr) != 0
-    ||  getsockname (fd, (struct sockaddr *) &addr, &len) != 0) {
+        || getsockname (fd, (struct sockaddr *) &addr, &len) != 0) {
         if (fd >= 0)
             close (fd);
         return -1;
@@ -131,7 +130,7 @@ s_now_s (void)
 static void
 s_test_offline_errors (const char *dir)
 {
-    char err [TEST_ERR_MAX], path [TEST_PATH_MAX];
+    char err[TEST_ERR_MAX], path[TEST_PATH_MAX];
     snprintf (path, sizeof path, "%s/fox", dir);
 
     eod_s3_config_t cfg = s_config ("http://127.0.0.1:9");
@@ -149,13 +148,13 @@ s_test_offline_errors (const char *dir)
 
     //  Keys with dot or empty segments are refused before any request: curl
     //  would collapse "../" and reach another bucket.
-    static const char *const dotted [] = {"../other-bucket/x", "a/../../x", "./x", "a//b", "/abs"};
+    static const char *const dotted[] = {"../other-bucket/x", "a/../../x", "./x", "a//b", "/abs"};
     cfg = s_config ("http://127.0.0.1:9");
-    for (size_t i = 0; i < sizeof dotted / sizeof dotted [0]; i++) {
-        CHECK_INT (eod_s3_put_file (&cfg, dotted [i], path, err, sizeof err), EOD_S3_FAILED);
+    for (size_t i = 0; i < sizeof dotted / sizeof dotted[0]; i++) {
+        CHECK_INT (eod_s3_put_file (&cfg, dotted[i], path, err, sizeof err), EOD_S3_FAILED);
         CHECK (strstr (err, "s3 key refused") != NULL);
     }
-    char etag_dotted [EOD_S3_ETAG_MAX];
+    char etag_dotted[EOD_S3_ETAG_MAX];
     CHECK_INT (eod_s3_head (&cfg, "../x", etag_dotted, sizeof etag_dotted, err, sizeof err), -1);
     CHECK (strstr (err, "s3 key refused") != NULL);
 
@@ -174,19 +173,18 @@ s_test_offline_errors (const char *dir)
     int port = s_closed_port (&fd);
     CHECK (port > 0);
     if (port > 0) {
-        char endpoint [TEST_URL_MAX];
+        char endpoint[TEST_URL_MAX];
         snprintf (endpoint, sizeof endpoint, "http://127.0.0.1:%d", port);
         cfg = s_config (endpoint);
         cfg.max_attempts = 2;
         snprintf (path, sizeof path, "%s/fox", dir);
         double start = s_now_s ();
-        CHECK_INT (eod_s3_put_file (&cfg, TEST_HIVE_KEY, path, err, sizeof err),
-                   EOD_S3_RETRYABLE);
+        CHECK_INT (eod_s3_put_file (&cfg, TEST_HIVE_KEY, path, err, sizeof err), EOD_S3_RETRYABLE);
         double elapsed = s_now_s () - start;
         CHECK (elapsed >= 0.19);
         CHECK (elapsed < 5.0);
         CHECK (strstr (err, "curl") != NULL);
-        char etag [EOD_S3_ETAG_MAX];
+        char etag[EOD_S3_ETAG_MAX];
         CHECK_INT (eod_s3_head (&cfg, TEST_HIVE_KEY, etag, sizeof etag, err, sizeof err), -1);
         close (fd);
     }
@@ -197,10 +195,10 @@ s_test_offline_errors (const char *dir)
 static long
 s_stat (const char *endpoint, const char *field)
 {
-    char url [TEST_URL_MAX];
+    char url[TEST_URL_MAX];
     snprintf (url, sizeof url, "%s/_verify/stats", endpoint);
-    eod_http_request_t req = { .method = "GET", .url = url, .timeout_ms = 5000 };
-    eod_http_response_t resp = { 0 };
+    eod_http_request_t req = {.method = "GET", .url = url, .timeout_ms = 5000};
+    eod_http_response_t resp = {0};
     long value = -1;
     if (eod_http_perform (&req, &resp) != 0 || resp.status != 200 || !resp.body) {
         eod_http_response_free (&resp);
@@ -208,7 +206,7 @@ s_stat (const char *endpoint, const char *field)
     }
     json_t *root = json_loads (resp.body, 0, NULL);
     json_t *node = root;
-    char name [64];
+    char name[64];
     snprintf (name, sizeof name, "%s", field);
     char *dot = strchr (name, '.');
     if (dot) {
@@ -216,7 +214,7 @@ s_stat (const char *endpoint, const char *field)
         node = json_object_get (node, name);
         node = node ? json_object_get (node, dot + 1) : NULL;
         if (node == NULL && root)
-            value = 0;          //  a reason never seen is not in the map yet
+            value = 0;   //  a reason never seen is not in the map yet
     }
     else
         node = json_object_get (node, name);
@@ -230,8 +228,8 @@ s_stat (const char *endpoint, const char *field)
 static void
 s_test_live (const char *endpoint, const char *dir)
 {
-    char err [TEST_ERR_MAX], path [TEST_PATH_MAX], hex [33], b64 [25];
-    char etag [EOD_S3_ETAG_MAX];
+    char err[TEST_ERR_MAX], path[TEST_PATH_MAX], hex[33], b64[25];
+    char etag[EOD_S3_ETAG_MAX];
     const char *keep = getenv ("EOD_S3_TEST_FILE");
     if (keep && *keep)
         snprintf (path, sizeof path, "%s", keep);
@@ -245,7 +243,7 @@ s_test_live (const char *endpoint, const char *dir)
     long requests = s_stat (endpoint, "requests");
     CHECK (requests >= 0);
     CHECK_INT (eod_s3_put_file (&cfg, TEST_HIVE_KEY, path, err, sizeof err), EOD_S3_OK);
-    CHECK_INT (s_stat (endpoint, "requests"), requests + 1);     //  stats GETs are not counted
+    CHECK_INT (s_stat (endpoint, "requests"), requests + 1);   //  stats GETs are not counted
     CHECK_INT (eod_s3_head (&cfg, TEST_HIVE_KEY, etag, sizeof etag, err, sizeof err), 0);
     CHECK_STR (etag, hex);
 
@@ -255,7 +253,7 @@ s_test_live (const char *endpoint, const char *dir)
     CHECK_STR (etag, hex);
 
     //  over 1 MiB curl adds an (unsigned) Expect: 100-continue; still accepted
-    char big_path [TEST_PATH_MAX], big_hex [33], big_b64 [25];
+    char big_path[TEST_PATH_MAX], big_hex[33], big_b64[25];
     snprintf (big_path, sizeof big_path, "%s/big.csv", dir);
     FILE *big = fopen (big_path, "wb");
     CHECK (big != NULL);
@@ -272,8 +270,7 @@ s_test_live (const char *endpoint, const char *dir)
 
     //  a missing object is 1, asked once (404 is not retried)
     requests = s_stat (endpoint, "requests");
-    CHECK_INT (eod_s3_head (&cfg, "market=kr/dt=1999-01-01/none.csv", etag, sizeof etag,
-                            err, sizeof err), 1);
+    CHECK_INT (eod_s3_head (&cfg, "market=kr/dt=1999-01-01/none.csv", etag, sizeof etag, err, sizeof err), 1);
     CHECK_INT (s_stat (endpoint, "requests"), requests + 1);
 
     //  a wrong secret is refused once and never retried
@@ -298,9 +295,8 @@ s_test_live (const char *endpoint, const char *dir)
     //  to the loopback; s3rver's service endpoint is "localhost")
     static const char loopback[] = "http://127.0.0.1:";
     if (strncmp (endpoint, loopback, sizeof loopback - 1) == 0) {
-        char vhost_endpoint [TEST_URL_MAX];
-        snprintf (vhost_endpoint, sizeof vhost_endpoint, "http://s3.localhost:%s",
-                  endpoint + sizeof loopback - 1);
+        char vhost_endpoint[TEST_URL_MAX];
+        snprintf (vhost_endpoint, sizeof vhost_endpoint, "http://s3.localhost:%s", endpoint + sizeof loopback - 1);
         eod_s3_config_t vhost = s_config (vhost_endpoint);
         vhost.path_style = false;
         CHECK_INT (eod_s3_put_file (&vhost, TEST_VHOST_KEY, path, err, sizeof err), EOD_S3_OK);
@@ -321,18 +317,16 @@ s_test_live (const char *endpoint, const char *dir)
 static void
 s_test_faults (const char *endpoint, const char *dir)
 {
-    char err [TEST_ERR_MAX], path [TEST_PATH_MAX];
+    char err[TEST_ERR_MAX], path[TEST_PATH_MAX];
     snprintf (path, sizeof path, "%s/fox", dir);
     eod_s3_config_t cfg = s_config (endpoint);
     cfg.max_attempts = TEST_FAULT_ATTEMPTS;
     long faults_500 = s_stat (endpoint, "faults.500");
     long faults_slow = s_stat (endpoint, "faults.slowdown");
     CHECK (faults_500 >= 0 && faults_slow >= 0);
-    CHECK_INT (eod_s3_put_file (&cfg, "market=kr/dt=2024-09-02/fault.csv", path, err, sizeof err),
-               EOD_S3_RETRYABLE);
+    CHECK_INT (eod_s3_put_file (&cfg, "market=kr/dt=2024-09-02/fault.csv", path, err, sizeof err), EOD_S3_RETRYABLE);
     CHECK (strstr (err, "500 InternalError") != NULL || strstr (err, "503 SlowDown") != NULL);
-    long made = s_stat (endpoint, "faults.500") - faults_500
-              + s_stat (endpoint, "faults.slowdown") - faults_slow;
+    long made = s_stat (endpoint, "faults.500") - faults_500 + s_stat (endpoint, "faults.slowdown") - faults_slow;
     CHECK_INT (made, TEST_FAULT_ATTEMPTS);
 }
 
@@ -341,7 +335,7 @@ main (void)
 {
     eod_log_init ("test_s3");
     CHECK_INT (eod_http_global_init (), 0);
-    char dir [] = "/tmp/test_s3.XXXXXX";
+    char dir[] = "/tmp/test_s3.XXXXXX";
     CHECK (mkdtemp (dir) != NULL);
 
     s_test_encode_key ();
@@ -359,10 +353,10 @@ main (void)
     else
         printf ("test_s3: EOD_S3_TEST_FAULT_ENDPOINT not set, fault tests skipped\n");
 
-    char path [TEST_PATH_MAX];
-    static const char *files[] = { "fox", "kr_20240902.csv" };
-    for (size_t i = 0; i < sizeof files / sizeof files [0]; i++) {
-        snprintf (path, sizeof path, "%s/%s", dir, files [i]);
+    char path[TEST_PATH_MAX];
+    static const char *files[] = {"fox", "kr_20240902.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf (path, sizeof path, "%s/%s", dir, files[i]);
         unlink (path);
     }
     rmdir (dir);

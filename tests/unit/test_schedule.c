@@ -65,8 +65,7 @@ main (void)
     CHECK_STR (s_day (schedule_latest_due (EOD_MARKET_US, s_instant ("2024-09-03T07:30:00+09:00"), us), day),
                "2024-09-02");   //  Labor Day: a weekday, the gate finds it closed
     //  The Seoul date matters, not UTC's: 2024-09-02T09:30Z is 18:30 in Seoul.
-    CHECK_STR (s_day (schedule_latest_due (EOD_MARKET_KR, s_instant ("2024-09-02T09:30:00Z"), kr), day),
-               "2024-09-02");
+    CHECK_STR (s_day (schedule_latest_due (EOD_MARKET_KR, s_instant ("2024-09-02T09:30:00Z"), kr), day), "2024-09-02");
 
     //  The record: at most once, across a reopen, a torn line and garbage.
     char dir[] = "/tmp/eod-test-schedule.XXXXXX";

@@ -20,7 +20,7 @@
 static char s_state[FAKE_DIR_MAX];
 static char s_run_id[128] = "run-1";
 static eod_stage_t s_stage = {.name = "coordinator"};
-static char s_asked_run[128];         //  the run the listing callback was asked about
+static char s_asked_run[128];   //  the run the listing callback was asked about
 
 static void
 s_listing (const char *run_id, coordinator_listing_t *out, void *arg)
@@ -46,8 +46,8 @@ s_answer_page (const char *first, int days)
         char day[9];
         strftime (day, sizeof day, "%Y%m%d", &tm);
         bool open = tm.tm_wday != 0 && tm.tm_wday != 6;
-        at += (size_t) snprintf (body + at, sizeof body - at, "%s{\"bass_dt\":\"%s\",\"opnd_yn\":\"%s\"}",
-                                 i ? "," : "", day, open ? "Y" : "N");
+        at += (size_t) snprintf (body + at, sizeof body - at, "%s{\"bass_dt\":\"%s\",\"opnd_yn\":\"%s\"}", i ? "," : "",
+                                 day, open ? "Y" : "N");
     }
     snprintf (body + at, sizeof body - at, "]}");
     fake_answer (200, body);
@@ -193,8 +193,12 @@ main (void)
         CHECK (false);
         return EOD_TEST_DONE ();
     }
-    coordinator_tokens_conf_t tconf = {.base_url = "http://sim.test", .cache_base = "/nonexistent/test_service",
-                                       .refresh_s = 3600, .http = fake_http, .stage = &s_stage, .clock = &fake_clock};
+    coordinator_tokens_conf_t tconf = {.base_url = "http://sim.test",
+                                       .cache_base = "/nonexistent/test_service",
+                                       .refresh_s = 3600,
+                                       .http = fake_http,
+                                       .stage = &s_stage,
+                                       .clock = &fake_clock};
     coordinator_tokens_t *tokens = coordinator_tokens_new (&tconf);
     coordinator_tokens_add (tokens, "test_app", "APPKEY-TEST", "SECRET-TEST");
     coordinator_key_t *key = coordinator_tokens_key (tokens, 0);
@@ -202,8 +206,8 @@ main (void)
     fake_answer_token ("TOKEN-ONE", fake_wall () + 86400 * 7);
     CHECK_INT (coordinator_tokens_ensure (tokens, key, false, false, ""), 0);
     fake_answers_clear ();
-    coordinator_service_conf_t conf = {.state_dir = s_state, .tokens = tokens, .run_id = s_run_id,
-                                       .clock = &fake_clock, .listing = s_listing};
+    coordinator_service_conf_t conf = {
+        .state_dir = s_state, .tokens = tokens, .run_id = s_run_id, .clock = &fake_clock, .listing = s_listing};
     coordinator_service_t *service = coordinator_service_new (&conf);
     CHECK (service != NULL);
     if (service) {

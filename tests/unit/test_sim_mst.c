@@ -5,7 +5,7 @@
     LF), in code order, with the code, ISIN and a CP949 name in the head;
     --master-garble's records are short or carry a market cap that is not a
     number; and sim_master finds every code and marks the unknown ones. */
-#define _GNU_SOURCE                          //  qsort_r
+#define _GNU_SOURCE   //  qsort_r
 #include "eod_test.h"
 #include "sim_master.h"
 #include "sim_master_gen.h"
@@ -16,9 +16,9 @@
 #include <string.h>
 
 #define BASE_YMD 20240920
-#define KOSPI_LINE 289                       //  record and LF
+#define KOSPI_LINE 289   //  record and LF
 #define KOSDAQ_LINE 283
-#define CAP_OFFSET (282 - 15)                //  where the garbled KOSDAQ cap goes
+#define CAP_OFFSET (282 - 15)   //  where the garbled KOSDAQ cap goes
 
 static int
 s_code_cmp (const void *a, const void *b, void *items)
@@ -60,7 +60,7 @@ s_test_generate (void)
         qsort_r (order, a.count, sizeof *order, s_code_cmp, a.items);
         for (size_t i = 1; i < a.count; i++)
             unique += strcmp (a.items[order[i - 1]].code, a.items[order[i]].code) != 0;
-        CHECK_INT (unique, a.count);         //  no code twice
+        CHECK_INT (unique, a.count);   //  no code twice
     }
     free (order);
     free (a.items);

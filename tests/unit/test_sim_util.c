@@ -33,7 +33,7 @@ s_test_hashing (void)
         sum += u;
     }
     CHECK (in_range);
-    CHECK (sum > 450 && sum < 550);          //  a fair coin would hardly miss this
+    CHECK (sum > 450 && sum < 550);   //  a fair coin would hardly miss this
     CHECK (sim_unit (0) == 0.0);
     CHECK (sim_unit (UINT64_MAX) < 1.0);
 
@@ -67,8 +67,8 @@ s_test_streams (void)
         same = same && x == y;
         differs = differs || x != z;
     }
-    CHECK (same);                            //  a stream replays from its seed
-    CHECK (differs);                         //  another seed, another stream
+    CHECK (same);      //  a stream replays from its seed
+    CHECK (differs);   //  another seed, another stream
     CHECK (a.state == b.state);
 }
 
@@ -83,7 +83,7 @@ s_test_dates (void)
     CHECK (sim_days_from_ymd (18991231) == INT32_MIN);
     CHECK_INT (sim_ymd_from_days (sim_days_from_ymd (20240229)), 20240229);
     CHECK_INT (sim_ymd_from_days (sim_days_from_ymd (20000101) - 1), 19991231);
-    CHECK_INT (sim_weekday (0), 4);          //  1970-01-01 was a Thursday
+    CHECK_INT (sim_weekday (0), 4);   //  1970-01-01 was a Thursday
     CHECK_INT (sim_weekday (sim_days_from_ymd (20240920)), 5);
     CHECK_INT (sim_weekday (-1), 3);
     int ymd = 0;
@@ -93,7 +93,7 @@ s_test_dates (void)
     CHECK (sim_parse_ymd ("2024092x", &ymd) == -1);
     CHECK (sim_parse_ymd ("20240931", &ymd) == -1);
     CHECK (sim_parse_ymd (NULL, &ymd) == -1);
-    CHECK_INT (ymd, 20240920);               //  untouched by the failures
+    CHECK_INT (ymd, 20240920);   //  untouched by the failures
 
     char text[32];
     sim_format_kst (0, text, sizeof text);
@@ -160,7 +160,7 @@ s_test_responses (void)
     CHECK_STR (resp.body, "{\"output\":\"x\",\"rt_cd\":\"0\",\"msg_cd\":\"MCA00000\",\"msg1\":\"ok\"}");
     CHECK_INT (resp.body_len, strlen (resp.body));
     CHECK_STR (resp.content_type, "application/json; charset=utf-8");
-    CHECK_INT (json->refcount, 1);           //  still the caller's
+    CHECK_INT (json->refcount, 1);   //  still the caller's
     json_decref (json);
 
     sim_respond_kis_input_error (&resp, "BYMD");
@@ -251,7 +251,7 @@ s_test_zip (void)
     pthread_mutex_init (&sim.lock, NULL);
     sim.config = &config;
     sim.stats = sim_stats_new ();
-    sim.slack = sim_slack_new ();            //  the stats document counts its messages
+    sim.slack = sim_slack_new ();   //  the stats document counts its messages
     sim_response_t resp;
     memset (&resp, 0, sizeof resp);
     sim_zip_serve (&sim, &resp, NULL, 0);
@@ -260,7 +260,7 @@ s_test_zip (void)
     CHECK_INT (resp.status, MHD_HTTP_OK);
     CHECK_STR (resp.content_type, "application/zip");
     CHECK (resp.body_len == zip_len && memcmp (resp.body, zip, zip_len) == 0);
-    CHECK (sim.rng_state == 0);              //  no fault rate: no draw
+    CHECK (sim.rng_state == 0);   //  no fault rate: no draw
     config.fault_master503 = 1.0;
     sim_zip_serve (&sim, &resp, zip, zip_len);
     CHECK_INT (resp.status, MHD_HTTP_SERVICE_UNAVAILABLE);

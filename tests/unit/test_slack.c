@@ -27,12 +27,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TEST_TOKEN       "xoxb-test-token-123456"
-#define SIM_TOKEN        "xoxb-sim-demo-token"
-#define SIM_CHANNEL      "#eod-demo"
-#define PACE_MIN_MS      900     //  pacing must space two posts to one channel by ~1 s
-#define SERVER_POLL_MS   50
-#define REQUEST_MAX      16384
+#define TEST_TOKEN "xoxb-test-token-123456"
+#define SIM_TOKEN "xoxb-sim-demo-token"
+#define SIM_CHANNEL "#eod-demo"
+#define PACE_MIN_MS 900   //  pacing must space two posts to one channel by ~1 s
+#define SERVER_POLL_MS 50
+#define REQUEST_MAX 16384
 
 static int64_t
 s_now_ms (void)
@@ -67,7 +67,8 @@ s_blocks_text (json_t *root)
     json_t *blocks = json_object_get (root, "blocks");
     size_t i;
     json_t *block;
-    json_array_foreach (blocks, i, block) {
+    json_array_foreach (blocks, i, block)
+    {
         const char *t = json_string_value (json_object_get (json_object_get (block, "text"), "text"));
         json_t *list = json_object_get (block, "fields");
         if (!list)
@@ -76,7 +77,8 @@ s_blocks_text (json_t *root)
         json_t *item;
         if (t)
             len += (size_t) snprintf (out + len, cap - len, "%s\n", t);
-        json_array_foreach (list, j, item) {
+        json_array_foreach (list, j, item)
+        {
             const char *ft = json_string_value (json_object_get (item, "text"));
             if (ft && len < cap)
                 len += (size_t) snprintf (out + len, cap - len, "%s\n", ft);
@@ -100,10 +102,21 @@ static void
 s_test_summary (void)
 {
     notify_summary_t s = {
-        .market = "kr", .session = "2024-09-02", .mode = "daily", .status = "complete",
-        .rows = 1234, .tasks_total = 1240, .tasks_ok = 1234, .tasks_nodata = 6,
-        .duration_s = 63.2, .requests_per_s = 19.0, .requests = 1201, .rate_limited = 3, .retries = 7,
-        .object_uri = "s3://bucket/eod/market=kr/dt=2024-09-02/kr_20240902.csv", .run_id = "r-abc123",
+        .market = "kr",
+        .session = "2024-09-02",
+        .mode = "daily",
+        .status = "complete",
+        .rows = 1234,
+        .tasks_total = 1240,
+        .tasks_ok = 1234,
+        .tasks_nodata = 6,
+        .duration_s = 63.2,
+        .requests_per_s = 19.0,
+        .requests = 1201,
+        .rate_limited = 3,
+        .retries = 7,
+        .object_uri = "s3://bucket/eod/market=kr/dt=2024-09-02/kr_20240902.csv",
+        .run_id = "r-abc123",
     };
     json_t *root = s_parse (notify_format_summary (&s, "#eod-demo"));
     if (!root)
@@ -137,8 +150,15 @@ s_test_summary_notes (void)
 {
     const char *notes[] = {"us 2024-08-30 was not published: 260 of 520 code(s) <later>",
                            "12 of 260 row(s) written without the snapshot columns"};
-    notify_summary_t s = {.market = "us", .session = "2024-08-30", .mode = "daily", .status = "incomplete",
-                          .rows = 260, .tasks_total = 520, .tasks_ok = 260, .notes = notes, .nnotes = 2};
+    notify_summary_t s = {.market = "us",
+                          .session = "2024-08-30",
+                          .mode = "daily",
+                          .status = "incomplete",
+                          .rows = 260,
+                          .tasks_total = 520,
+                          .tasks_ok = 260,
+                          .notes = notes,
+                          .nnotes = 2};
     json_t *root = s_parse (notify_format_summary (&s, NULL));
     if (!root)
         return;
@@ -161,9 +181,17 @@ s_test_summary_incidents (void)
     const char *incidents[] = {"writer: writer restarted after it died (signal 9)",
                                "coordinator: fetcher vm-12 missed 3 heartbeats: gone, 1 task(s) requeued"};
     notify_summary_t s = {
-        .market = "kr", .session = "2024-08-01..2024-08-31", .mode = "backfill", .status = "complete",
-        .rows = 25536, .tasks_total = 1216, .tasks_ok = 1216, .resumed = 400,
-        .incidents = incidents, .nincidents = 2, .incidents_more = 1,
+        .market = "kr",
+        .session = "2024-08-01..2024-08-31",
+        .mode = "backfill",
+        .status = "complete",
+        .rows = 25536,
+        .tasks_total = 1216,
+        .tasks_ok = 1216,
+        .resumed = 400,
+        .incidents = incidents,
+        .nincidents = 2,
+        .incidents_more = 1,
     };
     json_t *root = s_parse (notify_format_summary (&s, NULL));
     if (!root)
@@ -183,7 +211,10 @@ s_test_summary_incidents (void)
 static void
 s_test_summary_missing_capped (void)
 {
-    enum { NMISSING = 25, CAP = 20 };
+    enum {
+        NMISSING = 25,
+        CAP = 20
+    };
     static char storage[NMISSING][32];
     const char *missing[NMISSING];
     for (int i = 0; i < NMISSING; i++) {
@@ -191,10 +222,19 @@ s_test_summary_missing_capped (void)
         missing[i] = storage[i];
     }
     notify_summary_t s = {
-        .market = "us", .session = "2024-08-01..2024-08-30", .mode = "backfill", .status = "partial",
-        .rows = 10500, .tasks_total = 525, .tasks_ok = 500, .tasks_failed = 25,
-        .missing = missing, .nmissing = NMISSING, .missing_cap = CAP,
-        .duration_s = 30.05, .requests_per_s = 17.5,
+        .market = "us",
+        .session = "2024-08-01..2024-08-30",
+        .mode = "backfill",
+        .status = "partial",
+        .rows = 10500,
+        .tasks_total = 525,
+        .tasks_ok = 500,
+        .tasks_failed = 25,
+        .missing = missing,
+        .nmissing = NMISSING,
+        .missing_cap = CAP,
+        .duration_s = 30.05,
+        .requests_per_s = 17.5,
     };
     json_t *root = s_parse (notify_format_summary (&s, NULL));
     if (!root)
@@ -280,8 +320,8 @@ s_test_closed_failure_text (void)
         json_decref (root);
     }
 
-    root = s_parse (notify_format_failure ("writer", "fsync failed: No space left on device", "kr", "2024-09-02",
-                                           "C0EOD"));
+    root = s_parse (
+        notify_format_failure ("writer", "fsync failed: No space left on device", "kr", "2024-09-02", "C0EOD"));
     if (root) {
         CHECK_STR (json_string_value (json_object_get (root, "channel")), "C0EOD");
         CHECK_STR (json_string_value (json_object_get (root, "text")),

@@ -167,8 +167,7 @@ test_table (void)
     eod_msg_destroy (&done);
     //  A task answered without a row for its session: counted apart, in
     //  the gaps too. The rule of an incomplete run: more than the share.
-    coordinator_tasks_settle (tasks, c, COORDINATOR_TASK_DONE, COORDINATOR_KIND_UNPUBLISHED,
-                              "no row for the session");
+    coordinator_tasks_settle (tasks, c, COORDINATOR_TASK_DONE, COORDINATOR_KIND_UNPUBLISHED, "no row for the session");
     done = eod_msg_new (EOD_MSG_RUN_DONE);
     CHECK_INT (coordinator_tasks_summarize (tasks, listed, done), 1);
     CHECK_INT (done->unknown, 0);

@@ -18,11 +18,11 @@
 #define S_PATH_MAX 1024
 #define S_REFRESH_S 3600
 #define S_DAY_S 86400
-#define S_GAP_S 61                    //  the issuer's wait between two issues
+#define S_GAP_S 61   //  the issuer's wait between two issues
 #define S_MIN_USE_S 600
 
 static char s_root[FAKE_DIR_MAX];
-static char s_cache[S_PATH_MAX];      //  the cache base: each key's file is this + "." + its id
+static char s_cache[S_PATH_MAX];   //  the cache base: each key's file is this + "." + its id
 static eod_stage_t s_stage = {.name = "coordinator"};
 
 static coordinator_tokens_t *

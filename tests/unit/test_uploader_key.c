@@ -114,8 +114,9 @@ s_test_datasets (void)
     CHECK (uploader_dataset_of ("market=us/dt=2024-08-30/us_20240830.csv", "us", &d) == 0 && d == UPLOADER_DS_US);
     CHECK (uploader_dataset_of ("codes/market=kr/dt=2024-09-02/kospi_code_20240902.csv", "kr", &d) == 0
            && d == UPLOADER_DS_CODES);
-    CHECK (uploader_dataset_of ("anomalies/market=kr/dt=2024-09-02/x.csv", "kr", &d) == 0 && d == UPLOADER_DS_ANOMALIES);
-    CHECK_INT (uploader_dataset_of ("market=kr/dt=2024-09-02/kr_20240902.csv", "us", &d), -1);  //  another market's
+    CHECK (uploader_dataset_of ("anomalies/market=kr/dt=2024-09-02/x.csv", "kr", &d) == 0
+           && d == UPLOADER_DS_ANOMALIES);
+    CHECK_INT (uploader_dataset_of ("market=kr/dt=2024-09-02/kr_20240902.csv", "us", &d), -1);   //  another market's
     CHECK_INT (uploader_dataset_of ("other/x.csv", "kr", &d), -1);
     CHECK_INT (uploader_dataset_of ("kr_20240902.csv", "kr", &d), -1);
     CHECK_INT (uploader_dataset_of (NULL, "kr", &d), -1);

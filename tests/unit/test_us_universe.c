@@ -67,15 +67,15 @@ s_cp949 (const char *utf8, size_t *len)
 static int
 s_wiki (const char *name, eod_wiki_table_t *t)
 {
-    char path [512];
+    char path[512];
     snprintf (path, sizeof (path), "%s/%s", FIXTURES, name);
     FILE *f = fopen (path, "rb");
     if (!f)
         return -1;
-    char buf [65536];
+    char buf[65536];
     size_t len = fread (buf, 1, sizeof (buf), f);
     fclose (f);
-    char err [ERR_MAX];
+    char err[ERR_MAX];
     return eod_wiki_constituents (buf, len, name, t, err, sizeof (err));
 }
 
@@ -200,13 +200,13 @@ test_indexes (void)
     //  Unknown index name; a bad symbol is skipped, not added.
     eod_wiki_table_t none = {NULL, 0, 0};
     CHECK_INT (us_universe_add_index (u, "FTSE100", &none), -1);
-    eod_wiki_row_t bad [] = {
+    eod_wiki_row_t bad[] = {
         {(char *) "ABC DEF", (char *) "Spaces", (char *) "", (char *) ""},
         {(char *) "WAYTOOLONGSYMBOLFORANYEXCHANGE", (char *) "Long", (char *) "", (char *) ""},
         {(char *) "", (char *) "Empty", (char *) "", (char *) ""},
         {(char *) " nvda ", (char *) "NVIDIA", (char *) "Information Technology", (char *) ""},
     };
-    eod_wiki_table_t badt = {bad, sizeof (bad) / sizeof (bad [0]), 0};
+    eod_wiki_table_t badt = {bad, sizeof (bad) / sizeof (bad[0]), 0};
     CHECK_INT (us_universe_add_index (u, US_UNIVERSE_SP500, &badt), 0);
     CHECK_INT (us_universe_count (u), 13);
     i = s_find (u, "NVDA");
@@ -227,8 +227,8 @@ test_extras (void)
     s_load_indexes (u);
     size_t before = us_universe_count (u);
 
-    char path [64];
-    char err [ERR_MAX];
+    char path[64];
+    char err[ERR_MAX];
     CHECK_INT (s_temp_file ("# ETFs and additions\n"
                             "SPY\n"
                             "  qqq   # lower case, trailing comment\n"
@@ -236,7 +236,8 @@ test_extras (void)
                             "\t\n"
                             "BF-B\n"
                             "AAPL\r\n",
-                            path, sizeof (path)), 0);
+                            path, sizeof (path)),
+               0);
     CHECK_INT (us_universe_add_extras (u, path, err, sizeof (err)), 0);
     unlink (path);
     //  SPY and QQQ are new; BF/B and AAPL were there already.
@@ -256,23 +257,20 @@ test_extras (void)
     size_t count = us_universe_count (u);
     CHECK_INT (s_temp_file ("IWM\nBRK B\n", path, sizeof (path)), 0);
     CHECK_INT (us_universe_add_extras (u, path, err, sizeof (err)), -1);
-    char want [ERR_MAX];
-    snprintf (want, sizeof (want), "%s:2: bad ticker \"BRK B\" (more than one ticker on the line)",
-              path);
+    char want[ERR_MAX];
+    snprintf (want, sizeof (want), "%s:2: bad ticker \"BRK B\" (more than one ticker on the line)", path);
     CHECK_STR (err, want);
     unlink (path);
     CHECK_INT (us_universe_count (u), count);
     CHECK (s_find (u, "IWM") == NULL);
 
-    CHECK_INT (s_temp_file ("# yfinance symbols are not KIS tickers\n\n^GSPC\n", path,
-                            sizeof (path)), 0);
+    CHECK_INT (s_temp_file ("# yfinance symbols are not KIS tickers\n\n^GSPC\n", path, sizeof (path)), 0);
     CHECK_INT (us_universe_add_extras (u, path, err, sizeof (err)), -1);
     snprintf (want, sizeof (want), "%s:3: bad ticker", path);
     CHECK (strncmp (err, want, strlen (want)) == 0);
     unlink (path);
 
-    CHECK_INT (us_universe_add_extras (u, "/nonexistent/us_extra_tickers.txt", err, sizeof (err)),
-               -1);
+    CHECK_INT (us_universe_add_extras (u, "/nonexistent/us_extra_tickers.txt", err, sizeof (err)), -1);
     CHECK (strstr (err, "/nonexistent/us_extra_tickers.txt") != NULL);
     CHECK_INT (us_universe_count (u), count);
 
@@ -292,8 +290,8 @@ test_masters (void)
     if (!u)
         return;
     s_load_indexes (u);
-    char path [64];
-    char err [ERR_MAX];
+    char path[64];
+    char err[ERR_MAX];
     CHECK_INT (s_temp_file ("SPY\nQQQ\n", path, sizeof (path)), 0);
     CHECK_INT (us_universe_add_extras (u, path, err, sizeof (err)), 0);
     unlink (path);
@@ -334,10 +332,10 @@ test_masters (void)
         CHECK_STR (i->security_type, "3");
 
     //  No master has ARM or UNH: reported, still in the universe.
-    const char *absent [ABSENT_MAX];
+    const char *absent[ABSENT_MAX];
     CHECK_INT (us_universe_absent (u, absent, ABSENT_MAX), 2);
-    CHECK_STR (absent [0], "ARM");
-    CHECK_STR (absent [1], "UNH");
+    CHECK_STR (absent[0], "ARM");
+    CHECK_STR (absent[1], "UNH");
     CHECK_INT (us_universe_absent (u, absent, 1), 2);
     CHECK_INT (us_universe_absent (u, NULL, 0), 2);
     CHECK (s_find (u, "UNH") != NULL);
@@ -354,7 +352,7 @@ test_masters (void)
     rec.english_name = "ARM HOLDINGS PLC";
     us_universe_add_master (u, &rec);
     CHECK_INT (us_universe_absent (u, absent, ABSENT_MAX), 1);
-    CHECK_STR (absent [0], "UNH");
+    CHECK_STR (absent[0], "UNH");
     i = s_find (u, "ARM");
     CHECK (i && strcmp (i->english_name, "ARM HOLDINGS PLC") == 0);
     us_universe_destroy (&u);
@@ -368,14 +366,14 @@ test_truncation (void)
     CHECK (u != NULL);
     if (!u)
         return;
-    char name [400] = "";
+    char name[400] = "";
     size_t n = 0;
     //  "가" is 3 bytes; 100 of them cannot fit in korea_name [128].
     for (int k = 0; k < 100; k++) {
         memcpy (name + n, "가", 3);
         n += 3;
     }
-    name [n] = '\0';
+    name[n] = '\0';
     eod_wiki_row_t row = {(char *) "ZZZ", name, (char *) "", (char *) ""};
     eod_wiki_table_t t = {&row, 1, 0};
     CHECK_INT (us_universe_add_index (u, US_UNIVERSE_DOW30, &t), 0);

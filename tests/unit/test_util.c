@@ -18,7 +18,7 @@ static void s_wrapped (char *err, size_t errlen, const char *format, ...) __attr
 static void
 s_wrapped (char *err, size_t errlen, const char *format, ...)
 {
-    char inner [64];
+    char inner[64];
     va_list args;
     va_start (args, format);
     eod_vset_error (inner, sizeof (inner), format, args);
@@ -29,7 +29,7 @@ s_wrapped (char *err, size_t errlen, const char *format, ...)
 static void
 test_set_error (void)
 {
-    char err [32];
+    char err[32];
     eod_set_error (err, sizeof (err), "%s: %d entries", "zip", 3);
     CHECK_STR (err, "zip: 3 entries");
 
@@ -39,14 +39,14 @@ test_set_error (void)
 
     //  No buffer, or no room: nothing is written.
     eod_set_error (NULL, 0, "ignored %d", 1);
-    err [0] = 'x';
+    err[0] = 'x';
     eod_set_error (err, 0, "ignored %d", 1);
-    CHECK (err [0] == 'x');
+    CHECK (err[0] == 'x');
 
     //  A registered secret never reaches the caller's text.
     const char *secret = "hunter2-secret-value";
     eod_log_secret (secret);
-    char line [128];
+    char line[128];
     eod_set_error (line, sizeof (line), "bad key %s in config", secret);
     CHECK (strstr (line, secret) == NULL);
     CHECK (strncmp (line, "bad key ", 8) == 0);

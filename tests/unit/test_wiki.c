@@ -22,7 +22,7 @@
 static char *
 s_slurp (const char *name, size_t *len)
 {
-    char path [512];
+    char path[512];
     snprintf (path, sizeof (path), "%s/%s", FIXTURES, name);
     FILE *f = fopen (path, "rb");
     if (!f)
@@ -33,7 +33,7 @@ s_slurp (const char *name, size_t *len)
         if (size > 0 && fseek (f, 0, SEEK_SET) == 0) {
             data = malloc ((size_t) size + 1);
             if (data && fread (data, 1, (size_t) size, f) == (size_t) size) {
-                data [size] = '\0';
+                data[size] = '\0';
                 *len = (size_t) size;
             }
             else {
@@ -66,8 +66,8 @@ static const eod_wiki_row_t *
 s_row (const eod_wiki_table_t *t, const char *sym)
 {
     for (size_t i = 0; i < t->nrows; i++)
-        if (strcmp (t->rows [i].symbol, sym) == 0)
-            return &t->rows [i];
+        if (strcmp (t->rows[i].symbol, sym) == 0)
+            return &t->rows[i];
     return NULL;
 }
 
@@ -75,7 +75,7 @@ static void
 test_sp500 (void)
 {
     eod_wiki_table_t t;
-    char err [ERR_MAX];
+    char err[ERR_MAX];
     CHECK_INT (s_parse_fixture ("sp500.html", &t, err), 0);
     //  8 constituents; the row without a symbol is counted, not kept.
     CHECK_INT (t.nrows, 8);
@@ -85,12 +85,12 @@ test_sp500 (void)
         return;
     }
     //  Page order is kept.
-    CHECK_STR (t.rows [0].symbol, "MMM");
-    CHECK_STR (t.rows [0].company, "3M");
-    CHECK_STR (t.rows [0].sector, "Industrials");
-    CHECK_STR (t.rows [0].sub_industry, "Industrial Conglomerates");
-    CHECK_STR (t.rows [1].symbol, "A");
-    CHECK_STR (t.rows [7].symbol, "MSFT");
+    CHECK_STR (t.rows[0].symbol, "MMM");
+    CHECK_STR (t.rows[0].company, "3M");
+    CHECK_STR (t.rows[0].sector, "Industrials");
+    CHECK_STR (t.rows[0].sub_industry, "Industrial Conglomerates");
+    CHECK_STR (t.rows[1].symbol, "A");
+    CHECK_STR (t.rows[7].symbol, "MSFT");
 
     //  Commas and entities kept as the page has them.
     const eod_wiki_row_t *r = s_row (&t, "AAPL");
@@ -115,7 +115,10 @@ test_sp500 (void)
     if (r)
         CHECK_STR (r->company, "Berkshire Hathaway");
     r = s_row (&t, "BF.B");
-    CHECK (r && strcmp (r->company, "Brown\xE2\x80\x93" "Forman") == 0);
+    CHECK (r
+           && strcmp (r->company, "Brown\xE2\x80\x93"
+                                  "Forman")
+                  == 0);
     //  A link surrounded by whitespace; text after the link kept.
     r = s_row (&t, "GOOGL");
     CHECK (r && strcmp (r->company, "Alphabet Inc. (Class A)") == 0);
@@ -134,20 +137,20 @@ static void
 test_nasdaq (void)
 {
     eod_wiki_table_t t;
-    char err [ERR_MAX];
+    char err[ERR_MAX];
     CHECK_INT (s_parse_fixture ("nasdaq100.html", &t, err), 0);
     CHECK_INT (t.nrows, 5);
     CHECK_INT (t.skipped, 0);
     if (t.nrows == 5) {
         //  Company | Ticker order: columns found by name, not position.
-        CHECK_STR (t.rows [0].symbol, "AAPL");
-        CHECK_STR (t.rows [0].company, "Apple Inc.");
-        CHECK_STR (t.rows [0].sector, "Information Technology");
-        CHECK_STR (t.rows [0].sub_industry, "Consumer Electronics");
-        CHECK_STR (t.rows [3].symbol, "HON");
-        CHECK_STR (t.rows [3].company, "Honeywell International");
+        CHECK_STR (t.rows[0].symbol, "AAPL");
+        CHECK_STR (t.rows[0].company, "Apple Inc.");
+        CHECK_STR (t.rows[0].sector, "Information Technology");
+        CHECK_STR (t.rows[0].sub_industry, "Consumer Electronics");
+        CHECK_STR (t.rows[3].symbol, "HON");
+        CHECK_STR (t.rows[3].company, "Honeywell International");
         //  UTF-8 passes through (an em dash).
-        CHECK_STR (t.rows [4].sub_industry, "Software\xE2\x80\x94Infrastructure");
+        CHECK_STR (t.rows[4].sub_industry, "Software\xE2\x80\x94Infrastructure");
     }
     eod_wiki_table_clear (&t);
 }
@@ -156,22 +159,22 @@ static void
 test_dow (void)
 {
     eod_wiki_table_t t;
-    char err [ERR_MAX];
+    char err[ERR_MAX];
     CHECK_INT (s_parse_fixture ("dow.html", &t, err), 0);
     //  "Symbol[1]" matched; the former-components table after is not taken.
     CHECK_INT (t.nrows, 6);
     CHECK (s_row (&t, "INTC") == NULL);
     if (t.nrows == 6) {
         //  Company cells are <th scope="row">; no GICS columns.
-        CHECK_STR (t.rows [0].symbol, "MMM");
-        CHECK_STR (t.rows [0].company, "3M");
-        CHECK_STR (t.rows [0].sector, "");
-        CHECK_STR (t.rows [0].sub_industry, "");
-        CHECK_STR (t.rows [4].symbol, "TRV");
-        CHECK_STR (t.rows [4].company, "Travelers");
+        CHECK_STR (t.rows[0].symbol, "MMM");
+        CHECK_STR (t.rows[0].company, "3M");
+        CHECK_STR (t.rows[0].sector, "");
+        CHECK_STR (t.rows[0].sub_industry, "");
+        CHECK_STR (t.rows[4].symbol, "TRV");
+        CHECK_STR (t.rows[4].company, "Travelers");
         //  The hidden sort key is not part of the symbol.
-        CHECK_STR (t.rows [5].symbol, "UNH");
-        CHECK_STR (t.rows [5].company, "UnitedHealth Group");
+        CHECK_STR (t.rows[5].symbol, "UNH");
+        CHECK_STR (t.rows[5].company, "UnitedHealth Group");
     }
     eod_wiki_table_clear (&t);
 }
@@ -180,7 +183,7 @@ static void
 test_no_table (void)
 {
     eod_wiki_table_t t;
-    char err [ERR_MAX];
+    char err[ERR_MAX];
     CHECK_INT (s_parse_fixture ("no_table.html", &t, err), -1);
     CHECK_STR (err, "no table with a Symbol/Ticker and a Security/Company header in no_table.html");
     CHECK (t.rows == NULL && t.nrows == 0);
@@ -198,44 +201,41 @@ static void
 test_inline_cases (void)
 {
     eod_wiki_table_t t;
-    char err [ERR_MAX];
+    char err[ERR_MAX];
     //  colspan shifts the columns; lower-case names; footnote <sup>s go
     //  whole, even when their text is not bracketed.
-    const char *spans =
-        "<table><tr><th colspan=\"2\">security</th>"
-        "<th>TICKER<sup class=\"reference\">note 9</sup></th>"
-        "<th>Gics sub-industry</th></tr>"
-        "<tr><td>Apple<sup class=\"reference\"><a href=\"#n\">\xE2\x80\xA0</a></sup></td>"
-        "<td>Inc</td><td>aapl</td><td>Consumer Electronics</td></tr>"
-        "<tr><td colspan=\"2\">Microsoft</td><td>MSFT</td><td>Systems Software</td></tr>"
-        "<tr><td>Short row</td></tr>"
-        "</table>";
+    const char *spans = "<table><tr><th colspan=\"2\">security</th>"
+                        "<th>TICKER<sup class=\"reference\">note 9</sup></th>"
+                        "<th>Gics sub-industry</th></tr>"
+                        "<tr><td>Apple<sup class=\"reference\"><a href=\"#n\">\xE2\x80\xA0</a></sup></td>"
+                        "<td>Inc</td><td>aapl</td><td>Consumer Electronics</td></tr>"
+                        "<tr><td colspan=\"2\">Microsoft</td><td>MSFT</td><td>Systems Software</td></tr>"
+                        "<tr><td>Short row</td></tr>"
+                        "</table>";
     CHECK_INT (eod_wiki_constituents (spans, strlen (spans), "spans", &t, err, sizeof (err)), 0);
     CHECK_INT (t.nrows, 2);
     CHECK_INT (t.skipped, 1);
     if (t.nrows == 2) {
-        CHECK_STR (t.rows [0].symbol, "aapl");
-        CHECK_STR (t.rows [0].company, "Apple");
-        CHECK_STR (t.rows [0].sector, "");
-        CHECK_STR (t.rows [0].sub_industry, "Consumer Electronics");
-        CHECK_STR (t.rows [1].symbol, "MSFT");
-        CHECK_STR (t.rows [1].company, "Microsoft");
+        CHECK_STR (t.rows[0].symbol, "aapl");
+        CHECK_STR (t.rows[0].company, "Apple");
+        CHECK_STR (t.rows[0].sector, "");
+        CHECK_STR (t.rows[0].sub_industry, "Consumer Electronics");
+        CHECK_STR (t.rows[1].symbol, "MSFT");
+        CHECK_STR (t.rows[1].company, "Microsoft");
     }
     eod_wiki_table_clear (&t);
 
     //  The real table nested in a layout table; the nested table's rows are
     //  not the layout table's; brackets that are not footnotes stay.
-    const char *nested =
-        "<html><body><table><tr><th>Layout</th></tr><tr><td>"
-        "<table><tr><th>Symbol</th><th>Company</th></tr>"
-        "<tr><td>X</td><td>X Corp [Class A/B] [12]</td></tr></table>"
-        "</td></tr></table></body></html>";
-    CHECK_INT (eod_wiki_constituents (nested, strlen (nested), "nested", &t, err, sizeof (err)),
-               0);
+    const char *nested = "<html><body><table><tr><th>Layout</th></tr><tr><td>"
+                         "<table><tr><th>Symbol</th><th>Company</th></tr>"
+                         "<tr><td>X</td><td>X Corp [Class A/B] [12]</td></tr></table>"
+                         "</td></tr></table></body></html>";
+    CHECK_INT (eod_wiki_constituents (nested, strlen (nested), "nested", &t, err, sizeof (err)), 0);
     CHECK_INT (t.nrows, 1);
     if (t.nrows == 1) {
-        CHECK_STR (t.rows [0].symbol, "X");
-        CHECK_STR (t.rows [0].company, "X Corp [Class A/B]");
+        CHECK_STR (t.rows[0].symbol, "X");
+        CHECK_STR (t.rows[0].company, "X Corp [Class A/B]");
     }
     eod_wiki_table_clear (&t);
 

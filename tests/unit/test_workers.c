@@ -8,7 +8,7 @@
 #include "eod_test.h"
 #include "workers.h"
 
-#define S_MS 1000                     //  microseconds
+#define S_MS 1000                                //  microseconds
 #define S_OFFSET_US (INT64_C (5000) * 1000000)   //  the fetcher host's clock is 5000 s ahead
 
 static zframe_t *
@@ -121,8 +121,8 @@ test_lag (void)
     //  The first RESULT took 3 ms to leave: its lag is the floor, but the
     //  READY's clock says the way can be 4 ms quicker: it left 4 ms late.
     int64_t dispatched = 100 * S_MS;
-    CHECK (coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 3 * S_MS, dispatched + 50 * S_MS,
-                                       &left));
+    CHECK (
+        coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 3 * S_MS, dispatched + 50 * S_MS, &left));
     CHECK_INT (left, dispatched + 4 * S_MS);
     CHECK_INT (w->late, 1);
     CHECK_INT (w->late_max_us, 4 * S_MS);
@@ -137,8 +137,8 @@ test_lag (void)
     dispatched += 100 * S_MS;
     CHECK (!coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched, dispatched + 20 * S_MS, &left));
     dispatched += 100 * S_MS;
-    CHECK (coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 9 * S_MS, dispatched + 20 * S_MS,
-                                       &left));
+    CHECK (
+        coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 9 * S_MS, dispatched + 20 * S_MS, &left));
     CHECK_INT (left, dispatched + 10 * S_MS);
     //  However late it seems, it left before its RESULT came.
     dispatched += 100 * S_MS;
@@ -151,18 +151,16 @@ test_lag (void)
     //  A new block keeps the last block's floor until it ends too.
     while (w->lag_samples % COORDINATOR_LAG_BLOCK != 0) {
         dispatched += 100 * S_MS;
-        coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 5 * S_MS, dispatched + 20 * S_MS,
-                                    &left);
+        coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 5 * S_MS, dispatched + 20 * S_MS, &left);
     }
     dispatched += 100 * S_MS;
-    CHECK (coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 5 * S_MS, dispatched + 20 * S_MS,
-                                       &left));
+    CHECK (
+        coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 5 * S_MS, dispatched + 20 * S_MS, &left));
     CHECK_INT (w->lag_floor[1], S_OFFSET_US - S_MS);
     CHECK_INT (w->lag_floor[0], S_OFFSET_US + 5 * S_MS);
     for (int i = 0; i < COORDINATOR_LAG_BLOCK; i++) {
         dispatched += 100 * S_MS;
-        coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 5 * S_MS, dispatched + 20 * S_MS,
-                                    &left);
+        coordinator_worker_on_sent (w, dispatched, S_OFFSET_US + dispatched + 5 * S_MS, dispatched + 20 * S_MS, &left);
     }
     //  The old floor has gone: 5 ms is now the quickest way.
     dispatched += 100 * S_MS;

@@ -11,14 +11,14 @@
 #include "compact.h"
 #include "writer_fixture.h"
 
-#define S_CODES 4                     //  codes in the multi-month case
+#define S_CODES 4   //  codes in the multi-month case
 #define S_MONTHS 3
-#define S_DAYS_PER_MONTH 5            //  sessions per month in the multi-month case
-#define S_MANY 3000                   //  codes in the many-rows case
-#define S_MANY_LATE 500               //  of them redelivered with other data
-#define S_BIG 2000                    //  rows of the partition file a refill merges with
-#define S_REFILL 5                    //  codes the refill brings
-#define S_CODE_COL 17                 //  stck_shrn_iscd in the KR columns
+#define S_DAYS_PER_MONTH 5   //  sessions per month in the multi-month case
+#define S_MANY 3000          //  codes in the many-rows case
+#define S_MANY_LATE 500      //  of them redelivered with other data
+#define S_BIG 2000           //  rows of the partition file a refill merges with
+#define S_REFILL 5           //  codes the refill brings
+#define S_CODE_COL 17        //  stck_shrn_iscd in the KR columns
 
 //  ------------------------------------------------------------ helpers
 
@@ -478,8 +478,9 @@ s_test_unwritten_wrong_dates (void)
     CHECK (strstr (log, "\"051910 2024-13-01") != NULL);
     CHECK_INT (sidecars.count, 2);
     char *jan = fixture_read ("data-h/anomalies/market=kr/dt=2024-01-02/kr_20240102_anomalies.csv");
-    CHECK (jan && strstr (jan, "2024-01-02,000660,wrong_date,\"a row dated \"\"20240103\"\" outside the request "
-                               "2024-01-02..2024-01-02: dropped by the fetcher\"\n"));
+    CHECK (jan
+           && strstr (jan, "2024-01-02,000660,wrong_date,\"a row dated \"\"20240103\"\" outside the request "
+                           "2024-01-02..2024-01-02: dropped by the fetcher\"\n"));
     CHECK (jan && strstr (jan, "2024-01-02,000660,wrong_date,\"a row dated \"\"20240104\"\""));
     free (jan);
     char *apr = fixture_read ("data-h/anomalies/market=kr/dt=2024-04-01/kr_20240401_anomalies.csv");

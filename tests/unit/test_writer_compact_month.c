@@ -34,11 +34,12 @@ s_test_spool_direct (void)
     FILE *f = fixture_open ("h.spool", "wb", path);
     if (!f)
         return;
-    const char *rows[][2] = {{"2024-04-02\tB", "b first\n"},  {"2024-04-01\tZ", "z\n"},
+    const char *rows[][2] = {{"2024-04-02\tB", "b first\n"},     {"2024-04-01\tZ", "z\n"},
                              {"2024-04-02\tA", "a \"x\"\n,y\n"}, {"2024-04-02\tB", "b second\n"},
-                             {"2024-04-01\tY", "y\n"},        {"2024-04-02\tAB", "ab\n"}};
+                             {"2024-04-01\tY", "y\n"},           {"2024-04-02\tAB", "ab\n"}};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        fixture_spool_record (f, rows[i][0], (uint32_t) strlen (rows[i][0]), rows[i][1], (uint32_t) strlen (rows[i][1]));
+        fixture_spool_record (f, rows[i][0], (uint32_t) strlen (rows[i][0]), rows[i][1],
+                              (uint32_t) strlen (rows[i][1]));
     fclose (f);
     static char log[FIXTURE_LOG_MAX];
     fixture_files_t fl;

@@ -135,10 +135,10 @@ s_test_us_values (void)
 static void
 s_test_session_bound (void)
 {
-    const char *kr_bound[] = {"prdy_ctrt", "stck_prpr", "hts_avls", "per", "pbr", "itewhol_loan_rmnd_ratem",
-                              "revenue", "operating_profit", "net_income", "roe"};
-    const char *kr_not[] = {"stck_bsop_date", "stck_clpr", "revl_issu_reas", "hts_kor_isnm", "stck_shrn_iscd",
-                            "group_code"};
+    const char *kr_bound[] = {"prdy_ctrt", "stck_prpr",        "hts_avls",   "per", "pbr", "itewhol_loan_rmnd_ratem",
+                              "revenue",   "operating_profit", "net_income", "roe"};
+    const char *kr_not[] = {"stck_bsop_date", "stck_clpr",      "revl_issu_reas",
+                            "hts_kor_isnm",   "stck_shrn_iscd", "group_code"};
     for (size_t i = 0; i < sizeof kr_bound / sizeof kr_bound[0]; i++)
         CHECK (writer_csv_session_bound ("kr", (size_t) s_col ("kr", kr_bound[i])));
     for (size_t i = 0; i < sizeof kr_not / sizeof kr_not[0]; i++)

@@ -75,7 +75,7 @@ s_test_existing (void)
 {
     s_put_file ("2024-02-11", "h\n1\n\"two\nlines\"\n3\n");   //  3 records, 4 lines
     s_put_file ("2024-02-12", "h\n1\n");
-    s_put_file ("2024-02-13", "h\n1\n2");                      //  no line break at the end
+    s_put_file ("2024-02-13", "h\n1\n2");   //  no line break at the end
     s_put_file ("2024-02-14", "");
     s_put_file ("2024-03-13", "h\n1\n");
     char extra[FIXTURE_PATH_MAX], data[FIXTURE_PATH_MAX];
@@ -192,8 +192,8 @@ s_test_outbox (void)
     fixture_path (b, "b.csv");
     CHECK (eod_write_file_atomic (a, "hello\n", 6, 0644) == 0);
     CHECK (eod_write_file_atomic (b, "h\n", 2, 0644) == 0);
-    CHECK_INT (writer_finish_file (finish, "run-1", "kr", a, "market=kr/dt=2024-09-16/kr_20240916.csv",
-                                   "2024-09-16", 7), 0);
+    CHECK_INT (
+        writer_finish_file (finish, "run-1", "kr", a, "market=kr/dt=2024-09-16/kr_20240916.csv", "2024-09-16", 7), 0);
     CHECK_INT (sent.count, 1);
     const eod_msg_t *file = sent.last_file;
     CHECK (file != NULL);

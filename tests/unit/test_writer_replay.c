@@ -10,8 +10,8 @@
 #include "replay.h"
 #include "writer_fixture.h"
 
-#define S_MANY 3000                //  task ids in the many-ids case (the set grows past its first table)
-#define S_TORN_LEN 4096            //  length a torn record's prefix claims
+#define S_MANY 3000       //  task ids in the many-ids case (the set grows past its first table)
+#define S_TORN_LEN 4096   //  length a torn record's prefix claims
 
 static int
 s_count_record (eod_msg_t **msg_p, long record, void *arg)

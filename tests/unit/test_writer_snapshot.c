@@ -12,7 +12,7 @@
 #include "writer_csv.h"
 #include "writer_fixture.h"
 
-#define S_TIMEOUT_MS 10000        //  a request's longest life: 10 s, + 1 s of clock resolution
+#define S_TIMEOUT_MS 10000   //  a request's longest life: 10 s, + 1 s of clock resolution
 
 static eod_cal_t *s_cal;
 
@@ -79,8 +79,7 @@ s_kr (writer_snapshot_t *rule, const s_case_t *c)
         eod_fields_set (&quote, "stck_prpr", c->price);
     if (c->quote_change)
         eod_fields_set (&quote, "prdy_vrss", c->quote_change);
-    writer_snapshot_reason_t reason
-        = writer_snapshot_judge (rule, "kr", &row, &quote, c->asked ? s_at (c->asked) : 0);
+    writer_snapshot_reason_t reason = writer_snapshot_judge (rule, "kr", &row, &quote, c->asked ? s_at (c->asked) : 0);
     eod_fields_clear (&row);
     eod_fields_clear (&quote);
     return reason;

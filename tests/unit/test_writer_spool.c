@@ -91,7 +91,7 @@ s_check_record (const char *name, const char *key, uint32_t klen, const char *li
 static void
 s_test_damaged (void)
 {
-    s_check_record ("d0.spool", "2024-05-02\tA", 12, "a\n", 2, true, 0);     //  whole: the others differ from it
+    s_check_record ("d0.spool", "2024-05-02\tA", 12, "a\n", 2, true, 0);      //  whole: the others differ from it
     s_check_record ("d1.spool", "2024-05-02", 10, "a\n", 2, true, -1);        //  no code
     s_check_record ("d2.spool", "2024-05-02 A", 12, "a\n", 2, true, -1);      //  no tab
     s_check_record ("d3.spool", "2024-05-02\tA", 11, "a\n", 2, true, -1);     //  the key's NUL elsewhere
@@ -132,8 +132,8 @@ s_test_fill (void)
 {
     const char *feb_jan[] = {"20240201", "20240131", "2024013"};
     const char *mar[] = {"20240304"};
-    eod_msg_t *msgs[3] = {fixture_result ("s1", "111111", "a", feb_jan, 3), fixture_result ("s2", "222222", "b", mar, 1),
-                          fixture_result ("s3", "AAPL", "c", mar, 1)};
+    eod_msg_t *msgs[3] = {fixture_result ("s1", "111111", "a", feb_jan, 3),
+                          fixture_result ("s2", "222222", "b", mar, 1), fixture_result ("s3", "AAPL", "c", mar, 1)};
     eod_msg_set (&msgs[2]->market, "us");
     //  s2 is a daily task of 2024-03-04 asked that evening: its snapshot is
     //  of that session. s1's rows are of sessions before the one its

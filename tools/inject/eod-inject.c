@@ -33,22 +33,22 @@
 #include "eod_proto.h"
 #include "inject_frames.h"
 
-#define S_HEX_SHOWN 256                //  bytes of a frame printed in hex
-#define S_SNDTIMEO_MS 3000             //  a send that blocks this long fails
-#define S_LINGER_MS 2000               //  time to deliver what is queued at exit
-#define S_WAIT_REQ_MS 2000             //  default wait for a REP's answer
-#define S_WAIT_DEALER_MS 300           //  default wait for a ROUTER's messages
-#define S_WAIT_ROUTER_MS 5000          //  default wait for a peer to join our ROUTER
-#define S_KINDS_MAX 64                 //  --kind options of one run
-#define S_SETTLE_MS 300                //  before/after a frame that kills the link
-#define S_BIGMAP_KEYS 20000            //  default keys of a bigmap frame
-#define S_WIDE_BYTES (8 * 1024 * 1024) //  default size of a wide frame
+#define S_HEX_SHOWN 256                  //  bytes of a frame printed in hex
+#define S_SNDTIMEO_MS 3000               //  a send that blocks this long fails
+#define S_LINGER_MS 2000                 //  time to deliver what is queued at exit
+#define S_WAIT_REQ_MS 2000               //  default wait for a REP's answer
+#define S_WAIT_DEALER_MS 300             //  default wait for a ROUTER's messages
+#define S_WAIT_ROUTER_MS 5000            //  default wait for a peer to join our ROUTER
+#define S_KINDS_MAX 64                   //  --kind options of one run
+#define S_SETTLE_MS 300                  //  before/after a frame that kills the link
+#define S_BIGMAP_KEYS 20000              //  default keys of a bigmap frame
+#define S_WIDE_BYTES (8 * 1024 * 1024)   //  default size of a wide frame
 
 typedef struct {
     const char *endpoint;
     int type;
     const char *type_name;
-    const char *kinds[S_KINDS_MAX];    //  --kind, repeatable: each sends --count frames
+    const char *kinds[S_KINDS_MAX];   //  --kind, repeatable: each sends --count frames
     int nkinds;
     long count;
     uint64_t seed;
@@ -282,9 +282,7 @@ s_parse (int argc, char **argv, s_opts_t *o)
         return -1;
     }
     if (o->wait_ms < 0)
-        o->wait_ms = o->type == ZMQ_REQ      ? S_WAIT_REQ_MS
-                     : o->type == ZMQ_ROUTER ? S_WAIT_ROUTER_MS
-                                             : S_WAIT_DEALER_MS;
+        o->wait_ms = o->type == ZMQ_REQ ? S_WAIT_REQ_MS : o->type == ZMQ_ROUTER ? S_WAIT_ROUTER_MS : S_WAIT_DEALER_MS;
     if (o->seed == 0)
         o->seed = 1;   //  xorshift's one fixed point
     return 0;
@@ -308,8 +306,7 @@ main (int argc, char **argv)
     zsys_set_logstream (NULL);
     inject_seed (o.seed);
     printf ("eod-inject: %s %s, kind %s%s, %ld frame(s) each, seed %llu\n", o.type_name, o.endpoint, o.kinds[0],
-            o.nkinds > 1 ? " and more" : "", o.count,
-            (unsigned long long) o.seed);
+            o.nkinds > 1 ? " and more" : "", o.count, (unsigned long long) o.seed);
     zactor_t *monitor = NULL;
     zsock_t *sock = s_connect (&o, &monitor);
     if (!sock)

@@ -32,20 +32,20 @@
 #include "eod_proto.h"
 #include "eod_zmq.h"
 
-#define S_ROWS_MAX 10000               //  EOD_PROTO_ROWS_MAX
-#define S_CASES_MAX 8                  //  --rows and --transport values each
-#define S_SECONDS_DEFAULT 2.0          //  wall per case when --count is not given
-#define S_CALIBRATE_S 0.2              //  encode/decode timing before each case
-#define S_COUNT_MIN 1000               //  fewest messages of a case
-#define S_COUNT_MAX 5000000            //  most messages of a case
-#define S_LINGER_MS 0                  //  nothing to deliver at exit
-#define S_CONNECT_SETTLE_MS 100        //  PUSH connect to the PULL before the clock starts
-#define S_RECV_TIMEOUT_MS 10000        //  a receiver that waits this long gives up
+#define S_ROWS_MAX 10000          //  EOD_PROTO_ROWS_MAX
+#define S_CASES_MAX 8             //  --rows and --transport values each
+#define S_SECONDS_DEFAULT 2.0     //  wall per case when --count is not given
+#define S_CALIBRATE_S 0.2         //  encode/decode timing before each case
+#define S_COUNT_MIN 1000          //  fewest messages of a case
+#define S_COUNT_MAX 5000000       //  most messages of a case
+#define S_LINGER_MS 0             //  nothing to deliver at exit
+#define S_CONNECT_SETTLE_MS 100   //  PUSH connect to the PULL before the clock starts
+#define S_RECV_TIMEOUT_MS 10000   //  a receiver that waits this long gives up
 #define S_NS_PER_S 1e9
 #define S_BYTES_PER_MB 1e6
 
 typedef struct {
-    const char *transport;             //  "inproc" | "ipc"
+    const char *transport;   //  "inproc" | "ipc"
     long rows;
     long count;
 } s_case_t;
@@ -53,26 +53,47 @@ typedef struct {
 //  --- the message ------------------------------------------------------------
 
 //  KIS output1 of inquire-daily-itemchartprice, as the simulator answers it.
-static const char *s_output1[][2] = {
-    {"prdy_vrss", "100"}, {"prdy_vrss_sign", "2"}, {"prdy_ctrt", "0.36"}, {"stck_prdy_clpr", "27800"},
-    {"acml_vol", "34486577"}, {"acml_tr_pbmn", "955709265113"}, {"hts_kor_isnm", "한미리테일"},
-    {"stck_prpr", "27900"}, {"stck_shrn_iscd", "000280"}, {"prdy_vol", "21534827"}, {"stck_mxpr", "36100"},
-    {"stck_llam", "19460"}, {"stck_oprc", "27700"}, {"stck_hgpr", "28050"}, {"stck_lwpr", "27200"},
-    {"stck_prdy_oprc", "28250"}, {"stck_prdy_hgpr", "28300"}, {"stck_prdy_lwpr", "27800"}, {"askp", "27950"},
-    {"bidp", "27900"}, {"prdy_vrss_vol", "12951750"}, {"vol_tnrt", "1.02"}, {"stck_fcam", "200"},
-    {"lstn_stcn", "3388627000"}, {"cpfn", "6777"}, {"hts_avls", "945427"}, {"per", "11.22"},
-    {"eps", "2486.82"}, {"pbr", "0.91"}, {"itewhol_loan_rmnd_ratem name", "1.65"}};
+static const char *s_output1[][2] = {{"prdy_vrss", "100"},
+                                     {"prdy_vrss_sign", "2"},
+                                     {"prdy_ctrt", "0.36"},
+                                     {"stck_prdy_clpr", "27800"},
+                                     {"acml_vol", "34486577"},
+                                     {"acml_tr_pbmn", "955709265113"},
+                                     {"hts_kor_isnm", "한미리테일"},
+                                     {"stck_prpr", "27900"},
+                                     {"stck_shrn_iscd", "000280"},
+                                     {"prdy_vol", "21534827"},
+                                     {"stck_mxpr", "36100"},
+                                     {"stck_llam", "19460"},
+                                     {"stck_oprc", "27700"},
+                                     {"stck_hgpr", "28050"},
+                                     {"stck_lwpr", "27200"},
+                                     {"stck_prdy_oprc", "28250"},
+                                     {"stck_prdy_hgpr", "28300"},
+                                     {"stck_prdy_lwpr", "27800"},
+                                     {"askp", "27950"},
+                                     {"bidp", "27900"},
+                                     {"prdy_vrss_vol", "12951750"},
+                                     {"vol_tnrt", "1.02"},
+                                     {"stck_fcam", "200"},
+                                     {"lstn_stcn", "3388627000"},
+                                     {"cpfn", "6777"},
+                                     {"hts_avls", "945427"},
+                                     {"per", "11.22"},
+                                     {"eps", "2486.82"},
+                                     {"pbr", "0.91"},
+                                     {"itewhol_loan_rmnd_ratem name", "1.65"}};
 
 //  The lister's metadata of a KR instrument.
-static const char *s_meta[][2] = {
-    {"name", "한미리테일"}, {"group_code", "ST"}, {"revenue", "1234567"}, {"operating_profit", "34567"},
-    {"net_income", "23456"}, {"roe", "8.45"}};
+static const char *s_meta[][2] = {{"name", "한미리테일"},        {"group_code", "ST"},    {"revenue", "1234567"},
+                                  {"operating_profit", "34567"}, {"net_income", "23456"}, {"roe", "8.45"}};
 
 //  One output2 row; the date is filled in per row.
 static const char *s_row[][2] = {
-    {"stck_bsop_date", NULL}, {"stck_clpr", "27900"}, {"stck_oprc", "27700"}, {"stck_hgpr", "28050"},
-    {"stck_lwpr", "27200"}, {"acml_vol", "34486577"}, {"acml_tr_pbmn", "955709265113"}, {"flng_cls_code", "00"},
-    {"prtt_rate", "0.00"}, {"mod_yn", "N"}, {"prdy_vrss_sign", "2"}, {"prdy_vrss", "100"}, {"revl_issu_reas", ""}};
+    {"stck_bsop_date", NULL}, {"stck_clpr", "27900"},   {"stck_oprc", "27700"},           {"stck_hgpr", "28050"},
+    {"stck_lwpr", "27200"},   {"acml_vol", "34486577"}, {"acml_tr_pbmn", "955709265113"}, {"flng_cls_code", "00"},
+    {"prtt_rate", "0.00"},    {"mod_yn", "N"},          {"prdy_vrss_sign", "2"},          {"prdy_vrss", "100"},
+    {"revl_issu_reas", ""}};
 
 #define S_NELEMS(a) (sizeof (a) / sizeof ((a)[0]))
 
@@ -301,9 +322,9 @@ s_run_case (const s_case_t *c, bool trace, double secs, bool fixed_count)
         goto out;
     }
     double wall = t1 - t0;
-    printf ("%-7s %5ld %9zu %9ld %8.3f %11.0f %8.1f   %11.0f %11.0f %8.3f\n", c->transport, c->rows, bytes, count,
-            wall, (double) count / wall, (double) count * (double) bytes / wall / S_BYTES_PER_MB, enc_rate,
-            dec_rate, t_sent - t0);
+    printf ("%-7s %5ld %9zu %9ld %8.3f %11.0f %8.1f   %11.0f %11.0f %8.3f\n", c->transport, c->rows, bytes, count, wall,
+            (double) count / wall, (double) count * (double) bytes / wall / S_BYTES_PER_MB, enc_rate, dec_rate,
+            t_sent - t0);
     fflush (stdout);
     rc = 0;
 out:
@@ -394,7 +415,8 @@ main (int argc, char *argv[])
     zsys_init ();
     zsys_set_linger (S_LINGER_MS);
     printf ("# RESULT as the coordinator forwards it (30 output1 fields, 6 meta fields, 13 fields a row); "
-            "trace PUB %s\n", trace ? "on" : "off");
+            "trace PUB %s\n",
+            trace ? "on" : "off");
     printf ("%-7s %5s %9s %9s %8s %11s %8s   %11s %11s %8s\n", "link", "rows", "bytes", "messages", "wall s",
             "messages/s", "MB/s", "encode/s", "decode/s", "send s");
     int failed = 0;

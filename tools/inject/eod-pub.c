@@ -22,16 +22,28 @@
 
 #include "eod_proto.h"
 
-#define S_INTERVAL_MS 100     //  default time between rounds
-#define S_ARGS_MAX 32         //  --field and --drop options
+#define S_INTERVAL_MS 100   //  default time between rounds
+#define S_ARGS_MAX 32       //  --field and --drop options
 #define S_ERR_LEN 256
 
 //  What a coordinator in the middle of a run reports.
-static const char *s_defaults[][2] = {
-    {"run_id", "20240902-kr-daily"}, {"market", "kr"},  {"tasks", "100"},
-    {"done", "40"},     {"failed", "2"},    {"queued", "50"},   {"in_flight", "8"}, {"fetchers", "4"},
-    {"keys", "1"},      {"budget", "20"},   {"req_1s", "18"},   {"requests", "420"}, {"rejected", "1"},
-    {"retries", "3"},   {"eta_s", "3725"},  {"uptime_s", "21"}, {NULL, NULL}};
+static const char *s_defaults[][2] = {{"run_id", "20240902-kr-daily"},
+                                      {"market", "kr"},
+                                      {"tasks", "100"},
+                                      {"done", "40"},
+                                      {"failed", "2"},
+                                      {"queued", "50"},
+                                      {"in_flight", "8"},
+                                      {"fetchers", "4"},
+                                      {"keys", "1"},
+                                      {"budget", "20"},
+                                      {"req_1s", "18"},
+                                      {"requests", "420"},
+                                      {"rejected", "1"},
+                                      {"retries", "3"},
+                                      {"eta_s", "3725"},
+                                      {"uptime_s", "21"},
+                                      {NULL, NULL}};
 
 //  A frame no decoder may accept: a msgpack map with version 99.
 static const unsigned char s_garbage[] = {0x82, 0xa1, 'v', 0x63, 0xa1, 't', 0xa3, 'B', 'A', 'D'};

@@ -10,9 +10,9 @@
 #include "inject_fields.h"
 
 #define S_HOSTILE_TASK "kr-005930-20240902-20240902"   //  a task id of code 005930
-#define S_GARBAGE_LEN_MAX 300          //  random frames are 1..this long
-#define S_DEEP_LEVELS 100              //  nesting beyond EOD_PROTO_DEPTH_MAX
-#define S_XORSHIFT_MUL 2685821657736338717ULL   //  xorshift64*'s multiplier
+#define S_GARBAGE_LEN_MAX 300                          //  random frames are 1..this long
+#define S_DEEP_LEVELS 100                              //  nesting beyond EOD_PROTO_DEPTH_MAX
+#define S_XORSHIFT_MUL 2685821657736338717ULL          //  xorshift64*'s multiplier
 
 static uint64_t s_rng;
 
@@ -156,12 +156,8 @@ s_encode (inject_frame_t *f, eod_msg_type_t type, long index)
         eod_msg_set (&m->task_id, S_HOSTILE_TASK);
         break;
     case EOD_MSG_READY:
-    case EOD_MSG_HEARTBEAT:
-        eod_msg_set (&m->worker, "hostile");
-        break;
-    default:
-        eod_msg_destroy (&m);
-        return -1;
+    case EOD_MSG_HEARTBEAT: eod_msg_set (&m->worker, "hostile"); break;
+    default: eod_msg_destroy (&m); return -1;
     }
     return s_encode_msg (f, &m);
 }
@@ -187,8 +183,7 @@ s_encode_msg (inject_frame_t *f, eod_msg_t **msg_p)
 
 //  ---------------------------------------------------------------- kinds
 
-static const eod_msg_type_t s_truncated_types[] = {EOD_MSG_TASK, EOD_MSG_RESULT, EOD_MSG_LISTING_ASK,
-                                                    EOD_MSG_EVENT};
+static const eod_msg_type_t s_truncated_types[] = {EOD_MSG_TASK, EOD_MSG_RESULT, EOD_MSG_LISTING_ASK, EOD_MSG_EVENT};
 #define S_NTRUNCATED (sizeof s_truncated_types / sizeof s_truncated_types[0])
 
 static int
@@ -238,30 +233,57 @@ static int
 s_build_hugecount (inject_frame_t *f, long i)
 {
     switch (i % S_HUGECOUNT_VARIANTS) {
-    case 0: s_byte (f, 0xdf); s_be32 (f, 0xffffffffu); f->what = "map32 of 4294967295 pairs, no bytes"; break;
-    case 1: s_byte (f, 0xdd); s_be32 (f, 0xffffffffu); f->what = "array32 of 4294967295 items, no bytes"; break;
+    case 0:
+        s_byte (f, 0xdf);
+        s_be32 (f, 0xffffffffu);
+        f->what = "map32 of 4294967295 pairs, no bytes";
+        break;
+    case 1:
+        s_byte (f, 0xdd);
+        s_be32 (f, 0xffffffffu);
+        f->what = "array32 of 4294967295 items, no bytes";
+        break;
     case 2:
-        s_byte (f, 0xdb); s_be32 (f, 0xffffffffu); s_raw (f, "abc", 3);
+        s_byte (f, 0xdb);
+        s_be32 (f, 0xffffffffu);
+        s_raw (f, "abc", 3);
         f->what = "str32 of 4294967295 bytes, 3 given";
         break;
-    case 3: s_byte (f, 0xc6); s_be32 (f, 0xfffffff0u); f->what = "bin32 of 4294967280 bytes"; break;
-    case 4: s_byte (f, 0xc9); s_be32 (f, 0xffffffffu); s_byte (f, 1); f->what = "ext32 of 4294967295 bytes"; break;
+    case 3:
+        s_byte (f, 0xc6);
+        s_be32 (f, 0xfffffff0u);
+        f->what = "bin32 of 4294967280 bytes";
+        break;
+    case 4:
+        s_byte (f, 0xc9);
+        s_be32 (f, 0xffffffffu);
+        s_byte (f, 1);
+        f->what = "ext32 of 4294967295 bytes";
+        break;
     case 5:
         s_head_then (f, "TASK", "meta");
-        s_byte (f, 0xdf); s_be32 (f, 0x7fffffffu);
+        s_byte (f, 0xdf);
+        s_be32 (f, 0x7fffffffu);
         f->what = "TASK whose meta is a map32 of 2147483647 pairs";
         break;
     case 6:
         s_head_then (f, "RESULT", "rows");
-        s_byte (f, 0xdd); s_be32 (f, 0xffffffffu);
+        s_byte (f, 0xdd);
+        s_be32 (f, 0xffffffffu);
         f->what = "RESULT whose rows are an array32 of 4294967295";
         break;
     case 7:
         s_head_then (f, "LISTED", "list");
-        s_byte (f, 0xdd); s_be32 (f, 0x10000000u);
+        s_byte (f, 0xdd);
+        s_be32 (f, 0x10000000u);
         f->what = "LISTED whose list is an array32 of 268435456";
         break;
-    case 8: s_byte (f, 0xde); s_byte (f, 0xff); s_byte (f, 0xff); f->what = "map16 of 65535 pairs, no bytes"; break;
+    case 8:
+        s_byte (f, 0xde);
+        s_byte (f, 0xff);
+        s_byte (f, 0xff);
+        f->what = "map16 of 65535 pairs, no bytes";
+        break;
     case 9:
         for (int k = 0; k < S_DEEP_LEVELS; k++)
             s_byte (f, 0x91);
@@ -271,7 +293,8 @@ s_build_hugecount (inject_frame_t *f, long i)
     default:
         //  A map that declares more pairs than its body holds.
         msgpack_pack_map (&f->pk, 15);
-        s_str (f, "v"); msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
+        s_str (f, "v");
+        msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
         f->what = "fixmap of 15 pairs holding 1";
     }
     return 0;
@@ -305,13 +328,31 @@ s_build_version (inject_frame_t *f, long i)
     if (!missing)
         s_str (f, "v");
     switch (variant) {
-    case 0: msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION + 1); f->what = "TASK with v = 2"; break;
-    case 1: msgpack_pack_int64 (&f->pk, 0); f->what = "TASK with v = 0"; break;
-    case 2: msgpack_pack_int64 (&f->pk, -1); f->what = "TASK with v = -1"; break;
-    case 3: s_str (f, "1"); f->what = "TASK with v = \"1\""; break;
-    case 4: msgpack_pack_double (&f->pk, 1.0); f->what = "TASK with v = 1.0"; break;
+    case 0:
+        msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION + 1);
+        f->what = "TASK with v = 2";
+        break;
+    case 1:
+        msgpack_pack_int64 (&f->pk, 0);
+        f->what = "TASK with v = 0";
+        break;
+    case 2:
+        msgpack_pack_int64 (&f->pk, -1);
+        f->what = "TASK with v = -1";
+        break;
+    case 3:
+        s_str (f, "1");
+        f->what = "TASK with v = \"1\"";
+        break;
+    case 4:
+        msgpack_pack_double (&f->pk, 1.0);
+        f->what = "TASK with v = 1.0";
+        break;
     case 5: f->what = "TASK without v"; break;
-    case 6: msgpack_pack_uint64 (&f->pk, UINT64_MAX); f->what = "TASK with v = 2^64-1"; break;
+    case 6:
+        msgpack_pack_uint64 (&f->pk, UINT64_MAX);
+        f->what = "TASK with v = 2^64-1";
+        break;
     default:
         msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
         s_str (f, "v");
@@ -324,10 +365,27 @@ s_build_version (inject_frame_t *f, long i)
 }
 
 //  A TASK frame with one pair replaced or added.
-typedef enum { S_WT_NAME_INT, S_WT_ATTEMPT_STR, S_WT_META_ARRAY, S_WT_META_VALUE_INT, S_WT_KEY_INT,
-               S_WT_NUL, S_WT_LONG_STR, S_WT_UNKNOWN_FIELD, S_WT_TYPE_INT, S_WT_TYPE_UNKNOWN,
-               S_WT_ATTEMPT_HUGE, S_WT_DUP_FIELD, S_WT_MISSING, S_WT_ROWS_MAP, S_WT_ROW_NOT_MAP,
-               S_WT_LIST_INT, S_WT_ARRAY_TOP, S_WT_TRAILING, S_WT_VARIANTS } s_wrongtype_t;
+typedef enum {
+    S_WT_NAME_INT,
+    S_WT_ATTEMPT_STR,
+    S_WT_META_ARRAY,
+    S_WT_META_VALUE_INT,
+    S_WT_KEY_INT,
+    S_WT_NUL,
+    S_WT_LONG_STR,
+    S_WT_UNKNOWN_FIELD,
+    S_WT_TYPE_INT,
+    S_WT_TYPE_UNKNOWN,
+    S_WT_ATTEMPT_HUGE,
+    S_WT_DUP_FIELD,
+    S_WT_MISSING,
+    S_WT_ROWS_MAP,
+    S_WT_ROW_NOT_MAP,
+    S_WT_LIST_INT,
+    S_WT_ARRAY_TOP,
+    S_WT_TRAILING,
+    S_WT_VARIANTS
+} s_wrongtype_t;
 
 static int
 s_build_wrongtype (inject_frame_t *f, long i)
@@ -350,26 +408,40 @@ s_build_wrongtype (inject_frame_t *f, long i)
     if (w == S_WT_ROWS_MAP || w == S_WT_ROW_NOT_MAP || w == S_WT_LIST_INT) {
         bool listed = w == S_WT_LIST_INT;
         msgpack_pack_map (&f->pk, listed ? 9 : 8);
-        s_str (f, "v"); msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
+        s_str (f, "v");
+        msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
         if (listed) {
             s_kv (f, "t", "LISTED");
-            s_kv (f, "run_id", "hostile-run"); s_kv (f, "market", "kr"); s_kv (f, "mode", "daily");
-            s_kv (f, "date_from", "2024-09-02"); s_kv (f, "date_to", "2024-09-02");
-            s_str (f, "count"); msgpack_pack_int64 (&f->pk, 1);
-            s_str (f, "list"); msgpack_pack_array (&f->pk, 2); s_str (f, "005930 x"); msgpack_pack_int64 (&f->pk, 7);
+            s_kv (f, "run_id", "hostile-run");
+            s_kv (f, "market", "kr");
+            s_kv (f, "mode", "daily");
+            s_kv (f, "date_from", "2024-09-02");
+            s_kv (f, "date_to", "2024-09-02");
+            s_str (f, "count");
+            msgpack_pack_int64 (&f->pk, 1);
+            s_str (f, "list");
+            msgpack_pack_array (&f->pk, 2);
+            s_str (f, "005930 x");
+            msgpack_pack_int64 (&f->pk, 7);
             f->what = "LISTED whose list holds an integer";
             return 0;
         }
         s_kv (f, "t", "RESULT");
-        s_kv (f, "run_id", "hostile-run"); s_kv (f, "task_id", S_HOSTILE_TASK); s_kv (f, "market", "kr");
-        s_kv (f, "code", "005930"); s_kv (f, "status", "ok");
+        s_kv (f, "run_id", "hostile-run");
+        s_kv (f, "task_id", S_HOSTILE_TASK);
+        s_kv (f, "market", "kr");
+        s_kv (f, "code", "005930");
+        s_kv (f, "status", "ok");
         s_str (f, "rows");
         if (w == S_WT_ROWS_MAP) {
-            msgpack_pack_map (&f->pk, 1); s_kv (f, "a", "b");
+            msgpack_pack_map (&f->pk, 1);
+            s_kv (f, "a", "b");
             f->what = "RESULT whose rows are a map";
         }
         else {
-            msgpack_pack_array (&f->pk, 2); msgpack_pack_map (&f->pk, 1); s_kv (f, "a", "b");
+            msgpack_pack_array (&f->pk, 2);
+            msgpack_pack_map (&f->pk, 1);
+            s_kv (f, "a", "b");
             s_str (f, "not a row");
             f->what = "RESULT whose second row is a string";
         }
@@ -378,7 +450,8 @@ s_build_wrongtype (inject_frame_t *f, long i)
     //  The rest are TASKs: v, t, the body, and maybe one more pair.
     bool extra = w != S_WT_TYPE_INT && w != S_WT_TYPE_UNKNOWN && w != S_WT_MISSING;
     msgpack_pack_map (&f->pk, 2 + S_TASK_PAIRS + (extra ? 1 : 0) - (w == S_WT_MISSING ? 1 : 0));
-    s_str (f, "v"); msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
+    s_str (f, "v");
+    msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
     s_str (f, "t");
     if (w == S_WT_TYPE_INT)
         msgpack_pack_int64 (&f->pk, EOD_MSG_TASK);
@@ -388,32 +461,48 @@ s_build_wrongtype (inject_frame_t *f, long i)
         s_str (f, "TASK");
     if (w == S_WT_MISSING) {
         //  The body without its code.
-        s_kv (f, "run_id", "hostile-run"); s_kv (f, "task_id", S_HOSTILE_TASK); s_kv (f, "market", "kr");
-        s_kv (f, "mode", "daily"); s_kv (f, "date_from", "2024-09-02"); s_kv (f, "date_to", "2024-09-02");
+        s_kv (f, "run_id", "hostile-run");
+        s_kv (f, "task_id", S_HOSTILE_TASK);
+        s_kv (f, "market", "kr");
+        s_kv (f, "mode", "daily");
+        s_kv (f, "date_from", "2024-09-02");
+        s_kv (f, "date_to", "2024-09-02");
         f->what = "TASK without its required code";
         return 0;
     }
     s_task_body (f);
     switch (w) {
     case S_WT_NAME_INT:
-        s_str (f, "name"); msgpack_pack_int64 (&f->pk, 5930);
+        s_str (f, "name");
+        msgpack_pack_int64 (&f->pk, 5930);
         f->what = "TASK whose name is an integer";
         break;
-    case S_WT_ATTEMPT_STR: s_kv (f, "attempt", "one"); f->what = "TASK whose attempt is a string"; break;
+    case S_WT_ATTEMPT_STR:
+        s_kv (f, "attempt", "one");
+        f->what = "TASK whose attempt is a string";
+        break;
     case S_WT_META_ARRAY:
-        s_str (f, "meta"); msgpack_pack_array (&f->pk, 1); s_str (f, "x");
+        s_str (f, "meta");
+        msgpack_pack_array (&f->pk, 1);
+        s_str (f, "x");
         f->what = "TASK whose meta is an array";
         break;
     case S_WT_META_VALUE_INT:
-        s_str (f, "meta"); msgpack_pack_map (&f->pk, 1); s_str (f, "cap"); msgpack_pack_int64 (&f->pk, 4000);
+        s_str (f, "meta");
+        msgpack_pack_map (&f->pk, 1);
+        s_str (f, "cap");
+        msgpack_pack_int64 (&f->pk, 4000);
         f->what = "TASK whose meta holds an integer value";
         break;
     case S_WT_KEY_INT:
-        msgpack_pack_int64 (&f->pk, 42); s_str (f, "x");
+        msgpack_pack_int64 (&f->pk, 42);
+        s_str (f, "x");
         f->what = "TASK with an integer key";
         break;
     case S_WT_NUL:
-        s_str (f, "exchange"); msgpack_pack_str (&f->pk, 3); msgpack_pack_str_body (&f->pk, "a\0b", 3);
+        s_str (f, "exchange");
+        msgpack_pack_str (&f->pk, 3);
+        msgpack_pack_str_body (&f->pk, "a\0b", 3);
         f->what = "TASK whose exchange holds a NUL byte";
         break;
     case S_WT_LONG_STR: {
@@ -422,17 +511,26 @@ s_build_wrongtype (inject_frame_t *f, long i)
         if (!s)
             return -1;
         memset (s, 'n', n);
-        s_str (f, "name"); msgpack_pack_str (&f->pk, n); msgpack_pack_str_body (&f->pk, s, n);
+        s_str (f, "name");
+        msgpack_pack_str (&f->pk, n);
+        msgpack_pack_str_body (&f->pk, s, n);
         free (s);
         f->what = "TASK whose name is EOD_PROTO_STRING_MAX + 1 bytes";
         break;
     }
-    case S_WT_UNKNOWN_FIELD: s_kv (f, "colour", "red"); f->what = "TASK with an unknown field"; break;
+    case S_WT_UNKNOWN_FIELD:
+        s_kv (f, "colour", "red");
+        f->what = "TASK with an unknown field";
+        break;
     case S_WT_ATTEMPT_HUGE:
-        s_str (f, "attempt"); msgpack_pack_uint64 (&f->pk, UINT64_MAX);
+        s_str (f, "attempt");
+        msgpack_pack_uint64 (&f->pk, UINT64_MAX);
         f->what = "TASK whose attempt is 2^64-1";
         break;
-    case S_WT_DUP_FIELD: s_kv (f, "code", "000660"); f->what = "TASK whose code repeats"; break;
+    case S_WT_DUP_FIELD:
+        s_kv (f, "code", "000660");
+        f->what = "TASK whose code repeats";
+        break;
     case S_WT_TYPE_INT: f->what = "TASK whose t is an integer"; break;
     case S_WT_TYPE_UNKNOWN: f->what = "a message of unknown type NOPE"; break;
     default: break;
@@ -447,7 +545,8 @@ static int
 s_build_bigmap (inject_frame_t *f, long keys)
 {
     msgpack_pack_map (&f->pk, 4);
-    s_str (f, "v"); msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
+    s_str (f, "v");
+    msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
     s_kv (f, "t", "HOLIDAYS");
     s_kv (f, "status", "ok");
     s_str (f, "days");
@@ -488,11 +587,13 @@ static int
 s_build_baddates (inject_frame_t *f, long i)
 {
     msgpack_pack_map (&f->pk, 5);
-    s_str (f, "v"); msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
+    s_str (f, "v");
+    msgpack_pack_int64 (&f->pk, EOD_PROTO_VERSION);
     s_kv (f, "t", "HOLIDAY_ASK");
     s_kv (f, "market", "kr");
     const char *d = i % 2 ? "2024" : "";
-    s_kv (f, "date_from", d); s_kv (f, "date_to", d);
+    s_kv (f, "date_from", d);
+    s_kv (f, "date_to", d);
     f->what = i % 2 ? "HOLIDAY_ASK with dates \"2024\"" : "HOLIDAY_ASK with empty dates";
     return 0;
 }
@@ -553,15 +654,15 @@ static const struct {
     const char *name;
     eod_msg_type_t type;
 } s_valid[] = {
-    {"valid-heartbeat", EOD_MSG_HEARTBEAT}, {"valid-ready", EOD_MSG_READY}, {"valid-event", EOD_MSG_EVENT},
-    {"valid-ack", EOD_MSG_ACK},             {"valid-status", EOD_MSG_LISTING_ASK}, {"valid-task", EOD_MSG_TASK},
+    {"valid-heartbeat", EOD_MSG_HEARTBEAT}, {"valid-ready", EOD_MSG_READY},
+    {"valid-event", EOD_MSG_EVENT},         {"valid-ack", EOD_MSG_ACK},
+    {"valid-status", EOD_MSG_LISTING_ASK},  {"valid-task", EOD_MSG_TASK},
     {"valid-result", EOD_MSG_RESULT},       {"valid-end", EOD_MSG_END},
 };
 #define S_NVALID (sizeof s_valid / sizeof s_valid[0])
 
 int
-inject_build (const char *kind, long keys, long size, long i, inject_frame_t *f, inject_frame_t *f2,
-              bool *two)
+inject_build (const char *kind, long keys, long size, long i, inject_frame_t *f, inject_frame_t *f2, bool *two)
 {
     *two = false;
     const char *k = kind;
@@ -575,8 +676,7 @@ inject_build (const char *kind, long keys, long size, long i, inject_frame_t *f,
         return s_build_toobig (f);
     if (strcmp (k, "oversize") == 0)
         //  The declared-count lies first; the frame that costs the link last.
-        return i % (S_HUGECOUNT_VARIANTS + 1) == S_HUGECOUNT_VARIANTS ? s_build_toobig (f)
-                                                                       : s_build_hugecount (f, i);
+        return i % (S_HUGECOUNT_VARIANTS + 1) == S_HUGECOUNT_VARIANTS ? s_build_toobig (f) : s_build_hugecount (f, i);
     if (strcmp (k, "version") == 0)
         return s_build_version (f, i);
     if (strcmp (k, "wrongtype") == 0)

@@ -21,8 +21,8 @@
 typedef struct {
     msgpack_sbuffer buf;
     msgpack_packer pk;
-    const char *what;                  //  the variant, for the printout
-    bool kills_link;                   //  over ZMQ_MAXMSGSIZE: the peer drops us
+    const char *what;   //  the variant, for the printout
+    bool kills_link;    //  over ZMQ_MAXMSGSIZE: the peer drops us
 } inject_frame_t;
 
 //  An empty frame (nothing allocated yet). inject_frame_reset frees the
@@ -38,7 +38,6 @@ void inject_seed (uint64_t seed);
 //  which); keys sizes a bigmap frame, size a wide one. 0, or -1 on an
 //  unknown kind (reported on stderr) or no memory. f->what names the
 //  variant (borrowed, valid until the next build).
-int inject_build (const char *kind, long keys, long size, long i, inject_frame_t *f,
-                  inject_frame_t *f2, bool *two);
+int inject_build (const char *kind, long keys, long size, long i, inject_frame_t *f, inject_frame_t *f2, bool *two);
 
 #endif

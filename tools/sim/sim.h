@@ -30,7 +30,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define SIM_BODY_MAX (1024 * 1024)           //  request bodies above this are refused
+#define SIM_BODY_MAX (1024 * 1024)   //  request bodies above this are refused
 #define SIM_KST_OFFSET_S (9 * 3600)
 
 //  One HTTP request as the handlers see it: method, path, the body read so far.
@@ -47,12 +47,12 @@ typedef struct {
 //  reset means "close the connection" (partial_len bytes of body first when > 0).
 typedef struct {
     unsigned int status;
-    char *body;                              //  owned, NUL-terminated
+    char *body;   //  owned, NUL-terminated
     size_t body_len;
     const char *content_type;
-    const char *headers[8][2];               //  extra headers (borrowed strings)
+    const char *headers[8][2];   //  extra headers (borrowed strings)
     size_t nheaders;
-    char header_buf[2][64];                  //  storage for computed header values
+    char header_buf[2][64];   //  storage for computed header values
     bool reset;
     size_t partial_len;
 } sim_response_t;
@@ -68,12 +68,12 @@ typedef struct sim_wiki_t sim_wiki_t;
 //  The whole server: read-only parts after start, mutable parts under lock.
 typedef struct {
     sim_config_t *config;
-    pthread_mutex_t lock;                    //  guards rng, kis, slack, stats
+    pthread_mutex_t lock;   //  guards rng, kis, slack, stats
     uint64_t rng_state;
-    sim_calendar_t *calendar;                //  read-only
-    sim_master_t *master;                    //  read-only
-    sim_wiki_t *wiki;                        //  read-only
-    sim_us_t *us;                            //  read-only
+    sim_calendar_t *calendar;   //  read-only
+    sim_master_t *master;       //  read-only
+    sim_wiki_t *wiki;           //  read-only
+    sim_us_t *us;               //  read-only
     sim_kis_t *kis;
     sim_slack_t *slack;
     sim_stats_t *stats;
@@ -150,26 +150,22 @@ bool sim_calendar_trading (const sim_calendar_t *self, int32_t days);
 
 //  Response helpers: take ownership of nothing; set status, body, type.
 void sim_respond_json (sim_response_t *resp, unsigned int status, json_t *json);
-void sim_respond_text (sim_response_t *resp, unsigned int status,
-                       const char *content_type, const char *text);
+void sim_respond_text (sim_response_t *resp, unsigned int status, const char *content_type, const char *text);
 //  A copy of len bytes of data as a 200 body (NUL-terminated past len);
 //  500 "out of memory" when the copy cannot be made.
-void sim_respond_bytes (sim_response_t *resp, const char *content_type,
-                        const void *data, size_t len);
+void sim_respond_bytes (sim_response_t *resp, const char *content_type, const void *data, size_t len);
 //  Adds a header whose value is copied into the response (at most two).
 void sim_respond_header_copy (sim_response_t *resp, const char *name, const char *value);
 //  Adds a header whose name and value outlive the response (literals), or
 //  gives the header of that name (any case) this value.
 void sim_respond_header (sim_response_t *resp, const char *name, const char *value);
 //  KIS error envelope {"rt_cd":"1","msg_cd":code,"msg1":msg}.
-void sim_respond_kis_error (sim_response_t *resp, unsigned int status,
-                            const char *code, const char *msg);
+void sim_respond_kis_error (sim_response_t *resp, unsigned int status, const char *code, const char *msg);
 //  KIS's answer to a bad query field: 200, OPSQ2001 "ERROR INPUT FIELD <field>".
 void sim_respond_kis_input_error (sim_response_t *resp, const char *field);
 //  Closes a KIS success answer: appends rt_cd "0", msg_cd and msg1 to json
 //  and answers it with 200 (json stays the caller's).
-void sim_respond_kis_ok (sim_response_t *resp, json_t *json, const char *msg_cd,
-                         const char *msg1);
+void sim_respond_kis_ok (sim_response_t *resp, json_t *json, const char *msg_cd, const char *msg1);
 
 //  Sets key of a JSON object to a string: an integer, or a number with the
 //  given decimals (KIS sends every number as a string).

@@ -45,11 +45,11 @@ int
 sim_buf_html (sim_buf_t *buf, const char *text)
 {
     for (const char *p = text; *p; p++) {
-        int rc = *p == '&' ? sim_buf_printf (buf, "&amp;")
-               : *p == '<' ? sim_buf_printf (buf, "&lt;")
-               : *p == '>' ? sim_buf_printf (buf, "&gt;")
-               : *p == '"' ? sim_buf_printf (buf, "&quot;")
-               : sim_buf_printf (buf, "%c", *p);
+        int rc = *p == '&'   ? sim_buf_printf (buf, "&amp;")
+                 : *p == '<' ? sim_buf_printf (buf, "&lt;")
+                 : *p == '>' ? sim_buf_printf (buf, "&gt;")
+                 : *p == '"' ? sim_buf_printf (buf, "&quot;")
+                             : sim_buf_printf (buf, "%c", *p);
         if (rc)
             return -1;
     }

@@ -17,8 +17,7 @@ typedef struct {
 } sim_buf_t;
 
 //  Appends formatted text. 0, or -1 once memory ran out.
-int sim_buf_printf (sim_buf_t *buf, const char *format, ...)
-    __attribute__ ((format (printf, 2, 3)));
+int sim_buf_printf (sim_buf_t *buf, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 //  Appends text with & < > " escaped for HTML. 0 or -1.
 int sim_buf_html (sim_buf_t *buf, const char *text);
 //  The text (caller frees; NULL when an append failed) and its length; the

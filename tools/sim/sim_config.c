@@ -15,7 +15,7 @@
 
 #define SIM_DEMO_KEY1 "PSsimDemoKey000000000000000000000000"
 #define SIM_DEMO_KEY2 "PSsimDemoKe2000000000000000000000000"
-#define SIM_DEMO_SECRET_TAIL 167             //  's' characters after the 13-char stem: 180 in all
+#define SIM_DEMO_SECRET_TAIL 167   //  's' characters after the 13-char stem: 180 in all
 
 static const char *s_usage =
     "usage: eod-sim [--port P] [--seed S] [options]\n"
@@ -82,69 +82,102 @@ static const char *s_usage =
     "  GET /_sim/universe/us, GET /_sim/slack\n";
 
 enum {
-    OPT_PORT = 256, OPT_SEED, OPT_APP, OPT_SLACK_TOKEN, OPT_SLACK_CHANNEL, OPT_TOKEN_REUSE,
-    OPT_TOKEN_TTL, OPT_TOKEN_THROTTLE, OPT_RATE, OPT_ARRIVAL_JITTER, OPT_LATENCY, OPT_JITTER,
-    OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_WARM, OPT_EXTRA, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
-    OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
-    OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_F_CODE, OPT_F_CODE_RATE, OPT_US_PAGE_ROWS,
-    OPT_TLS_CERT, OPT_TLS_KEY, OPT_HELP, OPT_VERSION, OPT_US_PUBLISH_LAG, OPT_MQ_UNKNOWN, OPT_MQ_SHUFFLE,
-    OPT_MQ_OBJECT, OPT_MQ_UNITS, OPT_MQ_DISAGREE,
+    OPT_PORT = 256,
+    OPT_SEED,
+    OPT_APP,
+    OPT_SLACK_TOKEN,
+    OPT_SLACK_CHANNEL,
+    OPT_TOKEN_REUSE,
+    OPT_TOKEN_TTL,
+    OPT_TOKEN_THROTTLE,
+    OPT_RATE,
+    OPT_ARRIVAL_JITTER,
+    OPT_LATENCY,
+    OPT_JITTER,
+    OPT_CALENDAR_DIR,
+    OPT_NO_FUTURE,
+    OPT_WARM,
+    OPT_EXTRA,
+    OPT_UNKNOWN,
+    OPT_GARBLE,
+    OPT_F_NONJSON,
+    OPT_F_BADJSON,
+    OPT_F_RESET,
+    OPT_F_SLOW,
+    OPT_F_SLOW_MS,
+    OPT_F_EGW,
+    OPT_F_MASTER,
+    OPT_F_SLACK429,
+    OPT_F_SLACK500,
+    OPT_F_TOKEN_EXPIRE,
+    OPT_US_UNKNOWN,
+    OPT_F_CODE,
+    OPT_F_CODE_RATE,
+    OPT_US_PAGE_ROWS,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY,
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_US_PUBLISH_LAG,
+    OPT_MQ_UNKNOWN,
+    OPT_MQ_SHUFFLE,
+    OPT_MQ_OBJECT,
+    OPT_MQ_UNITS,
+    OPT_MQ_DISAGREE,
     OPT_ROW_FAULT   //  OPT_ROW_FAULT + kind: --fault-price ... --fault-conflict (sim_row_faults.h)
 };
 
-static const struct option s_options[] = {
-    {"port", required_argument, NULL, OPT_PORT},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"app", required_argument, NULL, OPT_APP},
-    {"slack-token", required_argument, NULL, OPT_SLACK_TOKEN},
-    {"slack-channel", required_argument, NULL, OPT_SLACK_CHANNEL},
-    {"token-reuse-s", required_argument, NULL, OPT_TOKEN_REUSE},
-    {"token-ttl-s", required_argument, NULL, OPT_TOKEN_TTL},
-    {"token-throttle-s", required_argument, NULL, OPT_TOKEN_THROTTLE},
-    {"rate", required_argument, NULL, OPT_RATE},
-    {"arrival-jitter-ms", required_argument, NULL, OPT_ARRIVAL_JITTER},
-    {"latency-ms", required_argument, NULL, OPT_LATENCY},
-    {"jitter-ms", required_argument, NULL, OPT_JITTER},
-    {"calendar-dir", required_argument, NULL, OPT_CALENDAR_DIR},
-    {"no-future-check", no_argument, NULL, OPT_NO_FUTURE},
-    {"warm-until", required_argument, NULL, OPT_WARM},
-    {"kosdaq-extra", required_argument, NULL, OPT_EXTRA},
-    {"unknown-codes", required_argument, NULL, OPT_UNKNOWN},
-    {"us-unknown", required_argument, NULL, OPT_US_UNKNOWN},
-    {"us-publish-lag-s", required_argument, NULL, OPT_US_PUBLISH_LAG},
-    {"master-garble", required_argument, NULL, OPT_GARBLE},
-    {"fault-nonjson500", required_argument, NULL, OPT_F_NONJSON},
-    {"fault-badjson", required_argument, NULL, OPT_F_BADJSON},
-    {"fault-reset", required_argument, NULL, OPT_F_RESET},
-    {"fault-slow", required_argument, NULL, OPT_F_SLOW},
-    {"fault-slow-ms", required_argument, NULL, OPT_F_SLOW_MS},
-    {"fault-egw00201", required_argument, NULL, OPT_F_EGW},
-    {"fault-master503", required_argument, NULL, OPT_F_MASTER},
-    {"fault-slack429", required_argument, NULL, OPT_F_SLACK429},
-    {"fault-slack500", required_argument, NULL, OPT_F_SLACK500},
-    {"fault-token-expire-after", required_argument, NULL, OPT_F_TOKEN_EXPIRE},
-    {"fault-code", required_argument, NULL, OPT_F_CODE},
-    {"fault-code-rate", required_argument, NULL, OPT_F_CODE_RATE},
-    {"us-page-rows", required_argument, NULL, OPT_US_PAGE_ROWS},
-    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
-    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
-    {"mq-unknown", required_argument, NULL, OPT_MQ_UNKNOWN},
-    {"mq-shuffle", no_argument, NULL, OPT_MQ_SHUFFLE},
-    {"mq-object", no_argument, NULL, OPT_MQ_OBJECT},
-    {"mq-units", required_argument, NULL, OPT_MQ_UNITS},
-    {"mq-disagree", required_argument, NULL, OPT_MQ_DISAGREE},
-    {"fault-price", required_argument, NULL, OPT_ROW_FAULT + 0},
-    {"fault-range", required_argument, NULL, OPT_ROW_FAULT + 1},
-    {"fault-volume", required_argument, NULL, OPT_ROW_FAULT + 2},
-    {"fault-move", required_argument, NULL, OPT_ROW_FAULT + 3},
-    {"fault-split", required_argument, NULL, OPT_ROW_FAULT + 4},
-    {"fault-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 5},
-    {"fault-conflict", required_argument, NULL, OPT_ROW_FAULT + 6},
-    {"fault-only-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 7},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {NULL, 0, NULL, 0}
-};
+static const struct option s_options[] = {{"port", required_argument, NULL, OPT_PORT},
+                                          {"seed", required_argument, NULL, OPT_SEED},
+                                          {"app", required_argument, NULL, OPT_APP},
+                                          {"slack-token", required_argument, NULL, OPT_SLACK_TOKEN},
+                                          {"slack-channel", required_argument, NULL, OPT_SLACK_CHANNEL},
+                                          {"token-reuse-s", required_argument, NULL, OPT_TOKEN_REUSE},
+                                          {"token-ttl-s", required_argument, NULL, OPT_TOKEN_TTL},
+                                          {"token-throttle-s", required_argument, NULL, OPT_TOKEN_THROTTLE},
+                                          {"rate", required_argument, NULL, OPT_RATE},
+                                          {"arrival-jitter-ms", required_argument, NULL, OPT_ARRIVAL_JITTER},
+                                          {"latency-ms", required_argument, NULL, OPT_LATENCY},
+                                          {"jitter-ms", required_argument, NULL, OPT_JITTER},
+                                          {"calendar-dir", required_argument, NULL, OPT_CALENDAR_DIR},
+                                          {"no-future-check", no_argument, NULL, OPT_NO_FUTURE},
+                                          {"warm-until", required_argument, NULL, OPT_WARM},
+                                          {"kosdaq-extra", required_argument, NULL, OPT_EXTRA},
+                                          {"unknown-codes", required_argument, NULL, OPT_UNKNOWN},
+                                          {"us-unknown", required_argument, NULL, OPT_US_UNKNOWN},
+                                          {"us-publish-lag-s", required_argument, NULL, OPT_US_PUBLISH_LAG},
+                                          {"master-garble", required_argument, NULL, OPT_GARBLE},
+                                          {"fault-nonjson500", required_argument, NULL, OPT_F_NONJSON},
+                                          {"fault-badjson", required_argument, NULL, OPT_F_BADJSON},
+                                          {"fault-reset", required_argument, NULL, OPT_F_RESET},
+                                          {"fault-slow", required_argument, NULL, OPT_F_SLOW},
+                                          {"fault-slow-ms", required_argument, NULL, OPT_F_SLOW_MS},
+                                          {"fault-egw00201", required_argument, NULL, OPT_F_EGW},
+                                          {"fault-master503", required_argument, NULL, OPT_F_MASTER},
+                                          {"fault-slack429", required_argument, NULL, OPT_F_SLACK429},
+                                          {"fault-slack500", required_argument, NULL, OPT_F_SLACK500},
+                                          {"fault-token-expire-after", required_argument, NULL, OPT_F_TOKEN_EXPIRE},
+                                          {"fault-code", required_argument, NULL, OPT_F_CODE},
+                                          {"fault-code-rate", required_argument, NULL, OPT_F_CODE_RATE},
+                                          {"us-page-rows", required_argument, NULL, OPT_US_PAGE_ROWS},
+                                          {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+                                          {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+                                          {"mq-unknown", required_argument, NULL, OPT_MQ_UNKNOWN},
+                                          {"mq-shuffle", no_argument, NULL, OPT_MQ_SHUFFLE},
+                                          {"mq-object", no_argument, NULL, OPT_MQ_OBJECT},
+                                          {"mq-units", required_argument, NULL, OPT_MQ_UNITS},
+                                          {"mq-disagree", required_argument, NULL, OPT_MQ_DISAGREE},
+                                          {"fault-price", required_argument, NULL, OPT_ROW_FAULT + 0},
+                                          {"fault-range", required_argument, NULL, OPT_ROW_FAULT + 1},
+                                          {"fault-volume", required_argument, NULL, OPT_ROW_FAULT + 2},
+                                          {"fault-move", required_argument, NULL, OPT_ROW_FAULT + 3},
+                                          {"fault-split", required_argument, NULL, OPT_ROW_FAULT + 4},
+                                          {"fault-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 5},
+                                          {"fault-conflict", required_argument, NULL, OPT_ROW_FAULT + 6},
+                                          {"fault-only-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 7},
+                                          {"help", no_argument, NULL, OPT_HELP},
+                                          {"version", no_argument, NULL, OPT_VERSION},
+                                          {NULL, 0, NULL, 0}};
 
 static int
 s_parse_long (const char *name, const char *text, long min, long max, long *out)
@@ -153,8 +186,7 @@ s_parse_long (const char *name, const char *text, long min, long max, long *out)
     errno = 0;
     long value = strtol (text, &end, 10);
     if (errno || end == text || *end != '\0' || value < min || value > max) {
-        fprintf (stderr, "eod-sim: --%s %s: expected an integer in [%ld, %ld]\n", name, text,
-                 min, max);
+        fprintf (stderr, "eod-sim: --%s %s: expected an integer in [%ld, %ld]\n", name, text, min, max);
         return -1;
     }
     *out = value;
@@ -237,8 +269,8 @@ static int
 s_parse_mq_disagree (const char *text, sim_config_t *config)
 {
     size_t n = strcspn (text, ":");
-    bool ok = n > 0 && n < sizeof config->mq_disagree[0].code && text[n] == ':'
-              && config->nmq_disagree < SIM_MQ_DISAGREE_MAX;
+    bool ok =
+        n > 0 && n < sizeof config->mq_disagree[0].code && text[n] == ':' && config->nmq_disagree < SIM_MQ_DISAGREE_MAX;
     for (size_t i = 0; ok && i < n; i++)
         ok = (text[i] >= 'A' && text[i] <= 'Z') || (text[i] >= '0' && text[i] <= '9');
     const char *field = ok ? text + n + 1 : "";
@@ -256,8 +288,9 @@ s_parse_mq_disagree (const char *text, sim_config_t *config)
             delta = 0;
     }
     if (which < 0 || delta == 0) {
-        fprintf (stderr, "eod-sim: --mq-disagree %s: expected CODE:FIELD:DELTA, FIELD one of open high low close "
-                         "volume value prev_close, DELTA a non-zero integer (at most %d entries)\n",
+        fprintf (stderr,
+                 "eod-sim: --mq-disagree %s: expected CODE:FIELD:DELTA, FIELD one of open high low close "
+                 "volume value prev_close, DELTA a non-zero integer (at most %d entries)\n",
                  text, SIM_MQ_DISAGREE_MAX);
         return -1;
     }
@@ -374,9 +407,7 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
             }
             config->warm_until = optarg;
             break;
-        case OPT_NO_FUTURE:
-            config->no_future_check = true;
-            break;
+        case OPT_NO_FUTURE: config->no_future_check = true; break;
         case OPT_UNKNOWN:
             if (s_parse_long (name, optarg, 0, 100000, &value))
                 return -1;
@@ -468,12 +499,8 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
                 return -1;
             }
             break;
-        case OPT_MQ_SHUFFLE:
-            config->mq_shuffle = true;
-            break;
-        case OPT_MQ_OBJECT:
-            config->mq_object = true;
-            break;
+        case OPT_MQ_SHUFFLE: config->mq_shuffle = true; break;
+        case OPT_MQ_OBJECT: config->mq_object = true; break;
         case OPT_MQ_UNITS:
             if (s_parse_long (name, optarg, 1, SIM_MQ_UNITS_MAX, &value))
                 return -1;
@@ -498,15 +525,9 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
             if (sim_row_fault_add (config, opt - OPT_ROW_FAULT, optarg))
                 return -1;
             break;
-        case OPT_HELP:
-            fputs (s_usage, stdout);
-            return 1;
-        case OPT_VERSION:
-            printf ("eod-sim %s\n", EOD_VERSION);
-            return 1;
-        default:
-            fputs (s_usage, stderr);
-            return -1;
+        case OPT_HELP: fputs (s_usage, stdout); return 1;
+        case OPT_VERSION: printf ("eod-sim %s\n", EOD_VERSION); return 1;
+        default: fputs (s_usage, stderr); return -1;
         }
     }
     if (optind < argc) {

@@ -11,31 +11,36 @@
 #include <stdint.h>
 
 #define SIM_PORT_DEFAULT 18080
-#define SIM_RATE_DEFAULT 20                  //  KIS real-host limit per app key per second
-#define SIM_TOKEN_REUSE_S_DEFAULT 21600      //  "6시간 이내는 기존 발급키로 응답"
-#define SIM_TOKEN_TTL_S_DEFAULT 86400        //  24 h token lifetime
-#define SIM_TOKEN_THROTTLE_S_DEFAULT 60      //  one issuance per minute per app key
-#define SIM_FAULT_SLOW_MS_DEFAULT 2000       //  how long a --fault-slow answer waits
-#define SIM_FAULT_CODE_STATUS_DEFAULT 500    //  the HTTP status of a --fault-code answer
-#define SIM_US_PAGE_ROWS_MAX 100             //  --us-page-rows: at most the rows of one dailyprice answer
+#define SIM_RATE_DEFAULT 20                 //  KIS real-host limit per app key per second
+#define SIM_TOKEN_REUSE_S_DEFAULT 21600     //  "6시간 이내는 기존 발급키로 응답"
+#define SIM_TOKEN_TTL_S_DEFAULT 86400       //  24 h token lifetime
+#define SIM_TOKEN_THROTTLE_S_DEFAULT 60     //  one issuance per minute per app key
+#define SIM_FAULT_SLOW_MS_DEFAULT 2000      //  how long a --fault-slow answer waits
+#define SIM_FAULT_CODE_STATUS_DEFAULT 500   //  the HTTP status of a --fault-code answer
+#define SIM_US_PAGE_ROWS_MAX 100            //  --us-page-rows: at most the rows of one dailyprice answer
 #define SIM_APPS_MAX 16
-#define SIM_MQ_UNITS_MAX 30                  //  --mq-units: a batch counted as at most this many requests
-#define SIM_MQ_DISAGREE_MAX 32               //  --mq-disagree entries
+#define SIM_MQ_UNITS_MAX 30      //  --mq-units: a batch counted as at most this many requests
+#define SIM_MQ_DISAGREE_MAX 32   //  --mq-disagree entries
 #define SIM_CHANNELS_MAX 16
-#define SIM_ROW_FAULT_KINDS 7                //  --fault-price ... --fault-conflict (sim_row_faults.h)
-#define SIM_ROW_FAULTS_MAX 32                //  codes named by those options, all kinds together
+#define SIM_ROW_FAULT_KINDS 7   //  --fault-price ... --fault-conflict (sim_row_faults.h)
+#define SIM_ROW_FAULTS_MAX 32   //  codes named by those options, all kinds together
 
 //  How the multi-quote answers a code it does not know (--mq-unknown).
 typedef enum {
-    SIM_MQ_UNKNOWN_ZERO = 0,                 //  an entry with the code and every price zero (default)
-    SIM_MQ_UNKNOWN_OMIT,                     //  no entry for it
-    SIM_MQ_UNKNOWN_REJECT                    //  the whole request: rt_cd 1, OPSQ2001 on its FID_INPUT_ISCD_n
+    SIM_MQ_UNKNOWN_ZERO = 0,   //  an entry with the code and every price zero (default)
+    SIM_MQ_UNKNOWN_OMIT,       //  no entry for it
+    SIM_MQ_UNKNOWN_REJECT      //  the whole request: rt_cd 1, OPSQ2001 on its FID_INPUT_ISCD_n
 } sim_mq_unknown_t;
 
 //  The multi-quote's fields a --mq-disagree entry can move.
 typedef enum {
-    SIM_MQ_FIELD_OPEN, SIM_MQ_FIELD_HIGH, SIM_MQ_FIELD_LOW, SIM_MQ_FIELD_CLOSE, SIM_MQ_FIELD_VOLUME,
-    SIM_MQ_FIELD_VALUE, SIM_MQ_FIELD_PREV_CLOSE
+    SIM_MQ_FIELD_OPEN,
+    SIM_MQ_FIELD_HIGH,
+    SIM_MQ_FIELD_LOW,
+    SIM_MQ_FIELD_CLOSE,
+    SIM_MQ_FIELD_VOLUME,
+    SIM_MQ_FIELD_VALUE,
+    SIM_MQ_FIELD_PREV_CLOSE
 } sim_mq_field_t;
 
 //  --mq-disagree CODE:FIELD:DELTA: the multi-quote answers FIELD of CODE
@@ -69,11 +74,11 @@ typedef struct {
     long jitter_ms;
     char *calendar_dir;
     bool no_future_check;
-    char *warm_until;                        //  YYYYMMDD: walks precomputed through it at start
-    int kosdaq_extra;                        //  extra selected KOSDAQ stocks (--kosdaq-extra)
+    char *warm_until;   //  YYYYMMDD: walks precomputed through it at start
+    int kosdaq_extra;   //  extra selected KOSDAQ stocks (--kosdaq-extra)
     int unknown_codes;
-    int us_unknown;                          //  first N US universe symbols answer unknown
-    long us_publish_lag_s;                   //  a US session's rows come out over this long after its close
+    int us_unknown;          //  first N US universe symbols answer unknown
+    long us_publish_lag_s;   //  a US session's rows come out over this long after its close
     int master_garble;
     double fault_nonjson500;
     double fault_badjson;
@@ -84,21 +89,21 @@ typedef struct {
     double fault_master503;
     double fault_slack429;
     double fault_slack500;
-    long fault_token_expire_after;           //  0: never
-    char *fault_code;                        //  --fault-code: every data request answers this msg_cd
+    long fault_token_expire_after;   //  0: never
+    char *fault_code;                //  --fault-code: every data request answers this msg_cd
     int fault_code_status;
     double fault_code_rate;
-    int us_page_rows;                        //  --us-page-rows: dailyprice answers in pages (0: one answer)
-    char *tls_cert;                          //  --tls-cert, --tls-key: PEM files; https instead of http
+    int us_page_rows;   //  --us-page-rows: dailyprice answers in pages (0: one answer)
+    char *tls_cert;     //  --tls-cert, --tls-key: PEM files; https instead of http
     char *tls_key;
-    sim_mq_unknown_t mq_unknown;             //  the multi-quote (FHKST11300006) variants
-    bool mq_shuffle;                         //  entries out of request order
-    bool mq_object;                          //  a one-entry answer's output as an object, not an array
-    int mq_units;                            //  limiter arrivals one batch counts as (default 1)
+    sim_mq_unknown_t mq_unknown;   //  the multi-quote (FHKST11300006) variants
+    bool mq_shuffle;               //  entries out of request order
+    bool mq_object;                //  a one-entry answer's output as an object, not an array
+    int mq_units;                  //  limiter arrivals one batch counts as (default 1)
     sim_mq_disagree_t mq_disagree[SIM_MQ_DISAGREE_MAX];
     size_t nmq_disagree;
     struct {
-        int kind;                            //  sim_row_faults.h
+        int kind;   //  sim_row_faults.h
         char *code;
     } row_faults[SIM_ROW_FAULTS_MAX];
     size_t nrow_faults;

@@ -14,8 +14,8 @@
 #include <strings.h>
 
 #define SIM_NS_PER_S 1000000000LL
-#define SIM_WINDOW_NS SIM_NS_PER_S           //  the limiter's 1-second window
-#define SIM_KEYS_MAX 1024                    //  distinct appkey header values tracked
+#define SIM_WINDOW_NS SIM_NS_PER_S   //  the limiter's 1-second window
+#define SIM_KEYS_MAX 1024            //  distinct appkey header values tracked
 #define SIM_BEARER "Bearer "
 
 #define SIM_MSG_THROTTLE "접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)"
@@ -23,22 +23,22 @@
 typedef struct {
     char *token;
     char *appkey;
-    double issued;                           //  sim epoch seconds
+    double issued;   //  sim epoch seconds
     double expires;
-    bool expired;                            //  forced by --fault-token-expire-after
+    bool expired;   //  forced by --fault-token-expire-after
 } s_token_t;
 
 typedef struct {
     char *appkey;
-    int64_t *log;                            //  ring of arrival times (monotonic ns)
+    int64_t *log;   //  ring of arrival times (monotonic ns)
     size_t head, count, cap;
-    int64_t *recent;                         //  the last rate + 1 arrivals as counted, a ring
+    int64_t *recent;   //  the last rate + 1 arrivals as counted, a ring
     size_t recent_head, recent_count, recent_cap;
     long data_requests;
     bool expire_fired;
     bool issued_once;
     double last_issue;
-    long current;                            //  index into tokens, -1 none
+    long current;   //  index into tokens, -1 none
 } s_key_t;
 
 struct sim_kis_t {
@@ -96,7 +96,7 @@ s_key_locked (sim_kis_t *self, const char *appkey)
         if (strcmp (self->keys[i].appkey, appkey) == 0)
             return &self->keys[i];
     if (self->nkeys >= SIM_KEYS_MAX)
-        return s_key_locked (self, "-");     //  a flood of junk keys shares one slot
+        return s_key_locked (self, "-");   //  a flood of junk keys shares one slot
     if (self->nkeys == self->keys_cap) {
         size_t cap = self->keys_cap ? self->keys_cap * 2 : 8;
         s_key_t *grown = realloc (self->keys, cap * sizeof *grown);
@@ -209,8 +209,7 @@ sim_kis_token_state (sim_t *self, const char *appkey, const char *auth)
         for (size_t i = self->kis->ntokens; i-- > 0;) {
             s_token_t *token = &self->kis->tokens[i];
             if (strcmp (token->token, auth + skip) == 0 && strcmp (token->appkey, appkey) == 0) {
-                state = token->expired || now >= token->expires ? SIM_KIS_TOKEN_EXPIRED
-                                                                : SIM_KIS_TOKEN_GOOD;
+                state = token->expired || now >= token->expires ? SIM_KIS_TOKEN_EXPIRED : SIM_KIS_TOKEN_GOOD;
                 break;
             }
         }
@@ -232,8 +231,7 @@ s_token_error (sim_response_t *resp, const char *code, const char *text)
 static char *
 s_base64url (const unsigned char *data, size_t len)
 {
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     char *out = malloc (len * 4 / 3 + 4);
     if (!out)
         return NULL;
@@ -292,9 +290,9 @@ s_token_answer (sim_response_t *resp, const s_token_t *token, double now)
 {
     char expired[32];
     sim_format_kst ((time_t) token->expires, expired, sizeof expired);
-    json_t *json = json_pack ("{s:s, s:s, s:s, s:I}", "access_token", token->token,
-                              "access_token_token_expired", expired, "token_type", "Bearer",
-                              "expires_in", (json_int_t) llround (token->expires - now));
+    json_t *json =
+        json_pack ("{s:s, s:s, s:s, s:I}", "access_token", token->token, "access_token_token_expired", expired,
+                   "token_type", "Bearer", "expires_in", (json_int_t) llround (token->expires - now));
     sim_respond_json (resp, MHD_HTTP_OK, json);
     json_decref (json);
 }

@@ -42,7 +42,7 @@ size_t sim_kis_arrive_locked (sim_t *self, const char *appkey, int64_t arrival);
 
 typedef enum {
     SIM_KIS_TOKEN_GOOD,
-    SIM_KIS_TOKEN_UNKNOWN,                   //  never issued to appkey, or no "Bearer "
+    SIM_KIS_TOKEN_UNKNOWN,   //  never issued to appkey, or no "Bearer "
     SIM_KIS_TOKEN_EXPIRED
 } sim_kis_token_state_t;
 
@@ -54,9 +54,9 @@ sim_kis_token_state_t sim_kis_token_state (sim_t *self, const char *appkey, cons
 
 //  What the common path left for the endpoint's own answer.
 typedef struct {
-    bool badjson;                            //  truncate the answer (fault)
+    bool badjson;   //  truncate the answer (fault)
     const char *tr_id;
-    int units;                               //  limiter arrivals the request counts as (0: one)
+    int units;   //  limiter arrivals the request counts as (0: one)
 } sim_kis_data_t;
 
 //  Network, limiter, server time, faults, credentials and tr_id, in the
@@ -64,8 +64,8 @@ typedef struct {
 //  the stats. True when the handler should build its answer; false when
 //  resp already holds the (error or fault) answer. Either way the handler
 //  ends with sim_kis_data_end. data is the caller's, zeroed.
-bool sim_kis_data_begin (sim_t *self, sim_request_t *req, sim_response_t *resp,
-                         const char *endpoint, const char *tr_expected, sim_kis_data_t *data);
+bool sim_kis_data_begin (sim_t *self, sim_request_t *req, sim_response_t *resp, const char *endpoint,
+                         const char *tr_expected, sim_kis_data_t *data);
 //  Applies a pending cut: a reset sends part of the body then closes, a bad
 //  JSON answer is the first half of the document with status 200.
 void sim_kis_data_end (sim_response_t *resp, const sim_kis_data_t *data);

@@ -22,8 +22,8 @@
 #include <string.h>
 
 #define SIM_TR_CHART "FHKST03010100"
-#define SIM_CODE_MAX 12                      //  longest FID_INPUT_ISCD accepted
-#define SIM_RATIO_DECIMALS 2                 //  rates and ratios: "0.00"
+#define SIM_CODE_MAX 12        //  longest FID_INPUT_ISCD accepted
+#define SIM_RATIO_DECIMALS 2   //  rates and ratios: "0.00"
 
 //  A rate or ratio as KIS writes it: a string with two decimals.
 static void
@@ -56,13 +56,37 @@ s_row (const sim_kr_bar_t *full, int32_t quote_day, double fraction)
     return row;
 }
 
-static const char *s_output1_keys[] = {
-    "prdy_vrss", "prdy_vrss_sign", "prdy_ctrt", "stck_prdy_clpr", "acml_vol", "acml_tr_pbmn",
-    "hts_kor_isnm", "stck_prpr", "stck_shrn_iscd", "prdy_vol", "stck_mxpr", "stck_llam",
-    "stck_oprc", "stck_hgpr", "stck_lwpr", "stck_prdy_oprc", "stck_prdy_hgpr", "stck_prdy_lwpr",
-    "askp", "bidp", "prdy_vrss_vol", "vol_tnrt", "stck_fcam", "lstn_stcn", "cpfn", "hts_avls",
-    "per", "eps", "pbr", "itewhol_loan_rmnd_ratem name", NULL
-};
+static const char *s_output1_keys[] = {"prdy_vrss",
+                                       "prdy_vrss_sign",
+                                       "prdy_ctrt",
+                                       "stck_prdy_clpr",
+                                       "acml_vol",
+                                       "acml_tr_pbmn",
+                                       "hts_kor_isnm",
+                                       "stck_prpr",
+                                       "stck_shrn_iscd",
+                                       "prdy_vol",
+                                       "stck_mxpr",
+                                       "stck_llam",
+                                       "stck_oprc",
+                                       "stck_hgpr",
+                                       "stck_lwpr",
+                                       "stck_prdy_oprc",
+                                       "stck_prdy_hgpr",
+                                       "stck_prdy_lwpr",
+                                       "askp",
+                                       "bidp",
+                                       "prdy_vrss_vol",
+                                       "vol_tnrt",
+                                       "stck_fcam",
+                                       "lstn_stcn",
+                                       "cpfn",
+                                       "hts_avls",
+                                       "per",
+                                       "eps",
+                                       "pbr",
+                                       "itewhol_loan_rmnd_ratem name",
+                                       NULL};
 
 //  The snapshot of an unknown code: every key, all zero.
 static json_t *
@@ -74,9 +98,9 @@ s_output1_zero (void)
         const char *value = "0";
         if (strcmp (key, "hts_kor_isnm") == 0 || strcmp (key, "stck_shrn_iscd") == 0)
             value = "";
-        else if (strcmp (key, "prdy_ctrt") == 0 || strcmp (key, "vol_tnrt") == 0
-                 || strcmp (key, "per") == 0 || strcmp (key, "eps") == 0
-                 || strcmp (key, "pbr") == 0 || strcmp (key, "itewhol_loan_rmnd_ratem name") == 0)
+        else if (strcmp (key, "prdy_ctrt") == 0 || strcmp (key, "vol_tnrt") == 0 || strcmp (key, "per") == 0
+                 || strcmp (key, "eps") == 0 || strcmp (key, "pbr") == 0
+                 || strcmp (key, "itewhol_loan_rmnd_ratem name") == 0)
             value = "0.00";
         json_object_set_new (out, key, json_string (value));
     }
@@ -84,8 +108,7 @@ s_output1_zero (void)
 }
 
 static json_t *
-s_output1 (sim_t *self, const sim_instrument_t *inst, const sim_kr_bar_t *bar,
-           const sim_kr_bar_t *prior)
+s_output1 (sim_t *self, const sim_instrument_t *inst, const sim_kr_bar_t *bar, const sim_kr_bar_t *prior)
 {
     if (!bar) {
         json_t *out = s_output1_zero ();
@@ -93,8 +116,7 @@ s_output1 (sim_t *self, const sim_instrument_t *inst, const sim_kr_bar_t *bar,
         json_object_set_new (out, "stck_shrn_iscd", json_string (inst->code));
         return out;
     }
-    sim_kr_bar_t none = {0, bar->prev_close, bar->prev_close, bar->prev_close, bar->prev_close,
-                         bar->prev_close, 0, 0};
+    sim_kr_bar_t none = {0, bar->prev_close, bar->prev_close, bar->prev_close, bar->prev_close, bar->prev_close, 0, 0};
     if (!prior)
         prior = &none;
     long long shares = inst->shares_k * 1000;

@@ -64,7 +64,7 @@ sim_kis_data_begin (sim_t *self, sim_request_t *req, sim_response_t *resp, const
     data->tr_id = sim_request_header (req, "tr_id");
     if (data->tr_id)
         sim_respond_header_copy (resp, "tr_id", data->tr_id);
-    sim_respond_header (resp, "tr_cont", "D");  //  no continuation unless the TR says so
+    sim_respond_header (resp, "tr_cont", "D");   //  no continuation unless the TR says so
     if (over) {
         sim_stats_rate_limited (self, appkey);
         sim_respond_kis_error (resp, MHD_HTTP_INTERNAL_SERVER_ERROR, "EGW00201", SIM_MSG_RATE);
@@ -72,7 +72,7 @@ sim_kis_data_begin (sim_t *self, sim_request_t *req, sim_response_t *resp, const
     }
     if (sim_chance (self, config->fault_reset)) {
         sim_stats_fault (self, "reset");
-        resp->reset = true;                  //  half the time nothing at all, else a cut body
+        resp->reset = true;   //  half the time nothing at all, else a cut body
         data->badjson = sim_random (self) < 0.5;
     }
     else if (sim_chance (self, config->fault_nonjson500)) {

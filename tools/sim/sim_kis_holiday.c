@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SIM_HOLIDAY_PAGE_DAYS 24             //  chk-holiday page size
-#define SIM_CTX_WIDTH 20                     //  ctx_area_* padding
+#define SIM_HOLIDAY_PAGE_DAYS 24   //  chk-holiday page size
+#define SIM_CTX_WIDTH 20           //  ctx_area_* padding
 #define SIM_TR_HOLIDAY "CTCA0903R"
 #define SIM_MSG_MORE "조회가 계속됩니다..다음버튼을 Click 하십시오.                                   "
 
@@ -65,11 +65,10 @@ sim_kis_holiday (sim_t *self, sim_request_t *req, sim_response_t *resp)
         char date[16], wday[8];
         snprintf (date, sizeof date, "%08d", sim_ymd_from_days (d));
         snprintf (wday, sizeof wday, "%02d", weekday + 1);
-        json_array_append_new (output, json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s}", "bass_dt", date,
-                                                  "wday_dvsn_cd", wday, "bzdy_yn", business ? "Y" : "N",
-                                                  "tr_day_yn", weekend || open ? "Y" : "N",
-                                                  "opnd_yn", open ? "Y" : "N",
-                                                  "sttl_day_yn", open ? "Y" : "N"));
+        json_array_append_new (output,
+                               json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s}", "bass_dt", date, "wday_dvsn_cd", wday,
+                                          "bzdy_yn", business ? "Y" : "N", "tr_day_yn", weekend || open ? "Y" : "N",
+                                          "opnd_yn", open ? "Y" : "N", "sttl_day_yn", open ? "Y" : "N"));
     }
     s_set_padded (json, "ctx_area_nk", sim_ymd_from_days (start + SIM_HOLIDAY_PAGE_DAYS - 1));
     s_set_padded (json, "ctx_area_fk", sim_ymd_from_days (start));

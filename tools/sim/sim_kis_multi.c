@@ -27,12 +27,12 @@
 #include <string.h>
 
 #define SIM_TR_MULTI "FHKST11300006"
-#define SIM_MQ_SLOTS 30                      //  FID_INPUT_ISCD_1 .. _30
-#define SIM_MQ_CODE_MAX 12                   //  longest FID_INPUT_ISCD_n accepted
-#define SIM_MQ_ARG_MAX 40                    //  "FID_COND_MRKT_DIV_CODE_30" and the like
+#define SIM_MQ_SLOTS 30      //  FID_INPUT_ISCD_1 .. _30
+#define SIM_MQ_CODE_MAX 12   //  longest FID_INPUT_ISCD_n accepted
+#define SIM_MQ_ARG_MAX 40    //  "FID_COND_MRKT_DIV_CODE_30" and the like
 #define SIM_MQ_RATE_DECIMALS 2
-#define SIM_MQ_HOUR_TRADING "0"              //  장중
-#define SIM_MQ_HOUR_CLOSED "A"               //  after the close (UNCONFIRMED which letter KIS sends)
+#define SIM_MQ_HOUR_TRADING "0"   //  장중
+#define SIM_MQ_HOUR_CLOSED "A"    //  after the close (UNCONFIRMED which letter KIS sends)
 
 //  The bar with the --mq-disagree entries of code applied.
 static void
@@ -42,8 +42,8 @@ s_disagree (const sim_config_t *config, const char *code, sim_kr_bar_t *bar)
         const sim_mq_disagree_t *entry = &config->mq_disagree[i];
         if (strcmp (entry->code, code) != 0)
             continue;
-        long long *fields[] = {&bar->open, &bar->high, &bar->low, &bar->close, &bar->volume, &bar->value,
-                               &bar->prev_close};
+        long long *fields[] = {&bar->open,   &bar->high,  &bar->low,       &bar->close,
+                               &bar->volume, &bar->value, &bar->prev_close};
         *fields[entry->field] += entry->delta;
     }
 }
@@ -114,7 +114,7 @@ sim_kis_multi (sim_t *self, sim_request_t *req, sim_response_t *resp)
         const char *market = sim_request_arg (req, market_arg);
         const char *code = sim_request_arg (req, code_arg);
         if (!code || !*code)
-            continue;                        //  an empty slot is no code
+            continue;   //  an empty slot is no code
         if (!market || strcmp (market, "J") != 0) {
             sim_respond_kis_input_error (resp, market_arg);
             goto out;

@@ -6,21 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SIM_WALK_START_YMD 20100104          //  first day of every price walk (no KR bars before it)
-#define SIM_WALK_REVERT 0.995                //  mean reversion keeps prices near base
-#define SIM_WALK_SIGMA 0.02                  //  daily log-return scale
-#define SIM_LIMIT_RATIO 0.30                 //  KRX daily price limit +-30%
+#define SIM_WALK_START_YMD 20100104   //  first day of every price walk (no KR bars before it)
+#define SIM_WALK_REVERT 0.995         //  mean reversion keeps prices near base
+#define SIM_WALK_SIGMA 0.02           //  daily log-return scale
+#define SIM_LIMIT_RATIO 0.30          //  KRX daily price limit +-30%
 
 //  KRX tick size by price (since 2023).
 long long
 sim_kr_tick (long long price)
 {
-    if (price < 2000) return 1;
-    if (price < 5000) return 5;
-    if (price < 20000) return 10;
-    if (price < 50000) return 50;
-    if (price < 200000) return 100;
-    if (price < 500000) return 500;
+    if (price < 2000)
+        return 1;
+    if (price < 5000)
+        return 5;
+    if (price < 20000)
+        return 10;
+    if (price < 50000)
+        return 50;
+    if (price < 200000)
+        return 100;
+    if (price < 500000)
+        return 500;
     return 1000;
 }
 
@@ -73,13 +79,13 @@ typedef struct {
 //  for a full page of bars instead of from the year 2000: the bars are the
 //  same, and a request costs microseconds rather than milliseconds.
 #define SIM_CHECKPOINT_DAYS 64
-#define SIM_CHECKPOINT_MARGIN_DAYS 240       //  calendar days holding > 101 trading days
+#define SIM_CHECKPOINT_MARGIN_DAYS 240   //  calendar days holding > 101 trading days
 #define SIM_CHECKPOINT_BUCKETS 4096
 
 typedef struct s_checkpoints {
-    struct s_checkpoints *next;              //  hash chain
+    struct s_checkpoints *next;   //  hash chain
     const sim_instrument_t *inst;
-    size_t count;                            //  states known: state[k] is before start + k * DAYS
+    size_t count;   //  states known: state[k] is before start + k * DAYS
     s_walk_state_t *state;
 } s_checkpoints_t;
 
@@ -116,8 +122,10 @@ s_walk_day (const s_walk_params_t *p, int32_t d, s_walk_state_t *state, sim_kr_b
     double target = (double) p->base_price * exp (state->x);
     long long prev = state->prev;
     double hi_limit = (double) prev * (1 + SIM_LIMIT_RATIO), lo_limit = (double) prev * (1 - SIM_LIMIT_RATIO);
-    if (target > hi_limit) target = hi_limit;
-    if (target < lo_limit) target = lo_limit;
+    if (target > hi_limit)
+        target = hi_limit;
+    if (target < lo_limit)
+        target = lo_limit;
     long long close = s_round_tick (target);
     state->prev = close;
     if (!bar)
@@ -130,8 +138,10 @@ s_walk_day (const s_walk_params_t *p, int32_t d, s_walk_state_t *state, sim_kr_b
     long long bottom = bar->open < bar->close ? bar->open : bar->close;
     bar->high = s_round_tick ((double) top * (1 + 0.01 * fabs (sim_gauss (h ^ 5))));
     bar->low = s_round_tick ((double) bottom * (1 - 0.01 * fabs (sim_gauss (h ^ 7))));
-    if (bar->high < top) bar->high = top;
-    if (bar->low > bottom) bar->low = bottom;
+    if (bar->high < top)
+        bar->high = top;
+    if (bar->low > bottom)
+        bar->low = bottom;
     double volume = p->base_volume * exp (0.6 * sim_gauss (h ^ 11));
     bar->volume = volume < 1 ? 1 : llround (volume);
     bar->value = llround ((double) bar->volume * (double) (bar->open + bar->high + bar->low + bar->close) / 4.0);
@@ -141,8 +151,7 @@ s_walk_day (const s_walk_params_t *p, int32_t d, s_walk_state_t *state, sim_kr_b
 //  checkpoints (extended as needed). False when memory runs out: the caller
 //  walks from the start.
 static bool
-s_checkpoint (sim_t *self, const sim_instrument_t *inst, const s_walk_params_t *p, size_t k,
-              s_walk_state_t *out)
+s_checkpoint (sim_t *self, const sim_instrument_t *inst, const s_walk_params_t *p, size_t k, s_walk_state_t *out)
 {
     int32_t start = sim_days_from_ymd (SIM_WALK_START_YMD);
     size_t bucket = ((uintptr_t) inst >> 4) % SIM_CHECKPOINT_BUCKETS;
@@ -161,7 +170,7 @@ s_checkpoint (sim_t *self, const sim_instrument_t *inst, const s_walk_params_t *
         if (grown) {
             c->state = grown;
             if (c->count == 0) {
-                c->state[0] = (s_walk_state_t) {0, p->base_price};
+                c->state[0] = (s_walk_state_t){0, p->base_price};
                 c->count = 1;
             }
             for (; c->count <= k; c->count++) {
@@ -185,10 +194,9 @@ s_checkpoint (sim_t *self, const sim_instrument_t *inst, const s_walk_params_t *
 static s_walk_params_t
 s_walk_params (sim_t *self, const sim_instrument_t *inst)
 {
-    return (s_walk_params_t) {
-        .code_seed = sim_hash (self->config->seed, sim_hash_str (inst->code), 0x9a1c),
-        .base_volume = (double) inst->shares_k * 1000.0 * 0.002,   //  0.2% daily turnover
-        .base_price = inst->base_price};
+    return (s_walk_params_t){.code_seed = sim_hash (self->config->seed, sim_hash_str (inst->code), 0x9a1c),
+                             .base_volume = (double) inst->shares_k * 1000.0 * 0.002,   //  0.2% daily turnover
+                             .base_price = inst->base_price};
 }
 
 //  The checkpoint a walk through end_days starts from (0: the walk's start).
@@ -219,8 +227,7 @@ sim_kr_walk_warm (sim_t *self, int32_t end_days)
 //  days from first_days, the one before them, and at least the last two
 //  (output1), at most SIM_CHART_ROWS_MAX + 1.
 void
-sim_kr_walk_fill (sim_t *self, const sim_instrument_t *inst, int32_t first_days, int32_t end_days,
-                  sim_kr_walk_t *walk)
+sim_kr_walk_fill (sim_t *self, const sim_instrument_t *inst, int32_t first_days, int32_t end_days, sim_kr_walk_t *walk)
 {
     memset (walk, 0, sizeof *walk);
     s_walk_params_t p = s_walk_params (self, inst);
@@ -231,7 +238,7 @@ sim_kr_walk_fill (sim_t *self, const sim_instrument_t *inst, int32_t first_days,
     if (k > 0 && s_checkpoint (self, inst, &p, k, &state))
         from = start + (int32_t) (k * SIM_CHECKPOINT_DAYS);
     else
-        state = (s_walk_state_t) {0, inst->base_price};
+        state = (s_walk_state_t){0, inst->base_price};
     //  Only the bars kept need drawing: the days before them only move the
     //  state (one draw instead of five).
     size_t trading = 0, asked = 0;

@@ -12,7 +12,7 @@
 #include "sim.h"
 #include "sim_master.h"
 
-#define SIM_CHART_ROWS_MAX 100               //  "한 번의 호출에 최대 100건"
+#define SIM_CHART_ROWS_MAX 100   //  "한 번의 호출에 최대 100건"
 
 //  One trading day of one instrument, in KRW and shares.
 typedef struct {
@@ -23,8 +23,8 @@ typedef struct {
 //  The bars a chart answer reads, newest last in a ring.
 typedef struct {
     sim_kr_bar_t ring[SIM_CHART_ROWS_MAX + 1];   //  the last bars up to the end date
-    size_t count;                            //  valid bars in ring (<= 101)
-    size_t next;                             //  ring write position
+    size_t count;                                //  valid bars in ring (<= 101)
+    size_t next;                                 //  ring write position
 } sim_kr_walk_t;
 
 //  KRX tick size at a price (since 2023).
@@ -39,8 +39,8 @@ const char *sim_kr_sign (const sim_kr_bar_t *bar);
 //  end_days, keeping the bars an answer from first_days on reads: those of
 //  the days from first_days, the one before them, and at least the last two
 //  (output1), at most SIM_CHART_ROWS_MAX + 1. Thread-safe.
-void sim_kr_walk_fill (sim_t *self, const sim_instrument_t *inst, int32_t first_days,
-                       int32_t end_days, sim_kr_walk_t *walk);
+void sim_kr_walk_fill (sim_t *self, const sim_instrument_t *inst, int32_t first_days, int32_t end_days,
+                       sim_kr_walk_t *walk);
 //  The i-th most recent bar (0 = latest) or NULL (borrowed from walk).
 const sim_kr_bar_t *sim_kr_walk_bar (const sim_kr_walk_t *walk, size_t i);
 //  Precomputes every KR instrument's checkpoints through end_days

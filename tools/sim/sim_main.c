@@ -24,10 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SIM_CONNECTION_LIMIT 512             //  parallel fetchers and tests
+#define SIM_CONNECTION_LIMIT 512   //  parallel fetchers and tests
 #define SIM_CONNECTION_TIMEOUT_S 60
 #define SIM_PARTIAL_BLOCK 4096
-#define SIM_PEM_MAX (1024 * 1024)            //  a certificate chain or key file
+#define SIM_PEM_MAX (1024 * 1024)   //  a certificate chain or key file
 
 #define SIM_PATH_TOKEN "/oauth2/tokenP"
 #define SIM_PATH_CHART "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice"
@@ -64,26 +64,24 @@ s_sim_reset (sim_t *self, sim_request_t *req, sim_response_t *resp)
 }
 
 //  Exact paths come before the prefixes that would also match them.
-static const s_route_t s_routes[] = {
-    {"POST", SIM_PATH_TOKEN, false, sim_kis_token},
-    {"GET", SIM_PATH_CHART, false, sim_kis_chart},
-    {"GET", SIM_PATH_HOLIDAY, false, sim_kis_holiday},
-    {"GET", SIM_PATH_MULTI, false, sim_kis_multi},
-    {"GET", SIM_PATH_OVERSEAS_DAILY, false, sim_kis_overseas_daily},
-    {"GET", SIM_PATH_MASTER "nasmst.cod.zip", false, sim_us_master},
-    {"GET", SIM_PATH_MASTER "nysmst.cod.zip", false, sim_us_master},
-    {"GET", SIM_PATH_MASTER "amsmst.cod.zip", false, sim_us_master},
-    {"GET", SIM_PATH_MASTER, true, sim_master_serve},
-    {"GET", SIM_PATH_WIKI, true, sim_wiki_serve},
-    {"POST", SIM_PATH_SLACK_POST, false, sim_slack_post},
-    {"POST", SIM_PATH_WEBHOOK, true, sim_slack_webhook},
-    {"GET", "/_sim/stats", false, s_sim_stats},
-    {"POST", "/_sim/reset", false, s_sim_reset},
-    {"GET", "/_sim/universe/kr", false, sim_master_universe},
-    {"GET", "/_sim/universe/us", false, sim_us_universe},
-    {"GET", "/_sim/slack", false, sim_slack_list},
-    {NULL, NULL, false, NULL}
-};
+static const s_route_t s_routes[] = {{"POST", SIM_PATH_TOKEN, false, sim_kis_token},
+                                     {"GET", SIM_PATH_CHART, false, sim_kis_chart},
+                                     {"GET", SIM_PATH_HOLIDAY, false, sim_kis_holiday},
+                                     {"GET", SIM_PATH_MULTI, false, sim_kis_multi},
+                                     {"GET", SIM_PATH_OVERSEAS_DAILY, false, sim_kis_overseas_daily},
+                                     {"GET", SIM_PATH_MASTER "nasmst.cod.zip", false, sim_us_master},
+                                     {"GET", SIM_PATH_MASTER "nysmst.cod.zip", false, sim_us_master},
+                                     {"GET", SIM_PATH_MASTER "amsmst.cod.zip", false, sim_us_master},
+                                     {"GET", SIM_PATH_MASTER, true, sim_master_serve},
+                                     {"GET", SIM_PATH_WIKI, true, sim_wiki_serve},
+                                     {"POST", SIM_PATH_SLACK_POST, false, sim_slack_post},
+                                     {"POST", SIM_PATH_WEBHOOK, true, sim_slack_webhook},
+                                     {"GET", "/_sim/stats", false, s_sim_stats},
+                                     {"POST", "/_sim/reset", false, s_sim_reset},
+                                     {"GET", "/_sim/universe/kr", false, sim_master_universe},
+                                     {"GET", "/_sim/universe/us", false, sim_us_universe},
+                                     {"GET", "/_sim/slack", false, sim_slack_list},
+                                     {NULL, NULL, false, NULL}};
 
 static void
 s_dispatch (sim_t *self, sim_request_t *req, sim_response_t *resp)
@@ -100,8 +98,7 @@ s_dispatch (sim_t *self, sim_request_t *req, sim_response_t *resp)
             return;
         }
     }
-    json_t *json = json_pack ("{s:s, s:s}", "error", path_known ? "method not allowed" : "not found",
-                              "path", req->url);
+    json_t *json = json_pack ("{s:s, s:s}", "error", path_known ? "method not allowed" : "not found", "path", req->url);
     sim_respond_json (resp, path_known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND, json);
     json_decref (json);
 }
@@ -148,8 +145,8 @@ s_queue (struct MHD_Connection *conn, sim_response_t *resp)
         partial->len = resp->body_len;
         partial->limit = resp->partial_len;
         resp->body = NULL;
-        response = MHD_create_response_from_callback (partial->len, SIM_PARTIAL_BLOCK,
-                                                      s_partial_read, partial, s_partial_free);
+        response = MHD_create_response_from_callback (partial->len, SIM_PARTIAL_BLOCK, s_partial_read, partial,
+                                                      s_partial_free);
         if (!response) {
             s_partial_free (partial);
             return MHD_NO;
@@ -159,11 +156,10 @@ s_queue (struct MHD_Connection *conn, sim_response_t *resp)
         return MHD_NO;
     else {
         response = MHD_create_response_from_buffer (resp->body_len, resp->body ? resp->body : (char *) "",
-                                                    resp->body ? MHD_RESPMEM_MUST_FREE
-                                                               : MHD_RESPMEM_PERSISTENT);
+                                                    resp->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
         if (!response)
             return MHD_NO;
-        resp->body = NULL;                   //  MHD frees it
+        resp->body = NULL;   //  MHD frees it
     }
     if (resp->content_type)
         MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
@@ -175,8 +171,8 @@ s_queue (struct MHD_Connection *conn, sim_response_t *resp)
 }
 
 static enum MHD_Result
-s_access (void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-          const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+s_access (void *cls, struct MHD_Connection *conn, const char *url, const char *method, const char *version,
+          const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
     sim_t *self = cls;
     sim_request_t *req = *con_cls;
@@ -217,8 +213,7 @@ s_access (void *cls, struct MHD_Connection *conn, const char *url, const char *m
 }
 
 static void
-s_completed (void *cls, struct MHD_Connection *conn, void **con_cls,
-             enum MHD_RequestTerminationCode code)
+s_completed (void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode code)
 {
     sim_request_t *req = *con_cls;
     if (req) {
@@ -292,11 +287,10 @@ main (int argc, char *argv[])
         rc = 2;
         goto out;
     }
-    sim.master = sim_master_new (config.seed, config.master_garble, config.unknown_codes,
-                                 sim_today_kst (), config.kosdaq_extra);
+    sim.master =
+        sim_master_new (config.seed, config.master_garble, config.unknown_codes, sim_today_kst (), config.kosdaq_extra);
     sim.wiki = sim_wiki_new ();
-    sim.us = sim.wiki ? sim_us_new (config.seed, sim.wiki, config.calendar_dir, config.us_unknown)
-                      : NULL;
+    sim.us = sim.wiki ? sim_us_new (config.seed, sim.wiki, config.calendar_dir, config.us_unknown) : NULL;
     sim.kis = sim_kis_new ();
     sim.slack = sim_slack_new ();
     sim.stats = sim_stats_new ();
@@ -322,19 +316,18 @@ main (int argc, char *argv[])
     if (config.tls_cert)
         flags |= MHD_USE_TLS;
     //  The TLS options come last: without TLS the list ends before them.
-    daemon = MHD_start_daemon (flags, (uint16_t) config.port, NULL, NULL, s_access, &sim,
-                               MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
-                               MHD_OPTION_CONNECTION_LIMIT, (unsigned int) SIM_CONNECTION_LIMIT,
-                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) SIM_CONNECTION_TIMEOUT_S,
-                               MHD_OPTION_NOTIFY_COMPLETED, s_completed, &sim,
+    daemon = MHD_start_daemon (flags, (uint16_t) config.port, NULL, NULL, s_access, &sim, MHD_OPTION_SOCK_ADDR,
+                               (struct sockaddr *) &addr, MHD_OPTION_CONNECTION_LIMIT,
+                               (unsigned int) SIM_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+                               (unsigned int) SIM_CONNECTION_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED, s_completed, &sim,
                                tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, tls_cert,
-                               MHD_OPTION_HTTPS_MEM_KEY, tls_key,
-                               MHD_OPTION_END);
+                               MHD_OPTION_HTTPS_MEM_KEY, tls_key, MHD_OPTION_END);
     if (!daemon && config.tls_cert) {
         //  libmicrohttpd does not say which: the port, or what GnuTLS made
         //  of the files (not PEM, a key that is not one).
         eod_log_error ("cannot listen on 127.0.0.1:%d with https: the port is taken, or GnuTLS cannot use %s "
-                       "and %s", config.port, config.tls_cert, config.tls_key);
+                       "and %s",
+                       config.port, config.tls_cert, config.tls_key);
         rc = 2;
         goto out;
     }
@@ -347,9 +340,9 @@ main (int argc, char *argv[])
     int port = info && info->port ? info->port : config.port;
     printf ("eod-sim listening on 127.0.0.1:%d\n", port);
     fflush (stdout);
-    eod_log_info ("seed %llu, rate %d/s per key, %zu app keys, today %d (KST)%s%s",
-                  (unsigned long long) config.seed, config.rate, config.napps, sim_today_kst (),
-                  config.tls_cert ? ", https with " : "", config.tls_cert ? config.tls_cert : "");
+    eod_log_info ("seed %llu, rate %d/s per key, %zu app keys, today %d (KST)%s%s", (unsigned long long) config.seed,
+                  config.rate, config.napps, sim_today_kst (), config.tls_cert ? ", https with " : "",
+                  config.tls_cert ? config.tls_cert : "");
 
     int signo = 0;
     sigwait (&stop, &signo);

@@ -2,7 +2,7 @@
     instruments (sim_master_gen) sorted by code, the two zipped master files
     (sim_mst, sim_zip), and answers their downloads and /_sim/universe/kr.
     See sim_master.h. */
-#define _GNU_SOURCE                          //  qsort_r
+#define _GNU_SOURCE   //  qsort_r
 #include "sim_master.h"
 #include "sim_master_gen.h"
 #include "sim_mst.h"
@@ -19,9 +19,9 @@
 #define SIM_MASTER_KOSDAQ "kosdaq_code.mst"
 
 struct sim_master_t {
-    sim_master_list_t list;                  //  in generation order
-    size_t *by_code;                         //  indices sorted by code
-    unsigned char *zip[SIM_MST_FILES];       //  0 KOSPI, 1 KOSDAQ
+    sim_master_list_t list;              //  in generation order
+    size_t *by_code;                     //  indices sorted by code
+    unsigned char *zip[SIM_MST_FILES];   //  0 KOSPI, 1 KOSDAQ
     size_t zip_len[SIM_MST_FILES];
 };
 
@@ -34,9 +34,9 @@ s_selected (const sim_instrument_t *inst)
         return st && (inst->cap >= SIM_CAP_SELECT || inst->krx300 || inst->kosdaq150);
     if (strcmp (inst->group, "RT") == 0 || strcmp (inst->group, "IF") == 0)
         return true;
-    return st && (inst->cap >= SIM_CAP_SELECT || inst->krx300 || strstr (inst->name, "은행")
-                  || strstr (inst->name, "금융") || strstr (inst->name, "신한")
-                  || strstr (inst->name, "카카오뱅크"));
+    return st
+           && (inst->cap >= SIM_CAP_SELECT || inst->krx300 || strstr (inst->name, "은행") || strstr (inst->name, "금융")
+               || strstr (inst->name, "신한") || strstr (inst->name, "카카오뱅크"));
 }
 
 static int
@@ -51,8 +51,7 @@ s_build_files (sim_master_t *self, uint64_t seed, int garble, int base_ymd)
 {
     char *file[SIM_MST_FILES];
     size_t file_len[SIM_MST_FILES];
-    if (sim_mst_write (self->list.items, self->by_code, self->list.count, seed, garble, base_ymd,
-                       file, file_len))
+    if (sim_mst_write (self->list.items, self->by_code, self->list.count, seed, garble, base_ymd, file, file_len))
         return -1;
     int rc = -1;
     if (sim_zip (SIM_MASTER_KOSPI, file[0], file_len[0], &self->zip[0], &self->zip_len[0]) == 0
@@ -89,8 +88,8 @@ sim_master_new (uint64_t seed, int garble, int unknown_n, int base_ymd, int extr
     size_t selected = 0;
     for (size_t i = 0; i < self->list.count; i++)
         selected += self->list.items[i].selected;
-    eod_log_info ("master: %zu instruments (%zu selected), kospi zip %zu bytes, kosdaq zip %zu bytes",
-                  self->list.count, selected, self->zip_len[0], self->zip_len[1]);
+    eod_log_info ("master: %zu instruments (%zu selected), kospi zip %zu bytes, kosdaq zip %zu bytes", self->list.count,
+                  selected, self->zip_len[0], self->zip_len[1]);
     return self;
 fail:
     sim_master_destroy (&self);
@@ -146,8 +145,7 @@ sim_master_serve (sim_t *self, sim_request_t *req, sim_response_t *resp)
 {
     sim_stats_request (self, "master", "-");
     const char *name = req->url + strlen ("/common/master/");
-    int m = strcmp (name, SIM_MASTER_KOSPI ".zip") == 0 ? 0
-          : strcmp (name, SIM_MASTER_KOSDAQ ".zip") == 0 ? 1 : -1;
+    int m = strcmp (name, SIM_MASTER_KOSPI ".zip") == 0 ? 0 : strcmp (name, SIM_MASTER_KOSDAQ ".zip") == 0 ? 1 : -1;
     const sim_master_t *master = self->master;
     sim_zip_serve (self, resp, m < 0 ? NULL : master->zip[m], m < 0 ? 0 : master->zip_len[m]);
 }

@@ -12,25 +12,25 @@
 
 #include "sim.h"
 
-#define SIM_CAP_SELECT 4000                  //  억원: the DESIGN's default threshold
+#define SIM_CAP_SELECT 4000   //  억원: the DESIGN's default threshold
 
 //  One generated instrument (what the master files hold, as decoded values).
 typedef struct {
     char code[8];
     char isin[16];
-    char name[128];                          //  UTF-8
+    char name[128];   //  UTF-8
     char group[3];
     bool kosdaq;
     bool spac;
     bool preferred;
     bool krx300;
     bool kosdaq150;
-    bool selected;                           //  the default universe filter picks it
-    bool unknown;                            //  answers as unknown on the chart
-    long long cap;                           //  market cap, 억원
-    long long base_price;                    //  KRW
-    long long shares_k;                      //  listed shares, thousands
-    long long face;                          //  face value, KRW
+    bool selected;          //  the default universe filter picks it
+    bool unknown;           //  answers as unknown on the chart
+    long long cap;          //  market cap, 억원
+    long long base_price;   //  KRW
+    long long shares_k;     //  listed shares, thousands
+    long long face;         //  face value, KRW
     int listed_ymd;
     long long sales, op_profit, ord_profit, net_income;
     double roe;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SIM_KOSPI_COMMON 880                 //  plus the fixed financial names
+#define SIM_KOSPI_COMMON 880   //  plus the fixed financial names
 #define SIM_KOSPI_PREFERRED 60
 #define SIM_KOSPI_ETF 800
 #define SIM_KOSPI_REIT 22
@@ -18,17 +18,17 @@
 #define SIM_KOSDAQ_COMMON 1600
 #define SIM_KOSDAQ_SPAC 30
 #define SIM_KOSDAQ_ETF 5
-#define SIM_ALNUM_CODES 3                    //  new-style codes such as 0088M0 per market
+#define SIM_ALNUM_CODES 3   //  new-style codes such as 0088M0 per market
 
 #define SIM_KOSPI_CAP_MIN 100.0
 #define SIM_KOSPI_CAP_MAX 4000000.0
 #define SIM_KOSDAQ_CAP_MIN 50.0
 #define SIM_KOSDAQ_CAP_MAX 300000.0
-#define SIM_KOSDAQ_CAP_SKEW 1.6              //  fewer large KOSDAQ caps than log-uniform
+#define SIM_KOSDAQ_CAP_SKEW 1.6   //  fewer large KOSDAQ caps than log-uniform
 #define SIM_KRX300_KOSPI_CAP 9000
 #define SIM_KRX300_KOSDAQ_CAP 15000
 #define SIM_KOSDAQ150_CAP 6000
-#define SIM_SMALL_FLAGGED 8                  //  small caps flagged KRX300/KOSDAQ150 anyway
+#define SIM_SMALL_FLAGGED 8   //  small caps flagged KRX300/KOSDAQ150 anyway
 
 static long long
 s_range (sim_stream_t *rng, long long lo, long long hi)
@@ -44,54 +44,115 @@ s_log_uniform (sim_stream_t *rng, double lo, double hi, double skew)
 }
 
 static const char *s_prefixes[] = {
-    "한국", "대한", "동양", "서울", "삼화", "대성", "동원", "세방", "신성", "태광", "금호", "성우",
-    "유니", "코리아", "한일", "대림", "삼영", "동국", "한진", "일진", "경동", "대양", "한솔", "우진",
-    "영풍", "삼익", "동화", "화승", "극동", "진흥", "남양", "광명", "미래", "새한", "제일", "한빛",
-    "청호", "백광", "태평", "동방", "고려", "조선", "한미", "대원", "세원", "아세아", "에이스", "하이",
-    "비전", "넥스트", "그린", "블루", "나노", "스마트", "에코", "제이", "케이", "엘엔", "에스", "디에이",
-    "씨에스", "알파", "티엘", "엠케이", "와이엔", "지엔", "피엔", "오성", "해성", "한라", NULL
-};
+    "한국",   "대한",   "동양", "서울",   "삼화",   "대성",   "동원", "세방", "신성", "태광",   "금호",   "성우",
+    "유니",   "코리아", "한일", "대림",   "삼영",   "동국",   "한진", "일진", "경동", "대양",   "한솔",   "우진",
+    "영풍",   "삼익",   "동화", "화승",   "극동",   "진흥",   "남양", "광명", "미래", "새한",   "제일",   "한빛",
+    "청호",   "백광",   "태평", "동방",   "고려",   "조선",   "한미", "대원", "세원", "아세아", "에이스", "하이",
+    "비전",   "넥스트", "그린", "블루",   "나노",   "스마트", "에코", "제이", "케이", "엘엔",   "에스",   "디에이",
+    "씨에스", "알파",   "티엘", "엠케이", "와이엔", "지엔",   "피엔", "오성", "해성", "한라",   NULL};
 
 static const char *s_suffixes[] = {
-    "전자", "화학", "건설", "제약", "바이오", "산업", "중공업", "물산", "식품", "에너지", "테크",
-    "소재", "시스템", "통신", "해운", "홀딩스", "글로벌", "엔터", "반도체", "정밀", "기계", "섬유",
-    "제지", "철강", "전기", "디스플레이", "소프트", "네트웍스", "로지스", "하이텍", "메디칼",
-    "헬스케어", "케미칼", "모터스", "인더스트리", "이엔지", "솔루션", "게임즈", "미디어", "푸드",
-    "제강", "해양", "리테일", "파마", "플랫폼", "랩스", "머티리얼즈", "오토", "에프앤비", "테크윈", NULL
-};
+    "전자",     "화학",       "건설",   "제약",     "바이오",   "산업",   "중공업", "물산",       "식품",
+    "에너지",   "테크",       "소재",   "시스템",   "통신",     "해운",   "홀딩스", "글로벌",     "엔터",
+    "반도체",   "정밀",       "기계",   "섬유",     "제지",     "철강",   "전기",   "디스플레이", "소프트",
+    "네트웍스", "로지스",     "하이텍", "메디칼",   "헬스케어", "케미칼", "모터스", "인더스트리", "이엔지",
+    "솔루션",   "게임즈",     "미디어", "푸드",     "제강",     "해양",   "리테일", "파마",       "플랫폼",
+    "랩스",     "머티리얼즈", "오토",   "에프앤비", "테크윈",   NULL};
 
-static const char *s_etf_brands[] = {
-    "KODEX", "TIGER", "RISE", "ACE", "SOL", "PLUS", "HANARO", "KOSEF", "ARIRANG", "TIMEFOLIO",
-    "WON", "BNK", NULL
-};
+static const char *s_etf_brands[] = {"KODEX", "TIGER",   "RISE",      "ACE", "SOL", "PLUS", "HANARO",
+                                     "KOSEF", "ARIRANG", "TIMEFOLIO", "WON", "BNK", NULL};
 
-static const char *s_etf_themes[] = {
-    "200", "코스닥150", "미국S&P500", "미국나스닥100", "반도체", "2차전지산업", "국고채3년",
-    "국고채10년", "골드선물(H)", "레버리지", "인버스", "200선물인버스2X", "코스닥150레버리지",
-    "미국배당다우존스", "차이나CSI300", "일본니케이225", "인도니프티50", "단기채권", "KOFR금리액티브",
-    "CD금리액티브", "머니마켓액티브", "은행고배당", "고배당", "배당성장", "헬스케어", "바이오",
-    "자동차", "조선TOP10", "방산", "원자력", "게임", "미디어컨텐츠", "인터넷", "소프트웨어",
-    "AI반도체", "로봇", "전력설비", "건설", "철강", "화학", "에너지화학", "증권", "보험", "금융",
-    "필수소비재", "경기소비재", "리츠부동산", "미국채10년선물", "미국채30년액티브", "달러선물",
-    "엔선물", "WTI원유선물(H)", "구리실물", "삼성그룹", "현대차그룹", "LG그룹", "SK그룹", "ESG",
-    "TOP10", "밸류업", "MSCI Korea", "200TR", "코스피", "중소형", "대형가치", "성장", "퀄리티",
-    "모멘텀", "저변동", "미국테크TOP10", NULL
-};
+static const char *s_etf_themes[] = {"200",
+                                     "코스닥150",
+                                     "미국S&P500",
+                                     "미국나스닥100",
+                                     "반도체",
+                                     "2차전지산업",
+                                     "국고채3년",
+                                     "국고채10년",
+                                     "골드선물(H)",
+                                     "레버리지",
+                                     "인버스",
+                                     "200선물인버스2X",
+                                     "코스닥150레버리지",
+                                     "미국배당다우존스",
+                                     "차이나CSI300",
+                                     "일본니케이225",
+                                     "인도니프티50",
+                                     "단기채권",
+                                     "KOFR금리액티브",
+                                     "CD금리액티브",
+                                     "머니마켓액티브",
+                                     "은행고배당",
+                                     "고배당",
+                                     "배당성장",
+                                     "헬스케어",
+                                     "바이오",
+                                     "자동차",
+                                     "조선TOP10",
+                                     "방산",
+                                     "원자력",
+                                     "게임",
+                                     "미디어컨텐츠",
+                                     "인터넷",
+                                     "소프트웨어",
+                                     "AI반도체",
+                                     "로봇",
+                                     "전력설비",
+                                     "건설",
+                                     "철강",
+                                     "화학",
+                                     "에너지화학",
+                                     "증권",
+                                     "보험",
+                                     "금융",
+                                     "필수소비재",
+                                     "경기소비재",
+                                     "리츠부동산",
+                                     "미국채10년선물",
+                                     "미국채30년액티브",
+                                     "달러선물",
+                                     "엔선물",
+                                     "WTI원유선물(H)",
+                                     "구리실물",
+                                     "삼성그룹",
+                                     "현대차그룹",
+                                     "LG그룹",
+                                     "SK그룹",
+                                     "ESG",
+                                     "TOP10",
+                                     "밸류업",
+                                     "MSCI Korea",
+                                     "200TR",
+                                     "코스피",
+                                     "중소형",
+                                     "대형가치",
+                                     "성장",
+                                     "퀄리티",
+                                     "모멘텀",
+                                     "저변동",
+                                     "미국테크TOP10",
+                                     NULL};
 
 //  Financial names the KOSPI name rule (은행|금융|신한|카카오뱅크) must catch,
 //  large and small (below the cap threshold), with their caps in 억원.
 static const struct {
     const char *name;
     long long cap;
-} s_financials[] = {
-    {"신한지주", 280000}, {"카카오뱅크", 120000}, {"우리금융지주", 110000}, {"제주은행", 2600},
-    {"한성금융", 1500}, {"대성금융지주", 900}, {"신한서부산업", 700}, {"동방은행", 3100},
-    {"서해금융", 2200}, {"카카오뱅크홀딩스", 1800}, {NULL, 0}
-};
+} s_financials[] = {{"신한지주", 280000},
+                    {"카카오뱅크", 120000},
+                    {"우리금융지주", 110000},
+                    {"제주은행", 2600},
+                    {"한성금융", 1500},
+                    {"대성금융지주", 900},
+                    {"신한서부산업", 700},
+                    {"동방은행", 3100},
+                    {"서해금융", 2200},
+                    {"카카오뱅크홀딩스", 1800},
+                    {NULL, 0}};
 
-static const char *s_securities[] = {
-    "대신", "미래에셋", "하나", "엔에이치", "케이비", "유안타", "교보", "신영", "한화", "삼성", NULL
-};
+static const char *s_securities[] = {"대신", "미래에셋", "하나", "엔에이치", "케이비", "유안타",
+                                     "교보", "신영",     "한화", "삼성",     NULL};
 
 static size_t
 s_count (const char **list)
@@ -198,8 +259,7 @@ s_add (sim_master_list_t *list, const char *code, const char *name, const char *
 
 //  A fresh code: six digits ending in step's multiple, or new-style alphanumeric.
 static void
-s_new_code (sim_master_list_t *list, sim_stream_t *rng, char *code, long long lo, long long hi,
-            int step, bool alnum)
+s_new_code (sim_master_list_t *list, sim_stream_t *rng, char *code, long long lo, long long hi, int step, bool alnum)
 {
     static const char letters[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
     do {
@@ -213,8 +273,7 @@ s_new_code (sim_master_list_t *list, sim_stream_t *rng, char *code, long long lo
 
 //  Fills the numbers of an instrument from its cap and a price range.
 static void
-s_fill_numbers (sim_instrument_t *inst, sim_stream_t *rng, double cap, double price_lo,
-                double price_hi, int base_ymd)
+s_fill_numbers (sim_instrument_t *inst, sim_stream_t *rng, double cap, double price_lo, double price_hi, int base_ymd)
 {
     static const long long faces[] = {100, 200, 500, 1000, 2500, 5000};
     inst->cap = cap < 1 ? 1 : llround (cap);
@@ -245,8 +304,7 @@ s_pool_name (s_pool_t *pool, char *buf, size_t size)
     if (round == 0)
         snprintf (buf, size, "%s%s", s_prefixes[combo / nsuffix], s_suffixes[combo % nsuffix]);
     else
-        snprintf (buf, size, "%s%s%zu", s_prefixes[combo / nsuffix], s_suffixes[combo % nsuffix],
-                  round + 1);
+        snprintf (buf, size, "%s%s%zu", s_prefixes[combo / nsuffix], s_suffixes[combo % nsuffix], round + 1);
     return buf;
 }
 
@@ -267,8 +325,8 @@ sim_master_generate (sim_master_list_t *list, uint64_t seed, int base_ymd, int e
         s_new_code (list, &rng, code, 10, 499990, 10, i < SIM_ALNUM_CODES);
         if (!(inst = s_add (list, code, s_pool_name (&pool, name, sizeof name), "ST", false)))
             goto out;
-        s_fill_numbers (inst, &rng, s_log_uniform (&rng, SIM_KOSPI_CAP_MIN, SIM_KOSPI_CAP_MAX, 1.0),
-                        1000, 500000, base_ymd);
+        s_fill_numbers (inst, &rng, s_log_uniform (&rng, SIM_KOSPI_CAP_MIN, SIM_KOSPI_CAP_MAX, 1.0), 1000, 500000,
+                        base_ymd);
     }
     for (int i = 0; s_financials[i].name; i++) {
         s_new_code (list, &rng, code, 10, 499990, 10, false);
@@ -278,8 +336,7 @@ sim_master_generate (sim_master_list_t *list, uint64_t seed, int base_ymd, int e
     }
     size_t commons = list->count;
     for (int i = 0; i < SIM_KOSPI_PREFERRED; i++) {
-        const sim_instrument_t *base = &list->items[(size_t) s_range (&rng, SIM_ALNUM_CODES,
-                                                                      (long long) commons - 1)];
+        const sim_instrument_t *base = &list->items[(size_t) s_range (&rng, SIM_ALNUM_CODES, (long long) commons - 1)];
         snprintf (code, sizeof code, "%.5s5", base->code);
         if (s_code_used (list, code))
             continue;
@@ -305,8 +362,8 @@ sim_master_generate (sim_master_list_t *list, uint64_t seed, int base_ymd, int e
     for (int i = 0; i < SIM_KOSPI_ETF; i++) {
         s_new_code (list, &rng, code, 100000, 499999, 1, i < SIM_ALNUM_CODES);
         size_t round, combo = s_pool_take (&etf_pool, &round);
-        snprintf (name, sizeof name, "%s %s%s", s_etf_brands[combo / nthemes],
-                  s_etf_themes[combo % nthemes], round ? "(합성)" : "");
+        snprintf (name, sizeof name, "%s %s%s", s_etf_brands[combo / nthemes], s_etf_themes[combo % nthemes],
+                  round ? "(합성)" : "");
         if (!(inst = s_add (list, code, name, "EF", false)))
             goto out;
         s_fill_numbers (inst, &rng, s_log_uniform (&rng, 50, 80000, 1.0), 5000, 60000, base_ymd);
@@ -317,8 +374,7 @@ sim_master_generate (sim_master_list_t *list, uint64_t seed, int base_ymd, int e
         if (i == 0)
             snprintf (name, sizeof name, "신한알파리츠");
         else
-            snprintf (name, sizeof name, "%s%s리츠", s_prefixes[(size_t) s_range (&rng, 0, 69)],
-                      i % 2 ? "오피스" : "");
+            snprintf (name, sizeof name, "%s%s리츠", s_prefixes[(size_t) s_range (&rng, 0, 69)], i % 2 ? "오피스" : "");
         if (!(inst = s_add (list, code, name, "RT", false)))
             goto out;
         s_fill_numbers (inst, &rng, s_log_uniform (&rng, 300, 20000, 1.0), 3000, 8000, base_ymd);
@@ -364,8 +420,8 @@ sim_master_generate (sim_master_list_t *list, uint64_t seed, int base_ymd, int e
     }
     size_t kosdaq_commons_end = list->count;
     for (int i = 0; i < SIM_SMALL_FLAGGED; i++) {
-        sim_instrument_t *pick = &list->items[(size_t) s_range (&rng, (long long) kosdaq_first,
-                                                                (long long) kosdaq_commons_end - 2)];
+        sim_instrument_t *pick =
+            &list->items[(size_t) s_range (&rng, (long long) kosdaq_first, (long long) kosdaq_commons_end - 2)];
         if (pick->cap < SIM_CAP_SELECT) {
             if (i % 2)
                 pick->krx300 = true;

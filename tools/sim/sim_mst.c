@@ -14,7 +14,7 @@
 #define SIM_KOSDAQ_RECORD 282
 #define SIM_HEAD_CODE 9
 #define SIM_HEAD_ISIN 12
-#define SIM_HEAD_NAME 40                     //  CP949 bytes, space padded
+#define SIM_HEAD_NAME 40   //  CP949 bytes, space padded
 #define SIM_RECORD_MAX 300
 
 //  --- the fixed-width records -------------------------------------------------------
@@ -41,7 +41,7 @@ s_put_num (s_rec_t *rec, size_t width, long long value)
 {
     char text[48];
     size_t digits = width - (value < 0 ? 1 : 0);
-    if (digits < 19) {                       //  clamp to what the width can show
+    if (digits < 19) {   //  clamp to what the width can show
         long long max = 1;
         for (size_t i = 0; i < digits; i++)
             max *= 10;
@@ -143,16 +143,16 @@ s_cap_size (const sim_instrument_t *inst)
 static void
 s_put_prices (s_rec_t *rec, const sim_instrument_t *inst)
 {
-    s_put_num (rec, 9, inst->base_price);    //  기준가
-    s_put_num (rec, 5, 1);                   //  매매수량단위
-    s_put_num (rec, 5, 1);                   //  시간외수량단위
-    s_put_flags (rec, 3, false);             //  거래정지, 정리매매, 관리종목
-    s_put_str (rec, 2, "00");                //  시장경고
-    s_put_flags (rec, 3, false);             //  경고예고, 불성실공시, 우회상장
-    s_put_str (rec, 6, "000000");            //  락구분, 액면변경, 증자구분
+    s_put_num (rec, 9, inst->base_price);                        //  기준가
+    s_put_num (rec, 5, 1);                                       //  매매수량단위
+    s_put_num (rec, 5, 1);                                       //  시간외수량단위
+    s_put_flags (rec, 3, false);                                 //  거래정지, 정리매매, 관리종목
+    s_put_str (rec, 2, "00");                                    //  시장경고
+    s_put_flags (rec, 3, false);                                 //  경고예고, 불성실공시, 우회상장
+    s_put_str (rec, 6, "000000");                                //  락구분, 액면변경, 증자구분
     s_put_num (rec, 3, inst->cap >= SIM_CAP_SELECT ? 20 : 40);   //  증거금비율
-    s_put_flag (rec, inst->cap >= 1000);     //  신용가능
-    s_put_num (rec, 3, 90);                  //  신용기간
+    s_put_flag (rec, inst->cap >= 1000);                         //  신용가능
+    s_put_num (rec, 3, 90);                                      //  신용기간
 }
 
 static void
@@ -160,17 +160,17 @@ s_put_listing (s_rec_t *rec, const sim_instrument_t *inst, uint64_t h, int base_
 {
     long long shares = inst->shares_k * 1000;
     s_put_num (rec, 12, llround ((double) shares * 0.002 * (0.5 + sim_unit (h))));   //  전일거래량
-    s_put_num (rec, 12, inst->face);         //  액면가
-    s_put_num (rec, 8, inst->listed_ymd);    //  상장일자
-    s_put_num (rec, 15, inst->shares_k);     //  상장주수 (천주)
-    s_put_num (rec, 21, inst->face * shares);   //  자본금
-    s_put_num (rec, 2, 12);                  //  결산월
+    s_put_num (rec, 12, inst->face);                                                 //  액면가
+    s_put_num (rec, 8, inst->listed_ymd);                                            //  상장일자
+    s_put_num (rec, 15, inst->shares_k);                                             //  상장주수 (천주)
+    s_put_num (rec, 21, inst->face * shares);                                        //  자본금
+    s_put_num (rec, 2, 12);                                                          //  결산월
     if (inst->listed_ymd / 10000 >= base_ymd / 10000 - 1)
         s_put_num (rec, 7, inst->base_price);   //  공모가, recent listings only
     else
         s_put_str (rec, 7, "");
     s_put_str (rec, 1, inst->preferred ? "1" : "0");   //  우선주
-    s_put_flags (rec, 2, false);             //  공매도과열, 이상급등
+    s_put_flags (rec, 2, false);                       //  공매도과열, 이상급등
 }
 
 static void
@@ -198,7 +198,7 @@ s_put_start (s_rec_t *rec, iconv_t cd, sim_instrument_t *inst, int sector_major,
     s_put_str (rec, 1, size);
     char sector[16];
     snprintf (sector, sizeof sector, "%04d%04d0000", sector_major, sector_minor);
-    s_put_str (rec, 12, sector);             //  지수업종 대/중/소
+    s_put_str (rec, 12, sector);   //  지수업종 대/중/소
     return 0;
 }
 
@@ -221,28 +221,28 @@ s_record_kospi (s_rec_t *rec, iconv_t cd, sim_instrument_t *inst, int base_ymd, 
     bool etf = strcmp (inst->group, "EF") == 0;
     if (s_put_start (rec, cd, inst, st ? 27 : 0, st ? (int) (h % 20) + 5 : 0))
         return -1;
-    s_put_flag (rec, st && h % 3 != 0);      //  제조업
-    s_put_flags (rec, 2, false);             //  저유동성, 지배구조
+    s_put_flag (rec, st && h % 3 != 0);                         //  제조업
+    s_put_flags (rec, 2, false);                                //  저유동성, 지배구조
     s_put_str (rec, 1, inst->cap >= 20000 && st ? "5" : "0");   //  KOSPI200 섹터
-    s_put_flag (rec, inst->cap >= 60000 && st);   //  KOSPI100
-    s_put_flag (rec, inst->cap >= 150000 && st);  //  KOSPI50
-    s_put_flag (rec, inst->cap >= 30000 && st);   //  KRX
-    s_put_str (rec, 1, etf ? "1" : " ");     //  ETP
-    s_put_flag (rec, inst->cap >= 30000 && st);   //  ELW발행
-    s_put_flag (rec, inst->cap >= 40000 && st);   //  KRX100
-    s_put_flags (rec, 4, false);             //  KRX 자동차, 반도체, 바이오, 은행
-    s_put_flag (rec, inst->spac);            //  SPAC
-    s_put_flags (rec, 2, false);             //  KRX 에너지화학, 철강
-    s_put_str (rec, 1, "0");                 //  단기과열
-    s_put_flags (rec, 3, false);             //  KRX 미디어통신, 건설, Non1
-    s_put_flags (rec, 5, false);             //  KRX 증권, 선박, 보험, 운송, SRI
+    s_put_flag (rec, inst->cap >= 60000 && st);                 //  KOSPI100
+    s_put_flag (rec, inst->cap >= 150000 && st);                //  KOSPI50
+    s_put_flag (rec, inst->cap >= 30000 && st);                 //  KRX
+    s_put_str (rec, 1, etf ? "1" : " ");                        //  ETP
+    s_put_flag (rec, inst->cap >= 30000 && st);                 //  ELW발행
+    s_put_flag (rec, inst->cap >= 40000 && st);                 //  KRX100
+    s_put_flags (rec, 4, false);                                //  KRX 자동차, 반도체, 바이오, 은행
+    s_put_flag (rec, inst->spac);                               //  SPAC
+    s_put_flags (rec, 2, false);                                //  KRX 에너지화학, 철강
+    s_put_str (rec, 1, "0");                                    //  단기과열
+    s_put_flags (rec, 3, false);                                //  KRX 미디어통신, 건설, Non1
+    s_put_flags (rec, 5, false);                                //  KRX 증권, 선박, 보험, 운송, SRI
     s_put_prices (rec, inst);
     s_put_listing (rec, inst, h, base_ymd);
-    s_put_flag (rec, inst->krx300);          //  KRX300
-    s_put_flag (rec, st);                    //  KOSPI
+    s_put_flag (rec, inst->krx300);   //  KRX300
+    s_put_flag (rec, st);             //  KOSPI
     s_put_financials (rec, inst, base_date);
     if (h % 4 == 0)
-        s_put_str (rec, 3, "");              //  그룹사코드: blank for independents
+        s_put_str (rec, 3, "");   //  그룹사코드: blank for independents
     else
         s_put_num (rec, 3, (long long) (h % 600));
     s_put_flags (rec, 3, false);
@@ -257,23 +257,23 @@ s_record_kosdaq (s_rec_t *rec, iconv_t cd, sim_instrument_t *inst, int base_ymd,
     bool etf = strcmp (inst->group, "EF") == 0;
     if (s_put_start (rec, cd, inst, st ? 1012 : 0, st ? (int) (h % 30) + 1 : 0))
         return -1;
-    s_put_flag (rec, st && h % 5 == 0);      //  벤처기업
-    s_put_flag (rec, false);                 //  저유동성
+    s_put_flag (rec, st && h % 5 == 0);           //  벤처기업
+    s_put_flag (rec, false);                      //  저유동성
     s_put_flag (rec, inst->cap >= 30000 && st);   //  KRX
-    s_put_str (rec, 1, etf ? "1" : " ");     //  ETP
+    s_put_str (rec, 1, etf ? "1" : " ");          //  ETP
     s_put_flag (rec, inst->cap >= 60000 && st);   //  KRX100
-    s_put_flags (rec, 4, false);             //  KRX 자동차, 반도체, 바이오, 은행
-    s_put_flag (rec, inst->spac);            //  SPAC
-    s_put_flags (rec, 2, false);             //  KRX 에너지화학, 철강
-    s_put_str (rec, 1, "0");                 //  단기과열
-    s_put_flags (rec, 3, false);             //  KRX 미디어통신, 건설, 투자주의환기
-    s_put_flags (rec, 4, false);             //  KRX 증권, 선박, 보험, 운송
-    s_put_flag (rec, inst->kosdaq150);       //  KOSDAQ150
+    s_put_flags (rec, 4, false);                  //  KRX 자동차, 반도체, 바이오, 은행
+    s_put_flag (rec, inst->spac);                 //  SPAC
+    s_put_flags (rec, 2, false);                  //  KRX 에너지화학, 철강
+    s_put_str (rec, 1, "0");                      //  단기과열
+    s_put_flags (rec, 3, false);                  //  KRX 미디어통신, 건설, 투자주의환기
+    s_put_flags (rec, 4, false);                  //  KRX 증권, 선박, 보험, 운송
+    s_put_flag (rec, inst->kosdaq150);            //  KOSDAQ150
     s_put_prices (rec, inst);
     s_put_listing (rec, inst, h, base_ymd);
-    s_put_flag (rec, inst->krx300);          //  KRX300
+    s_put_flag (rec, inst->krx300);   //  KRX300
     s_put_financials (rec, inst, base_date);
-    s_put_str (rec, 3, "");                  //  그룹사코드
+    s_put_str (rec, 3, "");   //  그룹사코드
     s_put_flags (rec, 3, false);
     return s_check_length (rec, inst, SIM_KOSDAQ_RECORD, "KOSDAQ");
 }
@@ -285,14 +285,15 @@ static int
 s_base_date (int base_ymd)
 {
     int month = base_ymd / 100 % 100, year = base_ymd / 10000;
-    return month <= 3 ? (year - 1) * 10000 + 1231
-         : month <= 6 ? year * 10000 + 331
-         : month <= 9 ? year * 10000 + 630 : year * 10000 + 930;
+    return month <= 3   ? (year - 1) * 10000 + 1231
+           : month <= 6 ? year * 10000 + 331
+           : month <= 9 ? year * 10000 + 630
+                        : year * 10000 + 930;
 }
 
 int
-sim_mst_write (sim_instrument_t *items, const size_t *by_code, size_t count, uint64_t seed,
-               int garble, int base_ymd, char *file[SIM_MST_FILES], size_t file_len[SIM_MST_FILES])
+sim_mst_write (sim_instrument_t *items, const size_t *by_code, size_t count, uint64_t seed, int garble, int base_ymd,
+               char *file[SIM_MST_FILES], size_t file_len[SIM_MST_FILES])
 {
     int base_date = s_base_date (base_ymd);
     iconv_t cd = iconv_open ("CP949", "UTF-8");

@@ -9,7 +9,7 @@
 
 #include "sim_master.h"
 
-#define SIM_MST_FILES 2                      //  0 KOSPI, 1 KOSDAQ
+#define SIM_MST_FILES 2   //  0 KOSPI, 1 KOSDAQ
 
 //  Writes the text of both files: the count instruments of items in the order
 //  by_code gives (indices into items), each in its market's file, then
@@ -18,8 +18,7 @@
 //  CP949 form overflows the name field is cut in items too, so the chart
 //  answers what the file says. file[i] (caller frees) holds file_len[i]
 //  bytes. 0, or -1 (logged) on a name CP949 cannot hold or no memory.
-int sim_mst_write (sim_instrument_t *items, const size_t *by_code, size_t count, uint64_t seed,
-                   int garble, int base_ymd, char *file[SIM_MST_FILES],
-                   size_t file_len[SIM_MST_FILES]);
+int sim_mst_write (sim_instrument_t *items, const size_t *by_code, size_t count, uint64_t seed, int garble,
+                   int base_ymd, char *file[SIM_MST_FILES], size_t file_len[SIM_MST_FILES]);
 
 #endif

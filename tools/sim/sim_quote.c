@@ -9,8 +9,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#define SIM_QUOTE_DAYS_BACK 31               //  a month back finds a session after any holiday
-#define SIM_KR_OPEN_MIN (9 * 60)             //  the hours when the calendar has none
+#define SIM_QUOTE_DAYS_BACK 31     //  a month back finds a session after any holiday
+#define SIM_KR_OPEN_MIN (9 * 60)   //  the hours when the calendar has none
 #define SIM_KR_CLOSE_MIN (15 * 60 + 30)
 #define SIM_US_CLOSE_MIN (16 * 60)
 #define SIM_S_PER_MIN 60

@@ -6,15 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { S_PRICE, S_RANGE, S_VOLUME, S_MOVE, S_SPLIT, S_WRONG_DATE, S_CONFLICT, S_ONLY_WRONG_DATE };
+enum {
+    S_PRICE,
+    S_RANGE,
+    S_VOLUME,
+    S_MOVE,
+    S_SPLIT,
+    S_WRONG_DATE,
+    S_CONFLICT,
+    S_ONLY_WRONG_DATE
+};
 
 //  The row's fields by market.
 typedef struct {
     const char *date, *close, *open, *high, *low, *volume, *change, *sign;
 } s_keys_t;
 
-static const s_keys_t s_kr = {"stck_bsop_date", "stck_clpr", "stck_oprc", "stck_hgpr", "stck_lwpr", "acml_vol",
-                              "prdy_vrss", "prdy_vrss_sign"};
+static const s_keys_t s_kr = {"stck_bsop_date", "stck_clpr", "stck_oprc", "stck_hgpr",
+                              "stck_lwpr",      "acml_vol",  "prdy_vrss", "prdy_vrss_sign"};
 static const s_keys_t s_us = {"xymd", "clos", "open", "high", "low", "tvol", "diff", "sign"};
 
 int
@@ -66,9 +75,7 @@ s_apply (int kind, bool us, int last, json_t *rows)
         return;
     char text[64];
     switch (kind) {
-    case S_PRICE:
-        s_set (row, k->open, us ? "0.0000" : "0");
-        break;
+    case S_PRICE: s_set (row, k->open, us ? "0.0000" : "0"); break;
     case S_RANGE: {
         char high[64];
         snprintf (high, sizeof high, "%s", s_get (row, k->high));
@@ -76,9 +83,7 @@ s_apply (int kind, bool us, int last, json_t *rows)
         s_set (row, k->low, high);
         break;
     }
-    case S_VOLUME:
-        s_set (row, k->volume, "-1");
-        break;
+    case S_VOLUME: s_set (row, k->volume, "-1"); break;
     case S_MOVE:
     case S_SPLIT:
         //  Change = close / 2: the previous close was half this one.
@@ -110,8 +115,7 @@ s_apply (int kind, bool us, int last, json_t *rows)
         json_array_insert_new (rows, 1, copy);
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 

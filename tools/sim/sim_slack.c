@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SIM_SLACK_WINDOW_NS 1000000000LL     //  one message per second per channel
-#define SIM_SLACK_TEXT_MAX 40000             //  Slack truncates beyond this
+#define SIM_SLACK_WINDOW_NS 1000000000LL   //  one message per second per channel
+#define SIM_SLACK_TEXT_MAX 40000           //  Slack truncates beyond this
 
 struct sim_slack_t {
-    json_t *messages;                        //  accepted bodies, in order
-    json_t *last_accept;                     //  channel -> monotonic ns of last accept
+    json_t *messages;      //  accepted bodies, in order
+    json_t *last_accept;   //  channel -> monotonic ns of last accept
     long ts_seq;
 };
 
@@ -155,8 +155,7 @@ sim_slack_post (sim_t *self, sim_request_t *req, sim_response_t *resp)
         goto out;
     }
     json_t *channel = json_object_get (body, "channel");
-    const char *known = json_is_string (channel) ? s_known_channel (self, json_string_value (channel))
-                                                 : NULL;
+    const char *known = json_is_string (channel) ? s_known_channel (self, json_string_value (channel)) : NULL;
     if (!known) {
         s_slack_error (resp, MHD_HTTP_OK, "channel_not_found");
         goto out;
@@ -177,13 +176,11 @@ sim_slack_post (sim_t *self, sim_request_t *req, sim_response_t *resp)
     }
     char ts[64], channel_id[16];
     snprintf (ts, sizeof ts, "%.0f.%06ld", sim_clock_now (), seq % 1000000);
-    snprintf (channel_id, sizeof channel_id, "C%08llX",
-              (unsigned long long) (sim_hash_str (known) & 0xffffffffULL));
+    snprintf (channel_id, sizeof channel_id, "C%08llX", (unsigned long long) (sim_hash_str (known) & 0xffffffffULL));
     json_t *message = json_object ();
     json_object_set_new (message, "text", text ? json_incref (text) : json_string (""));
     json_object_set_new (message, "ts", json_string (ts));
-    json_t *answer = json_pack ("{s:b, s:s, s:s, s:o}", "ok", 1, "channel", channel_id,
-                                "ts", ts, "message", message);
+    json_t *answer = json_pack ("{s:b, s:s, s:s, s:o}", "ok", 1, "channel", channel_id, "ts", ts, "message", message);
     sim_respond_json (resp, MHD_HTTP_OK, answer);
     json_decref (answer);
 out:

@@ -10,21 +10,20 @@
 #include <time.h>
 
 struct sim_stats_t {
-    json_t *requests;                        //  endpoint -> appkey -> n
-    json_t *counters;                        //  rate_limited, tokens_issued, ...
+    json_t *requests;   //  endpoint -> appkey -> n
+    json_t *counters;   //  rate_limited, tokens_issued, ...
     json_t *rate_limited_by_key;
     json_t *faults;
     json_t *max_in_window;
-    json_t *tightest_span_ms;                //  appkey -> the least time rate + 1 arrivals took
+    json_t *tightest_span_ms;   //  appkey -> the least time rate + 1 arrivals took
     json_t *chk_holiday_by_day;
-    json_t *chunks;                          //  "CODE FROM TO" -> n (chart requests served)
-    json_t *first_at;                        //  endpoint -> its first request (epoch s, wall clock)
-    json_t *last_at;                         //  endpoint -> its last request
+    json_t *chunks;     //  "CODE FROM TO" -> n (chart requests served)
+    json_t *first_at;   //  endpoint -> its first request (epoch s, wall clock)
+    json_t *last_at;    //  endpoint -> its last request
 };
 
-static const char *s_counter_names[] = {
-    "rate_limited", "tokens_issued", "token_requests", "chk_holiday_calls", "dailyprice_continued", NULL
-};
+static const char *s_counter_names[] = {"rate_limited",      "tokens_issued",        "token_requests",
+                                        "chk_holiday_calls", "dailyprice_continued", NULL};
 
 static void
 s_stats_fill (sim_stats_t *self)
@@ -81,8 +80,7 @@ static void
 s_increment (json_t *object, const char *key, long n)
 {
     json_t *value = json_object_get (object, key);
-    json_object_set_new (object, key,
-                         json_integer ((value ? json_integer_value (value) : 0) + n));
+    json_object_set_new (object, key, json_integer ((value ? json_integer_value (value) : 0) + n));
 }
 
 void
@@ -183,8 +181,7 @@ sim_stats_json (sim_t *self)
     json_object_set (json, "token_requests", json_object_get (stats->counters, "token_requests"));
     json_object_set_new (json, "slack_messages", json_integer (sim_slack_count_locked (self->slack)));
     json_object_set_new (json, "faults", json_deep_copy (stats->faults));
-    json_object_set (json, "chk_holiday_calls",
-                     json_object_get (stats->counters, "chk_holiday_calls"));
+    json_object_set (json, "chk_holiday_calls", json_object_get (stats->counters, "chk_holiday_calls"));
     json_object_set_new (json, "chk_holiday_calls_by_day", json_deep_copy (stats->chk_holiday_by_day));
     json_object_set (json, "dailyprice_continued", json_object_get (stats->counters, "dailyprice_continued"));
     json_object_set_new (json, "max_in_window", json_deep_copy (stats->max_in_window));

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SIM_US_FIRST_YMD 20000101            //  sessions known from here ...
-#define SIM_US_LAST_YMD 20991231             //  ... to here (eod_cal's XNYS range)
-#define SIM_US_TARGET_NAS 3000               //  records per file, filler included
+#define SIM_US_FIRST_YMD 20000101   //  sessions known from here ...
+#define SIM_US_LAST_YMD 20991231    //  ... to here (eod_cal's XNYS range)
+#define SIM_US_TARGET_NAS 3000      //  records per file, filler included
 #define SIM_US_TARGET_NYS 2500
 #define SIM_US_TARGET_AMS 300
 
@@ -32,10 +32,10 @@ const sim_us_exchange_t sim_us_exchanges[SIM_US_EXCHANGES] = {
 
 struct sim_us_t {
     uint64_t seed;
-    unsigned char *session;                  //  one byte per day from SIM_US_FIRST_YMD
+    unsigned char *session;   //  one byte per day from SIM_US_FIRST_YMD
     int32_t first_day, ndays;
-    sim_us_list_t listings;                  //  sorted by symbol once built
-    sim_us_member_t *universe;               //  sorted by symbol
+    sim_us_list_t listings;      //  sorted by symbol once built
+    sim_us_member_t *universe;   //  sorted by symbol
     size_t nuniverse;
     unsigned char *zip[SIM_US_EXCHANGES];
     size_t zip_len[SIM_US_EXCHANGES];
@@ -124,9 +124,10 @@ s_cod_record (sim_buf_t *buf, const sim_us_listing_t *l)
 {
     const sim_us_exchange_t *x = &sim_us_exchanges[l->exchange];
     bool etf = l->type == 3;
-    sim_buf_printf (buf, "US\t%s\t%s\t%s\t%s\t%s%s\t%s\t%s\t%d\tUSD\t4\t\t%.4f\t1\t1\t930\t1600\tN\t\t%d\t0\t0\t%s\t   \n",
-                    x->exid, x->excd, x->name, l->symbol, x->excd, l->symbol, l->korean, l->english,
-                    l->type, l->base, etf ? 0 : l->icod, etf ? "001" : "   ");
+    sim_buf_printf (buf,
+                    "US\t%s\t%s\t%s\t%s\t%s%s\t%s\t%s\t%d\tUSD\t4\t\t%.4f\t1\t1\t930\t1600\tN\t\t%d\t0\t0\t%s\t   \n",
+                    x->exid, x->excd, x->name, l->symbol, x->excd, l->symbol, l->korean, l->english, l->type, l->base,
+                    etf ? 0 : l->icod, etf ? "001" : "   ");
 }
 
 //  UTF-8 to CP949 into a new buffer (caller frees). NULL on failure (logged).
@@ -138,7 +139,7 @@ s_to_cp949 (const char *text, size_t len, size_t *out_len)
         eod_log_error ("us: iconv UTF-8 to CP949 unavailable");
         return NULL;
     }
-    size_t cap = len + 1;                    //  CP949 never needs more bytes than UTF-8
+    size_t cap = len + 1;   //  CP949 never needs more bytes than UTF-8
     char *out = malloc (cap);
     char *in = (char *) text, *o = out;
     size_t in_left = len, out_left = cap;
@@ -164,9 +165,7 @@ s_build_files (sim_us_t *self)
         size_t len = 0, cp_len = 0;
         char *text = sim_buf_take (&buf, &len);
         char *cp949 = text ? s_to_cp949 (text, len, &cp_len) : NULL;
-        int rc = cp949 ? sim_zip (sim_us_exchanges[x].entry, cp949, cp_len, &self->zip[x],
-                                  &self->zip_len[x])
-                       : -1;
+        int rc = cp949 ? sim_zip (sim_us_exchanges[x].entry, cp949, cp_len, &self->zip[x], &self->zip_len[x]) : -1;
         free (text);
         free (cp949);
         if (rc)
@@ -182,8 +181,7 @@ sim_us_new (uint64_t seed, const sim_wiki_t *wiki, const char *calendar_dir, int
     if (!self)
         goto fail;
     self->seed = seed;
-    if (s_load_sessions (self, calendar_dir)
-        || sim_us_listings_generate (&self->listings, seed, wiki))
+    if (s_load_sessions (self, calendar_dir) || sim_us_listings_generate (&self->listings, seed, wiki))
         goto fail;
     qsort (self->listings.items, self->listings.count, sizeof *self->listings.items, s_listing_cmp);
     if (sim_us_universe_make (wiki, &self->universe, &self->nuniverse))
@@ -191,8 +189,8 @@ sim_us_new (uint64_t seed, const sim_wiki_t *wiki, const char *calendar_dir, int
     s_mark_unknown (self, unknown_n);
     if (s_build_files (self))
         goto fail;
-    eod_log_info ("us: %zu listings, universe %zu; zips nas %zu, nys %zu, ams %zu bytes",
-                  self->listings.count, self->nuniverse, self->zip_len[0], self->zip_len[1], self->zip_len[2]);
+    eod_log_info ("us: %zu listings, universe %zu; zips nas %zu, nys %zu, ams %zu bytes", self->listings.count,
+                  self->nuniverse, self->zip_len[0], self->zip_len[1], self->zip_len[2]);
     return self;
 fail:
     sim_us_destroy (&self);
@@ -246,8 +244,7 @@ sim_us_universe (sim_t *self, sim_request_t *req, sim_response_t *resp)
         else if (listing->unknown)
             json_array_append_new (unknown, json_string (symbol));
     }
-    json_t *json = json_pack ("{s:o, s:o, s:o}", "symbols", symbols, "absent", absent,
-                              "unknown", unknown);
+    json_t *json = json_pack ("{s:o, s:o, s:o}", "symbols", symbols, "absent", absent, "unknown", unknown);
     sim_respond_json (resp, MHD_HTTP_OK, json);
     json_decref (json);
 }

@@ -24,16 +24,21 @@
 #define SIM_US_SYMBOL_MAX 16
 #define SIM_US_NAME_MAX 96
 
-enum { SIM_US_NAS, SIM_US_NYS, SIM_US_AMS, SIM_US_EXCHANGES };
+enum {
+    SIM_US_NAS,
+    SIM_US_NYS,
+    SIM_US_AMS,
+    SIM_US_EXCHANGES
+};
 
 //  One exchange as KIS names it.
 typedef struct {
     const char *excd;
     const char *exid;
-    const char *name;                        //  exnm, UTF-8 (CP949 in the file)
-    const char *file;                        //  served as <file>.zip
-    const char *entry;                       //  the one entry inside
-    int target;                              //  records in the file, filler included
+    const char *name;    //  exnm, UTF-8 (CP949 in the file)
+    const char *file;    //  served as <file>.zip
+    const char *entry;   //  the one entry inside
+    int target;          //  records in the file, filler included
 } sim_us_exchange_t;
 
 //  Indexed by SIM_US_NAS ...
@@ -41,15 +46,15 @@ extern const sim_us_exchange_t sim_us_exchanges[SIM_US_EXCHANGES];
 
 //  One listing of a .cod file (and of the price endpoint).
 typedef struct {
-    char symbol[SIM_US_SYMBOL_MAX];          //  KIS form: BRK/B
+    char symbol[SIM_US_SYMBOL_MAX];   //  KIS form: BRK/B
     int exchange;
-    char korean[SIM_US_NAME_MAX];            //  UTF-8
-    char english[SIM_US_NAME_MAX];           //  upper-case ASCII
-    int type;                                //  2 stock, 3 ETF
+    char korean[SIM_US_NAME_MAX];    //  UTF-8
+    char english[SIM_US_NAME_MAX];   //  upper-case ASCII
+    int type;                        //  2 stock, 3 ETF
     int icod;
-    double base;                             //  the walk's anchor price, USD
-    double volume;                           //  typical shares per day
-    bool unknown;                            //  the price endpoint says unknown
+    double base;     //  the walk's anchor price, USD
+    double volume;   //  typical shares per day
+    bool unknown;    //  the price endpoint says unknown
 } sim_us_listing_t;
 
 //  --- sim_us.c --------------------------------------------------------------------
@@ -59,8 +64,7 @@ typedef struct {
 //  sessions from eod_cal (calendar_dir), and marks the first unknown_n
 //  universe symbols that are in a master file as unknown to the price
 //  endpoint. NULL on failure (logged).
-sim_us_t *sim_us_new (uint64_t seed, const sim_wiki_t *wiki, const char *calendar_dir,
-                      int unknown_n);
+sim_us_t *sim_us_new (uint64_t seed, const sim_wiki_t *wiki, const char *calendar_dir, int unknown_n);
 void sim_us_destroy (sim_us_t **self_p);
 //  The listing of a symbol in KIS form, or NULL (borrowed).
 const sim_us_listing_t *sim_us_find (const sim_us_t *self, const char *symbol);

@@ -24,11 +24,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SIM_US_WALK_START_YMD 20000103       //  first session of every price walk
-#define SIM_US_ROWS_MAX 100                  //  rows per dailyprice answer
-#define SIM_US_WALK_REVERT 0.995             //  mean reversion keeps prices near base
-#define SIM_US_WALK_SIGMA 0.018              //  daily log-return scale
-#define SIM_US_PRICE_DECIMALS 4              //  prices as KIS writes them: "227.5200"
+#define SIM_US_WALK_START_YMD 20000103   //  first session of every price walk
+#define SIM_US_ROWS_MAX 100              //  rows per dailyprice answer
+#define SIM_US_WALK_REVERT 0.995         //  mean reversion keeps prices near base
+#define SIM_US_WALK_SIGMA 0.018          //  daily log-return scale
+#define SIM_US_PRICE_DECIMALS 4          //  prices as KIS writes them: "227.5200"
 
 typedef struct {
     int ymd;
@@ -37,9 +37,9 @@ typedef struct {
 } s_bar_t;
 
 typedef struct {
-    s_bar_t ring[SIM_US_ROWS_MAX];           //  the last bars up to the end date
+    s_bar_t ring[SIM_US_ROWS_MAX];   //  the last bars up to the end date
     size_t count, next;
-    size_t total;                            //  every session walked
+    size_t total;   //  every session walked
 } s_walk_t;
 
 static double
@@ -113,7 +113,8 @@ s_row (const s_bar_t *bar, uint64_t h)
     s_set_price (row, "high", bar->high);
     s_set_price (row, "low", bar->low);
     sim_json_set_int (row, "tvol", bar->volume);
-    sim_json_set_int (row, "tamt", llround ((double) bar->volume * (bar->open + bar->high + bar->low + bar->close) / 4.0));
+    sim_json_set_int (row, "tamt",
+                      llround ((double) bar->volume * (bar->open + bar->high + bar->low + bar->close) / 4.0));
     s_set_price (row, "pbid", bar->close);
     sim_json_set_int (row, "vbid", (long long) (h % 900) + 1);
     s_set_price (row, "pask", bar->close + 0.01);
@@ -124,8 +125,8 @@ s_row (const s_bar_t *bar, uint64_t h)
 static bool
 s_known_excd (const char *excd)
 {
-    static const char *codes[] = {"NYS", "NAS", "AMS", "HKS", "TSE", "SHS", "SZS", "SHI", "SZI",
-                                  "HSX", "HNX", "BAY", "BAQ", "BAA", NULL};
+    static const char *codes[] = {"NYS", "NAS", "AMS", "HKS", "TSE", "SHS", "SZS", "SHI",
+                                  "SZI", "HSX", "HNX", "BAY", "BAQ", "BAA", NULL};
     for (size_t i = 0; codes[i]; i++)
         if (strcmp (codes[i], excd) == 0)
             return true;

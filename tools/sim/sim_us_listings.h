@@ -19,8 +19,8 @@ typedef struct {
 
 //  One symbol of the universe.
 typedef struct {
-    char symbol[SIM_US_SYMBOL_MAX];          //  KIS form
-    bool absent;                             //  in no master file
+    char symbol[SIM_US_SYMBOL_MAX];   //  KIS form
+    bool absent;                      //  in no master file
 } sim_us_member_t;
 
 //  Appends every listing to list, in generation order. 0, or -1 when no

@@ -16,8 +16,8 @@
 
 #define SIM_NS_PER_S 1000000000LL
 #define SIM_CAL_LINE_MAX 512
-#define SIM_GAMMA 0x9e3779b97f4a7c15ULL      //  splitmix64's increment: 2^64 / the golden ratio
-#define SIM_GAUSS_U_MIN 1e-12                //  keeps log (u1) finite
+#define SIM_GAMMA 0x9e3779b97f4a7c15ULL   //  splitmix64's increment: 2^64 / the golden ratio
+#define SIM_GAUSS_U_MIN 1e-12             //  keeps log (u1) finite
 #define SIM_KIS_MSG_MAX 128
 
 //  --- hashing and randomness -------------------------------------------------
@@ -40,10 +40,10 @@ sim_hash (uint64_t a, uint64_t b, uint64_t c)
 uint64_t
 sim_hash_str (const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;      //  FNV-1a offset basis
+    uint64_t h = 0xcbf29ce484222325ULL;   //  FNV-1a offset basis
     for (; *s; s++) {
         h ^= (unsigned char) *s;
-        h *= 0x100000001b3ULL;               //  FNV-1a prime
+        h *= 0x100000001b3ULL;   //  FNV-1a prime
     }
     return s_mix (h);
 }
@@ -106,8 +106,8 @@ sim_sleep_ms (long ms)
 
 //  --- clock -------------------------------------------------------------------
 
-static double s_clock_base;                  //  sim epoch seconds at start
-static int64_t s_clock_mono_base;            //  monotonic ns at start
+static double s_clock_base;         //  sim epoch seconds at start
+static int64_t s_clock_mono_base;   //  monotonic ns at start
 
 int64_t
 sim_mono_ns (void)
@@ -130,8 +130,7 @@ s_parse_iso (const char *text, double *epoch)
         offset = 0;
     else {
         int oh, om, tail = 0;
-        if ((tz[0] != '+' && tz[0] != '-')
-            || sscanf (tz + 1, "%2d:%2d%n", &oh, &om, &tail) != 2 || tz[1 + tail] != '\0'
+        if ((tz[0] != '+' && tz[0] != '-') || sscanf (tz + 1, "%2d:%2d%n", &oh, &om, &tail) != 2 || tz[1 + tail] != '\0'
             || oh > 14 || om > 59)
             return -1;
         offset = (oh * 3600L + om * 60L) * (tz[0] == '-' ? -1 : 1);
@@ -224,14 +223,14 @@ sim_days_from_ymd (int ymd)
         return INT32_MIN;
     int32_t days = s_days_from_civil (y, m, d);
     if (sim_ymd_from_days (days) != ymd)
-        return INT32_MIN;                    //  e.g. 20240230
+        return INT32_MIN;   //  e.g. 20240230
     return days;
 }
 
 int
 sim_weekday (int32_t days)
 {
-    int w = (int) ((days + 4) % 7);          //  1970-01-01 was a Thursday
+    int w = (int) ((days + 4) % 7);   //  1970-01-01 was a Thursday
     return w < 0 ? w + 7 : w;
 }
 
@@ -296,7 +295,7 @@ sim_calendar_new (const char *dir)
             && (line[10] == ',' || line[10] == '\0'))
             days = sim_days_from_ymd (y * 10000 + m * 100 + d);
         if (days == INT32_MIN) {
-            if (lineno > 1)                  //  the first line may be a header
+            if (lineno > 1)   //  the first line may be a header
                 eod_log_warn ("%s:%d: not YYYY-MM-DD,name; skipped", path, lineno);
             continue;
         }
@@ -368,8 +367,7 @@ sim_respond_json (sim_response_t *resp, unsigned int status, json_t *json)
 }
 
 void
-sim_respond_text (sim_response_t *resp, unsigned int status, const char *content_type,
-                  const char *text)
+sim_respond_text (sim_response_t *resp, unsigned int status, const char *content_type, const char *text)
 {
     free (resp->body);
     resp->body = strdup (text);
@@ -405,8 +403,7 @@ sim_respond_header_copy (sim_response_t *resp, const char *name, const char *val
 }
 
 void
-sim_respond_kis_error (sim_response_t *resp, unsigned int status, const char *code,
-                       const char *msg)
+sim_respond_kis_error (sim_response_t *resp, unsigned int status, const char *code, const char *msg)
 {
     json_t *json = json_pack ("{s:s, s:s, s:s}", "rt_cd", "1", "msg_cd", code, "msg1", msg);
     sim_respond_json (resp, status, json);
@@ -480,7 +477,7 @@ s_arg_visit (void *cls, enum MHD_ValueKind kind, const char *key, const char *va
     s_arg_search_t *search = cls;
     if (key && strcasecmp (key, search->name) == 0) {
         search->value = value ? value : "";
-        return MHD_NO;                       //  first match wins
+        return MHD_NO;   //  first match wins
     }
     return MHD_YES;
 }

@@ -10,83 +10,94 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIM_WIKI_FIELDS 7                    //  symbol|name|sector|exchange|flags|korean|sub-industry
+#define SIM_WIKI_FIELDS 7   //  symbol|name|sector|exchange|flags|korean|sub-industry
 
 typedef struct {
     const char *code;
-    const char *name;                        //  GICS sector
-    const char *industry;                    //  the Dow page's plain-words industry
-    const char *subs[20];                    //  GICS sub-industries, NULL-terminated
+    const char *name;       //  GICS sector
+    const char *industry;   //  the Dow page's plain-words industry
+    const char *subs[20];   //  GICS sub-industries, NULL-terminated
 } s_sector_t;
 
 static const s_sector_t s_sectors[] = {
-    {"IT", "Information Technology", "Information technology",
-     {"Semiconductors", "Application Software", "Systems Software",
-      "Technology Hardware, Storage & Peripherals", "Communications Equipment",
-      "IT Consulting & Other Services", "Semiconductor Materials & Equipment",
-      "Electronic Components", "Electronic Equipment & Instruments",
-      "Electronic Manufacturing Services", "Internet Services & Infrastructure", NULL}},
-    {"HC", "Health Care", "Pharmaceutical industry",
+    {"IT",
+     "Information Technology",
+     "Information technology",
+     {"Semiconductors", "Application Software", "Systems Software", "Technology Hardware, Storage & Peripherals",
+      "Communications Equipment", "IT Consulting & Other Services", "Semiconductor Materials & Equipment",
+      "Electronic Components", "Electronic Equipment & Instruments", "Electronic Manufacturing Services",
+      "Internet Services & Infrastructure", NULL}},
+    {"HC",
+     "Health Care",
+     "Pharmaceutical industry",
      {"Pharmaceuticals", "Biotechnology", "Health Care Equipment", "Managed Health Care",
-      "Life Sciences Tools & Services", "Health Care Services", "Health Care Distributors",
-      "Health Care Supplies", "Health Care Facilities", NULL}},
-    {"FN", "Financials", "Financial services",
-     {"Diversified Banks", "Regional Banks", "Asset Management & Custody Banks",
-      "Investment Banking & Brokerage", "Property & Casualty Insurance",
-      "Life & Health Insurance", "Insurance Brokers", "Financial Exchanges & Data",
-      "Transaction & Payment Processing Services", "Consumer Finance", "Multi-line Insurance",
-      "Reinsurance", NULL}},
-    {"CD", "Consumer Discretionary", "Retailing",
-     {"Hotels, Resorts & Cruise Lines", "Restaurants", "Automobile Manufacturers",
-      "Broadline Retail", "Apparel, Accessories & Luxury Goods", "Home Improvement Retail",
-      "Homebuilding", "Automotive Retail", "Casinos & Gaming", "Other Specialty Retail",
-      "Apparel Retail", "Leisure Products", "Footwear", "Automotive Parts & Equipment",
-      "Distributors", "Computer & Electronics Retail", NULL}},
-    {"CS", "Consumer Staples", "Food industry",
+      "Life Sciences Tools & Services", "Health Care Services", "Health Care Distributors", "Health Care Supplies",
+      "Health Care Facilities", NULL}},
+    {"FN",
+     "Financials",
+     "Financial services",
+     {"Diversified Banks", "Regional Banks", "Asset Management & Custody Banks", "Investment Banking & Brokerage",
+      "Property & Casualty Insurance", "Life & Health Insurance", "Insurance Brokers", "Financial Exchanges & Data",
+      "Transaction & Payment Processing Services", "Consumer Finance", "Multi-line Insurance", "Reinsurance", NULL}},
+    {"CD",
+     "Consumer Discretionary",
+     "Retailing",
+     {"Hotels, Resorts & Cruise Lines", "Restaurants", "Automobile Manufacturers", "Broadline Retail",
+      "Apparel, Accessories & Luxury Goods", "Home Improvement Retail", "Homebuilding", "Automotive Retail",
+      "Casinos & Gaming", "Other Specialty Retail", "Apparel Retail", "Leisure Products", "Footwear",
+      "Automotive Parts & Equipment", "Distributors", "Computer & Electronics Retail", NULL}},
+    {"CS",
+     "Consumer Staples",
+     "Food industry",
      {"Packaged Foods & Meats", "Soft Drinks & Non-alcoholic Beverages", "Household Products",
       "Consumer Staples Merchandise Retail", "Tobacco", "Distillers & Vintners", "Brewers",
-      "Agricultural Products & Services", "Food Retail", "Personal Care Products",
-      "Drug Retail", "Food Distributors", NULL}},
-    {"IN", "Industrials", "Conglomerate",
+      "Agricultural Products & Services", "Food Retail", "Personal Care Products", "Drug Retail", "Food Distributors",
+      NULL}},
+    {"IN",
+     "Industrials",
+     "Conglomerate",
      {"Aerospace & Defense", "Industrial Machinery & Supplies & Components",
-      "Construction Machinery & Heavy Transportation Equipment", "Rail Transportation",
-      "Air Freight & Logistics", "Passenger Airlines", "Building Products",
-      "Electrical Components & Equipment", "Environmental & Facilities Services",
-      "Human Resource & Employment Services", "Research & Consulting Services",
-      "Trading Companies & Distributors", "Industrial Conglomerates",
-      "Construction & Engineering", "Cargo Ground Transportation",
-      "Data Processing & Outsourced Services", "Agricultural & Farm Machinery",
+      "Construction Machinery & Heavy Transportation Equipment", "Rail Transportation", "Air Freight & Logistics",
+      "Passenger Airlines", "Building Products", "Electrical Components & Equipment",
+      "Environmental & Facilities Services", "Human Resource & Employment Services", "Research & Consulting Services",
+      "Trading Companies & Distributors", "Industrial Conglomerates", "Construction & Engineering",
+      "Cargo Ground Transportation", "Data Processing & Outsourced Services", "Agricultural & Farm Machinery",
       "Diversified Support Services", NULL}},
-    {"EN", "Energy", "Petroleum industry",
-     {"Oil & Gas Exploration & Production", "Integrated Oil & Gas",
-      "Oil & Gas Refining & Marketing", "Oil & Gas Storage & Transportation",
-      "Oil & Gas Equipment & Services", NULL}},
-    {"MT", "Materials", "Chemical industry",
-     {"Specialty Chemicals", "Commodity Chemicals", "Industrial Gases",
-      "Fertilizers & Agricultural Chemicals", "Construction Materials",
-      "Metal, Glass & Plastic Containers", "Paper & Plastic Packaging Products & Materials",
+    {"EN",
+     "Energy",
+     "Petroleum industry",
+     {"Oil & Gas Exploration & Production", "Integrated Oil & Gas", "Oil & Gas Refining & Marketing",
+      "Oil & Gas Storage & Transportation", "Oil & Gas Equipment & Services", NULL}},
+    {"MT",
+     "Materials",
+     "Chemical industry",
+     {"Specialty Chemicals", "Commodity Chemicals", "Industrial Gases", "Fertilizers & Agricultural Chemicals",
+      "Construction Materials", "Metal, Glass & Plastic Containers", "Paper & Plastic Packaging Products & Materials",
       "Steel", "Copper", "Gold", NULL}},
-    {"UT", "Utilities", "Utilities",
-     {"Electric Utilities", "Multi-Utilities", "Independent Power Producers & Energy Traders",
-      "Gas Utilities", "Water Utilities", NULL}},
-    {"RE", "Real Estate", "Real estate",
-     {"Data Center REITs", "Telecom Tower REITs", "Multi-Family Residential REITs",
-      "Self-Storage REITs", "Retail REITs", "Health Care REITs", "Industrial REITs",
-      "Office REITs", "Single-Family Residential REITs", "Hotel & Resort REITs",
-      "Real Estate Services", "Other Specialized REITs", "Timber REITs", NULL}},
-    {"CM", "Communication Services", "Telecommunications",
-     {"Interactive Media & Services", "Movies & Entertainment",
-      "Integrated Telecommunication Services", "Wireless Telecommunication Services",
-      "Cable & Satellite", "Broadcasting", "Advertising", "Interactive Home Entertainment",
-      "Publishing", NULL}},
-    {NULL, NULL, NULL, {NULL}}
-};
+    {"UT",
+     "Utilities",
+     "Utilities",
+     {"Electric Utilities", "Multi-Utilities", "Independent Power Producers & Energy Traders", "Gas Utilities",
+      "Water Utilities", NULL}},
+    {"RE",
+     "Real Estate",
+     "Real estate",
+     {"Data Center REITs", "Telecom Tower REITs", "Multi-Family Residential REITs", "Self-Storage REITs",
+      "Retail REITs", "Health Care REITs", "Industrial REITs", "Office REITs", "Single-Family Residential REITs",
+      "Hotel & Resort REITs", "Real Estate Services", "Other Specialized REITs", "Timber REITs", NULL}},
+    {"CM",
+     "Communication Services",
+     "Telecommunications",
+     {"Interactive Media & Services", "Movies & Entertainment", "Integrated Telecommunication Services",
+      "Wireless Telecommunication Services", "Cable & Satellite", "Broadcasting", "Advertising",
+      "Interactive Home Entertainment", "Publishing", NULL}},
+    {NULL, NULL, NULL, {NULL}}};
 
 struct sim_wiki_t {
     sim_wiki_member_t *members;
     size_t count;
-    char **lines;                            //  the split copies the members point into
-    char *page[SIM_WIKI_PAGES];              //  SIM_WIKI_SP500, _NDX, _DOW
+    char **lines;                 //  the split copies the members point into
+    char *page[SIM_WIKI_PAGES];   //  SIM_WIKI_SP500, _NDX, _DOW
     size_t page_len[SIM_WIKI_PAGES];
 };
 
@@ -129,7 +140,7 @@ s_load_members (sim_wiki_t *self)
             p = bar + 1;
         }
         if (nfields != SIM_WIKI_FIELDS)
-            return -1;                       //  the table above is ours: a bad line is a bug
+            return -1;   //  the table above is ours: a bad line is a bug
         const s_sector_t *sector = s_sector (field[2]);
         if (!sector)
             return -1;
@@ -150,8 +161,7 @@ s_load_members (sim_wiki_t *self)
             size_t nsubs = 0;
             while (sector->subs[nsubs])
                 nsubs++;
-            member->sub_industry
-                = sector->subs[sim_hash (SIM_WIKI_SEED, sim_hash_str (member->symbol), 1) % nsubs];
+            member->sub_industry = sector->subs[sim_hash (SIM_WIKI_SEED, sim_hash_str (member->symbol), 1) % nsubs];
         }
     }
     return 0;
@@ -168,8 +178,8 @@ sim_wiki_new (void)
         if (!self->page[p])
             goto fail;
     }
-    eod_log_info ("wiki: %zu index members, pages of %zu, %zu and %zu bytes", self->count,
-                  self->page_len[0], self->page_len[1], self->page_len[2]);
+    eod_log_info ("wiki: %zu index members, pages of %zu, %zu and %zu bytes", self->count, self->page_len[0],
+                  self->page_len[1], self->page_len[2]);
     return self;
 fail:
     eod_log_error ("wiki: out of memory");

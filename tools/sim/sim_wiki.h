@@ -14,23 +14,28 @@
 
 #include "sim.h"
 
-#define SIM_WIKI_SEED 0x3b1d                 //  page details (HQ, CIK, dates) ignore --seed
+#define SIM_WIKI_SEED 0x3b1d   //  page details (HQ, CIK, dates) ignore --seed
 
 //  The three articles, in the order sim_wiki_new renders them.
-enum { SIM_WIKI_SP500, SIM_WIKI_NDX, SIM_WIKI_DOW, SIM_WIKI_PAGES };
+enum {
+    SIM_WIKI_SP500,
+    SIM_WIKI_NDX,
+    SIM_WIKI_DOW,
+    SIM_WIKI_PAGES
+};
 
 //  One index constituent as the articles list it. Strings are borrowed from
 //  the sim_wiki_t and live as long as it.
 typedef struct {
-    const char *symbol;                      //  Wikipedia spelling: BRK.B
-    const char *name;                        //  the article's Security / Company
-    const char *korean;                      //  Korean name, "" when the data has none
-    const char *sector;                      //  GICS sector
-    const char *sub_industry;                //  GICS sub-industry
-    const char *industry;                    //  the Dow article's plain-words industry
-    bool nasdaq;                             //  listed on Nasdaq (else NYSE)
+    const char *symbol;         //  Wikipedia spelling: BRK.B
+    const char *name;           //  the article's Security / Company
+    const char *korean;         //  Korean name, "" when the data has none
+    const char *sector;         //  GICS sector
+    const char *sub_industry;   //  GICS sub-industry
+    const char *industry;       //  the Dow article's plain-words industry
+    bool nasdaq;                //  listed on Nasdaq (else NYSE)
     bool sp500, ndx, dow;
-    bool absent;                             //  deliberately in no KIS master file
+    bool absent;   //  deliberately in no KIS master file
 } sim_wiki_member_t;
 
 //  --- sim_wiki.c ---------------------------------------------------------------

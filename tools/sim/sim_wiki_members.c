@@ -525,5 +525,4 @@ const char *const sim_wiki_member_lines[] = {
     "TTD|The Trade Desk|CM|N|n||",
     "WDAY|Workday, Inc.|IT|N|n||",
     "ZS|Zscaler|IT|N|n||",
-    NULL
-};
+    NULL};

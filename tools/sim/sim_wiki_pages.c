@@ -19,51 +19,71 @@
 #include <string.h>
 #include <strings.h>
 
-#define SIM_WIKI_FOOTNOTE_EVERY 37           //  a footnote marker on every 37th name cell
-#define SIM_WIKI_NBSP_EVERY 11               //  a raw U+00A0 in every 11th HQ cell
-#define SIM_WIKI_CHANGE_CELLS 6              //  cells of a "changes" row at most
+#define SIM_WIKI_FOOTNOTE_EVERY 37   //  a footnote marker on every 37th name cell
+#define SIM_WIKI_NBSP_EVERY 11       //  a raw U+00A0 in every 11th HQ cell
+#define SIM_WIKI_CHANGE_CELLS 6      //  cells of a "changes" row at most
 
-static const char *s_cities[] = {
-    "New York City, New York", "Chicago, Illinois", "Houston, Texas", "Dallas, Texas",
-    "Atlanta, Georgia", "Boston, Massachusetts", "San Jose, California",
-    "Santa Clara, California", "San Francisco, California", "Seattle, Washington",
-    "Charlotte, North Carolina", "Minneapolis, Minnesota", "Saint Paul, Minnesota",
-    "Cincinnati, Ohio", "Cleveland, Ohio", "Pittsburgh, Pennsylvania",
-    "Philadelphia, Pennsylvania", "Denver, Colorado", "Phoenix, Arizona",
-    "Miami, Florida", "St. Louis, Missouri", "Milwaukee, Wisconsin", "Detroit, Michigan",
-    "Indianapolis, Indiana", "Nashville, Tennessee", "Richmond, Virginia",
-    "Arlington, Virginia", "Columbus, Ohio", "Irving, Texas", "Austin, Texas",
-    "Stamford, Connecticut", "Newark, New Jersey", "Dublin, Ireland", "London, United Kingdom",
-    "Zug, Switzerland", "Los Angeles, California", "San Diego, California",
-    "Omaha, Nebraska", "Deerfield, Illinois", "Kenilworth, New Jersey", NULL
-};
+static const char *s_cities[] = {"New York City, New York",
+                                 "Chicago, Illinois",
+                                 "Houston, Texas",
+                                 "Dallas, Texas",
+                                 "Atlanta, Georgia",
+                                 "Boston, Massachusetts",
+                                 "San Jose, California",
+                                 "Santa Clara, California",
+                                 "San Francisco, California",
+                                 "Seattle, Washington",
+                                 "Charlotte, North Carolina",
+                                 "Minneapolis, Minnesota",
+                                 "Saint Paul, Minnesota",
+                                 "Cincinnati, Ohio",
+                                 "Cleveland, Ohio",
+                                 "Pittsburgh, Pennsylvania",
+                                 "Philadelphia, Pennsylvania",
+                                 "Denver, Colorado",
+                                 "Phoenix, Arizona",
+                                 "Miami, Florida",
+                                 "St. Louis, Missouri",
+                                 "Milwaukee, Wisconsin",
+                                 "Detroit, Michigan",
+                                 "Indianapolis, Indiana",
+                                 "Nashville, Tennessee",
+                                 "Richmond, Virginia",
+                                 "Arlington, Virginia",
+                                 "Columbus, Ohio",
+                                 "Irving, Texas",
+                                 "Austin, Texas",
+                                 "Stamford, Connecticut",
+                                 "Newark, New Jersey",
+                                 "Dublin, Ireland",
+                                 "London, United Kingdom",
+                                 "Zug, Switzerland",
+                                 "Los Angeles, California",
+                                 "San Diego, California",
+                                 "Omaha, Nebraska",
+                                 "Deerfield, Illinois",
+                                 "Kenilworth, New Jersey",
+                                 NULL};
 
 //  Former members named in the "changes" tables: none is a constituent. Each
 //  row holds its cells in the order the page shows them (date, added,
 //  removed, the reason where the page gives one), NULL after the last.
 static const char *const s_sp_changes[][SIM_WIKI_CHANGE_CELLS] = {
-    {"2024-09-23", "PLTR", "Palantir Technologies", "AAL", "American Airlines Group",
-     "Market capitalization change."},
+    {"2024-09-23", "PLTR", "Palantir Technologies", "AAL", "American Airlines Group", "Market capitalization change."},
     {"2024-09-23", "DELL", "Dell Technologies", "ETSY", "Etsy", "Market capitalization change."},
-    {"2024-09-23", "ERIE", "Erie Indemnity", "BIO", "Bio-Rad Laboratories",
-     "Market capitalization change."},
+    {"2024-09-23", "ERIE", "Erie Indemnity", "BIO", "Bio-Rad Laboratories", "Market capitalization change."},
     {"2024-06-24", "KKR", "KKR &amp; Co.", "RHI", "Robert Half", "Market capitalization change."},
     {"2024-06-24", "CRWD", "CrowdStrike", "CMA", "Comerica", "Market capitalization change."},
     {"2024-06-24", "GDDY", "GoDaddy", "ILMN", "Illumina", "Market capitalization change."},
     {"2024-05-08", "VST", "Vistra Corp.", "PXD", "Pioneer Natural Resources",
      "S&amp;P 500 constituent ExxonMobil acquired Pioneer Natural Resources."},
-    {"2024-04-03", "SOLV", "Solventum", "XRAY", "Dentsply Sirona",
-     "S&amp;P 500 constituent 3M spun off Solventum."},
+    {"2024-04-03", "SOLV", "Solventum", "XRAY", "Dentsply Sirona", "S&amp;P 500 constituent 3M spun off Solventum."},
     {"2024-04-02", "GEV", "GE Vernova", "WHR", "Whirlpool Corporation",
      "S&amp;P 500 constituent General Electric spun off GE Vernova."},
-    {"2024-03-18", "SMCI", "Supermicro", "ZION", "Zions Bancorporation",
-     "Market capitalization change."},
-    {"2023-12-18", "BLDR", "Builders FirstSource", "SEDG", "SolarEdge",
-     "Market capitalization change."},
-    {"2023-10-18", "HUBB", "Hubbell Incorporated", "DXC", "DXC Technology",
-     "Market capitalization change."},
-    {NULL, NULL, NULL, NULL, NULL, NULL}
-};
+    {"2024-03-18", "SMCI", "Supermicro", "ZION", "Zions Bancorporation", "Market capitalization change."},
+    {"2023-12-18", "BLDR", "Builders FirstSource", "SEDG", "SolarEdge", "Market capitalization change."},
+    {"2023-10-18", "HUBB", "Hubbell Incorporated", "DXC", "DXC Technology", "Market capitalization change."},
+    {NULL, NULL, NULL, NULL, NULL, NULL}};
 
 static const char *const s_ndx_changes[][SIM_WIKI_CHANGE_CELLS] = {
     {"2024-07-22", "Supermicro", "SMCI", "Walgreens Boots Alliance", "WBA"},
@@ -75,33 +95,29 @@ static const char *const s_ndx_changes[][SIM_WIKI_CHANGE_CELLS] = {
     {"2023-12-18", "Roper Technologies", "ROP", "Lucid Motors", "LCID"},
     {"2023-12-18", "Splunk", "SPLK", "Zoom Video Communications", "ZM"},
     {"2023-07-17", "GE HealthCare", "GEHC", "Activision Blizzard", "ATVI"},
-    {NULL, NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL, NULL}};
 
 static const char *const s_dow_changes[][SIM_WIKI_CHANGE_CELLS] = {
     {"2024-11-08", "Nvidia", "NVDA", "Intel", "INTC", "Semiconductor industry representation."},
-    {"2024-11-08", "Sherwin-Williams", "SHW", "Dow Inc.", "DOW",
-     "Materials sector representation."},
-    {"2024-02-26", "Amazon", "AMZN", "Walgreens Boots Alliance", "WBA",
-     "Consumer retail representation."},
+    {"2024-11-08", "Sherwin-Williams", "SHW", "Dow Inc.", "DOW", "Materials sector representation."},
+    {"2024-02-26", "Amazon", "AMZN", "Walgreens Boots Alliance", "WBA", "Consumer retail representation."},
     {"2020-08-31", "Salesforce", "CRM", "ExxonMobil", "XOM",
      "Apple's 4-for-1 stock split reduced technology weighting."},
-    {"2020-08-31", "Amgen", "AMGN", "Pfizer", "PFE",
-     "Apple's 4-for-1 stock split reduced technology weighting."},
+    {"2020-08-31", "Amgen", "AMGN", "Pfizer", "PFE", "Apple's 4-for-1 stock split reduced technology weighting."},
     {"2020-08-31", "Honeywell", "HON", "Raytheon Technologies", "RTX",
      "Apple's 4-for-1 stock split reduced technology weighting."},
     {"2019-04-02", "Dow Inc.", "DOW", "DowDuPont", "DWDP", "Spin-off of Dow Inc."},
     {"2018-06-26", "Walgreens Boots Alliance", "WBA", "General Electric", "GE",
      "Weighting of General Electric had fallen below 0.3%."},
-    {NULL, NULL, NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL, NULL, NULL}};
 
 //  --- page pieces -------------------------------------------------------------------
 
 static void
 s_page_head (sim_buf_t *buf, const char *title)
 {
-    sim_buf_printf (buf,
+    sim_buf_printf (
+        buf,
         "<!DOCTYPE html>\n<html class=\"client-nojs\" lang=\"en\" dir=\"ltr\">\n<head>\n"
         "<meta charset=\"UTF-8\">\n<title>%s - Wikipedia</title>\n"
         "<link rel=\"stylesheet\" href=\"/w/load.php?modules=site.styles\">\n</head>\n"
@@ -114,7 +130,8 @@ s_page_head (sim_buf_t *buf, const char *title)
 static void
 s_page_tail (sim_buf_t *buf, const char *navbox)
 {
-    sim_buf_printf (buf,
+    sim_buf_printf (
+        buf,
         "<div class=\"mw-heading mw-heading2\"><h2 id=\"References\">References</h2></div>\n"
         "<div class=\"reflist\"><ol class=\"references\">\n"
         "<li id=\"cite_note-1\"><span class=\"mw-cite-backlink\"><b><a href=\"#cite_ref-1\">^</a></b></span> "
@@ -133,9 +150,9 @@ static void
 s_footnote (sim_buf_t *buf, int n)
 {
     sim_buf_printf (buf,
-        "<sup id=\"cite_ref-%d\" class=\"reference\"><a href=\"#cite_note-%d\">"
-        "<span class=\"cite-bracket\">&#91;</span>%d<span class=\"cite-bracket\">&#93;</span></a></sup>",
-        n, n, n);
+                    "<sup id=\"cite_ref-%d\" class=\"reference\"><a href=\"#cite_note-%d\">"
+                    "<span class=\"cite-bracket\">&#91;</span>%d<span class=\"cite-bracket\">&#93;</span></a></sup>",
+                    n, n, n);
 }
 
 //  A link to the article of a name (spaces become underscores).
@@ -170,8 +187,10 @@ s_quote_link (sim_buf_t *buf, const sim_wiki_member_t *member)
             sim_buf_printf (buf, "%c", *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     }
     else
-        sim_buf_printf (buf, "<a rel=\"nofollow\" class=\"external text\" "
-                             "href=\"https://www.nyse.com/quote/XNYS:%s", member->symbol);
+        sim_buf_printf (buf,
+                        "<a rel=\"nofollow\" class=\"external text\" "
+                        "href=\"https://www.nyse.com/quote/XNYS:%s",
+                        member->symbol);
     sim_buf_printf (buf, "\">%s</a>", member->symbol);
 }
 
@@ -239,7 +258,8 @@ s_page_sp500 (const sim_wiki_t *self, sim_buf_t *buf)
     for (size_t i = 0; i < sim_wiki_count (self); i++)
         count += sim_wiki_member (self, i)->sp500;
     s_page_head (buf, "List of S&amp;P 500 companies");
-    sim_buf_printf (buf,
+    sim_buf_printf (
+        buf,
         "<table class=\"infobox\"><tbody>\n"
         "<tr><th colspan=\"2\" class=\"infobox-above\">S&amp;P 500</th></tr>\n"
         "<tr><th scope=\"row\" class=\"infobox-label\">Foundation</th><td class=\"infobox-data\">March 4, 1957</td></tr>\n"
@@ -275,8 +295,7 @@ s_page_sp500 (const sim_wiki_t *self, sim_buf_t *buf)
         row++;
         sim_buf_printf (buf, "<tr>\n<td>");
         s_quote_link (buf, m);
-        if (strcmp (m->symbol, "GOOGL") == 0 || strcmp (m->symbol, "FOXA") == 0
-            || strcmp (m->symbol, "NWSA") == 0)
+        if (strcmp (m->symbol, "GOOGL") == 0 || strcmp (m->symbol, "FOXA") == 0 || strcmp (m->symbol, "NWSA") == 0)
             s_footnote (buf, 2);
         if (strcmp (m->symbol, "BF.B") == 0)
             sim_buf_printf (buf, "&nbsp;");
@@ -307,7 +326,9 @@ s_page_sp500 (const sim_wiki_t *self, sim_buf_t *buf)
             sim_buf_printf (buf, "%d", founded);
         sim_buf_printf (buf, "</td></tr>\n");
     }
-    sim_buf_printf (buf, "</tbody></table>\n"
+    sim_buf_printf (
+        buf,
+        "</tbody></table>\n"
         "<div class=\"mw-heading mw-heading2\"><h2 id=\"Selected_changes_to_the_list_of_S&amp;P_500_components\">"
         "Selected changes to the list of S&amp;P 500 components</h2></div>\n"
         "<table class=\"wikitable sortable\" id=\"changes\">\n<tbody><tr>\n"
@@ -327,7 +348,8 @@ s_page_ndx (const sim_wiki_t *self, sim_buf_t *buf)
         return;
     }
     s_page_head (buf, "Nasdaq-100");
-    sim_buf_printf (buf,
+    sim_buf_printf (
+        buf,
         "<table class=\"infobox\"><tbody>\n"
         "<tr><th colspan=\"2\" class=\"infobox-above\">Nasdaq-100</th></tr>\n"
         "<tr><th scope=\"row\" class=\"infobox-label\">Foundation</th><td class=\"infobox-data\">January&nbsp;31, 1985</td></tr>\n"
@@ -361,7 +383,9 @@ s_page_ndx (const sim_wiki_t *self, sim_buf_t *buf)
         sim_buf_html (buf, m->sub_industry);
         sim_buf_printf (buf, "\n</td></tr>\n");
     }
-    sim_buf_printf (buf, "</tbody></table>\n"
+    sim_buf_printf (
+        buf,
+        "</tbody></table>\n"
         "<div class=\"mw-heading mw-heading2\"><h2 id=\"Changes_in_2023_and_2024\">Changes in 2023 and 2024</h2></div>\n"
         "<table class=\"wikitable\">\n<tbody><tr>\n<th rowspan=\"2\">Date</th>\n<th colspan=\"2\">Added</th>\n"
         "<th colspan=\"2\">Removed</th>\n</tr>\n<tr>\n<th>Company</th>\n<th>Ticker</th>\n<th>Company</th>\n<th>Ticker</th>\n</tr>\n");
@@ -380,7 +404,8 @@ s_page_dow (const sim_wiki_t *self, sim_buf_t *buf)
         return;
     }
     s_page_head (buf, "Dow Jones Industrial Average");
-    sim_buf_printf (buf,
+    sim_buf_printf (
+        buf,
         "<table class=\"infobox\"><tbody>\n"
         "<tr><th colspan=\"2\" class=\"infobox-above\">Dow Jones Industrial Average</th></tr>\n"
         "<tr><th scope=\"row\" class=\"infobox-label\">Foundation</th><td class=\"infobox-data\">May&nbsp;26, 1896</td></tr>\n"
@@ -412,8 +437,9 @@ s_page_dow (const sim_wiki_t *self, sim_buf_t *buf)
         sim_buf_printf (buf, "<tr>\n<th scope=\"row\">");
         s_wikilink (buf, m->name);
         sim_buf_printf (buf, "</th>\n<td>%s</td>\n<td>",
-                        m->nasdaq ? "<a href=\"/wiki/Nasdaq\" title=\"Nasdaq\">Nasdaq</a>"
-                                  : "<a href=\"/wiki/New_York_Stock_Exchange\" title=\"New York Stock Exchange\">NYSE</a>");
+                        m->nasdaq
+                            ? "<a href=\"/wiki/Nasdaq\" title=\"Nasdaq\">Nasdaq</a>"
+                            : "<a href=\"/wiki/New_York_Stock_Exchange\" title=\"New York Stock Exchange\">NYSE</a>");
         s_quote_link (buf, m);
         sim_buf_printf (buf, "</td>\n<td>%s</td>\n<td>%s", m->industry, added);
         if (i % 6 == 2)
@@ -422,11 +448,12 @@ s_page_dow (const sim_wiki_t *self, sim_buf_t *buf)
                         i % 4 == 1 ? "Also a component of the&nbsp;S&amp;P 500" : "",
                         0.5 + (double) (s_detail (m, 6) % 800) / 100.0);
     }
-    sim_buf_printf (buf, "</tbody></table>\n"
-        "<div class=\"mw-heading mw-heading3\"><h3 id=\"Former_components\">Former components</h3></div>\n"
-        "<table class=\"wikitable\">\n<tbody><tr>\n<th rowspan=\"2\">Date</th>\n<th colspan=\"2\">Added</th>\n"
-        "<th colspan=\"2\">Removed</th>\n<th rowspan=\"2\">Reason</th>\n</tr>\n"
-        "<tr>\n<th>Company</th>\n<th>Symbol</th>\n<th>Company</th>\n<th>Symbol</th>\n</tr>\n");
+    sim_buf_printf (
+        buf, "</tbody></table>\n"
+             "<div class=\"mw-heading mw-heading3\"><h3 id=\"Former_components\">Former components</h3></div>\n"
+             "<table class=\"wikitable\">\n<tbody><tr>\n<th rowspan=\"2\">Date</th>\n<th colspan=\"2\">Added</th>\n"
+             "<th colspan=\"2\">Removed</th>\n<th rowspan=\"2\">Reason</th>\n</tr>\n"
+             "<tr>\n<th>Company</th>\n<th>Symbol</th>\n<th>Company</th>\n<th>Symbol</th>\n</tr>\n");
     s_change_rows (buf, s_dow_changes);
     s_page_tail (buf, "Dow Jones Industrial Average");
     free (list);

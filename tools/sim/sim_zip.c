@@ -57,8 +57,7 @@ void
 sim_zip_serve (sim_t *self, sim_response_t *resp, const unsigned char *zip, size_t len)
 {
     if (!zip) {
-        sim_respond_text (resp, MHD_HTTP_NOT_FOUND, "text/html",
-                          "<html><body><h1>404 Not Found</h1></body></html>\n");
+        sim_respond_text (resp, MHD_HTTP_NOT_FOUND, "text/html", "<html><body><h1>404 Not Found</h1></body></html>\n");
         return;
     }
     if (sim_chance (self, self->config->fault_master503)) {

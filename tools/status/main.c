@@ -29,35 +29,38 @@
 #define EOD_VERSION "0"
 #endif
 
-#define S_TIMEOUT_MS 1500       //  default wait for a connection, then for the stats
-#define S_ENDPOINT_LEN 1100     //  a config prefix (1024) plus a stage name
-#define S_EVENT_HEAD 6          //  a monitor event frame: uint16 event, uint32 value
+#define S_TIMEOUT_MS 1500     //  default wait for a connection, then for the stats
+#define S_ENDPOINT_LEN 1100   //  a config prefix (1024) plus a stage name
+#define S_EVENT_HEAD 6        //  a monitor event frame: uint16 event, uint32 value
 #define S_EXIT_OK 0
 #define S_EXIT_USAGE 2
 #define S_EXIT_DOWN 3
 #define S_PERCENT 100
 
-typedef enum { S_PENDING, S_UP, S_DOWN } s_state_t;
+typedef enum {
+    S_PENDING,
+    S_UP,
+    S_DOWN
+} s_state_t;
 
 typedef struct {
     const char *name;
     char endpoint[S_ENDPOINT_LEN];
-    zsock_t *sub;               //  connects to the trace PUB
-    zsock_t *monitor;           //  PAIR: the sub's connection events
+    zsock_t *sub;       //  connects to the trace PUB
+    zsock_t *monitor;   //  PAIR: the sub's connection events
     s_state_t state;
-    const char *why;            //  why down
+    const char *why;   //  why down
 } s_probe_t;
 
-static s_probe_t s_probes[] = {{.name = "calendar"}, {.name = "lister"},   {.name = "coordinator"},
-                               {.name = "fetcher"},  {.name = "writer"},   {.name = "uploader"},
-                               {.name = "notifier"}};
+static s_probe_t s_probes[] = {{.name = "calendar"}, {.name = "lister"},   {.name = "coordinator"}, {.name = "fetcher"},
+                               {.name = "writer"},   {.name = "uploader"}, {.name = "notifier"}};
 #define S_NPROBES (sizeof s_probes / sizeof s_probes[0])
 #define S_COORDINATOR 2
 
 //  The stats fields, in the order printed; numbers are printed as numbers.
-static const char *s_numeric[] = {"tasks", "done",    "failed",   "queued",  "in_flight", "fetchers",
-                                  "keys",  "budget",  "req_1s",   "requests", "rejected", "retries",
-                                  "eta_s", "uptime_s", NULL};
+static const char *s_numeric[] = {"tasks",    "done",    "failed", "queued",   "in_flight",
+                                  "fetchers", "keys",    "budget", "req_1s",   "requests",
+                                  "rejected", "retries", "eta_s",  "uptime_s", NULL};
 
 static void
 s_usage (FILE *out)
@@ -140,8 +143,7 @@ s_probe_start (s_probe_t *probe, zpoller_t *poller)
     zsock_set_maxmsgsize (probe->sub, EOD_PROTO_FRAME_MAX);
     zsock_set_linger (probe->sub, 0);
     zsock_set_subscribe (probe->sub, "");
-    if (zmq_socket_monitor (zsock_resolve (probe->sub), inproc,
-                            ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED)
+    if (zmq_socket_monitor (zsock_resolve (probe->sub), inproc, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED)
         || !(probe->monitor = zsock_new (ZMQ_PAIR)) || zsock_connect (probe->monitor, "%s", inproc))
         return -1;
     if (eod_socket_secure_for (probe->sub, probe->endpoint, false)) {
@@ -215,11 +217,12 @@ s_print_json (const eod_msg_t *stats)
     json_t *root = json_object (), *stages = json_array ();
     for (size_t i = 0; i < S_NPROBES; i++)
         json_array_append_new (stages, json_pack ("{s:s,s:o,s:b,s:s?}", "stage", s_probes[i].name, "endpoint",
-                                                  s_json_text (s_probes[i].endpoint), "up", s_probes[i].state == S_UP, "why",
-                                                  s_probes[i].why));
+                                                  s_json_text (s_probes[i].endpoint), "up", s_probes[i].state == S_UP,
+                                                  "why", s_probes[i].why));
     json_object_set_new (root, "stages", stages);
-    json_object_set_new (root, "coordinator", json_pack ("{s:b,s:b}", "up", s_probes[S_COORDINATOR].state == S_UP,
-                                                         "answered", stats != NULL));
+    json_object_set_new (
+        root, "coordinator",
+        json_pack ("{s:b,s:b}", "up", s_probes[S_COORDINATOR].state == S_UP, "answered", stats != NULL));
     json_t *obj = stats ? json_object () : json_null ();
     if (stats) {
         //  Absent: null; not a number: the text as sent (invalid UTF-8: null).
@@ -227,9 +230,10 @@ s_print_json (const eod_msg_t *stats)
         json_object_set_new (obj, "market", s_json_text (eod_fields_get (&stats->fields, "market")));
         for (int i = 0; s_numeric[i]; i++) {
             long long value;
-            json_object_set_new (obj, s_numeric[i], !s_field_long (stats, s_numeric[i], &value)
-                                                        ? json_integer (value)
-                                                        : s_json_text (eod_fields_get (&stats->fields, s_numeric[i])));
+            json_object_set_new (obj, s_numeric[i],
+                                 !s_field_long (stats, s_numeric[i], &value)
+                                     ? json_integer (value)
+                                     : s_json_text (eod_fields_get (&stats->fields, s_numeric[i])));
         }
         long long use = s_percent (stats, "req_1s", "budget");
         json_object_set_new (obj, "budget_use_pct", use >= 0 ? json_integer (use) : json_null ());
@@ -247,12 +251,12 @@ s_print_table (const eod_msg_t *stats, long timeout_ms)
     printf ("%-12s %-5s %s\n", "STAGE", "STATE", "ENDPOINT");
     for (size_t i = 0; i < S_NPROBES; i++) {
         const s_probe_t *p = &s_probes[i];
-        printf ("%-12s %-5s %s%s%s%s\n", p->name, p->state == S_UP ? "up" : "down", p->endpoint,
-                p->why ? " (" : "", p->why ? p->why : "", p->why ? ")" : "");
+        printf ("%-12s %-5s %s%s%s%s\n", p->name, p->state == S_UP ? "up" : "down", p->endpoint, p->why ? " (" : "",
+                p->why ? p->why : "", p->why ? ")" : "");
     }
     if (!stats) {
-        printf ("\ncoordinator: %s\n", s_probes[S_COORDINATOR].state == S_UP ? "up, but no stats arrived in time"
-                                                                              : "down");
+        printf ("\ncoordinator: %s\n",
+                s_probes[S_COORDINATOR].state == S_UP ? "up, but no stats arrived in time" : "down");
         return;
     }
     const eod_fields_t *f = &stats->fields;
@@ -268,12 +272,12 @@ s_print_table (const eod_msg_t *stats, long timeout_ms)
     printf ("\ncoordinator (stats within %ld ms)\n", timeout_ms);
     printf ("  %-11s %s\n  %-11s %s\n", "run", S_GET ("run_id"), "market", S_GET ("market"));
     printf ("  %-11s %s/%s%s\n", "done", S_GET ("done"), S_GET ("tasks"), pct);
-    printf ("  %-11s %s\n  %-11s %s\n  %-11s %s\n", "failed", S_GET ("failed"), "queued", S_GET ("queued"),
-            "in flight", S_GET ("in_flight"));
+    printf ("  %-11s %s\n  %-11s %s\n  %-11s %s\n", "failed", S_GET ("failed"), "queued", S_GET ("queued"), "in flight",
+            S_GET ("in_flight"));
     printf ("  %-11s %s (app keys %s)\n", "fetchers", S_GET ("fetchers"), S_GET ("keys"));
     printf ("  %-11s %s of %s (budget use %s)\n", "requests/s", S_GET ("req_1s"), S_GET ("budget"), use);
-    printf ("  %-11s %s\n  %-11s %s\n  %-11s %s\n", "requests", S_GET ("requests"), "rejected",
-            S_GET ("rejected"), "retries", S_GET ("retries"));
+    printf ("  %-11s %s\n  %-11s %s\n  %-11s %s\n", "requests", S_GET ("requests"), "rejected", S_GET ("rejected"),
+            "retries", S_GET ("retries"));
     printf ("  %-11s %s\n  %-11s %s\n", "ETA", eta, "uptime", up);
 #undef S_GET
 }
@@ -303,8 +307,7 @@ main (int argc, char **argv)
             errno = 0;
             timeout_ms = strtol (argv[++i], &end, 10);
             if (errno || end == argv[i] || *end || timeout_ms < 1 || timeout_ms > INT32_MAX) {
-                fprintf (stderr, "eod-status: --timeout-ms '%s' is not a number from 1 to %d\n", argv[i],
-                         INT32_MAX);
+                fprintf (stderr, "eod-status: --timeout-ms '%s' is not a number from 1 to %d\n", argv[i], INT32_MAX);
                 return S_EXIT_USAGE;
             }
         }

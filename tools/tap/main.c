@@ -27,20 +27,20 @@
 #define EOD_VERSION "0"
 #endif
 
-#define S_ENDPOINTS_MAX 64      //  sockets one tap watches
-#define S_ENDPOINT_LEN 1100     //  a config prefix (1024) plus a stage name
+#define S_ENDPOINTS_MAX 64    //  sockets one tap watches
+#define S_ENDPOINT_LEN 1100   //  a config prefix (1024) plus a stage name
 #define S_ERR_LEN 256
 #define S_EXIT_OK 0
 #define S_EXIT_TIMEOUT 1
 #define S_EXIT_USAGE 2
 
-static const char *s_stages[] = {"calendar", "lister", "coordinator", "fetcher", "writer", "uploader", "notifier",
-                                 NULL};
+static const char *s_stages[] = {"calendar", "lister",   "coordinator", "fetcher",
+                                 "writer",   "uploader", "notifier",    NULL};
 
 typedef struct {
-    const char *config;          //  --config, else $EOD_CONFIG, else defaults
-    long count;                  //  exit after this many lines; 0: never
-    long timeout_ms;             //  exit 1 after this long without a frame; 0: never
+    const char *config;   //  --config, else $EOD_CONFIG, else defaults
+    long count;           //  exit after this many lines; 0: never
+    long timeout_ms;      //  exit 1 after this long without a frame; 0: never
     const char *stages[S_ENDPOINTS_MAX];
     int nstages;
     const char *endpoints[S_ENDPOINTS_MAX];
@@ -50,23 +50,22 @@ typedef struct {
 static void
 s_usage (FILE *out)
 {
-    fprintf (out,
-             "usage: eod-tap [--config FILE] [--count N] [--timeout-ms MS] [--stage NAME]... [ENDPOINT...]\n\n"
-             "Prints every message the stages of a running pipeline send, as read from their trace\n"
-             "PUB sockets ([endpoints] trace + stage name), one JSON object per line on stdout:\n"
-             "  {\"endpoint\":\"ipc://...\",\"t\":\"EVENT\",...the message's fields...}\n"
-             "A frame that does not decode is the line\n"
-             "  {\"error\":\"why\",\"endpoint\":\"ipc://...\",\"bytes\":N}\n\n"
-             "  ENDPOINT         a trace endpoint to read (ipc://PATH, tcp://HOST:PORT)\n"
-             "  --stage NAME     the trace endpoint of that stage from the config (repeatable):\n"
-             "                   calendar lister coordinator fetcher writer uploader notifier\n"
-             "                   With neither, all seven stages are read.\n"
-             "  --config FILE    configuration (default $EOD_CONFIG, else the defaults)\n"
-             "  --count N        exit 0 after N lines (messages and error lines)\n"
-             "  --timeout-ms MS  exit 1 when no frame arrives for MS milliseconds (0: wait forever)\n"
-             "  --help, --version\n\n"
-             "Exit codes: 0 --count lines printed or interrupted (SIGINT/SIGTERM), 1 timed out,\n"
-             "2 usage or config error.\n");
+    fprintf (out, "usage: eod-tap [--config FILE] [--count N] [--timeout-ms MS] [--stage NAME]... [ENDPOINT...]\n\n"
+                  "Prints every message the stages of a running pipeline send, as read from their trace\n"
+                  "PUB sockets ([endpoints] trace + stage name), one JSON object per line on stdout:\n"
+                  "  {\"endpoint\":\"ipc://...\",\"t\":\"EVENT\",...the message's fields...}\n"
+                  "A frame that does not decode is the line\n"
+                  "  {\"error\":\"why\",\"endpoint\":\"ipc://...\",\"bytes\":N}\n\n"
+                  "  ENDPOINT         a trace endpoint to read (ipc://PATH, tcp://HOST:PORT)\n"
+                  "  --stage NAME     the trace endpoint of that stage from the config (repeatable):\n"
+                  "                   calendar lister coordinator fetcher writer uploader notifier\n"
+                  "                   With neither, all seven stages are read.\n"
+                  "  --config FILE    configuration (default $EOD_CONFIG, else the defaults)\n"
+                  "  --count N        exit 0 after N lines (messages and error lines)\n"
+                  "  --timeout-ms MS  exit 1 when no frame arrives for MS milliseconds (0: wait forever)\n"
+                  "  --help, --version\n\n"
+                  "Exit codes: 0 --count lines printed or interrupted (SIGINT/SIGTERM), 1 timed out,\n"
+                  "2 usage or config error.\n");
 }
 
 //  Parses a whole decimal number within [min, max]. 0 or -1.
@@ -108,8 +107,8 @@ s_parse (int argc, char **argv, s_opts_t *opts)
             printf ("eod-tap %s\n", EOD_VERSION);
             return S_EXIT_OK;
         }
-        bool takes_value = strcmp (a, "--config") == 0 || strcmp (a, "--count") == 0
-                           || strcmp (a, "--timeout-ms") == 0 || strcmp (a, "--stage") == 0;
+        bool takes_value = strcmp (a, "--config") == 0 || strcmp (a, "--count") == 0 || strcmp (a, "--timeout-ms") == 0
+                           || strcmp (a, "--stage") == 0;
         if (takes_value && i + 1 >= argc) {
             fprintf (stderr, "eod-tap: %s needs a value (try --help)\n", a);
             return S_EXIT_USAGE;
@@ -131,8 +130,10 @@ s_parse (int argc, char **argv, s_opts_t *opts)
         }
         else if (strcmp (a, "--stage") == 0) {
             if (!s_stage_known (v)) {
-                fprintf (stderr, "eod-tap: --stage '%s' is not a stage (calendar lister coordinator fetcher "
-                                 "writer uploader notifier)\n", v);
+                fprintf (stderr,
+                         "eod-tap: --stage '%s' is not a stage (calendar lister coordinator fetcher "
+                         "writer uploader notifier)\n",
+                         v);
                 return S_EXIT_USAGE;
             }
             if (opts->nstages + opts->nendpoints >= S_ENDPOINTS_MAX) {
