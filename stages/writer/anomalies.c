@@ -349,6 +349,8 @@ s_count (writer_anomalies_t *self, const char *line)
 static void
 s_sort_unique (char **lines, size_t *n)
 {
+    if (*n == 0)
+        return;   //  lines may be NULL then, which qsort must not be given
     qsort (lines, *n, sizeof *lines, s_cmp_text);
     size_t unique = 0;
     for (size_t i = 0; i < *n; i++) {
