@@ -41,6 +41,8 @@ static const struct {
     [EOD_G_TOKEN] = {"token", "1 to 4096 printable ASCII characters without spaces (it goes in an HTTP header)"},
     [EOD_G_URL] = {"URL", "http:// or https://, a host (no user name), an optional port, a path and a query of "
                           "URL characters, at most 2048 bytes"},
+    [EOD_G_KR_CODE] = {"KR code", "6 to 9 upper-case letters and digits (005930, 0004Y0)"},
+    [EOD_G_BATCH_ID] = {"batch id", "kr-mq-YYYYMMDD-NNNNN: a KR session (a real date) and a batch number of 5 digits"},
 };
 
 bool
@@ -321,6 +323,25 @@ s_task_id (const char *s, char *why, size_t whylen)
     return true;
 }
 
+//  kr-mq-YYYYMMDD-NNNNN: the multi-quote batches of a KR session.
+static bool
+s_batch_id (const char *s, char *why, size_t whylen)
+{
+    static const char prefix[] = "kr-mq-";
+    size_t plen = sizeof prefix - 1;
+    size_t len = strlen (s);
+    if (len != plen + S_COMPACT_DATE + 1 + EOD_GRAMMAR_BATCH_DIGITS || strncmp (s, prefix, plen) != 0
+        || s[plen + S_COMPACT_DATE] != '-')
+        return eod_grammar_no (why, whylen, "is not kr-mq-YYYYMMDD-NNNNN");
+    char inner[128];
+    if (!s_compact_date (s + plen, inner, sizeof inner))
+        return eod_grammar_no (why, whylen, "has a date that %s", inner);
+    for (const char *p = s + plen + S_COMPACT_DATE + 1; *p; p++)
+        if (!eod_grammar_is_digit (*p))
+            return eod_grammar_no (why, whylen, "is not kr-mq-YYYYMMDD-NNNNN");
+    return true;
+}
+
 //  ---------------------------------------------------------------- paths and keys
 
 //  Segments between '/': none empty (no '//', nothing trailing unless
@@ -450,6 +471,8 @@ eod_grammar_ok (eod_grammar_t g, const char *s, char *why, size_t whylen)
     case EOD_G_MD5: return s_md5 (s, why, whylen);
     case EOD_G_URL: return eod_grammar_url (s, why, whylen);
     case EOD_G_TOKEN: return s_token (s, why, whylen);
+    case EOD_G_KR_CODE: return s_kr_code (s, why, whylen);
+    case EOD_G_BATCH_ID: return s_batch_id (s, why, whylen);
     case EOD_G_COUNT: break;
     }
     return eod_grammar_no (why, whylen, "has no grammar");

@@ -36,6 +36,8 @@ typedef enum {
     EOD_G_MD5,          //  32 lower-case hex digits
     EOD_G_URL,          //  http:// or https://, a host, an optional port, path and query
     EOD_G_TOKEN,        //  a key, secret or token for an HTTP header: printable ASCII, no spaces
+    EOD_G_KR_CODE,      //  a KR short code, whatever the message's market (a multi-quote batch's codes)
+    EOD_G_BATCH_ID,     //  kr-mq-YYYYMMDD-NNNNN: a multi-quote batch of a KR session
     EOD_G_COUNT
 } eod_grammar_t;
 
@@ -50,6 +52,7 @@ typedef enum {
 #define EOD_GRAMMAR_KEY_MAX 1024     //  S3's limit, in UTF-8 bytes
 #define EOD_GRAMMAR_PREFIX_MAX 512   //  leaves room for market=/dt=/file
 #define EOD_GRAMMAR_URL_MAX 2048
+#define EOD_GRAMMAR_BATCH_DIGITS 5    //  kr-mq-YYYYMMDD-00001: 99,999 batches a session
 #define EOD_GRAMMAR_TOKEN_MAX 4096   //  a KIS access token is a JWT of ~350 bytes
 
 //  True when s (NUL-terminated) is in grammar g. Otherwise false, with why

@@ -43,6 +43,7 @@
 #define EOD_PROTO_FRAME_MAX (16 * 1024 * 1024)   //  ZMQ_MAXMSGSIZE on every socket
 #define EOD_PROTO_STRING_MAX (64 * 1024)         //  no field of ours is longer
 #define EOD_PROTO_ROWS_MAX 10000                 //  100 per request, pages merged by backfill
+#define EOD_PROTO_BATCH_MAX 30                   //  codes of a BATCH: FHKST11300006 takes 30
 #define EOD_PROTO_DEPTH_MAX 8
 #define EOD_PROTO_MAP_MAX 4096                   //  keys of one map (KIS output1 has ~80)
 #define EOD_PROTO_ELEMENTS_MAX (1 << 19)         //  array and map elements of one message
@@ -63,6 +64,12 @@
 #define EOD_META_WRONG_DATE "wrong_date"
 #define EOD_META_WRONG_DATE_COUNT "wrong_date_count"
 #define EOD_WRONG_DATES_LISTED 8
+//  RUN_DONE meta key of those rows in the answers of tasks that settled
+//  without rows (no data, no row for the session, failed): they never reach
+//  the writer's journal, so the coordinator hands them over with the run's
+//  end. Entries "CODE FROM TO COUNT DATES" (FROM, TO the task's YYYY-MM-DD,
+//  DATES as above), ";"-separated.
+#define EOD_META_WRONG_DATE_UNWRITTEN "wrong_date_unwritten"
 
 //  The types; eod_proto_table.c says what each is for and where it goes.
 typedef enum {
@@ -89,6 +96,8 @@ typedef enum {
     EOD_MSG_END_ACK,      //  uploader -> writer: an END is in the uploader's journal
     EOD_MSG_STATS,        //  coordinator -> trace: its counters, every second (eod-status)
     EOD_MSG_UPLOADED,     //  the uploader's journal only: a FILE is settled (uploaded or failed)
+    EOD_MSG_BATCH,        //  lister -> coordinator -> fetcher: 1..30 KR codes of one session, one multi-quote
+    EOD_MSG_QUOTES,       //  fetcher -> coordinator -> writer: a batch's quotes, or its error classified
     EOD_MSG_TYPES
 } eod_msg_type_t;
 
@@ -155,7 +164,7 @@ typedef struct {
     eod_fields_t days;      //  HOLIDAYS: YYYYMMDD -> "Y" (open) or "N"
     eod_fields_t *rows;     //  RESULT: price rows (KIS output2), newest first
     size_t nrows;
-    char **list;            //  RUN_DONE: "CODE reason" per failed/missing task; ACK: more task ids
+    char **list;            //  RUN_DONE: "CODE reason" per failed/missing task; ACK: more task ids; BATCH, QUOTES: the codes
                             //  made durable with task_id
     size_t nlist;
 } eod_msg_t;

@@ -77,6 +77,53 @@ s_task_id_matches (const eod_msg_t *self)
     return true;
 }
 
+//  A BATCH or QUOTES: a KR session (the batch id's date is date_from; a
+//  BATCH's range is that one day), 1 to EOD_PROTO_BATCH_MAX distinct codes,
+//  and no quote of a code the batch did not ask.
+static int
+s_check_batch (const eod_msg_t *self, const char *type, char *err, size_t errlen)
+{
+    if (!self->market || strcmp (self->market, "kr") != 0) {
+        snprintf (err, errlen, "%s: field 'market' is not kr (the multi-quote is KR only)", type);
+        return -1;
+    }
+    if (!self->task_id || !self->date_from) {
+        snprintf (err, errlen, "%s: field 'task_id' or 'date_from' is missing", type);
+        return -1;
+    }
+    //  "kr-mq-" then YYYYMMDD; date_from is YYYY-MM-DD (both checked above).
+    const char *id_date = self->task_id + 6, *d = self->date_from;
+    if (strncmp (id_date, d, 4) != 0 || strncmp (id_date + 4, d + 5, 2) != 0 || strncmp (id_date + 6, d + 8, 2) != 0) {
+        snprintf (err, errlen, "%s: field 'task_id' names another session than 'date_from'", type);
+        return -1;
+    }
+    if (self->date_to && strcmp (self->date_from, self->date_to) != 0) {
+        snprintf (err, errlen, "%s: field 'date_to' is not 'date_from' (a batch is of one session)", type);
+        return -1;
+    }
+    if (self->nlist < 1 || self->nlist > EOD_PROTO_BATCH_MAX) {
+        snprintf (err, errlen, "%s: field 'list' holds %zu codes (1 to %d)", type, self->nlist, EOD_PROTO_BATCH_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < self->nlist; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp (self->list[i], self->list[j]) == 0) {
+                snprintf (err, errlen, "%s: field 'list' entry %zu repeats entry %zu", type, i + 1, j + 1);
+                return -1;
+            }
+    for (size_t r = 0; r < self->nrows; r++) {
+        const char *code = eod_fields_get (&self->rows[r], "inter_shrn_iscd");
+        bool asked = false;
+        for (size_t i = 0; code && !asked && i < self->nlist; i++)
+            asked = strcmp (self->list[i], code) == 0;
+        if (!asked) {
+            snprintf (err, errlen, "%s: field 'rows' row %zu is of a code the batch did not ask", type, r + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 eod_msg_check (const eod_msg_t *self, char *err, size_t errlen)
 {
@@ -105,5 +152,7 @@ eod_msg_check (const eod_msg_t *self, char *err, size_t errlen)
         snprintf (err, errlen, "%s: field 'date_to' is before 'date_from'", type);
         return -1;
     }
+    if ((self->type == EOD_MSG_BATCH || self->type == EOD_MSG_QUOTES) && s_check_batch (self, type, err, errlen))
+        return -1;
     return 0;
 }

@@ -97,6 +97,18 @@ static const eod_proto_field_t s_file_ack[] = {{S_ (run_id), REQ, ID}, {S_ (path
 //  An END without a run id (a closed day's) is acknowledged with an empty one.
 static const eod_proto_field_t s_end_ack[] = {{S_ (run_id), REQ, EOD_G_ID_OR_NONE}, S_END};
 static const eod_proto_field_t s_stats[] = {{S_ (stage), REQ, WORD}, {F_ (fields), REQ, TEXT}, S_END};
+//  A multi-quote batch and its answer: the session's codes in list (each a KR
+//  code; 1 to EOD_PROTO_BATCH_MAX, distinct), the quotes in rows, each
+//  with its code (inter_shrn_iscd) among them (eod_proto_check.c).
+static const eod_proto_field_t s_batch[] = {
+    {S_ (run_id), REQ, ID}, {S_ (task_id), REQ, EOD_G_BATCH_ID}, {S_ (market), REQ, MARKET},
+    {S_ (date_from), REQ, DATE}, {S_ (date_to), REQ, DATE}, {S_ (key_id), OPT, ID}, {I_ (attempt), OPT, TEXT},
+    {LIST_, REQ, EOD_G_KR_CODE}, {F_ (meta), OPT, TEXT}, S_END};
+static const eod_proto_field_t s_quotes[] = {
+    {S_ (run_id), REQ, ID}, {S_ (task_id), REQ, EOD_G_BATCH_ID}, {S_ (market), REQ, MARKET},
+    {S_ (status), REQ, WORD}, {S_ (date_from), REQ, DATE}, {S_ (error), OPT, TEXT}, {S_ (msg_cd), OPT, LINE},
+    {I_ (attempt), OPT, TEXT}, {I_ (requests), OPT, TEXT}, {I_ (sent_us), OPT, TEXT}, {I_ (asked_at), OPT, TEXT},
+    {LIST_, REQ, EOD_G_KR_CODE}, {ROWS_, OPT, TEXT}, {F_ (meta), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_uploaded[] = {{S_ (path), REQ, EOD_G_PATH}, {S_ (md5), REQ, EOD_G_MD5}, S_END};
 
 //  Sender, receiver, endpoint.
@@ -160,6 +172,14 @@ const eod_proto_type_t eod_proto_types[EOD_MSG_TYPES] = {
                        {R_ ("coordinator", "tools", "trace")}, NULL},
     [EOD_MSG_UPLOADED] = {"UPLOADED", "a FILE is settled (uploaded, found in the bucket, or failed)", s_uploaded,
                           {{NULL, NULL, NULL}}, "uploader journal"},
+    [EOD_MSG_BATCH] = {"BATCH", "1 to 30 KR codes of one session, asked in one multi-stock quote (FHKST11300006)",
+                       s_batch,
+                       {R_ ("lister", "coordinator", "coordinator"), R_ ("coordinator", "fetcher", "fetchers")},
+                       "coordinator ledger"},
+    [EOD_MSG_QUOTES] = {"QUOTES", "a BATCH's quotes, one row per code answered, with when it was asked; or its error",
+                        s_quotes,
+                        {R_ ("fetcher", "coordinator", "fetchers"), R_ ("coordinator", "writer", "writer")},
+                        "writer journal"},
 };
 
 const char *const eod_proto_stages[] = {"calendar", "lister", "coordinator", "fetcher",

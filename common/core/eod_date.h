@@ -50,6 +50,9 @@ bool eod_date_valid (int y, int m, int d);
 //  NULL, malformed, or not a real calendar date (2023-02-29, 2024-13-01).
 int eod_date_parse (const char *text, eod_date_t *out);
 
+//  Parses exactly "HH:MM" (00:00..23:59) into minutes of the day. 0, or -1.
+int eod_time_parse_hhmm (const char *text, int *minute_of_day);
+
 //  Writes "YYYY-MM-DD" into buf (size >= EOD_DATE_ISO_SIZE) and returns buf;
 //  returns NULL when the buffer is too small or the date is invalid.
 char *eod_date_format (eod_date_t date, char *buf, size_t size);

@@ -31,6 +31,7 @@
 
 #define S_STATUS_METRIC  "eod_run_status"
 #define S_SUCCESS_METRIC "eod_last_success_session_timestamp_seconds"
+#define S_KINDS_METRIC   "eod_run_anomalies_by_kind"
 
 //  The figures of one run, each a gauge labelled {market, mode}.
 typedef enum {
@@ -42,6 +43,8 @@ typedef enum {
     S_F_RETRIES,
     S_F_UNPUBLISHED,
     S_F_WITHOUT_SNAPSHOT,
+    S_F_UNIVERSE_ENTERED,
+    S_F_UNIVERSE_LEFT,
     S_F_ANOMALIES,
     S_F_DURATION,
     S_F_ENDED,
@@ -65,6 +68,10 @@ static const struct {
                          "Codes of the latest run that answered without a row for their session.", true},
     [S_F_WITHOUT_SNAPSHOT] = {"eod_run_rows_without_snapshot",
                               "Rows of the latest run written without the snapshot (quote, financial) columns.", true},
+    [S_F_UNIVERSE_ENTERED] = {"eod_run_universe_entered",
+                              "Codes that entered an index or filter since the previous universe snapshot.", true},
+    [S_F_UNIVERSE_LEFT] = {"eod_run_universe_left",
+                           "Codes that left an index or filter since the previous universe snapshot.", true},
     [S_F_ANOMALIES] = {"eod_run_anomalies",
                        "Validation's findings in the rows of the latest run (anomalies/ sidecars).", true},
     [S_F_DURATION] = {"eod_run_duration_seconds", "Duration of the latest run.", false},
@@ -72,6 +79,9 @@ static const struct {
     [S_F_SESSION] = {"eod_last_session_timestamp_seconds",
                      "Session date of the latest run (a backfill's last date), 00:00 UTC, unix time.", true},
 };
+
+static const char *const s_kind_names[EOD_METRICS_ANOMALY_KINDS] = {"price", "range", "volume", "move",
+                                                                   "wrong_date", "conflict"};
 
 static const char *const s_status_names[EOD_METRICS_STATUS_COUNT] = {
     [EOD_METRICS_OK] = "ok", [EOD_METRICS_PARTIAL] = "partial",
@@ -82,6 +92,8 @@ typedef struct {
     char mode[S_LABEL_MAX];
     double value[S_F_COUNT];
     bool known[S_F_COUNT];   //  a series read back may lack some figures
+    double kinds[EOD_METRICS_ANOMALY_KINDS];      //  eod_run_anomalies_by_kind
+    bool kind_known[EOD_METRICS_ANOMALY_KINDS];
     int status;              //  eod_metrics_status_t, or -1 when not known
 } s_series_t;
 
@@ -103,8 +115,8 @@ typedef struct {
 //  One sample line, split up. Only the labels the file uses are kept.
 typedef struct {
     char name[S_NAME_MAX];
-    char market[S_LABEL_MAX], mode[S_LABEL_MAX], status[S_LABEL_MAX];
-    bool has_market, has_mode, has_status;
+    char market[S_LABEL_MAX], mode[S_LABEL_MAX], status[S_LABEL_MAX], kind[S_LABEL_MAX];
+    bool has_market, has_mode, has_status, has_kind;
     double value;
 } s_sample_t;
 
@@ -112,6 +124,12 @@ const char *
 eod_metrics_status_name (eod_metrics_status_t status)
 {
     return (int) status >= 0 && status < EOD_METRICS_STATUS_COUNT ? s_status_names[status] : "?";
+}
+
+const char *
+eod_metrics_anomaly_kind (int kind)
+{
+    return kind >= 0 && kind < EOD_METRICS_ANOMALY_KINDS ? s_kind_names[kind] : NULL;
 }
 
 static s_series_t *
@@ -242,7 +260,8 @@ s_parse_sample (const char *line, s_sample_t *out)
                 bool *seen;
             } kept[] = {{"market", out->market, &out->has_market},
                         {"mode", out->mode, &out->has_mode},
-                        {"status", out->status, &out->has_status}};
+                        {"status", out->status, &out->has_status},
+                        {"kind", out->kind, &out->has_kind}};
             for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
                 if (strcmp (label, kept[i].name) == 0) {
                     if (*kept[i].seen)
@@ -311,6 +330,19 @@ s_apply_sample (s_state_t *self, const s_sample_t *sample)
         if (s && sample->value == 1)
             s->status = status;
         return 0;
+    }
+    if (strcmp (sample->name, S_KINDS_METRIC) == 0) {
+        if (!sample->has_kind)
+            return -1;
+        for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS; k++) {
+            s_series_t *s = strcmp (sample->kind, s_kind_names[k]) == 0 ? s_series_get (self, sample->market, mode)
+                                                                         : NULL;
+            if (s) {
+                s->kinds[k] = sample->value;
+                s->kind_known[k] = true;
+            }
+        }
+        return 0;   //  a kind this version does not know is dropped with the line
     }
     for (int f = 0; f < S_F_COUNT; f++)
         if (strcmp (sample->name, s_figures[f].name) == 0) {
@@ -414,6 +446,26 @@ s_put_family (FILE *out, const char *name, const char *help)
     fprintf (out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
+//  eod_run_anomalies_by_kind, after the total: one sample per kind of each
+//  series, in the kinds' order.
+static void
+s_render_kinds (const s_state_t *self, FILE *out)
+{
+    s_put_family (out, S_KINDS_METRIC, "Validation's findings in the rows of the latest run, per kind.");
+    for (size_t i = 0; i < self->nseries; i++) {
+        const s_series_t *s = &self->series[i];
+        for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS; k++) {
+            if (!s->kind_known[k])
+                continue;
+            fprintf (out, "%s{", S_KINDS_METRIC);
+            s_put_label (out, "market", s->market, true);
+            s_put_label (out, "mode", s->mode, false);
+            s_put_label (out, "kind", s_kind_names[k], false);
+            fprintf (out, "} %.0f\n", s->kinds[k]);
+        }
+    }
+}
+
 //  The whole file: one family after another (the format wants a family's
 //  samples together), series sorted by market and mode.
 static void
@@ -435,6 +487,8 @@ s_render (s_state_t *self, FILE *out)
             else
                 fprintf (out, "} %.3f\n", s->value[f]);
         }
+        if (f == S_F_ANOMALIES)
+            s_render_kinds (self, out);
     }
     s_put_family (out, S_STATUS_METRIC, "Status of the latest run: 1 for its status, 0 for the others.");
     for (size_t i = 0; i < self->nseries; i++) {
@@ -536,12 +590,17 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
         [S_F_REJECTIONS] = (double) run->rejections, [S_F_RETRIES] = (double) run->retries,
         [S_F_UNPUBLISHED] = (double) run->unpublished_codes,
         [S_F_WITHOUT_SNAPSHOT] = (double) run->rows_without_snapshot,
+        [S_F_UNIVERSE_ENTERED] = (double) run->universe_entered, [S_F_UNIVERSE_LEFT] = (double) run->universe_left,
         [S_F_ANOMALIES] = (double) run->anomalies,
         [S_F_DURATION] = run->duration_s, [S_F_ENDED] = (double) run->ended_at,
         [S_F_SESSION] = (double) eod_date_to_days (run->session) * EOD_SECONDS_PER_DAY};
     for (int f = 0; f < S_F_COUNT; f++) {
         s->value[f] = figures[f];
         s->known[f] = true;
+    }
+    for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS; k++) {
+        s->kinds[k] = (double) run->anomalies_by_kind[k];
+        s->kind_known[k] = true;
     }
     s->status = (int) run->status;
     //  Only a daily run says the market's data is current; the newest session

@@ -15,6 +15,11 @@
         financial columns: not the session those describe),
         eod_run_anomalies (validation's findings in the rows written, as the
         anomalies/ sidecars list them),
+        eod_run_anomalies_by_kind{market,mode,kind="price|range|volume|move|
+        wrong_date|conflict"} (the same findings per kind, every kind written,
+        0 when none, so an alert can select one kind; the kinds add up to
+        eod_run_anomalies, which is a family of its own so that a sum over a
+        family never counts a finding twice),
         eod_run_duration_seconds, eod_run_timestamp_seconds (when it ended),
         eod_last_session_timestamp_seconds (its session, 00:00 UTC),
         eod_run_status{market,mode,status="ok|partial|failed|closed|incomplete"}
@@ -51,6 +56,11 @@ typedef enum {
     EOD_METRICS_STATUS_COUNT
 } eod_metrics_status_t;
 
+//  The kinds of validation's findings, in the order of the writer's rules
+//  (stages/writer/validate.h): the label values of eod_run_anomalies_by_kind
+//  and the suffixes of the END's "anomalies_KIND" figures.
+#define EOD_METRICS_ANOMALY_KINDS 6
+
 typedef struct {
     const char *market;     //  "kr" / "us" (any text: it is escaped as a label value)
     const char *mode;       //  "daily" / "backfill"; NULL: "daily"
@@ -64,13 +74,20 @@ typedef struct {
     long retries;           //  requests retried
     long unpublished_codes; //  codes that answered without a row for the session
     long rows_without_snapshot;   //  rows written without the snapshot columns (quote, financial figures)
+    long universe_entered;  //  memberships (code in an index or filter) new since the previous snapshot
+    long universe_left;     //  memberships gone since the previous snapshot
     long anomalies;         //  validation's findings in the rows written (the anomalies/ sidecars)
+    long anomalies_by_kind[EOD_METRICS_ANOMALY_KINDS];   //  the same, per kind (eod_metrics_anomaly_kind)
     double duration_s;      //  from the coordinator's start to the run's end
     time_t ended_at;        //  when the run ended (eod_now ())
 } eod_metrics_run_t;
 
 //  "ok", "partial", "failed", "closed"; "?" for a value out of range.
 const char *eod_metrics_status_name (eod_metrics_status_t status);
+
+//  A kind's name ("price", "range", "volume", "move", "wrong_date",
+//  "conflict"); NULL out of range.
+const char *eod_metrics_anomaly_kind (int kind);
 
 //  Records a finished run in the metrics file at path: reads the previous file
 //  (garbled lines logged as PATH:LINE, warn, and dropped), replaces the series

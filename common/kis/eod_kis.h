@@ -14,7 +14,7 @@
 
     The client's files: kis_request.c (URLs, headers, the one request per
     call), a parser per endpoint (kis_chart.c, kis_overseas.c, kis_token.c,
-    kis_holiday.c), kis_error.c (what a reply means) and kis_json.c (JSON
+    kis_holiday.c, kis_multiquote.c), kis_error.c (what a reply means) and kis_json.c (JSON
     values as text); kis_internal.h is what they share. */
 #ifndef EOD_KIS_H
 #define EOD_KIS_H
@@ -171,6 +171,53 @@ int eod_kis_parse_token (long http_status, const char *body, size_t len, time_t 
 //  NULL). Returns EOD_KIS_OK, EOD_KIS_NODATA (no day) or an error status.
 int eod_kis_parse_holidays (long http_status, const char *body, size_t len, eod_kis_day_fn *cb, void *arg,
                             eod_kis_ctx_t *ctx, int *days, eod_kis_reply_t *r);
+
+//  ---------------------------------------------------------------------------
+//  FHKST11300006 관심종목(멀티종목) 시세조회, intstock-multprice: the quote of
+//  up to EOD_KIS_MQ_MAX KR codes in one request, as of the moment KIS serves
+//  it (no date: after the close it is the latest session's). What KIS does
+//  with a code it does not know, and the order of its entries, are not
+//  published: the parser takes entries in any order, output as an array or
+//  a single object, and tells each asked code's state apart.
+
+#define EOD_KIS_MQ_MAX 30         //  FID_INPUT_ISCD_1 .. _30
+
+typedef enum {
+    EOD_KIS_MQ_MISSING = 0,       //  no entry for the code
+    EOD_KIS_MQ_QUOTED,            //  an entry with a price
+    EOD_KIS_MQ_ZERO,              //  an entry whose price is 0: a code KIS does not know
+    EOD_KIS_MQ_REJECTED           //  an entry that cannot be used: a value not scalar, or the code twice
+} eod_kis_mq_state_t;
+
+//  One asked code's part of a multi-quote answer.
+typedef struct {
+    eod_kis_mq_state_t state;
+    eod_fields_t fields;          //  the entry as sent (QUOTED, ZERO), else empty
+} eod_kis_quote_t;
+
+//  Stable lower-case name of a state ("missing", "quoted", "zero", "rejected").
+const char *eod_kis_mq_state_name (eod_kis_mq_state_t state);
+
+//  The multi-quote field that answers a field of the chart's row
+//  (stck_oprc -> inter2_oprc, stck_clpr -> inter2_prpr, acml_vol ->
+//  acml_vol, ...; output1's stck_prdy_clpr -> inter2_prdy_clpr), or NULL.
+const char *eod_kis_mq_field (const char *chart_key);
+
+//  One request for codes[0..ncodes) (1..EOD_KIS_MQ_MAX KR codes, market J,
+//  each asked once). quotes[i] (ncodes of them, zeroed or cleared by
+//  eod_kis_quotes_clear) receives codes[i]'s part whatever the answer's
+//  order. An entry for a code not asked is rejected and named in r->error,
+//  the others kept. Returns EOD_KIS_OK when at least one code has an entry
+//  (QUOTED or ZERO), EOD_KIS_NODATA when none has, an error status
+//  otherwise (every quote then MISSING); also in r->status (r may be NULL).
+//  r->sent_us is when the request went out.
+int eod_kis_multiquote (const eod_kis_conn_t *c, const char *token, const char *const *codes, size_t ncodes,
+                        eod_kis_quote_t *quotes, eod_kis_reply_t *r);
+//  The parser of a stored body, same contract (r->tr_cont left empty).
+int eod_kis_parse_multiquote (long http_status, const char *body, size_t len, const char *const *codes,
+                              size_t ncodes, eod_kis_quote_t *quotes, eod_kis_reply_t *r);
+//  Frees the fields of quotes[0..n) and makes each MISSING.
+void eod_kis_quotes_clear (eod_kis_quote_t *quotes, size_t n);
 
 //  Converts a KST wall-clock time "YYYY-MM-DD HH:MM:SS" to epoch seconds.
 //  Returns 0, or -1 when text is not exactly that format or not a real time.

@@ -3,7 +3,7 @@
 
     The client is one library in five parts: kis_request (URLs, headers, the
     one HTTP request per call), a parser per endpoint (kis_chart,
-    kis_overseas, kis_token, kis_holiday), kis_error (what a reply means:
+    kis_overseas, kis_token, kis_holiday, kis_multiquote), kis_error (what a reply means:
     the one place mapping HTTP status, rt_cd and msg_cd to a status) and
     kis_json (JSON values as text, the rows of a price reply). A request
     hands its body to the parser of its endpoint; the parsers' public
@@ -27,6 +27,7 @@
 #define KIS_TR_CHART "FHKST03010100"
 #define KIS_TR_OVERSEAS "HHDFS76240000"
 #define KIS_TR_HOLIDAY "CTCA0903R"
+#define KIS_TR_MULTIQUOTE "FHKST11300006"
 
 //  ---------------------------------------------------------------------------
 //  kis_json: text of JSON values
@@ -41,12 +42,17 @@ bool kis_is_date (const char *s);
 //  cut at a UTF-8 character boundary when it does not fit. outsize > 0.
 void kis_copy_trimmed (char *out, size_t outsize, const char *text, size_t len);
 
-//  "an object", "a string", ... for error texts.
+//  "an object", "a string", ... for error texts; "missing" for NULL.
 const char *kis_json_type_name (const json_t *v);
 
 //  Trimmed text of member key of obj into out. Returns 0 when the member is
 //  there and scalar, -1 otherwise (out is then "").
 int kis_member_text (const json_t *obj, const char *key, char *out, size_t outsize);
+
+//  Adds one JSON member to fields as text (strings as sent, numbers in their
+//  shortest exact form, null as ""). Returns 0, -1 when the value is not
+//  scalar, -2 when out of memory.
+int kis_fields_add (eod_fields_t *fields, const char *key, const json_t *v);
 
 //  Fills output1 from member "output1" when it is an object. A member holding
 //  an object, array or boolean is left out and logged. Returns 0, or -1 when
@@ -127,6 +133,8 @@ int kis_parse_overseas (long http_status, const char *body, size_t len, const ch
                         eod_fields_t **rows, size_t *nrows, eod_kis_reply_t *r);
 int kis_parse_token (long http_status, const char *body, size_t len, time_t now, const char *what, char **token,
                      time_t *expires_at, eod_kis_reply_t *r);
+int kis_parse_multiquote (long http_status, const char *body, size_t len, const char *what,
+                          const char *const *codes, size_t ncodes, eod_kis_quote_t *quotes, eod_kis_reply_t *r);
 int kis_parse_holidays (long http_status, const char *body, size_t len, const char *what, eod_kis_day_fn *cb,
                         void *arg, eod_kis_ctx_t *ctx, int *days, eod_kis_reply_t *r);
 

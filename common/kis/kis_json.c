@@ -64,6 +64,8 @@ kis_copy_trimmed (char *out, size_t outsize, const char *text, size_t len)
 const char *
 kis_json_type_name (const json_t *v)
 {
+    if (!v)
+        return "missing";
     switch (json_typeof (v)) {
         case JSON_OBJECT: return "an object";
         case JSON_ARRAY: return "an array";
@@ -123,10 +125,8 @@ kis_member_text (const json_t *obj, const char *key, char *out, size_t outsize)
     return 0;
 }
 
-//  Adds one JSON member to fields as text. Returns 0, -1 when the value is not
-//  scalar, -2 when out of memory.
-static int
-s_fields_add (eod_fields_t *fields, const char *key, const json_t *v)
+int
+kis_fields_add (eod_fields_t *fields, const char *key, const json_t *v)
 {
     char buf[S_NUMBER_MAX];
     const char *text;
@@ -152,7 +152,7 @@ kis_parse_output1 (const json_t *root, const char *what, eod_fields_t *output1)
     const char *key;
     const json_t *v;
     json_object_foreach ((json_t *) obj, key, v) {
-        int rc = s_fields_add (output1, key, v);
+        int rc = kis_fields_add (output1, key, v);
         if (rc == -2)
             return -1;
         if (rc == -1)
@@ -215,7 +215,7 @@ kis_parse_rows (const json_t *root, const char *member, const char *date_key, si
             const char *key;
             const json_t *v;
             json_object_foreach ((json_t *) row, key, v) {
-                int rc = s_fields_add (&rows[nrows], key, v);
+                int rc = kis_fields_add (&rows[nrows], key, v);
                 if (rc == -2) {
                     eod_fields_array_free (&rows, nrows + 1);
                     return -1;

@@ -12,6 +12,7 @@
     retries are the coordinator's. The strings that hold the app secret or
     the token are wiped before they are freed. */
 #include "kis_internal.h"
+#include "eod_grammar.h"
 #include "eod_http.h"
 #include "eod_log.h"
 
@@ -32,6 +33,8 @@
 #define S_PATH_CHART "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice"
 #define S_PATH_OVERSEAS "/uapi/overseas-price/v1/quotations/dailyprice"
 #define S_PATH_HOLIDAY "/uapi/domestic-stock/v1/quotations/chk-holiday"
+#define S_PATH_MULTIQUOTE "/uapi/domestic-stock/v1/quotations/intstock-multprice"
+#define S_PARAM_MAX 32                   //  "FID_COND_MRKT_DIV_CODE_30"
 
 static char *s_strdup_printf (const char *format, ...) __attribute__ ((format (printf, 1, 2)));
 
@@ -381,6 +384,51 @@ eod_kis_daily_chart (const eod_kis_conn_t *c, const char *token, const char *cod
     //  For this TR 0 means 수정주가 (adjusted) and 1 raw: the opposite of FHKST01010400.
     s_url_param (&url, "FID_ORG_ADJ_PRC", adjusted ? "0" : "1");
     return s_price_get (c, token, KIS_TR_CHART, false, &url, what, kis_parse_chart, output1, rows, nrows, r);
+}
+
+int
+eod_kis_multiquote (const eod_kis_conn_t *c, const char *token, const char *const *codes, size_t ncodes,
+                    eod_kis_quote_t *quotes, eod_kis_reply_t *r)
+{
+    eod_kis_reply_t local;
+    if (!r)
+        r = &local;
+    kis_reply_begin (r, 0);
+    eod_kis_quotes_clear (quotes, ncodes);
+    char what[160];
+    snprintf (what, sizeof what, "GET intstock-multprice %s %zu codes from %s", KIS_TR_MULTIQUOTE, ncodes,
+              ncodes && codes && codes[0] ? codes[0] : "(none)");
+    if (s_check_conn (c, token, true, what, r))
+        return (int) r->status;
+    bool ok = codes && ncodes >= 1 && ncodes <= EOD_KIS_MQ_MAX;
+    for (size_t i = 0; ok && i < ncodes; i++) {
+        ok = codes[i] && eod_grammar_code_ok ("kr", codes[i], NULL, 0);
+        for (size_t j = 0; ok && j < i; j++)
+            ok = strcmp (codes[i], codes[j]) != 0;
+    }
+    if (!ok) {
+        r->status = EOD_KIS_PERMANENT;
+        kis_set_error (r, "%s: want 1 to %d distinct KR codes (6 to 9 capitals and digits)", what,
+                       EOD_KIS_MQ_MAX);
+        return (int) r->status;
+    }
+    s_url_t url;
+    s_url_start (&url, c->base_url, S_PATH_MULTIQUOTE);
+    for (size_t i = 0; i < ncodes; i++) {
+        char market[S_PARAM_MAX], code[S_PARAM_MAX];
+        snprintf (market, sizeof market, "FID_COND_MRKT_DIV_CODE_%zu", i + 1);
+        snprintf (code, sizeof code, "FID_INPUT_ISCD_%zu", i + 1);
+        s_url_param (&url, market, "J");
+        s_url_param (&url, code, codes[i]);
+    }
+    eod_http_response_t resp = {0};
+    if (s_uapi_get (c, token, KIS_TR_MULTIQUOTE, false, &url, what, &resp, r))
+        return (int) r->status;
+    kis_parse_multiquote (resp.status, resp.body, resp.body_len, what, codes, ncodes, quotes, r);
+    r->sent_us = resp.sent_us;
+    s_take_tr_cont (&resp, r);
+    eod_http_response_free (&resp);
+    return (int) r->status;
 }
 
 //  HHDFS76240000, a first page or (next_page) a continuation.

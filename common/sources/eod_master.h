@@ -122,7 +122,14 @@ typedef struct {
     const char *currency;      //  9 "USD"
     const char *base_price;    //  12 "267.4600"
     const char *etp_kind;      //  22 001 ETF, 002 ETN, ... ("" when blank)
+    //  Every column by index, EOD_COD_COLUMNS of them (those the line
+    //  lacks read as ""; those past them are not kept): the official
+    //  column list of the file, for a copy of it as it is.
+    const char *const *cols;
 } eod_cod_record_t;
+
+//  Columns of a .cod record kept in eod_cod_record_t cols.
+#define EOD_COD_COLUMNS 24
 
 typedef int (eod_cod_cb) (const eod_cod_record_t *rec, void *arg);
 

@@ -14,7 +14,7 @@
 
 //  Columns of a .cod line we read (kis-open-api.md §6.3).
 #define S_COD_MIN_COLUMNS 10
-#define S_COD_MAX_COLUMNS 24
+#define S_COD_MAX_COLUMNS EOD_COD_COLUMNS
 //  Longest symbol echoed from a line that failed conversion.
 #define S_COD_SYMBOL_LOG_MAX 32
 enum {
@@ -128,7 +128,8 @@ master_cod_line (eod_master_reader_t *self, const char *line, size_t n, size_t l
         .symbol = cols [S_COD_SYMB], .realtime_symbol = cols [S_COD_RSYM],
         .korea_name = cols [S_COD_KNAM], .english_name = cols [S_COD_ENAM],
         .security_type = cols [S_COD_STIS], .currency = cols [S_COD_CURR],
-        .base_price = cols [S_COD_BASE], .etp_kind = cols [S_COD_ETYP]
+        .base_price = cols [S_COD_BASE], .etp_kind = cols [S_COD_ETYP],
+        .cols = (const char *const *) cols
     };
     self->stats.records++;
     return self->cod_cb (&rec, self->arg) ? -1 : 0;

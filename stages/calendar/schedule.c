@@ -30,17 +30,7 @@ struct _schedule_t {
 int
 schedule_parse_time (const char *text, int *minute_of_day)
 {
-    if (!text || strlen (text) != 5 || text[2] != ':')
-        return -1;
-    for (int i = 0; i < 5; i++)
-        if (i != 2 && (text[i] < '0' || text[i] > '9'))
-            return -1;
-    int hour = (text[0] - '0') * 10 + (text[1] - '0');
-    int minute = (text[3] - '0') * 10 + (text[4] - '0');
-    if (hour > 23 || minute > 59)
-        return -1;
-    *minute_of_day = hour * 60 + minute;
-    return 0;
+    return eod_time_parse_hhmm (text, minute_of_day);
 }
 
 int

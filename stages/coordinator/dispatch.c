@@ -268,6 +268,8 @@ s_on_result (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
     if ((strcmp (status, "ok") == 0 || strcmp (status, "nodata") == 0 || strcmp (status, "unknown") == 0)
         && coordinator_pages_finish (self->pages, coordinator_task_id (t), msg) != 0)
         status = msg->status;
+    //  Rows out of the task's range in an answer that goes nowhere else.
+    coordinator_tasks_note_wrong (t, strcmp (status, "ok") == 0 ? NULL : msg);
     if (strcmp (status, "ok") == 0)
         s_forward_to_writer (self, t, msg);
     else if (strcmp (status, "nodata") == 0)

@@ -10,6 +10,7 @@
 
 #define S_OUTCOME_MAX 256             //  "CODE reason"
 #define S_GAP_LINE_MAX 512
+#define S_WRONG_TEXT_MAX (32 * 1024)  //  RUN_DONE's wrong-date entries: far below EOD_PROTO_STRING_MAX
 
 //  A RESULT as sent to the writer, kept until the writer acknowledges it: a
 //  writer that died before making it durable is sent it again instead of the
@@ -37,6 +38,7 @@ s_task_free (void **item)
     if (t) {
         free (t->text);
         free (t->outcome);
+        free (t->wrong);
         free (t->meta);
         free (t);
         *item = NULL;
@@ -462,6 +464,64 @@ s_cmp_str (const void *a, const void *b)
     return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
+void
+coordinator_tasks_note_wrong (coordinator_task_t *t, const eod_msg_t *result)
+{
+    free (t->wrong);
+    t->wrong = NULL;
+    const char *dates = result && result->nrows == 0 ? eod_fields_get (&result->meta, EOD_META_WRONG_DATE) : NULL;
+    if (!dates || !*dates)
+        return;
+    const char *count = eod_fields_get (&result->meta, EOD_META_WRONG_DATE_COUNT);
+    long n = count ? strtol (count, NULL, 10) : 0;
+    //  The dates are the fetcher's (digits, '?' and commas), bounded: kept
+    //  only when they are, so an entry never breaks RUN_DONE's format.
+    if (strlen (dates) >= EOD_WRONG_DATES_LISTED * 10 || strspn (dates, "0123456789?,") != strlen (dates))
+        dates = "?";
+    char text[EOD_WRONG_DATES_LISTED * 10 + 32];
+    snprintf (text, sizeof text, "%ld %s", n > 0 ? n : 1, dates);
+    t->wrong = strdup (text);
+}
+
+//  The wrong-date rows of the tasks settled without rows, into done's meta
+//  (EOD_META_WRONG_DATE_UNWRITTEN), sorted so a RUN_DONE made again is the same.
+static void
+s_summarize_wrong (coordinator_tasks_t *self, eod_msg_t *done)
+{
+    zlistx_t *entries = zlistx_new ();
+    if (!entries)
+        return;
+    zlistx_set_destructor (entries, (zlistx_destructor_fn *) zstr_free);
+    zlistx_set_comparator (entries, (zlistx_comparator_fn *) strcmp);
+    for (coordinator_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
+        if (!t->wrong || t->kind == COORDINATOR_KIND_OK
+            || (t->state != COORDINATOR_TASK_DONE && t->state != COORDINATOR_TASK_FAILED))
+            continue;
+        char *e = zsys_sprintf ("%s %s %s %s", coordinator_task_code (t), coordinator_task_field (t, COORDINATOR_TASK_FROM),
+                                coordinator_task_field (t, COORDINATOR_TASK_TO), t->wrong);
+        if (e)
+            zlistx_add_end (entries, e);
+    }
+    zlistx_sort (entries);
+    char *text = malloc (S_WRONG_TEXT_MAX);
+    size_t used = 0;
+    long left = 0;
+    for (char *e = zlistx_first (entries); e && text; e = zlistx_next (entries)) {
+        if (used + strlen (e) + 2 > S_WRONG_TEXT_MAX) {
+            left++;
+            continue;
+        }
+        used += (size_t) snprintf (text + used, S_WRONG_TEXT_MAX - used, "%s%s", used ? ";" : "", e);
+    }
+    if (left)
+        eod_log_warn ("%s: %ld more task(s) answered only rows outside their range: not reported one by one",
+                      done->run_id ? done->run_id : "?", left);
+    if (text && used)
+        eod_fields_set (&done->meta, EOD_META_WRONG_DATE_UNWRITTEN, text);
+    free (text);
+    zlistx_destroy (&entries);
+}
+
 long
 coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *listed, eod_msg_t *done)
 {
@@ -496,6 +556,7 @@ coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *listed,
     }
     free (sorted);
     zlistx_destroy (&outcomes);
+    s_summarize_wrong (self, done);
     if (unpublished) {
         char text[32];
         snprintf (text, sizeof text, "%ld", unpublished);

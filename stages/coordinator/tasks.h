@@ -73,6 +73,7 @@ typedef struct {
     int64_t deadline_ms;              //  lease or ack deadline
     int64_t not_before_ms;            //  retry backoff
     char *outcome;                    //  "CODE reason" when failed, no-data or unknown
+    char *wrong;                      //  "COUNT DATES": rows out of its range in an answer without rows
     int64_t ledger_at;                //  its TASK record in run->ledger_fd, -1 none
     int64_t dispatched_us;            //  its last dispatch
     uint64_t pace_n;                  //  and that dispatch's number in its key's pacer
@@ -124,6 +125,13 @@ void coordinator_tasks_count (coordinator_tasks_t *self, long *counts);
 //  The tasks of run_id; the tasks settled as kind.
 long coordinator_tasks_count_run (coordinator_tasks_t *self, const char *run_id);
 long coordinator_tasks_count_kind (coordinator_tasks_t *self, coordinator_task_kind_t kind);
+
+//  Keeps what result (t's RESULT; NULL: one whose rows go to the writer)
+//  says of rows outside t's range (meta EOD_META_WRONG_DATE and _COUNT)
+//  when it brings no rows: the writer reports rows the fetcher dropped from
+//  the RESULTs it journals, and RUN_DONE carries the others
+//  (coordinator_tasks_summarize). The latest RESULT of a task decides.
+void coordinator_tasks_note_wrong (coordinator_task_t *t, const eod_msg_t *result);
 
 //  Puts t back at the end of the queue, due at not_before_ms (its RESULT,
 //  if kept, is dropped).

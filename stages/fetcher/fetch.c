@@ -64,8 +64,8 @@ s_wrong_meta (const wrong_dates_t *w, eod_msg_t *result)
     eod_fields_set (&result->meta, EOD_META_WRONG_DATE_COUNT, count);
 }
 
-static const char *
-s_status_of (int status)
+const char *
+fetcher_fetch_status_name (int status)
 {
     switch (status) {
     case EOD_KIS_OK: return "ok";
@@ -90,6 +90,18 @@ s_overseas (const eod_kis_conn_t *c, const eod_msg_t *task, const eod_msg_t *cre
     return eod_kis_overseas_daily (c, creds->token, excd, task->code, to, adjusted, output1, rows, nrows, r);
 }
 
+eod_kis_conn_t
+fetcher_fetch_conn (const eod_msg_t *creds, const fetcher_fetch_conf_t *conf)
+{
+    return (eod_kis_conn_t) {.base_url = creds->base_url,
+                             .app_key = creds->app_key,
+                             .app_secret = creds->app_secret,
+                             .timeout_ms = conf->timeout_ms,
+                             .insecure = conf->insecure,
+                             .ca_file = conf->ca_file && *conf->ca_file ? conf->ca_file : NULL,
+                             .http = conf->http ? conf->http : eod_http_perform};
+}
+
 eod_msg_t *
 fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetch_conf_t *conf)
 {
@@ -102,13 +114,7 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetc
     eod_msg_set (&result->code, task->code);
     result->attempt = task->attempt;
     result->requests = 1;
-    eod_kis_conn_t c = {.base_url = creds->base_url,
-                        .app_key = creds->app_key,
-                        .app_secret = creds->app_secret,
-                        .timeout_ms = conf->timeout_ms,
-                        .insecure = conf->insecure,
-                        .ca_file = conf->ca_file && *conf->ca_file ? conf->ca_file : NULL,
-                        .http = conf->http ? conf->http : eod_http_perform};
+    eod_kis_conn_t c = fetcher_fetch_conn (creds, conf);
     char from[9], to[9];
     s_compact (task->date_from, from);
     s_compact (task->date_to, to);
@@ -165,7 +171,7 @@ fetcher_fetch (const eod_msg_t *task, const eod_msg_t *creds, const fetcher_fetc
     bool one_session = ((task->mode && strcmp (task->mode, "daily") == 0) || strcmp (from, to) == 0)
                        && !eod_fields_get (&task->meta, EOD_META_BYMD);
     bool unpublished = status == EOD_KIS_NODATA && one_session && newest[0] && strcmp (newest, to) < 0;
-    eod_msg_set (&result->status, unpublished ? "retryable" : s_status_of (status));
+    eod_msg_set (&result->status, unpublished ? "retryable" : fetcher_fetch_status_name (status));
     if (unpublished)
         eod_msg_set (&result->msg_cd, EOD_UNPUBLISHED);
     if (status == EOD_KIS_OK) {

@@ -17,6 +17,7 @@
 #define FETCHER_FETCH_H
 
 #include "eod_http.h"
+#include "eod_kis.h"
 #include "eod_proto.h"
 
 #include <stdbool.h>
@@ -28,6 +29,13 @@ typedef struct {
     const char *ca_file;      //  [kis] ca_file; NULL or "": the system store
     eod_http_fn *http;        //  NULL: eod_http_perform
 } fetcher_fetch_conf_t;
+
+//  The KIS connection of creds (a CREDS) under conf (borrows both).
+eod_kis_conn_t fetcher_fetch_conn (const eod_msg_t *creds, const fetcher_fetch_conf_t *conf);
+
+//  The RESULT status of a KIS client status: "ok", "nodata", "unknown",
+//  "permanent", else "retryable".
+const char *fetcher_fetch_status_name (int kis_status);
 
 //  Performs task (a TASK) with creds (its key's CREDS) and returns its
 //  RESULT, the caller's; NULL only when out of memory.

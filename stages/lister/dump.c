@@ -27,8 +27,8 @@ s_field (FILE *out, const char *text, bool first)
     return fwrite (text, 1, n, out) == n ? 0 : -1;
 }
 
-static int
-s_row (FILE *out, const char *const *fields, size_t count)
+int
+lister_dump_row (FILE *out, const char *const *fields, size_t count)
 {
     for (size_t i = 0; i < count; i++)
         if (s_field (out, fields [i], i == 0))
@@ -67,8 +67,8 @@ s_master_row (const eod_master_record_t *rec, void *arg)
         s_yn (rec->krx300), s_yn (rec->kosdaq150), s_yn (rec->spac), s_yn (rec->suspended),
         rec->listing_date, rec->revenue, rec->operating_profit, rec->net_income, rec->roe
     };
-    int rc = rec->kind == EOD_MASTER_KOSDAQ ? s_row (self->out, kosdaq, S_COUNT (kosdaq))
-                                            : s_row (self->out, kospi, S_COUNT (kospi));
+    int rc = rec->kind == EOD_MASTER_KOSDAQ ? lister_dump_row (self->out, kosdaq, S_COUNT (kosdaq))
+                                            : lister_dump_row (self->out, kospi, S_COUNT (kospi));
     if (rc)
         self->write_error = true;
     return rc;
@@ -82,7 +82,7 @@ s_cod_row (const eod_cod_record_t *rec, void *arg)
         rec->symbol, rec->exchange_code, rec->exchange_id, rec->exchange_name,
         rec->korea_name, rec->english_name, rec->security_type, rec->currency
     };
-    int rc = s_row (self->out, fields, S_COUNT (fields));
+    int rc = lister_dump_row (self->out, fields, S_COUNT (fields));
     if (rc)
         self->write_error = true;
     return rc;
@@ -145,7 +145,7 @@ s_dump (const char *path, s_dump_t *dump, const char *const *header, size_t coun
         eod_log_error ("%s: cannot open: %s", path, strerror (errno));
         goto out;
     }
-    int parse_rc = s_row (dump->out, header, count);
+    int parse_rc = lister_dump_row (dump->out, header, count);
     if (parse_rc)
         dump->write_error = true;
     else {

@@ -17,6 +17,12 @@
 #define LISTER_DUMP_GARBLED 1   //  read, some records garbled (reported on stderr, skipped)
 #define LISTER_DUMP_NOFILE  2   //  the file cannot be read
 
+//  Writes fields[0..count) to out as one CSV record and a newline, each
+//  field quoted only when it holds a comma, quote or line break (the
+//  universe snapshots write their lists with it too). 0, or -1 when a write
+//  failed.
+int lister_dump_row (FILE *out, const char *const *fields, size_t count);
+
 //  Prints every parsed record of the KOSPI or KOSDAQ .mst file at path to
 //  out, after the header line
 //  short_code,standard_code,name,group_code,market_cap,krx300[,kosdaq150],

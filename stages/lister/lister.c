@@ -14,7 +14,9 @@
     draft waits in a spool file, and the listing is streamed from its spool
     to the coordinator, and streamed again by a resend. */
 #include "lister.h"
+#include "codelists.h"
 #include "codes.h"
+#include "eod_date.h"
 #include "drafts.h"
 #include "eod_log.h"
 #include "eod_log_cap.h"
@@ -24,6 +26,7 @@
 #include "send.h"
 #include "sources.h"
 #include "spool.h"
+#include "universe_diff.h"
 #include "us_universe.h"
 
 #include <errno.h>
@@ -40,6 +43,7 @@
 //  Files of the lister under state_dir.
 #define S_STATE_SUBDIR "lister"
 #define S_RAW_SPOOL "listing.raw"      //  drafts as parsed, before dedup and filter
+#define S_UNIVERSE_SUBDIR "universe"   //  state_dir/universe/MARKET: the previous snapshots
 
 struct _lister_t {
     eod_stage_t *stage;
@@ -82,6 +86,59 @@ s_str_free (void **item)
     *item = NULL;
 }
 
+//  The universe snapshot of a market, opened before its sources are read:
+//  its day is today in Seoul (the day the sources are downloaded, which
+//  names the reference pipeline's lists), whatever sessions the job asks
+//  for. NULL when it cannot be written: the run goes on without it.
+static lister_codelists_t *
+s_snapshot_open (lister_t *self, const eod_msg_t *job, char day[11])
+{
+    eod_date_format (eod_date_today (EOD_TZ_SEOUL), day, 11);
+    char data[1024], err[512] = "";
+    eod_config_path_value (self->stage->config, "pipeline:data_dir", data, sizeof data);
+    lister_codelists_t *snap = lister_codelists_new (data, job->market, day, err, sizeof err);
+    if (!snap)
+        eod_stage_event (self->stage, "warn", job->run_id, job->market, "lister: no universe snapshot: %s", err);
+    return snap;
+}
+
+//  Commits the snapshot, compares it with the previous one of the market
+//  (state_dir/universe/MARKET) and puts what changed in the summary:
+//  universe_day, universe_since, universe_entered, universe_left and
+//  universe_changes (a line for people). A snapshot that cannot be kept is
+//  a warning: the prices matter more than their list.
+static void
+s_snapshot_finish (lister_t *self, const eod_msg_t *job, lister_codelists_t *snap, const char *day,
+                   eod_fields_t *summary)
+{
+    char err[512] = "", dir[1200], state[1024], text[LISTER_UDIFF_TEXT];
+    if (lister_codelists_commit (snap, err, sizeof err)) {
+        eod_stage_event (self->stage, "warn", job->run_id, job->market, "lister: no universe snapshot: %s", err);
+        return;
+    }
+    eod_fields_set (summary, "universe_day", day);
+    eod_config_path_value (self->stage->config, "pipeline:state_dir", state, sizeof state);
+    lister_udiff_t diff;
+    size_t len;
+    const char *members = lister_codelists_members (snap, &len);
+    if (eod_path_format (dir, sizeof dir, "%s/%s/%s", state, S_UNIVERSE_SUBDIR, job->market)
+        || lister_udiff_update (dir, day, members, len, &diff, err, sizeof err)) {
+        eod_stage_event (self->stage, "warn", job->run_id, job->market,
+                         "lister: the universe of %s was not compared with the previous one: %s", day,
+                         *err ? err : "the state path is too long");
+        return;
+    }
+    lister_udiff_text (&diff, text, sizeof text);
+    eod_fields_set (summary, "universe_changes", text);
+    eod_fields_set (summary, "universe_since", diff.since);
+    char n[32];
+    snprintf (n, sizeof n, "%zu", diff.entered);
+    eod_fields_set (summary, "universe_entered", n);
+    snprintf (n, sizeof n, "%zu", diff.left);
+    eod_fields_set (summary, "universe_left", n);
+    eod_log_info ("%s universe of %s: %s", job->market, day, text);
+}
+
 static void
 s_on_job (lister_t *self, eod_msg_t *job)
 {
@@ -112,10 +169,14 @@ s_on_job (lister_t *self, eod_msg_t *job)
         eod_set_error (err, sizeof err, "the listing cannot be kept in %s (see the log)", self->dir);
         goto failed;
     }
+    char day[11];
     lister_sources_t src = {.stage = self->stage, .dir = self->dir, .drafts = drafts, .summary = &summary,
-                            .absent = absent};
+                            .absent = absent, .snapshot = s_snapshot_open (self, job, day)};
     int rc = kr ? lister_sources_kr (&src, err, sizeof err) : lister_sources_us (&src, err, sizeof err);
     lister_fetch_note (&self->fail, src.fail);
+    if (rc == 0 && src.snapshot)
+        s_snapshot_finish (self, job, src.snapshot, day, &summary);
+    lister_codelists_destroy (&src.snapshot);
     if (rc)
         goto failed;
     lister_drafts_destroy (&drafts);

@@ -21,6 +21,7 @@ typedef struct {
     lister_kr_filter_t filter;
     eod_master_kind_t kind;
     lister_drafts_t *drafts;
+    lister_codelists_t *snapshot;
     size_t seen;
     size_t selected;
 } s_collect_t;
@@ -30,7 +31,10 @@ s_collect (const eod_master_record_t *rec, void *arg)
 {
     s_collect_t *c = arg;
     c->seen++;
-    if (!lister_kr_selects (&c->filter, c->kind, rec))
+    bool kept = lister_kr_selects (&c->filter, c->kind, rec);
+    if (c->snapshot)
+        lister_codelists_kr (c->snapshot, c->kind, rec, kept);   //  a failed write is reported at its commit
+    if (!kept)
         return 0;
     eod_msg_t *t = lister_drafts_next (c->drafts);
     eod_msg_set (&t->code, rec->short_code);
@@ -85,7 +89,7 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
         }
         if (lister_fetch_file (cfg, src->dir, url, files[i].zip, path, sizeof path, &src->fail, err, errlen))
             return -1;
-        s_collect_t c = {.kind = files[i].kind, .drafts = src->drafts};
+        s_collect_t c = {.kind = files[i].kind, .drafts = src->drafts, .snapshot = src->snapshot};
         s_filter_from_config (cfg, &c.filter);
         eod_master_reader_t *reader = eod_master_reader_new (files[i].kind, files[i].entry, s_collect, &c);
         if (!reader) {
@@ -131,10 +135,18 @@ lister_sources_kr (lister_sources_t *src, char *err, size_t errlen)
 
 //  ---------------------------------------------------------------- US
 
+typedef struct {
+    us_universe_t *universe;
+    lister_codelists_t *snapshot;
+} s_feed_t;
+
 static int
 s_feed_master (const eod_cod_record_t *rec, void *arg)
 {
-    us_universe_add_master ((us_universe_t *) arg, rec);
+    s_feed_t *feed = arg;
+    us_universe_add_master (feed->universe, rec);
+    if (feed->snapshot)
+        lister_codelists_us_master (feed->snapshot, rec);
     return 0;
 }
 
@@ -189,7 +201,8 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
         snprintf (name, sizeof name, "%s.zip", masters[i]);
         if (lister_fetch_file (cfg, src->dir, url, name, path, sizeof path, &src->fail, err, errlen))
             goto out;
-        eod_master_reader_t *reader = eod_cod_reader_new (masters[i], s_feed_master, u);
+        s_feed_t feed = {.universe = u, .snapshot = src->snapshot};
+        eod_master_reader_t *reader = eod_cod_reader_new (masters[i], s_feed_master, &feed);
         if (!reader) {
             eod_set_error (err, errlen, "%s: cannot be parsed (CP949 converter missing?)", masters[i]);
             goto out;
@@ -207,6 +220,8 @@ lister_sources_us (lister_sources_t *src, char *err, size_t errlen)
             eod_stage_event (src->stage, "warn", NULL, "us", "%s: %zu garbled record(s) skipped", masters[i],
                              stats.garbled);
     }
+    if (src->snapshot)
+        lister_codelists_us_universe (src->snapshot, u);
     size_t n = us_universe_count (u);
     for (size_t i = 0; i < n; i++) {
         const us_instrument_t *in = us_universe_at (u, i);

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 
+#include "codelists.h"
 #include "drafts.h"
 #include "eod_zmq.h"
 #include "fetch.h"
@@ -25,6 +26,7 @@ typedef struct {
     eod_fields_t *summary;     //  counts added for LISTED's meta
     zlistx_t *absent;          //  US: "SYMBOL absent from the KIS master files" notes (strings added)
     lister_fetch_fail_t fail;  //  the worst of the downloads that failed (fetch.h)
+    lister_codelists_t *snapshot;  //  every record read goes here too (codelists.h); NULL: none
 } lister_sources_t;
 
 //  Lists the KR universe into src->drafts. Returns 0, or -1 with err set

@@ -72,8 +72,14 @@ s_record_metrics (s_notifier_t *self, const eod_msg_t *end, eod_metrics_status_t
         .failed_codes = s_meta_long (end, "failed"), .requests = s_meta_long (end, "requests"),
         .rejections = s_meta_long (end, "rate_limited"), .retries = s_meta_long (end, "retries"),
         .unpublished_codes = s_meta_long (end, "unpublished"), .rows_without_snapshot = s_meta_long (end, "unbound"),
+        .universe_entered = s_meta_long (end, "universe_entered"), .universe_left = s_meta_long (end, "universe_left"),
         .anomalies = s_meta_long (end, "anomalies"),
         .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0, .ended_at = eod_now ()};
+    for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS; k++) {
+        char key[64];
+        snprintf (key, sizeof key, "anomalies_%s", eod_metrics_anomaly_kind (k));
+        run.anomalies_by_kind[k] = s_meta_long (end, key);
+    }
     char err[512];
     if (eod_date_parse (session, &run.session))
         eod_log_warn ("metrics: not recorded: the run's session \"%s\" is not a date", session ? session : "");

@@ -1,5 +1,6 @@
 /*  run_notes — see run_notes.h. */
 #include "run_notes.h"
+#include "eod_metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,18 +43,22 @@ run_notes (const eod_msg_t *end, char notes[RUN_NOTES_MAX][RUN_NOTE_SIZE])
                   "figures: they are kept only on the session they describe): %s%s",
                   without, rows, why ? why : "?", kept);
     }
+    const char *day = eod_fields_get (&end->meta, "universe_day");
+    const char *changes = eod_fields_get (&end->meta, "universe_changes");
+    if (day && changes)
+        snprintf (notes[n++], RUN_NOTE_SIZE, "universe of %s (its code lists uploaded with the prices), %s", day,
+                  changes);
     long anomalies = s_figure (end, "anomalies");
     if (anomalies > 0) {
-        static const char *const kinds[] = {"price", "range", "volume", "move", "wrong_date", "conflict"};
         char counts[160] = "";
         size_t used = 0;
-        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && used < sizeof counts; k++) {
+        for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS && used < sizeof counts; k++) {
             char key[32];
-            snprintf (key, sizeof key, "anomalies_%s", kinds[k]);
+            snprintf (key, sizeof key, "anomalies_%s", eod_metrics_anomaly_kind (k));
             long c = s_figure (end, key);
             if (c > 0)
                 used += (size_t) snprintf (counts + used, sizeof counts - used, "%s%s %ld", used ? ", " : "",
-                                           kinds[k], c);
+                                           eod_metrics_anomaly_kind (k), c);
         }
         const char *first = eod_fields_get (&end->meta, "anomalies_first");
         snprintf (notes[n++], RUN_NOTE_SIZE,

@@ -8,6 +8,9 @@
       - rows written without the snapshot columns (quote, market cap,
         PER/PBR, the KR financial figures), how many and why: the writer
         keeps them only on the row of the session they describe;
+      - the universe snapshot of the run (its lists went to S3 with the
+        prices): the codes that entered and left each index or filter
+        since the previous snapshot, or that it is the first;
       - what validation found in the rows (stages/writer/validate.h): how
         many of each kind, the first few, and where the sidecars are.
 
@@ -19,7 +22,7 @@
 
 #include "eod_proto.h"
 
-#define RUN_NOTES_MAX 3          //  notes one summary can have
+#define RUN_NOTES_MAX 4          //  notes one summary can have
 #define RUN_NOTE_SIZE 640        //  bytes of one note, NUL included
 
 //  The notes of end (an END that reached the notifier) into notes; returns

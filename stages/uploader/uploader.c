@@ -1,5 +1,6 @@
 /*  uploader — see uploader.h. */
 #include "uploader.h"
+#include "datasets.h"
 #include "object_key.h"
 #include "eod_journal.h"
 #include "eod_log.h"
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define S_ANOMALIES_DIR "anomalies/"   //  the writer's key of a sidecar starts so
 #define S_INPUT_BATCH 256         //  FILEs made durable by one sync
 #define S_DONE_RUNS 16            //  runs whose END was passed on, remembered against resends
 
@@ -24,6 +24,7 @@ struct _uploader_t {
     zsock_t *notifier;     //  PUSH: END (never dropped, unlike EVENTs)
     zsock_t *writer;       //  PUSH: a FILE_ACK or END_ACK once journaled (the writer resends the rest)
     eod_s3_config_t s3;
+    uploader_datasets_t datasets;   //  bucket, prefix and keys of each data set
     bool enabled;
     long uploaded, skipped, failed;
     bool unreachable;
@@ -87,7 +88,27 @@ uploader_new (eod_stage_t *stage, bool once)
     self->stage = stage;
     self->once = once;
     const eod_config_t *cfg = stage->config;
-    self->enabled = eod_config_bool (cfg, "s3:enabled") && *eod_config_str (cfg, "s3:bucket");
+    uploader_settings_t settings = {.layout = eod_config_str (cfg, "s3:layout"),
+                                    .reference_keys = eod_config_str (cfg, "s3:reference_keys"),
+                                    .key_template = eod_config_str (cfg, "s3:key_template"),
+                                    .bucket = eod_config_str (cfg, "s3:bucket"),
+                                    .prefix = eod_config_str (cfg, "s3:prefix")};
+    bool any_bucket = *settings.bucket;
+    for (int d = 0; d < UPLOADER_DATASETS; d++) {
+        char name[64];
+        snprintf (name, sizeof name, "s3:%s_bucket", uploader_dataset_name ((uploader_dataset_t) d));
+        settings.buckets[d] = eod_config_str (cfg, name);
+        any_bucket |= *settings.buckets[d] != '\0';
+        snprintf (name, sizeof name, "s3:%s_prefix", uploader_dataset_name ((uploader_dataset_t) d));
+        settings.prefixes[d] = eod_config_str (cfg, name);
+    }
+    char why[512];
+    if (uploader_datasets_resolve (&settings, &self->datasets, why, sizeof why)) {
+        eod_log_error ("%s: [s3]: %s", eod_config_path (cfg), why);
+        uploader_destroy (&self);
+        return NULL;
+    }
+    self->enabled = eod_config_bool (cfg, "s3:enabled") && any_bucket;
     self->s3.endpoint = eod_config_str (cfg, "s3:endpoint");
     self->s3.region = eod_config_str (cfg, "s3:region");
     self->s3.bucket = eod_config_str (cfg, "s3:bucket");
@@ -178,26 +199,29 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         self->failed++;
         return;
     }
-    const eod_config_t *cfg = self->stage->config;
     const char *base = strrchr (file->path, '/');
     base = base ? base + 1 : file->path;
     char key[1024], why[200];
-    //  A sidecar of validation's findings (the writer's key starts
-    //  "anomalies/") goes under PREFIX/anomalies/ in the default layout,
-    //  apart from the price tables, whatever [s3] key_template says.
-    const char *prefix = eod_config_str (cfg, "s3:prefix");
-    const char *template = eod_config_str (cfg, "s3:key_template");
-    char sidecar_prefix[600];
-    bool sidecar = strncmp (file->key, S_ANOMALIES_DIR, strlen (S_ANOMALIES_DIR)) == 0;
-    if (sidecar) {
-        size_t n = strlen (prefix);
-        snprintf (sidecar_prefix, sizeof sidecar_prefix, "%s%s%.*s", prefix, n && prefix[n - 1] != '/' ? "/" : "",
-                  (int) strlen (S_ANOMALIES_DIR) - 1, S_ANOMALIES_DIR);
-        prefix = sidecar_prefix;
-        template = "";
+    //  The data set from the file's place under the data directory: its
+    //  key there must be the end of its path.
+    size_t plen = strlen (file->path), klen = strlen (file->key);
+    uploader_dataset_t set;
+    if (klen >= plen || strcmp (file->path + plen - klen, file->key) != 0 || file->path[plen - klen - 1] != '/'
+        || uploader_dataset_of (file->key, file->market, &set)) {
+        eod_stage_event (self->stage, "error", file->run_id, file->market,
+                         "uploader: FILE field 'key' %s names no data set of %s: not uploaded", file->key, file->path);
+        self->failed++;
+        return;
     }
-    if (uploader_object_key (template, prefix, file->market, file->date_from, base, key, sizeof key, why,
-                             sizeof why)) {
+    eod_s3_config_t s3 = self->s3;
+    s3.bucket = self->datasets.targets[set].bucket;
+    if (!*s3.bucket) {
+        eod_log_info ("%s: no bucket for data set %s ([s3] %s_bucket, bucket): kept local", file->path,
+                      uploader_dataset_name (set), uploader_dataset_name (set));
+        return;
+    }
+    if (uploader_dataset_key (&self->datasets, set, file->market, file->date_from, base, key, sizeof key, why,
+                              sizeof why)) {
         eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: no object key for %s: %s",
                          file->path, why);
         self->failed++;
@@ -210,21 +234,21 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         return;
     }
     char etag[128], err[512];
-    int head = eod_s3_head (&self->s3, key, etag, sizeof etag, err, sizeof err);
+    int head = eod_s3_head (&s3, key, etag, sizeof etag, err, sizeof err);
     if (head == 0 && strcmp (etag, file->md5) == 0) {
-        eod_log_info ("s3://%s/%s already holds this file (md5 %s): not uploaded again", self->s3.bucket, key,
-                      file->md5);
+        eod_log_info ("s3://%s/%s already holds this file (md5 %s): not uploaded again", s3.bucket, key, file->md5);
         self->skipped++;
-        if (!sidecar)
-            snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", self->s3.bucket, key);
+        if (set == UPLOADER_DS_KR || set == UPLOADER_DS_US)
+            snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", s3.bucket, key);
         return;
     }
-    eod_s3_status_t status = eod_s3_put_file (&self->s3, key, file->path, err, sizeof err);
+    eod_s3_status_t status = eod_s3_put_file (&s3, key, file->path, err, sizeof err);
     if (status == EOD_S3_OK) {
         self->uploaded++;
-        if (!sidecar)
-            snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", self->s3.bucket, key);
-        eod_log_info ("uploaded %s to s3://%s/%s (md5 %s)", file->path, self->s3.bucket, key, file->md5);
+        //  The summary links a price file, not a list or a sidecar.
+        if (set == UPLOADER_DS_KR || set == UPLOADER_DS_US)
+            snprintf (self->last_uri, sizeof self->last_uri, "s3://%s/%s", s3.bucket, key);
+        eod_log_info ("uploaded %s to s3://%s/%s (md5 %s)", file->path, s3.bucket, key, file->md5);
         return;
     }
     self->failed++;
@@ -233,13 +257,13 @@ s_upload (uploader_t *self, const eod_msg_t *file)
         self->misconfigured = true;
         snprintf (self->config_error, sizeof self->config_error, "%s", err);
         eod_stage_event (self->stage, "error", file->run_id, file->market,
-                         "uploader: S3 configuration error (not retried): s3://%s/%s: %s", self->s3.bucket, key,
+                         "uploader: S3 configuration error (not retried): s3://%s/%s: %s", s3.bucket, key,
                          err);
         return;
     }
     self->unreachable = true;
     eod_stage_event (self->stage, "error", file->run_id, file->market, "uploader: s3://%s/%s: %s: %s",
-                     self->s3.bucket, key, eod_s3_strerror (status), err);
+                     s3.bucket, key, eod_s3_strerror (status), err);
 }
 
 //  Uploads every pending FILE, oldest first, recording each as settled. A

@@ -253,21 +253,6 @@ s_cmp_text (const void *x, const void *y)
     return strcmp (*(char *const *) x, *(char *const *) y);
 }
 
-//  The sidecar of (market, date): path and rel. 0, or -1 (logged).
-static int
-s_sidecar_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size, char *path,
-                size_t path_size)
-{
-    if (!eod_grammar_ok (EOD_G_MARKET, market, NULL, 0) || !eod_grammar_ok (EOD_G_DATE, date, NULL, 0)
-        || eod_path_format (rel, rel_size, "anomalies/market=%s/dt=%s/%s_%.4s%.2s%.2s_anomalies.csv", market, date,
-                            market, date, date + 5, date + 8)
-        || eod_path_format (path, path_size, "%s/%s", data_dir, rel)) {
-        eod_log_error ("%s: no sidecar for market %.8s and session %.16s", data_dir, market, date);
-        return -1;
-    }
-    return 0;
-}
-
 //  The lines of the sidecar at path whose code the journal does not bring,
 //  appended to *kept (*nkept of *cap). A missing file is fine (*existed
 //  false). 0 or -1 (logged).
@@ -350,7 +335,7 @@ static void
 s_sort_unique (char **lines, size_t *n)
 {
     if (*n == 0)
-        return;   //  lines may be NULL then, which qsort must not be given
+        return;                          //  lines may be NULL then: qsort must not see it
     qsort (lines, *n, sizeof *lines, s_cmp_text);
     size_t unique = 0;
     for (size_t i = 0; i < *n; i++) {
@@ -394,7 +379,7 @@ writer_anomalies_session (writer_anomalies_t *self, const char *data_dir, const 
                           writer_brought_fn *brought, void *arg)
 {
     char rel[WRITER_REL_MAX], path[WRITER_PATH_MAX];
-    if (s_sidecar_name (data_dir, market, date, rel, sizeof rel, path, sizeof path))
+    if (writer_finish_sidecar_name (data_dir, market, date, rel, sizeof rel, path, sizeof path))
         return -1;
     char **lines = NULL;
     size_t nlines = 0, cap = 0;

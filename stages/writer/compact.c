@@ -628,13 +628,13 @@ out:
 
 long
 writer_compact_journal (const char *journal, const char *data_dir, const char *market, writer_snapshot_t *snapshot,
-                        writer_anomalies_t *anomalies, writer_file_fn *on_file, void *arg)
+                        writer_anomalies_t *anomalies, const char *unwritten, writer_file_fn *on_file, void *arg)
 {
     writer_spool_t *spool = writer_spool_new (journal, market, snapshot, anomalies);
     if (!spool)
         return -1;
     long written = -1;
-    if (writer_spool_fill (spool))
+    if (writer_spool_unwritten (spool, unwritten) || writer_spool_fill (spool))
         goto out;
     written = 0;
     for (size_t i = 0; i < writer_spool_months (spool); i++) {

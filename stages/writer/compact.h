@@ -25,7 +25,9 @@
 //  calls on_file (may be NULL). snapshot (borrowed, may be NULL: no row keeps
 //  them) decides which rows keep the snapshot columns and counts them;
 //  anomalies (borrowed, may be NULL: no validation) validates the rows the
-//  journal brings and writes each session's sidecar (anomalies.h). Rows
+//  journal brings and writes each session's sidecar (anomalies.h), with the
+//  wrong-date rows of the tasks that settled without rows (unwritten: RUN_DONE
+//  meta EOD_META_WRONG_DATE_UNWRITTEN; NULL: none; see spool.h). Rows
 //  are spooled under the journal's name with
 //  ".spool" for ".journal" (a stale spool is removed first, the spool always
 //  afterwards). For each (date, code) the first row in journal order wins,
@@ -34,8 +36,8 @@
 //  reported and dropped). A missing journal writes nothing and returns 0.
 //  Returns the number of rows written, or -1 (logged).
 long writer_compact_journal (const char *journal, const char *data_dir, const char *market,
-                             writer_snapshot_t *snapshot, writer_anomalies_t *anomalies, writer_file_fn *on_file,
-                             void *arg);
+                             writer_snapshot_t *snapshot, writer_anomalies_t *anomalies, const char *unwritten,
+                             writer_file_fn *on_file, void *arg);
 
 //  Pass 2 of the fold for one month's spool file (writer_compact_journal
 //  calls it for each month; the spool is its own, made from the journal; see

@@ -36,6 +36,20 @@ writer_finish_name (const char *data_dir, const char *market, const char *date, 
     return 0;
 }
 
+int
+writer_finish_sidecar_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size,
+                            char *path, size_t path_size)
+{
+    if (!eod_grammar_ok (EOD_G_MARKET, market, NULL, 0) || !eod_grammar_ok (EOD_G_DATE, date, NULL, 0)
+        || eod_path_format (rel, rel_size, "anomalies/market=%s/dt=%s/%s_%.4s%.2s%.2s_anomalies.csv", market, date,
+                            market, date, date + 5, date + 8)
+        || eod_path_format (path, path_size, "%s/%s", data_dir, rel)) {
+        eod_log_error ("%s: no sidecar for market %.8s and session %.16s", data_dir, market, date);
+        return -1;
+    }
+    return 0;
+}
+
 static void
 s_tmp_name (const char *path, char tmp[WRITER_PATH_MAX + sizeof S_TMP_SUFFIX])
 {
@@ -118,13 +132,16 @@ s_date_cmp (const void *a, const void *b)
     return strcmp ((const char *) a, (const char *) b);
 }
 
-long
-writer_finish_existing (const char *data_dir, const char *market, const char *date_from, const char *date_to,
-                        zhashx_t *skip, writer_file_fn *on_file, void *arg)
+//  The files of market's sessions in date_from..date_to not in skip under
+//  data_dir: the partition files, or the anomaly sidecars (sidecars).
+static long
+s_existing (const char *data_dir, const char *market, const char *date_from, const char *date_to, zhashx_t *skip,
+            bool sidecars, writer_file_fn *on_file, void *arg)
 {
     char mdir[WRITER_PATH_MAX];
     if (!eod_grammar_ok (EOD_G_MARKET, market, NULL, 0)
-        || eod_path_format (mdir, sizeof mdir, "%s/market=%s", data_dir, market)) {
+        || eod_path_format (mdir, sizeof mdir, sidecars ? "%s/anomalies/market=%s" : "%s/market=%s", data_dir,
+                            market)) {
         eod_log_error ("%s: no partitions of market %.8s", data_dir, market);
         return -1;
     }
@@ -160,7 +177,8 @@ writer_finish_existing (const char *data_dir, const char *market, const char *da
     for (size_t i = 0; i < ndates; i++) {
         const char *date = dates[i];
         char rel[WRITER_REL_MAX], path[WRITER_PATH_MAX];
-        if (writer_finish_name (data_dir, market, date, rel, sizeof rel, path, sizeof path))
+        if (sidecars ? writer_finish_sidecar_name (data_dir, market, date, rel, sizeof rel, path, sizeof path)
+                     : writer_finish_name (data_dir, market, date, rel, sizeof rel, path, sizeof path))
             continue;
         struct stat st;
         if (stat (path, &st) || !S_ISREG (st.st_mode))
@@ -177,6 +195,59 @@ writer_finish_existing (const char *data_dir, const char *market, const char *da
 out:
     closedir (d);
     free (dates);
+    return files;
+}
+
+long
+writer_finish_existing (const char *data_dir, const char *market, const char *date_from, const char *date_to,
+                        zhashx_t *skip, writer_file_fn *on_file, void *arg)
+{
+    return s_existing (data_dir, market, date_from, date_to, skip, false, on_file, arg);
+}
+
+long
+writer_finish_existing_sidecars (const char *data_dir, const char *market, const char *date_from,
+                                 const char *date_to, zhashx_t *skip, writer_file_fn *on_file, void *arg)
+{
+    return s_existing (data_dir, market, date_from, date_to, skip, true, on_file, arg);
+}
+
+long
+writer_finish_codes (const char *data_dir, const char *market, const char *day, writer_file_fn *on_file, void *arg)
+{
+    char rdir[WRITER_REL_MAX], dir[WRITER_PATH_MAX];
+    if (!eod_grammar_ok (EOD_G_MARKET, market, NULL, 0) || !eod_grammar_ok (EOD_G_DATE, day, NULL, 0)
+        || eod_path_format (rdir, sizeof rdir, "codes/market=%s/dt=%s", market, day)
+        || eod_path_format (dir, sizeof dir, "%s/%s", data_dir, rdir)) {
+        eod_log_error ("%s: no universe snapshot of market %.8s and day %.16s", data_dir, market, day);
+        return -1;
+    }
+    DIR *d = opendir (dir);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        eod_log_error ("%s: %s", dir, strerror (errno));
+        return -1;
+    }
+    long files = 0;
+    struct dirent *e;
+    while ((e = readdir (d))) {
+        size_t n = strlen (e->d_name);
+        char rel[WRITER_REL_MAX], path[WRITER_PATH_MAX];
+        struct stat st;
+        if (n < 5 || strcmp (e->d_name + n - 4, ".csv") != 0 || !eod_grammar_ok (EOD_G_KEY, e->d_name, NULL, 0)
+            || eod_path_format (rel, sizeof rel, "%s/%s", rdir, e->d_name)
+            || eod_path_format (path, sizeof path, "%s/%s", data_dir, rel) || stat (path, &st) || !S_ISREG (st.st_mode))
+            continue;
+        long rows = s_count_rows (path);
+        if (rows < 0) {
+            eod_log_error ("%s: %s", path, strerror (errno));
+            continue;
+        }
+        on_file (path, rel, day, rows, arg);
+        files++;
+    }
+    closedir (d);
     return files;
 }
 

@@ -56,6 +56,31 @@ int writer_finish_close (FILE **file_p, const char *path, bool ok);
 long writer_finish_existing (const char *data_dir, const char *market, const char *date_from, const char *date_to,
                              zhashx_t *skip, writer_file_fn *on_file, void *arg);
 
+//  The same for the anomaly sidecars (anomalies.h) of the range:
+//  data_dir/anomalies/market=M/dt=D/M_YYYYMMDD_anomalies.csv, rel from
+//  "anomalies/", rows their lines less the header. A re-run offers them
+//  again as it does the partition files, so a sidecar whose upload failed
+//  is retried (the uploader skips an object whose MD5 matches).
+long writer_finish_existing_sidecars (const char *data_dir, const char *market, const char *date_from,
+                                     const char *date_to, zhashx_t *skip, writer_file_fn *on_file, void *arg);
+
+//  The sidecar of (market, date YYYY-MM-DD): rel
+//  "anomalies/market=M/dt=D/M_YYYYMMDD_anomalies.csv" and path under
+//  data_dir. 0, or -1 (logged) when market or date fails its grammar or a
+//  buffer is too small.
+int writer_finish_sidecar_name (const char *data_dir, const char *market, const char *date, char *rel,
+                                size_t rel_size, char *path, size_t path_size);
+
+//  Calls on_file for each list of a universe snapshot (lister's
+//  codelists.h): the *.csv files of DATA_DIR/codes/market=M/dt=DAY, their
+//  rel "codes/market=M/dt=DAY/NAME" (the uploader's code-list data set),
+//  date the day they were downloaded. A name that is not a plain file
+//  name is skipped. Returns the files reported, 0 when there is no such
+//  directory, -1 (logged) when market or day fails its grammar or the
+//  directory cannot be read.
+long writer_finish_codes (const char *data_dir, const char *market, const char *day, writer_file_fn *on_file,
+                          void *arg);
+
 //  ---------------------------------------------------------------- the outbox
 
 //  Sends msg (borrowed) to the uploader. 0 or -1; a message not sent stays

@@ -1,5 +1,7 @@
 /*  writer spool — see spool.h. */
 #include "spool.h"
+#include "eod_date.h"
+#include "eod_grammar.h"
 #include "eod_journal.h"
 #include "eod_log.h"
 #include "eod_log_cap.h"
@@ -19,6 +21,7 @@
 #define S_SPOOL_OPEN_MAX 64       //  spool files open at once
 #define S_MONTHS_MIN 16           //  first capacity of the list of months
 #define S_MONTH_LEN 7             //  YYYY-MM
+#define S_ENTRY_SHOWN 96          //  bytes of a bad RUN_DONE entry quoted in the log
 #define S_PATH_MAX 4200
 
 void
@@ -102,6 +105,7 @@ struct _writer_spool_t {
     long skipped;            //  rows without a valid trade date
     writer_snapshot_t *snapshot;   //  which rows keep the snapshot columns (borrowed; NULL: none)
     writer_anomalies_t *anomalies; //  validation of each row (borrowed; NULL: none)
+    char *unwritten;         //  RUN_DONE's EOD_META_WRONG_DATE_UNWRITTEN (NULL: none)
     int rc;
 };
 
@@ -205,6 +209,7 @@ writer_spool_destroy (writer_spool_t **self_p)
     s_spool_remove (self->dir);
     free (self->months);
     free (self->market);
+    free (self->unwritten);
     zhashx_destroy (&self->seen);
     free (self);
     *self_p = NULL;
@@ -305,6 +310,75 @@ s_note_wrong_dates (writer_spool_t *self, const eod_msg_t *r)
     return 0;
 }
 
+//  One entry "CODE FROM TO COUNT DATES" of RUN_DONE's wrong-date rows of
+//  the tasks settled without rows, as a row-less RESULT into r's fields.
+//  0, or -1 when it is not one (a field missing or not of its form).
+static int
+s_unwritten_entry (const writer_spool_t *self, char *entry, eod_msg_t *r)
+{
+    char *field[5];
+    size_t n = 0;
+    for (char *p = entry; n < 5; n++) {
+        field[n] = p;
+        char *space = strchr (p, ' ');
+        if (!space) {
+            n++;
+            break;
+        }
+        *space = '\0';
+        p = space + 1;
+    }
+    eod_date_t from, to;
+    if (n != 5 || !eod_grammar_code_ok (self->market, field[0], NULL, 0) || eod_date_parse (field[1], &from)
+        || eod_date_parse (field[2], &to) || strspn (field[3], "0123456789") != strlen (field[3]) || !*field[3]
+        || strlen (field[3]) > 9 || !*field[4] || strspn (field[4], "0123456789?,") != strlen (field[4]))
+        return -1;
+    if (eod_msg_set (&r->code, field[0]) || eod_msg_set (&r->date_from, field[1]) || eod_msg_set (&r->date_to, field[2])
+        || eod_fields_set (&r->meta, EOD_META_WRONG_DATE, field[4])
+        || eod_fields_set (&r->meta, EOD_META_WRONG_DATE_COUNT, field[3]))
+        return -1;
+    return 0;
+}
+
+//  The rows outside their request in the answers of tasks that settled
+//  without rows (no data, no row for the session): the coordinator hands
+//  them over in RUN_DONE, as no RESULT of theirs is journalled, and they are
+//  noted as a journalled RESULT's would be. An entry that does not parse is
+//  logged and skipped. 0 or -1.
+static int
+s_note_unwritten (writer_spool_t *self)
+{
+    if (!self->anomalies || !self->unwritten)
+        return 0;
+    int rc = 0;
+    for (char *p = self->unwritten; *p && rc == 0;) {
+        size_t len = strcspn (p, ";");
+        char *next = p + len + (p[len] == ';');
+        p[len] = '\0';
+        char shown[S_ENTRY_SHOWN];
+        snprintf (shown, sizeof shown, "%s", p);   //  before the parse cuts it up
+        eod_msg_t *r = eod_msg_new (EOD_MSG_RESULT);
+        if (!r)
+            rc = -1;
+        else if (s_unwritten_entry (self, p, r))
+            eod_log_warn ("%s: RUN_DONE's %s entry \"%s\" is not CODE FROM TO COUNT DATES: skipped", self->journal,
+                          EOD_META_WRONG_DATE_UNWRITTEN, shown);
+        else
+            rc = s_note_wrong_dates (self, r);
+        eod_msg_destroy (&r);
+        p = next;
+    }
+    return rc;
+}
+
+int
+writer_spool_unwritten (writer_spool_t *self, const char *entries)
+{
+    free (self->unwritten);
+    self->unwritten = entries && *entries ? strdup (entries) : NULL;
+    return entries && *entries && !self->unwritten ? -1 : 0;
+}
+
 //  For each journal record: the rows of a RESULT of this market go to their
 //  months' spools, formatted, and are validated.
 static int
@@ -384,6 +458,8 @@ int
 writer_spool_fill (writer_spool_t *self)
 {
     long records = eod_journal_read (self->journal, s_spool_result, self);
+    if (records >= 0 && !self->rc && s_note_unwritten (self))
+        self->rc = -1;
     if (s_spool_close_all (self))
         self->rc = -1;
     if (self->anomalies && writer_anomalies_spooled (self->anomalies))

@@ -56,10 +56,16 @@ writer_spool_t *writer_spool_new (const char *journal, const char *market, write
 //  twice.
 void writer_spool_destroy (writer_spool_t **self_p);
 
+//  The wrong-date rows of the run's tasks that settled without rows (RUN_DONE
+//  meta EOD_META_WRONG_DATE_UNWRITTEN, copied; NULL or "": none), for the
+//  next fill to note as anomalies. 0, or -1 on no memory.
+int writer_spool_unwritten (writer_spool_t *self, const char *entries);
+
 //  Pass 1: spools each row of the journal's RESULTs of the market (a row
-//  without a valid trade date is logged, counted and skipped). A missing
-//  journal spools nothing. 0, or -1 (logged) when the journal cannot be read
-//  or a spool file written.
+//  without a valid trade date is logged, counted and skipped), then notes
+//  the unwritten wrong-date rows (writer_spool_unwritten) under the last
+//  session of their task. A missing journal spools no row. 0, or -1
+//  (logged) when the journal cannot be read or a spool file written.
 int writer_spool_fill (writer_spool_t *self);
 
 //  Months spooled, and the spool file of the i-th in ascending order.

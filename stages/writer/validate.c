@@ -1,6 +1,7 @@
 /*  writer validate — see validate.h. */
 #include "validate.h"
 #include "writer_csv.h"
+#include "eod_metrics.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -12,10 +13,9 @@
 #define S_INTEGER_DIGITS 12        //  a price or volume longer than this is not one KIS sends
 #define S_VALUE_SHOWN 24           //  bytes of a value quoted in a detail
 
-static const char *const s_kind_names[WRITER_VALIDATE_KINDS] = {
-    [WRITER_VALIDATE_PRICE] = "price",         [WRITER_VALIDATE_RANGE] = "range",
-    [WRITER_VALIDATE_VOLUME] = "volume",       [WRITER_VALIDATE_MOVE] = "move",
-    [WRITER_VALIDATE_WRONG_DATE] = "wrong_date", [WRITER_VALIDATE_CONFLICT] = "conflict"};
+//  The kinds' names are the metrics' (one list: the sidecars, the END's
+//  figures and the metrics' kind label say the same).
+_Static_assert (WRITER_VALIDATE_KINDS == EOD_METRICS_ANOMALY_KINDS, "the kinds are the metrics' kinds");
 
 //  The columns a rule reads, by market.
 typedef struct {
@@ -29,14 +29,15 @@ static const s_names_t s_us = {"close", "open", "high", "low", "tvol", "diff", "
 const char *
 writer_validate_kind_name (writer_validate_kind_t kind)
 {
-    return (int) kind >= 0 && kind < WRITER_VALIDATE_KINDS ? s_kind_names[kind] : "?";
+    const char *name = eod_metrics_anomaly_kind ((int) kind);
+    return name ? name : "?";
 }
 
 writer_validate_kind_t
 writer_validate_kind_parse (const char *name)
 {
     for (int k = 0; k < WRITER_VALIDATE_KINDS; k++)
-        if (strcmp (name, s_kind_names[k]) == 0)
+        if (strcmp (name, eod_metrics_anomaly_kind (k)) == 0)
             return (writer_validate_kind_t) k;
     return WRITER_VALIDATE_KINDS;
 }

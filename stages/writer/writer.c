@@ -36,6 +36,7 @@ struct _writer_t {
     bool sync_failed;         //  in this batch: its ACKs are not sent
     eod_msg_t *run_done;
     zhashx_t *folded;         //  sessions (YYYY-MM-DD) the fold of run_done wrote
+    zhashx_t *sidecars;       //  sessions whose sidecar that fold wrote
     eod_cal_t *cal;           //  the exchange calendars: which session a quote describes
     writer_snapshot_t *snapshot;   //  which rows keep the snapshot columns, and the counts of the fold
     writer_anomalies_t *anomalies; //  validation of the fold's rows: sidecars and counts
@@ -58,6 +59,7 @@ static void
 s_on_sidecar (const char *path, const char *rel, const char *date, long rows, void *arg)
 {
     writer_t *self = arg;
+    zhashx_insert (self->sidecars, date, (void *) 1);
     if (writer_finish_file (self->finish, self->run_done->run_id, self->run_done->market, path, rel, date, rows))
         self->failed = true;
 }
@@ -71,8 +73,9 @@ writer_new (eod_stage_t *stage, bool once)
     self->stage = stage;
     self->once = once;
     self->folded = zhashx_new ();
+    self->sidecars = zhashx_new ();
     self->finish = writer_finish_new (s_send_uploader, self, S_RESEND_MS);
-    if (!self->folded || !self->finish)
+    if (!self->folded || !self->sidecars || !self->finish)
         goto fail;
     char state[S_DIR_MAX], journal_dir[S_DIR_MAX];
     eod_config_path_value (stage->config, "pipeline:state_dir", state, sizeof state);
@@ -122,6 +125,7 @@ writer_destroy (writer_t **self_p)
     writer_anomalies_destroy (&self->anomalies);
     eod_cal_destroy (&self->cal);
     zhashx_destroy (&self->folded);
+    zhashx_destroy (&self->sidecars);
     writer_finish_destroy (&self->finish);
     eod_msg_destroy (&self->run_done);
     zsock_destroy (&self->uploader);
@@ -253,6 +257,14 @@ s_on_existing_file (const char *path, const char *rel, const char *date, long ro
 }
 
 static void
+s_on_list (const char *path, const char *rel, const char *date, long rows, void *arg)
+{
+    writer_t *self = arg;
+    if (writer_finish_file (self->finish, self->run_done->run_id, self->run_done->market, path, rel, date, rows))
+        self->failed = true;
+}
+
+static void
 s_on_run_done (writer_t *self, eod_msg_t **msg_p)
 {
     eod_msg_destroy (&self->run_done);
@@ -271,10 +283,11 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
     self->files = 0;
     self->files_existing = 0;
     zhashx_purge (self->folded);
+    zhashx_purge (self->sidecars);
     writer_snapshot_reset (self->snapshot);
     writer_anomalies_reset (self->anomalies, "");
-    long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, self->anomalies, s_on_file,
-                                        self);
+    long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, self->anomalies,
+                                        eod_fields_get (&d->meta, EOD_META_WRONG_DATE_UNWRITTEN), s_on_file, self);
     if (rows < 0) {
         self->failed = true;
         eod_stage_event (self->stage, "error", d->run_id, d->market, "writer: the files of run %s could not be written",
@@ -295,9 +308,22 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
                                 s_on_existing_file, self)
         < 0)
         self->failed = true;
+    //  So do the range's sidecars: one whose upload failed is retried by a
+    //  re-run, not only when its session is folded again.
+    long sidecars = writer_finish_existing_sidecars (self->data_dir, d->market, d->date_from, d->date_to,
+                                                     self->sidecars, s_on_existing_file, self);
+    if (sidecars < 0)
+        self->failed = true;
     if (self->files_existing)
-        eod_log_info ("%s: %ld existing file(s) of %s..%s handed to the uploader", d->run_id, self->files_existing,
-                      d->date_from, d->date_to);
+        eod_log_info ("%s: %ld existing file(s) of %s..%s handed to the uploader (%ld of them anomaly sidecars)",
+                      d->run_id, self->files_existing, d->date_from, d->date_to, sidecars > 0 ? sidecars : 0);
+    //  The lister's universe snapshot of the run, keyed by its own day.
+    const char *day = eod_fields_get (&d->meta, "universe_day");
+    long lists = day ? writer_finish_codes (self->data_dir, d->market, day, s_on_list, self) : 0;
+    if (lists < 0)
+        self->failed = true;
+    else if (lists)
+        eod_log_info ("%s: %ld list(s) of the universe of %s handed to the uploader", d->run_id, lists, day);
     //  The CSVs are durable now; the journal has done its job.
     if (!self->failed)
         unlink (journal);

@@ -39,8 +39,10 @@ backfill() {   # backfill NAME: the month's backfill in the foreground; sets RC
 }
 
 wait_chunks() {   # wait_chunks N: until the simulator has served N chunks (at most 60 s)
-    for _ in $(seq 1 600); do
-        [ "$(chunks_total)" -ge "$1" ] && return 0
+    local end=$((SECONDS + 60)) n
+    while [ "$SECONDS" -lt "$end" ]; do
+        n=$(chunks_total)
+        [ -n "$n" ] && [ "$n" -ge "$1" ] && return 0
         sleep 0.1
     done
     return 1

@@ -41,16 +41,6 @@ at() {
         >"$RUN_OUT" 2>&1 || RC=$?
 }
 
-#  sim_at INSTANT [OPTIONS...]: the simulator again on its port, its clock at INSTANT.
-sim_at() {
-    local instant=$1; shift
-    kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null
-    EOD_NOW=$instant "$BIN/eod-sim" --port "$SIM_PORT" --rate 1000 "$@" >"$ENV_DIR/sim.out" 2>>"$ENV_DIR/sim.log" &
-    SIM_PID=$!
-    ENV_PIDS="$SIM_PID $S3RVER_PID $VERIFY_PID"
-    for _ in $(seq 1 100); do grep -q listening "$ENV_DIR/sim.out" 2>/dev/null && break; sleep 0.1; done
-}
-
 #  state NAME: the runs from here keep their state and files under NAME
 #  (a run of the same command elsewhere would find its ledger finished).
 state() {

@@ -4,10 +4,14 @@
 #    1. a clean day: no anomaly, no sidecar; the summary and the metrics say 0;
 #    2. a day with one code per kind (--fault-price, -range, -volume, -move,
 #       -wrong-date, -conflict) and one split KIS marks (--fault-split): each
-#       kind caught for its code and no other, the split not; every row
-#       written as sent; the sidecar uploaded under anomalies/, apart from
+#       kind caught for its code and no other, the split not; a code whose
+#       answer holds only a row after the request (--fault-only-wrong-date)
+#       stays "no data" and its row is a wrong_date finding all the same;
+#       every row written as sent; the sidecar uploaded under anomalies/, apart from
 #       the price table; the summary (log, Slack) lists them, the metrics
 #       count them;
+#    2b. the same run again, the sidecar's object deleted: the re-run offers
+#       the existing sidecars too, and the object is back;
 #    3. the same day with the writer killed (kill -9) mid-run: restarted, it
 #       resumes its journal; the sidecar and the file are byte-identical.
 set -uo pipefail
@@ -48,30 +52,37 @@ check "the clean run exits 0 (got $RC)" [ "$RC" = 0 ]
 check "it wrote its 20 rows" [ "$(($(wc -l <"$DATA/$CSV") - 1))" = 20 ]
 check "no sidecar" [ ! -e "$DATA/$SIDECAR" ]
 check "the metrics count 0" grep -q '^eod_run_anomalies{market="kr",mode="daily"} 0$' "$ENV_DIR/clean/state/metrics/eod.prom"
+check "every kind is in the metrics, at 0" [ "$(grep -c '^eod_run_anomalies_by_kind{market="kr",mode="daily",kind="[a-z_]*"} 0$' "$ENV_DIR/clean/state/metrics/eod.prom")" = 6 ]
 check "the summary says nothing of validation" bash -c "! grep -q 'validation found' '$LOGS/notifier.log'"
 
 echo "# 2. one code per kind"
 FAULTS=(--fault-price "${C[0]}" --fault-range "${C[1]}" --fault-volume "${C[2]}" --fault-move "${C[3]}"
-        --fault-split "${C[4]}" --fault-wrong-date "${C[5]}" --fault-conflict "${C[6]}")
+        --fault-split "${C[4]}" --fault-wrong-date "${C[5]}" --fault-conflict "${C[6]}"
+        --fault-only-wrong-date "${C[7]}")
 sim_with "${FAULTS[@]}"
 run faulty
 check "the faulty run exits 0 (got $RC)" [ "$RC" = 0 ]
-check "every row is written as sent: 20 rows" [ "$(($(wc -l <"$DATA/$CSV") - 1))" = 20 ]
-$PY - "$DATA/$SIDECAR" "${C[@]:0:7}" >"$TMP/kinds.out" 2>&1 <<'PY'
+check "every row is written as sent: 19 rows (one code answered none of its session)" \
+    [ "$(($(wc -l <"$DATA/$CSV") - 1))" = 19 ]
+check "that code is no data, as before" grep -q "(19 ok, 1 no data, 0 unknown, 0 failed)" "$RUN_OUT"
+$PY - "$DATA/$SIDECAR" "${C[@]:0:8}" >"$TMP/kinds.out" 2>&1 <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 c = sys.argv[2:]
-want = {(c[0], "price"), (c[1], "range"), (c[2], "volume"), (c[3], "move"), (c[5], "wrong_date"), (c[6], "conflict")}
+want = {(c[0], "price"), (c[1], "range"), (c[2], "volume"), (c[3], "move"), (c[5], "wrong_date"), (c[6], "conflict"),
+        (c[7], "wrong_date")}
 got = {(r["code"], r["kind"]) for r in rows}
 assert all(r["trade_date"] == "2024-09-02" for r in rows), rows
 assert got == want, (sorted(got), sorted(want))
 print("kinds ok", len(rows))
 PY
 check "the sidecar holds each kind for its code and nothing else, the split not ($(tail -n1 "$TMP/kinds.out"))" \
-    grep -q "^kinds ok 6$" "$TMP/kinds.out"
-check "the summary lists them" grep -q "validation found 6 anomalies" "$LOGS/notifier.log"
-check "so does Slack" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'validation found 6 anomalies'"
-check "the metrics count 6" grep -q '^eod_run_anomalies{market="kr",mode="daily"} 6$' "$ENV_DIR/faulty/state/metrics/eod.prom"
+    grep -q "^kinds ok 7$" "$TMP/kinds.out"
+check "the summary lists them" grep -q "validation found 7 anomalies" "$LOGS/notifier.log"
+check "so does Slack" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'validation found 7 anomalies'"
+check "the metrics count 7" grep -q '^eod_run_anomalies{market="kr",mode="daily"} 7$' "$ENV_DIR/faulty/state/metrics/eod.prom"
+check "1 of each kind, 2 wrong_date" [ "$(grep -c '^eod_run_anomalies_by_kind{market="kr",mode="daily",kind="[a-z_]*"} 1$' "$ENV_DIR/faulty/state/metrics/eod.prom")" = 5 ] \
+    && grep -q '^eod_run_anomalies_by_kind{market="kr",mode="daily",kind="wrong_date"} 2$' "$ENV_DIR/faulty/state/metrics/eod.prom"
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
 unset AWS_CA_BUNDLE AWS_PROFILE
 /usr/bin/aws --endpoint-url "$S3" s3 ls --recursive "s3://eod-demo/" >"$TMP/keys" 2>&1
@@ -79,6 +90,21 @@ check "the sidecar is uploaded under anomalies/, apart from the price table" gre
 /usr/bin/aws --endpoint-url "$S3" s3 cp "s3://eod-demo/$SIDECAR" "$TMP/object.csv" >/dev/null 2>&1
 check "the object is the sidecar byte for byte" cmp -s "$TMP/object.csv" "$DATA/$SIDECAR"
 cp "$DATA/$SIDECAR" "$TMP/sidecar.csv"
+
+echo "# 2b. a re-run offers the sidecars again: one whose object is gone is uploaded again"
+#  Every code with rows (a "no data" code is asked again by a re-run, whose
+#  fold would write the sidecar anew): the re-run asks for nothing.
+sim_with "${FAULTS[@]:0:14}"
+run rerun
+check "a run with a sidecar exits 0 (got $RC)" [ "$RC" = 0 ] && [ -s "$DATA/$SIDECAR" ]
+/usr/bin/aws --endpoint-url "$S3" s3 rm "s3://eod-demo/$SIDECAR" >/dev/null 2>&1
+/usr/bin/aws --endpoint-url "$S3" s3 ls --recursive "s3://eod-demo/" >"$TMP/keys" 2>&1
+check "the sidecar's object is gone" bash -c "! grep -q ' $SIDECAR\$' '$TMP/keys'"
+run rerun
+check "the re-run exits 0 (got $RC), asking for nothing" [ "$RC" = 0 ] && grep -q " 0 requests" "$RUN_OUT"
+/usr/bin/aws --endpoint-url "$S3" s3 cp "s3://eod-demo/$SIDECAR" "$TMP/object2.csv" >/dev/null 2>&1
+check "it is back, the sidecar byte for byte" cmp -s "$TMP/object2.csv" "$DATA/$SIDECAR"
+check "the writer offered it as an existing file" grep -q "(1 of them anomaly sidecars)" "$LOGS/writer.log"
 
 echo "# 3. the writer killed mid-run: restarted, it resumes its journal and writes the same sidecar"
 set_key pipeline state_dir "$ENV_DIR/killed/state" pipeline data_dir "$ENV_DIR/killed/data" kis rate 4

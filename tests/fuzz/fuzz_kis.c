@@ -1,5 +1,5 @@
 /*  fuzz_kis — libFuzzer target for the KIS response parsers of common/
-    (eod_kis_parse_chart, _overseas, _token, _holidays and
+    (eod_kis_parse_chart, _overseas, _token, _holidays, _multiquote and
     eod_kis_kst_to_epoch).
 
     The fetchers and the coordinator hand every body the KIS host (or
@@ -11,7 +11,10 @@
     come only with EOD_KIS_OK and each carries a YYYYMMDD date, the overseas
     rows never outnumber nrec, a token comes only with EOD_KIS_OK and is fit
     for a header line, every holiday day reported has a YYYYMMDD date and is
-    counted. A short input is also read as a KST time, which must round-trip.
+    counted, a multi-quote answer gives each asked code one state and an
+    entry only of that code, and entries only with EOD_KIS_OK or
+    EOD_KIS_NODATA. A short input is also read as a KST time, which must
+    round-trip.
     A broken promise aborts, which libFuzzer reports as a crash. */
 #include "eod_kis.h"
 
@@ -199,6 +202,42 @@ s_holidays (long http_status, const char *body, size_t len)
         s_fail (parser, http_status, "status changes without a callback", NULL);
 }
 
+static void
+s_multiquote (long http_status, const char *body, size_t len)
+{
+    const char *parser = "parse_multiquote";
+    static const char *codes [] = {"000660", "006030", "017840"};
+    enum { n = sizeof codes / sizeof codes [0] };
+    eod_kis_quote_t quotes [n];
+    memset (quotes, 0, sizeof quotes);
+    eod_kis_reply_t r;
+    int rc = eod_kis_parse_multiquote (http_status, body, len, codes, n, quotes, &r);
+    s_check_reply (parser, http_status, rc, &r);
+    bool kept = r.status == EOD_KIS_OK || r.status == EOD_KIS_NODATA;
+    size_t answered = 0;
+    for (size_t i = 0; i < n; i++) {
+        s_check_fields (parser, http_status, &quotes [i].fields);
+        bool entry = quotes [i].state == EOD_KIS_MQ_QUOTED || quotes [i].state == EOD_KIS_MQ_ZERO;
+        if (quotes [i].state > EOD_KIS_MQ_REJECTED)
+            s_fail (parser, http_status, "a state outside the enum", NULL);
+        if (entry != (quotes [i].fields.count > 0))
+            s_fail (parser, http_status, "fields without an entry or an entry without fields", codes [i]);
+        const char *code = eod_fields_get (&quotes [i].fields, "inter_shrn_iscd");
+        char trimmed [32] = "";
+        if (code)
+            sscanf (code, " %31s", trimmed);
+        if (entry && strcmp (trimmed, codes [i]) != 0)
+            s_fail (parser, http_status, "an entry of another code", code);
+        if (entry && !kept)
+            s_fail (parser, http_status, "an entry with a failure", eod_kis_status_name (r.status));
+        answered += entry;
+    }
+    if ((r.status == EOD_KIS_OK) != (answered > 0))
+        s_fail (parser, http_status, "entries without EOD_KIS_OK or EOD_KIS_OK without one",
+                eod_kis_status_name (r.status));
+    eod_kis_quotes_clear (quotes, n);
+}
+
 //  A text eod_kis_kst_to_epoch accepts must be the KST wall clock of the
 //  epoch it returns.
 static void
@@ -236,6 +275,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         s_rows_parser ("parse_overseas", eod_kis_parse_overseas, "xymd", statuses [i], body, size);
         s_token (statuses [i], body, size);
         s_holidays (statuses [i], body, size);
+        s_multiquote (statuses [i], body, size);
     }
     s_kst (data, size);
     return 0;

@@ -8,7 +8,7 @@
 #    proto  eod_msg_decode and a re-encode round trip      (proto/*.c)
 #    mst    eod_master_parse, KOSPI and KOSDAQ layouts      (common/sources/master_*.c)
 #    cod    eod_cod_parse, US .cod masters                  (common/sources/master_*.c)
-#    kis    eod_kis_parse_chart/_overseas/_token/_holidays  (common/kis/kis_*.c)
+#    kis    eod_kis_parse_chart/_overseas/_token/_holidays/_multiquote  (common/kis/kis_*.c)
 #    wiki   eod_wiki_constituents                           (common/sources/eod_wiki.c)
 #    config eod_config_load, _load_strict, _set and reading  (common/core/eod_config*.c)
 #  The targets link tests/fuzz/fuzz_log.c instead of common/core/eod_log.c (quiet,
@@ -52,7 +52,7 @@ sources() {
         mst|cod) echo common/sources/master_reader.c common/sources/master_mst.c \
                       common/sources/master_cod.c common/sources/master_text.c ;;
         kis) echo common/kis/kis_chart.c common/kis/kis_overseas.c common/kis/kis_token.c \
-                  common/kis/kis_holiday.c common/kis/kis_error.c common/kis/kis_json.c \
+                  common/kis/kis_holiday.c common/kis/kis_multiquote.c common/kis/kis_error.c common/kis/kis_json.c \
                   common/core/eod_util.c common/core/eod_date.c proto/eod_fields.c ;;
         wiki) echo common/sources/eod_wiki.c common/core/eod_util.c ;;
         config) echo common/core/eod_config.c common/core/eod_config_table.c common/core/eod_config_file.c \

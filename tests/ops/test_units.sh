@@ -128,7 +128,7 @@ for f in "${FILES[@]}"; do
     if [ ${#missing[@]} = 0 ] && [ -z "$extra" ]; then ok "$f restarts by the policy's lines alone"
     else fail "$f: restart lines differ from the policy's: missing ${missing[*]:-none}; other ${extra:-none}"; fi
     differ=()
-    for status in 0 1 2 3 4 $((128 + 1)) $((128 + 6)) $((128 + 9)) $((128 + 11)) $((128 + 13)) $((128 + 15)); do
+    for status in 0 1 2 3 4 5 $((128 + 1)) $((128 + 6)) $((128 + 9)) $((128 + 11)) $((128 + 13)) $((128 + 15)); do
         a=no b=no
         policy_restarts service "$stage" "$status" && a=yes
         systemd_restarts "$u" "$status" && b=yes
@@ -138,7 +138,7 @@ for f in "${FILES[@]}"; do
     else fail "$f: systemd and the service policy differ on ${differ[*]}"; fi
 done
 #  The model above catches a unit that drifts (its restart lines changed by hand).
-sed 's/^RestartPreventExitStatus=2$/RestartPreventExitStatus=3/' "$UNITS/eod-writer.service" >"$TMP/drift.service"
+sed 's/^RestartPreventExitStatus=.*$/RestartPreventExitStatus=3/' "$UNITS/eod-writer.service" >"$TMP/drift.service"
 if ! systemd_restarts "$TMP/drift.service" 3 && systemd_restarts "$TMP/drift.service" 2; then
     ok "a unit whose RestartPreventExitStatus drifted is told apart from the policy"
 else
@@ -470,6 +470,33 @@ for market, array in (("kr", "s_kr_columns"), ("us", "s_us_columns")):
     unknown = [c for c in used if c not in ddl + ["dt"]]
     print(("ok   %s_eod_typed reads only the table's columns (%d)" % (market, len(used))) if used and not unknown
           else "FAIL %s_eod_typed reads unknown columns %s" % (market, unknown))
+    # The reference layout's tables ([s3] layout = reference): the same columns, its partitions.
+    ref = "%s/%s_eod_reference.sql" % (sql_dir, market)
+    rsql = open(ref, encoding="utf-8").read()
+    for table, parts, keys in (("%s_eod_ref" % market, r"\(year INT, month INT, day INT\)",
+                                "year=${year}/month=${month}/day=${day}/"),
+                               ("%s_eod_ref_daily" % market, r"\(dt STRING\)", "/${dt}/")):
+        r = re.search(r"CREATE EXTERNAL TABLE IF NOT EXISTS %s \((.*?)\)\s*PARTITIONED BY %s(.*?);" % (table, parts),
+                      rsql, re.S)
+        rcols = re.findall(r"^\s*([a-z0-9_]+)\s+STRING(?:\s+COMMENT\s+'[^'\\]*')?,?\s*$", r.group(1), re.M) if r else []
+        good = r and rcols == want and keys in r.group(2) and "OpenCSVSerde" in r.group(2)
+        print(("ok   %s_eod_reference.sql: %s has the writer's %d columns and the reference's keys" % (market, table, len(rcols)))
+              if good else "FAIL %s_eod_reference.sql: %s differs from the writer's header or lacks %s" % (market, table, keys))
+# The code lists' tables: each list's columns, by their KIS identifiers (stages/lister/codelist_columns.c).
+lister_c = writer_c.replace("writer/writer_csv.c", "lister/codelist_columns.c")
+lsrc = open(lister_c, encoding="utf-8").read()
+csql = open("%s/codes.sql" % sql_dir, encoding="utf-8").read()
+for lst, arr in (("kospi_code", "s_kospi"), ("kosdaq_code", "s_kosdaq"), ("us_market_index", "s_us_index"),
+                 ("us_market_master", "s_us_master"), ("us_market_stock", "s_us_stock")):
+    m = re.search(r"static const lister_column_t " + arr + r"\[\] = \{(.*?)\n\};", lsrc, re.S)
+    idents = (["mksc_shrn_iscd", "stnd_iscd", "hts_kor_isnm"] if m and "S_KR_HEAD" in m.group(1) else []) + \
+        (re.findall(r'\{"[^"]*", "([a-z0-9_]+)", \d+\}', m.group(1)) if m else [])
+    t = re.search(r"CREATE EXTERNAL TABLE IF NOT EXISTS %s \((.*?)\)\s*PARTITIONED BY \(dt STRING\)(.*?);" % lst, csql, re.S)
+    cols = re.findall(r"^\s*([a-z0-9_]+)\s+STRING", t.group(1), re.M) if t else []
+    loc = "'s3://YOUR_BUCKET/YOUR_PREFIX/codes/%s/dt=${dt}/'" % lst
+    print(("ok   codes.sql: %s has the list's %d columns and its location" % (lst, len(cols)))
+          if idents and cols == idents and loc in t.group(2)
+          else "FAIL codes.sql: %s differs from codelist_columns.c (%s) or lacks %s" % (lst, arr, loc))
 EOF
 "$PY" "$TMP/ddl_test.py" "$ROOT/stages/writer/writer_csv.c" "$ROOT/config/athena" >"$TMP/ddl.out" 2>&1
 ddl_rc=$?
@@ -482,7 +509,7 @@ while IFS= read -r line; do
 done <"$TMP/ddl.out"
 [ "$ddl_rc" = 0 ] || fail "the Athena checks ended with exit $ddl_rc"
 #  The key layout the DDL assumes is the uploader's default.
-if grep -q 'market={market}/dt={yyyy}-{mm}-{dd}/{file}' "$ROOT/stages/uploader/uploader.c"; then
+if grep -q 'market={market}/dt={yyyy}-{mm}-{dd}/{file}' "$ROOT/stages/uploader/object_key.c"; then
     ok "Athena: the uploader's default key is PREFIX/market={market}/dt={yyyy}-{mm}-{dd}/{file}"
 else
     fail "Athena: the uploader's default key changed; config/athena/*.sql assume market=M/dt=YYYY-MM-DD/"

@@ -16,7 +16,7 @@
 #  to "localhost", and curl resolves *.localhost to the loopback itself).
 set -euo pipefail
 
-readonly WAIT_STEPS=100          #  x 0.1 s: how long each server may take to answer
+readonly WAIT_STEPS=600          #  x 0.1 s: how long each server may take to answer (a busy machine)
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly HERE
 readonly S3RVER_JS="$HERE/node_modules/s3rver/bin/s3rver.js"

@@ -48,6 +48,13 @@ check "... a time of day out of range" grep -q "many.ini:6: \[schedule\] kr_time
 check "... a market that is not one" grep -q "many.ini:7: \[schedule\] markets: 'xx' is not kr or us" <<<"$out"
 check "... a prefix that climbs out" grep -q "many.ini:9: \[s3\] prefix: '../x' has a '..' segment" <<<"$out"
 check "... a bucket name S3 refuses" grep -q "many.ini:10: \[s3\] bucket: 'My_Bucket'" <<<"$out"
+printf '[multiquote]\nbatch_size = 31\nunits_per_batch = 0\nwindow_start = 18:60\nwindow_end = 8\ntolerance_close = -1\ncross_check = maybe\n' \
+    >"$TMP/mq.ini"; chmod 600 "$TMP/mq.ini"
+out=$("$BIN/eod-coordinator" --config "$TMP/mq.ini" --check-config 2>&1); rc=$?
+check "[multiquote]: every bad key refused at once (exit $rc)" \
+    bash -c "[ $rc = 2 ] && [ \$(grep -c 'mq.ini:[0-9]*: \[multiquote\]' <<<'$out') = 6 ]"
+check "... a batch over 30 codes" grep -q "mq.ini:2: \[multiquote\] batch_size: 31 is outside 1..30" <<<"$out"
+check "... a window time that is not one" grep -q "mq.ini:4: \[multiquote\] window_start: '18:60' is not a time of day" <<<"$out"
 mkdir "$TMP/dir.ini"; : >"$TMP/empty.ini"
 for f in "$TMP/dir.ini" /dev/null "$TMP/empty.ini"; do
     out=$("$BIN/eod-writer" --config "$f" --check-config 2>&1); rc=$?

@@ -2,12 +2,14 @@
     KIS requests (test_kis_request, test_fetcher_fetch): it records each
     request (method, URL, header lines, body, TLS settings) and answers it
     with the next canned answer (status, header lines, body), a transport
-    error or a refused TLS certificate, without sockets. Included by one test
+    error or a refused TLS certificate, without sockets; and a fetcher key's
+    CREDS (s_fake_creds). Included by one test
     program each. */
 #ifndef KIS_FAKE_HTTP_H
 #define KIS_FAKE_HTTP_H
 
 #include "eod_http.h"
+#include "eod_proto.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -84,6 +86,20 @@ s_fake_perform (const eod_http_request_t *req, eod_http_response_t *resp)
     resp->headers = strdup (a->headers);
     resp->sent_us = FAKE_SENT_US;
     return resp->body && resp->headers ? 0 : -1;
+}
+
+//  The CREDS of a fetcher's stand-in key, host https://kis.test:9443 (the
+//  caller destroys it).
+static inline eod_msg_t *
+s_fake_creds (void)
+{
+    eod_msg_t *c = eod_msg_new (EOD_MSG_CREDS);
+    eod_msg_set (&c->key_id, "live_app");
+    eod_msg_set (&c->app_key, "PSappkey0123");
+    eod_msg_set (&c->app_secret, "SECRET-0123456789");
+    eod_msg_set (&c->token, "TOKEN-abc");
+    eod_msg_set (&c->base_url, "https://kis.test:9443");
+    return c;
 }
 
 #endif

@@ -340,6 +340,34 @@ s_make_full (eod_msg_type_t type)
         s_set (&m->path, "/var/lib/eod/data/market=kr/dt=2024-05-02/kr_20240502.csv");
         s_set (&m->md5, "d41d8cd98f00b204e9800998ecf8427e");
         break;
+    case EOD_MSG_BATCH:
+    case EOD_MSG_QUOTES:
+        s_set (&m->run_id, "kr-daily-20240502-9f3a");
+        s_set (&m->task_id, "kr-mq-20240502-00001");
+        s_set (&m->market, "kr");
+        s_set (&m->date_from, "2024-05-02");
+        m->attempt = 2;
+        CHECK (eod_msg_add_list (m, "005930") == 0);
+        CHECK (eod_msg_add_list (m, "0004Y0") == 0);
+        s_fields_add (&m->meta, "session", "2024-05-02");
+        if (type == EOD_MSG_BATCH) {
+            s_set (&m->date_to, "2024-05-02");
+            s_set (&m->key_id, "live_app");
+            break;
+        }
+        s_set (&m->status, "ok");
+        s_set (&m->error, "");
+        s_set (&m->msg_cd, "MCA00000");
+        m->requests = 1;
+        m->sent_us = 1714636800123456;
+        m->asked_at = 1714647600;
+        m->rows = calloc (1, sizeof *m->rows);
+        m->nrows = m->rows ? 1 : 0;
+        if (m->rows) {
+            s_fields_add (&m->rows[0], "inter_shrn_iscd", "005930");
+            s_fields_add (&m->rows[0], "inter2_prpr", "77600");
+        }
+        break;
     default:
         CHECK (!"unknown type in s_make_full");
         break;
@@ -377,6 +405,9 @@ static const char *const s_wire_names[EOD_MSG_TYPES][20] = {
     [EOD_MSG_END_ACK] = {"run_id"},
     [EOD_MSG_STATS] = {"stage", "fields"},
     [EOD_MSG_UPLOADED] = {"path", "md5"},
+    [EOD_MSG_BATCH] = {"run_id", "task_id", "market", "date_from", "date_to", "key_id", "attempt", "list", "meta"},
+    [EOD_MSG_QUOTES] = {"run_id", "task_id", "market", "status", "date_from", "error", "msg_cd", "attempt",
+                        "requests", "sent_us", "asked_at", "list", "rows", "meta"},
 };
 
 //  Required string fields per type: encoding without any one of them fails.
@@ -403,6 +434,8 @@ static const char *const s_required_strings[EOD_MSG_TYPES][8] = {
     [EOD_MSG_END_ACK] = {"run_id"},
     [EOD_MSG_STATS] = {"stage"},
     [EOD_MSG_UPLOADED] = {"path", "md5"},
+    [EOD_MSG_BATCH] = {"run_id", "task_id", "market", "date_from", "date_to"},
+    [EOD_MSG_QUOTES] = {"run_id", "task_id", "market", "status", "date_from"},
 };
 
 static char **

@@ -13,18 +13,6 @@
 #include "kis_fake_http.h"
 
 static eod_msg_t *
-s_creds (void)
-{
-    eod_msg_t *c = eod_msg_new (EOD_MSG_CREDS);
-    eod_msg_set (&c->key_id, "live_app");
-    eod_msg_set (&c->app_key, "PSappkey0123");
-    eod_msg_set (&c->app_secret, "SECRET-0123456789");
-    eod_msg_set (&c->token, "TOKEN-abc");
-    eod_msg_set (&c->base_url, "https://kis.test:9443");
-    return c;
-}
-
-static eod_msg_t *
 s_task (const char *market, const char *code, const char *from, const char *to, const char *bymd)
 {
     eod_msg_t *t = eod_msg_new (EOD_MSG_TASK);
@@ -59,7 +47,7 @@ s_overseas_body (const char *const *dates, size_t n)
 static void
 test_tls (void)
 {
-    eod_msg_t *creds = s_creds ();
+    eod_msg_t *creds = s_fake_creds ();
     eod_msg_t *task = s_task ("kr", "005930", "2024-09-02", "2024-09-02", NULL);
     fetcher_fetch_conf_t conf = {.adjusted = true, .timeout_ms = 1000, .insecure = false,
                                  .ca_file = "/etc/eod/kis-ca.pem", .http = s_fake_perform};
@@ -113,7 +101,7 @@ s_check_last (eod_msg_t **result_p, size_t n)
 static void
 test_pages (void)
 {
-    eod_msg_t *creds = s_creds ();
+    eod_msg_t *creds = s_fake_creds ();
     //  A first page: BYMD the task's end, no tr_cont sent; M says more and
     //  the range goes back further: the rows so far and the next BYMD.
     const char *page1[] = {"20240830", "20240829", "20240828"};

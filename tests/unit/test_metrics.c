@@ -4,7 +4,8 @@
     session; a
     garbled previous file replaced with a warning naming PATH:LINE; no temp
     file left behind; label values escaped and read back; every sample under
-    a # TYPE line; bad runs and unwritable paths refused without a crash. */
+    a # TYPE line; the anomalies per kind, every kind with 0 when none,
+    under one HELP/TYPE; bad runs and unwritable paths refused without a crash. */
 #include "eod_log.h"
 #include "eod_metrics.h"
 #include "eod_test.h"
@@ -225,9 +226,23 @@ static const char *const s_kr_ok_text =
     "columns.\n"
     "# TYPE eod_run_rows_without_snapshot gauge\n"
     "eod_run_rows_without_snapshot{market=\"kr\",mode=\"daily\"} 7\n"
+    "# HELP eod_run_universe_entered Codes that entered an index or filter since the previous universe snapshot.\n"
+    "# TYPE eod_run_universe_entered gauge\n"
+    "eod_run_universe_entered{market=\"kr\",mode=\"daily\"} 4\n"
+    "# HELP eod_run_universe_left Codes that left an index or filter since the previous universe snapshot.\n"
+    "# TYPE eod_run_universe_left gauge\n"
+    "eod_run_universe_left{market=\"kr\",mode=\"daily\"} 1\n"
     "# HELP eod_run_anomalies Validation's findings in the rows of the latest run (anomalies/ sidecars).\n"
     "# TYPE eod_run_anomalies gauge\n"
     "eod_run_anomalies{market=\"kr\",mode=\"daily\"} 4\n"
+    "# HELP eod_run_anomalies_by_kind Validation's findings in the rows of the latest run, per kind.\n"
+    "# TYPE eod_run_anomalies_by_kind gauge\n"
+    "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"price\"} 1\n"
+    "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"range\"} 0\n"
+    "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"volume\"} 0\n"
+    "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"move\"} 2\n"
+    "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"wrong_date\"} 1\n"
+    "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"conflict\"} 0\n"
     "# HELP eod_run_duration_seconds Duration of the latest run.\n"
     "# TYPE eod_run_duration_seconds gauge\n"
     "eod_run_duration_seconds{market=\"kr\",mode=\"daily\"} 147.250\n"
@@ -272,7 +287,12 @@ main (void)
     kr.retries = 50;
     kr.unpublished_codes = 3;
     kr.rows_without_snapshot = 7;
+    kr.universe_entered = 4;
+    kr.universe_left = 1;
     kr.anomalies = 4;
+    kr.anomalies_by_kind[0] = 1;   //  price
+    kr.anomalies_by_kind[3] = 2;   //  move
+    kr.anomalies_by_kind[4] = 1;   //  wrong_date
     kr.duration_s = 147.25;
     CHECK_INT (eod_metrics_record (s_path, &kr, err, sizeof err), 0);
     struct stat st;
@@ -280,7 +300,7 @@ main (void)
     CHECK (stat (s_path, &st) == 0 && (st.st_mode & 0777) == 0644);
     char *text = s_read (s_path);
     CHECK_STR (text, s_kr_ok_text);
-    CHECK_INT (s_check_format (text ? text : ""), 18);
+    CHECK_INT (s_check_format (text ? text : ""), 26);
     CHECK_INT (s_count_tmp_files (metrics_dir), 0);
     free (text);
 
@@ -313,10 +333,20 @@ main (void)
     CHECK (s_has_line (text, "eod_run_timestamp_seconds{market=\"us\",mode=\"daily\"} 1725273000"));
     CHECK (s_has_line (text, "eod_last_session_timestamp_seconds{market=\"us\",mode=\"daily\"} 1725235200"));
     CHECK_INT (s_count_lines (text, "eod_last_success_session_timestamp_seconds{market=\"us\"}"), 0);
+    //  Every kind of the US run is there, 0 when none, so an alert on one kind always has a series.
+    for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS; k++) {
+        char line[160];
+        snprintf (line, sizeof line, "eod_run_anomalies_by_kind{market=\"us\",mode=\"daily\",kind=\"%s\"} 0",
+                  eod_metrics_anomaly_kind (k));
+        CHECK (s_has_line (text, line));
+    }
+    CHECK_INT (s_count_lines (text, "# TYPE eod_run_anomalies_by_kind "), 1);
+    CHECK_INT (s_count_lines (text, "# HELP eod_run_anomalies_by_kind "), 1);
+    CHECK_INT (s_count_lines (text, "eod_run_anomalies_by_kind{"), 2 * EOD_METRICS_ANOMALY_KINDS);
     CHECK_INT (s_count_lines (text, "eod_last_success_session_timestamp_seconds{"), 1);
     //  Series sorted by market: kr before us in every family.
     CHECK (strstr (text, "eod_run_rows{market=\"kr\"") < strstr (text, "eod_run_rows{market=\"us\""));
-    CHECK_INT (s_check_format (text), 35);
+    CHECK_INT (s_check_format (text), 51);
     free (text);
 
     //  A partial US run counts as a success; a failed one after it does not move it.
@@ -367,7 +397,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"backfill\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"daily\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_last_session_timestamp_seconds{market=\"kr\",mode=\"daily\"} 1724976000"));
-    CHECK_INT (s_check_format (text ? text : ""), 53);
+    CHECK_INT (s_check_format (text ? text : ""), 77);
     free (text);
 
     //  A ok KR daily run of a newer session advances it.
@@ -387,7 +417,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_rows{market=\"x\\\"y\\\\z\\nw\",mode=\"daily\"} 0"));
     CHECK_INT (s_count_lines (text, "eod_run_rows{market=\"x"), 1);
     CHECK (text && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"x\\\"y\\\\z\\nw\"} 1725235200"));
-    CHECK_INT (s_check_format (text ? text : ""), 71);
+    CHECK_INT (s_check_format (text ? text : ""), 103);
     free (text);
     //  Invalid UTF-8 in a label value is repaired, never written as it is.
     eod_metrics_run_t bad_utf8 = s_run ("k\xff", "daily", "2024-09-02", EOD_METRICS_CLOSED);
@@ -409,7 +439,10 @@ main (void)
                      "eod_run_rows{market=\"kr\",mode=\"daily\",market=\"us\"} 3\n"
                      "node_load1 0.5\n"
                      "eod_run_rows{market=\"kr\",mode=\"daily\"} 17 1725408000000\n"
-                     "eod_run_rows{market=\"kr\",mode=\"daily\"} 17 trailing\n");
+                     "eod_run_rows{market=\"kr\",mode=\"daily\"} 17 trailing\n"
+                     "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\"} 5\n"
+                     "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"move\"} 3\n"
+                     "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"gremlin\"} 9\n");
     us = s_run ("us", "daily", "2024-09-04", EOD_METRICS_OK);
     int rc = -1;
     char *log = s_record_logged (s_path, &us, &rc);
@@ -427,7 +460,9 @@ main (void)
     CHECK (log && !strstr (log, where));
     snprintf (where, sizeof where, "%s:10: ", s_path);  //  a sample with a timestamp is read
     CHECK (log && !strstr (log, where));
-    CHECK (log && strstr (log, "7 garbled line(s) in all dropped"));
+    snprintf (where, sizeof where, "%s:13: ", s_path);  //  a kind read back
+    CHECK (log && !strstr (log, where));
+    CHECK (log && strstr (log, "8 garbled line(s) in all dropped"));   //  line 12 too: a kind without its label
     free (log);
     text = s_read (s_path);
     CHECK (text && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"kr\"} 1725408000"));
@@ -436,7 +471,12 @@ main (void)
     CHECK (text && !strstr (text, "garbage"));
     CHECK (text && !strstr (text, "node_load1"));
     CHECK (text && !strstr (text, "maybe"));
-    CHECK_INT (s_check_format (text ? text : ""), 20);
+    //  A kind read back is written again, alone for its series (it is not this run's);
+    //  a kind this version does not know is dropped.
+    CHECK (text && s_has_line (text, "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"move\"} 3"));
+    CHECK_INT (s_count_lines (text, "eod_run_anomalies_by_kind{market=\"kr\""), 1);
+    CHECK (text && !strstr (text, "gremlin"));
+    CHECK_INT (s_check_format (text ? text : ""), 29);
     free (text);
     //  Pure binary, with NUL bytes.
     int fd = open (s_path, O_WRONLY | O_TRUNC);
@@ -466,6 +506,9 @@ main (void)
     CHECK_INT (eod_metrics_record (s_path, &nostatus, err, sizeof err), -1);
     CHECK_STR (eod_metrics_status_name (EOD_METRICS_CLOSED), "closed");
     CHECK_STR (eod_metrics_status_name (EOD_METRICS_STATUS_COUNT), "?");
+    CHECK_STR (eod_metrics_anomaly_kind (4), "wrong_date");
+    CHECK (eod_metrics_anomaly_kind (EOD_METRICS_ANOMALY_KINDS) == NULL);
+    CHECK (eod_metrics_anomaly_kind (-1) == NULL);
     char under_file[400];
     snprintf (under_file, sizeof under_file, "%s/eod.prom/x.prom", metrics_dir);
     CHECK_INT (eod_metrics_record (under_file, &us, err, sizeof err), -1);

@@ -304,10 +304,135 @@ s_test_dup (void)
     }
 }
 
+//  The rule of a BATCH's check (mutate) against a sample; NULL
+//  mutate: the sample as it is. true when eod_msg_check accepts it, and
+//  when it refuses, err holds the reason.
+static bool
+s_batch_ok (eod_msg_type_t type, void (*mutate) (eod_msg_t *), char *err, size_t errlen)
+{
+    eod_msg_t *m = s_make_full (type);
+    if (mutate)
+        mutate (m);
+    bool ok = eod_msg_check (m, err, errlen) == 0;
+    eod_msg_destroy (&m);
+    return ok;
+}
+
+//  Adds n codes 100000, 100001, ... to the sample's two.
+static void
+s_more_codes (eod_msg_t *m, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char c[8];
+        snprintf (c, sizeof c, "1000%02d", i);
+        eod_msg_add_list (m, c);
+    }
+}
+static void
+s_thirty_one (eod_msg_t *m)
+{
+    s_more_codes (m, EOD_PROTO_BATCH_MAX - 1);
+}
+static void
+s_thirty (eod_msg_t *m)
+{
+    s_more_codes (m, EOD_PROTO_BATCH_MAX - 2);
+}
+static void
+s_twice (eod_msg_t *m)
+{
+    eod_msg_add_list (m, "005930");
+}
+static void
+s_us (eod_msg_t *m)
+{
+    free (m->market);
+    m->market = strdup ("us");
+}
+static void
+s_us_code (eod_msg_t *m)
+{
+    eod_msg_add_list (m, "BRK/B");
+}
+static void
+s_climbs (eod_msg_t *m)
+{
+    eod_msg_add_list (m, "../005930");
+}
+static void
+s_two_days (eod_msg_t *m)
+{
+    free (m->date_to);
+    m->date_to = strdup ("2024-05-03");
+}
+static void
+s_other_day (eod_msg_t *m)
+{
+    free (m->task_id);
+    m->task_id = strdup ("kr-mq-20240503-00001");
+}
+static void
+s_bad_id (eod_msg_t *m)
+{
+    free (m->task_id);
+    m->task_id = strdup ("kr-mq-20240502-1");
+}
+static void
+s_not_asked (eod_msg_t *m)
+{
+    eod_fields_set (&m->rows[0], "inter_shrn_iscd", "000660");
+}
+static void
+s_no_code (eod_msg_t *m)
+{
+    eod_fields_clear (&m->rows[0]);
+    eod_fields_set (&m->rows[0], "inter2_prpr", "1");
+}
+
+static void
+s_test_batch_rules (void)
+{
+    char err[256];
+    CHECK (s_batch_ok (EOD_MSG_BATCH, NULL, err, sizeof err));
+    CHECK (s_batch_ok (EOD_MSG_QUOTES, NULL, err, sizeof err));
+    CHECK (s_batch_ok (EOD_MSG_BATCH, s_thirty, err, sizeof err));
+    CHECK (!s_batch_ok (EOD_MSG_BATCH, s_thirty_one, err, sizeof err));
+    CHECK (strstr (err, "holds 31 codes (1 to 30)") != NULL);
+    CHECK (!s_batch_ok (EOD_MSG_BATCH, s_twice, err, sizeof err));
+    CHECK (strstr (err, "entry 3 repeats entry 1") != NULL);
+    CHECK (!s_batch_ok (EOD_MSG_BATCH, s_us, err, sizeof err));
+    CHECK (strstr (err, "market") != NULL);
+    CHECK (!s_batch_ok (EOD_MSG_BATCH, s_us_code, err, sizeof err));
+    CHECK (strstr (err, "(KR code) entry 3") != NULL);
+    CHECK (!s_batch_ok (EOD_MSG_BATCH, s_climbs, err, sizeof err));
+    CHECK (!s_batch_ok (EOD_MSG_BATCH, s_two_days, err, sizeof err));
+    CHECK (strstr (err, "a batch is of one session") != NULL);
+    CHECK (!s_batch_ok (EOD_MSG_BATCH, s_other_day, err, sizeof err));
+    CHECK (strstr (err, "another session") != NULL);
+    CHECK (!s_batch_ok (EOD_MSG_QUOTES, s_bad_id, err, sizeof err));
+    CHECK (strstr (err, "(batch id)") != NULL);
+    //  A quote of a code the batch did not ask is refused by the decoder too.
+    CHECK (!s_batch_ok (EOD_MSG_QUOTES, s_not_asked, err, sizeof err));
+    CHECK (strstr (err, "did not ask") != NULL);
+    CHECK (!s_batch_ok (EOD_MSG_QUOTES, s_no_code, err, sizeof err));
+    eod_msg_t *m = s_make_full (EOD_MSG_QUOTES);
+    s_not_asked (m);
+    char *data = NULL;
+    size_t len = 0;
+    if (eod_msg_encode (m, &data, &len, err, sizeof err) == 0) {
+        eod_msg_t *back = eod_msg_decode (data, len, err, sizeof err);
+        CHECK (back == NULL);
+        eod_msg_destroy (&back);
+        free (data);
+    }
+    eod_msg_destroy (&m);
+}
+
 int
 main (void)
 {
     s_test_type_names ();
+    s_test_batch_rules ();
     s_test_destroy_twice ();
     s_test_round_trip ();
     s_test_round_trip_minimal ();

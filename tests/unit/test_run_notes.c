@@ -28,6 +28,17 @@ main (void)
     CHECK_INT (run_notes (end, notes), 0);
     eod_msg_destroy (&end);
 
+    //  The universe snapshot: what entered and left since the previous one.
+    end = s_end ("incomplete");
+    eod_fields_set (&end->meta, "unpublished", "260");
+    eod_fields_set (&end->meta, "unbound", "3");
+    eod_fields_set (&end->meta, "universe_day", "2024-08-31");
+    eod_fields_set (&end->meta, "universe_changes", "since 2024-08-30: DOW30 +1 (NVDA) -1 (INTC)");
+    CHECK_INT (run_notes (end, notes), 3);
+    CHECK_STR (notes[2], "universe of 2024-08-31 (its code lists uploaded with the prices), since 2024-08-30: DOW30 "
+                         "+1 (NVDA) -1 (INTC)");
+    eod_msg_destroy (&end);
+
     end = s_end ("incomplete");
     eod_fields_set (&end->meta, "unpublished", "260");
     CHECK_INT (run_notes (end, notes), 1);

@@ -5,7 +5,8 @@
     writer (from the run's ledger by the TASK's offset, or packed when there
     is no ledger, and none from an offset that holds another record), ACKs
     replayed, the RUN_DONE summary (tasks without a row for their session
-    apart) and the gaps lines, and when a run is incomplete. */
+    apart, the rows out of range of the tasks settled without rows) and the
+    gaps lines, and when a run is incomplete. */
 #include "coordinator_fakes.h"
 #include "eod_test.h"
 #include "tasks.h"
@@ -254,6 +255,73 @@ test_ledger_metadata (void)
     coordinator_ledger_destroy (&ledger);
 }
 
+//  Rows outside the range in answers without rows: kept per task, the
+//  latest RESULT deciding, and into RUN_DONE for the tasks not ok.
+static void
+test_wrong_dates (void)
+{
+    coordinator_tasks_t *tasks = coordinator_tasks_new ("/nonexistent/test_tasks");
+    CHECK (tasks != NULL);
+    if (!tasks)
+        return;
+    coordinator_task_t *a = s_add (tasks, "run-3", "run-3:A", "005930", NULL, -1);
+    coordinator_task_t *b = s_add (tasks, "run-3", "run-3:B", "000660", NULL, -1);
+    coordinator_task_t *c = s_add (tasks, "run-3", "run-3:C", "035420", NULL, -1);
+    coordinator_task_t *d = s_add (tasks, "run-3", "run-3:D", "051910", NULL, -1);
+    CHECK (a && b && c && d);
+    if (!a || !b || !c || !d) {
+        coordinator_tasks_destroy (&tasks);
+        return;
+    }
+    eod_msg_t *r = s_result ("run-3:A");
+    eod_msg_set (&r->status, "nodata");
+    eod_fields_set (&r->meta, EOD_META_WRONG_DATE, "20240904,20240905");
+    eod_fields_set (&r->meta, EOD_META_WRONG_DATE_COUNT, "3");
+    coordinator_tasks_note_wrong (a, r);
+    CHECK_STR (a->wrong, "3 20240904,20240905");
+    coordinator_tasks_settle (tasks, a, COORDINATOR_TASK_DONE, COORDINATOR_KIND_NODATA, "no row");
+    //  B answered only such a row first, then its rows: nothing kept.
+    coordinator_tasks_note_wrong (b, r);
+    coordinator_tasks_note_wrong (b, NULL);
+    CHECK (b->wrong == NULL);
+    coordinator_tasks_settle (tasks, b, COORDINATOR_TASK_DONE, COORDINATOR_KIND_OK, NULL);
+    //  C's answer had rows: the writer reports its dropped rows itself.
+    eod_msg_t *rows = s_result ("run-3:C");
+    eod_fields_set (&rows->meta, EOD_META_WRONG_DATE, "20240904");
+    eod_fields_t row = EOD_FIELDS_INIT;
+    eod_fields_set (&row, "stck_bsop_date", "20240903");
+    eod_msg_add_row (rows, &row);
+    eod_fields_clear (&row);
+    coordinator_tasks_note_wrong (c, rows);
+    CHECK (c->wrong == NULL);
+    eod_msg_destroy (&rows);
+    coordinator_tasks_settle (tasks, c, COORDINATOR_TASK_DONE, COORDINATOR_KIND_NODATA, "no row");
+    //  D: no row for the session, and dates that are not the fetcher's form.
+    eod_fields_set (&r->meta, EOD_META_WRONG_DATE, "2024 09;04");
+    eod_fields_set (&r->meta, EOD_META_WRONG_DATE_COUNT, "x");
+    coordinator_tasks_note_wrong (d, r);
+    CHECK_STR (d->wrong, "1 ?");
+    coordinator_tasks_settle (tasks, d, COORDINATOR_TASK_DONE, COORDINATOR_KIND_UNPUBLISHED, "no row");
+    eod_msg_destroy (&r);
+
+    eod_msg_t *listed = eod_msg_new (EOD_MSG_LISTED);
+    eod_msg_t *done = eod_msg_new (EOD_MSG_RUN_DONE);
+    coordinator_tasks_summarize (tasks, listed, done);
+    CHECK_STR (eod_fields_get (&done->meta, EOD_META_WRONG_DATE_UNWRITTEN),
+               "005930 2024-09-02 2024-09-03 3 20240904,20240905;051910 2024-09-02 2024-09-03 1 ?");
+    CHECK_INT (done->nodata, 2);   //  the classification stays
+    eod_msg_destroy (&done);
+    //  Once the writer acknowledged A's rows (a reconcile), A is ok: not carried.
+    coordinator_tasks_settle (tasks, a, COORDINATOR_TASK_DONE, COORDINATOR_KIND_OK, NULL);
+    coordinator_tasks_settle (tasks, d, COORDINATOR_TASK_DONE, COORDINATOR_KIND_OK, NULL);
+    done = eod_msg_new (EOD_MSG_RUN_DONE);
+    coordinator_tasks_summarize (tasks, listed, done);
+    CHECK (eod_fields_get (&done->meta, EOD_META_WRONG_DATE_UNWRITTEN) == NULL);
+    eod_msg_destroy (&done);
+    eod_msg_destroy (&listed);
+    coordinator_tasks_destroy (&tasks);
+}
+
 int
 main (void)
 {
@@ -263,6 +331,7 @@ main (void)
     }
     test_table ();
     test_ledger_metadata ();
+    test_wrong_dates ();
     CHECK_INT (fake_scratch_remove (s_dir), 0);
     return EOD_TEST_DONE ();
 }

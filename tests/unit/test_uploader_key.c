@@ -4,6 +4,7 @@
     (no '..' that would reach another bucket, no read past a short date),
     and a key that does not fit refused rather than cut. */
 #include "eod_test.h"
+#include "datasets.h"
 #include "object_key.h"
 
 #include <stdlib.h>
@@ -91,9 +92,97 @@ s_test_bounds (void)
     CHECK_INT (uploader_object_key ("", "", "kr", "2024-09-02", S_FILE, fits, sizeof fits - 1, why, sizeof why), -1);
 }
 
+//  The key of one file of data set d under settings in.
+static const char *
+s_ds_key (const uploader_settings_t *in, uploader_dataset_t d, const char *market, const char *date, const char *file)
+{
+    static char key[512];
+    char why[512] = "";
+    uploader_datasets_t ds;
+    if (uploader_datasets_resolve (in, &ds, why, sizeof why))
+        return "(refused)";
+    if (uploader_dataset_key (&ds, d, market, date, file, key, sizeof key, why, sizeof why))
+        return "(no key)";
+    return key;
+}
+
+static void
+s_test_datasets (void)
+{
+    uploader_dataset_t d;
+    CHECK (uploader_dataset_of ("market=kr/dt=2024-09-02/kr_20240902.csv", "kr", &d) == 0 && d == UPLOADER_DS_KR);
+    CHECK (uploader_dataset_of ("market=us/dt=2024-08-30/us_20240830.csv", "us", &d) == 0 && d == UPLOADER_DS_US);
+    CHECK (uploader_dataset_of ("codes/market=kr/dt=2024-09-02/kospi_code_20240902.csv", "kr", &d) == 0
+           && d == UPLOADER_DS_CODES);
+    CHECK (uploader_dataset_of ("anomalies/market=kr/dt=2024-09-02/x.csv", "kr", &d) == 0 && d == UPLOADER_DS_ANOMALIES);
+    CHECK_INT (uploader_dataset_of ("market=kr/dt=2024-09-02/kr_20240902.csv", "us", &d), -1);  //  another market's
+    CHECK_INT (uploader_dataset_of ("other/x.csv", "kr", &d), -1);
+    CHECK_INT (uploader_dataset_of ("kr_20240902.csv", "kr", &d), -1);
+    CHECK_INT (uploader_dataset_of (NULL, "kr", &d), -1);
+
+    //  The hive layout: today's keys; the lists and anomalies under prefixes of their own.
+    uploader_settings_t hive = {.bucket = "b", .prefix = "eod/"};
+    CHECK_STR (s_ds_key (&hive, UPLOADER_DS_KR, "kr", "2024-09-02", "kr_20240902.csv"),
+               "eod/market=kr/dt=2024-09-02/kr_20240902.csv");
+    CHECK_STR (s_ds_key (&hive, UPLOADER_DS_CODES, "kr", "2024-09-03", "kospi_code_20240903.csv"),
+               "eod/codes/kospi_code/dt=2024-09-03/kospi_code_20240903.csv");
+    CHECK_STR (s_ds_key (&hive, UPLOADER_DS_ANOMALIES, "us", "2024-08-30", "us_anomalies_20240830.csv"),
+               "eod/anomalies/market=us/dt=2024-08-30/us_anomalies_20240830.csv");
+    CHECK_STR (s_ds_key (&hive, UPLOADER_DS_CODES, "kr", "2024-09-03", "kospi_code.csv"), "(no key)");
+    CHECK_STR (s_ds_key (&hive, UPLOADER_DS_CODES, "kr", "2024-09-03", "../x_20240903.csv"), "(no key)");
+
+    //  The reference layout, a bucket per data set: the reference's keys at their roots.
+    uploader_settings_t ref = {.layout = "reference", .buckets = {"old-kr", "old-us", "old-codes", NULL}};
+    CHECK_STR (s_ds_key (&ref, UPLOADER_DS_KR, "kr", "2024-09-02", "kr_20240902.csv"),
+               "year=2024/month=09/day=02/market_20240902.csv");
+    CHECK_STR (s_ds_key (&ref, UPLOADER_DS_US, "us", "2024-08-30", "us_20240830.csv"),
+               "year=2024/month=08/day=30/market_20240830.csv");
+    CHECK_STR (s_ds_key (&ref, UPLOADER_DS_CODES, "us", "2024-09-03", "us_market_stock_20240903.csv"),
+               "2024/09/03/us_market_stock_20240903.csv");
+    ref.reference_keys = "daily";
+    CHECK_STR (s_ds_key (&ref, UPLOADER_DS_KR, "kr", "2024-09-02", "kr_20240902.csv"), "20240902/market_20240902.csv");
+    CHECK_STR (s_ds_key (&ref, UPLOADER_DS_CODES, "kr", "2024-09-03", "kosdaq_code_20240903.csv"),
+               "20240903/kosdaq_code_20240903.csv");
+    uploader_datasets_t ds;
+    char why[512] = "";
+    CHECK_INT (uploader_datasets_resolve (&ref, &ds, why, sizeof why), 0);
+    CHECK_STR (ds.targets[UPLOADER_DS_ANOMALIES].bucket, "");   //  no bucket: kept local
+
+    //  The reference layout in one bucket: each data set under its name.
+    uploader_settings_t one = {.layout = "reference", .bucket = "b", .prefix = "p"};
+    CHECK_STR (s_ds_key (&one, UPLOADER_DS_US, "us", "2024-08-30", "us_20240830.csv"),
+               "p/us/year=2024/month=08/day=30/market_20240830.csv");
+    CHECK_STR (s_ds_key (&one, UPLOADER_DS_CODES, "kr", "2024-09-03", "kospi_code_20240903.csv"),
+               "p/codes/2024/09/03/kospi_code_20240903.csv");
+
+    //  Refused: KR and US prices on one key, a list under a price table, a bad layout or prefix.
+    static const uploader_settings_t refused[] = {
+        {.layout = "reference", .buckets = {"same", "same", "c", NULL}},
+        {.layout = "reference", .buckets = {"kr", "us", "kr", NULL}, .prefixes = {NULL, NULL, "lists", NULL}},
+        {.layout = "hive", .bucket = "b", .prefixes = {NULL, NULL, "market=kr/codes", NULL}},
+        {.layout = "hive", .bucket = "b", .prefixes = {"", "", "", "anomalies"}, .buckets = {NULL, NULL, NULL, NULL}},
+        {.layout = "flat", .bucket = "b"},
+        {.layout = "reference", .reference_keys = "monthly", .bucket = "b"},
+        {.bucket = "b", .prefixes = {"../up", NULL, NULL, NULL}},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        why[0] = '\0';
+        int rc = uploader_datasets_resolve (&refused[i], &ds, why, sizeof why);
+        if (i == 3)
+            CHECK_INT (rc, 0);   //  hive prices at market=M/, anomalies beside them: apart
+        else if (rc != -1 || !*why) {
+            printf ("FAIL settings %zu were not refused\n", i);
+            CHECK (false);
+        }
+    }
+    CHECK_INT (uploader_datasets_resolve (&refused[0], &ds, why, sizeof why), -1);
+    CHECK (strstr (why, "would share a location") != NULL);
+}
+
 int
 main (void)
 {
+    s_test_datasets ();
     s_test_layout ();
     s_test_hostile ();
     s_test_short_date_heap ();

@@ -6,7 +6,8 @@
     other codes survive a merge, rows without a valid trade date are skipped,
     a missing journal writes nothing. The index of pass 2 (where each row is
     in the spool, not the row) is checked with many rows and duplicate keys
-    (the first wins) and with a merge that keeps most of a large file. */
+    (the first wins) and with a merge that keeps most of a large file. The
+    wrong-date rows of tasks that settled without rows reach their sidecars. */
 #include "compact.h"
 #include "writer_fixture.h"
 
@@ -28,7 +29,7 @@ s_fold (const char *journal_rel, const char *data_rel, fixture_files_t *files)
     fixture_path (journal, journal_rel);
     fixture_path (data, data_rel);
     memset (files, 0, sizeof *files);
-    return writer_compact_journal (journal, data, "kr", NULL, NULL, fixture_on_file, files);
+    return writer_compact_journal (journal, data, "kr", NULL, NULL, NULL, fixture_on_file, files);
 }
 
 //  Offset of the start of data row n (1-based) of a file whose rows all
@@ -440,6 +441,66 @@ s_test_refill_large_file (void)
 
 //  Appends a spool record (key, line) to f; the key's and the line's length
 //  fields are klen and llen (so a record can lie about them).
+//  (h) The wrong-date rows of tasks that settled without rows (RUN_DONE's
+//  entries): noted under their task's last session, in its sidecar, even a
+//  session of a month without a row and a fold without a journal; an entry
+//  that is not one is skipped, never a path.
+static void
+s_test_unwritten_wrong_dates (void)
+{
+    const char *d[] = {"20240102"};
+    eod_msg_t *msgs[1] = {fixture_result ("t1", "005930", "a", d, 1)};
+    size_t order[] = {0};
+    fixture_write_journal ("h.journal", msgs, order, 1);
+    eod_msg_destroy (&msgs[0]);
+    writer_validate_conf_t conf = {.kr_limit_pct = 30, .us_move_pct = 50};
+    fixture_files_t sidecars, files;
+    memset (&sidecars, 0, sizeof sidecars);
+    memset (&files, 0, sizeof files);
+    writer_anomalies_t *anomalies = writer_anomalies_new (&conf, fixture_on_file, &sidecars);
+    CHECK (anomalies != NULL);
+    if (!anomalies)
+        return;
+    char journal[FIXTURE_PATH_MAX], data[FIXTURE_PATH_MAX];
+    fixture_path (journal, "h.journal");
+    fixture_path (data, "data-h");
+    const char *unwritten = "000660 2024-01-02 2024-01-02 2 20240103,20240104;not an entry;"
+                            "035720 2024-04-01 2024-04-01 3 20240402;../../x 2024-01-02 2024-01-02 1 1;"
+                            "051910 2024-13-01 2024-13-01 1 20240102";
+    int saved = fixture_capture_begin ();
+    long rows = writer_compact_journal (journal, data, "kr", NULL, anomalies, unwritten, fixture_on_file, &files);
+    char log[FIXTURE_LOG_MAX];
+    fixture_capture_end (saved, log);
+    CHECK_INT (rows, 1);
+    CHECK_INT (writer_anomalies_count (anomalies, WRITER_VALIDATE_WRONG_DATE), 4);
+    CHECK (strstr (log, "\"not an entry\" is not CODE FROM TO COUNT DATES: skipped") != NULL);
+    CHECK (strstr (log, "\"../../x 2024-01-02") != NULL);
+    CHECK (strstr (log, "\"051910 2024-13-01") != NULL);
+    CHECK_INT (sidecars.count, 2);
+    char *jan = fixture_read ("data-h/anomalies/market=kr/dt=2024-01-02/kr_20240102_anomalies.csv");
+    CHECK (jan && strstr (jan, "2024-01-02,000660,wrong_date,\"a row dated \"\"20240103\"\" outside the request "
+                               "2024-01-02..2024-01-02: dropped by the fetcher\"\n"));
+    CHECK (jan && strstr (jan, "2024-01-02,000660,wrong_date,\"a row dated \"\"20240104\"\""));
+    free (jan);
+    char *apr = fixture_read ("data-h/anomalies/market=kr/dt=2024-04-01/kr_20240401_anomalies.csv");
+    CHECK (apr && strstr (apr, "2024-04-01,035720,wrong_date,\"a row dated \"\"20240402\"\""));
+    CHECK (apr && strstr (apr, "2024-04-01,035720,wrong_date,2 more row(s) outside the request"));
+    free (apr);
+    CHECK (!fixture_exists ("data-h/market=kr/dt=2024-04-01"));   //  no price file for it
+
+    //  No journal at all (every task of the run settled without rows).
+    memset (&sidecars, 0, sizeof sidecars);
+    fixture_path (journal, "h-none.journal");
+    fixture_path (data, "data-h-none");
+    rows = writer_compact_journal (journal, data, "kr", NULL, anomalies, "000660 2024-01-02 2024-01-02 1 20240103",
+                                   fixture_on_file, &files);
+    CHECK_INT (rows, 0);
+    CHECK_INT (writer_anomalies_count (anomalies, WRITER_VALIDATE_WRONG_DATE), 1);
+    CHECK_INT (sidecars.count, 1);
+    CHECK (fixture_exists ("data-h-none/anomalies/market=kr/dt=2024-01-02/kr_20240102_anomalies.csv"));
+    writer_anomalies_destroy (&anomalies);
+}
+
 int
 main (void)
 {
@@ -452,6 +513,7 @@ main (void)
     s_test_missing_journal ();
     s_test_many_first_wins ();
     s_test_refill_large_file ();
+    s_test_unwritten_wrong_dates ();
     fixture_end ();
     return EOD_TEST_DONE ();
 }

@@ -1,7 +1,8 @@
 /*  test_writer_finish — files made durable and handed to the uploader
     (stages/writer/finish.c): partition names; a file written under its temp
     name appears whole at its name or not at all; the files of a date range
-    are found with their rows (records, not lines); a FILE carries the
+    are found with their rows (records, not lines), and so are the anomaly
+    sidecars of a range (those the fold wrote skipped); a FILE carries the
     file's MD5, key, session and rows; the outbox sends through the given
     function, holds an END while a FILE is unacknowledged and releases it
     with the last FILE's ACK, matches ACKs by path and by run id ("" and none
@@ -99,6 +100,50 @@ s_test_existing (void)
     CHECK_INT (f.rows[2], 0);
     //  A market without a directory has no files.
     CHECK_INT (writer_finish_existing (data, "us", "2024-01-01", "2024-12-31", NULL, fixture_on_file, &f), 0);
+    zhashx_destroy (&skip);
+}
+
+//  A sidecar of market kr's session date under data, holding text.
+static void
+s_put_sidecar (const char *date, const char *text)
+{
+    char rel[WRITER_REL_MAX], path[WRITER_PATH_MAX], data[FIXTURE_PATH_MAX];
+    fixture_path (data, "data");
+    CHECK_INT (writer_finish_sidecar_name (data, "kr", date, rel, sizeof rel, path, sizeof path), 0);
+    CHECK (eod_mkdirs_for (path) == 0);
+    CHECK (eod_write_file_atomic (path, text, strlen (text), 0644) == 0);
+}
+
+//  The sidecars of a range, offered again: the ones the fold wrote skipped,
+//  never a partition file, never one out of the range.
+static void
+s_test_existing_sidecars (void)
+{
+    char data[FIXTURE_PATH_MAX], rel[WRITER_REL_MAX], path[WRITER_PATH_MAX];
+    fixture_path (data, "data");
+    s_put_sidecar ("2024-02-11", "trade_date,code,kind,detail\n2024-02-11,005930,price,x\n");
+    s_put_sidecar ("2024-02-12", "trade_date,code,kind,detail\n2024-02-12,005930,range,x\n");
+    s_put_sidecar ("2024-02-15", "trade_date,code,kind,detail\n2024-02-15,005930,move,a\n2024-02-15,000660,move,b\n");
+    s_put_sidecar ("2024-04-01", "trade_date,code,kind,detail\n2024-04-01,005930,price,x\n");
+    zhashx_t *skip = zhashx_new ();
+    zhashx_insert (skip, "2024-02-12", (void *) 1);
+    fixture_files_t f;
+    memset (&f, 0, sizeof f);
+    CHECK_INT (writer_finish_existing_sidecars (data, "kr", "2024-02-01", "2024-03-31", skip, fixture_on_file, &f), 2);
+    CHECK_INT (f.count, 2);
+    CHECK_STR (f.rel[0], "anomalies/market=kr/dt=2024-02-11/kr_20240211_anomalies.csv");
+    CHECK_STR (f.date[0], "2024-02-11");
+    CHECK_INT (f.rows[0], 1);
+    CHECK_STR (f.rel[1], "anomalies/market=kr/dt=2024-02-15/kr_20240215_anomalies.csv");
+    CHECK_INT (f.rows[1], 2);
+    //  The partition files of the range are not sidecars, and a market without any has none.
+    memset (&f, 0, sizeof f);
+    CHECK_INT (writer_finish_existing (data, "kr", "2024-02-15", "2024-02-15", NULL, fixture_on_file, &f), 0);
+    CHECK_INT (writer_finish_existing_sidecars (data, "us", "2024-01-01", "2024-12-31", NULL, fixture_on_file, &f), 0);
+    //  A market or a date that could name another directory is refused.
+    CHECK_INT (writer_finish_existing_sidecars (data, "../kr", "2024-01-01", "2024-12-31", NULL, fixture_on_file, &f),
+               -1);
+    CHECK_INT (writer_finish_sidecar_name (data, "kr", "2024-02-1/", rel, sizeof rel, path, sizeof path), -1);
     zhashx_destroy (&skip);
 }
 
@@ -251,6 +296,7 @@ main (void)
     s_test_names ();
     s_test_durable ();
     s_test_existing ();
+    s_test_existing_sidecars ();
     s_test_outbox ();
     s_test_resend ();
     fixture_end ();

@@ -223,7 +223,7 @@ s_test_torn_tail (void)
     CHECK_INT (seen, 3);
     fixture_files_t files;
     memset (&files, 0, sizeof files);
-    CHECK_INT (writer_compact_journal (path, data, "kr", NULL, NULL, fixture_on_file, &files), 3);
+    CHECK_INT (writer_compact_journal (path, data, "kr", NULL, NULL, NULL, fixture_on_file, &files), 3);
     char *text = fixture_read ("torn-data/market=kr/dt=2024-01-08/kr_20240108.csv");
     CHECK (text && strstr (text, ",333333,") != NULL);
     free (text);

@@ -189,7 +189,7 @@ s_fold (const char *name, eod_msg_t *msg, writer_snapshot_t *rule)
     fixture_path (data, "data");
     fixture_files_t files;
     memset (&files, 0, sizeof files);
-    return writer_compact_journal (journal, data, "kr", rule, NULL, fixture_on_file, &files);
+    return writer_compact_journal (journal, data, "kr", rule, NULL, NULL, fixture_on_file, &files);
 }
 
 //  The value of column name in the data row of the session's file.

@@ -8,6 +8,7 @@
 
 #define S_VALUE_MAX (64 * 1024)   //  EOD_PROTO_STRING_MAX: a longer override is refused by size anyway
 #define S_TASK_ID "kr-005930-20240902-20240902"
+#define S_BATCH_ID "kr-mq-20240902-00001"   //  a BATCH's or QUOTES' task id, of the session above
 
 //  A value each string field's grammar takes, by wire name.
 #define S_STR(f, v)                                                                                                    \
@@ -58,6 +59,8 @@ s_map (eod_msg_t *m, const char *name)
 int
 inject_fields_fill (eod_msg_t *m)
 {
+    //  A multi-quote batch: a batch id, KR codes in list, a quote of one of them.
+    bool batch = m->type == EOD_MSG_BATCH || m->type == EOD_MSG_QUOTES;
     int rc = 0;
     const char *name, *kind;
     bool required;
@@ -65,16 +68,17 @@ inject_fields_fill (eod_msg_t *m)
         if (strcmp (kind, "str") == 0) {
             for (size_t k = 0; k < S_NSTRINGS; k++)
                 if (strcmp (s_strings[k].name, name) == 0)
-                    rc |= eod_msg_set ((char **) ((char *) m + s_strings[k].offset), s_strings[k].value);
+                    rc |= eod_msg_set ((char **) ((char *) m + s_strings[k].offset),
+                                       batch && strcmp (name, "task_id") == 0 ? S_BATCH_ID : s_strings[k].value);
         }
         else if (strcmp (kind, "rows") == 0) {
             eod_fields_t row = EOD_FIELDS_INIT;
-            rc |= eod_fields_set (&row, "stck_bsop_date", "20240902");
+            rc |= eod_fields_set (&row, batch ? "inter_shrn_iscd" : "stck_bsop_date", batch ? "005930" : "20240902");
             rc |= eod_msg_add_row (m, &row);
             eod_fields_clear (&row);
         }
         else if (strcmp (kind, "list") == 0)
-            rc |= eod_msg_add_list (m, S_TASK_ID);   //  a task id is text too
+            rc |= eod_msg_add_list (m, batch ? "005930" : S_TASK_ID);   //  a task id is text too
         else if (strcmp (kind, "map") == 0)
             rc |= eod_fields_set (s_map (m, name), "hostile", "1");
     }

@@ -64,7 +64,17 @@ static const char *s_usage =
     "  --fault-split CODE       ... the same move marked as a split (KR prtt_rate, flng_cls_code)\n"
     "  --fault-wrong-date CODE  ... one more row dated after the request\n"
     "  --fault-conflict CODE    ... sent twice, the copy with another volume\n"
+    "  --fault-only-wrong-date CODE  the answer's only row is dated after the request\n"
     "  --tls-cert FILE, --tls-key FILE  serve https with this PEM certificate (chain) and key\n"
+    "  --mq-unknown zero|omit|reject  how the multi-quote (FHKST11300006) answers an unknown\n"
+    "                           code: an entry of zeros (default), no entry, or an error\n"
+    "                           answer for the whole batch (OPSQ2001)\n"
+    "  --mq-shuffle             multi-quote entries out of request order\n"
+    "  --mq-object              a one-entry multi-quote output as an object, not an array\n"
+    "  --mq-units N             a multi-quote batch counts as N requests (1..30, default 1)\n"
+    "  --mq-disagree CODE:FIELD:DELTA  the multi-quote moves FIELD (open high low close\n"
+    "                           volume value prev_close) of CODE by DELTA from the chart's\n"
+    "                           (repeatable)\n"
     "  --help, --version\n"
     "Environment: EOD_NOW=YYYY-MM-DDTHH:MM:SS+09:00 fixes the clock at start; the chart's\n"
     "  output1 is the quote at that clock (the live bar during a session), as KIS answers it.\n"
@@ -77,7 +87,8 @@ enum {
     OPT_CALENDAR_DIR, OPT_NO_FUTURE, OPT_WARM, OPT_EXTRA, OPT_UNKNOWN, OPT_GARBLE, OPT_F_NONJSON, OPT_F_BADJSON,
     OPT_F_RESET, OPT_F_SLOW, OPT_F_SLOW_MS, OPT_F_EGW, OPT_F_MASTER, OPT_F_SLACK429,
     OPT_F_SLACK500, OPT_F_TOKEN_EXPIRE, OPT_US_UNKNOWN, OPT_F_CODE, OPT_F_CODE_RATE, OPT_US_PAGE_ROWS,
-    OPT_TLS_CERT, OPT_TLS_KEY, OPT_HELP, OPT_VERSION, OPT_US_PUBLISH_LAG,
+    OPT_TLS_CERT, OPT_TLS_KEY, OPT_HELP, OPT_VERSION, OPT_US_PUBLISH_LAG, OPT_MQ_UNKNOWN, OPT_MQ_SHUFFLE,
+    OPT_MQ_OBJECT, OPT_MQ_UNITS, OPT_MQ_DISAGREE,
     OPT_ROW_FAULT   //  OPT_ROW_FAULT + kind: --fault-price ... --fault-conflict (sim_row_faults.h)
 };
 
@@ -117,6 +128,11 @@ static const struct option s_options[] = {
     {"us-page-rows", required_argument, NULL, OPT_US_PAGE_ROWS},
     {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"mq-unknown", required_argument, NULL, OPT_MQ_UNKNOWN},
+    {"mq-shuffle", no_argument, NULL, OPT_MQ_SHUFFLE},
+    {"mq-object", no_argument, NULL, OPT_MQ_OBJECT},
+    {"mq-units", required_argument, NULL, OPT_MQ_UNITS},
+    {"mq-disagree", required_argument, NULL, OPT_MQ_DISAGREE},
     {"fault-price", required_argument, NULL, OPT_ROW_FAULT + 0},
     {"fault-range", required_argument, NULL, OPT_ROW_FAULT + 1},
     {"fault-volume", required_argument, NULL, OPT_ROW_FAULT + 2},
@@ -124,6 +140,7 @@ static const struct option s_options[] = {
     {"fault-split", required_argument, NULL, OPT_ROW_FAULT + 4},
     {"fault-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 5},
     {"fault-conflict", required_argument, NULL, OPT_ROW_FAULT + 6},
+    {"fault-only-wrong-date", required_argument, NULL, OPT_ROW_FAULT + 7},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0}
@@ -212,6 +229,46 @@ s_parse_fault_code (const char *text, sim_config_t *config)
     return config->fault_code ? 0 : -1;
 }
 
+static const char *s_mq_fields[] = {"open", "high", "low", "close", "volume", "value", "prev_close", NULL};
+
+//  --mq-disagree CODE:FIELD:DELTA: a KR code (1 to 12 capitals and
+//  digits), a field of s_mq_fields and a non-zero integer.
+static int
+s_parse_mq_disagree (const char *text, sim_config_t *config)
+{
+    size_t n = strcspn (text, ":");
+    bool ok = n > 0 && n < sizeof config->mq_disagree[0].code && text[n] == ':'
+              && config->nmq_disagree < SIM_MQ_DISAGREE_MAX;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (text[i] >= 'A' && text[i] <= 'Z') || (text[i] >= '0' && text[i] <= '9');
+    const char *field = ok ? text + n + 1 : "";
+    size_t m = strcspn (field, ":");
+    int which = -1;
+    for (int i = 0; ok && s_mq_fields[i]; i++)
+        if (strlen (s_mq_fields[i]) == m && strncmp (field, s_mq_fields[i], m) == 0)
+            which = i;
+    char *end = NULL;
+    long long delta = 0;
+    if (which >= 0 && field[m] == ':') {
+        errno = 0;
+        delta = strtoll (field + m + 1, &end, 10);
+        if (errno || end == field + m + 1 || *end != '\0')
+            delta = 0;
+    }
+    if (which < 0 || delta == 0) {
+        fprintf (stderr, "eod-sim: --mq-disagree %s: expected CODE:FIELD:DELTA, FIELD one of open high low close "
+                         "volume value prev_close, DELTA a non-zero integer (at most %d entries)\n",
+                 text, SIM_MQ_DISAGREE_MAX);
+        return -1;
+    }
+    sim_mq_disagree_t *entry = &config->mq_disagree[config->nmq_disagree++];
+    memcpy (entry->code, text, n);
+    entry->code[n] = '\0';
+    entry->field = (sim_mq_field_t) which;
+    entry->delta = delta;
+    return 0;
+}
+
 int
 sim_config_parse (sim_config_t *config, int argc, char *argv[])
 {
@@ -223,6 +280,7 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
     config->rate = SIM_RATE_DEFAULT;
     config->fault_slow_ms = SIM_FAULT_SLOW_MS_DEFAULT;
     config->fault_code_rate = 1;
+    config->mq_units = 1;
     int opt;
     long value;
     while ((opt = getopt_long (argc, argv, "", s_options, NULL)) != -1) {
@@ -398,6 +456,33 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
             *path = strdup (optarg);
             break;
         }
+        case OPT_MQ_UNKNOWN:
+            if (strcmp (optarg, "zero") == 0)
+                config->mq_unknown = SIM_MQ_UNKNOWN_ZERO;
+            else if (strcmp (optarg, "omit") == 0)
+                config->mq_unknown = SIM_MQ_UNKNOWN_OMIT;
+            else if (strcmp (optarg, "reject") == 0)
+                config->mq_unknown = SIM_MQ_UNKNOWN_REJECT;
+            else {
+                fprintf (stderr, "eod-sim: --mq-unknown %s: expected zero, omit or reject\n", optarg);
+                return -1;
+            }
+            break;
+        case OPT_MQ_SHUFFLE:
+            config->mq_shuffle = true;
+            break;
+        case OPT_MQ_OBJECT:
+            config->mq_object = true;
+            break;
+        case OPT_MQ_UNITS:
+            if (s_parse_long (name, optarg, 1, SIM_MQ_UNITS_MAX, &value))
+                return -1;
+            config->mq_units = (int) value;
+            break;
+        case OPT_MQ_DISAGREE:
+            if (s_parse_mq_disagree (optarg, config))
+                return -1;
+            break;
         case OPT_ROW_FAULT + 0:
         case OPT_ROW_FAULT + 1:
         case OPT_ROW_FAULT + 2:
@@ -405,6 +490,7 @@ sim_config_parse (sim_config_t *config, int argc, char *argv[])
         case OPT_ROW_FAULT + 4:
         case OPT_ROW_FAULT + 5:
         case OPT_ROW_FAULT + 6:
+        case OPT_ROW_FAULT + 7:
             if (!*optarg || strlen (optarg) > 16) {
                 fprintf (stderr, "eod-sim: --%s %s: expected a code\n", name, optarg);
                 return -1;

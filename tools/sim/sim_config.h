@@ -19,9 +19,32 @@
 #define SIM_FAULT_CODE_STATUS_DEFAULT 500    //  the HTTP status of a --fault-code answer
 #define SIM_US_PAGE_ROWS_MAX 100             //  --us-page-rows: at most the rows of one dailyprice answer
 #define SIM_APPS_MAX 16
+#define SIM_MQ_UNITS_MAX 30                  //  --mq-units: a batch counted as at most this many requests
+#define SIM_MQ_DISAGREE_MAX 32               //  --mq-disagree entries
 #define SIM_CHANNELS_MAX 16
 #define SIM_ROW_FAULT_KINDS 7                //  --fault-price ... --fault-conflict (sim_row_faults.h)
 #define SIM_ROW_FAULTS_MAX 32                //  codes named by those options, all kinds together
+
+//  How the multi-quote answers a code it does not know (--mq-unknown).
+typedef enum {
+    SIM_MQ_UNKNOWN_ZERO = 0,                 //  an entry with the code and every price zero (default)
+    SIM_MQ_UNKNOWN_OMIT,                     //  no entry for it
+    SIM_MQ_UNKNOWN_REJECT                    //  the whole request: rt_cd 1, OPSQ2001 on its FID_INPUT_ISCD_n
+} sim_mq_unknown_t;
+
+//  The multi-quote's fields a --mq-disagree entry can move.
+typedef enum {
+    SIM_MQ_FIELD_OPEN, SIM_MQ_FIELD_HIGH, SIM_MQ_FIELD_LOW, SIM_MQ_FIELD_CLOSE, SIM_MQ_FIELD_VOLUME,
+    SIM_MQ_FIELD_VALUE, SIM_MQ_FIELD_PREV_CLOSE
+} sim_mq_field_t;
+
+//  --mq-disagree CODE:FIELD:DELTA: the multi-quote answers FIELD of CODE
+//  moved by DELTA from what the chart answers.
+typedef struct {
+    char code[16];
+    sim_mq_field_t field;
+    long long delta;
+} sim_mq_disagree_t;
 
 //  One app key/secret pair the KIS double accepts.
 typedef struct {
@@ -68,6 +91,12 @@ typedef struct {
     int us_page_rows;                        //  --us-page-rows: dailyprice answers in pages (0: one answer)
     char *tls_cert;                          //  --tls-cert, --tls-key: PEM files; https instead of http
     char *tls_key;
+    sim_mq_unknown_t mq_unknown;             //  the multi-quote (FHKST11300006) variants
+    bool mq_shuffle;                         //  entries out of request order
+    bool mq_object;                          //  a one-entry answer's output as an object, not an array
+    int mq_units;                            //  limiter arrivals one batch counts as (default 1)
+    sim_mq_disagree_t mq_disagree[SIM_MQ_DISAGREE_MAX];
+    size_t nmq_disagree;
     struct {
         int kind;                            //  sim_row_faults.h
         char *code;

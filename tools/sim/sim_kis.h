@@ -10,7 +10,9 @@
                      credentials, tr_id), and the overseas daily price
                      HHDFS76240000 on it (sim_us answers the query);
     sim_kis_chart.c  the daily chart FHKST03010100, prices from sim_kr_walk;
-    sim_kis_holiday.c  chk-holiday CTCA0903R from the XKRX closed days. */
+    sim_kis_holiday.c  chk-holiday CTCA0903R from the XKRX closed days;
+    sim_kis_multi.c  the multi-stock quote FHKST11300006, the chart's bars
+                     as of the clock, with its variants (--mq-*). */
 #ifndef SIM_KIS_H
 #define SIM_KIS_H
 
@@ -54,6 +56,7 @@ sim_kis_token_state_t sim_kis_token_state (sim_t *self, const char *appkey, cons
 typedef struct {
     bool badjson;                            //  truncate the answer (fault)
     const char *tr_id;
+    int units;                               //  limiter arrivals the request counts as (0: one)
 } sim_kis_data_t;
 
 //  Network, limiter, server time, faults, credentials and tr_id, in the
@@ -70,12 +73,15 @@ void sim_kis_data_end (sim_response_t *resp, const sim_kis_data_t *data);
 //  sim_us_daily.
 void sim_kis_overseas_daily (sim_t *self, sim_request_t *req, sim_response_t *resp);
 
-//  --- sim_kis_chart.c, sim_kis_holiday.c --------------------------------------
+//  --- sim_kis_chart.c, sim_kis_holiday.c, sim_kis_multi.c ----------------------
 
 //  GET .../inquire-daily-itemchartprice (FHKST03010100).
 void sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp);
 //  GET .../chk-holiday (CTCA0903R): pages of 24 days from BASS_DT or after
 //  the day in CTX_AREA_NK.
 void sim_kis_holiday (sim_t *self, sim_request_t *req, sim_response_t *resp);
+//  GET .../intstock-multprice (FHKST11300006): the quote of up to 30 codes
+//  as of the sim's clock, the same bars the chart answers.
+void sim_kis_multi (sim_t *self, sim_request_t *req, sim_response_t *resp);
 
 #endif

@@ -25,16 +25,6 @@
 #define SIM_CODE_MAX 12                      //  longest FID_INPUT_ISCD accepted
 #define SIM_RATIO_DECIMALS 2                 //  rates and ratios: "0.00"
 
-static const char *
-s_sign (const sim_kr_bar_t *bar)
-{
-    if (bar->close > bar->prev_close)
-        return bar->close >= sim_kr_upper_limit (bar->prev_close) ? "1" : "2";
-    if (bar->close < bar->prev_close)
-        return bar->close <= sim_kr_lower_limit (bar->prev_close) ? "4" : "5";
-    return "3";
-}
-
 //  A rate or ratio as KIS writes it: a string with two decimals.
 static void
 s_set_ratio (json_t *obj, const char *key, double value)
@@ -60,7 +50,7 @@ s_row (const sim_kr_bar_t *full, int32_t quote_day, double fraction)
     json_object_set_new (row, "flng_cls_code", json_string ("00"));
     json_object_set_new (row, "prtt_rate", json_string ("0.00"));
     json_object_set_new (row, "mod_yn", json_string ("N"));
-    json_object_set_new (row, "prdy_vrss_sign", json_string (s_sign (bar)));
+    json_object_set_new (row, "prdy_vrss_sign", json_string (sim_kr_sign (bar)));
     sim_json_set_int (row, "prdy_vrss", bar->close - bar->prev_close);
     json_object_set_new (row, "revl_issu_reas", json_string (""));
     return row;
@@ -112,7 +102,7 @@ s_output1 (sim_t *self, const sim_instrument_t *inst, const sim_kr_bar_t *bar,
     double bps = inst->roe > 0 ? eps * 100.0 / inst->roe : 0;
     json_t *out = json_object ();
     sim_json_set_int (out, "prdy_vrss", bar->close - bar->prev_close);
-    json_object_set_new (out, "prdy_vrss_sign", json_string (s_sign (bar)));
+    json_object_set_new (out, "prdy_vrss_sign", json_string (sim_kr_sign (bar)));
     s_set_ratio (out, "prdy_ctrt",
                  bar->prev_close ? (double) (bar->close - bar->prev_close) * 100.0 / (double) bar->prev_close : 0);
     sim_json_set_int (out, "stck_prdy_clpr", bar->prev_close);
@@ -171,7 +161,7 @@ s_quote (sim_t *self, const sim_instrument_t *inst, const sim_kr_walk_t *walk, i
 void
 sim_kis_chart (sim_t *self, sim_request_t *req, sim_response_t *resp)
 {
-    sim_kis_data_t data = {false, NULL};
+    sim_kis_data_t data = {false, NULL, 0};
     if (!sim_kis_data_begin (self, req, resp, "itemchartprice", SIM_TR_CHART, &data))
         goto out;
     const char *market = sim_request_arg (req, "FID_COND_MRKT_DIV_CODE");

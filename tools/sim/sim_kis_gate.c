@@ -47,7 +47,11 @@ sim_kis_data_begin (sim_t *self, sim_request_t *req, sim_response_t *resp, const
         sim_stats_add_locked (self, "arrival_late_5ms", 1);
     if (late > SIM_LATE_SEVERE_NS)
         sim_stats_add_locked (self, "arrival_late_20ms", 1);
-    size_t in_window = sim_kis_arrive_locked (self, appkey, arrival);
+    //  A request that counts as several (--mq-units) is several arrivals at
+    //  once; it is over when the last of them is.
+    size_t in_window = 0;
+    for (int unit = 0; unit < (data->units > 1 ? data->units : 1); unit++)
+        in_window = sim_kis_arrive_locked (self, appkey, arrival);
     bool over = in_window > (size_t) config->rate;
     pthread_mutex_unlock (&self->lock);
     sim_stats_request (self, endpoint, appkey);
@@ -144,7 +148,7 @@ sim_kis_data_end (sim_response_t *resp, const sim_kis_data_t *data)
 void
 sim_kis_overseas_daily (sim_t *self, sim_request_t *req, sim_response_t *resp)
 {
-    sim_kis_data_t data = {false, NULL};
+    sim_kis_data_t data = {false, NULL, 0};
     if (sim_kis_data_begin (self, req, resp, "dailyprice", SIM_TR_OVERSEAS_DAILY, &data))
         sim_us_daily (self, req, resp);
     sim_kis_data_end (resp, &data);

@@ -27,7 +27,7 @@ s_set_padded (json_t *obj, const char *key, int ymd)
 void
 sim_kis_holiday (sim_t *self, sim_request_t *req, sim_response_t *resp)
 {
-    sim_kis_data_t data = {false, NULL};
+    sim_kis_data_t data = {false, NULL, 0};
     if (!sim_kis_data_begin (self, req, resp, "chk-holiday", SIM_TR_HOLIDAY, &data))
         goto out;
     pthread_mutex_lock (&self->lock);

@@ -42,6 +42,16 @@ sim_kr_upper_limit (long long prev)
     return (long long) (raw / (double) tick) * tick;
 }
 
+const char *
+sim_kr_sign (const sim_kr_bar_t *bar)
+{
+    if (bar->close > bar->prev_close)
+        return bar->close >= sim_kr_upper_limit (bar->prev_close) ? "1" : "2";
+    if (bar->close < bar->prev_close)
+        return bar->close <= sim_kr_lower_limit (bar->prev_close) ? "4" : "5";
+    return "3";
+}
+
 long long
 sim_kr_lower_limit (long long prev)
 {

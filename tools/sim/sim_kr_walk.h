@@ -32,6 +32,8 @@ long long sim_kr_tick (long long price);
 //  The day's upper and lower price limits (+-30 %) after a close of prev.
 long long sim_kr_upper_limit (long long prev);
 long long sim_kr_lower_limit (long long prev);
+//  KIS's prdy_vrss_sign of a bar: 1 upper limit, 2 up, 3 flat, 4 lower limit, 5 down.
+const char *sim_kr_sign (const sim_kr_bar_t *bar);
 
 //  Walks inst's prices over every trading day from the walk's start through
 //  end_days, keeping the bars an answer from first_days on reads: those of

@@ -32,6 +32,7 @@
 #define SIM_PATH_TOKEN "/oauth2/tokenP"
 #define SIM_PATH_CHART "/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice"
 #define SIM_PATH_HOLIDAY "/uapi/domestic-stock/v1/quotations/chk-holiday"
+#define SIM_PATH_MULTI "/uapi/domestic-stock/v1/quotations/intstock-multprice"
 #define SIM_PATH_MASTER "/common/master/"
 #define SIM_PATH_OVERSEAS_DAILY "/uapi/overseas-price/v1/quotations/dailyprice"
 #define SIM_PATH_WIKI "/wiki/"
@@ -67,6 +68,7 @@ static const s_route_t s_routes[] = {
     {"POST", SIM_PATH_TOKEN, false, sim_kis_token},
     {"GET", SIM_PATH_CHART, false, sim_kis_chart},
     {"GET", SIM_PATH_HOLIDAY, false, sim_kis_holiday},
+    {"GET", SIM_PATH_MULTI, false, sim_kis_multi},
     {"GET", SIM_PATH_OVERSEAS_DAILY, false, sim_kis_overseas_daily},
     {"GET", SIM_PATH_MASTER "nasmst.cod.zip", false, sim_us_master},
     {"GET", SIM_PATH_MASTER "nysmst.cod.zip", false, sim_us_master},

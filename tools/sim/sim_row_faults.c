@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { S_PRICE, S_RANGE, S_VOLUME, S_MOVE, S_SPLIT, S_WRONG_DATE, S_CONFLICT };
+enum { S_PRICE, S_RANGE, S_VOLUME, S_MOVE, S_SPLIT, S_WRONG_DATE, S_CONFLICT, S_ONLY_WRONG_DATE };
 
 //  The row's fields by market.
 typedef struct {
@@ -96,6 +96,13 @@ s_apply (int kind, bool us, int last, json_t *rows)
         json_array_insert_new (rows, 0, copy);
         break;
     }
+    case S_ONLY_WRONG_DATE:
+        //  The newest row, dated the day after the request, and nothing else.
+        snprintf (text, sizeof text, "%08d", sim_ymd_from_days (sim_days_from_ymd (last) + 1));
+        s_set (row, k->date, text);
+        while (json_array_size (rows) > 1)
+            json_array_remove (rows, 1);
+        break;
     case S_CONFLICT: {
         json_t *copy = json_deep_copy (row);
         snprintf (text, sizeof text, "%lld", atoll (s_get (row, k->volume)) + 1);

@@ -13,6 +13,9 @@
                                last day (KR DATE_2, US BYMD)
       --fault-conflict CODE    the newest row twice, the copy with one more
                                share traded
+      --fault-only-wrong-date CODE  the answer's only row is its newest,
+                               dated the day after the request's last day:
+                               no row of the request at all
 
     Both endpoints go through here (sim_kis_chart.c, sim_us_daily.c). */
 #ifndef SIM_ROW_FAULTS_H
