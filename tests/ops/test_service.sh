@@ -142,7 +142,7 @@ for run in "kr daily 2024-09-02" "kr daily 2024-09-03" "us daily 2024-08-30"; do
     check "one run summary for $run" test "$(count "$LOGS/notifier.log" "run ${run}: .* rows")" = 1
 done
 check "no run for the US holiday" test "$(count "$LOGS/notifier.log" 'run us daily 2024-09-02: .* rows')" = 0
-check "three partitions written" test "$(find "$DIR/data" -name '*.csv' | wc -l)" = 3
+check "three partitions written" test "$(find "$DIR/data" -path "$DIR/data/market=*" -name '*.csv' | wc -l)" = 3
 check "no stage had to be restarted" test ! -s "$LOGS/restarts.log"
 
 #  ------------------------------------------------------------ Slack
