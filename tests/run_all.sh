@@ -111,20 +111,21 @@ export BUILD=$RUN
 #  (CTest on the sanitized build).
 SUITES=()
 add() { SUITES+=("$(printf '%q ' "$@")"); }
-add e2e "$ROOT/tests/e2e/test_pipeline.sh"
 add resume "$ROOT/tests/e2e/test_resume.sh"
 add sessions "$ROOT/tests/e2e/test_sessions.sh"
+add e2e "$ROOT/tests/e2e/test_pipeline.sh"
 add layouts "$ROOT/tests/e2e/test_layouts.sh"
-add validation "$ROOT/tests/e2e/test_validation.sh"
+#  Long, but mostly waiting: started early, beside the busy ones.
+add upgrade "$ROOT/tests/e2e/test_upgrade.sh"
+add hostile "$ROOT/tests/chaos/test_hostile.sh"
 add faults "$ROOT/tests/chaos/test_faults.sh"
+add validation "$ROOT/tests/e2e/test_validation.sh"
 [ -n "$SAN" ] && add san-unit ctest_suites san- "$SAN"
 add service "$ROOT/tests/ops/test_service.sh"
-add hostile "$ROOT/tests/chaos/test_hostile.sh"
 add hosts "$ROOT/tests/chaos/test_hosts.sh"
 add tls "$ROOT/tests/chaos/test_tls.sh"
-add kis-answers "$ROOT/tests/chaos/test_kis_answers.sh"
 add s3-errors "$ROOT/tests/chaos/test_s3_errors.sh"
-add upgrade "$ROOT/tests/e2e/test_upgrade.sh"
+add kis-answers "$ROOT/tests/chaos/test_kis_answers.sh"
 add duplicates "$ROOT/tests/build/test_duplicates.sh"
 #  libFuzzer targets, built with clang apart from the builds above.
 add fuzz env FUZZ_BUILD="$LOG/fuzz" "$ROOT/tests/fuzz/run_fuzz.sh" "$FUZZ_SECONDS"

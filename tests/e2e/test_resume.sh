@@ -96,7 +96,9 @@ bucket_matches() {   # bucket_matches DATA_DIR
         cmp -s "$f" "$TMP/bucket/${f#"$d"/}" || return 1
         n=$((n + 1))
     done
-    [ "$n" = 21 ] && [ "$(find "$TMP/bucket" -type f | wc -l)" = 21 ]
+    #  The bucket holds the month's 21 price files (and the run's universe
+    #  lists, under codes/, beside them).
+    [ "$n" = 21 ] && [ "$(find "$TMP/bucket/market=kr" -type f | wc -l)" = 21 ]
 }
 
 wait_log() {   # wait_log FILE PATTERN: until FILE has a line matching PATTERN (at most 60 s)

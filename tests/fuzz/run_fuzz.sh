@@ -137,7 +137,8 @@ build() {
     local t=$1 log=$BUILD/fuzz_$1.build.log
     local srcs=() libs= pkgs
     : >"$log"
-    for s in $(sources "$t"); do srcs+=("$ROOT/$s"); done
+    #  Every target links the warning caps of the log (common/core/eod_log_cap.c).
+    for s in $(sources "$t") common/core/eod_log_cap.c; do srcs+=("$ROOT/$s"); done
     pkgs=$(packages "$t")
     # shellcheck disable=SC2086  # one word per package
     if [ -n "$pkgs" ] && ! libs=$(pkg-config --cflags --libs $pkgs 2>"$log"); then
