@@ -121,7 +121,9 @@ bad_inputs_and_us() {
     env_up "$TMP/s3bad" --rate 200
     fast
     set_key AWS_CONFIG aws_secret_access_key WRONGSECRET
-    run s3bad
+    #  100 codes: the refusal is the first upload's, whatever the file holds.
+    sim_codes 100 "$TMP/s3bad-codes.txt" >/dev/null
+    run s3bad --codes "$TMP/s3bad-codes.txt"
     check "wrong S3 secret makes the run fail (got $RC)" [ "$RC" != 0 ]
     check "the uploader names the S3 error" grep -q "SignatureDoesNotMatch" "$LOGS/uploader.log"
     check "the file is still written locally" [ -s "$ENV_DIR/data/market=kr/dt=$DATE/kr_20240902.csv" ]
