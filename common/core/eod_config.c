@@ -53,18 +53,23 @@ eod_config_err (eod_config_errs_t *errs, bool soft, int line, const char *name, 
     errs->errors++;
     if (!errs->text || !errs->size)
         return;
-    int n = snprintf (errs->text + errs->len, errs->size - errs->len, "%s%s", errs->len ? "\n" : "", text);
-    if (n >= 0 && errs->len + (size_t) n < errs->size)
-        errs->len += (size_t) n;
-    else
-        errs->len = errs->size - 1;   //  full: what fitted stays
+    //  Whole lines only: one that does not fit is left out (it is counted),
+    //  so that every line of the text names the file.
+    size_t need = (errs->len ? 1 : 0) + strlen (text);
+    if (errs->len + need < errs->size) {
+        snprintf (errs->text + errs->len, errs->size - errs->len, "%s%s", errs->len ? "\n" : "", text);
+        errs->len += need;
+    }
 }
 
-//  The line number an error line names after "PATH:", or 0.
+//  The line number an error line names after "NAME:", or 0 (a line about
+//  the file as a whole, or one cut short when the error text was full).
 static long
-s_line_number (const char *line, size_t prefix)
+s_line_number (const char *line, const char *name, size_t prefix)
 {
-    return strncmp (line + prefix, ":", 1) == 0 ? strtol (line + prefix + 1, NULL, 10) : 0;
+    if (strnlen (line, prefix + 1) <= prefix || strncmp (line, name, prefix) != 0 || line[prefix] != ':')
+        return 0;
+    return strtol (line + prefix + 1, NULL, 10);
 }
 
 //  Puts the error lines of text in the order of the file (errors about the
@@ -74,7 +79,8 @@ s_sort_lines (char *text, const char *path)
 {
     if (!text || !*text)
         return;
-    size_t prefix = strlen (path ? path : "(defaults)"), n = 1, len = strlen (text);
+    const char *name = path ? path : "(defaults)";
+    size_t prefix = strlen (name), n = 1, len = strlen (text);
     for (const char *p = text; *p; p++)
         n += *p == '\n';
     char **lines = calloc (n, sizeof *lines), *copy = strdup (text);
@@ -92,7 +98,8 @@ s_sort_lines (char *text, const char *path)
     }
     //  Insertion sort: stable, and a config has few errors.
     for (size_t i = 1; i < k; i++)
-        for (size_t j = i; j > 0 && s_line_number (lines[j - 1], prefix) > s_line_number (lines[j], prefix); j--) {
+        for (size_t j = i; j > 0 && s_line_number (lines[j - 1], name, prefix) > s_line_number (lines[j], name, prefix);
+             j--) {
             char *t = lines[j];
             lines[j] = lines[j - 1];
             lines[j - 1] = t;

@@ -332,6 +332,30 @@ s_test_creates_nothing (void)
     CHECK (s_has (err, "[endpoints] lister: a socket path of", "use a shorter state_dir", NULL));
 }
 
+//  More errors than the error text holds: it keeps whole lines only, each
+//  naming the file (a line cut short made the sort read past its end).
+static void
+s_test_full_error_text (void)
+{
+    char text[40000] = "";
+    size_t len = 0;
+    for (int i = 0; i < 600 && len + 64 < sizeof text; i++)
+        len += (size_t) snprintf (text + len, sizeof text - len, "not a key value or section %d\n", i);
+    const char *path = s_file ("many.ini", 0600, text);
+    char err[S_ERR_MAX];
+    eod_config_t *c = s_load (path, true, err);
+    CHECK (c == NULL);
+    size_t lines = 0;
+    bool named = true;
+    for (const char *line = err; line && *line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL) {
+        lines++;
+        named = named && strncmp (line, path, strlen (path)) == 0 && line[strlen (path)] == ':';
+    }
+    CHECK (lines > 10);
+    CHECK (named);
+    CHECK (strlen (err) < S_ERR_MAX);
+}
+
 int
 main (void)
 {
@@ -343,6 +367,7 @@ main (void)
     s_test_secrets ();
     s_test_environment_and_set ();
     s_test_creates_nothing ();
+    s_test_full_error_text ();
     char cmd[600];
     snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
     CHECK (system (cmd) == 0);
