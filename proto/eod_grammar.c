@@ -26,7 +26,7 @@ static const struct {
     [EOD_G_ID_OR_NONE] = {"id or none", "an id, or empty for none"},
     [EOD_G_TASK_ID] = {"task id", "MARKET-CODE-YYYYMMDD-YYYYMMDD: a market, its code, a range of real dates"},
     [EOD_G_MARKET] = {"market", "kr or us"},
-    [EOD_G_MODE] = {"mode", "daily or backfill"},
+    [EOD_G_MODE] = {"mode", "daily, backfill or close (a KR session's fast close from the multi-stock quote)"},
     [EOD_G_CODE] = {"code", "KR: 6 to 9 upper-case letters and digits (005930, 0004Y0); US: a ticker in KIS "
                             "form, upper-case letters, digits, '.', '-' and at most one '/' (BRK/B)"},
     [EOD_G_DATE] = {"date", "YYYY-MM-DD, a real calendar date of 1900..2999"},
@@ -43,6 +43,7 @@ static const struct {
                           "URL characters, at most 2048 bytes"},
     [EOD_G_KR_CODE] = {"KR code", "6 to 9 upper-case letters and digits (005930, 0004Y0)"},
     [EOD_G_BATCH_ID] = {"batch id", "kr-mq-YYYYMMDD-NNNNN: a KR session (a real date) and a batch number of 5 digits"},
+    [EOD_G_WORK_ID] = {"task or batch id", "a task id or a batch id"},
 };
 
 bool
@@ -186,6 +187,18 @@ s_one_of (const char *s, const char *a, const char *b, char *why, size_t whylen)
     if (!*s)
         return eod_grammar_no (why, whylen, "is empty");
     return eod_grammar_no (why, whylen, "is not %s or %s", a, b);
+}
+
+static bool
+s_mode (const char *s, char *why, size_t whylen)
+{
+    if (strcmp (s, "close") == 0)
+        return true;
+    if (s_one_of (s, "daily", "backfill", NULL, 0))
+        return true;
+    if (!*s)
+        return eod_grammar_no (why, whylen, "is empty");
+    return eod_grammar_no (why, whylen, "is not daily, backfill or close");
 }
 
 static int
@@ -461,7 +474,7 @@ eod_grammar_ok (eod_grammar_t g, const char *s, char *why, size_t whylen)
     case EOD_G_ID_OR_NONE: return !*s || s_id (s, why, whylen);
     case EOD_G_TASK_ID: return s_task_id (s, why, whylen);
     case EOD_G_MARKET: return s_one_of (s, "kr", "us", why, whylen);
-    case EOD_G_MODE: return s_one_of (s, "daily", "backfill", why, whylen);
+    case EOD_G_MODE: return s_mode (s, why, whylen);
     case EOD_G_CODE: return eod_grammar_code_ok (NULL, s, why, whylen);
     case EOD_G_DATE: return s_date (s, why, whylen);
     case EOD_G_PATH: return s_path (s, why, whylen);
@@ -473,6 +486,7 @@ eod_grammar_ok (eod_grammar_t g, const char *s, char *why, size_t whylen)
     case EOD_G_TOKEN: return s_token (s, why, whylen);
     case EOD_G_KR_CODE: return s_kr_code (s, why, whylen);
     case EOD_G_BATCH_ID: return s_batch_id (s, why, whylen);
+    case EOD_G_WORK_ID: return strncmp (s, "kr-mq-", 6) == 0 ? s_batch_id (s, why, whylen) : s_task_id (s, why, whylen);
     case EOD_G_COUNT: break;
     }
     return eod_grammar_no (why, whylen, "has no grammar");

@@ -26,7 +26,7 @@ typedef enum {
     EOD_G_ID_OR_NONE,   //  an id, or empty for none (the END_ACK of an END that had no run id)
     EOD_G_TASK_ID,      //  MARKET-CODE-YYYYMMDD-YYYYMMDD, as the lister makes it
     EOD_G_MARKET,       //  kr | us
-    EOD_G_MODE,         //  daily | backfill
+    EOD_G_MODE,         //  daily | backfill | close
     EOD_G_CODE,         //  a KR short code or a US ticker in KIS form (which one: the message's market)
     EOD_G_DATE,         //  YYYY-MM-DD, a real calendar date of the years 1900..2999
     EOD_G_PATH,         //  an absolute path without '.', '..' or empty segments
@@ -38,6 +38,7 @@ typedef enum {
     EOD_G_TOKEN,        //  a key, secret or token for an HTTP header: printable ASCII, no spaces
     EOD_G_KR_CODE,      //  a KR short code, whatever the message's market (a multi-quote batch's codes)
     EOD_G_BATCH_ID,     //  kr-mq-YYYYMMDD-NNNNN: a multi-quote batch of a KR session
+    EOD_G_WORK_ID,      //  a task id or a batch id (what an ACK names)
     EOD_G_COUNT
 } eod_grammar_t;
 

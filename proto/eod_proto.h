@@ -108,7 +108,7 @@ typedef struct {
     char *run_id;
     char *task_id;
     char *market;      //  "kr" | "us"
-    char *mode;        //  "daily" | "backfill"
+    char *mode;        //  "daily" | "backfill" | "close"
     char *date_from;   //  YYYY-MM-DD
     char *date_to;     //  YYYY-MM-DD
     //  Instrument (TASK, RESULT)

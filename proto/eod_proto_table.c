@@ -35,6 +35,7 @@
 #define TASK_ID EOD_G_TASK_ID
 #define MARKET EOD_G_MARKET
 #define MODE EOD_G_MODE
+#define WORK_ID EOD_G_WORK_ID
 #define CODE EOD_G_CODE
 #define DATE EOD_G_DATE
 #define WORD EOD_G_WORD
@@ -62,7 +63,7 @@ static const eod_proto_field_t s_result[] = {
     {I_ (count), OPT, TEXT}, {I_ (sent_us), OPT, TEXT}, {ROWS_, OPT, TEXT}, {F_ (snapshot), OPT, TEXT},
     {F_ (meta), OPT, TEXT}, {I_ (asked_at), OPT, TEXT}, S_END};
 static const eod_proto_field_t s_ack[] = {
-    {S_ (run_id), REQ, ID}, {S_ (task_id), REQ, TASK_ID}, {LIST_, OPT, TASK_ID}, S_END};
+    {S_ (run_id), REQ, ID}, {S_ (task_id), REQ, WORK_ID}, {LIST_, OPT, WORK_ID}, S_END};
 static const eod_proto_field_t s_run_done[] = {
     {S_ (run_id), REQ, ID}, {S_ (market), REQ, MARKET}, {S_ (mode), REQ, MODE}, {S_ (date_from), REQ, DATE},
     {S_ (date_to), REQ, DATE}, {I_ (count), REQ, TEXT}, {I_ (ok), REQ, TEXT}, {I_ (nodata), REQ, TEXT},
@@ -118,7 +119,7 @@ static const eod_proto_field_t s_uploaded[] = {{S_ (path), REQ, EOD_G_PATH}, {S_
 
 const eod_proto_type_t eod_proto_types[EOD_MSG_TYPES] = {
     [EOD_MSG_INVALID] = {"?", NULL, NULL, {{NULL, NULL, NULL}}, NULL},
-    [EOD_MSG_JOB] = {"JOB", "a run to list: market, mode (daily or backfill) and its sessions", s_job,
+    [EOD_MSG_JOB] = {"JOB", "a run to list: market, mode (daily, backfill or close) and its sessions", s_job,
                      {R_ ("calendar", "lister", "lister")}, NULL},
     [EOD_MSG_TASK] = {"TASK", "one instrument over one date range, with its metadata and the app key to use",
                       s_task,
@@ -135,7 +136,7 @@ const eod_proto_type_t eod_proto_types[EOD_MSG_TYPES] = {
                         s_result,
                         {R_ ("fetcher", "coordinator", "fetchers"), R_ ("coordinator", "writer", "writer")},
                         "writer journal"},
-    [EOD_MSG_ACK] = {"ACK", "the rows of these tasks are durable in the writer's journal", s_ack,
+    [EOD_MSG_ACK] = {"ACK", "the rows of these tasks (or the quotes of these batches) are durable in the writer's journal", s_ack,
                      {R_ ("writer", "coordinator", "coordinator")}, "coordinator ledger"},
     [EOD_MSG_RUN_DONE] = {"RUN_DONE", "every task of a run is settled: counts and the tasks that failed", s_run_done,
                           {R_ ("coordinator", "writer", "writer")}, "coordinator ledger"},

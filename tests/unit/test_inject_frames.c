@@ -174,7 +174,7 @@ s_test_fields (void)
         {"field:FILE:market=2e2e", "FILE: field 'market' (market)"},
         {"field:FILE:path=2f746d702f2e2e2f78", "FILE: field 'path' (path) has a '..' segment"},
         {"field:EVENT:run_id=2f", "EVENT: field 'run_id'"},   //  optional, added
-        {"field:ACK:list=6b722d303035393330", "ACK: field 'list' (task id) entry 1"},
+        {"field:ACK:list=6b722d303035393330", "ACK: field 'list' (task or batch id) entry 1"},
         {"field:JOB:date_to=323032342d30392d3031", "JOB: field 'date_to' is before 'date_from'"},
         {"field:CREDS:base_url=66696c653a2f2f2f", "CREDS: field 'base_url' (URL)"},   //  file:///
     };
