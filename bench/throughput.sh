@@ -268,7 +268,8 @@ for line in open(f"{d}/logs/coordinator.log", errors="replace") if os.path.exist
     if m:
         listed, res["tasks"] = epoch(m.group(1)), int(m.group(2))
     m = re.match(r"^(\S+)Z I (?:eod-)?coordinator\[\d+\]: run \S+ settled: (\d+) ok, (\d+) no data, (\d+) unknown, "
-                 r"(\d+) failed; (\d+) requests, (\d+) rejected by the rate limit, (\d+) retries", line)
+                 r"(\d+) failed(?:, \d+ without a row for the session)?; (\d+) requests, (\d+) rejected by the rate limit, "
+                 r"(\d+) retries", line)
     if m:
         settled = epoch(m.group(1))
         res.update(ok=int(m.group(2)), nodata=int(m.group(3)), unknown=int(m.group(4)), failed=int(m.group(5)),
