@@ -15,10 +15,12 @@
 #       (window)";
 #    6. --no-cross-check sends no batch either; the fast close is refused
 #       (exit 2, the reason on the launcher's line) at 09:05 of D+1 and on
-#       the mock host.
+#       the mock host;
+#    7. the fast close asks batches only, counts codes, and ends incomplete
+#       (exit 5) with the codes the quote does not know in its gaps file.
 #  60 codes (EOD_TEST_FULL=1: 300). For 2. to 4. the clock of every stage
 #  is held at 18:30:00 (EOD_CLOCK_FILE), so the request times the sidecar
-#  holds are the same in every run, and batches hold 5 codes, answered
+#  holds are the same in every run, and batches hold 2 codes, answered
 #  slowly (--latency-ms), so that the kills land among them.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,7 +33,7 @@ N=60
 [ "$TEST_FULL" = 1 ] && N=300
 SIDECAR="anomalies/market=kr/dt=$D/kr_20240902_anomalies.csv"
 FETCHERS=2
-SMALL_BATCH=5
+SMALL_BATCH=2
 LATENCY_MS=40
 PY=/usr/bin/python3
 
@@ -184,4 +186,24 @@ secret=$(sed -n 's/^secret_key = //p' "$CFG" | head -n1)
 set_key kis env test kis test_url "$SIM" test_app key "$key" test_app secret_key "$secret"
 run close-mock close
 check "close on the mock host: exit 2 (got $RC) with the reason" bash -c "[ $RC = 2 ] && grep -q 'mock host' '$OUT'"
+env_down
+
+echo "# 7. the fast close: every code from the quotes; two the simulator does not know are its gaps, exit 5"
+CLOCK=$EVENING
+EOD_NOW=$EVENING sim_up "$TMP/xf" --unknown-codes 2
+set_key pipeline fetchers $FETCHERS
+{ head -n 10 "$TMP/codes.txt"
+  curl -s "$SIM/_sim/universe/kr" | $PY -c 'import json,sys; print("\n".join(json.load(sys.stdin)["kosdaq"][:2]))'
+} >"$TMP/close-codes.txt"
+mapfile -t K < <(tail -n 2 "$TMP/close-codes.txt")
+run close close --codes "$TMP/close-codes.txt"
+check "the fast close exits 5 (got $RC)" [ "$RC" = 5 ]
+check "only batches were asked: no chart request, 1 batch (got $(sim_requests) and $(multprice))" \
+    [ "$(sim_requests)" = 0 -a "$(multprice)" = 1 ]
+check "its RUN_DONE counts codes: 12 of them, 10 quoted, 2 not" \
+    grep -q "settled: 10 ok, 0 no data, 0 unknown, 2 failed" "$LOGS/coordinator.log"
+gaps=$(cat "$DATA/../state/gaps/"kr-*.tsv 2>/dev/null)
+check "the gaps file lists the two codes not quoted, and only them" \
+    bash -c "[ \$(wc -l <<<'$gaps') = 2 ] && grep -q '^kr	${K[0]}	$D	$D	${K[0]} not quoted: zero' <<<'$gaps' \
+             && grep -q '^kr	${K[1]}	' <<<'$gaps'"
 summary
