@@ -1,6 +1,7 @@
 /*  writer — see writer.h. */
 #include "writer.h"
 #include "anomalies.h"
+#include "close.h"
 #include "compact.h"
 #include "eod_cal.h"
 #include "eod_log.h"
@@ -44,6 +45,8 @@ struct _writer_t {
     eod_quote_window_t window;       //  [multiquote] window, [kis] env: when a quote is a session's
     writer_xcheck_conf_t xconf;      //  the cross-check's tolerances
     writer_xcheck_t *xcheck;         //  the cross-check of run_done (a daily KR run with batches), or NULL
+    writer_validate_conf_t rules;    //  [validate]
+    long close_findings;             //  validation's findings in the fast close's rows
     long rows_written;
     long files;            //  files written by the fold
     long files_existing;   //  files of the range the fold did not touch, reported too
@@ -101,6 +104,7 @@ writer_new (eod_stage_t *stage, bool once)
         goto fail;
     writer_validate_conf_t rules = {.kr_limit_pct = (long) eod_config_int (stage->config, "validate:kr_limit_pct"),
                                     .us_move_pct = (long) eod_config_int (stage->config, "validate:us_move_pct")};
+    self->rules = rules;
     self->anomalies = writer_anomalies_new (&rules, s_on_sidecar, self);
     if (!self->anomalies)
         goto fail;
@@ -330,6 +334,41 @@ s_xcheck_end (writer_t *self)
 
 //  ---------------------------------------------------------------- the fold
 
+//  A file of the fast close: its data file, or its sidecar.
+static void
+s_on_close_file (const char *path, const char *rel, const char *date, long rows, void *arg)
+{
+    if (strncmp (rel, "anomalies/", 10) == 0)
+        s_on_sidecar (path, rel, date, rows, arg);
+    else
+        s_on_file (path, rel, date, rows, arg);
+}
+
+//  The fast close (mode close): the session's file of the data set close
+//  from the journal's QUOTES alone (close.h), and its sidecar.
+static void
+s_close_fold (writer_t *self, const char *journal)
+{
+    const eod_msg_t *d = self->run_done;
+    writer_close_conf_t conf = {.window = &self->window, .cal = self->cal, .rules = self->rules};
+    writer_close_counts_t counts;
+    if (strcmp (d->market, "kr") != 0
+        || writer_close_fold (journal, self->data_dir, d->date_from, &conf, s_on_close_file, self, &counts)) {
+        self->failed = true;
+        eod_stage_event (self->stage, "error", d->run_id, d->market,
+                         "writer: the fast close of run %s could not be written", d->run_id);
+        return;
+    }
+    self->rows_written = counts.rows;
+    self->close_findings = counts.findings;
+    eod_log_info ("%s: fast close of %s: %ld row(s) in the file, %ld quoted by this run%s, %ld finding(s) of "
+                  "validation",
+                  d->run_id, d->date_from, counts.rows, counts.quoted,
+                  counts.window ? " (quotes asked outside the window not written)" : "", counts.findings);
+    if (!self->failed)
+        unlink (journal);
+}
+
 static void
 s_on_run_done (writer_t *self, eod_msg_t **msg_p)
 {
@@ -348,10 +387,15 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
         self->sync_failed = true;
     self->files = 0;
     self->files_existing = 0;
+    self->close_findings = 0;
     zhashx_purge (self->folded);
     zhashx_purge (self->sidecars);
     writer_snapshot_reset (self->snapshot);
     writer_anomalies_reset (self->anomalies, "");
+    if (strcmp (d->mode, "close") == 0) {
+        s_close_fold (self, journal);
+        return;
+    }
     s_xcheck_begin (self, journal);
     long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, self->anomalies,
                                         eod_fields_get (&d->meta, EOD_META_WRONG_DATE_UNWRITTEN), s_on_file, self);
@@ -491,6 +535,10 @@ s_forward_end (writer_t *self, eod_msg_t *end)
         s_anomaly_figures (self, end);
         if (self->xcheck)
             writer_xcheck_figures (self->xcheck, &end->meta);
+        if (strcmp (self->run_done->mode, "close") == 0) {
+            snprintf (text, sizeof text, "%ld", self->close_findings);
+            eod_fields_set (&end->meta, "anomalies", text);
+        }
     }
     snprintf (text, sizeof text, "%ld", self->files);
     eod_fields_set (&end->meta, "files", text);

@@ -23,14 +23,6 @@
 static eod_cal_t *s_cal;
 static eod_quote_window_t s_window;
 
-static int64_t
-s_at (const char *instant)
-{
-    time_t at = 0;
-    CHECK_INT (eod_instant_parse (instant, &at), 0);
-    return (int64_t) at;
-}
-
 //  The chart fields in the order of writer_xcheck_field_t, and the values
 //  fixture_quotes gives every quote.
 static const char *const s_chart[WRITER_XCHECK_FIELDS] = {"stck_oprc", "stck_hgpr", "stck_lwpr",
@@ -53,7 +45,7 @@ s_result (const char *code, int f, long delta)
     eod_msg_set (&r->mode, "daily");
     eod_msg_set (&r->date_from, S_SESSION);
     eod_msg_set (&r->date_to, S_SESSION);
-    r->asked_at = s_at (S_ROW_ASKED);
+    r->asked_at = fixture_instant (S_ROW_ASKED);
     eod_fields_t row = EOD_FIELDS_INIT;
     eod_fields_set (&row, "stck_bsop_date", "20240902");
     for (int i = 0; i < WRITER_XCHECK_FIELDS; i++) {
@@ -123,7 +115,8 @@ s_test_fields (void)
             s_take (x, s_result (codes[2 * f + k], f, k == 0 ? S_TOLERANCE : -(S_TOLERANCE + 1)));
         }
     CHECK (!writer_xcheck_any (x));
-    s_take (x, fixture_quotes ("kr-mq-20240902-00001", S_SESSION, s_at (S_ASKED), list, 2 * WRITER_XCHECK_FIELDS));
+    s_take (x, fixture_quotes ("kr-mq-20240902-00001", S_SESSION, fixture_instant (S_ASKED), list,
+                               2 * WRITER_XCHECK_FIELDS));
     CHECK (writer_xcheck_any (x));
     s_notes_t notes = {0};
     CHECK_INT (writer_xcheck_compare (x, s_note, &notes), 0);
@@ -168,11 +161,11 @@ s_test_clean (void)
     for (size_t i = 0; i < 3; i++)
         s_take (x, s_result (list[i], -1, 0));
     s_take (x, s_result ("005930", WRITER_XCHECK_CLOSE, 1000));   //  a second row: the first wins
-    s_take (x, fixture_quotes ("kr-mq-20240902-00001", S_SESSION, s_at (S_ASKED), list, 3));
-    eod_msg_t *again = fixture_quotes ("kr-mq-20240902-00001", S_SESSION, s_at (S_ASKED), list, 1);
+    s_take (x, fixture_quotes ("kr-mq-20240902-00001", S_SESSION, fixture_instant (S_ASKED), list, 3));
+    eod_msg_t *again = fixture_quotes ("kr-mq-20240902-00001", S_SESSION, fixture_instant (S_ASKED), list, 1);
     eod_fields_set (&again->rows[0], "inter2_prpr", "999");
     s_take (x, again);
-    eod_msg_t *other = fixture_quotes ("kr-mq-20240830-00001", "2024-08-30", s_at (S_ASKED), list, 3);
+    eod_msg_t *other = fixture_quotes ("kr-mq-20240830-00001", "2024-08-30", fixture_instant (S_ASKED), list, 3);
     eod_fields_set (&other->rows[1], "inter2_prpr", "999");
     s_take (x, other);
     s_notes_t notes = {0};
@@ -200,14 +193,14 @@ s_test_not_checked (void)
         s_take (x, s_result (all[i], WRITER_XCHECK_OPEN, 100));   //  each would disagree
     //  100000 quoted; 100001 missing, 100002 zero, 100003 rejected; 100004
     //  quoted without a row.
-    eod_msg_t *q = fixture_quotes ("kr-mq-20240902-00001", S_SESSION, s_at (S_ASKED), ok, 1);
+    eod_msg_t *q = fixture_quotes ("kr-mq-20240902-00001", S_SESSION, fixture_instant (S_ASKED), ok, 1);
     eod_msg_add_list (q, "100001");
     eod_msg_add_list (q, "100002");
     eod_msg_add_list (q, "100003");
     eod_fields_set (&q->meta, "100002", "zero");
     eod_fields_set (&q->meta, "100003", "rejected");
     s_take (x, q);
-    s_take (x, fixture_quotes ("kr-mq-20240902-00002", S_SESSION, s_at (S_ASKED), ok + 4, 1));
+    s_take (x, fixture_quotes ("kr-mq-20240902-00002", S_SESSION, fixture_instant (S_ASKED), ok + 4, 1));
     q = fixture_quotes ("kr-mq-20240902-00003", S_SESSION, 0, skipped, 0);
     eod_msg_add_list (q, "200000");
     eod_msg_add_list (q, "200001");
@@ -215,14 +208,14 @@ s_test_not_checked (void)
     eod_msg_set (&q->msg_cd, "EOD-WINDOW");
     eod_msg_set (&q->error, "window");
     s_take (x, q);
-    q = fixture_quotes ("kr-mq-20240902-00004", S_SESSION, s_at (S_ASKED), failed, 0);
+    q = fixture_quotes ("kr-mq-20240902-00004", S_SESSION, fixture_instant (S_ASKED), failed, 0);
     eod_msg_add_list (q, "300000");
     eod_msg_set (&q->status, "retryable");
     eod_msg_set (&q->msg_cd, "EGW00201");
     eod_msg_set (&q->error, "rate limit, exceeded");
     s_take (x, q);
     //  Asked at 09:05 of the next session: the quote is not the session's.
-    s_take (x, fixture_quotes ("kr-mq-20240902-00005", S_SESSION, s_at (S_LATE), late, 1));
+    s_take (x, fixture_quotes ("kr-mq-20240902-00005", S_SESSION, fixture_instant (S_LATE), late, 1));
     s_notes_t notes = {0};
     CHECK_INT (writer_xcheck_compare (x, s_note, &notes), 0);
     CHECK_INT (writer_xcheck_checked (x), 1);
@@ -262,7 +255,7 @@ s_test_fold (void)
 {
     const char *list[] = {"005930", "000660"};
     eod_msg_t *msgs[] = {s_result ("005930", WRITER_XCHECK_HIGH, 7), s_result ("000660", WRITER_XCHECK_VOLUME, 9),
-                         fixture_quotes ("kr-mq-20240902-00001", S_SESSION, s_at (S_ASKED), list, 2)};
+                         fixture_quotes ("kr-mq-20240902-00001", S_SESSION, fixture_instant (S_ASKED), list, 2)};
     eod_fields_set (&msgs[2]->rows[0], "inter2_oprc", "90");   //  005930's open too
     size_t order[] = {2, 0, 1};
     fixture_write_journal ("fold/run-test.journal", msgs, order, 3);
@@ -309,11 +302,7 @@ main (void)
 {
     if (fixture_begin ("test_xcheck"))
         return 1;
-    s_cal = eod_cal_new (EOD_SOURCE_DIR "/config/calendars");
-    CHECK (s_cal != NULL);
-    CHECK_INT (
-        eod_quote_window_init (&s_window, EOD_QUOTE_WINDOW_START_DEFAULT, EOD_QUOTE_WINDOW_END_DEFAULT, 10000, false),
-        0);
+    s_cal = fixture_quote_window (&s_window);
     if (s_cal) {
         s_test_fields ();
         s_test_clean ();

@@ -7,7 +7,9 @@
 #ifndef WRITER_FIXTURE_H
 #define WRITER_FIXTURE_H
 
+#include "eod_date.h"
 #include "eod_journal.h"
+#include "eod_quote_window.h"
 #include "eod_test.h"
 #include "eod_util.h"
 #include "finish.h"
@@ -164,6 +166,28 @@ fixture_quotes (const char *batch_id, const char *session, int64_t asked_at, con
         eod_fields_clear (&row);
     }
     return q;
+}
+
+//  The shipped calendars and the default [multiquote] window (a 10-s
+//  timeout), for the tests of what a dateless quote is (NULL calendars:
+//  reported).
+static inline eod_cal_t *
+fixture_quote_window (eod_quote_window_t *window)
+{
+    eod_cal_t *cal = eod_cal_new (EOD_SOURCE_DIR "/config/calendars");
+    CHECK (cal != NULL);
+    CHECK_INT (
+        eod_quote_window_init (window, EOD_QUOTE_WINDOW_START_DEFAULT, EOD_QUOTE_WINDOW_END_DEFAULT, 10000, false), 0);
+    return cal;
+}
+
+//  An instant "YYYY-MM-DDTHH:MM:SS+09:00" as unix seconds.
+static inline int64_t
+fixture_instant (const char *instant)
+{
+    time_t at = 0;
+    CHECK_INT (eod_instant_parse (instant, &at), 0);
+    return (int64_t) at;
 }
 
 //  Appends msgs[order[i]] for each i to a new journal at rel.
