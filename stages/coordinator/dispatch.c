@@ -546,6 +546,13 @@ coordinator_dispatch_pass (coordinator_dispatch_t *self)
         if (!t)
             return COORDINATOR_POLL_MAX_MS;
         coordinator_key_t *key = coordinator_tokens_key (self->tokens, k);
+        //  A batch that counts as several requests waits for room for all
+        //  of them in its key's window.
+        int64_t room = t->batch ? coordinator_pacer_due_n (&key->pacer, (size_t) self->conf.units_per_batch) : 0;
+        if (room > now_us) {
+            coordinator_tasks_unqueue (self->tasks, t);
+            return (room - now_us + 999) / 1000;
+        }
         int token = coordinator_tokens_ensure (self->tokens, key, false, false, self->conf.run_id);
         const char *refusal = token < 0 ? coordinator_tokens_refusal (self->tokens) : NULL;
         if (refusal) {
@@ -561,8 +568,8 @@ coordinator_dispatch_pass (coordinator_dispatch_t *self)
         }
         t->dispatched_us = clock->us ();
         t->pace_n = coordinator_pacer_take (&key->pacer, t->dispatched_us);
-        //  A batch spends its units of the key's budget (at units 1, the
-        //  default, one request like a task's).
+        //  A batch spends its units of the key's budget, logged at once (at
+        //  units 1, the default, one request like a task's).
         for (int u = 1; t->batch && u < self->conf.units_per_batch; u++)
             coordinator_pacer_take (&key->pacer, t->dispatched_us);
         self->next_key = (k + 1) % nkeys;

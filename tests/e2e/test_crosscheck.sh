@@ -4,7 +4,8 @@
 #  codes) against the simulator, every stage's clock at 18:30 Seoul of the
 #  session D:
 #    1. a clean day: N chart requests and ceil(N/30) batches, none rate
-#       limited; every code checked, none disagreed;
+#       limited; every code checked, none disagreed; the same when a batch
+#       counts as 5 requests (--mq-units, [multiquote] units_per_batch);
 #    2. injected differences (--mq-disagree): beyond the tolerance reported
 #       in the anomalies sidecar (close, volume, open), within it not;
 #    3. kill -9 of a fetcher, and 4. of the coordinator, in the middle of the
@@ -96,6 +97,15 @@ check "no request was rate limited (EGW00201: $(stats 's["rate_limited"]'))" [ "
 check "every code checked, none disagreed ($(xline))" \
     [ "$(xline)" = "cross-check: $N checked, 0 disagreed, 0 not cross-checked" ]
 check "no anomaly of the cross-check" bash -c "! grep -qs xcheck '$DATA/$SIDECAR'"
+env_down
+
+echo "# 1b. a batch KIS counts as 5 requests ([multiquote] units_per_batch = 5): still no EGW00201"
+EOD_NOW=$EVENING sim_up "$TMP/xu" --mq-units 5
+set_key pipeline fetchers $FETCHERS multiquote units_per_batch 5
+run units run --market kr --date $D --codes "$TMP/codes.txt"
+check "the run exits 0 (got $RC), every code checked ($(xline))" \
+    [ "$RC" = 0 -a "$(xline)" = "cross-check: $N checked, 0 disagreed, 0 not cross-checked" ]
+check "no request was rate limited (EGW00201: $(stats 's["rate_limited"]'))" [ "$(stats 's["rate_limited"]')" = 0 ]
 env_down
 
 echo "# 2. injected differences: beyond the tolerance reported, within it not"

@@ -195,20 +195,38 @@ test_settled_at_once (void)
 static void
 test_units (void)
 {
-    //  Three units a batch at two requests/s: the task after it waits for
-    //  the pacer to let the three go by.
+    //  Two units a batch at two requests/s: after T1 the batch waits for a
+    //  window with room for both, and T2 waits for the window after it.
     s_env_t env;
-    s_units_per_batch = 3;
+    s_units_per_batch = 2;
     s_env_up (&env, 1, S_RATE, true);
-    s_batch (&env, BATCH_ID, codes3, 3);
-    coordinator_task_t *t = s_task (&env, "T1");
-    s_from (&env, "A", EOD_MSG_READY, 2, 0);
-    int64_t wait = coordinator_dispatch_pass (env.d);
-    CHECK (t->state == COORDINATOR_TASK_QUEUED);
-    CHECK (wait > S_T_MS);
-    fake_advance_ms (wait);
+    coordinator_task_t *t1 = s_task (&env, "T1");
+    coordinator_task_t *b = s_batch (&env, BATCH_ID, codes3, 3);
+    coordinator_task_t *t2 = s_task (&env, "T2");
+    s_from (&env, "A", EOD_MSG_READY, 3, 0);
+    int64_t t0 = fake_ms ();
     coordinator_dispatch_pass (env.d);
-    CHECK (t->state == COORDINATOR_TASK_LEASED);
+    CHECK (t1->state == COORDINATOR_TASK_LEASED);
+    //  The passes as the loop makes them, each at the time the last one said.
+    for (int i = 0; i < 10; i++) {
+        int64_t wait = coordinator_dispatch_pass (env.d);
+        if (b->state != COORDINATOR_TASK_QUEUED)
+            break;
+        fake_advance_ms (wait);
+    }
+    CHECK (b->state == COORDINATOR_TASK_LEASED);
+    //  A task alone would have gone half a spacing after T1 (250 ms).
+    CHECK_INT (fake_ms () - t0, 1000);
+    int64_t tb = fake_ms ();
+    for (int i = 0; i < 10; i++) {
+        int64_t wait = coordinator_dispatch_pass (env.d);
+        if (t2->state != COORDINATOR_TASK_QUEUED)
+            break;
+        fake_advance_ms (wait);
+    }
+    CHECK (t2->state == COORDINATOR_TASK_LEASED);
+    CHECK_INT (fake_ms () - tb, 1000);
+    CHECK_INT (coordinator_dispatch_counts (env.d)->requests, 3);
     s_units_per_batch = 1;
     s_env_down (&env);
 }
