@@ -100,9 +100,10 @@ gate_close_ok (eod_cal_t *cal, const eod_quote_window_t *window, eod_market_t ma
     }
     eod_quote_window_verdict_t verdict = eod_quote_window_check (window, cal, market, date, now);
     if (verdict == EOD_QUOTE_WINDOW_EARLY) {
-        snprintf (why, whylen, "kr %s: the quote is the session's from %02d:%02d Asia/Seoul ([multiquote] "
-                  "window_start); the fast close may start then", day, window->start_min / S_MINUTES_PER_HOUR,
-                  window->start_min % S_MINUTES_PER_HOUR);
+        snprintf (why, whylen,
+                  "kr %s: the quote is the session's from %02d:%02d Asia/Seoul ([multiquote] "
+                  "window_start); the fast close may start then",
+                  day, window->start_min / S_MINUTES_PER_HOUR, window->start_min % S_MINUTES_PER_HOUR);
         return -1;
     }
     if (verdict != EOD_QUOTE_WINDOW_OPEN) {

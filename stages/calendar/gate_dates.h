@@ -38,7 +38,7 @@ int gate_backfill_range (eod_cal_t *cal, eod_market_t market, eod_date_t from, e
 //  that has not closed (as gate_daily_ok), a date other than the latest
 //  closed session, or a moment outside window (its quote is not date's
 //  then: eod_quote_window.h), each a sentence that says what would do.
-int gate_close_ok (eod_cal_t *cal, const eod_quote_window_t *window, eod_market_t market, eod_date_t date,
-                   time_t now, char *why, size_t whylen);
+int gate_close_ok (eod_cal_t *cal, const eod_quote_window_t *window, eod_market_t market, eod_date_t date, time_t now,
+                   char *why, size_t whylen);
 
 #endif

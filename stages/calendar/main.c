@@ -171,10 +171,10 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         //  holiday is no such session either.
         const eod_config_t *cfg = stage->config;
         eod_quote_window_t window;
-        if (eod_quote_window_init (&window, eod_config_str (cfg, "multiquote:window_start"),
-                                   eod_config_str (cfg, "multiquote:window_end"),
-                                   (long) eod_config_int (cfg, "kis:timeout_ms"),
-                                   strcmp (eod_config_str (cfg, "kis:env"), "test") == 0))
+        const char *opens = eod_config_str (cfg, "multiquote:window_start");
+        const char *closes = eod_config_str (cfg, "multiquote:window_end");
+        bool mock = strcmp (eod_config_str (cfg, "kis:env"), "test") == 0;
+        if (eod_quote_window_init (&window, opens, closes, (long) eod_config_int (cfg, "kis:timeout_ms"), mock))
             snprintf (refused, sizeof refused, "[multiquote] window_start or window_end is not HH:MM");
         else
             gate_close_ok (cal, &window, market, from, now, refused, sizeof refused);
@@ -384,10 +384,11 @@ main (int argc, char **argv)
                              "--is-open DATE | --next-session [DATE] | --latest-closed. As a stage: --once\n"
                              "[--market kr|us] [--date D | --from D --to D] [--codes FILE] [--no-cross-check]\n"
                              "[--close] sends the lister a job (--close: the KR fast close of the latest closed\n"
-                             "session, from 18:00 KST), or on a closed day notifies and ends the run. Without --once (and without --market/--date) it is\n"
-                             "the service: each weekday of the markets in [schedule] markets is gated once, KR at\n"
-                             "[schedule] kr_time and US (the New York session) at us_time the next Seoul morning;\n"
-                             "the weekdays handled are kept in STATE/calendar/fired across restarts.",
+                             "session, from 18:00 KST), or on a closed day notifies and ends the run. Without\n"
+                             "--once (and without --market/--date) it is the service: each weekday of the\n"
+                             "markets in [schedule] markets is gated once, KR at [schedule] kr_time and US (the\n"
+                             "New York session) at us_time the next Seoul morning; the weekdays handled are\n"
+                             "kept in STATE/calendar/fired across restarts.",
                              &opts);
     if (rc >= 0)
         return rc;

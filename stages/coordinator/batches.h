@@ -89,8 +89,8 @@ void coordinator_batches_forget (coordinator_batches_t *self);
 //  batch skipped or failed, or one whose outcome is not known), list =
 //  "CODE reason" of each of those and listed's list, sorted. Returns the
 //  codes not quoted.
-long coordinator_batches_summarize (coordinator_batches_t *self, coordinator_tasks_t *tasks,
-                                    const eod_msg_t *listed, eod_msg_t *done);
+long coordinator_batches_summarize (coordinator_batches_t *self, coordinator_tasks_t *tasks, const eod_msg_t *listed,
+                                    eod_msg_t *done);
 
 //  The gaps of a fast close: "market\tcode\tfrom\tto\toutcome" per code not
 //  quoted, appended to text.

@@ -258,7 +258,8 @@ coordinator_new (eod_stage_t *stage, bool once)
     self->fetchers = eod_stage_socket (stage, ZMQ_ROUTER, "endpoints:fetchers", true);
     self->writer = eod_stage_socket_hwm (stage, ZMQ_PUSH, "endpoints:writer", false, S_WRITER_HWM);
     self->service = eod_stage_socket (stage, ZMQ_REP, "endpoints:service", true);
-    if (!self->tasks || !self->batches || !self->input || !self->fetchers || !self->writer || !self->service || s_wire (self))
+    if (!self->tasks || !self->batches || !self->input || !self->fetchers || !self->writer || !self->service
+        || s_wire (self))
         goto fail;
     self->poller = zpoller_new (self->input, self->fetchers, self->service, NULL);
     if (eod_mkdirs (self->ledger_dir, 0700)) {

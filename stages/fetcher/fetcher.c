@@ -254,7 +254,7 @@ s_fetch (fetcher_t *self, eod_msg_t **task_p, const eod_msg_t *creds)
     eod_msg_t *mine = eod_msg_dup (creds);
     bool batch = (*task_p)->type == EOD_MSG_BATCH;
     fetcher_batch_conf_t bconf = {.fetch = self->fetch, .window = &self->window, .cal = self->cal};
-    eod_msg_t *result = !mine ? NULL
+    eod_msg_t *result = !mine   ? NULL
                         : batch ? fetcher_batch (*task_p, mine, &bconf)
                                 : fetcher_fetch (*task_p, mine, &self->fetch);
     eod_msg_destroy (&mine);

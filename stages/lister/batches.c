@@ -60,12 +60,11 @@ s_flush (eod_msg_t *batch, long n, lister_send_fn *send, void *arg)
 {
     char id[S_BATCH_ID_MAX];
     if (n > S_BATCH_NUMBER_MAX) {
-        eod_log_error ("BATCH %ld of run %s: over %d batches in a run: not sent", n, batch->run_id,
-                       S_BATCH_NUMBER_MAX);
+        eod_log_error ("BATCH %ld of run %s: over %d batches in a run: not sent", n, batch->run_id, S_BATCH_NUMBER_MAX);
         return -1;
     }
-    snprintf (id, sizeof id, "kr-mq-%.4s%.2s%.2s-%05ld", batch->date_from, batch->date_from + 5,
-              batch->date_from + 8, n);
+    snprintf (id, sizeof id, "kr-mq-%.4s%.2s%.2s-%05ld", batch->date_from, batch->date_from + 5, batch->date_from + 8,
+              n);
     eod_msg_set (&batch->task_id, id);
     if (send (arg, batch)) {
         eod_log_error ("BATCH %s not sent: the coordinator read nothing in time; the confirmation will send the "

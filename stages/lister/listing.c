@@ -18,9 +18,9 @@
 
 struct _lister_listing_t {
     char run_id[LISTER_RUN_ID_LEN + 1];
-    lister_spool_t *drafts;   //  one draft TASK a code, with the run id
-    zlistx_t *chunks;         //  "YYYY-MM-DD YYYY-MM-DD" each; NULL: no sessions known
-    eod_msg_t *listed;        //  LISTED, once made
+    lister_spool_t *drafts;       //  one draft TASK a code, with the run id
+    zlistx_t *chunks;             //  "YYYY-MM-DD YYYY-MM-DD" each; NULL: no sessions known
+    eod_msg_t *listed;            //  LISTED, once made
     lister_batches_plan_t plan;   //  TASKs or not, BATCHes (batches.h)
 };
 

@@ -131,10 +131,10 @@ s_test_due_n (void)
     int64_t spacing = coordinator_pacer_due (&p);
     CHECK_INT (spacing, 500000);
     CHECK_INT (coordinator_pacer_due_n (&p, 0), spacing);
-    CHECK_INT (coordinator_pacer_due_n (&p, 2), spacing);       //  2 in the window, room for 2
-    CHECK_INT (coordinator_pacer_due_n (&p, 3), 1000000);       //  once the first left a window ago
-    CHECK_INT (coordinator_pacer_due_n (&p, 4), 1250000);       //  once both did
-    CHECK_INT (coordinator_pacer_due_n (&p, 9), 1250000);       //  more than the rate: an empty window
+    CHECK_INT (coordinator_pacer_due_n (&p, 2), spacing);   //  2 in the window, room for 2
+    CHECK_INT (coordinator_pacer_due_n (&p, 3), 1000000);   //  once the first left a window ago
+    CHECK_INT (coordinator_pacer_due_n (&p, 4), 1250000);   //  once both did
+    CHECK_INT (coordinator_pacer_due_n (&p, 9), 1250000);   //  more than the rate: an empty window
     coordinator_pacer_fini (&p);
 }
 
