@@ -656,7 +656,7 @@ s_run_done (coordinator_t *self, bool *incomplete)
     eod_log_info ("run %s settled: %ld ok, %ld no data, %ld unknown, %ld failed, %ld without a row for the "
                   "session; %ld requests, %ld rejected by the rate limit, %ld retries; %ld ACK(s) from the writer",
                   done->run_id, (long) done->ok, (long) done->nodata, (long) done->unknown, (long) done->failed,
-                  unpublished, run->requests, run->rate_limited, run->retries, run->acks);
+                  close ? 0 : unpublished, run->requests, run->rate_limited, run->retries, run->acks);
     if (*incomplete && close)
         eod_log_warn ("run %s: fast close of %s: %ld of %ld code(s) not quoted: incomplete", done->run_id,
                       done->date_to, unpublished, (long) done->count);
