@@ -101,7 +101,7 @@ gate_close_ok (eod_cal_t *cal, const eod_quote_window_t *window, eod_market_t ma
     eod_quote_window_verdict_t verdict = eod_quote_window_check (window, cal, market, date, now);
     if (verdict == EOD_QUOTE_WINDOW_EARLY) {
         snprintf (why, whylen, "kr %s: the quote is the session's from %02d:%02d Asia/Seoul ([multiquote] "
-                  "window_start): run the fast close then", day, window->start_min / S_MINUTES_PER_HOUR,
+                  "window_start); the fast close may start then", day, window->start_min / S_MINUTES_PER_HOUR,
                   window->start_min % S_MINUTES_PER_HOUR);
         return -1;
     }

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 
 #define COORDINATOR_BATCH_PREFIX "kr-mq-"
+#define COORDINATOR_BATCH_MAX 30   //  codes of one multi-stock quote (EOD_KIS_MQ_MAX)
 #define COORDINATOR_QUOTES_OK "ok"
 #define COORDINATOR_QUOTES_SKIPPED "skipped"
 #define COORDINATOR_QUOTES_FAILED "failed"

@@ -282,6 +282,10 @@ s_on_result (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
         w->credit += msg->count > 1 ? 1 : (int) msg->count;   //  the READY it stands for
     msg->count = 0;
     coordinator_task_t *t = coordinator_tasks_find (self->tasks, msg->task_id);
+    if (t && t->batch) {
+        eod_log_warn ("a RESULT for batch %s: ignored (a batch is answered with QUOTES)", msg->task_id);
+        return;
+    }
     bool page = strcmp (msg->status, "ok") == 0 && msg->msg_cd && strcmp (msg->msg_cd, EOD_MORE) == 0;
     //  A queued task's rows from a lease of an earlier coordinator (a restart)
     //  or of a fetcher given up too soon are as good as new ones; not a page,

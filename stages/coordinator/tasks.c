@@ -195,6 +195,11 @@ coordinator_tasks_add (coordinator_tasks_t *self, const eod_msg_t *msg, coordina
     bool batch = msg->type == EOD_MSG_BATCH;
     if (!msg->task_id || (!msg->code && !batch) || !msg->run_id || zhashx_lookup (self->tasks, msg->task_id))
         return NULL;
+    if (batch && (msg->nlist == 0 || msg->nlist > COORDINATOR_BATCH_MAX)) {
+        eod_log_warn ("BATCH %s holds %zu codes (1 to %d): not taken", msg->task_id, msg->nlist,
+                      COORDINATOR_BATCH_MAX);
+        return NULL;
+    }
     //  A batch's codes stand in its code field.
     char *codes = batch ? coordinator_batch_codes (msg) : NULL;
     const char *parts[COORDINATOR_TASK_FIELDS] = {msg->task_id, batch ? (codes ? codes : "") : msg->code,

@@ -77,6 +77,12 @@ test_flow (void)
     CHECK_STR (coordinator_task_code (t), "005930,000660,035720");
     //  The same batch again (a re-listing) is not taken twice.
     CHECK (s_batch (&env, BATCH_ID, codes3, 3) == NULL);
+    //  No code, or more than one request takes: not taken.
+    CHECK (s_batch (&env, "kr-mq-20240902-00009", codes3, 0) == NULL);
+    const char *many[31];
+    for (size_t i = 0; i < 31; i++)
+        many[i] = codes3[i % 3];
+    CHECK (s_batch (&env, "kr-mq-20240902-00010", many, 31) == NULL);
     s_from (&env, "A", EOD_MSG_READY, 1, 0);
     coordinator_dispatch_pass (env.d);
     CHECK (s_last ()->type == EOD_MSG_BATCH && strcmp (s_last ()->to, "A") == 0);
@@ -104,6 +110,9 @@ test_flow (void)
     coordinator_dispatch_pass (env.d);
     CHECK (s_last ()->type == EOD_MSG_BATCH);
     CHECK_INT (s_last ()->attempt, 2);
+    //  A RESULT naming the batch is no answer to it.
+    s_result (&env, "A", BATCH_ID, "ok", NULL, 0);
+    CHECK (t->state == COORDINATOR_TASK_LEASED);
     //  The answer: two rows and the third code's state; noted, then to the writer.
     q = s_quotes (BATCH_ID, "ok", NULL);
     s_row (q, "005930", "70000");
