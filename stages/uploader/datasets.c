@@ -109,10 +109,10 @@ uploader_datasets_resolve (const uploader_settings_t *in, uploader_datasets_t *o
                 continue;
             if (strncmp (oloc, ploc, strlen (ploc)) == 0 || strncmp (ploc, oloc, strlen (oloc)) == 0) {
                 snprintf (why, whylen,
-                          "the objects of data set %s (s3://%s/%s) and the table %s (s3://%s/%s) would share a "
+                          "the objects of data set %s (s3://%s/%s) and the %s %s (s3://%s/%s) would share a "
                           "location: give one of them a bucket or prefix of its own ([s3] %s_bucket, %s_prefix)",
-                          s_sets[o].name, out->targets[o].bucket, oloc, s_sets[p].name, out->targets[p].bucket, ploc,
-                          s_sets[o].name, s_sets[o].name);
+                          s_sets[o].name, out->targets[o].bucket, oloc, s_sets[p].prices ? "price table" : "table",
+                          s_sets[p].name, out->targets[p].bucket, ploc, s_sets[o].name, s_sets[o].name);
                 return -1;
             }
         }

@@ -163,19 +163,32 @@ s_take_row (s_fold_t *fold, const eod_msg_t *q, const eod_fields_t *quote)
         asked = strcmp (q->list[i], code) == 0;
     if (!asked || !eod_grammar_ok (EOD_G_KR_CODE, code, NULL, 0) || zhashx_lookup (fold->brought, code))
         return 0;   //  the fetcher keeps only codes asked; a code twice: the first wins
+    //  A row is one line of the file: a control character in a value (a
+    //  name) is made a space, so the file can be read back line by line.
     const char *values[S_COLUMNS];
-    for (size_t i = 0; i < S_COLUMNS; i++) {
+    char *own[S_COLUMNS] = {NULL};
+    int rc = 0;
+    for (size_t i = 0; i < S_COLUMNS && rc == 0; i++) {
         const char *key = s_columns[i].chart ? eod_kis_mq_field (s_columns[i].chart) : NULL;
         const char *value = key ? eod_fields_get (quote, key) : NULL;
-        values[i] = value ? value : "";
+        if (!(own[i] = strdup (value ? value : "")))
+            rc = -1;
+        for (char *p = own[i]; p && *p; p++)
+            if ((unsigned char) *p < ' ')
+                *p = ' ';
+        values[i] = own[i];
     }
     values[0] = fold->date;
     values[S_CODE_COLUMN] = code;
     zhashx_insert (fold->brought, code, (void *) 1);
     fold->counts->quoted++;
-    if (s_lines_put (&fold->rows, code, values, S_COLUMNS))
-        return -1;
-    return s_validate (fold, code, values);
+    if (rc == 0)
+        rc = s_lines_put (&fold->rows, code, values, S_COLUMNS);
+    if (rc == 0)
+        rc = s_validate (fold, code, values);
+    for (size_t i = 0; i < S_COLUMNS; i++)
+        free (own[i]);
+    return rc;
 }
 
 static int

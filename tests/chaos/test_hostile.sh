@@ -33,7 +33,7 @@ cleanup() {
     [ -n "${EOD_TEST_KEEP:-}" ] && echo "# kept $TMP" || rm -rf "$TMP"
 }
 trap cleanup EXIT
-for f in "$INJECT" "$BIN/eod-coordinator" "$BIN/eod-sim"; do
+for f in "$INJECT" "$BIN/eod-coordinator" "$SIM_BIN"; do
     [ -x "$f" ] || { echo "no $f: build first (cmake --build $BUILD)"; echo "$(basename "$0"): 0 passed, 1 failed"; exit 1; }
 done
 

@@ -46,7 +46,7 @@ set_key pipeline fetchers 2 kis rate 200 kis jitter_ms 10
 declare -A API_OF=()
 for name in good wrong expired self; do
     port=$(free_port)
-    "$BIN/eod-sim" --port "$port" --tls-cert "$CERTS/$name.pem" --tls-key "$CERTS/$name.key" --rate 200 \
+    "$SIM_BIN" --port "$port" --tls-cert "$CERTS/$name.pem" --tls-key "$CERTS/$name.key" --rate 200 \
         >"$TMP/tls-$name.out" 2>"$TMP/tls-$name.log" &
     ENV_PIDS="$ENV_PIDS $!"
     API_OF[$name]=https://127.0.0.1:$port

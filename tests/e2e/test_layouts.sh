@@ -32,6 +32,7 @@ run_at() {
     LOGS=$ENV_DIR/logs-$name
     RUN_OUT=$ENV_DIR/$name.out
     RC=0
+    rm -rf "$TMP/listings"
     EOD_NOW=$instant EOD_LOG_DIR=$LOGS EOD_RUN_TIMEOUT=180 "$ROOT/launch/eod" "$@" --config "$CFG" >"$RUN_OUT" 2>&1 || RC=$?
 }
 
@@ -42,14 +43,21 @@ state() {
     STATE=$ENV_DIR/$1/state
 }
 
-#  keys BUCKET: every key of BUCKET, sorted, one a line.
+#  keys BUCKET: every key of BUCKET, sorted, one a line. A bucket is listed
+#  once between two runs (run_at forgets the listings): awscli takes a second
+#  or more of CPU to start.
 keys() {
-    $AWS --endpoint-url "$S3" s3api list-objects-v2 --bucket "$1" --query 'Contents[].Key' --output text 2>/dev/null \
-        | tr '\t' '\n' | grep -v '^None$' | sort
+    local cached=$TMP/listings/$1
+    if [ ! -f "$cached" ]; then
+        mkdir -p "$TMP/listings"
+        $AWS --endpoint-url "$S3" s3api list-objects-v2 --bucket "$1" --query 'Contents[].Key' --output text 2>/dev/null \
+            | tr '\t' '\n' | grep -v '^None$' | sort >"$cached.tmp" && mv "$cached.tmp" "$cached"
+    fi
+    cat "$cached"
 }
 
 #  mkbucket NAME: a bucket in the local S3.
-mkbucket() { $AWS --endpoint-url "$S3" s3 mb "s3://$1" >/dev/null 2>&1; }
+mkbucket() { rm -rf "$TMP/listings"; $AWS --endpoint-url "$S3" s3 mb "s3://$1" >/dev/null 2>&1; }
 
 #  has_keys BUCKET KEY...: every KEY is in BUCKET.
 has_keys() {

@@ -35,7 +35,7 @@ run() {
 #  sim_with OPTIONS...: the simulator again on its port, at NOW, with OPTIONS.
 sim_with() {
     kill "$SIM_PID" 2>/dev/null; wait "$SIM_PID" 2>/dev/null
-    EOD_NOW=$NOW "$BIN/eod-sim" --port "$SIM_PORT" --rate 1000 "$@" >"$ENV_DIR/sim.out" 2>>"$ENV_DIR/sim.log" &
+    EOD_NOW=$NOW "$SIM_BIN" --port "$SIM_PORT" --rate 1000 "$@" >"$ENV_DIR/sim.out" 2>>"$ENV_DIR/sim.log" &
     SIM_PID=$!
     ENV_PIDS="$SIM_PID $S3RVER_PID $VERIFY_PID"
     for _ in $(seq 1 100); do grep -q listening "$ENV_DIR/sim.out" 2>/dev/null && break; sleep 0.1; done

@@ -196,7 +196,10 @@ s_test_datasets (void)
         }
     }
     CHECK_INT (uploader_datasets_resolve (&refused[0], &ds, why, sizeof why), -1);
-    CHECK (strstr (why, "would share a location") != NULL);
+    CHECK (strstr (why, "and the price table kr (s3://same/) would share a location") != NULL);
+    CHECK_INT (uploader_datasets_resolve (&refused[9], &ds, why, sizeof why), -1);
+    CHECK (strstr (why, "the objects of data set codes (s3://b/close/lists/) and the table close (s3://b/close/)")
+           != NULL);
 }
 
 int

@@ -43,7 +43,7 @@ s_test_fold (void)
     //  000660's high below its close: a range finding. 005930 again in the
     //  second batch: the first quote wins. A failed batch has no rows.
     eod_fields_set (&msgs[0]->rows[1], "inter2_hgpr", "100");
-    eod_fields_set (&msgs[0]->rows[1], "inter_kor_isnm", "SK hynix, \"A\"");
+    eod_fields_set (&msgs[0]->rows[1], "inter_kor_isnm", "SK hynix, \"A\"\n");   //  a line break: a space
     eod_fields_set (&msgs[1]->rows[1], "inter2_prpr", "999");
     eod_msg_set (&msgs[4]->status, "retryable");
     size_t order[] = {0, 1, 2, 3, 4};
@@ -62,7 +62,7 @@ s_test_fold (void)
     CHECK_STR (files.rel[1], "anomalies/market=kr/dt=2024-09-02/kr_close_20240902_anomalies.csv");
     char *text = fixture_read (S_FILE);
     CHECK_STR (text, S_HEADER "2024-09-02,0004Y0,Name 0004Y0,100,120,90,110,1000,110000,105,5,2,4.76\n"
-                              "2024-09-02,000660,\"SK hynix, \"\"A\"\"\",100,100,90,110,1000,110000,105,5,2,4.76\n"
+                              "2024-09-02,000660,\"SK hynix, \"\"A\"\" \",100,100,90,110,1000,110000,105,5,2,4.76\n"
                               "2024-09-02,005930,Name 005930,100,120,90,110,1000,110000,105,5,2,4.76\n");
     char *sidecar = fixture_read (S_SIDECAR);
     CHECK (sidecar && strncmp (sidecar, "trade_date,code,kind,detail\n2024-09-02,000660,range,", 52) == 0);
