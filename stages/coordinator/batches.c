@@ -75,16 +75,27 @@ s_name (const coordinator_task_t *t, eod_msg_t *msg)
     s_each_code (t, s_add_code, msg);
 }
 
+//  A new message of type for t: its names and codes, and t's attempt. NULL
+//  without memory.
+static eod_msg_t *
+s_new_of (eod_msg_type_t type, const coordinator_task_t *t)
+{
+    eod_msg_t *msg = eod_msg_new (type);
+    if (msg) {
+        s_name (t, msg);
+        msg->attempt = t->attempt;
+    }
+    return msg;
+}
+
 eod_msg_t *
 coordinator_batch_msg (const coordinator_task_t *t, const char *key_id)
 {
-    eod_msg_t *batch = eod_msg_new (EOD_MSG_BATCH);
-    if (!batch)
-        return NULL;
-    s_name (t, batch);
-    eod_msg_set (&batch->date_to, coordinator_task_field (t, COORDINATOR_TASK_TO));
-    eod_msg_set (&batch->key_id, key_id);
-    batch->attempt = t->attempt;
+    eod_msg_t *batch = s_new_of (EOD_MSG_BATCH, t);
+    if (batch) {
+        eod_msg_set (&batch->date_to, coordinator_task_field (t, COORDINATOR_TASK_TO));
+        eod_msg_set (&batch->key_id, key_id);
+    }
     return batch;
 }
 
@@ -162,13 +173,11 @@ coordinator_batch_complete (const coordinator_task_t *t, eod_msg_t *quotes)
 eod_msg_t *
 coordinator_batch_failed (const coordinator_task_t *t, const char *reason)
 {
-    eod_msg_t *quotes = eod_msg_new (EOD_MSG_QUOTES);
-    if (!quotes)
-        return NULL;
-    s_name (t, quotes);
-    eod_msg_set (&quotes->status, COORDINATOR_QUOTES_FAILED);
-    eod_msg_set (&quotes->error, reason);
-    quotes->attempt = t->attempt;
+    eod_msg_t *quotes = s_new_of (EOD_MSG_QUOTES, t);
+    if (quotes) {
+        eod_msg_set (&quotes->status, COORDINATOR_QUOTES_FAILED);
+        eod_msg_set (&quotes->error, reason);
+    }
     return quotes;
 }
 
