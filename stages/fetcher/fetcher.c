@@ -129,6 +129,8 @@ fetcher_new (eod_stage_t *stage, const char *endpoint, bool once)
     eod_config_path_value (cfg, "pipeline:calendar_dir", caldir, sizeof caldir);
     //  Without it every BATCH is answered skipped (calendar): the TASKs still go.
     self->cal = eod_cal_new (caldir);
+    if (!self->cal)
+        eod_log_warn ("%s: no calendar tables: every batch of the multi-stock quote is answered skipped", caldir);
     self->relay_events = !stage->events;
     self->heartbeat_ms = eod_config_int (stage->config, "pipeline:heartbeat_ms");
     self->reconnect_ms = 1000;
