@@ -135,6 +135,8 @@ const eod_config_key_t eod_config_keys[] = {
     {"s3:codes_prefix", PREFIX, "", 0, 0, NULL, NULL, 0, "prefix of the code lists; empty: none in a bucket of their own, else prefix/codes"},
     {"s3:anomalies_bucket", BUCKET, "", 0, 0, NULL, NULL, EMPTY_OK, "bucket of the anomaly files; empty: bucket"},
     {"s3:anomalies_prefix", PREFIX, "", 0, 0, NULL, NULL, 0, "prefix of the anomaly files; empty: none in a bucket of their own, else prefix/anomalies"},
+    {"s3:close_bucket", BUCKET, "", 0, 0, NULL, NULL, EMPTY_OK, "bucket of the fast close's files (launch/eod close); empty: bucket"},
+    {"s3:close_prefix", PREFIX, "", 0, 0, NULL, NULL, 0, "prefix of the fast close's files; empty: none in a bucket of their own, else prefix/close"},
     {"s3:insecure", BOOL, "false", 0, 0, NULL, NULL, 0, "turn TLS verification off for S3"},
     {"s3:ca_file", PATH, "", 0, 0, NULL, NULL, EMPTY_OK, "CA bundle for S3"},
     {"s3:max_attempts", INT, "5", 1, 50, NULL, NULL, 0, "attempts per object (5xx, SlowDown, network errors)"},

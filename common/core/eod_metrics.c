@@ -46,6 +46,9 @@ typedef enum {
     S_F_UNIVERSE_ENTERED,
     S_F_UNIVERSE_LEFT,
     S_F_ANOMALIES,
+    S_F_XCHECK_CHECKED,
+    S_F_XCHECK_DISAGREED,
+    S_F_XCHECK_NOT_CHECKED,
     S_F_DURATION,
     S_F_ENDED,
     S_F_SESSION,
@@ -73,14 +76,20 @@ static const struct {
                            "Codes that left an index or filter since the previous universe snapshot.", true},
     [S_F_ANOMALIES] = {"eod_run_anomalies",
                        "Validation's findings in the rows of the latest run (anomalies/ sidecars).", true},
+    [S_F_XCHECK_CHECKED] = {"eod_run_xcheck_checked",
+                            "Codes of the latest run whose row was compared with the multi-stock quote.", true},
+    [S_F_XCHECK_DISAGREED] = {"eod_run_xcheck_disagreed",
+                              "Codes of the latest run whose row and quote differ beyond the tolerance.", true},
+    [S_F_XCHECK_NOT_CHECKED] = {"eod_run_xcheck_not_checked",
+                                "Codes of the latest run not cross-checked (window, a failed batch, no quote).", true},
     [S_F_DURATION] = {"eod_run_duration_seconds", "Duration of the latest run.", false},
     [S_F_ENDED] = {"eod_run_timestamp_seconds", "When the latest run ended, unix time.", true},
     [S_F_SESSION] = {"eod_last_session_timestamp_seconds",
                      "Session date of the latest run (a backfill's last date), 00:00 UTC, unix time.", true},
 };
 
-static const char *const s_kind_names[EOD_METRICS_ANOMALY_KINDS] = {"price", "range",      "volume",
-                                                                    "move",  "wrong_date", "conflict"};
+static const char *const s_kind_names[EOD_METRICS_ANOMALY_KINDS] = {"price",      "range",    "volume", "move",
+                                                                    "wrong_date", "conflict", "xcheck"};
 
 static const char *const s_status_names[EOD_METRICS_STATUS_COUNT] = {[EOD_METRICS_OK] = "ok",
                                                                      [EOD_METRICS_PARTIAL] = "partial",
@@ -594,6 +603,9 @@ eod_metrics_record (const char *path, const eod_metrics_run_t *run, char *err, s
                                        [S_F_UNIVERSE_ENTERED] = (double) run->universe_entered,
                                        [S_F_UNIVERSE_LEFT] = (double) run->universe_left,
                                        [S_F_ANOMALIES] = (double) run->anomalies,
+                                       [S_F_XCHECK_CHECKED] = (double) run->xcheck_checked,
+                                       [S_F_XCHECK_DISAGREED] = (double) run->xcheck_disagreed,
+                                       [S_F_XCHECK_NOT_CHECKED] = (double) run->xcheck_not_checked,
                                        [S_F_DURATION] = run->duration_s,
                                        [S_F_ENDED] = (double) run->ended_at,
                                        [S_F_SESSION] = (double) eod_date_to_days (run->session) * EOD_SECONDS_PER_DAY};

@@ -16,10 +16,14 @@
         eod_run_anomalies (validation's findings in the rows written, as the
         anomalies/ sidecars list them),
         eod_run_anomalies_by_kind{market,mode,kind="price|range|volume|move|
-        wrong_date|conflict"} (the same findings per kind, every kind written,
+        wrong_date|conflict|xcheck"} (the same findings per kind, every kind written,
         0 when none, so an alert can select one kind; the kinds add up to
         eod_run_anomalies, which is a family of its own so that a sum over a
         family never counts a finding twice),
+        eod_run_xcheck_checked, eod_run_xcheck_disagreed,
+        eod_run_xcheck_not_checked (the cross-check of a daily KR run with
+        the multi-stock quote: codes compared, codes that differ beyond the
+        tolerance, codes not compared; 0 when the run had none),
         eod_run_duration_seconds, eod_run_timestamp_seconds (when it ended),
         eod_last_session_timestamp_seconds (its session, 00:00 UTC),
         eod_run_status{market,mode,status="ok|partial|failed|closed|incomplete"}
@@ -59,7 +63,7 @@ typedef enum {
 //  The kinds of validation's findings, in the order of the writer's rules
 //  (stages/writer/validate.h): the label values of eod_run_anomalies_by_kind
 //  and the suffixes of the END's "anomalies_KIND" figures.
-#define EOD_METRICS_ANOMALY_KINDS 6
+#define EOD_METRICS_ANOMALY_KINDS 7
 
 typedef struct {
     const char *market;   //  "kr" / "us" (any text: it is escaped as a label value)
@@ -78,6 +82,9 @@ typedef struct {
     long universe_left;           //  memberships gone since the previous snapshot
     long anomalies;               //  validation's findings in the rows written (the anomalies/ sidecars)
     long anomalies_by_kind[EOD_METRICS_ANOMALY_KINDS];   //  the same, per kind (eod_metrics_anomaly_kind)
+    long xcheck_checked;                                 //  codes compared with the multi-stock quote
+    long xcheck_disagreed;                               //  codes whose row and quote differ beyond the tolerance
+    long xcheck_not_checked;                             //  codes not cross-checked (window, batch failed, no quote)
     double duration_s;                                   //  from the coordinator's start to the run's end
     time_t ended_at;                                     //  when the run ended (eod_now ())
 } eod_metrics_run_t;
@@ -86,7 +93,7 @@ typedef struct {
 const char *eod_metrics_status_name (eod_metrics_status_t status);
 
 //  A kind's name ("price", "range", "volume", "move", "wrong_date",
-//  "conflict"); NULL out of range.
+//  "conflict", "xcheck"); NULL out of range.
 const char *eod_metrics_anomaly_kind (int kind);
 
 //  Records a finished run in the metrics file at path: reads the previous file

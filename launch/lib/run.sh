@@ -17,12 +17,17 @@ RUN_END_GRACE_MS=3000
 RUN_CHAIN="calendar lister coordinator writer uploader"
 
 #  cmd_run [--market kr|us|all] [--date D] [--from D --to D] [--codes FILE]
-#  [--config F] [--fetchers N]: one run; returns its exit code.
+#  [--config F] [--fetchers N] [--no-cross-check]: one run; returns its exit
+#  code. RUN_CLOSE=1 (cmd_close) makes it the fast close.
 cmd_run() {
-    local market=kr date="" config=${EOD_CONFIG:-} fetchers="" from="" to="" codes=""
+    local market=kr date="" config=${EOD_CONFIG:-} fetchers="" from="" to="" codes="" xcheck=1
+    local close=${RUN_CLOSE:-0}
     while [ $# -gt 0 ]; do
         case $1 in
             --codes|--market|--date|--config|--fetchers|--from|--to) arg_value run "$1" 1 "$@" ;;
+            --no-cross-check)
+                #  A KR daily run's: a backfill and US are never cross-checked.
+                xcheck=0; shift; continue ;;
             *) usage_error "run: unknown option $1" ;;
         esac
         case $1 in
@@ -39,6 +44,10 @@ cmd_run() {
     [ -z "$date" ] || [ -z "$from$to" ] \
         || usage_error "run: --date and --from/--to contradict: one session, or a range (launch/eod backfill)"
     arg_range run "$from" "$to"
+    if [ "$xcheck" = 0 ]; then
+        [ -z "$from$to" ] || usage_error "run: --no-cross-check: a range (backfill) is never cross-checked"
+        [ "$market" != us ] || usage_error "run: --no-cross-check: only a KR daily run is cross-checked"
+    fi
     case $market in
         kr|us) ;;
         all)
@@ -50,6 +59,7 @@ cmd_run() {
                 [ -n "$from" ] && args+=(--from "$from" --to "$to")
                 [ -n "$codes" ] && args+=(--codes "$codes")
                 [ -n "$fetchers" ] && args+=(--fetchers "$fetchers")
+                [ "$xcheck" = 0 ] && [ "$m" = kr ] && args+=(--no-cross-check)
                 local r=0
                 EOD_LOG_DIR='' cmd_run "${args[@]}" || r=$?
                 rc_all=$(policy_worse "$rc_all" "$r")
@@ -67,6 +77,8 @@ cmd_run() {
     [ -n "$date" ] && gate_args+=(--date "$date")
     [ -n "$from" ] && gate_args+=(--from "$from" --to "$to")
     [ -n "$codes" ] && gate_args+=(--codes "$(realpath "$codes")")
+    [ "$xcheck" = 0 ] && gate_args+=(--no-cross-check)
+    [ "$close" = 1 ] && gate_args+=(--close)
     say "run $market: logs in $logs"
     #  Stages that bind start before those that connect to them.
     sv_init once "$logs" "$cfg" s_run_on_end
@@ -143,6 +155,35 @@ s_run_report() {   # MARKET LOGS
         5) say "run $market: incomplete: the session was not published yet; its codes are in state/gaps: run the same command again later (see the summary)" ;;
         *) say "run $market: internal error (see $logs)" ;;
     esac
+}
+
+#  close [--date D] [--config F] [--fetchers N] [--codes FILE]: the fast
+#  close of a KR session from the multi-stock quote alone (mode close); the
+#  calendar gate refuses (exit 2, saying why) any date but the latest closed
+#  session, before the close or the quote's window, and the mock host.
+cmd_close() {
+    local args=() a
+    while [ $# -gt 0 ]; do
+        a=$1
+        case $a in
+            --date|--config|--fetchers|--codes)
+                arg_value close "$a" 1 "$@"
+                case $a in
+                    --date) arg_date close --date "$2" ;;
+                    --fetchers) arg_count close --fetchers "$2" 0 "$ARGS_FETCHERS_MAX" ;;
+                    *) arg_file close "$a" "$2" ;;
+                esac
+                args+=("$a" "$2"); shift 2 ;;
+            --market)
+                arg_value close "$a" 1 "$@"
+                [ "$2" = kr ] || usage_error "close: --market '$2': the fast close is of a KR session only"
+                shift 2 ;;
+            --from|--to) usage_error "close: $a: the fast close is of one session (--date D)" ;;
+            --no-cross-check) usage_error "close: --no-cross-check: the fast close is not cross-checked" ;;
+            *) usage_error "close: unknown option $a" ;;
+        esac
+    done
+    RUN_CLOSE=1 cmd_run --market kr "${args[@]+"${args[@]}"}"
 }
 
 #  backfill: the same stages over a range of sessions, 100 sessions a request.

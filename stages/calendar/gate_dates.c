@@ -66,3 +66,52 @@ gate_backfill_range (eod_cal_t *cal, eod_market_t market, eod_date_t from, eod_d
     *to = latest;
     return 1;
 }
+
+int
+gate_close_ok (eod_cal_t *cal, const eod_quote_window_t *window, eod_market_t market, eod_date_t date, time_t now,
+               char *why, size_t whylen)
+{
+    char day[EOD_DATE_ISO_SIZE], l[EOD_DATE_ISO_SIZE];
+    eod_date_format (date, day, sizeof day);
+    if (market != EOD_MARKET_KR) {
+        snprintf (why, whylen, "the fast close is of a KR session only (the multi-stock quote is KIS's domestic one)");
+        return -1;
+    }
+    if (window->mock) {
+        snprintf (why, whylen,
+                  "the fast close needs the real host: the mock host ([kis] env = test) has no multi-stock quote");
+        return -1;
+    }
+    if (gate_daily_ok (cal, market, date, now, why, whylen))
+        return -1;
+    eod_date_t latest;
+    if (eod_cal_latest_closed_session (cal, market, now, &latest)) {
+        snprintf (why, whylen, "kr %s: the latest closed session is unknown (the calendar table does not reach today)",
+                  day);
+        return -1;
+    }
+    eod_date_format (latest, l, sizeof l);
+    if (eod_date_compare (date, latest) != 0) {
+        snprintf (why, whylen,
+                  "kr %s: the fast close is of the latest closed session only (%s now): the quote carries no date "
+                  "and is always the latest session's; `launch/eod run --date %s` fetches an earlier one",
+                  day, l, day);
+        return -1;
+    }
+    eod_quote_window_verdict_t verdict = eod_quote_window_check (window, cal, market, date, now);
+    if (verdict == EOD_QUOTE_WINDOW_EARLY) {
+        snprintf (why, whylen,
+                  "kr %s: the quote is the session's from %02d:%02d Asia/Seoul ([multiquote] "
+                  "window_start); the fast close may start then",
+                  day, window->start_min / S_MINUTES_PER_HOUR, window->start_min % S_MINUTES_PER_HOUR);
+        return -1;
+    }
+    if (verdict != EOD_QUOTE_WINDOW_OPEN) {
+        snprintf (why, whylen,
+                  "kr %s: outside the quote's window (%s): the quote may be another session's now; `launch/eod run "
+                  "--date %s` fetches it",
+                  day, eod_quote_window_reason (verdict), day);
+        return -1;
+    }
+    return 0;
+}

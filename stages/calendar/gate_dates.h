@@ -17,6 +17,7 @@
 
 #include "eod_cal.h"
 #include "eod_date.h"
+#include "eod_quote_window.h"
 
 //  0 when a daily run may ask for session date of market at now; -1 with
 //  the reason in why (a whole sentence naming the date, the zone's today
@@ -30,5 +31,14 @@ int gate_daily_ok (eod_cal_t *cal, eod_market_t market, eod_date_t date, time_t 
 //  what it does not know.
 int gate_backfill_range (eod_cal_t *cal, eod_market_t market, eod_date_t from, eod_date_t *to, time_t now, char *why,
                          size_t whylen);
+
+//  0 when the fast close (mode close: the multi-stock quote's rows) may run
+//  for session date of market at now under window; -1 with the reason in
+//  why otherwise: not KR, the mock host (no multi-stock quote), a session
+//  that has not closed (as gate_daily_ok), a date other than the latest
+//  closed session, or a moment outside window (its quote is not date's
+//  then: eod_quote_window.h), each a sentence that says what would do.
+int gate_close_ok (eod_cal_t *cal, const eod_quote_window_t *window, eod_market_t market, eod_date_t date, time_t now,
+                   char *why, size_t whylen);
 
 #endif

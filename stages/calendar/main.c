@@ -75,7 +75,21 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         eod_log_error ("--market %s: expected kr or us", mname);
         return 2;
     }
-    const char *mode = opts->from ? "backfill" : "daily";
+    //  Options of a run: --codes FILE, --close (the fast close),
+    //  --no-cross-check (JOB meta cross_check = off).
+    bool close = false, no_xcheck = false;
+    const char *codes = NULL;
+    for (int i = 0; i < opts->nrest; i++) {
+        if (strcmp (opts->rest[i], "--close") == 0)
+            close = true;
+        else if (strcmp (opts->rest[i], "--no-cross-check") == 0)
+            no_xcheck = true;
+        else if (strcmp (opts->rest[i], "--codes") == 0 && i + 1 < opts->nrest)
+            codes = opts->rest[++i];
+        else
+            eod_log_warn ("argument '%.64s' ignored", opts->rest[i]);
+    }
+    const char *mode = close ? "close" : opts->from ? "backfill" : "daily";
     //  A usage error (a malformed date, a session that has not closed) ends
     //  the run at once: END says why, to the run's summary line and Slack.
     char refused[512] = "";
@@ -86,7 +100,9 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         pinned = eod_config_str (stage->config, "us:date");
     if (!pinned)
         pinned = eod_config_str (stage->config, "pipeline:date");
-    if (opts->from || opts->to) {
+    if (close && (opts->from || opts->to))
+        snprintf (refused, sizeof refused, "the fast close is of one session: --date D, not --from and --to");
+    else if (opts->from || opts->to) {
         if (!opts->from || !opts->to || eod_date_parse (opts->from, &from) || eod_date_parse (opts->to, &to)
             || eod_date_compare (from, to) > 0)
             snprintf (refused, sizeof refused, "--from and --to need two YYYY-MM-DD dates, FROM <= TO");
@@ -143,12 +159,25 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         else
             eod_log_info ("%s backfill %s..%s: %d session(s)", mname, dfrom, dto, sessions);
     }
-    if (market == EOD_MARKET_KR && strcmp (mode, "daily") == 0 && !*refused
+    if (market == EOD_MARKET_KR && strcmp (mode, "backfill") != 0 && !*refused
         && eod_config_bool (stage->config, "kis:holiday_check"))
         s_ask_holidays (stage, cal, from);
     if (strcmp (mode, "daily") == 0 && !*refused) {
         status = eod_cal_status (cal, market, from);
         gate_daily_ok (cal, market, from, now, refused, sizeof refused);
+    }
+    else if (close && !*refused && (status = eod_cal_status (cal, market, from)) != EOD_CAL_UNKNOWN) {
+        //  Only the latest closed session, inside the quote's window: a
+        //  holiday is no such session either.
+        const eod_config_t *cfg = stage->config;
+        eod_quote_window_t window;
+        const char *opens = eod_config_str (cfg, "multiquote:window_start");
+        const char *closes = eod_config_str (cfg, "multiquote:window_end");
+        bool mock = strcmp (eod_config_str (cfg, "kis:env"), "test") == 0;
+        if (eod_quote_window_init (&window, opens, closes, (long) eod_config_int (cfg, "kis:timeout_ms"), mock))
+            snprintf (refused, sizeof refused, "[multiquote] window_start or window_end is not HH:MM");
+        else
+            gate_close_ok (cal, &window, market, from, now, refused, sizeof refused);
     }
     if (*refused) {
         //  A usage error, said on the run's summary line and to Slack (a
@@ -197,8 +226,10 @@ s_gate (eod_stage_t *stage, eod_cal_t *cal, const eod_main_opts_t *opts)
         eod_msg_set (&job->mode, mode);
         eod_msg_set (&job->date_from, dfrom);
         eod_msg_set (&job->date_to, dto);
-        if (opts->nrest == 2 && strcmp (opts->rest[0], "--codes") == 0)
-            eod_fields_set (&job->meta, "codes_file", opts->rest[1]);
+        if (codes)
+            eod_fields_set (&job->meta, "codes_file", codes);
+        if (no_xcheck)
+            eod_fields_set (&job->meta, "cross_check", "off");
         eod_log_info ("%s %s session %s..%s: job sent", mname, mode, dfrom, dto);
         eod_stage_send (stage, lister, NULL, job);
         eod_msg_destroy (&job);
@@ -351,11 +382,13 @@ main (int argc, char **argv)
     int rc = eod_main_parse (argc, argv, "calendar",
                              "The calendar gate. Queries: --market kr|us --closed FROM TO | --sessions FROM TO |\n"
                              "--is-open DATE | --next-session [DATE] | --latest-closed. As a stage: --once\n"
-                             "[--market kr|us] [--date D | --from D --to D] sends the lister a job, or on a closed\n"
-                             "day notifies and ends the run. Without --once (and without --market/--date) it is\n"
-                             "the service: each weekday of the markets in [schedule] markets is gated once, KR at\n"
-                             "[schedule] kr_time and US (the New York session) at us_time the next Seoul morning;\n"
-                             "the weekdays handled are kept in STATE/calendar/fired across restarts.",
+                             "[--market kr|us] [--date D | --from D --to D] [--codes FILE] [--no-cross-check]\n"
+                             "[--close] sends the lister a job (--close: the KR fast close of the latest closed\n"
+                             "session, from 18:00 KST), or on a closed day notifies and ends the run. Without\n"
+                             "--once (and without --market/--date) it is the service: each weekday of the\n"
+                             "markets in [schedule] markets is gated once, KR at [schedule] kr_time and US (the\n"
+                             "New York session) at us_time the next Seoul morning; the weekdays handled are\n"
+                             "kept in STATE/calendar/fired across restarts.",
                              &opts);
     if (rc >= 0)
         return rc;

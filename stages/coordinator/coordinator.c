@@ -1,5 +1,6 @@
 /*  coordinator — see coordinator.h. */
 #include "coordinator.h"
+#include "batches.h"
 #include "dispatch.h"
 #include "eod_log.h"
 #include "eod_util.h"
@@ -36,6 +37,7 @@ struct _coordinator_t {
     zpoller_t *poller;
     coordinator_tokens_t *tokens;
     coordinator_tasks_t *tasks;
+    coordinator_batches_t *batches;   //  the outcome of each batch (a fast close's codes)
     coordinator_dispatch_t *dispatch;
     coordinator_counts_t *counts;   //  the dispatch's
     coordinator_service_t *replies;
@@ -150,6 +152,17 @@ s_add_keys (coordinator_t *self, bool live)
 
 static void s_listing (const char *run_id, coordinator_listing_t *out, void *arg);
 
+//  A batch's outcome, in the ledger and on disk before its QUOTES goes to
+//  the writer: a resumed fast close counts its codes from it.
+static void
+s_note (void *arg, const eod_msg_t *record)
+{
+    coordinator_t *self = arg;
+    coordinator_ledger_append (self->ledger, record);
+    coordinator_ledger_sync (self->ledger, true, eod_clock_ms ());
+    coordinator_batches_note (self->batches, record);
+}
+
 //  [kis] insecure, said at start and at every run of a service, so every
 //  run's log has it.
 static void
@@ -178,9 +191,10 @@ s_wire (coordinator_t *self)
         .unpublished_retry_ms = eod_config_int (cfg, "us:unpublished_retry_s") * 1000,
         .unknown_stop = (long) eod_config_int (cfg, "kis:unknown_code_stop"),
         .max_pages = (int) eod_config_int (cfg, "kis:max_pages"),
+        .units_per_batch = (int) eod_config_int (cfg, "multiquote:units_per_batch"),
         .run_id = self->run_id,
         .stage = self->stage,
-        .port = {self, s_to_fetcher, s_to_writer, s_to_writer_again, eod_socket_secure (self->fetchers)},
+        .port = {self, s_to_fetcher, s_to_writer, s_to_writer_again, eod_socket_secure (self->fetchers), s_note},
     };
     self->dispatch = coordinator_dispatch_new (&conf, self->tokens, self->tasks);
     if (!self->dispatch)
@@ -236,6 +250,7 @@ coordinator_new (eod_stage_t *stage, bool once)
     eod_config_path_value (cfg, "pipeline:state_dir", self->state_dir, sizeof self->state_dir);
     snprintf (self->ledger_dir, sizeof self->ledger_dir, "%s/coordinator", self->state_dir);
     self->tasks = coordinator_tasks_new (self->ledger_dir);
+    self->batches = coordinator_batches_new ();
     //  Both queues are bounded, so a 10,000-code listing or a slow writer
     //  does not pile up here: the lister waits on its send, and dispatch
     //  waits while the writer's queue is full (dispatch.h).
@@ -243,7 +258,8 @@ coordinator_new (eod_stage_t *stage, bool once)
     self->fetchers = eod_stage_socket (stage, ZMQ_ROUTER, "endpoints:fetchers", true);
     self->writer = eod_stage_socket_hwm (stage, ZMQ_PUSH, "endpoints:writer", false, S_WRITER_HWM);
     self->service = eod_stage_socket (stage, ZMQ_REP, "endpoints:service", true);
-    if (!self->tasks || !self->input || !self->fetchers || !self->writer || !self->service || s_wire (self))
+    if (!self->tasks || !self->batches || !self->input || !self->fetchers || !self->writer || !self->service
+        || s_wire (self))
         goto fail;
     self->poller = zpoller_new (self->input, self->fetchers, self->service, NULL);
     if (eod_mkdirs (self->ledger_dir, 0700)) {
@@ -272,6 +288,7 @@ coordinator_destroy (coordinator_t **self_p)
     zsock_destroy (&self->fetchers);
     zsock_destroy (&self->input);
     coordinator_tasks_destroy (&self->tasks);
+    coordinator_batches_destroy (&self->batches);
     coordinator_tokens_destroy (&self->tokens);
     eod_msg_destroy (&self->listed);
     eod_msg_destroy (&self->end);
@@ -311,8 +328,10 @@ s_replay (eod_msg_t **msg_p, int64_t offset, void *arg)
 {
     coordinator_t *self = arg;
     eod_msg_t *msg = *msg_p;
-    if (msg->type == EOD_MSG_TASK)
+    if (msg->type == EOD_MSG_TASK || msg->type == EOD_MSG_BATCH)
         coordinator_tasks_add (self->tasks, msg, NULL, offset);
+    else if (msg->type == EOD_MSG_QUOTES)
+        coordinator_batches_note (self->batches, msg);
     else if (msg->type == EOD_MSG_LISTED)
         s_set_listed (self, msg_p);
     else if (msg->type == EOD_MSG_END)
@@ -356,7 +375,9 @@ s_open_run (coordinator_t *self, const char *run_id)
     eod_msg_t *job = eod_msg_new (EOD_MSG_RECONCILE);
     eod_msg_set (&job->run_id, run_id);
     eod_msg_set (&job->market, self->listed ? self->listed->market : any->run->market);
-    eod_msg_set (&job->mode, self->listed ? self->listed->mode : any->run->mode);
+    //  A run whose first message was a BATCH is a fast close (a daily run
+    //  lists its TASKs first).
+    eod_msg_set (&job->mode, self->listed ? self->listed->mode : *any->run->mode ? any->run->mode : "close");
     eod_msg_set (&job->date_from,
                  self->listed ? self->listed->date_from : coordinator_task_field (any, COORDINATOR_TASK_FROM));
     eod_msg_set (&job->date_to,
@@ -372,6 +393,7 @@ static void
 s_forget_run (coordinator_t *self)
 {
     coordinator_tasks_forget (self->tasks);
+    coordinator_batches_forget (self->batches);
     eod_msg_destroy (&self->listed);
     eod_msg_destroy (&self->end);
     coordinator_ledger_destroy (&self->ledger);
@@ -416,8 +438,8 @@ s_other_run (coordinator_t *self, const eod_msg_t *msg)
 {
     if (!self->run_id[0] || strcmp (msg->run_id, self->run_id) == 0 || !self->once)
         return false;
-    if (msg->type == EOD_MSG_TASK)
-        eod_log_warn ("TASK %s of another run (%s) ignored", msg->task_id, msg->run_id);
+    if (msg->type == EOD_MSG_TASK || msg->type == EOD_MSG_BATCH)
+        eod_log_warn ("%s %s of another run (%s) ignored", eod_msg_type_name (msg->type), msg->task_id, msg->run_id);
     else
         eod_log_warn ("%s of another run (%s) ignored", eod_msg_type_name (msg->type), msg->run_id);
     return true;
@@ -434,6 +456,7 @@ s_on_input (coordinator_t *self)
         return taken;
     switch (msg->type) {
     case EOD_MSG_TASK:
+    case EOD_MSG_BATCH:
         if (s_other_run (self, msg))
             break;
         s_open_run (self, msg->run_id);
@@ -604,9 +627,12 @@ s_run_done (coordinator_t *self, bool *incomplete)
     eod_msg_set (&done->mode, self->listed->mode);
     eod_msg_set (&done->date_from, self->listed->date_from);
     eod_msg_set (&done->date_to, self->listed->date_to);
-    long unpublished = coordinator_tasks_summarize (self->tasks, self->listed, done);
+    //  A fast close counts codes, and is incomplete when one is not quoted.
+    bool close = strcmp (self->listed->mode, "close") == 0;
+    long unpublished = close ? coordinator_batches_summarize (self->batches, self->tasks, self->listed, done)
+                             : coordinator_tasks_summarize (self->tasks, self->listed, done);
     double share = (double) eod_config_int (self->stage->config, "pipeline:unpublished_pct") / 100.0;
-    *incomplete = coordinator_run_incomplete (unpublished, (long) done->count, share);
+    *incomplete = close ? unpublished != 0 : coordinator_run_incomplete (unpublished, (long) done->count, share);
     done->requests = run->requests;
     done->rate_limited = run->rate_limited;
     done->retries = run->retries;
@@ -622,14 +648,19 @@ s_run_done (coordinator_t *self, bool *incomplete)
     eod_stage_send (self->stage, self->writer, NULL, done);
     //  What the run could not get, for `launch/eod backfill --gaps`.
     zchunk_t *gaps = coordinator_tasks_gaps (self->tasks);
+    if (close)
+        coordinator_batches_gaps (self->batches, self->tasks, gaps);
     coordinator_ledger_write_gaps (self->state_dir, self->listed->market, self->listed->run_id,
                                    (const char *) zchunk_data (gaps), zchunk_size (gaps));
     zchunk_destroy (&gaps);
     eod_log_info ("run %s settled: %ld ok, %ld no data, %ld unknown, %ld failed, %ld without a row for the "
                   "session; %ld requests, %ld rejected by the rate limit, %ld retries; %ld ACK(s) from the writer",
                   done->run_id, (long) done->ok, (long) done->nodata, (long) done->unknown, (long) done->failed,
-                  unpublished, run->requests, run->rate_limited, run->retries, run->acks);
-    if (*incomplete)
+                  close ? 0 : unpublished, run->requests, run->rate_limited, run->retries, run->acks);
+    if (*incomplete && close)
+        eod_log_warn ("run %s: fast close of %s: %ld of %ld code(s) not quoted: incomplete", done->run_id,
+                      done->date_to, unpublished, (long) done->count);
+    else if (*incomplete)
         eod_log_warn ("run %s: %s %s not published: %ld of %ld code(s) without a row for the session (more than "
                       "%lld%%): incomplete; a later run asks for them again",
                       done->run_id, done->market, done->date_to, unpublished, (long) done->count,

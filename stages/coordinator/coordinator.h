@@ -13,8 +13,10 @@
 
     This class only wires the modules that do the work to its sockets, and
     runs the run: pacer.c (the pace of a key), tokens.c (keys and tokens),
-    tasks.c (the listed tasks), workers.c (the fetchers), dispatch.c (which
-    task goes where, leases, results), ledger.c (the run on disk, resumed
+    tasks.c (the listed tasks and batches), batches.c (what is a batch's
+    own: BATCH out, QUOTES settled, a fast close's codes), workers.c (the
+    fetchers), dispatch.c (which task goes where, leases, results),
+    pages.c (answers in pages), halt.c (a run that stops asking), ledger.c (the run on disk, resumed
     after a crash), service.c (the REP answers); clock.c is the time they
     read.
 

@@ -1,5 +1,6 @@
 /*  coordinator dispatch — see dispatch.h. */
 #include "dispatch.h"
+#include "batches.h"
 #include "eod_log.h"
 #include "pages.h"
 
@@ -81,16 +82,25 @@ coordinator_dispatch_hold (coordinator_dispatch_t *self, int64_t until_ms)
     self->hold_until_ms = until_ms;
 }
 
+//  The wait before t's next attempt: doubling, capped.
+static int64_t
+s_backoff (const coordinator_task_t *t)
+{
+    int doublings = t->attempt > S_BACKOFF_DOUBLINGS_MAX ? S_BACKOFF_DOUBLINGS_MAX : t->attempt - 1;
+    int64_t backoff = (int64_t) S_BACKOFF_BASE_MS << (doublings < 0 ? 0 : doublings);
+    return backoff > S_BACKOFF_MAX_MS ? S_BACKOFF_MAX_MS : backoff;
+}
+
 static void
 s_requeue (coordinator_dispatch_t *self, coordinator_task_t *t, int64_t delay_ms)
 {
     coordinator_tasks_requeue (self->tasks, t, self->clock->ms () + delay_ms);
 }
 
+//  msg (t's completed RESULT or QUOTES) to the writer.
 static void
-s_forward_to_writer (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *result)
+s_send_writer (coordinator_dispatch_t *self, coordinator_task_t *t, const eod_msg_t *result)
 {
-    coordinator_tasks_complete (self->tasks, t, result);
     //  Kept until the writer's ACK, within S_KEPT_MAX_BYTES.
     char *data = NULL;
     size_t len = 0;
@@ -100,6 +110,29 @@ s_forward_to_writer (coordinator_dispatch_t *self, coordinator_task_t *t, eod_ms
         coordinator_tasks_writing_at (self->tasks, t, self->clock->ms () + self->conf.ack_timeout_ms, data, len);
     else
         s_requeue (self, t, S_BACKOFF_BASE_MS);
+}
+
+static void
+s_forward_to_writer (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *result)
+{
+    coordinator_tasks_complete (self->tasks, t, result);
+    s_send_writer (self, t, result);
+}
+
+//  A settled QUOTES of t: its outcome noted (durably, so a resumed fast
+//  close knows which codes it has), then to the writer.
+static void
+s_forward_quotes (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *quotes)
+{
+    coordinator_batch_complete (t, quotes);
+    const coordinator_port_t *port = &self->conf.port;
+    if (port->note) {
+        eod_msg_t *record = coordinator_batch_record (quotes);
+        if (record)
+            port->note (port->arg, record);
+        eod_msg_destroy (&record);
+    }
+    s_send_writer (self, t, quotes);
 }
 
 //  A failed RESULT's code (msg_cd) that says something of its key: the
@@ -148,6 +181,14 @@ s_halt_announce (coordinator_dispatch_t *self, const char *market)
 static void
 s_fail (coordinator_dispatch_t *self, coordinator_task_t *t, const char *reason)
 {
+    if (t->batch) {
+        //  A batch settles at the writer, which reports its codes not checked.
+        eod_msg_t *quotes = coordinator_batch_failed (t, reason);
+        if (quotes)
+            s_forward_quotes (self, t, quotes);
+        eod_msg_destroy (&quotes);
+        return;
+    }
     size_t dropped = coordinator_pages_drop (self->pages, coordinator_task_id (t));
     coordinator_tasks_settle (self->tasks, t, COORDINATOR_TASK_FAILED, COORDINATOR_KIND_FAILED, reason);
     if (dropped)
@@ -216,10 +257,7 @@ s_on_failure (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *ms
         s_on_key_code (self, t, cd);
     if (!halted && strcmp (status, "retryable") == 0 && t->attempt < self->conf.max_attempts) {
         self->counts.retries++;
-        int64_t backoff = S_BACKOFF_BASE_MS
-                          << (t->attempt > S_BACKOFF_DOUBLINGS_MAX ? S_BACKOFF_DOUBLINGS_MAX : t->attempt - 1);
-        if (backoff > S_BACKOFF_MAX_MS)
-            backoff = S_BACKOFF_MAX_MS;
+        int64_t backoff = s_backoff (t);
         eod_log_info ("%s: attempt %d failed (%s %s), retry in %ld ms", coordinator_task_code (t), t->attempt, cd,
                       msg->error ? msg->error : "", (long) backoff);
         s_requeue (self, t, backoff);
@@ -244,6 +282,10 @@ s_on_result (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
         w->credit += msg->count > 1 ? 1 : (int) msg->count;   //  the READY it stands for
     msg->count = 0;
     coordinator_task_t *t = coordinator_tasks_find (self->tasks, msg->task_id);
+    if (t && t->batch) {
+        eod_log_warn ("a RESULT for batch %s: ignored (a batch is answered with QUOTES)", msg->task_id);
+        return;
+    }
     bool page = strcmp (msg->status, "ok") == 0 && msg->msg_cd && strcmp (msg->msg_cd, EOD_MORE) == 0;
     //  A queued task's rows from a lease of an earlier coordinator (a restart)
     //  or of a fetcher given up too soon are as good as new ones; not a page,
@@ -284,6 +326,42 @@ s_on_result (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
         s_on_failure (self, t, msg);
 }
 
+//  A fetcher's QUOTES: retried, or settled and sent on to the writer.
+static void
+s_on_quotes (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *msg)
+{
+    coordinator_task_t *t = coordinator_tasks_find (self->tasks, msg->task_id);
+    bool ok = msg->status && strcmp (msg->status, "ok") == 0;
+    //  As for a RESULT: an answer to the lease of an earlier coordinator is
+    //  as good as a new one.
+    bool queued_ok = t && t->batch && t->state == COORDINATOR_TASK_QUEUED && ok;
+    if (!t || !t->batch || (!queued_ok && (t->state != COORDINATOR_TASK_LEASED || (w && t->worker != w->seq)))) {
+        eod_log_debug ("late or duplicate QUOTES for %s ignored", msg->task_id);
+        return;
+    }
+    int64_t left_us;
+    if (w && t->state == COORDINATOR_TASK_LEASED && t->key < coordinator_tokens_size (self->tokens)
+        && coordinator_worker_on_sent (w, t->dispatched_us, msg->sent_us, self->clock->us (), &left_us))
+        coordinator_pacer_late (&coordinator_tokens_key (self->tokens, t->key)->pacer, t->pace_n, left_us);
+    msg->sent_us = 0;
+    if (coordinator_halt_on_result (&self->halt, msg->status, msg->msg_cd, msg->error))
+        s_halt_announce (self, t->run->market);
+    const char *cd = msg->msg_cd ? msg->msg_cd : "";
+    if (!self->halt.halted && !ok)
+        s_on_key_code (self, t, cd);
+    if (coordinator_batch_verdict (t, msg, self->conf.max_attempts, self->halt.halted) == COORDINATOR_QUOTES_RETRY) {
+        self->counts.retries++;
+        eod_log_info ("%s: attempt %d failed (%s %s), retried", coordinator_task_id (t), t->attempt, cd,
+                      msg->error ? msg->error : "");
+        s_requeue (self, t, s_backoff (t));
+        return;
+    }
+    if (strcmp (msg->status, COORDINATOR_QUOTES_FAILED) == 0 && !self->halt.halted)
+        eod_stage_event (self->conf.stage, "warn", self->conf.run_id, t->run->market, "%s: failed: %s",
+                         coordinator_task_id (t), msg->error ? msg->error : "");
+    s_forward_quotes (self, t, msg);
+}
+
 void
 coordinator_dispatch_on_fetcher (coordinator_dispatch_t *self, zframe_t *identity, eod_msg_t *msg)
 {
@@ -310,6 +388,11 @@ coordinator_dispatch_on_fetcher (coordinator_dispatch_t *self, zframe_t *identit
         if (w)
             w->results++;
         s_on_result (self, w, msg);
+        break;
+    case EOD_MSG_QUOTES:
+        if (w)
+            w->results++;
+        s_on_quotes (self, w, msg);
         break;
     case EOD_MSG_EVENT:
         //  A fetcher on another host has no route to the notifier but this
@@ -384,6 +467,8 @@ s_send_creds (coordinator_dispatch_t *self, coordinator_worker_t *w, size_t k)
 static eod_msg_t *
 s_task_msg (coordinator_dispatch_t *self, const coordinator_task_t *t, const coordinator_key_t *key)
 {
+    if (t->batch)
+        return coordinator_batch_msg (t, key->id);
     eod_msg_t *task = eod_msg_new (EOD_MSG_TASK);
     eod_msg_set (&task->run_id, t->run->run_id);
     eod_msg_set (&task->task_id, coordinator_task_id (t));
@@ -461,6 +546,13 @@ coordinator_dispatch_pass (coordinator_dispatch_t *self)
         if (!t)
             return COORDINATOR_POLL_MAX_MS;
         coordinator_key_t *key = coordinator_tokens_key (self->tokens, k);
+        //  A batch that counts as several requests waits for room for all
+        //  of them in its key's window.
+        int64_t room = t->batch ? coordinator_pacer_due_n (&key->pacer, (size_t) self->conf.units_per_batch) : 0;
+        if (room > now_us) {
+            coordinator_tasks_unqueue (self->tasks, t);
+            return (room - now_us + 999) / 1000;
+        }
         int token = coordinator_tokens_ensure (self->tokens, key, false, false, self->conf.run_id);
         const char *refusal = token < 0 ? coordinator_tokens_refusal (self->tokens) : NULL;
         if (refusal) {
@@ -476,6 +568,10 @@ coordinator_dispatch_pass (coordinator_dispatch_t *self)
         }
         t->dispatched_us = clock->us ();
         t->pace_n = coordinator_pacer_take (&key->pacer, t->dispatched_us);
+        //  A batch spends its units of the key's budget, logged at once (at
+        //  units 1, the default, one request like a task's).
+        for (int u = 1; t->batch && u < self->conf.units_per_batch; u++)
+            coordinator_pacer_take (&key->pacer, t->dispatched_us);
         self->next_key = (k + 1) % nkeys;
         if (w->creds_generation[k] != key->generation)
             s_send_creds (self, w, k);

@@ -24,7 +24,14 @@
 
     Everything comes in as plain calls on decoded messages, and goes out
     through the port (coordinator.c wires it to the sockets; a test records
-    it); time is read from the clock given. */
+    it); time is read from the clock given.
+
+    A BATCH (batches.h) goes the same way as a TASK, its key's pacer giving
+    [multiquote] units_per_batch permits for it; its QUOTES is retried while
+    retryable, and a settled one (ok, skipped, failed) goes to the writer,
+    its outcome noted first (port note), and is kept until the writer's ACK
+    names the batch. A batch the run stopped before asking goes to the
+    writer as failed. */
 #ifndef COORDINATOR_DISPATCH_H
 #define COORDINATOR_DISPATCH_H
 
@@ -52,6 +59,9 @@ typedef struct {
     int (*to_writer_again) (void *arg, const char *data, size_t len);
     //  CREDS may go to fetchers: their endpoint cannot be read on a network.
     bool secure;
+    //  A batch's outcome (its QUOTES without rows, batches.h), to be kept
+    //  durably before its QUOTES goes to the writer. NULL: not kept.
+    void (*note) (void *arg, const eod_msg_t *record);
 } coordinator_port_t;
 
 typedef struct {
@@ -65,6 +75,7 @@ typedef struct {
     int64_t unpublished_retry_ms;       //  [us] unpublished_retry_s
     long unknown_stop;                  //  [kis] unknown_code_stop (halt.h)
     int max_pages;                      //  [kis] max_pages (pages.h); below 1: 1
+    int units_per_batch;                //  [multiquote] units_per_batch: permits a BATCH takes; below 1: 1
     const char *run_id;                 //  the caller's buffer of the current run's id ("" between runs)
     eod_stage_t *stage;                 //  where EVENTs go (borrowed)
     const coordinator_clock_t *clock;   //  borrowed; NULL: coordinator_clock_real
@@ -102,9 +113,10 @@ coordinator_workers_t *coordinator_dispatch_workers (coordinator_dispatch_t *sel
 //  none held.
 void coordinator_dispatch_hold (coordinator_dispatch_t *self, int64_t until_ms);
 
-//  A message from the fetcher of identity: READY, HEARTBEAT or RESULT (any
-//  other is logged and ignored). msg stays the caller's; a RESULT with rows
-//  is completed and sent on to the writer.
+//  A message from the fetcher of identity: READY, HEARTBEAT, RESULT or
+//  QUOTES (any other is logged and ignored). msg stays the caller's; a
+//  RESULT with rows, or a settled QUOTES, is completed and sent on to the
+//  writer.
 void coordinator_dispatch_on_fetcher (coordinator_dispatch_t *self, zframe_t *identity, eod_msg_t *msg);
 
 //  The writer's ACK: settles the tasks it names (written, or found in the

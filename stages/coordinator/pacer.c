@@ -66,21 +66,25 @@ s_kth_largest (int64_t *a, size_t n, size_t k)
     return a[want];
 }
 
-//  When the log lets the next dispatch go (INT64_MIN: at once).
+//  When the log lets the next n dispatches go at once (INT64_MIN: now):
+//  once at most rate - n of the logged ones are inside a window.
 static int64_t
-s_log_due (const coordinator_pacer_t *self)
+s_log_due (const coordinator_pacer_t *self, size_t n)
 {
-    if (!self->log || self->taken < self->rate)
+    if (n > self->rate)
+        n = self->rate;
+    size_t k = self->rate - n + 1;   //  the k-th latest departure must have left a window ago
+    if (!self->log || self->taken < k)
         return INT64_MIN;
-    //  The rate-th latest departure: with none reported late in the log,
-    //  departures are in dispatch order and it is dispatch taken - rate.
+    //  With none reported late in the log, departures are in dispatch order
+    //  and the k-th latest is dispatch taken - k.
     int64_t edge;
     if (self->late_since == 0 || self->taken - (self->late_since - 1) > self->cap)
-        edge = self->log[(self->taken - self->rate) % self->cap];
+        edge = self->log[(self->taken - k) % self->cap];
     else {
-        size_t n = self->taken < self->cap ? (size_t) self->taken : self->cap;
-        memcpy (self->scratch, self->log, n * sizeof *self->log);
-        edge = s_kth_largest (self->scratch, n, self->rate);
+        size_t held = self->taken < self->cap ? (size_t) self->taken : self->cap;
+        memcpy (self->scratch, self->log, held * sizeof *self->log);
+        edge = s_kth_largest (self->scratch, held, k);
     }
     return edge + self->window_us;
 }
@@ -88,10 +92,16 @@ s_log_due (const coordinator_pacer_t *self)
 int64_t
 coordinator_pacer_due (const coordinator_pacer_t *self)
 {
+    return coordinator_pacer_due_n (self, 1);
+}
+
+int64_t
+coordinator_pacer_due_n (const coordinator_pacer_t *self, size_t n)
+{
     int64_t due = self->tat_us;
     if (self->taken > 0 && self->last_us + self->tolerance_us > due)
         due = self->last_us + self->tolerance_us;
-    int64_t log_due = s_log_due (self);
+    int64_t log_due = s_log_due (self, n ? n : 1);
     return log_due > due ? log_due : due;
 }
 
@@ -102,7 +112,7 @@ coordinator_pacer_take (coordinator_pacer_t *self, int64_t now)
     //  spacing's schedule, up to a window behind: the next ones catch up, T / 2
     //  apart, as far as the log lets them. Any other late dispatch moves the
     //  schedule by its lateness beyond T / 2.
-    int64_t log_due = s_log_due (self);
+    int64_t log_due = s_log_due (self, 1);
     int64_t slack =
         log_due > self->tat_us && now <= log_due + self->tolerance_us ? self->window_us : self->tolerance_us;
     int64_t from = self->tat_us > now - slack ? self->tat_us : now - slack;

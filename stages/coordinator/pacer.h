@@ -58,6 +58,12 @@ void coordinator_pacer_fini (coordinator_pacer_t *self);
 //  The earliest instant the next dispatch may go.
 int64_t coordinator_pacer_due (const coordinator_pacer_t *self);
 
+//  The earliest instant n dispatches may go at once (a request that
+//  counts as n: a multi-stock quote batch, [multiquote] units_per_batch):
+//  when at most rate - n of the log's are inside a window. n above rate
+//  waits for an empty window; 0 is 1.
+int64_t coordinator_pacer_due_n (const coordinator_pacer_t *self, size_t n);
+
 //  Records a dispatch at now (the caller checked now >= due) and returns its
 //  number, for coordinator_pacer_late.
 uint64_t coordinator_pacer_take (coordinator_pacer_t *self, int64_t now);

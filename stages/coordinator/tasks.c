@@ -1,5 +1,6 @@
 /*  coordinator tasks — see tasks.h. */
 #include "tasks.h"
+#include "batches.h"
 #include "eod_journal.h"
 #include "eod_log.h"
 
@@ -191,21 +192,29 @@ s_meta_pack (coordinator_task_t *t, const eod_msg_t *msg)
 coordinator_task_t *
 coordinator_tasks_add (coordinator_tasks_t *self, const eod_msg_t *msg, coordinator_ledger_t *ledger, int64_t ledger_at)
 {
-    if (!msg->task_id || !msg->code || !msg->run_id || zhashx_lookup (self->tasks, msg->task_id))
+    bool batch = msg->type == EOD_MSG_BATCH;
+    if (!msg->task_id || (!msg->code && !batch) || !msg->run_id || zhashx_lookup (self->tasks, msg->task_id))
         return NULL;
-    const char *parts[COORDINATOR_TASK_FIELDS] = {msg->task_id, msg->code, msg->exchange ? msg->exchange : "",
-                                                  msg->date_from ? msg->date_from : "",
-                                                  msg->date_to ? msg->date_to : ""};
+    if (batch && (msg->nlist == 0 || msg->nlist > COORDINATOR_BATCH_MAX)) {
+        eod_log_warn ("BATCH %s holds %zu codes (1 to %d): not taken", msg->task_id, msg->nlist, COORDINATOR_BATCH_MAX);
+        return NULL;
+    }
+    //  A batch's codes stand in its code field.
+    char *codes = batch ? coordinator_batch_codes (msg) : NULL;
+    const char *parts[COORDINATOR_TASK_FIELDS] = {
+        msg->task_id, batch ? (codes ? codes : "") : msg->code, msg->exchange ? msg->exchange : "",
+        msg->date_from ? msg->date_from : "", msg->date_to ? msg->date_to : ""};
     size_t len = 0;
     for (int i = 0; i < COORDINATOR_TASK_FIELDS; i++)
         len += strlen (parts[i]) + 1;
     coordinator_task_t *t = calloc (1, sizeof *t);
     coordinator_run_t *run = s_run_of (self, msg);
     char *text = malloc (len);
-    if (!t || !run || !text) {
+    if (!t || !run || !text || (batch && !codes)) {
         eod_log_error ("TASK %s: out of memory: not taken (a resent listing brings it again)", msg->task_id);
         free (t);
         free (text);
+        free (codes);
         return NULL;
     }
     for (size_t at = 0, i = 0; i < COORDINATOR_TASK_FIELDS; i++) {
@@ -213,7 +222,9 @@ coordinator_tasks_add (coordinator_tasks_t *self, const eod_msg_t *msg, coordina
         memcpy (text + at, parts[i], n);
         at += n;
     }
+    free (codes);
     t->text = text;
+    t->batch = batch;
     t->run = run;
     if (ledger)
         ledger_at = coordinator_ledger_append_at (ledger, msg);
@@ -525,10 +536,13 @@ s_summarize_wrong (coordinator_tasks_t *self, eod_msg_t *done)
 long
 coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *listed, eod_msg_t *done)
 {
-    done->count = (int64_t) zhashx_size (self->tasks);
+    done->count = 0;
     long unpublished = 0;
     zlistx_t *outcomes = zlistx_new ();
     for (coordinator_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
+        if (t->batch)
+            continue;   //  the writer reports the cross-check
+        done->count++;
         if (t->kind == COORDINATOR_KIND_OK)
             done->ok++;
         else if (t->kind == COORDINATOR_KIND_NODATA)
@@ -576,7 +590,7 @@ coordinator_tasks_gaps (coordinator_tasks_t *self)
 {
     zchunk_t *text = zchunk_new (NULL, 0);
     for (coordinator_task_t *t = zhashx_first (self->tasks); t; t = zhashx_next (self->tasks)) {
-        if (t->kind != COORDINATOR_KIND_FAILED && t->kind != COORDINATOR_KIND_UNPUBLISHED)
+        if (t->batch || (t->kind != COORDINATOR_KIND_FAILED && t->kind != COORDINATOR_KIND_UNPUBLISHED))
             continue;
         char line[S_GAP_LINE_MAX];
         int n = snprintf (line, sizeof line, "%s\t%s\t%s\t%s\t%s\n", t->run->market, coordinator_task_code (t),

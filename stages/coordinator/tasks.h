@@ -67,6 +67,7 @@ typedef struct {
     uint8_t state;   //  coordinator_task_state_t
     uint8_t kind;    //  coordinator_task_kind_t, once settled
     uint8_t key;     //  the key it was last dispatched under
+    uint8_t batch;   //  a BATCH (batches.h): its codes, comma-separated, are its code
     int attempt;
     int generation;          //  the key's token generation it was dispatched with
     uint32_t worker;         //  lease holder (coordinator_worker_t.seq), 0 none
@@ -97,7 +98,7 @@ const char *coordinator_task_field (const coordinator_task_t *t, int n);
 const char *coordinator_task_id (const coordinator_task_t *t);
 const char *coordinator_task_code (const coordinator_task_t *t);
 
-//  Takes a listed TASK into the table and the end of the queue. A TASK not
+//  Takes a listed TASK or BATCH into the table and the end of the queue. A TASK not
 //  replayed is appended to ledger first (NULL: no ledger, or replaying,
 //  and then ledger_at is its record's offset there). Returns the task, or
 //  NULL when msg lacks an id, code or run id, is held already (task ids are
@@ -182,7 +183,7 @@ const char *coordinator_ack_id (const eod_msg_t *ack, size_t i);
 //  not done yet. Returns how many.
 long coordinator_tasks_replay_ack (coordinator_tasks_t *self, const eod_msg_t *ack);
 
-//  Fills a RUN_DONE's counts (count, ok, nodata, unknown, failed; the tasks
+//  Fills a RUN_DONE's counts of the TASKs (count, ok, nodata, unknown, failed; the tasks
 //  without a row for their session in its meta "unpublished", when any) and
 //  its list: the outcome of every task not ok and the listing's own (listed's
 //  list), sorted. Returns the number of unpublished tasks.
@@ -194,7 +195,7 @@ long coordinator_tasks_summarize (coordinator_tasks_t *self, const eod_msg_t *li
 bool coordinator_run_incomplete (long unpublished, long tasks, double share);
 
 //  The lines of the gaps file: "market\tcode\tfrom\tto\toutcome" per failed
-//  or unpublished task. The caller destroys the chunk.
+//  or unpublished TASK (batches.h: those of a fast close). The caller destroys the chunk.
 zchunk_t *coordinator_tasks_gaps (coordinator_tasks_t *self);
 
 //  Drops every task and run.

@@ -1,5 +1,7 @@
 /*  fetcher — see fetcher.h. */
 #include "fetcher.h"
+#include "batch.h"
+#include "eod_cal.h"
 #include "eod_http.h"
 #include "eod_log.h"
 #include "fetch.h"
@@ -27,6 +29,8 @@ struct _fetcher_t {
     bool over;                    //  END came (one-shot): leave once the request in flight is answered
     bool credit_on_result;        //  the coordinator takes a RESULT's count as READY's
     fetcher_fetch_conf_t fetch;   //  [kis] adjusted, timeout_ms, insecure, ca_file
+    eod_quote_window_t window;    //  [multiquote] window, [kis] env: when a BATCH is asked
+    eod_cal_t *cal;               //  the calendar tables, for the window
     char run_id[S_RUN_ID_MAX];    //  the run of the last TASK ("": none yet)
     int64_t heartbeat_ms;
     int64_t last_heard_ms;
@@ -114,6 +118,19 @@ fetcher_new (eod_stage_t *stage, const char *endpoint, bool once)
     self->fetch.timeout_ms = (long) eod_config_int (cfg, "kis:timeout_ms");
     self->fetch.insecure = eod_config_bool (cfg, "kis:insecure");
     self->fetch.ca_file = eod_config_str (cfg, "kis:ca_file");
+    //  The window rule is asked at each BATCH's request (batch.h).
+    bool mock = strcmp (eod_config_str (cfg, "kis:env"), "test") == 0;
+    if (eod_quote_window_init (&self->window, eod_config_str (cfg, "multiquote:window_start"),
+                               eod_config_str (cfg, "multiquote:window_end"), self->fetch.timeout_ms, mock)) {
+        eod_log_error ("[multiquote] window_start or window_end is not HH:MM");
+        goto fail;
+    }
+    char caldir[1024];
+    eod_config_path_value (cfg, "pipeline:calendar_dir", caldir, sizeof caldir);
+    //  Without it every BATCH is answered skipped (calendar): the TASKs still go.
+    self->cal = eod_cal_new (caldir);
+    if (!self->cal)
+        eod_log_warn ("%s: no calendar tables: every batch of the multi-stock quote is answered skipped", caldir);
     self->relay_events = !stage->events;
     self->heartbeat_ms = eod_config_int (stage->config, "pipeline:heartbeat_ms");
     self->reconnect_ms = 1000;
@@ -143,6 +160,7 @@ fetcher_destroy (fetcher_t **self_p)
         eod_stage_events_via (self->stage, NULL);
     zsock_destroy (&self->dealer);
     zhashx_destroy (&self->creds);
+    eod_cal_destroy (&self->cal);
     free (self);
     *self_p = NULL;
 }
@@ -171,17 +189,24 @@ s_on_coordinator (fetcher_t *self)
         zhashx_update (self->creds, msg->key_id, msg);
         msg = NULL;
     }
-    else if (msg->type == EOD_MSG_TASK) {
+    else if (msg->type == EOD_MSG_TASK || msg->type == EOD_MSG_BATCH) {
+        bool batch = msg->type == EOD_MSG_BATCH;
         eod_msg_t *creds = msg->key_id ? zhashx_lookup (self->creds, msg->key_id) : NULL;
         if (self->busy) {
-            eod_log_warn ("TASK %s while busy: answered retryable", msg->task_id);
+            eod_log_warn ("%s %s while busy: answered retryable", eod_msg_type_name (msg->type), msg->task_id);
         }
         if (!creds || self->busy) {
-            eod_msg_t *result = eod_msg_new (EOD_MSG_RESULT);
+            eod_msg_t *result = eod_msg_new (batch ? EOD_MSG_QUOTES : EOD_MSG_RESULT);
             eod_msg_set (&result->run_id, msg->run_id);
             eod_msg_set (&result->task_id, msg->task_id);
             eod_msg_set (&result->market, msg->market);
-            eod_msg_set (&result->code, msg->code);
+            if (batch) {
+                eod_msg_set (&result->date_from, msg->date_from);
+                for (size_t i = 0; i < msg->nlist; i++)
+                    eod_msg_add_list (result, msg->list[i]);
+            }
+            else
+                eod_msg_set (&result->code, msg->code);
             eod_msg_set (&result->status, "retryable");
             eod_msg_set (&result->error, self->busy ? "fetcher busy" : "no credentials for the task's key");
             s_send (self, result);
@@ -229,15 +254,20 @@ s_fetch (fetcher_t *self, eod_msg_t **task_p, const eod_msg_t *creds)
     self->busy = true;
     //  A copy of the credentials: CREDS may be replaced during the request.
     eod_msg_t *mine = eod_msg_dup (creds);
-    eod_msg_t *result = mine ? fetcher_fetch (*task_p, mine, &self->fetch) : NULL;
+    bool batch = (*task_p)->type == EOD_MSG_BATCH;
+    fetcher_batch_conf_t bconf = {.fetch = self->fetch, .window = &self->window, .cal = self->cal};
+    eod_msg_t *result = !mine   ? NULL
+                        : batch ? fetcher_batch (*task_p, mine, &bconf)
+                                : fetcher_fetch (*task_p, mine, &self->fetch);
     eod_msg_destroy (&mine);
     eod_msg_destroy (task_p);
     self->busy = false;
     //  A coordinator that says so in its CREDS takes the RESULT's count as a
-    //  READY's: one message a task instead of two.
-    bool credit = result && self->credit_on_result;
+    //  READY's: one message a task instead of two. A QUOTES has no count.
+    bool credit = result && self->credit_on_result && !batch;
     if (result) {
-        result->count = credit ? 1 : 0;
+        if (!batch)
+            result->count = credit ? 1 : 0;
         s_send (self, result);
         eod_msg_destroy (&result);
     }

@@ -4,10 +4,12 @@
     exactly one API request per TASK with the credentials the coordinator
     sent in CREDS, and answers with a RESULT: rows, or an error classified as
     retryable, permanent, no data or unknown symbol, and when the request
-    went out (sent_us: the coordinator paces from it). One thread: while a
+    went out (sent_us: the coordinator paces from it). A BATCH is answered
+    the same way with a QUOTES (batch.c: one multi-stock quote, or none
+    outside the [multiquote] window), then a READY. One thread: while a
     request is in flight, eod_http's watch (curl multi and the DEALER's
     ZMQ_FD in one poll) keeps the heartbeats and the coordinator's messages
-    flowing. The request and its RESULT are fetch.c's. */
+    flowing. The request and its RESULT are fetch.c's, a BATCH's batch.c's. */
 #ifndef FETCHER_H
 #define FETCHER_H
 

@@ -1,5 +1,6 @@
 /*  lister listing — raw drafts to the run's listing (see listing.h). */
 #include "listing.h"
+#include "batches.h"
 #include "eod_cal.h"
 #include "eod_date.h"
 #include "eod_log.h"
@@ -17,9 +18,10 @@
 
 struct _lister_listing_t {
     char run_id[LISTER_RUN_ID_LEN + 1];
-    lister_spool_t *drafts;   //  one draft TASK a code, with the run id
-    zlistx_t *chunks;         //  "YYYY-MM-DD YYYY-MM-DD" each; NULL: no sessions known
-    eod_msg_t *listed;        //  LISTED, once made
+    lister_spool_t *drafts;       //  one draft TASK a code, with the run id
+    zlistx_t *chunks;             //  "YYYY-MM-DD YYYY-MM-DD" each; NULL: no sessions known
+    eod_msg_t *listed;            //  LISTED, once made
+    lister_batches_plan_t plan;   //  TASKs or not, BATCHes (batches.h)
 };
 
 static void
@@ -201,6 +203,7 @@ lister_listing_new (const eod_config_t *cfg, const char *dir, const eod_msg_t *j
     //  A backfill asks for up to 100 sessions per request (the API's cap), so
     //  each code gets one task per chunk of sessions.
     self->chunks = s_chunks (cfg, job);
+    self->plan = lister_batches_plan (cfg, job);
     lister_codes_t *only = s_codes_filter (job, width);
     int rc = s_keep_drafts (self, dir, job, raw, codes, only, err, errlen);
     lister_codes_destroy (&only);
@@ -231,7 +234,17 @@ lister_listing_run_id (const lister_listing_t *self)
 long
 lister_listing_count (const lister_listing_t *self)
 {
-    return self->chunks ? (long) (lister_spool_count (self->drafts) * zlistx_size (self->chunks)) : 0;
+    if (!self->chunks)
+        return 0;
+    size_t codes = lister_spool_count (self->drafts);
+    long tasks = self->plan.tasks ? (long) (codes * zlistx_size (self->chunks)) : 0;
+    return tasks + lister_batches_count (codes, self->plan.size);
+}
+
+const lister_batches_plan_t *
+lister_listing_plan (const lister_listing_t *self)
+{
+    return &self->plan;
 }
 
 lister_spool_t *
@@ -261,6 +274,7 @@ lister_listing_make_listed (lister_listing_t *self, const eod_msg_t *job, const 
     //  Listed, sent or not: a resend completes what is missing.
     listed->count = lister_listing_count (self);
     eod_fields_merge (&listed->meta, summary);
+    lister_batches_note (&self->plan, self->chunks ? lister_spool_count (self->drafts) : 0, &listed->meta);
     for (char *note = zlistx_first (absent); note; note = zlistx_next (absent))
         eod_msg_add_list (listed, note);
     self->listed = listed;

@@ -40,9 +40,15 @@ void lister_listing_destroy (lister_listing_t **self_p);
 //  The run id (borrowed).
 const char *lister_listing_run_id (const lister_listing_t *self);
 
-//  TASKs listed: drafts times chunks; 0 when the sessions of a backfill
-//  could not be enumerated (logged when made).
+//  Messages listed: TASKs (drafts times chunks; none for the fast close)
+//  and BATCHes (batches.h); 0 when the sessions of a backfill could not be
+//  enumerated (logged when made).
 long lister_listing_count (const lister_listing_t *self);
+
+//  What the listing sends besides its drafts: TASKs or not, BATCHes
+//  (batches.h), borrowed.
+struct lister_batches_plan_s;
+const struct lister_batches_plan_s *lister_listing_plan (const lister_listing_t *self);
 
 //  The drafts with their run id (borrowed), one a code.
 lister_spool_t *lister_listing_drafts (lister_listing_t *self);
@@ -52,7 +58,7 @@ lister_spool_t *lister_listing_drafts (lister_listing_t *self);
 zlistx_t *lister_listing_chunks (lister_listing_t *self);
 
 //  Makes the LISTED of the listing: job's market, mode and dates, the run
-//  id, the count, summary in meta and each note of absent (strings) in its
+//  id, the count, summary and the cross-check's plan (batches.h) in meta and each note of absent (strings) in its
 //  list. The listing keeps it; returns it borrowed, or NULL when out of
 //  memory.
 const eod_msg_t *lister_listing_make_listed (lister_listing_t *self, const eod_msg_t *job, const eod_fields_t *summary,

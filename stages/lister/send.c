@@ -1,5 +1,6 @@
 /*  lister send — TASKs out, and the listing confirmed (see send.h). */
 #include "send.h"
+#include "batches.h"
 #include "eod_log.h"
 
 #include <stdio.h>
@@ -11,13 +12,10 @@
 #define S_CONFIRM_WAITS 20          //  questions again while the coordinator is still reading
 #define S_CONFIRM_SETTLE_MS 500     //  time given it to read on before asking again
 
-int
-lister_send_tasks (lister_listing_t *listing, lister_send_fn *send, void *arg)
+//  One TASK per draft and chunk.
+static int
+s_send_tasks (lister_spool_t *drafts, zlistx_t *chunks, lister_send_fn *send, void *arg)
 {
-    lister_spool_t *drafts = lister_listing_drafts (listing);
-    zlistx_t *chunks = lister_listing_chunks (listing);
-    if (!chunks || !drafts)
-        return 0;
     if (lister_spool_rewind (drafts))
         return -1;
     size_t total = lister_spool_count (drafts) * zlistx_size (chunks), sent = 0;
@@ -48,6 +46,19 @@ lister_send_tasks (lister_listing_t *listing, lister_send_fn *send, void *arg)
         eod_msg_destroy (&t);
     }
     return rc < 0 ? -1 : 0;
+}
+
+int
+lister_send_tasks (lister_listing_t *listing, lister_send_fn *send, void *arg)
+{
+    lister_spool_t *drafts = lister_listing_drafts (listing);
+    zlistx_t *chunks = lister_listing_chunks (listing);
+    if (!chunks || !drafts)
+        return 0;
+    const lister_batches_plan_t *plan = lister_listing_plan (listing);
+    if (plan->tasks && s_send_tasks (drafts, chunks, send, arg))
+        return -1;
+    return lister_batches_send (drafts, plan->size, send, arg);
 }
 
 //  The one place that knows how the question is asked and answered: a

@@ -41,10 +41,11 @@ typedef struct {
 //  filled, or -1 when it does not answer (its run is over).
 typedef int (lister_ask_fn) (void *arg, const eod_msg_t *listed, lister_status_t *status);
 
-//  Sends one TASK per draft and chunk of the listing through send, the
-//  drafts streamed from its spool. Stops at the first TASK that does not go
-//  out (logged, with how many did). Returns 0 when every TASK went out (or
-//  there were none), -1 otherwise.
+//  Sends one TASK per draft and chunk of the listing through send (none for
+//  the fast close), then its BATCHes (batches.h), the drafts streamed from
+//  its spool. Stops at the first message that does not go out (logged, with
+//  how many did). Returns 0 when every one went out (or there were none),
+//  -1 otherwise.
 int lister_send_tasks (lister_listing_t *listing, lister_send_fn *send, void *arg);
 
 //  Confirms the listing after end was sent: asks (ask) until the

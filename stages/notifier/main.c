@@ -80,6 +80,9 @@ s_record_metrics (s_notifier_t *self, const eod_msg_t *end, eod_metrics_status_t
                              .universe_entered = s_meta_long (end, "universe_entered"),
                              .universe_left = s_meta_long (end, "universe_left"),
                              .anomalies = s_meta_long (end, "anomalies"),
+                             .xcheck_checked = s_meta_long (end, "xcheck_checked"),
+                             .xcheck_disagreed = s_meta_long (end, "xcheck_disagreed"),
+                             .xcheck_not_checked = s_meta_long (end, "xcheck_not_checked"),
                              .duration_s = (double) s_meta_long (end, "duration_ms") / 1000.0,
                              .ended_at = eod_now ()};
     for (int k = 0; k < EOD_METRICS_ANOMALY_KINDS; k++) {

@@ -66,5 +66,21 @@ run_notes (const eod_msg_t *end, char notes[RUN_NOTES_MAX][RUN_NOTE_SIZE])
                   "sidecar of each session): %s",
                   anomalies, anomalies == 1 ? "y" : "ies", counts, first ? first : "?");
     }
+    const char *checked = eod_fields_get (&end->meta, "xcheck_checked");
+    const char *xcheck = eod_fields_get (&end->meta, "cross_check");
+    if (checked) {
+        long not_checked = s_figure (end, "xcheck_not_checked"), disagreed = s_figure (end, "xcheck_disagreed");
+        const char *why = eod_fields_get (&end->meta, "xcheck_not_checked_why");
+        snprintf (notes[n++], RUN_NOTE_SIZE, "cross-check: %ld checked, %ld disagreed, %ld not cross-checked%s%s%s%s",
+                  s_figure (end, "xcheck_checked"), disagreed, not_checked, why ? " (" : "", why ? why : "",
+                  why ? ")" : "",
+                  disagreed > 0 ? "; rows kept as the chart gave them, the differences in the anomalies/ sidecar "
+                                  "(kind xcheck)"
+                                : "");
+    }
+    else if (xcheck && strcmp (xcheck, "on") != 0) {
+        bool off = strncmp (xcheck, "off", 3) == 0;   //  "off (flag)", "off (config)"; else "mock host"
+        snprintf (notes[n++], RUN_NOTE_SIZE, "cross-check: %s%s%s", off ? "" : "off (", xcheck, off ? "" : ")");
+    }
     return n;
 }

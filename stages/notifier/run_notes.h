@@ -12,7 +12,10 @@
         prices): the codes that entered and left each index or filter
         since the previous snapshot, or that it is the first;
       - what validation found in the rows (stages/writer/validate.h): how
-        many of each kind, the first few, and where the sidecars are.
+        many of each kind, the first few, and where the sidecars are;
+      - the cross-check with the multi-stock quote (stages/writer/xcheck.h):
+        "cross-check: N checked, N disagreed, N not cross-checked (reason)",
+        or why the run had none ("cross-check: off (flag)").
 
     Pure: the notifier posts them in the Slack summary and logs them. */
 #ifndef RUN_NOTES_H
@@ -22,7 +25,7 @@
 
 #include "eod_proto.h"
 
-#define RUN_NOTES_MAX 4     //  notes one summary can have
+#define RUN_NOTES_MAX 5     //  notes one summary can have
 #define RUN_NOTE_SIZE 640   //  bytes of one note, NUL included
 
 //  The notes of end (an END that reached the notifier) into notes; returns

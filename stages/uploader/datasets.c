@@ -12,16 +12,19 @@
 #define S_COMPACT_SUFFIX "_99999999.csv"
 
 //  The data sets: name, the first segment of their files under the data
-//  directory, whether they are a price table.
+//  directory, whether they are a price table, whether they are a table
+//  (whose location holds nothing else: the prices, the fast close).
 static const struct {
     const char *name;
     const char *dir;
     bool prices;
+    bool table;
 } s_sets[UPLOADER_DATASETS] = {
-    [UPLOADER_DS_KR] = {"kr", "market=kr", true},
-    [UPLOADER_DS_US] = {"us", "market=us", true},
-    [UPLOADER_DS_CODES] = {"codes", "codes", false},
-    [UPLOADER_DS_ANOMALIES] = {"anomalies", "anomalies", false},
+    [UPLOADER_DS_KR] = {"kr", "market=kr", true, true},
+    [UPLOADER_DS_US] = {"us", "market=us", true, true},
+    [UPLOADER_DS_CODES] = {"codes", "codes", false, false},
+    [UPLOADER_DS_ANOMALIES] = {"anomalies", "anomalies", false, false},
+    [UPLOADER_DS_CLOSE] = {"close", "close", false, true},
 };
 
 const char *
@@ -94,10 +97,10 @@ uploader_datasets_resolve (const uploader_settings_t *in, uploader_datasets_t *o
             return -1;
         }
     }
-    //  No data set's objects under a price table's location.
+    //  No data set's objects under a table's location.
     for (int p = 0; p < UPLOADER_DATASETS; p++) {
         char ploc[UPLOADER_PREFIX_MAX + 16], oloc[UPLOADER_PREFIX_MAX + 16];
-        if (!s_sets[p].prices || !*out->targets[p].bucket
+        if (!s_sets[p].table || !*out->targets[p].bucket
             || !s_location (out, (uploader_dataset_t) p, ploc, sizeof ploc))
             continue;
         for (int o = 0; o < UPLOADER_DATASETS; o++) {
@@ -106,10 +109,10 @@ uploader_datasets_resolve (const uploader_settings_t *in, uploader_datasets_t *o
                 continue;
             if (strncmp (oloc, ploc, strlen (ploc)) == 0 || strncmp (ploc, oloc, strlen (oloc)) == 0) {
                 snprintf (why, whylen,
-                          "the objects of data set %s (s3://%s/%s) and the price table %s (s3://%s/%s) would share a "
+                          "the objects of data set %s (s3://%s/%s) and the %s %s (s3://%s/%s) would share a "
                           "location: give one of them a bucket or prefix of its own ([s3] %s_bucket, %s_prefix)",
-                          s_sets[o].name, out->targets[o].bucket, oloc, s_sets[p].name, out->targets[p].bucket, ploc,
-                          s_sets[o].name, s_sets[o].name);
+                          s_sets[o].name, out->targets[o].bucket, oloc, s_sets[p].prices ? "price table" : "table",
+                          s_sets[p].name, out->targets[p].bucket, ploc, s_sets[o].name, s_sets[o].name);
                 return -1;
             }
         }
@@ -175,6 +178,8 @@ uploader_dataset_key (const uploader_datasets_t *ds, uploader_dataset_t d, const
         else
             form = "/dt={yyyy}-{mm}-{dd}/{file}";
     }
+    else if (d == UPLOADER_DS_CLOSE && ds->reference)
+        form = ds->daily ? "{yyyymmdd}/{file}" : "year={yyyy}/month={mm}/day={dd}/{file}";
     else
         form = "market={market}/dt={yyyy}-{mm}-{dd}/{file}";
     char template[S_TEMPLATE_MAX];

@@ -4,7 +4,8 @@
     A FILE's data set is the first segment of its key under the data
     directory: market=kr/... the KR prices, market=us/... the US prices,
     codes/... the universe snapshots (the lister's code lists), anomalies/...
-    the validation sidecar. A new data set is a line of the table in
+    the validation sidecar, close/... the fast close (a KR session's core
+    columns from the multi-stock quote, a table of its own). A new data set is a line of the table in
     datasets.c, two config keys ([s3] NAME_bucket, NAME_prefix) and its key
     forms; the writer and uploader need nothing else.
 
@@ -12,19 +13,21 @@
       prices      PREFIX/market={market}/dt={yyyy}-{mm}-{dd}/{file} ([s3] key_template, if set)
       codes       PREFIX/{list}/dt={yyyy}-{mm}-{dd}/{file}     (list: the file stem, kospi_code)
       anomalies   PREFIX/market={market}/dt={yyyy}-{mm}-{dd}/{file}
+      close       PREFIX/market={market}/dt={yyyy}-{mm}-{dd}/{file}     (file: kr_close_YYYYMMDD.csv)
     [s3] layout = reference keys as the reference pipeline did
     (reference-pipeline.md §5), in its first form (reference_keys =
     partitioned) or its later one (daily):
       prices      PREFIX/year={yyyy}/month={mm}/day={dd}/market_{yyyymmdd}.csv | PREFIX/{yyyymmdd}/market_{yyyymmdd}.csv
       codes       PREFIX/{yyyy}/{mm}/{dd}/{file}                                | PREFIX/{yyyymmdd}/{file}
       anomalies   as in the hive layout (the reference had none)
+      close       PREFIX/year={yyyy}/month={mm}/day={dd}/{file}         | PREFIX/{yyyymmdd}/{file}
 
     A data set's bucket is [s3] NAME_bucket, else [s3] bucket. Its prefix is
     [s3] NAME_prefix, else: "" in a bucket of its own; in the shared bucket,
     [s3] prefix, followed by /NAME except for the hive layout's prices
     (today's keys, which market= keeps apart). A layout where the objects of
-    one data set would fall under a price table's location (another price
-    data set's, the code lists, the anomalies) is refused: Athena would read
+    one data set would fall under a table's location (a price table's or the
+    fast close's: another table, the code lists, the anomalies) is refused: Athena would read
     them as rows of the table. Every key is made by uploader_object_key
     (object_key.h) from grammar-checked parts, and checked whole. */
 #ifndef UPLOADER_DATASETS_H
@@ -38,6 +41,7 @@ typedef enum {
     UPLOADER_DS_US,
     UPLOADER_DS_CODES,
     UPLOADER_DS_ANOMALIES,
+    UPLOADER_DS_CLOSE,
     UPLOADER_DATASETS
 } uploader_dataset_t;
 
@@ -65,7 +69,7 @@ typedef struct {
     uploader_target_t targets[UPLOADER_DATASETS];
 } uploader_datasets_t;
 
-//  The data set's name ("kr", "us", "codes", "anomalies").
+//  The data set's name ("kr", "us", "codes", "anomalies", "close").
 const char *uploader_dataset_name (uploader_dataset_t d);
 
 //  Resolves every data set's bucket and prefix from in into out. 0, or -1

@@ -40,6 +40,8 @@ struct _writer_anomalies_t {
     char first[WRITER_ANOMALIES_FIRST_MAX][S_FIRST_MAX];
     size_t nfirst;
     long files;
+    writer_anomalies_run_fn *on_run;   //  findings of the whole run, noted as pass 1 ends
+    void *run_arg;
 };
 
 writer_anomalies_t *
@@ -134,6 +136,12 @@ writer_anomalies_note (writer_anomalies_t *self, const char *date, const char *c
 }
 
 int
+writer_anomalies_note_xcheck (const char *date, const char *code, const char *detail, void *arg)
+{
+    return writer_anomalies_note (arg, date, code, WRITER_VALIDATE_XCHECK, detail);
+}
+
+int
 writer_anomalies_check (writer_anomalies_t *self, const char *market, const char *const *values, size_t n,
                         const char *date, const char *code, const char *listing_date)
 {
@@ -145,9 +153,23 @@ writer_anomalies_check (writer_anomalies_t *self, const char *market, const char
     return 0;
 }
 
+void
+writer_anomalies_on_run (writer_anomalies_t *self, writer_anomalies_run_fn *on_run, void *arg)
+{
+    self->on_run = on_run;
+    self->run_arg = arg;
+}
+
 int
 writer_anomalies_spooled (writer_anomalies_t *self)
 {
+    //  Findings that need the whole journal (the cross-check) come last.
+    if (*self->path && self->on_run && self->on_run (self, self->run_arg)) {
+        if (self->file)
+            fclose (self->file);
+        self->file = NULL;
+        return -1;
+    }
     if (!self->file)
         return 0;
     int rc = fclose (self->file);

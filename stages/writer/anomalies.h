@@ -57,7 +57,19 @@ int writer_anomalies_check (writer_anomalies_t *self, const char *market, const 
 int writer_anomalies_note (writer_anomalies_t *self, const char *date, const char *code, writer_validate_kind_t kind,
                            const char *detail);
 
-//  Pass 1 over: the findings file is closed. 0 or -1 (logged).
+//  Pass 1: a disagreement of the cross-check (kind xcheck) noted for
+//  (date, code); arg is the writer_anomalies_t (a writer_xcheck_note_fn,
+//  xcheck.h). 0 or -1.
+int writer_anomalies_note_xcheck (const char *date, const char *code, const char *detail, void *arg);
+
+//  Findings of the whole run (the cross-check, xcheck.h): on_run (NULL:
+//  none) is called as each pass 1 ends, before the findings file closes, to
+//  note them with writer_anomalies_note; a non-zero return fails the fold.
+typedef int (writer_anomalies_run_fn) (writer_anomalies_t *self, void *arg);
+void writer_anomalies_on_run (writer_anomalies_t *self, writer_anomalies_run_fn *on_run, void *arg);
+
+//  Pass 1 over: the run's findings noted (writer_anomalies_on_run), the
+//  findings file closed. 0 or -1 (logged).
 int writer_anomalies_spooled (writer_anomalies_t *self);
 
 //  Pass 2: the findings of month (YYYY-MM) loaded. 0 or -1 (logged).

@@ -73,14 +73,15 @@ writer_replay_path (const writer_replay_t *self, const char *run_id, char *path,
     snprintf (path, size, "%s/%s.journal", self->dir, run_id);
 }
 
-//  Replay: the task ids of the RESULTs the journal holds.
+//  Replay: the task ids of the RESULTs and the batch ids of the QUOTES the
+//  journal holds.
 static int
 s_collect_task (eod_msg_t **msg_p, long record, void *arg)
 {
     writer_replay_t *self = arg;
     const eod_msg_t *msg = *msg_p;
     //  A task missing here is only journalled again if redelivered.
-    if (msg->type == EOD_MSG_RESULT && msg->task_id
+    if ((msg->type == EOD_MSG_RESULT || msg->type == EOD_MSG_QUOTES) && msg->task_id
         && eod_strset_add (self->tasks, msg->task_id, NULL) == EOD_STRSET_NONE)
         eod_log_warn ("journal record %ld: out of memory: task %s not remembered", record, msg->task_id);
     return 0;

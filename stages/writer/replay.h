@@ -1,12 +1,15 @@
 /*  writer replay — the run's journal and the task ids it holds.
 
-    The writer journals each RESULT (state/writer/RUN.journal, eod_journal)
-    before it acknowledges it. When a run's journal is opened — the first
+    The writer journals each RESULT and each QUOTES (a batch's multi-stock
+    quotes; state/writer/RUN.journal, eod_journal) before it acknowledges
+    it. When a run's journal is opened — the first
     RESULT of a run, the first after a restart, a reconcile from a restarted
     coordinator — its records are read back: a torn last record (never synced,
     so never acknowledged) is cut off by eod_journal_open, and the task id of
-    every RESULT is remembered, so a redelivered task is acknowledged again
-    without being journalled twice. Its rows are deduped later, by (market,
+    every RESULT and the batch id of every QUOTES are remembered, so a
+    redelivered task or batch is acknowledged again without being journalled
+    twice: the first QUOTES of a batch is the one the writer compares and
+    folds. Its rows are deduped later, by (market,
     code, trade date), when the run is folded (compact.c). One journal is open
     at a time; the task ids are kept in a compact set, since a daily run has
     tens of thousands of tasks. */
@@ -51,8 +54,8 @@ bool writer_replay_is_open (const writer_replay_t *self, const char *run_id);
 //  task ids. 0, or -1 when the sync failed (logged).
 int writer_replay_close (writer_replay_t *self);
 
-//  Journals result (borrowed) in the open journal, unless its task id is
-//  there already (logged at debug level). 0, or -1 when the append failed
+//  Journals result (borrowed: a RESULT, or a QUOTES whose task_id is its
+//  batch id) in the open journal, unless its id is there already (logged at debug level). 0, or -1 when the append failed
 //  (logged): the result is not journalled. Asserts a journal is open.
 int writer_replay_record (writer_replay_t *self, const eod_msg_t *result);
 

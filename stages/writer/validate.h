@@ -31,6 +31,9 @@
                  request, or a row whose date is not a date (anomalies.c).
       conflict   the same (date, code) arriving twice in a run with different
                  values of the day (output2): the first is kept (compact.c).
+      xcheck     the row's open, high, low, close, volume or value differs
+                 from the multi-stock quote of its session beyond the
+                 field's tolerance (xcheck.h; daily KR runs).
 
     Amounts are compared as exact decimals (scaled integers), never as
     floating point, so a boundary is a boundary. */
@@ -47,6 +50,7 @@ typedef enum {
     WRITER_VALIDATE_MOVE,
     WRITER_VALIDATE_WRONG_DATE,
     WRITER_VALIDATE_CONFLICT,
+    WRITER_VALIDATE_XCHECK,   //  the row and its multi-stock quote disagree (xcheck.h)
     WRITER_VALIDATE_KINDS
 } writer_validate_kind_t;
 

@@ -1,12 +1,14 @@
 /*  writer — see writer.h. */
 #include "writer.h"
 #include "anomalies.h"
+#include "close.h"
 #include "compact.h"
 #include "eod_cal.h"
 #include "eod_log.h"
 #include "eod_log_cap.h"
 #include "finish.h"
 #include "replay.h"
+#include "xcheck.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,11 @@ struct _writer_t {
     eod_cal_t *cal;                  //  the exchange calendars: which session a quote describes
     writer_snapshot_t *snapshot;     //  which rows keep the snapshot columns, and the counts of the fold
     writer_anomalies_t *anomalies;   //  validation of the fold's rows: sidecars and counts
+    eod_quote_window_t window;       //  [multiquote] window, [kis] env: when a quote is a session's
+    writer_xcheck_conf_t xconf;      //  the cross-check's tolerances
+    writer_xcheck_t *xcheck;         //  the cross-check of run_done (a daily KR run with batches), or NULL
+    writer_validate_conf_t rules;    //  [validate]
+    long close_findings;             //  validation's findings in the fast close's rows
     long rows_written;
     long files;            //  files written by the fold
     long files_existing;   //  files of the range the fold did not touch, reported too
@@ -97,9 +104,22 @@ writer_new (eod_stage_t *stage, bool once)
         goto fail;
     writer_validate_conf_t rules = {.kr_limit_pct = (long) eod_config_int (stage->config, "validate:kr_limit_pct"),
                                     .us_move_pct = (long) eod_config_int (stage->config, "validate:us_move_pct")};
+    self->rules = rules;
     self->anomalies = writer_anomalies_new (&rules, s_on_sidecar, self);
     if (!self->anomalies)
         goto fail;
+    //  The config check made sure of the times.
+    const eod_config_t *cfg = stage->config;
+    eod_quote_window_init (&self->window, eod_config_str (cfg, "multiquote:window_start"),
+                           eod_config_str (cfg, "multiquote:window_end"), (long) eod_config_int (cfg, "kis:timeout_ms"),
+                           strcmp (eod_config_str (cfg, "kis:env"), "test") == 0);
+    self->xconf.window = &self->window;
+    self->xconf.cal = self->cal;
+    for (int f = 0; f < WRITER_XCHECK_FIELDS; f++) {
+        char key[64];
+        snprintf (key, sizeof key, "multiquote:tolerance_%s", writer_xcheck_field_name ((writer_xcheck_field_t) f));
+        self->xconf.tolerance[f] = (int64_t) eod_config_int (cfg, key);
+    }
     //  RESULTs the writer has not read yet wait in the coordinator, not here:
     //  libzmq's default of 1,000 a peer is a megabyte of RESULTs in this
     //  process when the journal's fsync or a busy CPU holds the writer back.
@@ -123,6 +143,7 @@ writer_destroy (writer_t **self_p)
     writer_replay_destroy (&self->replay);
     writer_snapshot_destroy (&self->snapshot);
     writer_anomalies_destroy (&self->anomalies);
+    writer_xcheck_destroy (&self->xcheck);
     eod_cal_destroy (&self->cal);
     zhashx_destroy (&self->folded);
     zhashx_destroy (&self->sidecars);
@@ -181,16 +202,19 @@ s_ack_add (writer_t *self, eod_msg_t **ack, const char *run_id, const char *task
 
 //  ---------------------------------------------------------------- messages
 
-//  A RESULT: journalled (once per task id), its id queued on the batch's
-//  ACKs (acks[0..*nacks), sent after the batch's sync): on the last one when
-//  it is of the same run and not full, else on a new one. True when queued.
+//  A RESULT or a QUOTES (a batch's quotes, KR only): journalled (once per
+//  task or batch id), its id queued on the batch's ACKs (acks[0..*nacks),
+//  sent after the batch's sync): on the last one when it is of the same run
+//  and not full, else on a new one. True when queued.
 static bool
 s_on_result (writer_t *self, const eod_msg_t *msg, eod_msg_t **acks, size_t *nacks)
 {
-    //  The market names a directory: only the two markets there are.
-    if (strcmp (msg->market, "kr") != 0 && strcmp (msg->market, "us") != 0) {
-        eod_log_error ("RESULT %s of market '%.16s': not a market of this pipeline: dropped", msg->task_id,
-                       msg->market);
+    //  The market names a directory: only the two markets there are. The
+    //  multi-stock quote is of KR codes only.
+    bool quotes = msg->type == EOD_MSG_QUOTES;
+    if (strcmp (msg->market, "kr") != 0 && (quotes || strcmp (msg->market, "us") != 0)) {
+        eod_log_error ("%s %s of market '%.16s': not a market of this pipeline: dropped", eod_msg_type_name (msg->type),
+                       msg->task_id, msg->market);
         return false;
     }
     if (writer_replay_open (self->replay, msg->run_id, &self->sync_failed))
@@ -264,6 +288,87 @@ s_on_list (const char *path, const char *rel, const char *date, long rows, void 
         self->failed = true;
 }
 
+//  ---------------------------------------------------------------- cross-check
+
+//  As the fold's pass 1 ends: the disagreements into its findings.
+static int
+s_xcheck_findings (writer_anomalies_t *anomalies, void *arg)
+{
+    writer_t *self = arg;
+    return self->xcheck ? writer_xcheck_compare (self->xcheck, writer_anomalies_note_xcheck, anomalies) : 0;
+}
+
+//  A daily KR run whose journal holds QUOTES is cross-checked: its quotes
+//  and rows are read from the journal before the fold, compared as the
+//  fold's pass 1 ends.
+static void
+s_xcheck_begin (writer_t *self, const char *journal)
+{
+    const eod_msg_t *d = self->run_done;
+    writer_xcheck_destroy (&self->xcheck);
+    writer_anomalies_on_run (self->anomalies, NULL, NULL);
+    if (strcmp (d->market, "kr") != 0 || strcmp (d->mode, "daily") != 0)
+        return;
+    self->xcheck = writer_xcheck_new (&self->xconf, d->date_from);
+    if (!self->xcheck || writer_xcheck_journal (self->xcheck, journal) || !writer_xcheck_any (self->xcheck)) {
+        writer_xcheck_destroy (&self->xcheck);
+        return;
+    }
+    writer_anomalies_on_run (self->anomalies, s_xcheck_findings, self);
+}
+
+static void
+s_xcheck_end (writer_t *self)
+{
+    writer_anomalies_on_run (self->anomalies, NULL, NULL);
+    if (!self->xcheck)
+        return;
+    char why[WRITER_XCHECK_WHY_MAX];
+    writer_xcheck_why (self->xcheck, why, sizeof why);
+    eod_log_info ("%s: cross-check: %ld checked, %ld disagreed (%ld field(s) beyond the tolerance), %ld not "
+                  "cross-checked%s%s%s",
+                  self->run_done->run_id, writer_xcheck_checked (self->xcheck), writer_xcheck_disagreed (self->xcheck),
+                  writer_xcheck_fields_disagreed (self->xcheck), writer_xcheck_not_checked (self->xcheck),
+                  *why ? " (" : "", why, *why ? ")" : "");
+}
+
+//  ---------------------------------------------------------------- the fold
+
+//  A file of the fast close: its data file, or its sidecar.
+static void
+s_on_close_file (const char *path, const char *rel, const char *date, long rows, void *arg)
+{
+    if (strncmp (rel, "anomalies/", 10) == 0)
+        s_on_sidecar (path, rel, date, rows, arg);
+    else
+        s_on_file (path, rel, date, rows, arg);
+}
+
+//  The fast close (mode close): the session's file of the data set close
+//  from the journal's QUOTES alone (close.h), and its sidecar.
+static void
+s_close_fold (writer_t *self, const char *journal)
+{
+    const eod_msg_t *d = self->run_done;
+    writer_close_conf_t conf = {.window = &self->window, .cal = self->cal, .rules = self->rules};
+    writer_close_counts_t counts;
+    if (strcmp (d->market, "kr") != 0
+        || writer_close_fold (journal, self->data_dir, d->date_from, &conf, s_on_close_file, self, &counts)) {
+        self->failed = true;
+        eod_stage_event (self->stage, "error", d->run_id, d->market,
+                         "writer: the fast close of run %s could not be written", d->run_id);
+        return;
+    }
+    self->rows_written = counts.rows;
+    self->close_findings = counts.findings;
+    eod_log_info ("%s: fast close of %s: %ld row(s) in the file, %ld quoted by this run%s, %ld finding(s) of "
+                  "validation",
+                  d->run_id, d->date_from, counts.rows, counts.quoted,
+                  counts.window ? " (quotes asked outside the window not written)" : "", counts.findings);
+    if (!self->failed)
+        unlink (journal);
+}
+
 static void
 s_on_run_done (writer_t *self, eod_msg_t **msg_p)
 {
@@ -282,12 +387,19 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
         self->sync_failed = true;
     self->files = 0;
     self->files_existing = 0;
+    self->close_findings = 0;
     zhashx_purge (self->folded);
     zhashx_purge (self->sidecars);
     writer_snapshot_reset (self->snapshot);
     writer_anomalies_reset (self->anomalies, "");
+    if (strcmp (d->mode, "close") == 0) {
+        s_close_fold (self, journal);
+        return;
+    }
+    s_xcheck_begin (self, journal);
     long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, self->anomalies,
                                         eod_fields_get (&d->meta, EOD_META_WRONG_DATE_UNWRITTEN), s_on_file, self);
+    s_xcheck_end (self);
     if (rows < 0) {
         self->failed = true;
         eod_stage_event (self->stage, "error", d->run_id, d->market, "writer: the files of run %s could not be written",
@@ -421,6 +533,12 @@ s_forward_end (writer_t *self, eod_msg_t *end)
     if (self->run_done) {
         s_snapshot_figures (self, end);
         s_anomaly_figures (self, end);
+        if (self->xcheck)
+            writer_xcheck_figures (self->xcheck, &end->meta);
+        if (strcmp (self->run_done->mode, "close") == 0) {
+            snprintf (text, sizeof text, "%ld", self->close_findings);
+            eod_fields_set (&end->meta, "anomalies", text);
+        }
     }
     snprintf (text, sizeof text, "%ld", self->files);
     eod_fields_set (&end->meta, "files", text);
@@ -482,7 +600,7 @@ writer_run (writer_t *self)
             }
             if (!msg)
                 continue;
-            if (msg->type == EOD_MSG_RESULT)
+            if (msg->type == EOD_MSG_RESULT || msg->type == EOD_MSG_QUOTES)
                 nresults += s_on_result (self, msg, acks, &nacks);
             else if (msg->type == EOD_MSG_RECONCILE)
                 s_on_reconcile (self, msg);
@@ -496,6 +614,7 @@ writer_run (writer_t *self)
                 if (self->once)
                     ending_until = eod_clock_ms () + eod_config_int (self->stage->config, "pipeline:linger_ms");
                 eod_msg_destroy (&self->run_done);
+                writer_xcheck_destroy (&self->xcheck);
                 self->rows_written = 0;
                 self->files = 0;
                 self->files_existing = 0;

@@ -68,6 +68,18 @@ refused "--config $TMP: not a regular file" run --config "$TMP"
 refused "--codes $TMP/none: no such file" run --codes "$TMP/none"
 refused "unknown option --dates" run --dates 2024-02-01
 refused "unknown option kr" run kr
+refused "--no-cross-check: a range (backfill) is never cross-checked" run --no-cross-check --from 2024-02-01 --to 2024-02-02
+refused "--no-cross-check: only a KR daily run" run --market us --no-cross-check
+refused "unknown option --no-cross-checks" run --no-cross-checks
+
+echo "# close"
+refused "close: --market 'us': the fast close is of a KR session only" close --market us
+refused "close: --from: the fast close is of one session" close --from 2024-02-01 --to 2024-02-02
+refused "close: --no-cross-check: the fast close is not cross-checked" close --no-cross-check
+refused "close: --date '2024-02-30' is not in the calendar" close --date 2024-02-30
+refused "close: --date needs" close --date
+refused "close: --fetchers 'x'" close --fetchers x
+refused "close: unknown option --mode" close --mode daily
 
 echo "# backfill"
 refused "--market all is not supported" backfill --market all --from 2024-01-02 --to 2024-01-03

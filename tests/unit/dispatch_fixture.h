@@ -43,6 +43,9 @@ static bool s_writer_down;
 static int s_again_errno;   //  to_writer_again fails with it (0: succeeds)
 static int s_agains;
 static char s_run_id[128] = "run-1";
+static int s_units_per_batch = 1;   //  [multiquote] units_per_batch of the next dispatch set up
+static int s_notes;                 //  batch outcomes noted (port note)
+static char s_noted[64];            //  the last one's batch id
 static eod_stage_t s_stage = {.name = "coordinator"};
 
 static inline void
@@ -112,6 +115,13 @@ s_last (void)
     return s_nsent ? &s_sent[s_nsent - 1] : &none;
 }
 
+static inline void
+s_note (void *arg, const eod_msg_t *record)
+{
+    s_notes++;
+    snprintf (s_noted, sizeof s_noted, "%s", record->task_id ? record->task_id : "");
+}
+
 typedef struct {
     coordinator_tokens_t *tokens;
     coordinator_tasks_t *tasks;
@@ -148,15 +158,17 @@ s_env_up (s_env_t *env, size_t nkeys, long rate, bool secure)
         .unpublished_retry_ms = S_UNPUBLISHED_RETRY_MS,
         .unknown_stop = S_UNKNOWN_STOP,
         .max_pages = S_MAX_PAGES,
+        .units_per_batch = s_units_per_batch,
         .run_id = s_run_id,
         .stage = &s_stage,
         .clock = &fake_clock,
-        .port = {NULL, s_to_fetcher, s_to_writer, s_to_writer_again, secure},
+        .port = {NULL, s_to_fetcher, s_to_writer, s_to_writer_again, secure, s_note},
     };
     env->d = coordinator_dispatch_new (&conf, env->tokens, env->tasks);
     CHECK (env->tokens && env->tasks && env->d);
     coordinator_dispatch_counts (env->d)->started_ms = fake_ms ();
     s_nsent = 0;
+    s_notes = 0;
 }
 
 static inline void

@@ -7,6 +7,8 @@
 #include "eod_test.h"
 #include "gate_dates.h"
 
+#include <string.h>
+
 static eod_cal_t *s_cal;
 
 static time_t
@@ -86,6 +88,43 @@ s_test_backfill (void)
                0);
 }
 
+static int
+s_close (eod_market_t market, const char *date, const char *now, bool mock, char *why)
+{
+    eod_quote_window_t w;
+    CHECK (eod_quote_window_init (&w, "18:00", "08:00", 10000, mock) == 0);
+    why[0] = '\0';
+    return gate_close_ok (s_cal, &w, market, s_day (date), s_at (now), why, 512);
+}
+
+//  The fast close: KR's latest closed session, inside the quote's window.
+static void
+s_test_close (void)
+{
+    char why[512];
+    //  Tuesday 2024-09-03 at 18:30 and at 00:30 the next night: the latest closed session, in the window.
+    CHECK_INT (s_close (EOD_MARKET_KR, "2024-09-03", "2024-09-03T18:30:00+09:00", false, why), 0);
+    CHECK_INT (s_close (EOD_MARKET_KR, "2024-09-03", "2024-09-04T00:30:00+09:00", false, why), 0);
+    //  Before the close, and after it but before the window.
+    CHECK_INT (s_close (EOD_MARKET_KR, "2024-09-03", "2024-09-03T14:00:00+09:00", false, why), -1);
+    CHECK (strstr (why, "has not closed yet") != NULL);
+    CHECK_INT (s_close (EOD_MARKET_KR, "2024-09-03", "2024-09-03T16:00:00+09:00", false, why), -1);
+    CHECK (strstr (why, "from 18:00") != NULL);
+    //  The next morning after the window, the next session open.
+    CHECK_INT (s_close (EOD_MARKET_KR, "2024-09-03", "2024-09-04T09:05:00+09:00", false, why), -1);
+    CHECK (strstr (why, "outside the quote's window (window)") != NULL);
+    //  An earlier session, a later day.
+    CHECK_INT (s_close (EOD_MARKET_KR, "2024-09-02", "2024-09-03T18:30:00+09:00", false, why), -1);
+    CHECK (strstr (why, "latest closed session only (2024-09-03 now)") != NULL);
+    CHECK_INT (s_close (EOD_MARKET_KR, "2024-09-04", "2024-09-03T18:30:00+09:00", false, why), -1);
+    CHECK (strstr (why, "future day") != NULL);
+    //  US, and the mock host.
+    CHECK_INT (s_close (EOD_MARKET_US, "2024-09-03", "2024-09-04T07:00:00+09:00", false, why), -1);
+    CHECK (strstr (why, "KR session only") != NULL);
+    CHECK_INT (s_close (EOD_MARKET_KR, "2024-09-03", "2024-09-03T18:30:00+09:00", true, why), -1);
+    CHECK (strstr (why, "mock host") != NULL);
+}
+
 int
 main (void)
 {
@@ -94,6 +133,7 @@ main (void)
     if (s_cal) {
         s_test_daily ();
         s_test_backfill ();
+        s_test_close ();
     }
     eod_cal_destroy (&s_cal);
     return EOD_TEST_DONE ();

@@ -331,6 +331,8 @@ main (void)
     snprintf (dir, sizeof dir, "/tmp/test_lister_listing_XXXXXX");
     cfg = eod_config_load (NULL, err, sizeof err);
     CHECK (cfg && eod_config_set (cfg, "pipeline:calendar_dir", CALENDARS, err, sizeof err) == 0);
+    //  The TASKs alone: the cross-check's BATCHes are test_lister_batches'.
+    CHECK (eod_config_set (cfg, "multiquote:cross_check", "false", err, sizeof err) == 0);
     CHECK (mkdtemp (dir) != NULL);
     test_daily ();
     test_codes_file ();

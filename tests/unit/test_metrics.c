@@ -243,6 +243,17 @@ static const char *const s_kr_ok_text =
     "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"move\"} 2\n"
     "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"wrong_date\"} 1\n"
     "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"conflict\"} 0\n"
+    "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"xcheck\"} 0\n"
+    "# HELP eod_run_xcheck_checked Codes of the latest run whose row was compared with the multi-stock quote.\n"
+    "# TYPE eod_run_xcheck_checked gauge\n"
+    "eod_run_xcheck_checked{market=\"kr\",mode=\"daily\"} 2760\n"
+    "# HELP eod_run_xcheck_disagreed Codes of the latest run whose row and quote differ beyond the tolerance.\n"
+    "# TYPE eod_run_xcheck_disagreed gauge\n"
+    "eod_run_xcheck_disagreed{market=\"kr\",mode=\"daily\"} 2\n"
+    "# HELP eod_run_xcheck_not_checked Codes of the latest run not cross-checked (window, a failed batch, no "
+    "quote).\n"
+    "# TYPE eod_run_xcheck_not_checked gauge\n"
+    "eod_run_xcheck_not_checked{market=\"kr\",mode=\"daily\"} 31\n"
     "# HELP eod_run_duration_seconds Duration of the latest run.\n"
     "# TYPE eod_run_duration_seconds gauge\n"
     "eod_run_duration_seconds{market=\"kr\",mode=\"daily\"} 147.250\n"
@@ -293,6 +304,9 @@ main (void)
     kr.anomalies_by_kind[0] = 1;   //  price
     kr.anomalies_by_kind[3] = 2;   //  move
     kr.anomalies_by_kind[4] = 1;   //  wrong_date
+    kr.xcheck_checked = 2760;
+    kr.xcheck_disagreed = 2;
+    kr.xcheck_not_checked = 31;
     kr.duration_s = 147.25;
     CHECK_INT (eod_metrics_record (s_path, &kr, err, sizeof err), 0);
     struct stat st;
@@ -300,7 +314,7 @@ main (void)
     CHECK (stat (s_path, &st) == 0 && (st.st_mode & 0777) == 0644);
     char *text = s_read (s_path);
     CHECK_STR (text, s_kr_ok_text);
-    CHECK_INT (s_check_format (text ? text : ""), 26);
+    CHECK_INT (s_check_format (text ? text : ""), 30);
     CHECK_INT (s_count_tmp_files (metrics_dir), 0);
     free (text);
 
@@ -346,7 +360,7 @@ main (void)
     CHECK_INT (s_count_lines (text, "eod_last_success_session_timestamp_seconds{"), 1);
     //  Series sorted by market: kr before us in every family.
     CHECK (strstr (text, "eod_run_rows{market=\"kr\"") < strstr (text, "eod_run_rows{market=\"us\""));
-    CHECK_INT (s_check_format (text), 51);
+    CHECK_INT (s_check_format (text), 59);
     free (text);
 
     //  A partial US run counts as a success; a failed one after it does not move it.
@@ -397,7 +411,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"backfill\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_run_status{market=\"kr\",mode=\"daily\",status=\"ok\"} 1"));
     CHECK (text && s_has_line (text, "eod_last_session_timestamp_seconds{market=\"kr\",mode=\"daily\"} 1724976000"));
-    CHECK_INT (s_check_format (text ? text : ""), 77);
+    CHECK_INT (s_check_format (text ? text : ""), 89);
     free (text);
 
     //  A ok KR daily run of a newer session advances it.
@@ -418,7 +432,7 @@ main (void)
     CHECK_INT (s_count_lines (text, "eod_run_rows{market=\"x"), 1);
     CHECK (text
            && s_has_line (text, "eod_last_success_session_timestamp_seconds{market=\"x\\\"y\\\\z\\nw\"} 1725235200"));
-    CHECK_INT (s_check_format (text ? text : ""), 103);
+    CHECK_INT (s_check_format (text ? text : ""), 119);
     free (text);
     //  Invalid UTF-8 in a label value is repaired, never written as it is.
     eod_metrics_run_t bad_utf8 = s_run ("k\xff", "daily", "2024-09-02", EOD_METRICS_CLOSED);
@@ -477,7 +491,7 @@ main (void)
     CHECK (text && s_has_line (text, "eod_run_anomalies_by_kind{market=\"kr\",mode=\"daily\",kind=\"move\"} 3"));
     CHECK_INT (s_count_lines (text, "eod_run_anomalies_by_kind{market=\"kr\""), 1);
     CHECK (text && !strstr (text, "gremlin"));
-    CHECK_INT (s_check_format (text ? text : ""), 29);
+    CHECK_INT (s_check_format (text ? text : ""), 33);
     free (text);
     //  Pure binary, with NUL bytes.
     int fd = open (s_path, O_WRONLY | O_TRUNC);

@@ -119,9 +119,29 @@ s_shortest (const int64_t *at, int n, int rate)
     return shortest;
 }
 
+//  Room for n at once (a batch of n units): when at most rate - n of the
+//  logged dispatches are inside a window.
+static void
+s_test_due_n (void)
+{
+    coordinator_pacer_t p;
+    CHECK_INT (coordinator_pacer_init (&p, 4, 0, 0), 0);   //  window 1 s, T 250 ms
+    coordinator_pacer_take (&p, 0);
+    coordinator_pacer_take (&p, 250000);
+    int64_t spacing = coordinator_pacer_due (&p);
+    CHECK_INT (spacing, 500000);
+    CHECK_INT (coordinator_pacer_due_n (&p, 0), spacing);
+    CHECK_INT (coordinator_pacer_due_n (&p, 2), spacing);   //  2 in the window, room for 2
+    CHECK_INT (coordinator_pacer_due_n (&p, 3), 1000000);   //  once the first left a window ago
+    CHECK_INT (coordinator_pacer_due_n (&p, 4), 1250000);   //  once both did
+    CHECK_INT (coordinator_pacer_due_n (&p, 9), 1250000);   //  more than the rate: an empty window
+    coordinator_pacer_fini (&p);
+}
+
 int
 main (void)
 {
+    s_test_due_n ();
     coordinator_pacer_t p;
     CHECK_INT (coordinator_pacer_init (&p, S_RATE, S_JITTER_MS, S_MARGIN_MS), 0);
     //  (1 s + 50 ms + 8 ms) / 20

@@ -2,7 +2,7 @@
     (stages/notifier/run_notes.c): an incomplete session, codes without a
     row that did not make it incomplete, rows without the snapshot columns
     with their reasons and those kept from the file, validation's findings,
-    and a run with none. */
+    the cross-check's counts (or why there was none), and a run with none. */
 #include "eod_test.h"
 #include "run_notes.h"
 
@@ -72,6 +72,48 @@ main (void)
     end = s_end ("ok");
     eod_fields_set (&end->meta, "anomalies", "0");
     CHECK_INT (run_notes (end, notes), 0);
+    eod_msg_destroy (&end);
+
+    //  The cross-check: counts and reasons, a clean one, one that was off.
+    end = s_end ("ok");
+    eod_fields_set (&end->meta, "cross_check", "on");
+    eod_fields_set (&end->meta, "xcheck_checked", "1182");
+    eod_fields_set (&end->meta, "xcheck_disagreed", "2");
+    eod_fields_set (&end->meta, "xcheck_not_checked", "34");
+    eod_fields_set (&end->meta, "xcheck_not_checked_why", "30 EGW00201, 4 window");
+    CHECK_INT (run_notes (end, notes), 1);
+    CHECK (
+        strncmp (notes[0], "cross-check: 1182 checked, 2 disagreed, 34 not cross-checked (30 EGW00201, 4 window); ", 86)
+        == 0);
+    CHECK (strstr (notes[0], "anomalies/ sidecar (kind xcheck)") != NULL);
+    eod_msg_destroy (&end);
+    end = s_end ("ok");
+    eod_fields_set (&end->meta, "cross_check", "on");
+    eod_fields_set (&end->meta, "xcheck_checked", "60");
+    eod_fields_set (&end->meta, "xcheck_disagreed", "0");
+    eod_fields_set (&end->meta, "xcheck_not_checked", "0");
+    CHECK_INT (run_notes (end, notes), 1);
+    CHECK_STR (notes[0], "cross-check: 60 checked, 0 disagreed, 0 not cross-checked");
+    eod_msg_destroy (&end);
+    end = s_end ("ok");
+    eod_fields_set (&end->meta, "cross_check", "off (flag)");
+    CHECK_INT (run_notes (end, notes), 1);
+    CHECK_STR (notes[0], "cross-check: off (flag)");
+    eod_fields_set (&end->meta, "cross_check", "mock host");
+    CHECK_INT (run_notes (end, notes), 1);
+    CHECK_STR (notes[0], "cross-check: off (mock host)");
+    eod_msg_destroy (&end);
+    //  Every note at once fits.
+    end = s_end ("incomplete");
+    eod_fields_set (&end->meta, "unpublished", "260");
+    eod_fields_set (&end->meta, "unbound", "3");
+    eod_fields_set (&end->meta, "universe_day", "2024-08-31");
+    eod_fields_set (&end->meta, "universe_changes", "first snapshot: nothing to compare with");
+    eod_fields_set (&end->meta, "anomalies", "1");
+    eod_fields_set (&end->meta, "anomalies_xcheck", "1");
+    eod_fields_set (&end->meta, "xcheck_checked", "1");
+    CHECK_INT (run_notes (end, notes), RUN_NOTES_MAX);
+    CHECK (strstr (notes[3], "xcheck 1") != NULL);
     eod_msg_destroy (&end);
     return EOD_TEST_DONE ();
 }

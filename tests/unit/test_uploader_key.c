@@ -116,6 +116,9 @@ s_test_datasets (void)
            && d == UPLOADER_DS_CODES);
     CHECK (uploader_dataset_of ("anomalies/market=kr/dt=2024-09-02/x.csv", "kr", &d) == 0
            && d == UPLOADER_DS_ANOMALIES);
+    CHECK (uploader_dataset_of ("close/market=kr/dt=2024-09-02/kr_close_20240902.csv", "kr", &d) == 0
+           && d == UPLOADER_DS_CLOSE);
+    CHECK_STR (uploader_dataset_name (UPLOADER_DS_CLOSE), "close");
     CHECK_INT (uploader_dataset_of ("market=kr/dt=2024-09-02/kr_20240902.csv", "us", &d), -1);   //  another market's
     CHECK_INT (uploader_dataset_of ("other/x.csv", "kr", &d), -1);
     CHECK_INT (uploader_dataset_of ("kr_20240902.csv", "kr", &d), -1);
@@ -129,6 +132,8 @@ s_test_datasets (void)
                "eod/codes/kospi_code/dt=2024-09-03/kospi_code_20240903.csv");
     CHECK_STR (s_ds_key (&hive, UPLOADER_DS_ANOMALIES, "us", "2024-08-30", "us_anomalies_20240830.csv"),
                "eod/anomalies/market=us/dt=2024-08-30/us_anomalies_20240830.csv");
+    CHECK_STR (s_ds_key (&hive, UPLOADER_DS_CLOSE, "kr", "2024-09-02", "kr_close_20240902.csv"),
+               "eod/close/market=kr/dt=2024-09-02/kr_close_20240902.csv");
     CHECK_STR (s_ds_key (&hive, UPLOADER_DS_CODES, "kr", "2024-09-03", "kospi_code.csv"), "(no key)");
     CHECK_STR (s_ds_key (&hive, UPLOADER_DS_CODES, "kr", "2024-09-03", "../x_20240903.csv"), "(no key)");
 
@@ -140,6 +145,14 @@ s_test_datasets (void)
                "year=2024/month=08/day=30/market_20240830.csv");
     CHECK_STR (s_ds_key (&ref, UPLOADER_DS_CODES, "us", "2024-09-03", "us_market_stock_20240903.csv"),
                "2024/09/03/us_market_stock_20240903.csv");
+    //  The fast close in the bucket of its own ([s3] close_bucket).
+    uploader_settings_t ref_close = ref;
+    ref_close.buckets[UPLOADER_DS_CLOSE] = "kr-close";
+    CHECK_STR (s_ds_key (&ref_close, UPLOADER_DS_CLOSE, "kr", "2024-09-02", "kr_close_20240902.csv"),
+               "year=2024/month=09/day=02/kr_close_20240902.csv");
+    ref_close.reference_keys = "daily";
+    CHECK_STR (s_ds_key (&ref_close, UPLOADER_DS_CLOSE, "kr", "2024-09-02", "kr_close_20240902.csv"),
+               "20240902/kr_close_20240902.csv");
     ref.reference_keys = "daily";
     CHECK_STR (s_ds_key (&ref, UPLOADER_DS_KR, "kr", "2024-09-02", "kr_20240902.csv"), "20240902/market_20240902.csv");
     CHECK_STR (s_ds_key (&ref, UPLOADER_DS_CODES, "kr", "2024-09-03", "kosdaq_code_20240903.csv"),
@@ -155,6 +168,8 @@ s_test_datasets (void)
                "p/us/year=2024/month=08/day=30/market_20240830.csv");
     CHECK_STR (s_ds_key (&one, UPLOADER_DS_CODES, "kr", "2024-09-03", "kospi_code_20240903.csv"),
                "p/codes/2024/09/03/kospi_code_20240903.csv");
+    CHECK_STR (s_ds_key (&one, UPLOADER_DS_CLOSE, "kr", "2024-09-02", "kr_close_20240902.csv"),
+               "p/close/year=2024/month=09/day=02/kr_close_20240902.csv");
 
     //  Refused: KR and US prices on one key, a list under a price table, a bad layout or prefix.
     static const uploader_settings_t refused[] = {
@@ -165,6 +180,10 @@ s_test_datasets (void)
         {.layout = "flat", .bucket = "b"},
         {.layout = "reference", .reference_keys = "monthly", .bucket = "b"},
         {.bucket = "b", .prefixes = {"../up", NULL, NULL, NULL}},
+        //  The fast close under the KR price table, and a list under the fast close.
+        {.layout = "hive", .bucket = "b", .prefixes = {NULL, NULL, NULL, NULL, "market=kr/close"}},
+        {.layout = "reference", .buckets = {"kr", "us", "c", NULL, "kr"}},
+        {.layout = "hive", .bucket = "b", .prefixes = {NULL, NULL, "close/lists", NULL, "close"}},
     };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         why[0] = '\0';
@@ -177,7 +196,10 @@ s_test_datasets (void)
         }
     }
     CHECK_INT (uploader_datasets_resolve (&refused[0], &ds, why, sizeof why), -1);
-    CHECK (strstr (why, "would share a location") != NULL);
+    CHECK (strstr (why, "and the price table kr (s3://same/) would share a location") != NULL);
+    CHECK_INT (uploader_datasets_resolve (&refused[9], &ds, why, sizeof why), -1);
+    CHECK (strstr (why, "the objects of data set codes (s3://b/close/lists/) and the table close (s3://b/close/)")
+           != NULL);
 }
 
 int

@@ -2,7 +2,8 @@
     (stages/writer/replay.c): which run ids can name a journal; a RESULT is
     journalled once per task id, also across a reopen (the ids are replayed
     from the file, other messages are no tasks); the ids come back in the order
-    they were recorded, thousands of them; one journal is open at a time and
+    they were recorded, thousands of them; a QUOTES is journalled once per
+    batch id the same way and the fold takes no row from it; one journal is open at a time and
     a bad run id leaves it open; a torn tail is cut off on open, a later
     RESULT is appended after the whole records and the fold reads it. */
 #include "compact.h"
@@ -231,6 +232,49 @@ s_test_torn_tail (void)
         eod_msg_destroy (&msgs[i]);
 }
 
+//  A QUOTES is journalled once per batch id, also across a reopen, and
+//  acknowledged by it like a task; the fold takes no row from it.
+static void
+s_test_quotes (void)
+{
+    char dir[FIXTURE_PATH_MAX], path[FIXTURE_PATH_MAX];
+    fixture_path (dir, "state/writer-quotes");
+    writer_replay_t *replay = writer_replay_new (dir);
+    CHECK (replay != NULL);
+    if (!replay)
+        return;
+    const char *codes[] = {"005930", "000660"};
+    const char *d[] = {"20240902"};
+    eod_msg_t *q = fixture_quotes ("kr-mq-20240902-00001", "2024-09-02", 1725269400, codes, 2);
+    eod_msg_t *r = fixture_result ("kr-005930-20240902-20240902", "005930", "a", d, 1);
+    bool sync_failed = false;
+    CHECK_INT (writer_replay_open (replay, "r1", &sync_failed), 0);
+    CHECK_INT (writer_replay_record (replay, q), 0);
+    CHECK_INT (writer_replay_record (replay, r), 0);
+    CHECK_INT (writer_replay_record (replay, q), 0);   //  delivered twice
+    CHECK_INT (writer_replay_sync (replay), 0);
+    CHECK_INT (s_records (replay, "r1"), 2);
+    CHECK_INT (writer_replay_close (replay), 0);
+    //  Replayed after a restart: the batch id is known, a redelivery is not
+    //  journalled again, and it is among the ids a reconcile acknowledges.
+    CHECK_INT (writer_replay_open (replay, "r1", &sync_failed), 0);
+    CHECK_INT (writer_replay_count (replay), 2);
+    CHECK_INT (writer_replay_record (replay, q), 0);
+    CHECK_INT (writer_replay_sync (replay), 0);
+    CHECK_INT (s_records (replay, "r1"), 2);
+    CHECK_STR (writer_replay_first (replay), "kr-mq-20240902-00001");
+    CHECK_STR (writer_replay_next (replay), "kr-005930-20240902-20240902");
+    CHECK_INT (writer_replay_close (replay), 0);
+    //  The fold writes the RESULT's row only.
+    char data[FIXTURE_PATH_MAX];
+    fixture_path (data, "data-quotes");
+    writer_replay_path (replay, "r1", path, sizeof path);
+    CHECK_INT (writer_compact_journal (path, data, "kr", NULL, NULL, NULL, NULL, NULL), 1);
+    eod_msg_destroy (&q);
+    eod_msg_destroy (&r);
+    writer_replay_destroy (&replay);
+}
+
 int
 main (void)
 {
@@ -241,6 +285,7 @@ main (void)
     s_test_no_dir ();
     s_test_many ();
     s_test_torn_tail ();
+    s_test_quotes ();
     fixture_end ();
     return EOD_TEST_DONE ();
 }

@@ -1,13 +1,15 @@
 /*  writer_fixture — what the unit tests of the writer's modules share
     (tests/unit/test_writer_*.c): a temp directory the test works in, KR
-    RESULTs built to order, journals and spool records written by hand, a
+    RESULTs and QUOTES built to order, journals and spool records written by hand, a
     record of the files a fold or a listing reports, and stderr captured to
     check a log line.
     Functions are static inline: each test takes what it uses. */
 #ifndef WRITER_FIXTURE_H
 #define WRITER_FIXTURE_H
 
+#include "eod_date.h"
 #include "eod_journal.h"
+#include "eod_quote_window.h"
 #include "eod_test.h"
 #include "eod_util.h"
 #include "finish.h"
@@ -129,6 +131,63 @@ fixture_result (const char *task_id, const char *code, const char *tag, const ch
         eod_fields_clear (&row);
     }
     return r;
+}
+
+//  A QUOTES of run "run-test", batch batch_id of the KR session (YYYY-MM-DD),
+//  asked at asked_at, status "ok": one row per code of codes[0..ncodes), each
+//  with the multi-quote's fields (open 100, high 120, low 90, close 110,
+//  volume 1000, value 110000, previous close 105, change 5, sign 2, rate
+//  4.76, name "Name CODE"); more codes may be added to list with their state
+//  in meta by the test.
+static inline eod_msg_t *
+fixture_quotes (const char *batch_id, const char *session, int64_t asked_at, const char *const *codes, size_t ncodes)
+{
+    eod_msg_t *q = eod_msg_new (EOD_MSG_QUOTES);
+    eod_msg_set (&q->run_id, "run-test");
+    eod_msg_set (&q->task_id, batch_id);
+    eod_msg_set (&q->market, "kr");
+    eod_msg_set (&q->status, "ok");
+    eod_msg_set (&q->date_from, session);
+    q->asked_at = asked_at;
+    static const char *const fields[][2] = {
+        {"inter2_oprc", "100"},  {"inter2_hgpr", "120"},     {"inter2_lwpr", "90"},       {"inter2_prpr", "110"},
+        {"acml_vol", "1000"},    {"acml_tr_pbmn", "110000"}, {"inter2_prdy_clpr", "105"}, {"inter2_prdy_vrss", "5"},
+        {"prdy_vrss_sign", "2"}, {"prdy_ctrt", "4.76"}};
+    for (size_t i = 0; i < ncodes; i++) {
+        eod_msg_add_list (q, codes[i]);
+        eod_fields_t row = EOD_FIELDS_INIT;
+        char name[64];
+        snprintf (name, sizeof name, "Name %s", codes[i]);
+        eod_fields_set (&row, "inter_shrn_iscd", codes[i]);
+        eod_fields_set (&row, "inter_kor_isnm", name);
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+            eod_fields_set (&row, fields[f][0], fields[f][1]);
+        eod_msg_add_row (q, &row);
+        eod_fields_clear (&row);
+    }
+    return q;
+}
+
+//  The shipped calendars and the default [multiquote] window (a 10-s
+//  timeout), for the tests of what a dateless quote is (NULL calendars:
+//  reported).
+static inline eod_cal_t *
+fixture_quote_window (eod_quote_window_t *window)
+{
+    eod_cal_t *cal = eod_cal_new (EOD_SOURCE_DIR "/config/calendars");
+    CHECK (cal != NULL);
+    CHECK_INT (
+        eod_quote_window_init (window, EOD_QUOTE_WINDOW_START_DEFAULT, EOD_QUOTE_WINDOW_END_DEFAULT, 10000, false), 0);
+    return cal;
+}
+
+//  An instant "YYYY-MM-DDTHH:MM:SS+09:00" as unix seconds.
+static inline int64_t
+fixture_instant (const char *instant)
+{
+    time_t at = 0;
+    CHECK_INT (eod_instant_parse (instant, &at), 0);
+    return (int64_t) at;
 }
 
 //  Appends msgs[order[i]] for each i to a new journal at rel.

@@ -1,0 +1,267 @@
+/*  test_lister_batches — the cross-check's plan and the BATCHes of a
+    listing, through a recording send instead of sockets: on for a daily KR
+    run, off by the JOB's flag, by the config and on the mock host, nothing
+    for US and a backfill; the fast close sends BATCHes only; 65 codes make
+    batches of 30, 30 and 5 numbered from 00001 in the order listed, dated
+    the session, and LISTED counts TASKs and BATCHes; a BATCH that does not
+    go out stops the rest. */
+#include "eod_test.h"
+
+#include "batches.h"
+#include "codes.h"
+#include "eod_config.h"
+#include "eod_log.h"
+#include "listing.h"
+#include "send.h"
+#include "spool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CALENDARS EOD_SOURCE_DIR "/config/calendars"
+#define CODE_WIDTH 10
+#define NCODES 65
+#define SENT_MAX 256
+#define SESSION "2024-01-05"
+
+typedef struct {
+    eod_msg_t *sent[SENT_MAX];
+    size_t nsent;
+    size_t fail_at;   //  the send with this number fails (0: none)
+} sink_t;
+
+static char dir[64];
+static eod_config_t *cfg;
+
+static int
+s_send (void *arg, const eod_msg_t *msg)
+{
+    sink_t *c = arg;
+    if ((c->fail_at && c->nsent + 1 == c->fail_at) || c->nsent == SENT_MAX)
+        return -1;
+    char *data = NULL, err[128];
+    size_t len = 0;
+    //  A copy, as the wire would give it: the strict decoder checks the
+    //  batch id and the codes against their grammars.
+    if (eod_msg_encode (msg, &data, &len, err, sizeof err) == 0)
+        c->sent[c->nsent++] = eod_msg_decode (data, len, err, sizeof err);
+    free (data);
+    return 0;
+}
+
+static void
+s_forget (sink_t *c)
+{
+    for (size_t i = 0; i < c->nsent; i++)
+        eod_msg_destroy (&c->sent[i]);
+    memset (c, 0, sizeof *c);
+}
+
+static eod_msg_t *
+s_job (const char *market, const char *mode, const char *flag)
+{
+    eod_msg_t *job = eod_msg_new (EOD_MSG_JOB);
+    eod_msg_set (&job->run_id, "gate-run");
+    eod_msg_set (&job->market, market);
+    eod_msg_set (&job->mode, mode);
+    eod_msg_set (&job->date_from, SESSION);
+    eod_msg_set (&job->date_to, SESSION);
+    if (flag)
+        eod_fields_set (&job->meta, LISTER_META_CROSS_CHECK, flag);
+    return job;
+}
+
+static void
+s_set (const char *name, const char *value)
+{
+    char err[256] = "";
+    CHECK (eod_config_set (cfg, name, value, err, sizeof err) == 0);
+}
+
+static void
+s_plan (const char *market, const char *mode, const char *flag, bool tasks, size_t size, const char *says)
+{
+    eod_msg_t *job = s_job (market, mode, flag);
+    lister_batches_plan_t plan = lister_batches_plan (cfg, job);
+    CHECK_INT (plan.tasks, tasks);
+    CHECK_INT (plan.size, size);
+    if (says)
+        CHECK_STR (plan.cross_check, says);
+    else
+        CHECK (plan.cross_check == NULL);
+    eod_msg_destroy (&job);
+}
+
+static void
+test_plan (void)
+{
+    s_plan ("kr", "daily", NULL, true, 30, "on");
+    s_plan ("kr", "daily", "off", true, 0, "off (flag)");
+    //  Any other value of the flag is not off.
+    s_plan ("kr", "daily", "on", true, 30, "on");
+    s_plan ("kr", "backfill", NULL, true, 0, NULL);
+    s_plan ("us", "daily", NULL, true, 0, NULL);
+    s_plan ("kr", "close", NULL, false, 30, NULL);
+    s_plan ("us", "close", NULL, false, 0, NULL);
+    s_set ("multiquote:batch_size", "7");
+    s_plan ("kr", "daily", NULL, true, 7, "on");
+    s_set ("multiquote:cross_check", "false");
+    s_plan ("kr", "daily", NULL, true, 0, "off (config)");
+    //  The flag is said before the config.
+    s_plan ("kr", "daily", "off", true, 0, "off (flag)");
+    s_set ("multiquote:cross_check", "true");
+    s_set ("kis:env", "test");
+    s_plan ("kr", "daily", NULL, true, 0, "mock host");
+    s_plan ("kr", "close", NULL, false, 0, NULL);
+    s_set ("kis:env", "live");
+    s_set ("multiquote:batch_size", "30");
+    CHECK_INT (lister_batches_count (0, 30), 0);
+    CHECK_INT (lister_batches_count (30, 30), 1);
+    CHECK_INT (lister_batches_count (31, 30), 2);
+    CHECK_INT (lister_batches_count (31, 0), 0);
+}
+
+//  A KR listing of NCODES codes (000100, 000200, ...) for mode.
+static lister_listing_t *
+s_listing (const char *mode, const char *flag)
+{
+    eod_msg_t *job = s_job ("kr", mode, flag);
+    char path[128], err[256] = "";
+    snprintf (path, sizeof path, "%s/raw", dir);
+    lister_spool_t *raw = lister_spool_new (path);
+    lister_codes_t *codes = lister_codes_new (CODE_WIDTH);
+    for (int i = 0; i < NCODES; i++) {
+        char code[16];
+        //  Listed out of sorted order: the batches keep the listed order.
+        snprintf (code, sizeof code, "%06d", (NCODES - i) * 100);
+        eod_msg_t *t = eod_msg_new (EOD_MSG_TASK);
+        eod_msg_set (&t->run_id, "gate-run");
+        eod_msg_set (&t->task_id, code);
+        eod_msg_set (&t->market, "kr");
+        eod_msg_set (&t->mode, mode);
+        eod_msg_set (&t->date_from, SESSION);
+        eod_msg_set (&t->date_to, SESSION);
+        eod_msg_set (&t->code, code);
+        lister_spool_append (raw, t);
+        lister_codes_add (codes, code);
+        eod_msg_destroy (&t);
+    }
+    lister_listing_t *listing = lister_listing_new (cfg, dir, job, raw, codes, CODE_WIDTH, err, sizeof err);
+    CHECK (listing != NULL);
+    lister_spool_destroy (&raw);
+    lister_codes_destroy (&codes);
+    eod_fields_t summary = EOD_FIELDS_INIT;
+    zlistx_t *absent = zlistx_new ();
+    if (listing)
+        lister_listing_make_listed (listing, job, &summary, absent);
+    zlistx_destroy (&absent);
+    eod_msg_destroy (&job);
+    return listing;
+}
+
+static void
+s_check_batches (sink_t *c, size_t first, const char *run_id)
+{
+    const size_t sizes[] = {30, 30, 5};
+    int code = NCODES;
+    for (size_t b = 0; b < 3 && first + b < c->nsent; b++) {
+        eod_msg_t *m = c->sent[first + b];
+        char id[32];
+        snprintf (id, sizeof id, "kr-mq-20240105-%05zu", b + 1);
+        CHECK_INT (m->type, EOD_MSG_BATCH);
+        CHECK_STR (m->task_id, id);
+        CHECK_STR (m->run_id, run_id);
+        CHECK_STR (m->market, "kr");
+        CHECK_STR (m->date_from, SESSION);
+        CHECK_STR (m->date_to, SESSION);
+        CHECK_INT (m->nlist, sizes[b]);
+        for (size_t i = 0; i < m->nlist; i++, code--) {
+            char want[16];
+            snprintf (want, sizeof want, "%06d", code * 100);
+            CHECK_STR (m->list[i], want);
+        }
+    }
+}
+
+static void
+test_daily (void)
+{
+    lister_listing_t *listing = s_listing ("daily", NULL);
+    if (!listing)
+        return;
+    const eod_msg_t *listed = lister_listing_listed (listing);
+    CHECK_INT (listed->count, NCODES + 3);
+    CHECK_STR (eod_fields_get (&listed->meta, "batches"), "3");
+    CHECK_STR (eod_fields_get (&listed->meta, "cross_check"), "on");
+    sink_t c = {.nsent = 0};
+    CHECK_INT (lister_send_tasks (listing, s_send, &c), 0);
+    CHECK_INT (c.nsent, NCODES + 3);
+    if (c.nsent == NCODES + 3) {
+        for (size_t i = 0; i < NCODES; i++)
+            CHECK_INT (c.sent[i]->type, EOD_MSG_TASK);
+        s_check_batches (&c, NCODES, lister_listing_run_id (listing));
+    }
+    s_forget (&c);
+    //  The second BATCH does not go out: the third is not tried.
+    c.fail_at = NCODES + 2;
+    CHECK_INT (lister_send_tasks (listing, s_send, &c), -1);
+    CHECK_INT (c.nsent, NCODES + 1);
+    s_forget (&c);
+    lister_listing_destroy (&listing);
+
+    //  Off by the flag: TASKs only, and LISTED says why.
+    listing = s_listing ("daily", "off");
+    if (!listing)
+        return;
+    listed = lister_listing_listed (listing);
+    CHECK_INT (listed->count, NCODES);
+    CHECK_STR (eod_fields_get (&listed->meta, "batches"), "0");
+    CHECK_STR (eod_fields_get (&listed->meta, "cross_check"), "off (flag)");
+    CHECK_INT (lister_send_tasks (listing, s_send, &c), 0);
+    CHECK_INT (c.nsent, NCODES);
+    s_forget (&c);
+    lister_listing_destroy (&listing);
+}
+
+static void
+test_close (void)
+{
+    lister_listing_t *listing = s_listing ("close", NULL);
+    if (!listing)
+        return;
+    const eod_msg_t *listed = lister_listing_listed (listing);
+    CHECK_INT (listed->count, 3);
+    CHECK_STR (listed->mode, "close");
+    CHECK_STR (eod_fields_get (&listed->meta, "batches"), "3");
+    CHECK (eod_fields_get (&listed->meta, "cross_check") == NULL);
+    sink_t c = {.nsent = 0};
+    CHECK_INT (lister_send_tasks (listing, s_send, &c), 0);
+    CHECK_INT (c.nsent, 3);
+    s_check_batches (&c, 0, lister_listing_run_id (listing));
+    s_forget (&c);
+    lister_listing_destroy (&listing);
+}
+
+int
+main (void)
+{
+    eod_log_init ("test_lister_batches");
+    char err[256];
+    snprintf (dir, sizeof dir, "/tmp/test_lister_batches_XXXXXX");
+    cfg = eod_config_load (NULL, err, sizeof err);
+    CHECK (cfg && eod_config_set (cfg, "pipeline:calendar_dir", CALENDARS, err, sizeof err) == 0);
+    CHECK (mkdtemp (dir) != NULL);
+    test_plan ();
+    test_daily ();
+    test_close ();
+    eod_config_destroy (&cfg);
+    char path[128];
+    snprintf (path, sizeof path, "%s/raw", dir);
+    unlink (path);
+    snprintf (path, sizeof path, "%s/listing.spool", dir);
+    unlink (path);
+    rmdir (dir);
+    return EOD_TEST_DONE ();
+}
