@@ -182,7 +182,7 @@ const eod_proto_type_t eod_proto_types[EOD_MSG_TYPES] = {
     [EOD_MSG_QUOTES] = {"QUOTES", "a BATCH's quotes, one row per code answered, with when it was asked; or its error",
                         s_quotes,
                         {R_ ("fetcher", "coordinator", "fetchers"), R_ ("coordinator", "writer", "writer")},
-                        "writer journal"},
+                        "coordinator ledger (its outcome, without rows), writer journal"},
 };
 
 const char *const eod_proto_stages[] = {"calendar", "lister", "coordinator", "fetcher",

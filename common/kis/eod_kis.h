@@ -21,6 +21,7 @@
 
 #include "eod_fields.h"
 #include "eod_http.h"
+#include "eod_kis_fields.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -196,11 +197,6 @@ typedef struct {
 
 //  Stable lower-case name of a state ("missing", "quoted", "zero", "rejected").
 const char *eod_kis_mq_state_name (eod_kis_mq_state_t state);
-
-//  The multi-quote field that answers a field of the chart's row
-//  (stck_oprc -> inter2_oprc, stck_clpr -> inter2_prpr, acml_vol ->
-//  acml_vol, ...; output1's stck_prdy_clpr -> inter2_prdy_clpr), or NULL.
-const char *eod_kis_mq_field (const char *chart_key);
 
 //  One request for codes[0..ncodes) (1..EOD_KIS_MQ_MAX KR codes, market J,
 //  each asked once). quotes[i] (ncodes of them, zeroed or cleared by

@@ -1,6 +1,7 @@
 /*  kis_multiquote — the parser of FHKST11300006 intstock-multprice, the
     multi-stock quote (eod_kis_multiquote sends the request, see
-    kis_request.c), and the mapping of its fields to the chart's.
+    kis_request.c); the mapping of its fields to the chart's is
+    fields/eod_kis_fields.c.
 
     The answer's output holds one object per code, keyed by inter_shrn_iscd.
     Nothing public says whether KIS keeps the request's order, answers a
@@ -19,33 +20,6 @@
 #define S_CODE_KEY "inter_shrn_iscd"
 #define S_PRICE_KEY "inter2_prpr"
 #define S_CODE_TEXT_MAX 32   //  a code as an entry holds it, trimmed
-
-//  The chart's fields (output2, and output1's previous close) and the
-//  multi-quote's that answer them.
-static const struct {
-    const char *chart;
-    const char *multi;
-} s_fields[] = {{"stck_oprc", "inter2_oprc"},
-                {"stck_hgpr", "inter2_hgpr"},
-                {"stck_lwpr", "inter2_lwpr"},
-                {"stck_clpr", "inter2_prpr"},
-                {"acml_vol", "acml_vol"},
-                {"acml_tr_pbmn", "acml_tr_pbmn"},
-                {"prdy_vrss", "inter2_prdy_vrss"},
-                {"prdy_vrss_sign", "prdy_vrss_sign"},
-                {"stck_prdy_clpr", "inter2_prdy_clpr"},
-                {"prdy_ctrt", "prdy_ctrt"},
-                {"hts_kor_isnm", "inter_kor_isnm"},
-                {NULL, NULL}};
-
-const char *
-eod_kis_mq_field (const char *chart_key)
-{
-    for (size_t i = 0; chart_key && s_fields[i].chart; i++)
-        if (strcmp (s_fields[i].chart, chart_key) == 0)
-            return s_fields[i].multi;
-    return NULL;
-}
 
 const char *
 eod_kis_mq_state_name (eod_kis_mq_state_t state)

@@ -3,7 +3,7 @@
 #include "eod_date.h"
 #include "eod_grammar.h"
 #include "eod_journal.h"
-#include "eod_kis.h"
+#include "eod_kis_fields.h"
 #include "eod_log.h"
 #include "eod_util.h"
 #include "writer_csv.h"

@@ -2,7 +2,7 @@
 #include "xcheck.h"
 #include "eod_date.h"
 #include "eod_journal.h"
-#include "eod_kis.h"
+#include "eod_kis_fields.h"
 #include "eod_log.h"
 #include "validate.h"
 
