@@ -8,9 +8,10 @@
 #    full        launch/eod run --no-cross-check: N chart requests;
 #    checked     launch/eod run (the cross-check on): N + ceil(N/30);
 #    close       launch/eod close: ceil(N/30) batches only;
-#  and again with a batch counted as 30 requests (simulator --mq-units 30,
-#  [multiquote] units_per_batch = 30), where the key's permits are
-#  charts + 30 x batches.
+#  and again with a batch counted as 20 requests (simulator --mq-units 20,
+#  [multiquote] units_per_batch = 20: the whole budget of a second, the most
+#  a batch can cost and still pass a limiter that counts by the second; the
+#  config refuses more), where the key's permits are charts + 20 x batches.
 #  Per run it prints the requests of each endpoint, the permits they took,
 #  EGW00201s, the busiest 1-s window, the wall of the launcher (from its start
 #  to its exit: listing, token, upload and summary included) and the bound
@@ -21,14 +22,14 @@
 #    - wall <= 1.07 x permits / 20 + 2 s;
 #    - the cross-check's summary: every code checked, none disagreed.
 #
-#  usage: bench/multiquote.sh [--quick] [--codes "1216 10000"] [--units "1 30"]
+#  usage: bench/multiquote.sh [--quick] [--codes "1216 10000"] [--units "1 20"]
 #                             [--jitter J] [--fetchers F] [--out DIR] [--timeout S]
 #  Defaults: 1,216 codes (the simulator's universe) and 10,000 (its KOSDAQ
-#  extended by --kosdaq-extra); units 1 and 30, with 30 units only the
+#  extended by --kosdaq-extra); units 1 and 20, with 20 units only the
 #  checked and close runs of 1,216 codes and the close of 10,000 (a checked
-#  run of 10,000 codes at 30 units per batch would take 17 minutes to show
+#  run of 10,000 codes at 20 units per batch would take 17 minutes to show
 #  the same pacing); J = 10 ms; 8 fetchers; output in
-#  state/bench/multiquote-<UTC time>. About 32 minutes.
+#  state/bench/multiquote-<UTC time>. About 30 minutes.
 #  --quick: 1,216 codes only (about 6 minutes).
 #  Environment: EOD_BUILD_DIR (default ROOT/build, built first if missing).
 #  Exit: 0 every target met, 1 a target missed or a run failed, 2 usage.
@@ -47,8 +48,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${EOD_BUILD_DIR:-$ROOT/build}
 export EOD_BUILD_DIR=$BUILD
 
-sizes="" units_list="1 30" jitter=10 fetchers=8 out="" timeout=1800 quick=0
-usage() { sed -n '27,37p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
+sizes="" units_list="1 20" jitter=10 fetchers=8 out="" timeout=1800 quick=0
+usage() { sed -n '26,37p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
 die() { echo "multiquote: $*" >&2; exit 2; }
 say() { echo "multiquote: $*" >&2; }
 is_int() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ]; }
@@ -68,7 +69,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$sizes" ] || { [ "$quick" = 1 ] && sizes=1216 || sizes="1216 10000"; }
 for n in $sizes; do is_int "$n" || die "--codes: '$n' is not a count of codes"; done
-for u in $units_list; do is_int "$u" && [ "$u" -le "$BATCH" ] || die "--units: '$u' is not 1..$BATCH"; done
+for u in $units_list; do is_int "$u" && [ "$u" -le "$BUDGET" ] || die "--units: '$u' is not 1..$BUDGET (a key's budget of a second)"; done
 [[ $jitter =~ ^[0-9]+$ ]] || die "--jitter: '$jitter' is not a count of ms"
 is_int "$fetchers" || die "--fetchers: '$fetchers' is not a count"
 is_int "$timeout" || die "--timeout: '$timeout' is not a count of seconds"

@@ -21,6 +21,7 @@
 #define S_REGION_MAX 32
 #define S_SECTIONS_MAX 16   //  app-key sections (the coordinator takes 16 keys)
 #define S_NAME_MAX 64
+#define S_LIVE_RATE 20   //  KIS: requests/s per app key on the real host ([kis] rate 0)
 
 bool
 eod_config_list_next (const char **p, char *out, size_t outsize, size_t *len)
@@ -369,6 +370,25 @@ s_app_sections (const eod_config_t *self, const eod_config_file_t *file, eod_con
     }
 }
 
+//  A multi-quote batch costs no more than an app key's budget of a second:
+//  a dearer one fits in no window of a limiter that counts by the second,
+//  and KIS would refuse every one (EGW00201). The mock host sends none.
+static void
+s_batch_units (const eod_config_t *self, const eod_config_file_t *file, eod_config_errs_t *errs)
+{
+    if (strcmp (eod_config_str (self, "kis:env"), "test") == 0)
+        return;
+    int64_t rate = eod_config_int (self, "kis:rate");
+    if (rate == 0)
+        rate = S_LIVE_RATE;
+    int64_t units = eod_config_int (self, "multiquote:units_per_batch");
+    if (units > rate)
+        eod_config_err (errs, false, s_line (file, "multiquote:units_per_batch"), "multiquote:units_per_batch",
+                        "%lld is more than an app key's budget of %lld requests a second ([kis] rate): such a "
+                        "batch could never pass the limiter; lower batch_size and units_per_batch to %lld",
+                        (long long) units, (long long) rate, (long long) rate);
+}
+
 //  Expanded paths fit what is built from them, and ipc:// paths a socket.
 static void
 s_path_lengths (const eod_config_t *self, const eod_config_file_t *file, eod_config_errs_t *errs)
@@ -412,6 +432,7 @@ eod_config_check_rules (const eod_config_t *self, const eod_config_file_t *file,
                         "holds secrets and is readable by group or others (mode %04o); run chmod 600 %s",
                         file->mode & 07777, path);
     }
+    s_batch_units (self, file, errs);
     s_path_lengths (self, file, errs);
 }
 

@@ -55,6 +55,13 @@ check "[multiquote]: every bad key refused at once (exit $rc)" \
     bash -c "[ $rc = 2 ] && [ \$(grep -c 'mq.ini:[0-9]*: \[multiquote\]' <<<'$out') = 6 ]"
 check "... a batch over 30 codes" grep -q "mq.ini:2: \[multiquote\] batch_size: 31 is outside 1..30" <<<"$out"
 check "... a window time that is not one" grep -q "mq.ini:4: \[multiquote\] window_start: '18:60' is not a time of day" <<<"$out"
+printf '[multiquote]\nunits_per_batch = 21\n' >"$TMP/units.ini"; chmod 600 "$TMP/units.ini"
+"$BIN/eod-lister" --config "$TMP/units.ini" --check-config >"$TMP/units.out" 2>&1; rc=$?
+check "a batch dearer than the key's budget of a second is refused (exit $rc)" [ "$rc" = 2 ]
+check "... with file:line, key and why" \
+    grep -q "units.ini:2: \[multiquote\] units_per_batch: 21 is more than an app key's budget of 20" "$TMP/units.out"
+printf '[kis]\nrate = 30\n[multiquote]\nunits_per_batch = 30\n' >"$TMP/units30.ini"; chmod 600 "$TMP/units30.ini"
+check "... taken when [kis] rate allows it" "$BIN/eod-lister" --config "$TMP/units30.ini" --check-config
 mkdir "$TMP/dir.ini"; : >"$TMP/empty.ini"
 for f in "$TMP/dir.ini" /dev/null "$TMP/empty.ini"; do
     out=$("$BIN/eod-writer" --config "$f" --check-config 2>&1); rc=$?
