@@ -89,7 +89,8 @@ runs_for() {
 }
 
 #  one_run N U KIND CODES: one launcher run in a state of its own, the
-#  simulator's counters reset first; its figures in $OUT/N-U-KIND.json.
+#  simulator's counters reset first, every clock (the simulator's too) at
+#  AT; its figures in $OUT/N-U-KIND.json.
 one_run() {
     local n=$1 u=$2 kind=$3 codes=$4 dir=$ENV_DIR/$1-$2-$3 rc=0 t0 t1
     local what=(run --market kr --date "$DAY" --no-cross-check)
@@ -111,7 +112,10 @@ s = json.load(open(d + ".stats.json"))
 req = s.get("requests", {})
 charts = sum(req.get("itemchartprice", {}).values())
 batches = sum(req.get("multprice", {}).values())
-summary = open(d + ".out", errors="replace").read()
+try:
+    summary = open(d + "/logs/notifier.log", errors="replace").read()
+except OSError:
+    summary = ""
 m = re.search(r"cross-check: ([0-9,]+) checked, ([0-9,]+) disagreed", summary)
 json.dump({"codes": n, "units": u, "kind": kind, "rc": rc, "wall_s": float(t1) - float(t0),
            "charts": charts, "batches": batches, "permits": charts + u * batches,
@@ -125,7 +129,7 @@ PY
 
 for n in $sizes; do
     for u in $units_list; do
-        env_up "$OUT/env-$n-$u" --rate "$BUDGET" --arrival-jitter-ms "$jitter" --latency-ms "$LATENCY_MS" \
+        EOD_NOW=$AT env_up "$OUT/env-$n-$u" --rate "$BUDGET" --arrival-jitter-ms "$jitter" --latency-ms "$LATENCY_MS" \
             --jitter-ms "$LATENCY_JITTER_MS" --mq-units "$u" --token-throttle-s 0 --warm-until "${DAY//-/}" \
             $([ "$n" -gt "$SIM_UNIVERSE_KR" ] && echo --kosdaq-extra $((n - SIM_UNIVERSE_KR))) \
             || die "the simulator or S3 did not start"
