@@ -221,6 +221,22 @@ s_on_page (coordinator_dispatch_t *self, coordinator_task_t *t, eod_msg_t *msg)
     coordinator_tasks_requeue_first (self->tasks, t);
 }
 
+//  What a RESULT and a QUOTES of a leased task share: a request that left
+//  its fetcher late is counted from when it left, in its key's pacer, and
+//  an answer that says every further request would fail the same stops the
+//  run (halt.c).
+static void
+s_on_answer (coordinator_dispatch_t *self, coordinator_worker_t *w, coordinator_task_t *t, eod_msg_t *msg)
+{
+    int64_t left_us;
+    if (w && t->state == COORDINATOR_TASK_LEASED && t->key < coordinator_tokens_size (self->tokens)
+        && coordinator_worker_on_sent (w, t->dispatched_us, msg->sent_us, self->clock->us (), &left_us))
+        coordinator_pacer_late (&coordinator_tokens_key (self->tokens, t->key)->pacer, t->pace_n, left_us);
+    msg->sent_us = 0;   //  this host's business, not the writer's
+    if (coordinator_halt_on_result (&self->halt, msg->status, msg->msg_cd, msg->error))
+        s_halt_announce (self, t->run->market);
+}
+
 //  A RESULT that is not rows, no data or an unknown symbol: asked again
 //  later, retried, or failed (at once, with its own reason, when the run
 //  stopped).
@@ -295,13 +311,7 @@ s_on_result (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
         eod_log_debug ("late or duplicate RESULT for %s ignored", msg->task_id);
         return;
     }
-    int64_t left_us;
-    if (w && t->state == COORDINATOR_TASK_LEASED && t->key < coordinator_tokens_size (self->tokens)
-        && coordinator_worker_on_sent (w, t->dispatched_us, msg->sent_us, self->clock->us (), &left_us))
-        coordinator_pacer_late (&coordinator_tokens_key (self->tokens, t->key)->pacer, t->pace_n, left_us);
-    msg->sent_us = 0;   //  this host's business, not the writer's
-    if (coordinator_halt_on_result (&self->halt, msg->status, msg->msg_cd, msg->error))
-        s_halt_announce (self, t->run->market);
+    s_on_answer (self, w, t, msg);
     if (page) {
         s_on_page (self, t, msg);
         return;
@@ -339,13 +349,7 @@ s_on_quotes (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
         eod_log_debug ("late or duplicate QUOTES for %s ignored", msg->task_id);
         return;
     }
-    int64_t left_us;
-    if (w && t->state == COORDINATOR_TASK_LEASED && t->key < coordinator_tokens_size (self->tokens)
-        && coordinator_worker_on_sent (w, t->dispatched_us, msg->sent_us, self->clock->us (), &left_us))
-        coordinator_pacer_late (&coordinator_tokens_key (self->tokens, t->key)->pacer, t->pace_n, left_us);
-    msg->sent_us = 0;
-    if (coordinator_halt_on_result (&self->halt, msg->status, msg->msg_cd, msg->error))
-        s_halt_announce (self, t->run->market);
+    s_on_answer (self, w, t, msg);
     const char *cd = msg->msg_cd ? msg->msg_cd : "";
     if (!self->halt.halted && !ok)
         s_on_key_code (self, t, cd);

@@ -39,7 +39,7 @@ TIMEOUT_S=10           #  one input taking longer is reported as a hang
 CFLAGS=(-g -O1 -fno-omit-frame-pointer '-fsanitize=fuzzer,address,undefined'
         -fno-sanitize-recover=undefined -std=gnu11 -Wall -Wextra
         -I"$ROOT/proto" -I"$ROOT/common/core" -I"$ROOT/common/http"
-        -I"$ROOT/common/kis" -I"$ROOT/common/sources" -I/usr/include/iniparser)
+        -I"$ROOT/common/kis" -I"$ROOT/common/kis/fields" -I"$ROOT/common/sources" -I/usr/include/iniparser)
 
 case $SECONDS_PER_TARGET in
     ''|*[!0-9]*|0) echo "usage: $0 [SECONDS_PER_TARGET > 0]" >&2; exit 2 ;;
@@ -53,6 +53,7 @@ sources() {
                       common/sources/master_cod.c common/sources/master_text.c ;;
         kis) echo common/kis/kis_chart.c common/kis/kis_overseas.c common/kis/kis_token.c \
                   common/kis/kis_holiday.c common/kis/kis_multiquote.c common/kis/kis_error.c common/kis/kis_json.c \
+                  common/kis/fields/eod_kis_fields.c \
                   common/core/eod_util.c common/core/eod_date.c proto/eod_fields.c ;;
         wiki) echo common/sources/eod_wiki.c common/core/eod_util.c ;;
         config) echo common/core/eod_config.c common/core/eod_config_table.c common/core/eod_config_file.c \
