@@ -103,9 +103,11 @@ if [ -n "$SAN" ]; then
     export UBSAN_OPTIONS="log_path=$LOG/sanitizer/ubsan:print_stacktrace=1:halt_on_error=1"
     export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
     RUN=$SAN
-    #  The simulator of the suites from the release build: it is a stand-in,
-    #  tested sanitized by its own suites (tests/sim/, on $RUN).
+    #  The simulator and the frame injector of the suites from the release
+    #  build: they are stand-ins, tested sanitized by their own tests
+    #  (tests/sim/ on $RUN, san-test_inject_frames).
     export EOD_SIM_BIN=$BUILD/bin/eod-sim
+    export EOD_INJECT_BIN=$BUILD/tests/tools/eod-inject
 fi
 export BUILD=$RUN
 
