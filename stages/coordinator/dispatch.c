@@ -349,6 +349,14 @@ s_on_quotes (coordinator_dispatch_t *self, coordinator_worker_t *w, eod_msg_t *m
         eod_log_debug ("late or duplicate QUOTES for %s ignored", msg->task_id);
         return;
     }
+    //  A batch the fetcher did not ask (outside the quote's window) spent a
+    //  permit but made no request: the run's count says what KIS saw.
+    if (msg->status && strcmp (msg->status, "skipped") == 0 && msg->requests == 0 && self->counts.requests > 0) {
+        self->counts.requests--;
+        if (t->key < coordinator_tokens_size (self->tokens)
+            && coordinator_tokens_key (self->tokens, t->key)->requests > 0)
+            coordinator_tokens_key (self->tokens, t->key)->requests--;
+    }
     s_on_answer (self, w, t, msg);
     const char *cd = msg->msg_cd ? msg->msg_cd : "";
     if (!self->halt.halted && !ok)

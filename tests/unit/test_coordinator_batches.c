@@ -160,12 +160,15 @@ test_settled_at_once (void)
     }
     CHECK (a->state == COORDINATOR_TASK_LEASED && b->state == COORDINATOR_TASK_LEASED
            && c->state == COORDINATOR_TASK_LEASED);
-    //  Outside the window: skipped, to the writer at once.
+    CHECK_INT (coordinator_dispatch_counts (env.d)->requests, 3);
+    //  Outside the window: skipped, to the writer at once; no request was
+    //  made, so the run's count of requests drops it.
     eod_msg_t *q = s_quotes ("kr-mq-20240902-00001", "skipped", "EOD-WINDOW");
     s_send_quotes (&env, "A", q);
     eod_msg_destroy (&q);
     CHECK (a->state == COORDINATOR_TASK_WRITING);
     CHECK_STR (s_last ()->status, "skipped");
+    CHECK_INT (coordinator_dispatch_counts (env.d)->requests, 2);
     //  A permanent failure: failed, to the writer at once.
     q = s_quotes ("kr-mq-20240902-00002", "permanent", "EGW00999");
     s_send_quotes (&env, "A", q);
