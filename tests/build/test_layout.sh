@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 #  test_layout.sh BUILD_DIR — the layout shows the architecture, checked on
-#  the compiler's own dependency output (the .o.d files of BUILD_DIR):
+#  the compiler's own dependency output (the .o.d files of BUILD_DIR, or
+#  for a Ninja build what "ninja -t deps" prints):
 #    - an object of stages/S includes only stages/S, common/ and proto/;
 #    - an object of common/ includes only common/ and proto/;
 #    - an object of proto/ includes only proto/;
@@ -45,7 +46,20 @@ check_deps() {
         }' "$@"
 }
 
-mapfile -t deps < <(find "$BUILD" -name '*.o.d' -not -path '*/CMakeFiles/Compiler*' 2>/dev/null)
+#  A Ninja build keeps the compiler's dependency output in its own log rather
+#  than in .o.d files: "ninja -t deps" prints it, one object after another,
+#  which becomes one made-style file per object here.
+DEPS_DIR=$(mktemp -d)
+trap 'rm -rf "$DEPS_DIR"' EXIT
+if [ -f "$BUILD/build.ninja" ]; then
+    ninja -C "$BUILD" -t deps 2>/dev/null | awk -v dir="$DEPS_DIR" '
+        /^[^ \t].*: #deps / { n++; out = dir "/" n ".o.d"; sub(/ #deps .*/, ""); printf "%s", $0 >out; next }
+        NF && out != "" { printf " %s", $1 >>out }
+        !NF && out != "" { printf "\n" >>out; close(out); out = "" }'
+    mapfile -t deps < <(find "$DEPS_DIR" -name '*.o.d')
+else
+    mapfile -t deps < <(find "$BUILD" -name '*.o.d' -not -path '*/CMakeFiles/Compiler*' 2>/dev/null)
+fi
 if [ ${#deps[@]} -lt 40 ]; then
     fail "the build $BUILD has ${#deps[@]} dependency files (.o.d): build it first"
 else
@@ -64,7 +78,7 @@ fi
 
 #  The check itself catches each kind of crossing (dependency files made up here).
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+trap 'rm -rf "$TMP" "$DEPS_DIR"' EXIT
 printf '%s: %s \\\n %s\n' x.o "$ROOT/stages/writer/writer.c" "$ROOT/stages/coordinator/coordinator.h" >"$TMP/a.o.d"
 printf '%s: %s \\\n %s\n' x.o "$ROOT/proto/eod_proto.c" "$ROOT/common/core/eod_log.h" >"$TMP/b.o.d"
 printf '%s: %s \\\n %s\n' x.o "$ROOT/common/kis/eod_kis.c" "$ROOT/stages/fetcher/fetcher.h" >"$TMP/c.o.d"
