@@ -123,6 +123,15 @@ add() { SUITES+=("$(printf '%q ' "$@")"); }
 #  the CPU (one run of 40 codes: 1.1 s released, 3.2 s sanitized), which
 #  would also make the pacing a sanitizer's rather than the pipeline's.
 add_release() { local name=$1; shift; add "$name" env BUILD="$RELEASE" "$@"; }
+#  The suite that holds the pipeline to the real budget (e2e: no EGW00201 at
+#  the simulator's strict 20/s, fetchers stalled mid-request among its cases)
+#  runs at the normal priority, every other one at nice 10. Beside three busy
+#  suites on two cores, a stage of the real-budget run could otherwise wait
+#  for a core longer than the pacer's margin between the moment its fetcher
+#  stamps a request's departure and the moment the request leaves: a starved
+#  host, not the pacing, would then decide the verdict. Mostly waiting, it
+#  takes little from the others.
+URGENT=e2e
 add resume "$ROOT/tests/e2e/test_resume.sh"
 add_release sessions "$ROOT/tests/e2e/test_sessions.sh"
 add_release e2e "$ROOT/tests/e2e/test_pipeline.sh"
@@ -164,6 +173,7 @@ start_suite() {   # NAME COMMAND...
     local name=$1; shift
     (
         start=$SECONDS
+        [ "$name" = "$URGENT" ] || renice -n 10 -p "$BASHPID" >/dev/null
         if [ "$name" = san-unit ]; then
             total_passed=0 total_failed=0
             "$@" >"$LOG/$name.lines" 2>&1

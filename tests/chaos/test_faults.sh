@@ -10,7 +10,7 @@
 #  token expires after FAULT_TOKEN_AFTER data requests. Then:
 #    - every run exits 0 and its data files are byte-identical to the clean
 #      run's (diff -r);
-#    - every S3 object equals its local file (AWS CLI copy, ETag = MD5);
+#    - every S3 object equals its local file (read back with s3c.py, ETag = MD5);
 #    - no row lost, no row duplicated (rows and (date, code) keys counted);
 #    - at most one token a minute (tokens issued <= wall minutes + 1);
 #    - retries stay inside the budget (max_in_window <= rate, and the only
@@ -181,9 +181,8 @@ s3_same() {
     rm -rf "$copy"
     (
         export AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET AWS_DEFAULT_REGION=us-east-1
-        export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
-        unset AWS_CA_BUNDLE AWS_PROFILE AWS_SESSION_TOKEN
-        /usr/bin/aws --endpoint-url "$S3" s3 cp --recursive --quiet s3://eod-demo/ "$copy/" || exit 1
+        local s3c=("$ROOT/tests/s3/s3c.py" --endpoint "$S3")
+        "${s3c[@]}" cp-r eod-demo "$copy" || exit 1
         diff -r -x codes "$copy" "$data" >"$ENV_DIR/s3.diff" || exit 1
         local f base list
         for f in "$data"/codes/market=*/dt=*/*.csv; do
@@ -192,8 +191,7 @@ s3_same() {
             cmp -s "$f" "$copy/codes/$list/$(basename "$(dirname "$f")")/$base" \
                 || { echo "codes: $f differs from its object" >>"$ENV_DIR/s3.diff"; exit 1; }
         done
-        /usr/bin/aws --endpoint-url "$S3" s3api list-objects-v2 --bucket eod-demo \
-            --query 'Contents[].[Key,ETag]' --output text >"$ENV_DIR/s3.etags" || exit 1
+        "${s3c[@]}" ls eod-demo | cut -f1,2 >"$ENV_DIR/s3.etags" || exit 1
         while IFS=$'\t' read -r key etag; do
             [ "$(md5sum <"$copy/$key" | cut -d' ' -f1)" = "${etag//\"/}" ] || { echo "ETag of $key differs" >>"$ENV_DIR/s3.diff"; exit 1; }
         done <"$ENV_DIR/s3.etags"
@@ -261,7 +259,7 @@ done <"$ENV_DIR/runs.tsv"
 survived=$(awk -F'\t' '$2 == 0' "$ENV_DIR/runs.tsv" | wc -l)
 check "the data files are byte-identical to the clean runs' (diff -r)" diff -r "$REF/data" "$ENV_DIR/data"
 diff -r "$REF/data" "$ENV_DIR/data" 2>&1 | head -n 10
-check "every S3 object equals its local file (AWS CLI copy, ETag = MD5)" s3_same "$ENV_DIR/data"
+check "every S3 object equals its local file (read back with s3c.py, ETag = MD5)" s3_same "$ENV_DIR/data"
 head -n 5 "$ENV_DIR/s3.diff" 2>/dev/null
 read -r rows_f keys_f <<<"$(rows "$ENV_DIR/data")"
 dups=$((rows_f - keys_f))

@@ -2,7 +2,7 @@
 #  check_run.sh — checks a finished KR or US run against the simulators:
 #    every code the simulator's universe selects (less those it answers as
 #    unknown) has its row in the day's CSV; the object is in the bucket with a
-#    matching MD5 and the same bytes (AWS CLI); the Slack simulator holds the
+#    matching MD5 and the same bytes (read back with tests/s3/s3c.py); the Slack simulator holds the
 #    summary; the API saw no EGW00201 and the expected number of tokens issued;
 #    no row carries a quote of another session: a row has all its snapshot
 #    columns (quote, market cap, PER/PBR, KR financial figures) or none, a KR
@@ -81,11 +81,11 @@ PY
 
 key="${prefix}market=$market/dt=$date/${market}_$compact.csv"
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
-unset AWS_CA_BUNDLE AWS_PROFILE
-if /usr/bin/aws --endpoint-url "$s3" s3 cp "s3://$bucket/$key" "$tmp/object.csv" >/dev/null 2>"$tmp/aws.err"; then
-    if cmp -s "$tmp/object.csv" "$csv"; then ok "s3://$bucket/$key is byte-identical to the local file (AWS CLI)"
+s3c=(/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/../s3/s3c.py" --endpoint "$s3")
+if "${s3c[@]}" get "$bucket" "$key" "$tmp/object.csv" 2>"$tmp/aws.err"; then
+    if cmp -s "$tmp/object.csv" "$csv"; then ok "s3://$bucket/$key is byte-identical to the local file (read back)"
     else bad "s3://$bucket/$key differs from $csv"; fi
-    etag=$(/usr/bin/aws --endpoint-url "$s3" s3api head-object --bucket "$bucket" --key "$key" --query ETag --output text 2>/dev/null | tr -d '"')
+    etag=$("${s3c[@]}" head "$bucket" "$key" 2>/dev/null)
     md5=$(md5sum "$csv" | cut -d' ' -f1)
     if [ "$etag" = "$md5" ]; then ok "the object's ETag matches the file's MD5 ($md5)"; else bad "ETag $etag != MD5 $md5"; fi
 else

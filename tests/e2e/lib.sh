@@ -20,6 +20,14 @@ bad() {
 }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
+#  s3c COMMAND ARGS...: tests/s3/s3c.py on this test's local S3 ($S3) with
+#  s3rver's keys: reads back what the uploader stored (ls, get, head, rm,
+#  mb, cp-r), signing its own requests, which the SigV4 verifier checks.
+s3c() {
+    AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1 \
+        /usr/bin/python3 "$ROOT/tests/s3/s3c.py" --endpoint "$S3" "$@"
+}
+
 free_port() {
     /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

@@ -23,14 +23,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TMP=$(mktemp -d /tmp/eod-close.XXXXXX)
 trap 'env_down; [ -n "${EOD_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
 PY=/usr/bin/python3
-AWS=/usr/bin/aws
 D=2024-09-02
 NOW=2024-09-02T18:30:00+09:00
 CLOSE="close/market=kr/dt=$D/kr_close_20240902.csv"
 CSV="market=kr/dt=$D/kr_20240902.csv"
 SIDECAR="anomalies/market=kr/dt=$D/kr_20240902_anomalies.csv"
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
-unset AWS_CA_BUNDLE AWS_PROFILE
 
 #  run_at INSTANT NAME ARGS...: launch/eod ARGS at INSTANT, state and files
 #  under NAME; sets RC, RUN_OUT, LOGS, DATA, STATE.
@@ -43,10 +40,7 @@ run_at() {
 }
 
 #  keys: every key of the bucket, one a line.
-keys() {
-    $AWS --endpoint-url "$S3" s3api list-objects-v2 --bucket eod-demo --query 'Contents[].Key' --output text \
-        2>/dev/null | tr '\t' '\n' | grep -v '^None$' | sort
-}
+keys() { s3c ls eod-demo | cut -f1; }
 
 EOD_NOW=$NOW env_up "$TMP/kr" --rate 1000
 set_key kis rate 500 kis jitter_ms 10
@@ -72,7 +66,7 @@ cp "$DATA/$CLOSE" "$TMP/close.csv"
 keys >"$TMP/keys"
 check "its object is under the hive key of the data set close" grep -qxF "$CLOSE" "$TMP/keys"
 check "nothing under the price table's location" bash -c "! grep -q '^market=kr/' '$TMP/keys'"
-$AWS --endpoint-url "$S3" s3 cp "s3://eod-demo/$CLOSE" "$TMP/object.csv" >/dev/null 2>&1
+s3c get eod-demo "$CLOSE" "$TMP/object.csv"
 check "the object is the file byte for byte" cmp -s "$TMP/object.csv" "$DATA/$CLOSE"
 run_at $NOW close close --date $D --codes "$TMP/codes.txt"
 check "the same command again exits 0 (got $RC) with the same bytes, asking nothing" \

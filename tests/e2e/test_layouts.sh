@@ -16,13 +16,12 @@
 #    4. reference_keys = daily: YYYYMMDD/market_YYYYMMDD.csv;
 #    5. KR and US prices on one bucket and prefix: the uploader refuses to
 #       start (exit 2), saying why.
-#  Some 90 s, most of it awscli starting (5 s a call on a busy machine).
+#  Some 60 s.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TMP=$(mktemp -d /tmp/eod-layouts.XXXXXX)
 trap 'env_down; [ -n "${EOD_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
 PY=/usr/bin/python3
-AWS=/usr/bin/aws
 KR_AT=2024-09-02T18:30:00+09:00
 US_AT=2024-08-31T07:30:00+09:00      #  the US session of 2024-08-30, downloaded on the 31st in Seoul
 
@@ -44,20 +43,18 @@ state() {
 }
 
 #  keys BUCKET: every key of BUCKET, sorted, one a line. A bucket is listed
-#  once between two runs (run_at forgets the listings): awscli takes a second
-#  or more of CPU to start.
+#  once between two runs (run_at forgets the listings).
 keys() {
     local cached=$TMP/listings/$1
     if [ ! -f "$cached" ]; then
         mkdir -p "$TMP/listings"
-        $AWS --endpoint-url "$S3" s3api list-objects-v2 --bucket "$1" --query 'Contents[].Key' --output text 2>/dev/null \
-            | tr '\t' '\n' | grep -v '^None$' | sort >"$cached.tmp" && mv "$cached.tmp" "$cached"
+        s3c ls "$1" | cut -f1 >"$cached.tmp" && mv "$cached.tmp" "$cached"
     fi
     cat "$cached"
 }
 
 #  mkbucket NAME: a bucket in the local S3.
-mkbucket() { rm -rf "$TMP/listings"; $AWS --endpoint-url "$S3" s3 mb "s3://$1" >/dev/null 2>&1; }
+mkbucket() { rm -rf "$TMP/listings"; s3c mb "$1" >/dev/null; }
 
 #  has_keys BUCKET KEY...: every KEY is in BUCKET.
 has_keys() {
@@ -75,7 +72,6 @@ only_prices() { ! keys "$1" | grep '^market=' | grep -qvE '^market=(kr|us)/dt=[0
 #  csv_rows FILE: the records of FILE, its header not counted.
 csv_rows() { $PY -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], encoding="utf-8"))) - 1)' "$1"; }
 
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
 EOD_NOW=$KR_AT env_up "$TMP/env" --rate 1000
 set_key kis rate 500 kis jitter_ms 10
 curl -s "$SIM/_sim/universe/kr" | $PY -c 'import json,sys; u=json.load(sys.stdin); print("\n".join((u["kospi"][:3] + u["kosdaq"][:3])))' >"$TMP/kr.txt"
@@ -146,8 +142,7 @@ check "code lists: YYYY/MM/DD/LIST_YYYYMMDD.csv" has_keys old-code-lists \
     2024/09/02/kospi_code_20240902.csv 2024/09/02/kosdaq_code_20240902.csv 2024/08/31/us_market_index_20240831.csv \
     2024/08/31/us_market_master_20240831.csv 2024/08/31/us_market_stock_20240831.csv
 check "nothing went to the shared bucket" no_keys eod-demo '^year=|^20' 
-$AWS --endpoint-url "$S3" s3 cp s3://old-kr-prices/year=2024/month=09/day=02/market_20240902.csv "$TMP/back.csv" \
-    >/dev/null 2>&1
+s3c get old-kr-prices year=2024/month=09/day=02/market_20240902.csv "$TMP/back.csv"
 check "the object read back by its reference key is the KR file" cmp -s "$TMP/back.csv" \
     "$DATA/market=kr/dt=2024-09-02/kr_20240902.csv"
 

@@ -87,11 +87,9 @@ check "so does Slack" bash -c "curl -s '$SIM/_sim/slack' | grep -q 'validation f
 check "the metrics count 7" grep -q '^eod_run_anomalies{market="kr",mode="daily"} 7$' "$ENV_DIR/faulty/state/metrics/eod.prom"
 check "1 of each kind, 2 wrong_date" [ "$(grep -c '^eod_run_anomalies_by_kind{market="kr",mode="daily",kind="[a-z_]*"} 1$' "$ENV_DIR/faulty/state/metrics/eod.prom")" = 5 ] \
     && grep -q '^eod_run_anomalies_by_kind{market="kr",mode="daily",kind="wrong_date"} 2$' "$ENV_DIR/faulty/state/metrics/eod.prom"
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
-unset AWS_CA_BUNDLE AWS_PROFILE
-/usr/bin/aws --endpoint-url "$S3" s3 ls --recursive "s3://eod-demo/" >"$TMP/keys" 2>&1
-check "the sidecar is uploaded under anomalies/, apart from the price table" grep -q " $SIDECAR\$" "$TMP/keys"
-/usr/bin/aws --endpoint-url "$S3" s3 cp "s3://eod-demo/$SIDECAR" "$TMP/object.csv" >/dev/null 2>&1
+s3c ls eod-demo | cut -f1 >"$TMP/keys"
+check "the sidecar is uploaded under anomalies/, apart from the price table" grep -qxF "$SIDECAR" "$TMP/keys"
+s3c get eod-demo "$SIDECAR" "$TMP/object.csv"
 check "the object is the sidecar byte for byte" cmp -s "$TMP/object.csv" "$DATA/$SIDECAR"
 cp "$DATA/$SIDECAR" "$TMP/sidecar.csv"
 
@@ -101,12 +99,12 @@ echo "# 2b. a re-run offers the sidecars again: one whose object is gone is uplo
 sim_with "${FAULTS[@]:0:14}"
 run rerun
 check "a run with a sidecar exits 0 (got $RC)" [ "$RC" = 0 ] && [ -s "$DATA/$SIDECAR" ]
-/usr/bin/aws --endpoint-url "$S3" s3 rm "s3://eod-demo/$SIDECAR" >/dev/null 2>&1
-/usr/bin/aws --endpoint-url "$S3" s3 ls --recursive "s3://eod-demo/" >"$TMP/keys" 2>&1
-check "the sidecar's object is gone" bash -c "! grep -q ' $SIDECAR\$' '$TMP/keys'"
+s3c rm eod-demo "$SIDECAR"
+s3c ls eod-demo | cut -f1 >"$TMP/keys"
+check "the sidecar's object is gone" bash -c "[ -s '$TMP/keys' ] && ! grep -qxF '$SIDECAR' '$TMP/keys'"
 run rerun
 check "the re-run exits 0 (got $RC), asking for nothing" [ "$RC" = 0 ] && grep -q " 0 requests" "$RUN_OUT"
-/usr/bin/aws --endpoint-url "$S3" s3 cp "s3://eod-demo/$SIDECAR" "$TMP/object2.csv" >/dev/null 2>&1
+s3c get eod-demo "$SIDECAR" "$TMP/object2.csv"
 check "it is back, the sidecar byte for byte" cmp -s "$TMP/object2.csv" "$DATA/$SIDECAR"
 check "the writer offered it as an existing file" grep -q "(1 of them anomaly sidecars)" "$LOGS/writer.log"
 
