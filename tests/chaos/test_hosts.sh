@@ -201,7 +201,15 @@ echo "# 2. cut vethA once host A's fetchers hold leases"
 for _ in $(seq 1 100); do
     [ "$(grep -c "fetcher $HOST-.* joined" "$LOGS/coordinator.log" 2>/dev/null)" -ge 4 ] && break; sleep 0.1
 done
-sleep 2
+#  ... and have exchanged more than the handshakes: their tokens, tasks and
+#  results (the ZeroMQ part of vethA's capture past ZMQ_MIN bytes, at most
+#  30 s), which part 4 then searches for secrets.
+ZMQ_MIN=20000
+zmq_bytes() {   # zmq_bytes HOST: the size of the ZeroMQ part of the host's capture so far
+    tcpdump -r "$TMP/veth$1.pcap" -w "$TMP/zmq$1.pcap" "tcp port $ZPORT" 2>/dev/null
+    stat -c %s "$TMP/zmq$1.pcap" 2>/dev/null || echo 0
+}
+for _ in $(seq 1 150); do [ "$(zmq_bytes A)" -gt $ZMQ_MIN ] && break; sleep 0.2; done
 ip link set vethA down
 CUT_AT=$(date +%s)
 echo "vethA down at $(date -u +%T)"
@@ -250,10 +258,9 @@ for p in $DUMPS; do kill -INT "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 TOKEN=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$ENV_DIR/state/kis_token.live_app" 2>/dev/null)
 check "the access token is known to the test (${#TOKEN} chars)" [ "${#TOKEN}" -ge 20 ]
 for h in A B; do
-    tcpdump -r "$TMP/veth$h.pcap" -w "$TMP/zmq$h.pcap" "tcp port $ZPORT" 2>/dev/null
+    size=$(zmq_bytes $h)
     tcpdump -r "$TMP/veth$h.pcap" -w "$TMP/http$h.pcap" "tcp port $RELAY_PORT" 2>/dev/null
-    size=$(stat -c %s "$TMP/zmq$h.pcap" 2>/dev/null || echo 0)
-    check "the ZeroMQ capture on veth$h holds traffic ($size bytes)" [ "$size" -gt 20000 ]
+    check "the ZeroMQ capture on veth$h holds traffic ($size bytes)" [ "$size" -gt $ZMQ_MIN ]
     for secret in "$TOKEN" simDemoSecret 005930 PSsimDemoKey; do
         check "veth$h ZeroMQ capture: no '${secret:0:16}'" bash -c "! grep -aqF -- '$secret' '$TMP/zmq$h.pcap'"
     done

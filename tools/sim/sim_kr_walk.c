@@ -80,6 +80,7 @@ typedef struct {
 //  same, and a request costs microseconds rather than milliseconds.
 #define SIM_CHECKPOINT_DAYS 64
 #define SIM_CHECKPOINT_MARGIN_DAYS 240   //  calendar days holding > 101 trading days
+#define SIM_CHECKPOINT_LEAD_DAYS 21      //  calendar days before a first asked day holding the bar before it
 #define SIM_CHECKPOINT_BUCKETS 4096
 
 typedef struct s_checkpoints {
@@ -199,20 +200,26 @@ s_walk_params (sim_t *self, const sim_instrument_t *inst)
                              .base_price = inst->base_price};
 }
 
-//  The checkpoint a walk through end_days starts from (0: the walk's start).
+//  The checkpoint a walk of the bars from first_days through end_days starts
+//  from (0: the walk's start): the latest one that leaves room for the bar
+//  before first_days, or for a full ring before end_days, whichever is later.
+//  A day's quote then walks a few weeks, not most of a year.
 static size_t
-s_checkpoint_index (int32_t end_days)
+s_checkpoint_index (int32_t first_days, int32_t end_days)
 {
     int32_t start = sim_days_from_ymd (SIM_WALK_START_YMD);
-    if (end_days - start <= SIM_CHECKPOINT_MARGIN_DAYS)
+    int32_t from = end_days - SIM_CHECKPOINT_MARGIN_DAYS;
+    if (first_days - SIM_CHECKPOINT_LEAD_DAYS > from)
+        from = first_days - SIM_CHECKPOINT_LEAD_DAYS;
+    if (from - start <= 0)
         return 0;
-    return (size_t) (end_days - SIM_CHECKPOINT_MARGIN_DAYS - start) / SIM_CHECKPOINT_DAYS;
+    return (size_t) (from - start) / SIM_CHECKPOINT_DAYS;
 }
 
 void
 sim_kr_walk_warm (sim_t *self, int32_t end_days)
 {
-    size_t k = s_checkpoint_index (end_days);
+    size_t k = s_checkpoint_index (end_days, end_days);
     for (size_t i = 0; k > 0 && i < sim_master_count (self->master); i++) {
         const sim_instrument_t *inst = sim_master_at (self->master, i);
         s_walk_params_t p = s_walk_params (self, inst);
@@ -234,7 +241,7 @@ sim_kr_walk_fill (sim_t *self, const sim_instrument_t *inst, int32_t first_days,
     int32_t start = sim_days_from_ymd (SIM_WALK_START_YMD);
     s_walk_state_t state = {0, inst->base_price};
     int32_t from = start;
-    size_t k = s_checkpoint_index (end_days);
+    size_t k = s_checkpoint_index (first_days, end_days);
     if (k > 0 && s_checkpoint (self, inst, &p, k, &state))
         from = start + (int32_t) (k * SIM_CHECKPOINT_DAYS);
     else

@@ -296,8 +296,13 @@ main (int argc, char *argv[])
     sim.stats = sim_stats_new ();
     if (!sim.master || !sim.wiki || !sim.us || !sim.kis || !sim.slack || !sim.stats)
         goto out;
-    if (config.warm_until)
-        sim_kr_walk_warm (&sim, sim_days_from_ymd ((int) strtol (config.warm_until, NULL, 10)));
+    //  Through the day asked for and through today by the simulator's clock,
+    //  whose quote every chart answer carries (output1).
+    if (config.warm_until) {
+        int32_t until = sim_days_from_ymd ((int) strtol (config.warm_until, NULL, 10));
+        int32_t today = sim_days_from_ymd (sim_today_kst ());
+        sim_kr_walk_warm (&sim, until > today ? until : today);
+    }
 
     //  Block the stop signals in every thread; the main thread waits for them.
     sigset_t stop;
