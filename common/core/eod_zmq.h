@@ -142,7 +142,13 @@ int eod_curve_keygen (const char *dir, const char *name);
 //  table does not list it").
 int eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg);
 
-//  Same, and when sent hands over the encoded frame in *data and *len (the
+//  Same, never waiting: -1 with errno EAGAIN (not logged) when the socket's
+//  queue is full or it has no peer, for a sender that keeps what it sends
+//  and tries again (two stages that each wait on a send to the other, each
+//  not reading meanwhile, would wait for ever).
+int eod_stage_send_nowait (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg);
+
+//  Same as eod_stage_send, and when sent hands over the encoded frame in *data and *len (the
 //  caller frees it), for eod_stage_send_again; *data is NULL otherwise, and
 //  always for CREDS, which are never kept.
 int eod_stage_send_keep (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg, char **data,

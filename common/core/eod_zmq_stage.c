@@ -272,9 +272,11 @@ s_send_bytes (zsock_t *sock, zframe_t *identity, const char *data, size_t len, i
     return 0;
 }
 
-int
-eod_stage_send_keep (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg, char **data_p,
-                     size_t *len_p)
+//  eod_stage_send_keep with the send's flags (0, or ZFRAME_DONTWAIT: a full
+//  queue is -1 with errno EAGAIN, not logged).
+static int
+s_send_msg (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg, char **data_p, size_t *len_p,
+            int flags)
 {
     char *data = NULL;
     size_t len = 0;
@@ -287,9 +289,10 @@ eod_stage_send_keep (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const
         eod_log_error ("not sent: %s", err);
         return -1;
     }
-    int rc = s_send_bytes (sock, identity, data, len, 0);
-    if (rc)
-        eod_log_warn ("send %s failed: %s", eod_msg_type_name (msg->type), zmq_strerror (zmq_errno ()));
+    int rc = s_send_bytes (sock, identity, data, len, flags);
+    int send_errno = rc ? zmq_errno () : 0;
+    if (rc && !(send_errno == EAGAIN && (flags & ZFRAME_DONTWAIT)))
+        eod_log_warn ("send %s failed: %s", eod_msg_type_name (msg->type), zmq_strerror (send_errno));
     if (rc == 0 && msg->type != EOD_MSG_CREDS) {
         s_trace (self, data, len);
         if (self->log_messages) {
@@ -304,13 +307,27 @@ eod_stage_send_keep (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const
         return 0;
     }
     free (data);
+    errno = send_errno;
     return rc ? -1 : 0;
+}
+
+int
+eod_stage_send_keep (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg, char **data_p,
+                     size_t *len_p)
+{
+    return s_send_msg (self, sock, identity, msg, data_p, len_p, 0);
 }
 
 int
 eod_stage_send (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg)
 {
-    return eod_stage_send_keep (self, sock, identity, msg, NULL, NULL);
+    return s_send_msg (self, sock, identity, msg, NULL, NULL, 0);
+}
+
+int
+eod_stage_send_nowait (eod_stage_t *self, zsock_t *sock, zframe_t *identity, const eod_msg_t *msg)
+{
+    return s_send_msg (self, sock, identity, msg, NULL, NULL, ZFRAME_DONTWAIT);
 }
 
 int

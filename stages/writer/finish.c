@@ -253,17 +253,25 @@ writer_finish_codes (const char *data_dir, const char *market, const char *day, 
 
 //  ---------------------------------------------------------------- the outbox
 
+//  A message of the outbox, and whether it is in flight (sent, not
+//  acknowledged) or waits for room in the window.
+typedef struct {
+    eod_msg_t *msg;
+    bool sent;
+} s_entry_t;
+
 struct _writer_finish_t {
     writer_send_fn *send;
     void *arg;
     int64_t resend_ms;
-    //  FILE and END sent to the uploader and not acknowledged yet (copies):
-    //  sent again every resend_ms.
+    //  FILE and END for the uploader not acknowledged yet, in order (entries):
+    //  at most WRITER_FINISH_WINDOW in flight, the others wait their turn.
     zlistx_t *outbox;
     size_t files_unacked;   //  FILEs in the outbox
+    size_t in_flight;       //  entries sent
     //  ENDs held back until every FILE sent before them is acknowledged.
     zlistx_t *held;
-    int64_t resend_at;   //  0: nothing to send again
+    int64_t resend_at;   //  0: nothing in flight
 };
 
 static void
@@ -272,6 +280,35 @@ s_msg_free (void **item)
     eod_msg_t *msg = *item;
     eod_msg_destroy (&msg);
     *item = NULL;
+}
+
+static void
+s_entry_free (void **item)
+{
+    s_entry_t *entry = *item;
+    if (entry) {
+        eod_msg_destroy (&entry->msg);
+        free (entry);
+    }
+    *item = NULL;
+}
+
+//  Sends the waiting entries, in order, while the window has room and the
+//  socket takes them (a full socket: the next call tries again).
+static void
+s_pump (writer_finish_t *self)
+{
+    for (s_entry_t *e = zlistx_first (self->outbox); e && self->in_flight < WRITER_FINISH_WINDOW;
+         e = zlistx_next (self->outbox)) {
+        if (e->sent)
+            continue;
+        if (self->send (e->msg, self->arg))
+            break;
+        e->sent = true;
+        self->in_flight++;
+        if (!self->resend_at)
+            self->resend_at = eod_clock_ms () + self->resend_ms;
+    }
 }
 
 writer_finish_t *
@@ -289,7 +326,7 @@ writer_finish_new (writer_send_fn *send, void *arg, int64_t resend_ms)
         writer_finish_destroy (&self);
         return NULL;
     }
-    zlistx_set_destructor (self->outbox, s_msg_free);
+    zlistx_set_destructor (self->outbox, s_entry_free);
     zlistx_set_destructor (self->held, s_msg_free);
     return self;
 }
@@ -316,12 +353,20 @@ writer_finish_send (writer_finish_t *self, eod_msg_t **msg_p)
         *msg_p = NULL;
         return;
     }
-    self->send (*msg_p, self->arg);
-    self->files_unacked += (*msg_p)->type == EOD_MSG_FILE;
-    zlistx_add_end (self->outbox, *msg_p);
+    s_entry_t *entry = calloc (1, sizeof *entry);
+    if (!entry || !zlistx_add_end (self->outbox, entry)) {
+        //  No memory: sent once, not kept (the uploader's own rescan of the
+        //  data directory is what is left).
+        eod_log_error ("no memory to keep a %s for the uploader", eod_msg_type_name ((*msg_p)->type));
+        free (entry);
+        self->send (*msg_p, self->arg);
+        eod_msg_destroy (msg_p);
+        return;
+    }
+    entry->msg = *msg_p;
     *msg_p = NULL;
-    if (!self->resend_at)
-        self->resend_at = eod_clock_ms () + self->resend_ms;
+    self->files_unacked += entry->msg->type == EOD_MSG_FILE;
+    s_pump (self);
 }
 
 int
@@ -361,21 +406,27 @@ static void
 s_acked (writer_finish_t *self, bool end, const char *path, const char *run_id)
 {
     bool deleted = false;
-    for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox)) {
+    for (s_entry_t *e = zlistx_first (self->outbox); e; e = zlistx_next (self->outbox)) {
+        const eod_msg_t *m = e->msg;
         bool match = end ? m->type == EOD_MSG_END && s_same_run (m->run_id, run_id)
                          : m->type == EOD_MSG_FILE && m->path && strcmp (m->path, path) == 0;
         if (match) {
+            self->in_flight -= e->sent;
             zlistx_delete (self->outbox, zlistx_cursor (self->outbox));
             self->files_unacked -= !end;
             deleted = true;
             break;
         }
     }
-    if (deleted && !end && self->files_unacked == 0)
+    if (!deleted)
+        return;
+    //  The uploader is working through what it has: the wait before sending
+    //  again starts over with each acknowledgement.
+    self->resend_at = self->in_flight ? eod_clock_ms () + self->resend_ms : 0;
+    s_pump (self);
+    if (!end && self->files_unacked == 0)
         for (eod_msg_t *m = zlistx_detach (self->held, NULL); m; m = zlistx_detach (self->held, NULL))
             writer_finish_send (self, &m);
-    if (zlistx_size (self->outbox) == 0)
-        self->resend_at = 0;
 }
 
 void
@@ -393,13 +444,20 @@ writer_finish_end_acked (writer_finish_t *self, const char *run_id)
 void
 writer_finish_resend (writer_finish_t *self)
 {
+    s_pump (self);
     int64_t now = eod_clock_ms ();
     if (!self->resend_at || now < self->resend_at)
         return;
-    eod_log_info ("the uploader has not acknowledged %zu message(s): sending them again", zlistx_size (self->outbox));
-    for (eod_msg_t *m = zlistx_first (self->outbox); m; m = zlistx_next (self->outbox))
-        self->send (m, self->arg);
-    self->resend_at = now + self->resend_ms;
+    eod_log_info ("the uploader acknowledged nothing in %lld ms: sending the %zu message(s) in flight again "
+                  "(%zu wait their turn)",
+                  (long long) self->resend_ms, self->in_flight, zlistx_size (self->outbox) - self->in_flight);
+    //  One the socket does not take waits its turn again.
+    for (s_entry_t *e = zlistx_first (self->outbox); e; e = zlistx_next (self->outbox))
+        if (e->sent && self->send (e->msg, self->arg)) {
+            e->sent = false;
+            self->in_flight--;
+        }
+    self->resend_at = self->in_flight ? now + self->resend_ms : 0;
 }
 
 size_t

@@ -83,9 +83,16 @@ long writer_finish_codes (const char *data_dir, const char *market, const char *
 
 //  ---------------------------------------------------------------- the outbox
 
-//  Sends msg (borrowed) to the uploader. 0 or -1; a message not sent stays
-//  in the outbox all the same, and is sent again.
+//  Sends msg (borrowed) to the uploader without waiting. 0, or -1 when the
+//  socket does not take it now: it waits in the outbox and is tried again.
 typedef int (writer_send_fn) (const eod_msg_t *msg, void *arg);
+
+//  Messages in flight to the uploader (sent, not acknowledged), at most: the
+//  others wait in the outbox. A long backfill hands over thousands of files
+//  that the uploader takes one at a time; the window keeps its queue short,
+//  so that what is sent again after a silence is what it may have lost, not
+//  what it has not reached yet.
+#define WRITER_FINISH_WINDOW 64
 
 typedef struct _writer_finish_t writer_finish_t;
 
@@ -103,8 +110,9 @@ void writer_finish_destroy (writer_finish_t **self_p);
 int writer_finish_file (writer_finish_t *self, const char *run_id, const char *market, const char *path,
                         const char *rel, const char *date, long rows);
 
-//  Sends *msg_p (taken, nulled; NULL is fine) and keeps it until
-//  acknowledged. An END is held, not sent, while a FILE is unacknowledged.
+//  Sends *msg_p (taken, nulled; NULL is fine) when the window has room, else
+//  queues it, and keeps it until acknowledged. An END is held, not sent,
+//  while a FILE is unacknowledged.
 void writer_finish_send (writer_finish_t *self, eod_msg_t **msg_p);
 
 //  The uploader acknowledged the FILE of path: it leaves the outbox; the
@@ -116,14 +124,16 @@ void writer_finish_file_acked (writer_finish_t *self, const char *path);
 //  END without a run id): the first such END leaves the outbox.
 void writer_finish_end_acked (writer_finish_t *self, const char *run_id);
 
-//  Sends the outbox again when resend_ms passed since it was last sent (or
-//  since its first message) without it emptying; logged.
+//  Sends what waits while the window has room; and, when resend_ms passed
+//  with messages in flight and no acknowledgement (each one starts the wait
+//  over), sends those in flight again (logged). Called on every turn of the
+//  writer's loop.
 void writer_finish_resend (writer_finish_t *self);
 
-//  FILEs sent and not acknowledged.
+//  FILEs in the outbox (in flight or waiting).
 size_t writer_finish_unacked (const writer_finish_t *self);
 
-//  Messages not acknowledged: sent, or held.
+//  Messages not acknowledged: in flight, waiting, or held.
 size_t writer_finish_pending (const writer_finish_t *self);
 
 #endif

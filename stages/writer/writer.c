@@ -57,7 +57,7 @@ static int
 s_send_uploader (const eod_msg_t *msg, void *arg)
 {
     writer_t *self = arg;
-    return eod_stage_send (self->stage, self->uploader, NULL, msg);
+    return eod_stage_send_nowait (self->stage, self->uploader, NULL, msg);
 }
 
 //  A sidecar of validation's findings (anomalies.h): to the uploader, under

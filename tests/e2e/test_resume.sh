@@ -175,7 +175,7 @@ check "the writer holds END until the uploader acknowledges every file" \
 wait "$run" || bf_rc=$?
 check "the run exits 0 (got $bf_rc)" [ "$bf_rc" = 0 ]
 check "the writer sent the unacknowledged files and END again" \
-    grep -q "has not acknowledged .* sending them again" "$ENV_DIR/logs-kill/writer.log"
+    grep -q "the uploader acknowledged nothing in .* in flight again" "$ENV_DIR/logs-kill/writer.log"
 check "the files equal the uninterrupted run's" same_files "$ENV_DIR/data"
 check "the bucket holds every file, equal to the local one" bucket_matches "$ENV_DIR/data"
 check "one run summary in Slack" test "$(curl -s "$SIM/_sim/slack" | /usr/bin/python3 -c '

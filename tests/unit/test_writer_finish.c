@@ -6,7 +6,9 @@
     file's MD5, key, session and rows; the outbox sends through the given
     function, holds an END while a FILE is unacknowledged and releases it
     with the last FILE's ACK, matches ACKs by path and by run id ("" and none
-    alike), and sends again what is unacknowledged. */
+    alike), and sends again what is unacknowledged; it keeps at most
+    WRITER_FINISH_WINDOW in flight, sends the next with each ACK, sends again
+    only those in flight, and keeps for later what the socket does not take. */
 #include "finish.h"
 #include "writer_fixture.h"
 
@@ -148,16 +150,20 @@ s_test_existing_sidecars (void)
 }
 
 //  What the outbox sent, in order: "FILE path", "END run".
+//  full: the socket takes nothing (the send fails, nothing is counted).
 typedef struct {
     char text[S_SENT_MAX][FIXTURE_PATH_MAX];
     size_t count;
     eod_msg_t *last_file;
+    bool full;
 } s_sent_t;
 
 static int
 s_send (const eod_msg_t *msg, void *arg)
 {
     s_sent_t *sent = arg;
+    if (sent->full)
+        return -1;
     if (sent->count < S_SENT_MAX)
         snprintf (sent->text[sent->count], FIXTURE_PATH_MAX, "%s %s", eod_msg_type_name (msg->type),
                   msg->type == EOD_MSG_FILE ? msg->path : (msg->run_id ? msg->run_id : "-"));
@@ -288,6 +294,81 @@ s_test_resend (void)
     eod_msg_destroy (&sent.last_file);
 }
 
+//  FILEs of a long backfill: WRITER_FINISH_WINDOW go at once, the next with
+//  each ACK; a silence sends again those in flight only.
+static void
+s_test_window (void)
+{
+    s_sent_t sent = {.count = 0};
+    writer_finish_t *finish = writer_finish_new (s_send, &sent, 0);
+    CHECK (finish != NULL);
+    if (!finish)
+        return;
+    enum { N = WRITER_FINISH_WINDOW + 5 };
+    char path[N][FIXTURE_PATH_MAX], name[32];
+    for (int i = 0; i < N; i++) {
+        snprintf (name, sizeof name, "w%d.csv", i);
+        fixture_path (path[i], name);
+        CHECK (eod_write_file_atomic (path[i], "h\n", 2, 0644) == 0);
+        CHECK_INT (writer_finish_file (finish, "run-1", "kr", path[i], name, "2024-09-16", 0), 0);
+    }
+    CHECK_INT (sent.count, WRITER_FINISH_WINDOW);
+    CHECK_INT (writer_finish_unacked (finish), N);
+    eod_msg_t *end = s_msg (EOD_MSG_END, "run-1");
+    writer_finish_send (finish, &end);
+    CHECK_INT (writer_finish_pending (finish), N + 1);
+    //  An ACK makes room for one more, the next in order.
+    writer_finish_file_acked (finish, path[0]);
+    CHECK_INT (sent.count, WRITER_FINISH_WINDOW + 1);
+    CHECK (sent.last_file && strcmp (sent.last_file->path, path[WRITER_FINISH_WINDOW]) == 0);
+    //  No wait (resend_ms 0): again those in flight, not those waiting.
+    size_t before = sent.count;
+    writer_finish_resend (finish);
+    CHECK_INT (sent.count, before + WRITER_FINISH_WINDOW);
+    CHECK (sent.last_file && strcmp (sent.last_file->path, path[WRITER_FINISH_WINDOW]) == 0);
+    for (int i = 1; i < N; i++)
+        writer_finish_file_acked (finish, path[i]);
+    CHECK_INT (writer_finish_unacked (finish), 0);
+    //  Every FILE went once before the silence, and the END after the last.
+    CHECK_INT (sent.count, before + WRITER_FINISH_WINDOW + (N - WRITER_FINISH_WINDOW - 1) + 1);
+    CHECK_INT (writer_finish_pending (finish), 1);
+    writer_finish_end_acked (finish, "run-1");
+    CHECK_INT (writer_finish_pending (finish), 0);
+    writer_finish_destroy (&finish);
+    eod_msg_destroy (&sent.last_file);
+}
+
+//  A socket that takes nothing (the uploader not reading): sending never
+//  waits, the messages stay, and go once it takes them again.
+static void
+s_test_full (void)
+{
+    s_sent_t sent = {.count = 0, .full = true};
+    writer_finish_t *finish = writer_finish_new (s_send, &sent, S_RESEND_NEVER);
+    CHECK (finish != NULL);
+    if (!finish)
+        return;
+    char a[FIXTURE_PATH_MAX], b[FIXTURE_PATH_MAX];
+    fixture_path (a, "fa.csv");
+    fixture_path (b, "fb.csv");
+    CHECK (eod_write_file_atomic (a, "h\n", 2, 0644) == 0);
+    CHECK (eod_write_file_atomic (b, "h\n", 2, 0644) == 0);
+    CHECK_INT (writer_finish_file (finish, "run-1", "kr", a, "a", "2024-09-16", 0), 0);
+    CHECK_INT (writer_finish_file (finish, "run-1", "kr", b, "b", "2024-09-17", 0), 0);
+    writer_finish_resend (finish);
+    CHECK_INT (sent.count, 0);
+    CHECK_INT (writer_finish_unacked (finish), 2);
+    sent.full = false;
+    writer_finish_resend (finish);
+    CHECK_INT (sent.count, 2);
+    CHECK (sent.last_file && strcmp (sent.last_file->path, b) == 0);
+    //  Nothing is due again before resend_ms.
+    writer_finish_resend (finish);
+    CHECK_INT (sent.count, 2);
+    writer_finish_destroy (&finish);
+    eod_msg_destroy (&sent.last_file);
+}
+
 int
 main (void)
 {
@@ -299,6 +380,8 @@ main (void)
     s_test_existing_sidecars ();
     s_test_outbox ();
     s_test_resend ();
+    s_test_window ();
+    s_test_full ();
     fixture_end ();
     return EOD_TEST_DONE ();
 }
