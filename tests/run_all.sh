@@ -247,7 +247,7 @@ if [ "$FULL" = 1 ]; then
     unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
     bench rss "$ROOT/bench/backfill_rss.sh"
     bench throughput "$ROOT/bench/throughput.sh" --quick
-    bench multiquote "$ROOT/bench/multiquote.sh"
+    bench multiquote "$ROOT/bench/multiquote.sh" --quick
 fi
 
 echo "all: $total_passed passed, $total_failed failed"
