@@ -304,7 +304,9 @@ s_test_window (void)
     CHECK (finish != NULL);
     if (!finish)
         return;
-    enum { N = WRITER_FINISH_WINDOW + 5 };
+    enum {
+        N = WRITER_FINISH_WINDOW + 5
+    };
     char path[N][FIXTURE_PATH_MAX], name[32];
     for (int i = 0; i < N; i++) {
         snprintf (name, sizeof name, "w%d.csv", i);
