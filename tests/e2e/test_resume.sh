@@ -11,16 +11,17 @@
 #       command again;
 #    5. the same command once more: nothing is asked, nothing changes.
 #  Each backfill lists the first SHORT_CODES codes of the simulator's KR
-#  universe (a third: the same kills, resumes and checks, a third of the
-#  work); with EOD_TEST_FULL=1 (launch/eod test --full) the whole universe.
+#  universe (a fifth: the same kills, resumes and checks, a fifth of the
+#  work, at a rate that leaves each kill over a second of the run to land in);
+#  with EOD_TEST_FULL=1 (launch/eod test --full) the whole universe.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TMP=$(mktemp -d /tmp/eod-resume.XXXXXX)
 trap 'env_down; [ -n "${EOD_TEST_KEEP:-}" ] || rm -rf "$TMP"' EXIT
 MONTH=202408
 FETCHERS=4
-RATE=200
-SHORT_CODES=400
+RATE=150
+SHORT_CODES=240
 #  A bound on a backfill that hangs, not on its speed: suites run side by
 #  side (tests/run_all.sh), and a busy machine makes a 10-s backfill slow.
 RUN_TIMEOUT=300
