@@ -1,6 +1,9 @@
 /*  lister batches — see batches.h. */
 #include "batches.h"
+#include "eod_cal.h"
+#include "eod_date.h"
 #include "eod_log.h"
+#include "eod_quote_window.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +12,7 @@
 #define S_BATCH_NUMBER_MAX 99999
 
 lister_batches_plan_t
-lister_batches_plan (const eod_config_t *cfg, const eod_msg_t *job)
+lister_batches_plan (const eod_config_t *cfg, const eod_msg_t *job, bool window_over)
 {
     lister_batches_plan_t plan = {.tasks = true, .size = 0, .cross_check = NULL};
     bool kr = strcmp (job->market, "kr") == 0;
@@ -31,11 +34,32 @@ lister_batches_plan (const eod_config_t *cfg, const eod_msg_t *job)
         plan.cross_check = "off (config)";
     else if (strcmp (eod_config_str (cfg, "kis:env"), "test") == 0)
         plan.cross_check = "mock host";
+    else if (window_over)
+        plan.cross_check = "off (window)";
     else {
         plan.cross_check = "on";
         plan.size = size;
     }
     return plan;
+}
+
+bool
+lister_batches_window_over (const eod_config_t *cfg, const eod_msg_t *job, time_t now)
+{
+    eod_quote_window_t window;
+    eod_date_t session;
+    if (strcmp (job->market, "kr") != 0 || strcmp (job->mode, "daily") != 0 || !job->date_from
+        || eod_date_parse (job->date_from, &session)
+        || eod_quote_window_init (&window, eod_config_str (cfg, "multiquote:window_start"),
+                                  eod_config_str (cfg, "multiquote:window_end"),
+                                  (long) eod_config_int (cfg, "kis:timeout_ms"), false))
+        return false;
+    char dir[1024];
+    eod_config_path_value (cfg, "pipeline:calendar_dir", dir, sizeof dir);
+    eod_cal_t *cal = eod_cal_new (dir);
+    bool over = cal && eod_quote_window_check (&window, cal, EOD_MARKET_KR, session, now) == EOD_QUOTE_WINDOW_LATE;
+    eod_cal_destroy (&cal);
+    return over;
 }
 
 long

@@ -3,10 +3,13 @@
     A daily KR run is cross-checked (the writer compares each row with the
     multi-stock quote, FHKST11300006) unless the JOB says off (meta
     cross_check = off: `launch/eod run --no-cross-check`), [multiquote]
-    cross_check is false, or [kis] env is test (the mock host). The fast
-    close (mode close) has the quotes as its rows: BATCHes only, no TASK.
-    Which one a run is goes on LISTED's meta (cross_check: on, off (flag),
-    off (config), mock host; batches: how many).
+    cross_check is false, [kis] env is test (the mock host), or the quote's
+    window for its session is over when it is listed (eod_quote_window: a
+    quote asked from then on is of a later session, so every batch would be
+    paced, a permit of the key's budget each, and answered skipped). The
+    fast close (mode close) has the quotes as its rows: BATCHes only, no
+    TASK. Which one a run is goes on LISTED's meta (cross_check: on, off
+    (flag), off (config), mock host, off (window); batches: how many).
 
     A BATCH holds [multiquote] batch_size codes of the run in the order they
     are listed (the last may hold fewer), numbered from 00001:
@@ -23,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 //  LISTED meta keys.
 #define LISTER_META_CROSS_CHECK "cross_check"
@@ -40,8 +44,15 @@ typedef struct lister_batches_plan_s {
 } lister_batches_plan_t;
 
 //  The plan of job under cfg ([multiquote] cross_check, batch_size; [kis]
-//  env).
-lister_batches_plan_t lister_batches_plan (const eod_config_t *cfg, const eod_msg_t *job);
+//  env); window_over: the quote's window of the job's session is over
+//  (lister_batches_window_over).
+lister_batches_plan_t lister_batches_plan (const eod_config_t *cfg, const eod_msg_t *job, bool window_over);
+
+//  Whether, at now, the multi-quote's window of a daily KR job's session is
+//  over for good ([multiquote] window_start, window_end, [kis] timeout_ms,
+//  the calendar tables of [pipeline] calendar_dir): false for any other job,
+//  and when the calendar cannot say (the fetcher asks again per batch).
+bool lister_batches_window_over (const eod_config_t *cfg, const eod_msg_t *job, time_t now);
 
 //  BATCHes of ncodes codes in batches of size (0: none).
 long lister_batches_count (size_t ncodes, size_t size);

@@ -203,7 +203,7 @@ lister_listing_new (const eod_config_t *cfg, const char *dir, const eod_msg_t *j
     //  A backfill asks for up to 100 sessions per request (the API's cap), so
     //  each code gets one task per chunk of sessions.
     self->chunks = s_chunks (cfg, job);
-    self->plan = lister_batches_plan (cfg, job);
+    self->plan = lister_batches_plan (cfg, job, lister_batches_window_over (cfg, job, eod_now ()));
     lister_codes_t *only = s_codes_filter (job, width);
     int rc = s_keep_drafts (self, dir, job, raw, codes, only, err, errlen);
     lister_codes_destroy (&only);

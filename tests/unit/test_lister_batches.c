@@ -10,6 +10,7 @@
 #include "batches.h"
 #include "codes.h"
 #include "eod_config.h"
+#include "eod_date.h"
 #include "eod_log.h"
 #include "listing.h"
 #include "send.h"
@@ -80,11 +81,13 @@ s_set (const char *name, const char *value)
     CHECK (eod_config_set (cfg, name, value, err, sizeof err) == 0);
 }
 
+static bool s_window_over;   //  what s_plan says of the window
+
 static void
 s_plan (const char *market, const char *mode, const char *flag, bool tasks, size_t size, const char *says)
 {
     eod_msg_t *job = s_job (market, mode, flag);
-    lister_batches_plan_t plan = lister_batches_plan (cfg, job);
+    lister_batches_plan_t plan = lister_batches_plan (cfg, job, s_window_over);
     CHECK_INT (plan.tasks, tasks);
     CHECK_INT (plan.size, size);
     if (says)
@@ -92,6 +95,36 @@ s_plan (const char *market, const char *mode, const char *flag, bool tasks, size
     else
         CHECK (plan.cross_check == NULL);
     eod_msg_destroy (&job);
+}
+
+//  The window of 2024-09-02 (a Monday; the next session Tuesday 09:00) by
+//  the shipped calendar: over at 08:00 and 09:05 of the next session's day
+//  and a week later, not at 17:59 (not begun) nor 18:30 of the day.
+static bool
+s_over_at (const char *market, const char *mode, const char *instant)
+{
+    time_t at = 0;
+    CHECK (eod_instant_parse (instant, &at) == 0);
+    eod_msg_t *job = s_job (market, mode, NULL);
+    eod_msg_set (&job->date_from, "2024-09-02");
+    eod_msg_set (&job->date_to, "2024-09-02");
+    bool over = lister_batches_window_over (cfg, job, at);
+    eod_msg_destroy (&job);
+    return over;
+}
+
+static void
+test_window (void)
+{
+    CHECK (!s_over_at ("kr", "daily", "2024-09-02T17:59:00+09:00"));
+    CHECK (!s_over_at ("kr", "daily", "2024-09-02T18:30:00+09:00"));
+    CHECK (!s_over_at ("kr", "daily", "2024-09-03T07:58:00+09:00"));
+    CHECK (s_over_at ("kr", "daily", "2024-09-03T08:00:00+09:00"));
+    CHECK (s_over_at ("kr", "daily", "2024-09-03T09:05:00+09:00"));
+    CHECK (s_over_at ("kr", "daily", "2024-09-10T18:30:00+09:00"));
+    CHECK (!s_over_at ("kr", "backfill", "2024-09-10T18:30:00+09:00"));
+    CHECK (!s_over_at ("us", "daily", "2024-09-10T18:30:00+09:00"));
+    CHECK (!s_over_at ("kr", "close", "2024-09-10T18:30:00+09:00"));
 }
 
 static void
@@ -117,6 +150,16 @@ test_plan (void)
     s_plan ("kr", "close", NULL, false, 0, NULL);
     s_set ("kis:env", "live");
     s_set ("multiquote:batch_size", "30");
+    //  The window of the session over: no batch, and LISTED says why; the
+    //  flag, the config and the host are said first. A backfill, US and the
+    //  fast close (whose calendar gate refuses it then) are as they were.
+    s_window_over = true;
+    s_plan ("kr", "daily", NULL, true, 0, "off (window)");
+    s_plan ("kr", "daily", "off", true, 0, "off (flag)");
+    s_plan ("kr", "backfill", NULL, true, 0, NULL);
+    s_plan ("us", "daily", NULL, true, 0, NULL);
+    s_plan ("kr", "close", NULL, false, 30, NULL);
+    s_window_over = false;
     CHECK_INT (lister_batches_count (0, 30), 0);
     CHECK_INT (lister_batches_count (30, 30), 1);
     CHECK_INT (lister_batches_count (31, 30), 2);
@@ -248,12 +291,16 @@ int
 main (void)
 {
     eod_log_init ("test_lister_batches");
+    //  The listings below are of SESSION, listed that evening: inside the
+    //  quote's window (test_window: outside it).
+    setenv ("EOD_NOW", SESSION "T18:30:00+09:00", 1);
     char err[256];
     snprintf (dir, sizeof dir, "/tmp/test_lister_batches_XXXXXX");
     cfg = eod_config_load (NULL, err, sizeof err);
     CHECK (cfg && eod_config_set (cfg, "pipeline:calendar_dir", CALENDARS, err, sizeof err) == 0);
     CHECK (mkdtemp (dir) != NULL);
     test_plan ();
+    test_window ();
     test_daily ();
     test_close ();
     eod_config_destroy (&cfg);
