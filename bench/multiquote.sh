@@ -79,7 +79,10 @@ mkdir -p "$OUT" || die "cannot make $OUT"
 
 # shellcheck source=../tests/e2e/lib.sh
 source "$ROOT/tests/e2e/lib.sh"
-trap 'env_down' EXIT
+#  Each run's state (its sockets among it) lives under a short directory of
+#  its own: below $OUT a Unix socket's path can pass its 108-byte limit.
+STATES=$(mktemp -d /tmp/eod-mq.XXXXXX) || die "cannot make a state directory in /tmp"
+trap 'env_down; rm -rf "$STATES"' EXIT
 
 #  runs_for N U: the runs of N codes at U units per batch.
 runs_for() {
@@ -96,7 +99,7 @@ one_run() {
     local what=(run --market kr --date "$DAY" --no-cross-check)
     [ "$kind" = checked ] && what=(run --market kr --date "$DAY")
     [ "$kind" = close ] && what=(close --date "$DAY")
-    set_key pipeline state_dir "$dir/state" pipeline data_dir "$dir/data"
+    set_key pipeline state_dir "$STATES/$n-$u-$kind" pipeline data_dir "$dir/data"
     curl -s -X POST "$SIM/_sim/reset" >/dev/null
     say "$n codes, $u unit(s) a batch, $kind: ${what[*]}"
     t0=$(date +%s.%N)

@@ -32,7 +32,9 @@
 #  16, runs with fewer fetchers than ceil(budget x (latency + jitter)) + 1 = 4
 #  use the first M = 500 codes (they are latency-bound: the wall only scales),
 #  a baseline sample of 100 codes, output in state/bench/throughput-<UTC time>.
-#  --quick: 300 codes, fetchers 4 and 8, a 30-code baseline sample (~3 min).
+#  --quick: 300 codes, fetchers 4 and 8, a 30-code baseline sample (~3 min);
+#  its share-of-budget and wall figures are shown, not judged (their targets
+#  are set for 2,000 codes). The open runs take 2,000 codes in either mode.
 #  --open-only: only the runs with the budget and the latency off (~1 min).
 #  --open-fetchers F: the fetchers of those runs (default 4).
 #  --load L: L processes spinning on the CPU beside every run, from start to
@@ -49,6 +51,7 @@ readonly LATENCY_JITTER_MS=50    #  +- on it
 readonly J_HI=50                 #  arrival jitter bound of the main runs (ms)
 readonly J_LO=10                 #  ... of the low-jitter run
 readonly OPEN_RATE=100000        #  "no budget" for the overhead runs
+OPEN_CODES=2000
 OPEN_FETCHERS=4                  #  --open-fetchers: as many as the paced runs need; on 2
                                  #  cores more processes only add context switches
 readonly MARGIN_MS=5             #  [kis] margin_ms, the default
@@ -406,6 +409,13 @@ head -n "$ncodes" "$OUT/codes_all.txt" >"$OUT/codes.txt"
 low=$low_codes
 [ "$low" -gt "$ncodes" ] && low=$ncodes
 head -n "$low" "$OUT/codes_all.txt" >"$OUT/codes_low.txt"
+#  The open runs (budget and latency off) take OPEN_CODES codes even with
+#  --quick: a few hundred tasks pass in a tenth of a second, too short to
+#  measure a rate by.
+open_n=$OPEN_CODES
+[ "$open_n" -lt "$ncodes" ] && open_n=$ncodes
+[ "$open_n" -gt "$have" ] && open_n=$have
+head -n "$open_n" "$OUT/codes_all.txt" >"$OUT/codes_open.txt"
 say "output in $OUT; $ncodes codes ($have available), fetchers: $fetchers_list"
 
 KEY1=PSsimDemoKey000000000000000000000000
@@ -456,8 +466,8 @@ run_pipeline "backfill-f$best-j$J_HI" backfill "$best" "$J_HI" 1 paced "$OUT/cod
 fi
 #  Without latency a fetcher's round trip is well under a millisecond: the
 #  overhead runs use OPEN_FETCHERS (--open-fetchers).
-run_pipeline "open-daily-f$OPEN_FETCHERS" run "$OPEN_FETCHERS" 0 1 open "$OUT/codes.txt"
-run_pipeline "open-backfill-f$OPEN_FETCHERS" backfill "$OPEN_FETCHERS" 0 1 open "$OUT/codes.txt"
+run_pipeline "open-daily-f$OPEN_FETCHERS" run "$OPEN_FETCHERS" 0 1 open "$OUT/codes_open.txt"
+run_pipeline "open-backfill-f$OPEN_FETCHERS" backfill "$OPEN_FETCHERS" 0 1 open "$OUT/codes_open.txt"
 
 MSGBENCH_OUT=$OUT/msgbench.txt
 if [ -x "$BUILD/tests/tools/eod-msgbench" ]; then
@@ -498,16 +508,23 @@ plot "$OUT/throughput-kr-two-keys.svg" "KR daily run with two app keys (budget $
 cmd="bench/throughput.sh${args_given:+ $args_given}"
 "$PY" - "$OUT" "$BUDGET" "$J_HI" "$J_LO" "$F_MIN" "$best" "$k2" "$REF_SLEEP_S" "$REF_MONTH_PAUSE_S" "$MONTH" \
     "$ROOT/config/calendars/XKRX_closed.csv" "$cmd" "$fetchers_list" "$LATENCY_MS" "$LATENCY_JITTER_MS" \
-    "$OPEN_FETCHERS" "$open_only" <<'PY'
+    "$OPEN_FETCHERS" "$open_only" "$quick" <<'PY'
 import calendar, datetime, json, os, sys
 (out, budget, j_hi, j_lo, f_min, best, k2, ref_sleep, ref_pause, month, closed_csv, cmd, fl,
- lat, lat_j, open_f, open_only) = sys.argv[1:]
+ lat, lat_j, open_f, open_only, quick) = sys.argv[1:]
+quick = quick == "1"
 budget, j_hi, j_lo, f_min, lat, lat_j = int(budget), int(j_hi), int(j_lo), int(f_min), int(lat), int(lat_j)
 ref_pause = float(ref_pause)
 ok_all = True
 verdicts = []
-def verdict(name, ok, detail):
+def verdict(name, ok, detail, info=False):
+    """info: a figure whose target is set for the default run's size, shown
+    but not judged (--quick's few hundred codes spend a larger share of the
+    run ramping up and draining)."""
     global ok_all
+    if info:
+        verdicts.append((name, "INFO", detail + " (target set for the default 2,000 codes)"))
+        return
     ok_all = ok_all and ok
     verdicts.append((name, "PASS" if ok else "FAIL", detail))
 def load(label):
@@ -578,10 +595,10 @@ for label in paced:
     share = 100 * r["rate"] / (budget * r["keys"]) if r.get("rate") else 0
     need = 98 if r["jitter_ms"] <= j_lo else 94
     verdict(f"{label}: >= {need}% of the budget", share >= need,
-            f"{r.get('rate') or 0:.2f}/s = {share:.1f}% of {budget * r['keys']}/s")
+            f"{r.get('rate') or 0:.2f}/s = {share:.1f}% of {budget * r['keys']}/s", quick)
     bound = r["codes"] / (budget * r["keys"])
     verdict(f"{label}: wall <= 1.07 N/{budget * r['keys']} + 2 s", r["wall_s"] <= 1.07 * bound + 2,
-            f"{r['wall_s']:.1f} s against {1.07 * bound + 2:.1f} s (N/{budget * r['keys']} = {bound:.1f} s)")
+            f"{r['wall_s']:.1f} s against {1.07 * bound + 2:.1f} s (N/{budget * r['keys']} = {bound:.1f} s)", quick)
     cp = coord_pct(r)
     verdict(f"{label}: coordinator < 5% of a core", cp is not None and cp < 5, f"{fmt(cp, '{:.2f}')}%")
 rk, r1 = runs.get(f"daily-f{k2}-j{j_hi}-k2"), runs.get(f"daily-f{best}-j{j_hi}")
