@@ -71,8 +71,8 @@ BUILD=${EOD_BUILD_DIR:-$ROOT/build}
 export EOD_BUILD_DIR=$BUILD
 
 ncodes="" fetchers_list="" low_codes=500 sample="" out="" timeout=900 quick=0 open_only=0 load=0
-args_given=$(printf '%q ' "$@")
-args_given=${args_given% }
+args_given=""
+[ "$#" -gt 0 ] && args_given=$(printf '%q ' "$@") && args_given=${args_given% }
 
 usage() { sed -n '26,43p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
 die() { echo "throughput: $*" >&2; exit 2; }
