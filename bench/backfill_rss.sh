@@ -13,17 +13,16 @@
 #  the writer's peak RSS of both runs with their ratio: a writer that streams
 #  has a ratio near 1.
 #
-#  With --daily N it measures one KR daily run (2024-09-02) of N codes
-#  instead, against 16 MiB per stage: the simulator adds the KOSDAQ stocks
-#  beyond its 1,216-code universe (--kosdaq-extra) and precomputes its price
-#  walks (--warm-until), so the run's pace is the pipeline's.
-#
 #  usage: bench/backfill_rss.sh [--codes N] [--years-short A] [--years-long B]
 #                               [--rate R] [--fetchers N] [--end YYYY-MM-DD]
 #                               [--timeout S] [--daily N]
 #  Defaults: 1000 codes, 1 and 10 years ending 2024-12-30, 2000 requests/s,
 #  8 fetchers, a 3600 s limit per run. The simulator serves sessions from 2015
 #  on, so the long range may not start before 2015-01-01.
+#  With --daily N it measures one KR daily run (2024-09-02) of N codes
+#  instead, against 16 MiB per stage: the simulator adds the KOSDAQ stocks
+#  beyond its 1,216-code universe (--kosdaq-extra) and precomputes its price
+#  walks (--warm-until), so the run's pace is the pipeline's.
 #  Environment: EOD_BUILD_DIR (default ROOT/build, built first if missing),
 #  BENCH_KEEP=1 keeps the temp dir (logs, data, journal, samples).
 #  Exit: 0 every stage under 64 MiB and both runs complete, 1 otherwise,
@@ -43,7 +42,7 @@ export EOD_BUILD_DIR=$BUILD
 
 ncodes=1000 years_short=1 years_long=10 rate=2000 fetchers=8 end=2024-12-30 timeout=3600 daily=0
 
-usage() { sed -n '16,30p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
+usage() { sed -n '/^#  usage:/,/^[^#]/{/^#/s/^#  \{0,1\}//p}' "${BASH_SOURCE[0]}"; }
 die() { echo "backfill_rss: $*" >&2; exit 2; }
 is_int() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ]; }
 

@@ -49,7 +49,7 @@ BUILD=${EOD_BUILD_DIR:-$ROOT/build}
 export EOD_BUILD_DIR=$BUILD
 
 sizes="" units_list="1 20" jitter=10 fetchers=8 out="" timeout=1800 quick=0
-usage() { sed -n '26,37p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
+usage() { sed -n '/^#  usage:/,/^[^#]/{/^#/s/^#  \{0,1\}//p}' "${BASH_SOURCE[0]}"; }
 die() { echo "multiquote: $*" >&2; exit 2; }
 say() { echo "multiquote: $*" >&2; }
 is_int() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ]; }
@@ -80,7 +80,7 @@ mkdir -p "$OUT" || die "cannot make $OUT"
 # shellcheck source=../tests/e2e/lib.sh
 source "$ROOT/tests/e2e/lib.sh"
 #  Each run's state (its sockets among it) lives under a short directory of
-#  its own: below $OUT a Unix socket's path can pass its 108-byte limit.
+#  its own: below $OUT a socket's path can pass what the config allows (102 bytes).
 STATES=$(mktemp -d /tmp/eod-mq.XXXXXX) || die "cannot make a state directory in /tmp"
 trap 'env_down; rm -rf "$STATES"' EXIT
 

@@ -41,7 +41,8 @@
 #  end (a busy host: the stages and the simulator wait for a core).
 #  A full run takes about 14 minutes.
 #  Environment: EOD_BUILD_DIR (default ROOT/build, built first if missing),
-#  BENCH_KEEP=1 keeps every run's data, journal and S3 copy.
+#  BENCH_KEEP=1 keeps every run's data, journal and S3 copy (the states, journals
+#  among them, under the /tmp/eod-tp.* directory it names at the end).
 #  Exit: 0 every target met, 1 a target missed or a run failed, 2 usage.
 set -uo pipefail
 
@@ -74,7 +75,7 @@ ncodes="" fetchers_list="" low_codes=500 sample="" out="" timeout=900 quick=0 op
 args_given=""
 [ "$#" -gt 0 ] && args_given=$(printf '%q ' "$@") && args_given=${args_given% }
 
-usage() { sed -n '26,43p' "${BASH_SOURCE[0]}" | sed 's/^#  \{0,1\}//'; }
+usage() { sed -n '/^#  usage:/,/^[^#]/{/^#/s/^#  \{0,1\}//p}' "${BASH_SOURCE[0]}"; }
 die() { echo "throughput: $*" >&2; exit 2; }
 say() { echo "throughput: $*" >&2; }
 is_int() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ]; }
@@ -133,11 +134,15 @@ ENV_PIDS=""
 POLLER=""
 BASE_SIM=""
 LOAD_PIDS=""
+#  Each run's state (its sockets among it) lives under a short directory of
+#  its own: below $OUT a socket's path can pass what the config allows (102 bytes).
+STATES=$(mktemp -d /tmp/eod-tp.XXXXXX) || die "cannot make a state directory in /tmp"
 cleanup() {
     [ -n "$LOAD_PIDS" ] && kill $LOAD_PIDS 2>/dev/null
     [ -n "$POLLER" ] && kill "$POLLER" 2>/dev/null
     [ -n "$BASE_SIM" ] && kill "$BASE_SIM" 2>/dev/null
     env_down
+    if [ "${BENCH_KEEP:-}" = 1 ]; then say "states kept in $STATES"; else rm -rf "$STATES"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -338,8 +343,7 @@ run_pipeline() {
     fi
     ncode=$(grep -c . "$codes")
     env_up "$dir" "${sim_args[@]}" || { say "$label: the simulator or S3 did not start"; return 1; }
-    set_key kis rate "$rate"
-    set_key kis jitter_ms "$cfg_j"
+    set_key pipeline state_dir "$STATES/$label" kis rate "$rate" kis jitter_ms "$cfg_j"
     set_key filter kospi_min_cap 0
     set_key filter kosdaq_min_cap 0
     if [ "$keys" = 2 ]; then
@@ -376,7 +380,7 @@ run_pipeline() {
         "$sim0" "$sim1" "$(getconf CLK_TCK)"
     "$PY" "$ANALYZE_PY" "$dir" || say "$label: analysis failed"
     env_down
-    [ "${BENCH_KEEP:-}" = 1 ] || rm -rf "$dir/data" "$dir/state" "$dir/s3data"
+    [ "${BENCH_KEEP:-}" = 1 ] || rm -rf "$dir/data" "${STATES:?}/$label" "$dir/s3data"
     [ "$rc" = 0 ] || say "$label: the launcher exited $rc (see $logs)"
     [ -s "$dir/result.json" ] || return 1
     "$PY" - "$dir/result.json" <<'PY' >&2
