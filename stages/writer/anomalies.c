@@ -40,7 +40,8 @@ struct _writer_anomalies_t {
     char first[WRITER_ANOMALIES_FIRST_MAX][S_FIRST_MAX];
     size_t nfirst;
     long files;
-    writer_anomalies_run_fn *on_run;   //  findings of the whole run, noted as pass 1 ends
+    writer_anomalies_record_fn *on_record;   //  the whole run's check: each record of pass 1
+    writer_anomalies_run_fn *on_run;         //  its findings, noted as pass 1 ends
     void *run_arg;
 };
 
@@ -154,10 +155,18 @@ writer_anomalies_check (writer_anomalies_t *self, const char *market, const char
 }
 
 void
-writer_anomalies_on_run (writer_anomalies_t *self, writer_anomalies_run_fn *on_run, void *arg)
+writer_anomalies_on_run (writer_anomalies_t *self, writer_anomalies_record_fn *on_record,
+                         writer_anomalies_run_fn *on_run, void *arg)
 {
+    self->on_record = on_record;
     self->on_run = on_run;
     self->run_arg = arg;
+}
+
+int
+writer_anomalies_record (writer_anomalies_t *self, const eod_msg_t *record)
+{
+    return *self->path && self->on_record ? self->on_record (record, self->run_arg) : 0;
 }
 
 int

@@ -25,6 +25,7 @@
 #ifndef WRITER_ANOMALIES_H
 #define WRITER_ANOMALIES_H
 
+#include "eod_proto.h"
 #include "finish.h"
 #include "validate.h"
 
@@ -62,11 +63,20 @@ int writer_anomalies_note (writer_anomalies_t *self, const char *date, const cha
 //  xcheck.h). 0 or -1.
 int writer_anomalies_note_xcheck (const char *date, const char *code, const char *detail, void *arg);
 
-//  Findings of the whole run (the cross-check, xcheck.h): on_run (NULL:
-//  none) is called as each pass 1 ends, before the findings file closes, to
-//  note them with writer_anomalies_note; a non-zero return fails the fold.
+//  A check of the whole run (the cross-check, xcheck.h). on_record (NULL:
+//  none) sees each record pass 1 reads from the journal, before its rows
+//  are spooled, so the journal is read once; on_run (NULL: none) is called
+//  as each pass 1 ends, before the findings file closes, to note the run's
+//  findings with writer_anomalies_note. A non-zero return of either fails
+//  the fold.
+typedef int (writer_anomalies_record_fn) (const eod_msg_t *record, void *arg);
 typedef int (writer_anomalies_run_fn) (writer_anomalies_t *self, void *arg);
-void writer_anomalies_on_run (writer_anomalies_t *self, writer_anomalies_run_fn *on_run, void *arg);
+void writer_anomalies_on_run (writer_anomalies_t *self, writer_anomalies_record_fn *on_record,
+                              writer_anomalies_run_fn *on_run, void *arg);
+
+//  Pass 1: one record of the journal (borrowed) to the run's check
+//  (writer_anomalies_on_run). 0, or its non-zero return.
+int writer_anomalies_record (writer_anomalies_t *self, const eod_msg_t *record);
 
 //  Pass 1 over: the run's findings noted (writer_anomalies_on_run), the
 //  findings file closed. 0 or -1 (logged).

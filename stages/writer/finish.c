@@ -18,6 +18,7 @@
 #define S_MD5_HEX 33     //  32 hex digits and the NUL
 #define S_MD5_B64 25     //  24 base64 characters and the NUL
 #define S_TMP_SUFFIX ".tmp"
+#define S_COUNT_BLOCK 65536   //  bytes read at a time to count a file's rows
 
 int
 writer_finish_name (const char *data_dir, const char *market, const char *date, char *rel, size_t rel_size, char *path,
@@ -95,14 +96,17 @@ s_count_rows (const char *path)
         return -1;
     long records = 0;
     bool quoted = false;
-    int c, last = '\n';
-    while ((c = getc (f)) != EOF) {
-        //  "" inside a quoted field toggles twice: the state stays right.
-        if (c == '"')
-            quoted = !quoted;
-        else if (c == '\n' && !quoted)
-            records++;
-        last = c;
+    char block[S_COUNT_BLOCK], last = '\n';
+    size_t got;
+    while ((got = fread (block, 1, sizeof block, f)) > 0) {
+        for (size_t i = 0; i < got; i++) {
+            //  "" inside a quoted field toggles twice: the state stays right.
+            if (block[i] == '"')
+                quoted = !quoted;
+            else if (block[i] == '\n' && !quoted)
+                records++;
+        }
+        last = block[got - 1];
     }
     bool failed = ferror (f) != 0;
     fclose (f);

@@ -378,13 +378,19 @@ writer_spool_unwritten (writer_spool_t *self, const char *entries)
     return entries && *entries && !self->unwritten ? -1 : 0;
 }
 
-//  For each journal record: the rows of a RESULT of this market go to their
-//  months' spools, formatted, and are validated.
+//  For each journal record: the run's check sees it (anomalies.h); the rows
+//  of a RESULT of this market go to their months' spools, formatted, and
+//  are validated.
 static int
 s_spool_result (eod_msg_t **msg_p, long record, void *arg)
 {
     writer_spool_t *self = arg;
     const eod_msg_t *r = *msg_p;
+    if (self->anomalies && writer_anomalies_record (self->anomalies, r)) {
+        eod_log_error ("%s: record %ld: the run's cross-check failed (no memory)", self->journal, record);
+        self->rc = -1;
+        return -1;
+    }
     if (r->type != EOD_MSG_RESULT || strcmp (r->market, self->market) != 0)
         return 0;
     const char *const *cols;

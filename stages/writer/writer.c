@@ -290,37 +290,48 @@ s_on_list (const char *path, const char *rel, const char *date, long rows, void 
 
 //  ---------------------------------------------------------------- cross-check
 
-//  As the fold's pass 1 ends: the disagreements into its findings.
+//  Each record the fold's pass 1 reads: the quotes and rows to compare.
+static int
+s_xcheck_record (const eod_msg_t *record, void *arg)
+{
+    writer_t *self = arg;
+    return self->xcheck ? writer_xcheck_take (self->xcheck, record) : 0;
+}
+
+//  As the fold's pass 1 ends: the disagreements into its findings, when the
+//  journal held QUOTES.
 static int
 s_xcheck_findings (writer_anomalies_t *anomalies, void *arg)
 {
     writer_t *self = arg;
-    return self->xcheck ? writer_xcheck_compare (self->xcheck, writer_anomalies_note_xcheck, anomalies) : 0;
+    if (!self->xcheck || !writer_xcheck_any (self->xcheck))
+        return 0;
+    return writer_xcheck_compare (self->xcheck, writer_anomalies_note_xcheck, anomalies);
 }
 
 //  A daily KR run whose journal holds QUOTES is cross-checked: its quotes
-//  and rows are read from the journal before the fold, compared as the
-//  fold's pass 1 ends.
+//  and rows are taken as the fold reads the journal (once), and compared as
+//  the fold's pass 1 ends.
 static void
-s_xcheck_begin (writer_t *self, const char *journal)
+s_xcheck_begin (writer_t *self)
 {
     const eod_msg_t *d = self->run_done;
     writer_xcheck_destroy (&self->xcheck);
-    writer_anomalies_on_run (self->anomalies, NULL, NULL);
+    writer_anomalies_on_run (self->anomalies, NULL, NULL, NULL);
     if (strcmp (d->market, "kr") != 0 || strcmp (d->mode, "daily") != 0)
         return;
     self->xcheck = writer_xcheck_new (&self->xconf, d->date_from);
-    if (!self->xcheck || writer_xcheck_journal (self->xcheck, journal) || !writer_xcheck_any (self->xcheck)) {
-        writer_xcheck_destroy (&self->xcheck);
-        return;
-    }
-    writer_anomalies_on_run (self->anomalies, s_xcheck_findings, self);
+    if (self->xcheck)
+        writer_anomalies_on_run (self->anomalies, s_xcheck_record, s_xcheck_findings, self);
 }
 
+//  After the fold: no QUOTES, no cross-check (nor its figures in END).
 static void
 s_xcheck_end (writer_t *self)
 {
-    writer_anomalies_on_run (self->anomalies, NULL, NULL);
+    writer_anomalies_on_run (self->anomalies, NULL, NULL, NULL);
+    if (self->xcheck && !writer_xcheck_any (self->xcheck))
+        writer_xcheck_destroy (&self->xcheck);
     if (!self->xcheck)
         return;
     char why[WRITER_XCHECK_WHY_MAX];
@@ -396,7 +407,7 @@ s_on_run_done (writer_t *self, eod_msg_t **msg_p)
         s_close_fold (self, journal);
         return;
     }
-    s_xcheck_begin (self, journal);
+    s_xcheck_begin (self);
     long rows = writer_compact_journal (journal, self->data_dir, d->market, self->snapshot, self->anomalies,
                                         eod_fields_get (&d->meta, EOD_META_WRONG_DATE_UNWRITTEN), s_on_file, self);
     s_xcheck_end (self);

@@ -1,7 +1,6 @@
 /*  writer xcheck — see xcheck.h. */
 #include "xcheck.h"
 #include "eod_date.h"
-#include "eod_journal.h"
 #include "eod_kis_fields.h"
 #include "eod_log.h"
 #include "validate.h"
@@ -231,23 +230,6 @@ writer_xcheck_take (writer_xcheck_t *self, const eod_msg_t *msg)
         return s_take_quotes (self, msg);
     if (msg->type == EOD_MSG_RESULT)
         return s_take_result (self, msg);
-    return 0;
-}
-
-static int
-s_take_record (eod_msg_t **msg_p, long record, void *arg)
-{
-    (void) record;
-    return writer_xcheck_take (arg, *msg_p);
-}
-
-int
-writer_xcheck_journal (writer_xcheck_t *self, const char *path)
-{
-    if (eod_journal_read (path, s_take_record, self) < 0) {
-        eod_log_error ("%s: the journal cannot be read for the cross-check", path);
-        return -1;
-    }
     return 0;
 }
 

@@ -4,7 +4,8 @@
     The run's journal holds the RESULTs (the daily chart's rows, each with
     the second its request was made, asked_at) and one QUOTES per batch
     (the quotes of up to 30 codes, with their own asked_at). At RUN_DONE
-    the writer reads the journal through this module: for each code the
+    each record the fold reads from the journal is also handed to this
+    module (the journal is read once, anomalies.h): for each code the
     first chart row of the session in journal order (the row the fold
     keeps) and the first quote. A quote is the session's only when the
     rule of eod_quote_window holds at its asked_at, checked again here, so
@@ -72,10 +73,6 @@ const char *writer_xcheck_field_name (writer_xcheck_field_t field);
 //  a KR RESULT; anything else is ignored. The first of each code wins. 0,
 //  or -1 on no memory.
 int writer_xcheck_take (writer_xcheck_t *self, const eod_msg_t *msg);
-
-//  Takes every record of the journal at path. 0 (a missing journal holds
-//  nothing), or -1 (logged).
-int writer_xcheck_journal (writer_xcheck_t *self, const char *path);
 
 //  Whether a QUOTES was taken: no batch, no cross-check.
 bool writer_xcheck_any (const writer_xcheck_t *self);

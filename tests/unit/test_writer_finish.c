@@ -80,6 +80,15 @@ s_test_existing (void)
     s_put_file ("2024-02-13", "h\n1\n2");   //  no line break at the end
     s_put_file ("2024-02-14", "");
     s_put_file ("2024-03-13", "h\n1\n");
+    //  A quoted line break where the count reads its second block of 64 KiB.
+    enum {
+        PAD = 65532
+    };
+    static char big[PAD + 16];
+    memcpy (big, "h\n", 2);
+    memset (big + 2, 'a', PAD);
+    memcpy (big + 2 + PAD, "\"q\nq\"\n2\n", 8);
+    s_put_file ("2024-02-16", big);
     char extra[FIXTURE_PATH_MAX], data[FIXTURE_PATH_MAX];
     //  A session directory without its file and a stray name are passed over.
     fixture_path (extra, "data/market=kr/dt=2024-02-20");
@@ -91,8 +100,8 @@ s_test_existing (void)
     zhashx_insert (skip, "2024-02-12", (void *) 1);
     fixture_files_t f;
     memset (&f, 0, sizeof f);
-    CHECK_INT (writer_finish_existing (data, "kr", "2024-02-01", "2024-03-12", skip, fixture_on_file, &f), 3);
-    CHECK_INT (f.count, 3);
+    CHECK_INT (writer_finish_existing (data, "kr", "2024-02-01", "2024-03-12", skip, fixture_on_file, &f), 4);
+    CHECK_INT (f.count, 4);
     CHECK_STR (f.date[0], "2024-02-11");
     CHECK_STR (f.rel[0], "market=kr/dt=2024-02-11/kr_20240211.csv");
     CHECK_INT (f.rows[0], 3);
@@ -100,6 +109,8 @@ s_test_existing (void)
     CHECK_INT (f.rows[1], 2);
     CHECK_STR (f.date[2], "2024-02-14");
     CHECK_INT (f.rows[2], 0);
+    CHECK_STR (f.date[3], "2024-02-16");
+    CHECK_INT (f.rows[3], 2);
     //  A market without a directory has no files.
     CHECK_INT (writer_finish_existing (data, "us", "2024-01-01", "2024-12-31", NULL, fixture_on_file, &f), 0);
     zhashx_destroy (&skip);
