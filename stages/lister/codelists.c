@@ -23,8 +23,36 @@ struct _lister_codelists_t {
     bool write_failed;
     char *members;   //  "SET\tCODE\n" lines
     size_t len, cap;
-    char fields[S_COLUMNS_MAX][S_FIELD_MAX];   //  one KR record's tail, cut
+    char fields[S_COLUMNS_MAX][S_FIELD_MAX];           //  one KR record's tail, cut
+    signed char member[LISTER_LISTS][S_COLUMNS_MAX];   //  each column's s_memberships entry, or -1
 };
+
+//  The KR tail's columns that make a code a member of an index the summary
+//  follows: a flag 'Y', or (by_class) the KOSPI200 sector code, a member's
+//  sector when it is neither blank nor "0".
+static const struct {
+    const char *ident, *set;
+    bool by_class;
+} s_memberships[] = {
+    {"krx300_issu_yn", "KRX300", false},     {"ksq150_nmix_yn", "KOSDAQ150", false},
+    {"kospi100_issu_yn", "KOSPI100", false}, {"kospi50_issu_yn", "KOSPI50", false},
+    {"krx100_issu_yn", "KRX100", false},     {"kospi200_apnt_cls_code", "KOSPI200", true},
+};
+#define S_MEMBERSHIPS (sizeof s_memberships / sizeof s_memberships[0])
+
+//  Each column's entry of s_memberships (-1: none), found once per list.
+static void
+s_find_memberships (lister_codelists_t *self, lister_list_t list)
+{
+    const lister_column_t *cols;
+    size_t n = lister_list_columns (list, &cols);
+    for (size_t i = 0; i < S_COLUMNS_MAX; i++) {
+        self->member[list][i] = -1;
+        for (size_t m = 0; i < n && m < S_MEMBERSHIPS; m++)
+            if (strcmp (cols[i].ident, s_memberships[m].ident) == 0)
+                self->member[list][i] = (signed char) m;
+    }
+}
 
 int
 lister_codelists_dir (const char *data_dir, const char *market, const char *day, char *out, size_t size)
@@ -72,6 +100,7 @@ lister_codelists_new (const char *data_dir, const char *market, const char *day,
     for (int l = 0; l < LISTER_LISTS; l++) {
         if (strcmp (lister_list_market ((lister_list_t) l), market) != 0)
             continue;
+        s_find_memberships (self, (lister_list_t) l);
         char tmp[S_PATH_MAX];
         if (s_list_path (self, (lister_list_t) l, true, tmp, sizeof tmp) || !(self->files[l] = fopen (tmp, "w"))
             || s_write_header (self->files[l], (lister_list_t) l)) {
@@ -146,11 +175,12 @@ s_tail_field (const char *tail, size_t tail_len, size_t offset, size_t width, ch
     out[n] = '\0';
 }
 
-//  A KR flag of the tail is 'Y'; the KOSPI200 sector code is a member's
-//  sector (0 or blank: none).
+//  Whether a column's value makes its code a member of s_memberships[m].
 static bool
-s_flag (const char *value)
+s_is_member (size_t m, const char *value)
 {
+    if (s_memberships[m].by_class)
+        return *value && strcmp (value, "0") != 0;
     return strcmp (value, "Y") == 0;
 }
 
@@ -171,19 +201,9 @@ lister_codelists_kr (lister_codelists_t *self, eod_master_kind_t kind, const eod
         offset += cols[i].width;
         values[i] = fields[i];
         //  Memberships: the flags of the indexes the summary follows.
-        const char *id = cols[i].ident;
-        if (strcmp (id, "krx300_issu_yn") == 0 && s_flag (fields[i]))
-            s_member (self, "KRX300", rec->short_code);
-        else if (strcmp (id, "ksq150_nmix_yn") == 0 && s_flag (fields[i]))
-            s_member (self, "KOSDAQ150", rec->short_code);
-        else if (strcmp (id, "kospi100_issu_yn") == 0 && s_flag (fields[i]))
-            s_member (self, "KOSPI100", rec->short_code);
-        else if (strcmp (id, "kospi50_issu_yn") == 0 && s_flag (fields[i]))
-            s_member (self, "KOSPI50", rec->short_code);
-        else if (strcmp (id, "krx100_issu_yn") == 0 && s_flag (fields[i]))
-            s_member (self, "KRX100", rec->short_code);
-        else if (strcmp (id, "kospi200_apnt_cls_code") == 0 && *fields[i] && strcmp (fields[i], "0") != 0)
-            s_member (self, "KOSPI200", rec->short_code);
+        int m = self->member[list][i];
+        if (m >= 0 && s_is_member ((size_t) m, fields[i]))
+            s_member (self, s_memberships[m].set, rec->short_code);
     }
     s_member (self, kind == EOD_MASTER_KOSDAQ ? "KOSDAQ" : "KOSPI", rec->short_code);
     if (kept)

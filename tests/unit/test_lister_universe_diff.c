@@ -171,6 +171,10 @@ test_lists (void)
     CHECK (strstr (members, "KOSDAQ\t247540\n") != NULL);
     CHECK (strstr (members, "KOSDAQ150\t247540\n") != NULL);
     CHECK (strstr (members, "universe\t247540\n") == NULL);
+    //  Every membership, in the tail's column order, then the market and the universe.
+    CHECK_STR (members, "KOSPI200\t005930\nKOSPI100\t005930\nKOSPI50\t005930\nKRX100\t005930\nKRX300\t005930\n"
+                        "KOSPI\t005930\nuniverse\t005930\nKRX100\t247540\nKOSDAQ150\t247540\nKRX300\t247540\n"
+                        "KOSDAQ\t247540\n");
     lister_codelists_destroy (&snap);
     char *text = eod_read_file (path, 1 << 20, &len);
     CHECK (text != NULL);
