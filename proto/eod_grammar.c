@@ -117,6 +117,15 @@ eod_grammar_utf8 (const char *text, size_t len)
     return true;
 }
 
+bool
+eod_grammar_utf8_str (const char *s)
+{
+    const unsigned char *p = (const unsigned char *) s;
+    while (*p && *p < 0x80)
+        p++;
+    return !*p || eod_grammar_utf8 ((const char *) p, strlen ((const char *) p));
+}
+
 static bool
 s_has_control (const char *s)
 {

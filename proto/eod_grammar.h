@@ -69,6 +69,10 @@ const char *eod_grammar_about (eod_grammar_t g);
 //  surrogates or code points past U+10FFFF).
 bool eod_grammar_utf8 (const char *s, size_t len);
 
+//  The same of the string s, up to its NUL: an ASCII run is read once,
+//  without a strlen first (a message's map holds thousands of short values).
+bool eod_grammar_utf8_str (const char *s);
+
 //  True when code is a code of market ("kr": 6 to 9 upper-case letters and
 //  digits; "us": a ticker in KIS form, letters, digits, '.' and '-' with at
 //  most one '/', BRK/B). Otherwise false with why.

@@ -15,8 +15,7 @@ static bool
 s_fields_utf8 (const eod_fields_t *f)
 {
     for (size_t i = 0; i < f->count; i++)
-        if (!eod_grammar_utf8 (f->items[i].key, strlen (f->items[i].key))
-            || !eod_grammar_utf8 (f->items[i].value, strlen (f->items[i].value)))
+        if (!eod_grammar_utf8_str (f->items[i].key) || !eod_grammar_utf8_str (f->items[i].value))
             return false;
     return true;
 }

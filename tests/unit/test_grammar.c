@@ -171,6 +171,19 @@ s_test_cases (void)
     }
 }
 
+//  A string's UTF-8, its ASCII run first: the same verdict as over its length.
+static void
+s_test_utf8_str (void)
+{
+    static const char *texts[] = {"",        "abc",          "a\xc3\xa9z", "\xea\xb0\x80",      "abcdefgh\xe2\x82",
+                                  "abc\xff", "\xed\xa0\x80", "ab\xc0\xaf", "x\xf4\x90\x80\x80", "12345\x80"};
+    static const bool valid[] = {true, true, true, true, false, false, false, false, false, false};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        CHECK (eod_grammar_utf8_str (texts[i]) == valid[i]);
+        CHECK (eod_grammar_utf8 (texts[i], strlen (texts[i])) == valid[i]);
+    }
+}
+
 //  Over-long values of each bounded grammar are refused by size.
 static void
 s_test_lengths (void)
@@ -267,6 +280,7 @@ int
 main (void)
 {
     s_test_cases ();
+    s_test_utf8_str ();
     s_test_lengths ();
     s_test_codes ();
     s_test_urls ();
