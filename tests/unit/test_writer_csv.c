@@ -241,6 +241,13 @@ s_test_records (void)
               want);
     CHECK_STR (text, expected);
     free (text);
+    //  Each character that makes a field quoted, in memory as in a stream.
+    const char *quoted[] = {"cr\r", "\"", ",", "\n", "a\"\"b"};
+    const char *quoted_want = "\"cr\r\",\"\"\"\",\",\",\"\n\",\"a\"\"\"\"b\"\n";
+    CHECK_INT (writer_csv_line (quoted, 5, &line, &len), 0);
+    CHECK_STR (line, quoted_want);
+    CHECK_INT (len, strlen (quoted_want));
+    free (line);
     //  No values: an empty line.
     CHECK_INT (writer_csv_line (values, 0, &line, &len), 0);
     CHECK_STR (line, "\n");
