@@ -5,16 +5,12 @@
     batches of 30, 30 and 5 numbered from 00001 in the order listed, dated
     the session, and LISTED counts TASKs and BATCHes; a BATCH that does not
     go out stops the rest. */
-#include "eod_test.h"
+#include "lister_fixture.h"
 
 #include "batches.h"
-#include "codes.h"
-#include "eod_config.h"
 #include "eod_date.h"
 #include "eod_log.h"
-#include "listing.h"
 #include "send.h"
-#include "spool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,41 +20,10 @@
 #define CALENDARS EOD_SOURCE_DIR "/config/calendars"
 #define CODE_WIDTH 10
 #define NCODES 65
-#define SENT_MAX 256
 #define SESSION "2024-01-05"
-
-typedef struct {
-    eod_msg_t *sent[SENT_MAX];
-    size_t nsent;
-    size_t fail_at;   //  the send with this number fails (0: none)
-} sink_t;
 
 static char dir[64];
 static eod_config_t *cfg;
-
-static int
-s_send (void *arg, const eod_msg_t *msg)
-{
-    sink_t *c = arg;
-    if ((c->fail_at && c->nsent + 1 == c->fail_at) || c->nsent == SENT_MAX)
-        return -1;
-    char *data = NULL, err[128];
-    size_t len = 0;
-    //  A copy, as the wire would give it: the strict decoder checks the
-    //  batch id and the codes against their grammars.
-    if (eod_msg_encode (msg, &data, &len, err, sizeof err) == 0)
-        c->sent[c->nsent++] = eod_msg_decode (data, len, err, sizeof err);
-    free (data);
-    return 0;
-}
-
-static void
-s_forget (sink_t *c)
-{
-    for (size_t i = 0; i < c->nsent; i++)
-        eod_msg_destroy (&c->sent[i]);
-    memset (c, 0, sizeof *c);
-}
 
 static eod_msg_t *
 s_job (const char *market, const char *mode, const char *flag)
@@ -166,46 +131,25 @@ test_plan (void)
     CHECK_INT (lister_batches_count (31, 0), 0);
 }
 
-//  A KR listing of NCODES codes (000100, 000200, ...) for mode.
+//  A KR listing of NCODES codes (006500, 006400, ..., 000100: out of
+//  sorted order, the batches keep the listed order) for mode.
 static lister_listing_t *
 s_listing (const char *mode, const char *flag)
 {
     eod_msg_t *job = s_job ("kr", mode, flag);
-    char path[128], err[256] = "";
-    snprintf (path, sizeof path, "%s/raw", dir);
-    lister_spool_t *raw = lister_spool_new (path);
-    lister_codes_t *codes = lister_codes_new (CODE_WIDTH);
+    static char text[NCODES][16];
+    const char *codes[NCODES];
     for (int i = 0; i < NCODES; i++) {
-        char code[16];
-        //  Listed out of sorted order: the batches keep the listed order.
-        snprintf (code, sizeof code, "%06d", (NCODES - i) * 100);
-        eod_msg_t *t = eod_msg_new (EOD_MSG_TASK);
-        eod_msg_set (&t->run_id, "gate-run");
-        eod_msg_set (&t->task_id, code);
-        eod_msg_set (&t->market, "kr");
-        eod_msg_set (&t->mode, mode);
-        eod_msg_set (&t->date_from, SESSION);
-        eod_msg_set (&t->date_to, SESSION);
-        eod_msg_set (&t->code, code);
-        lister_spool_append (raw, t);
-        lister_codes_add (codes, code);
-        eod_msg_destroy (&t);
+        snprintf (text[i], sizeof text[i], "%06d", (NCODES - i) * 100);
+        codes[i] = text[i];
     }
-    lister_listing_t *listing = lister_listing_new (cfg, dir, job, raw, codes, CODE_WIDTH, err, sizeof err);
-    CHECK (listing != NULL);
-    lister_spool_destroy (&raw);
-    lister_codes_destroy (&codes);
-    eod_fields_t summary = EOD_FIELDS_INIT;
-    zlistx_t *absent = zlistx_new ();
-    if (listing)
-        lister_listing_make_listed (listing, job, &summary, absent);
-    zlistx_destroy (&absent);
+    lister_listing_t *listing = fixture_listing (cfg, dir, job, codes, NCODES, CODE_WIDTH);
     eod_msg_destroy (&job);
     return listing;
 }
 
 static void
-s_check_batches (sink_t *c, size_t first, const char *run_id)
+s_check_batches (fixture_sink_t *c, size_t first, const char *run_id)
 {
     const size_t sizes[] = {30, 30, 5};
     int code = NCODES;
@@ -238,20 +182,20 @@ test_daily (void)
     CHECK_INT (listed->count, NCODES + 3);
     CHECK_STR (eod_fields_get (&listed->meta, "batches"), "3");
     CHECK_STR (eod_fields_get (&listed->meta, "cross_check"), "on");
-    sink_t c = {.nsent = 0};
-    CHECK_INT (lister_send_tasks (listing, s_send, &c), 0);
+    fixture_sink_t c = {.nsent = 0};
+    CHECK_INT (lister_send_tasks (listing, fixture_send, &c), 0);
     CHECK_INT (c.nsent, NCODES + 3);
     if (c.nsent == NCODES + 3) {
         for (size_t i = 0; i < NCODES; i++)
             CHECK_INT (c.sent[i]->type, EOD_MSG_TASK);
         s_check_batches (&c, NCODES, lister_listing_run_id (listing));
     }
-    s_forget (&c);
+    fixture_sink_forget (&c);
     //  The second BATCH does not go out: the third is not tried.
     c.fail_at = NCODES + 2;
-    CHECK_INT (lister_send_tasks (listing, s_send, &c), -1);
+    CHECK_INT (lister_send_tasks (listing, fixture_send, &c), -1);
     CHECK_INT (c.nsent, NCODES + 1);
-    s_forget (&c);
+    fixture_sink_forget (&c);
     lister_listing_destroy (&listing);
 
     //  Off by the flag: TASKs only, and LISTED says why.
@@ -262,9 +206,9 @@ test_daily (void)
     CHECK_INT (listed->count, NCODES);
     CHECK_STR (eod_fields_get (&listed->meta, "batches"), "0");
     CHECK_STR (eod_fields_get (&listed->meta, "cross_check"), "off (flag)");
-    CHECK_INT (lister_send_tasks (listing, s_send, &c), 0);
+    CHECK_INT (lister_send_tasks (listing, fixture_send, &c), 0);
     CHECK_INT (c.nsent, NCODES);
-    s_forget (&c);
+    fixture_sink_forget (&c);
     lister_listing_destroy (&listing);
 }
 
@@ -279,11 +223,11 @@ test_close (void)
     CHECK_STR (listed->mode, "close");
     CHECK_STR (eod_fields_get (&listed->meta, "batches"), "3");
     CHECK (eod_fields_get (&listed->meta, "cross_check") == NULL);
-    sink_t c = {.nsent = 0};
-    CHECK_INT (lister_send_tasks (listing, s_send, &c), 0);
+    fixture_sink_t c = {.nsent = 0};
+    CHECK_INT (lister_send_tasks (listing, fixture_send, &c), 0);
     CHECK_INT (c.nsent, 3);
     s_check_batches (&c, 0, lister_listing_run_id (listing));
-    s_forget (&c);
+    fixture_sink_forget (&c);
     lister_listing_destroy (&listing);
 }
 

@@ -5,14 +5,10 @@
     one that waits while the coordinator's figures move and resends when
     they stop, one the coordinator does not answer, and the bound on
     resends. */
-#include "eod_test.h"
+#include "lister_fixture.h"
 
-#include "codes.h"
-#include "eod_config.h"
 #include "eod_log.h"
-#include "listing.h"
 #include "send.h"
-#include "spool.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +17,12 @@
 
 #define CALENDARS EOD_SOURCE_DIR "/config/calendars"
 #define CODE_WIDTH 8
-#define SENT_MAX 256
 #define SCRIPT_MAX 32
 #define CONFIRM_ROUNDS 10   //  resends the confirmation makes at the most
 
 //  What the fake coordinator saw and will answer.
 typedef struct {
-    eod_msg_t *sent[SENT_MAX];
-    size_t nsent;
-    size_t fail_at;                       //  the send with this number fails (0: none)
+    fixture_sink_t sink;                  //  first: fixture_send's arg
     lister_status_t script[SCRIPT_MAX];   //  answers in turn
     size_t nscript;
     bool repeat_last;   //  the last answer again once the script is spent
@@ -38,23 +31,6 @@ typedef struct {
 
 static char dir[64];
 static eod_config_t *cfg;
-
-static int
-s_send (void *arg, const eod_msg_t *msg)
-{
-    coordinator_t *c = arg;
-    if (c->fail_at && c->nsent + 1 == c->fail_at)
-        return -1;
-    if (c->nsent == SENT_MAX)
-        return -1;
-    char *data = NULL, err[128];
-    size_t len = 0;
-    //  A copy, as the wire would give it.
-    if (eod_msg_encode (msg, &data, &len, err, sizeof err) == 0)
-        c->sent[c->nsent++] = eod_msg_decode (data, len, err, sizeof err);
-    free (data);
-    return 0;
-}
 
 static int
 s_ask (void *arg, const eod_msg_t *listed, lister_status_t *status)
@@ -80,8 +56,7 @@ s_answer (coordinator_t *c, const char *tasks, const char *listed, const char *e
 static void
 s_forget (coordinator_t *c)
 {
-    for (size_t i = 0; i < c->nsent; i++)
-        eod_msg_destroy (&c->sent[i]);
+    fixture_sink_forget (&c->sink);
     memset (c, 0, sizeof *c);
 }
 
@@ -96,32 +71,8 @@ s_listing (eod_msg_t **job)
     eod_msg_set (&(*job)->mode, "backfill");
     eod_msg_set (&(*job)->date_from, "2024-01-01");
     eod_msg_set (&(*job)->date_to, "2024-06-30");
-    char path[128], err[256] = "";
-    snprintf (path, sizeof path, "%s/raw", dir);
-    lister_spool_t *raw = lister_spool_new (path);
-    lister_codes_t *codes = lister_codes_new (CODE_WIDTH);
     const char *symbols[] = {"AAPL", "MSFT"};
-    for (size_t i = 0; i < 2; i++) {
-        eod_msg_t *t = eod_msg_new (EOD_MSG_TASK);
-        eod_msg_set (&t->run_id, "gate-run");
-        eod_msg_set (&t->task_id, symbols[i]);
-        eod_msg_set (&t->market, "us");
-        eod_msg_set (&t->mode, "backfill");
-        eod_msg_set (&t->date_from, "2024-01-01");
-        eod_msg_set (&t->date_to, "2024-06-30");
-        eod_msg_set (&t->code, symbols[i]);
-        lister_spool_append (raw, t);
-        lister_codes_add (codes, symbols[i]);
-        eod_msg_destroy (&t);
-    }
-    lister_listing_t *listing = lister_listing_new (cfg, dir, *job, raw, codes, CODE_WIDTH, err, sizeof err);
-    lister_spool_destroy (&raw);
-    lister_codes_destroy (&codes);
-    eod_fields_t summary = EOD_FIELDS_INIT;
-    zlistx_t *absent = zlistx_new ();
-    if (listing)
-        lister_listing_make_listed (listing, *job, &summary, absent);
-    zlistx_destroy (&absent);
+    lister_listing_t *listing = fixture_listing (cfg, dir, *job, symbols, 2, CODE_WIDTH);
     CHECK_INT (listing ? lister_listing_count (listing) : 0, 4);
     return listing;
 }
@@ -136,10 +87,10 @@ test_tasks (void)
         return;
     zlistx_t *chunks = lister_listing_chunks (listing);
     CHECK (chunks && zlistx_size (chunks) == 2);
-    coordinator_t c = {.nsent = 0};
-    CHECK_INT (lister_send_tasks (listing, s_send, &c), 0);
-    CHECK_INT (c.nsent, 4);
-    if (c.nsent == 4 && chunks && zlistx_size (chunks) == 2) {
+    coordinator_t c = {.asked = 0};
+    CHECK_INT (lister_send_tasks (listing, fixture_send, &c), 0);
+    CHECK_INT (c.sink.nsent, 4);
+    if (c.sink.nsent == 4 && chunks && zlistx_size (chunks) == 2) {
         //  Code by code, each chunk in turn; the task id names code and dates.
         const char *symbols[] = {"AAPL", "AAPL", "MSFT", "MSFT"};
         for (size_t i = 0; i < 4; i++) {
@@ -149,22 +100,22 @@ test_tasks (void)
             snprintf (to, sizeof to, "%.10s", range + 11);
             snprintf (id, sizeof id, "us-%s-%.4s%.2s%.2s-%.4s%.2s%.2s", symbols[i], from, from + 5, from + 8, to,
                       to + 5, to + 8);
-            CHECK_INT (c.sent[i]->type, EOD_MSG_TASK);
-            CHECK_STR (c.sent[i]->code, symbols[i]);
-            CHECK_STR (c.sent[i]->task_id, id);
-            CHECK_STR (c.sent[i]->date_from, from);
-            CHECK_STR (c.sent[i]->date_to, to);
-            CHECK_STR (c.sent[i]->run_id, lister_listing_run_id (listing));
+            CHECK_INT (c.sink.sent[i]->type, EOD_MSG_TASK);
+            CHECK_STR (c.sink.sent[i]->code, symbols[i]);
+            CHECK_STR (c.sink.sent[i]->task_id, id);
+            CHECK_STR (c.sink.sent[i]->date_from, from);
+            CHECK_STR (c.sink.sent[i]->date_to, to);
+            CHECK_STR (c.sink.sent[i]->run_id, lister_listing_run_id (listing));
         }
-        CHECK_STR (c.sent[0]->date_from, "2024-01-02");
-        CHECK_STR (c.sent[1]->date_to, "2024-06-28");
+        CHECK_STR (c.sink.sent[0]->date_from, "2024-01-02");
+        CHECK_STR (c.sink.sent[1]->date_to, "2024-06-28");
     }
     s_forget (&c);
 
     //  The third TASK does not go out: the rest is not tried.
-    c.fail_at = 3;
-    CHECK_INT (lister_send_tasks (listing, s_send, &c), -1);
-    CHECK_INT (c.nsent, 2);
+    c.sink.fail_at = 3;
+    CHECK_INT (lister_send_tasks (listing, fixture_send, &c), -1);
+    CHECK_INT (c.sink.nsent, 2);
     s_forget (&c);
     lister_listing_destroy (&listing);
     eod_msg_destroy (&job);
@@ -183,11 +134,11 @@ test_confirm (void)
     eod_msg_set (&end->stage, "lister");
 
     //  Complete at the first answer: nothing sent again.
-    coordinator_t c = {.nsent = 0};
+    coordinator_t c = {.asked = 0};
     s_answer (&c, "4", "1", "1");
-    lister_send_confirm (listing, end, s_ask, s_send, &c);
+    lister_send_confirm (listing, end, s_ask, fixture_send, &c);
     CHECK_INT (c.asked, 1);
-    CHECK_INT (c.nsent, 0);
+    CHECK_INT (c.sink.nsent, 0);
     s_forget (&c);
 
     //  Still reading (figures move): asked again, not resent. Then stuck
@@ -196,43 +147,43 @@ test_confirm (void)
     s_answer (&c, "3", "0", "0");
     s_answer (&c, "3", "0", "0");
     s_answer (&c, "4", "1", "1");
-    lister_send_confirm (listing, end, s_ask, s_send, &c);
+    lister_send_confirm (listing, end, s_ask, fixture_send, &c);
     CHECK_INT (c.asked, 4);
-    CHECK_INT (c.nsent, 6);
-    if (c.nsent == 6) {
+    CHECK_INT (c.sink.nsent, 6);
+    if (c.sink.nsent == 6) {
         for (size_t i = 0; i < 4; i++)
-            CHECK_INT (c.sent[i]->type, EOD_MSG_TASK);
-        CHECK_INT (c.sent[4]->type, EOD_MSG_LISTED);
-        CHECK_INT (c.sent[4]->count, 4);
-        CHECK_INT (c.sent[5]->type, EOD_MSG_END);
-        CHECK_STR (c.sent[5]->stage, "lister");
+            CHECK_INT (c.sink.sent[i]->type, EOD_MSG_TASK);
+        CHECK_INT (c.sink.sent[4]->type, EOD_MSG_LISTED);
+        CHECK_INT (c.sink.sent[4]->count, 4);
+        CHECK_INT (c.sink.sent[5]->type, EOD_MSG_END);
+        CHECK_STR (c.sink.sent[5]->stage, "lister");
     }
     s_forget (&c);
 
     //  All TASKs but no END yet is not complete either; an unknown count ("?") neither.
     s_answer (&c, "9", "1", "0");
     s_answer (&c, "?", "1", "1");
-    lister_send_confirm (listing, end, s_ask, s_send, &c);
+    lister_send_confirm (listing, end, s_ask, fixture_send, &c);
     CHECK_INT (c.asked, 2);
-    CHECK_INT (c.nsent, 0);   //  each answer moved; then no answer: the run is over
+    CHECK_INT (c.sink.nsent, 0);   //  each answer moved; then no answer: the run is over
     s_forget (&c);
 
     //  No answer at all: nothing sent.
-    lister_send_confirm (listing, end, s_ask, s_send, &c);
+    lister_send_confirm (listing, end, s_ask, fixture_send, &c);
     CHECK_INT (c.asked, 0);
-    CHECK_INT (c.nsent, 0);
+    CHECK_INT (c.sink.nsent, 0);
 
     //  A coordinator that never gets it: the listing is resent a bounded number of times.
     s_answer (&c, "0", "0", "0");
     c.repeat_last = true;
-    lister_send_confirm (listing, end, s_ask, s_send, &c);
-    CHECK_INT (c.nsent, CONFIRM_ROUNDS * 6);
+    lister_send_confirm (listing, end, s_ask, fixture_send, &c);
+    CHECK_INT (c.sink.nsent, CONFIRM_ROUNDS * 6);
     CHECK_INT (c.asked, CONFIRM_ROUNDS * 2);
     s_forget (&c);
 
     //  Nothing to confirm without a listing.
     s_answer (&c, "0", "0", "0");
-    lister_send_confirm (NULL, end, s_ask, s_send, &c);
+    lister_send_confirm (NULL, end, s_ask, fixture_send, &c);
     CHECK_INT (c.asked, 0);
     s_forget (&c);
     eod_msg_destroy (&end);
