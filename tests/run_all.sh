@@ -216,11 +216,9 @@ finish_suite() {   # PID
 #  suite beside it, its real-budget run saw an EGW00201 in one run.
 LIGHT=" upgrade "
 busy_suites() {
-    local n=0 pid urgent=0
-    for pid in "${!RUNNING[@]}"; do [ "${RUNNING[$pid]}" = "$URGENT" ] && urgent=1; done
-    for pid in "${!RUNNING[@]}"; do
-        [ "$urgent" = 0 ] && [[ $LIGHT == *" ${RUNNING[$pid]} "* ]] || n=$((n + 1))
-    done
+    local n=0 name
+    [[ " ${RUNNING[*]} " == *" $URGENT "* ]] && { echo "${#RUNNING[@]}"; return; }
+    for name in "${RUNNING[@]}"; do [[ $LIGHT == *" $name "* ]] || n=$((n + 1)); done
     echo "$n"
 }
 

@@ -46,12 +46,11 @@ s_find_memberships (lister_codelists_t *self, lister_list_t list)
 {
     const lister_column_t *cols;
     size_t n = lister_list_columns (list, &cols);
-    for (size_t i = 0; i < S_COLUMNS_MAX; i++) {
-        self->member[list][i] = -1;
-        for (size_t m = 0; i < n && m < S_MEMBERSHIPS; m++)
+    memset (self->member[list], -1, sizeof self->member[list]);
+    for (size_t i = 0; i < n && i < S_COLUMNS_MAX; i++)
+        for (size_t m = 0; m < S_MEMBERSHIPS; m++)
             if (strcmp (cols[i].ident, s_memberships[m].ident) == 0)
                 self->member[list][i] = (signed char) m;
-    }
 }
 
 int
